@@ -1,0 +1,35 @@
+"""Mirror flips of hit maps.
+
+A flip along rows mirrors r-φ (the sign of the Lorentz drift flips with it, which is why it is an
+augmentation and not an invariance); a flip along columns mirrors z (η → −η, a symmetry of the barrel
+at |η| < 0.2).  Both conserve charge exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.augment.base import BatchTransform
+
+
+def flip_maps(maps: np.ndarray, which: np.ndarray, axis: int) -> np.ndarray:
+    """Return a copy of ``maps`` with the maps selected by boolean ``which`` mirrored along ``axis``."""
+    out = maps.copy()
+    out[which] = np.flip(maps[which], axis=axis)
+    return out
+
+
+class HorizontalFlip(BatchTransform):
+    """Mirror along columns (z ↔ −z)."""
+
+    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+        return flip_maps(maps, params["apply"], axis=2)
+
+
+class VerticalFlip(BatchTransform):
+    """Mirror along rows (r-φ ↔ −r-φ)."""
+
+    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+        return flip_maps(maps, params["apply"], axis=1)

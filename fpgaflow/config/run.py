@@ -1,0 +1,46 @@
+"""The run config: one YAML file drives ``fpgaflow run``; each section is a stage's own typed config."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fpgaflow.augment.config import AugmentConfig
+from fpgaflow.compress.config import PruneConfig
+from fpgaflow.config.strict import load_yaml, to_mapping
+from fpgaflow.convert.config import ConvertConfig
+from fpgaflow.data.config import DataConfig
+from fpgaflow.train.config import ModelConfig, TrainConfig
+from fpgaflow.verify.config import VerifyConfig
+
+#: The built-in default run config shipped in ``models/``.
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "models" / "default.yaml"
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """All stages of one run."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    prune: PruneConfig = field(default_factory=PruneConfig)
+    convert: ConvertConfig = field(default_factory=ConvertConfig)
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+
+    def section_hash(self, *sections: str) -> str:
+        """A stable hash of the named sections (what a step's result depends on)."""
+        payload = json.dumps({s: to_mapping(getattr(self, s)) for s in sections}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_mapping(self)  # type: ignore[no-any-return]
+
+
+def load_run_config(path: Path | str | None = None) -> RunConfig:
+    """Load a run config from YAML; ``None`` loads the built-in default."""
+    return load_yaml(RunConfig, DEFAULT_CONFIG if path is None else path)

@@ -1,0 +1,36 @@
+"""Typed data-stage config for the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fpgaflow.config.strict import check
+from fpgaflow.data.toy import ToyConfig
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Where the hit maps come from and how they are split.
+
+    ``source``: ``toy`` uses the simple generator (:mod:`fpgaflow.data.toy`); ``file`` loads ``path``
+    (npz).  ``particle_fraction`` is the fraction of *particle* maps generated.
+    """
+
+    source: Literal["toy", "file"] = "toy"
+    n_maps: int = 6000
+    particle_fraction: float = 0.5
+    toy: ToyConfig = field(default_factory=ToyConfig)
+    path: str | None = None
+    val_fraction: float = 0.15
+    test_fraction: float = 0.15
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        check(self.n_maps >= 20, f"data.n_maps must be >= 20, got {self.n_maps}")
+        check(0.0 < self.particle_fraction < 1.0, f"data.particle_fraction must be in (0, 1), got {self.particle_fraction}")
+        check(self.source != "file" or self.path is not None, "data.path is required when data.source is 'file'")
+        check(
+            0 < self.val_fraction < 1 and 0 < self.test_fraction < 1 and self.val_fraction + self.test_fraction < 1,
+            f"data.val_fraction + data.test_fraction must be < 1, got {self.val_fraction} + {self.test_fraction}",
+        )

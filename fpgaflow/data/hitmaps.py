@@ -1,0 +1,132 @@
+"""The hit-map container every stage passes around.
+
+A hit map is a 2-D array of collected charge per pixel in ADC counts (0–255 for the CMS Phase-1 ROC,
+135 e⁻ per count), shaped ``(rows, cols)``: rows run along local x (r-φ, 100 µm pitch), columns along
+local y (z, 150 µm pitch).  A :class:`HitMapSet` stacks them as ``(n, rows, cols, 1)`` float32 — the
+channels-last layout Keras and hls4ml expect — with one label per map: 1 = *particle*, 0 = *background*.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.errors import DataError
+
+PARTICLE = 1
+BACKGROUND = 0
+CLASS_NAMES = ("background", "particle")
+
+#: ADC full scale of the PSI46dig / PROC600 readout chip (8-bit ADC).
+ADC_MAX = 255.0
+
+
+@dataclass(frozen=True)
+class HitMapSet:
+    """Hit maps ``(n, rows, cols, 1)`` float32 in ADC counts with integer labels ``(n,)``.
+
+    ``soft_labels`` (optional) holds the fraction of charge that came from reconstructable tracks.
+    ``metadata`` is free-form provenance (generator config, seed, source file).
+    """
+
+    maps: np.ndarray
+    labels: np.ndarray
+    soft_labels: np.ndarray | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        validate_arrays(self.maps, self.labels, source="<memory>")
+
+    def __len__(self) -> int:
+        return int(self.labels.shape[0])
+
+    @property
+    def map_shape(self) -> tuple[int, int, int]:
+        """Per-map shape (rows, cols, channels)."""
+        return tuple(int(s) for s in self.maps.shape[1:])  # type: ignore[return-value]
+
+    def subset(self, index: np.ndarray) -> HitMapSet:
+        """Maps selected by an integer index array (copies)."""
+        soft = None if self.soft_labels is None else self.soft_labels[index]
+        return HitMapSet(self.maps[index], self.labels[index], soft, dict(self.metadata))
+
+    def save_npz(self, path: Path | str) -> Path:
+        """Write atomically to ``path`` (.npz): arrays ``maps``, ``labels``, ``soft_labels``, ``metadata``."""
+        path = Path(path)
+        arrays: dict[str, np.ndarray] = {
+            "maps": self.maps,
+            "labels": self.labels,
+            "metadata": np.array(json.dumps(self.metadata, sort_keys=True)),
+        }
+        if self.soft_labels is not None:
+            arrays["soft_labels"] = self.soft_labels
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp.npz", dir=path.parent)
+        os.close(fd)
+        try:
+            np.savez_compressed(tmp, **arrays)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+
+
+def validate_arrays(maps: np.ndarray, labels: np.ndarray, source: str) -> None:
+    """Check shapes, dtypes, finiteness, charge range and labels; raise :class:`DataError` naming the
+    source and the first offending sample."""
+    if not isinstance(maps, np.ndarray) or maps.ndim != 4 or maps.shape[-1] != 1:
+        shape = getattr(maps, "shape", None)
+        raise DataError(f"{source}: maps must have shape (n, rows, cols, 1), got {shape}")
+    if maps.dtype != np.float32:
+        raise DataError(f"{source}: maps must be float32 ADC counts, got dtype {maps.dtype}")
+    if labels.ndim != 1 or labels.shape[0] != maps.shape[0]:
+        raise DataError(
+            f"{source}: {maps.shape[0]} maps but labels have shape {labels.shape} (expected ({maps.shape[0]},))"
+        )
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise DataError(f"{source}: labels must be integers 0/1, got dtype {labels.dtype}")
+    bad = ~np.isfinite(maps).reshape(maps.shape[0], -1).all(axis=1)
+    if bad.any():
+        raise DataError(f"{source}: sample {int(np.argmax(bad))} contains NaN or inf charge")
+    low = (maps < 0).reshape(maps.shape[0], -1).any(axis=1)
+    if low.any():
+        raise DataError(f"{source}: sample {int(np.argmax(low))} has negative charge (expected 0..{ADC_MAX:g})")
+    high = (maps > ADC_MAX).reshape(maps.shape[0], -1).any(axis=1)
+    if high.any():
+        raise DataError(
+            f"{source}: sample {int(np.argmax(high))} has charge above the ADC full scale {ADC_MAX:g}"
+        )
+    badl = (labels != PARTICLE) & (labels != BACKGROUND)
+    if badl.any():
+        i = int(np.argmax(badl))
+        raise DataError(f"{source}: sample {i} has label {labels[i]!r}, expected 0 (background) or 1 (particle)")
+
+
+def load_npz(path: Path | str) -> HitMapSet:
+    """Read a :class:`HitMapSet` written by :meth:`HitMapSet.save_npz` (or any npz with ``maps``/``labels``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if "maps" not in z or "labels" not in z:
+                raise DataError(f"{path}: expected arrays 'maps' and 'labels', found {sorted(z.files)}")
+            maps = z["maps"]
+            labels = z["labels"]
+            soft = z["soft_labels"] if "soft_labels" in z else None
+            meta = json.loads(str(z["metadata"])) if "metadata" in z else {}
+    except (OSError, ValueError, EOFError) as exc:
+        raise DataError(f"{path}: not a readable npz file ({exc})") from None
+    if maps.ndim == 3:
+        maps = maps[..., np.newaxis]
+    try:
+        return HitMapSet(maps, labels, soft, meta)
+    except DataError as exc:
+        raise DataError(str(exc).replace("<memory>", str(path))) from None
