@@ -1,0 +1,5 @@
+import sys
+
+from fpgaflow.cli import main
+
+sys.exit(main())
