@@ -43,6 +43,4 @@ def require(module: str, extra: str) -> None:
     try:
         importlib.import_module(module)
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
-        raise MissingExtraError(
-            f"{module!r} is required for this feature: pip install 'fpgaflow[{extra}]'"
-        ) from exc
+        raise MissingExtraError(f"{module!r} is required for this feature: pip install 'fpgaflow[{extra}]'") from exc

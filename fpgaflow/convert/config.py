@@ -37,7 +37,9 @@ class ConvertConfig:
             self.clock_period_ns is None or 1.0 <= self.clock_period_ns <= 100.0,
             f"convert.clock_period_ns must be in [1, 100] ns, got {self.clock_period_ns}",
         )
-        check(self.project_name.isidentifier(), f"convert.project_name must be a C identifier, got {self.project_name!r}")
+        check(
+            self.project_name.isidentifier(), f"convert.project_name must be a C identifier, got {self.project_name!r}"
+        )
 
     @property
     def clock_ns(self) -> float:

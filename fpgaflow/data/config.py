@@ -28,7 +28,10 @@ class DataConfig:
 
     def __post_init__(self) -> None:
         check(self.n_maps >= 20, f"data.n_maps must be >= 20, got {self.n_maps}")
-        check(0.0 < self.particle_fraction < 1.0, f"data.particle_fraction must be in (0, 1), got {self.particle_fraction}")
+        check(
+            0.0 < self.particle_fraction < 1.0,
+            f"data.particle_fraction must be in (0, 1), got {self.particle_fraction}",
+        )
         check(self.source != "file" or self.path is not None, "data.path is required when data.source is 'file'")
         check(
             0 < self.val_fraction < 1 and 0 < self.test_fraction < 1 and self.val_fraction + self.test_fraction < 1,

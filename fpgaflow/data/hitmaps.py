@@ -100,9 +100,7 @@ def validate_arrays(maps: np.ndarray, labels: np.ndarray, source: str) -> None:
         raise DataError(f"{source}: sample {int(np.argmax(low))} has negative charge (expected 0..{ADC_MAX:g})")
     high = (maps > ADC_MAX).reshape(maps.shape[0], -1).any(axis=1)
     if high.any():
-        raise DataError(
-            f"{source}: sample {int(np.argmax(high))} has charge above the ADC full scale {ADC_MAX:g}"
-        )
+        raise DataError(f"{source}: sample {int(np.argmax(high))} has charge above the ADC full scale {ADC_MAX:g}")
     badl = (labels != PARTICLE) & (labels != BACKGROUND)
     if badl.any():
         i = int(np.argmax(badl))
@@ -120,7 +118,7 @@ def load_npz(path: Path | str) -> HitMapSet:
                 raise DataError(f"{path}: expected arrays 'maps' and 'labels', found {sorted(z.files)}")
             maps = z["maps"]
             labels = z["labels"]
-            soft = z["soft_labels"] if "soft_labels" in z else None
+            soft = z.get("soft_labels", None)
             meta = json.loads(str(z["metadata"])) if "metadata" in z else {}
     except (OSError, ValueError, EOFError) as exc:
         raise DataError(f"{path}: not a readable npz file ({exc})") from None

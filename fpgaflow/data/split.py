@@ -22,8 +22,7 @@ def split_indices(
         parts[1].append(idx[:n_val])
         parts[2].append(idx[n_val : n_val + n_test])
         parts[0].append(idx[n_val + n_test :])
-    out = tuple(rng.permutation(np.concatenate(p)) for p in parts)
-    return out  # type: ignore[return-value]
+    return tuple(rng.permutation(np.concatenate(p)) for p in parts)
 
 
 def split(

@@ -1,0 +1,24 @@
+"""Turn the IP's raw outputs into particle scores and class decisions (numpy only).
+
+The FPGA computes the classifier's logit; the monotonic sigmoid is applied here, so the class decision
+``score >= threshold`` is identical to ``logit >= logit(threshold)`` and bit-exact with training.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def apply_output_activation(raw: np.ndarray, activation: str) -> np.ndarray:
+    """Scores (float64) from raw outputs for ``activation`` ``sigmoid`` or ``linear``."""
+    x = np.asarray(raw, dtype=np.float64)
+    if activation == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-x))
+    if activation == "linear":
+        return x
+    raise ValueError(f"unsupported output activation {activation!r} (expected 'sigmoid' or 'linear')")
+
+
+def classify(scores: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """Class index per map: 1 = particle where ``score >= threshold``, else 0 = background."""
+    return (np.asarray(scores) >= threshold).astype(np.int8)

@@ -1,0 +1,44 @@
+"""Shared fixtures.  The tiny end-to-end run is built once per session and reused by several tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+REPO = Path(__file__).resolve().parents[1]
+
+TINY_CONFIG = """\
+data:
+  n_maps: 1600
+  toy: {rows: 16, cols: 16}
+  seed: 11
+model:
+  conv_filters: [4]
+train:
+  epochs: 6
+  batch_size: 32
+  learning_rate: 0.01
+prune:
+  target_sparsity: 0.5
+"""
+
+
+@pytest.fixture(scope="session")
+def tiny_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cfg") / "tiny.yaml"
+    path.write_text(TINY_CONFIG)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tiny_config: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete `fpgaflow run` on the tiny config (real TF training, real hls4ml, real g++)."""
+    from fpgaflow.cli import main
+
+    out = tmp_path_factory.mktemp("runs") / "tiny"
+    assert main(["run", str(tiny_config), "--out", str(out)]) == 0
+    return out

@@ -1,0 +1,98 @@
+"""End-to-end: `fpgaflow run` on a tiny config with real TensorFlow, real hls4ml and real g++."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fpgaflow.cli import main
+from fpgaflow_board.csim import CSimLibrary
+from fpgaflow_board.manifest import read_manifest
+
+REQUIRED_SUMMARY_KEYS = (
+    "accuracy_keras",
+    "accuracy_csim",
+    "csim_agreement",
+    "max_abs_diff",
+    "sparsity",
+    "n_test",
+    "input_shape",
+    "steps_seconds",
+)
+
+
+def test_summary_numbers(tiny_run: Path) -> None:
+    s = json.loads((tiny_run / "summary.json").read_text())
+    for key in REQUIRED_SUMMARY_KEYS:
+        assert key in s, key
+    assert s["complete"] is True
+    assert s["input_shape"] == [16, 16, 1]
+    assert s["n_test"] == 240  # 15 % of 1600, stratified
+    # The FPGA computes the logit with exact fixed-point arithmetic: the C simulation reproduces QKeras
+    # bit for bit, so every class decision agrees.
+    assert s["csim_agreement"] == 1.0
+    assert s["max_abs_diff"] == 0.0
+    assert s["csim_bit_exact_fraction"] == 1.0
+    assert s["accuracy_csim"] == s["accuracy_keras"]
+    # Trained well above chance (balanced classes) on its own data.
+    assert s["accuracy_keras"] > 0.7
+    # Pruning reached the configured 50 % in every conv/dense layer.
+    assert s["sparsity"] == pytest.approx(0.5, abs=0.02)
+    assert all(v == pytest.approx(0.5, abs=0.05) for v in s["layer_sparsity"].values())
+    assert set(s["steps_seconds"]) == {"data", "train", "convert", "verify", "package"}
+    assert s["bitstream"] is None
+    report = (tiny_run / "report.md").read_text()
+    assert "QKeras ↔ C-sim class agreement | 100.00 %" in report
+
+
+def test_hls_project_targets_the_pynq_z2(tiny_run: Path) -> None:
+    hls = tiny_run / "hls"
+    cfg = (hls / "hls4ml_config.yml").read_text()
+    assert "xc7z020clg400-1" in cfg
+    assert "pynq-z2" in cfg
+    assert "io_stream" in cfg
+    assert "ClockPeriod: 10" in cfg
+    assert (hls / "firmware" / "myproject_axi.cpp").is_file()
+    defines = (hls / "firmware" / "defines.h").read_text()
+    assert "typedef nnet::array<ap_ufixed<8,0>, 1*1> input_t;" in defines
+    assert not list(tiny_run.glob("*.partial")), "staging directories must be renamed or removed"
+
+
+def test_bundle_is_complete_and_self_contained(tiny_run: Path) -> None:
+    bundle = tiny_run / "board"
+    m = read_manifest(bundle)  # verifies every file's SHA-256
+    assert m.bitstream is None and "no Vivado build" in m.bitstream_note
+    assert m.input_shape == (16, 16, 1) and m.n_in == 256 and m.n_out == 1
+    assert m.output_activation == "sigmoid"
+    assert (bundle / "fpgaflow_board" / "csim.py").is_file()
+    # The bundled C-sim library reproduces the expected outputs shipped with it.
+    lib = CSimLibrary(bundle / m.csim_library, m.n_in, m.n_out, m.project_name)
+    maps = np.load(bundle / "test_maps.npz")["maps"]
+    expected = np.load(bundle / "expected_outputs.npz")
+    raw = lib.predict(maps * np.float32(m.input_scale)).reshape(-1)
+    np.testing.assert_array_equal(raw, expected["csim_raw"])
+    np.testing.assert_array_equal(expected["csim_raw"], expected["keras_raw"])
+
+
+def test_rerun_skips_finished_steps(tiny_run: Path, tiny_config: Path) -> None:
+    before = json.loads((tiny_run / "summary.json").read_text())
+    assert main(["run", str(tiny_config), "--out", str(tiny_run)]) == 0
+    after = json.loads((tiny_run / "summary.json").read_text())
+    assert set(after["steps_status"].values()) == {"skipped"}
+    assert after["accuracy_csim"] == before["accuracy_csim"]
+
+
+def test_from_step_reruns_only_the_tail(tiny_run: Path, tiny_config: Path) -> None:
+    assert main(["run", str(tiny_config), "--out", str(tiny_run), "--from", "verify"]) == 0
+    s = json.loads((tiny_run / "summary.json").read_text())
+    assert s["steps_status"] == {
+        "data": "skipped",
+        "train": "skipped",
+        "convert": "skipped",
+        "verify": "ran",
+        "package": "ran",
+    }
+    assert s["csim_agreement"] == 1.0

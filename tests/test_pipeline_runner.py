@@ -1,0 +1,101 @@
+"""Runner semantics with fast fake steps: checkpoints, fingerprints, --from/--to, atomic staging."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fpgaflow.config.run import RunConfig
+from fpgaflow.config.strict import from_mapping
+from fpgaflow.errors import ConfigError, OutputDirError
+from fpgaflow.pipeline import runner, steps
+from fpgaflow.pipeline.artefacts import Artefacts
+
+
+FAIL_AT: set[str] = set()
+
+
+@pytest.fixture
+def fake_steps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    FAIL_AT.clear()
+
+    def make(name: str, fail: bool = False):  # noqa: ANN202
+        def fn(art: Artefacts, cfg: RunConfig) -> Artefacts:
+            calls.append(name)
+            art.add(f"{name}_out", "out.txt").write_text(f"{name} {cfg.train.epochs}")
+            art.metrics[f"{name}_metric"] = cfg.train.epochs
+            if name in FAIL_AT:
+                raise RuntimeError("boom")
+            return art
+
+        return fn
+
+    fake = tuple(steps.Step(s.name, make(s.name), s.directory, s.sections) for s in steps.STEPS)
+    monkeypatch.setattr(runner, "STEPS", fake)
+    return calls
+
+
+def test_checkpoints_and_fingerprints(tmp_path: Path, fake_steps: list[str]) -> None:
+    out = tmp_path / "run"
+    cfg = RunConfig()
+    r1 = runner.run_pipeline(cfg, out)
+    assert fake_steps == ["data", "train", "convert", "verify", "package"]
+    assert set(r1.status.values()) == {"ran"}
+    assert (out / "hls" / "out.txt").read_text() == f"convert {cfg.train.epochs}"
+    fake_steps.clear()
+    runner.run_pipeline(cfg, out)
+    assert fake_steps == []
+    # A change in the train section invalidates train and everything after it, not data.
+    cfg2 = from_mapping(RunConfig, {"train": {"epochs": 3}})
+    r3 = runner.run_pipeline(cfg2, out)
+    assert fake_steps == ["train", "convert", "verify", "package"]
+    assert r3.status["data"] == "skipped"
+    assert r3.summary["train_metric"] == 3
+
+
+def test_to_and_from(tmp_path: Path, fake_steps: list[str]) -> None:
+    out = tmp_path / "run"
+    r = runner.run_pipeline(RunConfig(), out, to_step="train")
+    assert fake_steps == ["data", "train"]
+    assert r.summary["complete"] is False
+    assert r.status["convert"] == "not run"
+    fake_steps.clear()
+    runner.run_pipeline(RunConfig(), out, from_step="train", to_step="convert")
+    assert fake_steps == ["train", "convert"]
+
+
+def test_from_without_earlier_checkpoint_is_an_error(tmp_path: Path, fake_steps: list[str]) -> None:
+    with pytest.raises(OutputDirError, match="step 'data' has no valid checkpoint"):
+        runner.run_pipeline(RunConfig(), tmp_path / "run", from_step="train")
+    assert fake_steps == []
+
+
+def test_unknown_step_names_suggest(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown step 'verfy' \(did you mean 'verify'\?\)"):
+        runner.run_pipeline(RunConfig(), tmp_path / "run", from_step="verfy")
+
+
+def test_foreign_output_dir_is_refused(tmp_path: Path, fake_steps: list[str]) -> None:
+    (tmp_path / "thesis.tex").write_text("precious")
+    with pytest.raises(OutputDirError, match="not an fpgaflow run"):
+        runner.run_pipeline(RunConfig(), tmp_path)
+    assert (tmp_path / "thesis.tex").read_text() == "precious"
+    assert fake_steps == []
+
+
+def test_failed_step_leaves_no_artefact_presented_as_complete(tmp_path: Path, fake_steps: list[str]) -> None:
+    out = tmp_path / "run"
+    FAIL_AT.add("verify")
+    with pytest.raises(RuntimeError, match="boom"):
+        runner.run_pipeline(RunConfig(), out)
+    assert not (out / "verify").exists()  # only the staging dir, never the final name
+    assert not (out / ".fpgaflow" / "checkpoints" / "verify.json").exists()
+    assert json.loads((out / ".fpgaflow" / "checkpoints" / "convert.json").read_text())["step"] == "convert"
+    # The rerun resumes at the failed step.
+    FAIL_AT.clear()
+    fake_steps.clear()
+    runner.run_pipeline(RunConfig(), out)
+    assert fake_steps == ["verify", "package"]
