@@ -310,3 +310,32 @@ def test_scripts_refuse_a_missing_or_incomplete_vars_file(project: Path, tmp_pat
     assert proc.returncode != 0
     assert "does not define 'dma_length_width'" in proc.stdout
     assert calls == []
+
+
+def test_scripts_without_any_vars_argument_say_how_to_pass_it(tmp_path: Path) -> None:
+    # As vivado_hls -f would run it with no argument: argv ends with the script itself.
+    proc, calls = run_tcl("hls_synth.tcl", SCRIPTS / "hls_synth.tcl", tmp_path)
+    assert proc.returncode != 0
+    assert "ERROR: fpgaflow: no variables file: pass vars.tcl as the last script argument" in proc.stdout
+    assert calls == []
+
+
+def test_bitstream_finds_the_hwh_in_the_project_when_get_files_has_none(
+    project: Path, tmp_path: Path
+) -> None:
+    vars_file, _ = write_default_vars(project)
+    hwh = (
+        project
+        / "fpgaflow_build"
+        / "vivado"
+        / "fpgaflow.gen"
+        / "sources_1"
+        / "bd"
+        / "fpgaflow_bd"
+        / "hw_handoff"
+    )
+    hwh.mkdir(parents=True)
+    (hwh / "fpgaflow_bd.hwh").write_text("<hwh/>")
+    proc, _calls = run_tcl("bitstream.tcl", vars_file, tmp_path, stub_hwh_files="")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (project / "fpgaflow_build" / "bitstream" / "fpgaflow.hwh").read_text() == "<hwh/>"

@@ -51,6 +51,10 @@ fpgaflow_copy [file join $impl_dir ${bd_name}_wrapper.bit] [file join $output_di
 # The hardware handoff sits in .srcs (2019.2-2020.1) or .gen (2020.2+); ask Vivado instead of guessing.
 set hwh [lindex [get_files -all -of_objects [get_files $bd_name.bd] $bd_name.hwh] 0]
 if {$hwh eq ""} {
+    set hwh [lindex [glob -nocomplain [file join $vivado_project_dir $vivado_project_name.{srcs,gen} \
+        sources_1 bd $bd_name hw_handoff $bd_name.hwh]] 0]
+}
+if {$hwh eq ""} {
     fpgaflow_fail "no $bd_name.hwh among the block design's generated files"
 }
 fpgaflow_copy $hwh [file join $output_dir $overlay_name.hwh]

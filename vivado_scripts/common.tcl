@@ -18,13 +18,20 @@ proc fpgaflow_fail {msg} {
 }
 
 proc fpgaflow_vars_file {} {
+    # vivado passes only the -tclargs words in argv; vivado_hls passes "-f <script> <args...>", so the
+    # last word is the variables file unless it is the script itself (no argument given).  The
+    # variables file never lives beside the scripts.
     if {[info exists ::argv] && [llength $::argv] > 0} {
-        return [lindex $::argv end]
+        set last [lindex $::argv end]
+        set here [file dirname [file normalize [info script]]]
+        if {[file extension $last] eq ".tcl" && [file dirname [file normalize $last]] ne $here} {
+            return $last
+        }
     }
     if {[info exists ::env(FPGAFLOW_VARS)]} {
         return $::env(FPGAFLOW_VARS)
     }
-    fpgaflow_fail "no variables file: pass vars.tcl as the script argument or set FPGAFLOW_VARS"
+    fpgaflow_fail "no variables file: pass vars.tcl as the last script argument or set FPGAFLOW_VARS"
 }
 
 # Variables every stage needs; vars.tcl must define all of them.

@@ -59,6 +59,13 @@ def _word_bits(ctype: str, header: Path) -> int:
     match = _AP_WIDTH.match(ctype)
     if match:
         return int(match.group(1))
+    if ctype.startswith("fixed<"):
+        # hls4ml 1.3.0 writes its internal precision string here for non-float accelerator types.
+        raise StepError(
+            f"{header}: stream type {ctype!r} is not a C++ type (hls4ml 1.3.0 writes it for ap_fixed "
+            "accelerator precisions; C synthesis would fail): convert with input/output type 'float' or "
+            f"change it to 'ap_{ctype}'"
+        )
     raise StepError(
         f"{header}: cannot tell the bit width of stream type {ctype!r} (float, double or ap_fixed<W,I>)"
     )

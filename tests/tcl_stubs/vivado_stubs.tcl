@@ -7,6 +7,7 @@
 #   ::stub_fclk_actual  PCW_ACT_FPGA0_PERIPHERAL_FREQMHZ (default: the requested FCLK)
 #   ::stub_progress     PROGRESS of runs (default 100%)
 #   ::stub_slack        SLACK of the worst path (default 0.250)
+#   ::stub_hwh_files    what get_files -all returns (default: a generated .hwh in ::stub_work)
 #   ::stub_work         directory where runs, reports and generated files are faked
 
 proc stub_record {name args} {
@@ -108,6 +109,7 @@ proc get_property {name object} {
 proc get_files {args} {
     stub_record get_files {*}$args
     if {[lindex $args 0] eq "-all"} {
+        if {[info exists ::stub_hwh_files]} { return $::stub_hwh_files }
         set path [file join $::stub_work gen [lindex $args end]]
         stub_touch $path
         return [list $path]
