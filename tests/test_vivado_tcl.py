@@ -181,7 +181,7 @@ def test_block_design_sequence_and_arguments(project: Path, tmp_path: Path) -> N
     ps = tcl_dict(calls[find(calls, "set_property", "CONFIG.PCW_USE_S_AXI_HP0")][1][1])
     assert ps["CONFIG.PCW_USE_S_AXI_HP0"] == "1"
     assert ps["CONFIG.PCW_USE_M_AXI_GP0"] == "1"
-    assert ps["CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ"] == "100.0"
+    assert ps["CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ"] == "100"
     dma = tcl_dict(calls[find(calls, "set_property", "CONFIG.c_sg_length_width")][1][1])
     # 4096 samples x max(8 x 32, 3 x 32) bits = 131,072 bytes -> an 18-bit length register.
     assert dma == {
@@ -208,7 +208,7 @@ def test_block_design_sequence_and_arguments(project: Path, tmp_path: Path) -> N
     reset_net = calls[find(calls, "connect_bd_net", "pin:rst_fclk0/peripheral_aresetn")][1]
     assert "pin:nn_0/ap_rst_n" in reset_net
     assert "pin:axi_dma_0/axi_resetn" in reset_net
-    assert "FCLK_CLK0 requested 100.0 MHz, actual 100.0 MHz" in proc.stdout
+    assert "FCLK_CLK0 requested 100 MHz, actual 100 MHz" in proc.stdout
 
 
 def test_block_design_sizes_dma_for_larger_batches(project: Path, tmp_path: Path) -> None:
@@ -256,6 +256,7 @@ def test_bitstream_sequence_outputs_and_reports(project: Path, tmp_path: Path) -
         ("open_run", ["synth_1", "-name", "synth_1"]),
         ("report_utilization", ["-file", str(out / "utilization_synth.rpt")]),
         ("close_design", []),
+        ("reset_run", ["impl_1"]),
         ("launch_runs", ["impl_1", "-to_step", "write_bitstream", "-jobs", "3"]),
         ("wait_on_run", ["impl_1"]),
         ("open_run", ["impl_1"]),
@@ -339,3 +340,16 @@ def test_bitstream_finds_the_hwh_in_the_project_when_get_files_has_none(
     proc, _calls = run_tcl("bitstream.tcl", vars_file, tmp_path, stub_hwh_files="")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (project / "fpgaflow_build" / "bitstream" / "fpgaflow.hwh").read_text() == "<hwh/>"
+
+
+def test_fabric_clock_follows_the_hls_clock(project: Path, tmp_path: Path) -> None:
+    tcl = project / "project.tcl"
+    tcl.write_text(tcl.read_text().replace("set clock_period 10", "set clock_period 8"))
+    vars_file, _ = write_default_vars(project)
+    proc, calls = run_tcl("hls_synth.tcl", vars_file, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert dict(calls)["create_clock"] == ["-period", "8.0", "-name", "default"]
+    proc, calls = run_tcl("block_design.tcl", vars_file, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ps = tcl_dict(calls[find(calls, "set_property", "CONFIG.PCW_USE_S_AXI_HP0")][1][1])
+    assert ps["CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ"] == "125"

@@ -27,6 +27,7 @@ report_utilization -file [file join $output_dir utilization_synth.rpt]
 close_design
 
 fpgaflow_log "bitstream: implementation and write_bitstream with $jobs jobs"
+reset_run impl_1
 launch_runs impl_1 -to_step write_bitstream -jobs $jobs
 wait_on_run impl_1
 fpgaflow_check_run impl_1

@@ -90,7 +90,7 @@ def build_variables(project: AcceleratorProject, config: BuildConfig, layout: Bu
         "board_part": design_names.BOARD_PART,
         "clock_period_ns": _number(project.clock_period_ns),
         "clock_uncertainty": config.clock_uncertainty,
-        "fclk_mhz": _number(design_names.fclk_mhz(project.clock_period_ns)),
+        "fclk_mhz": _number(design_names.fclk_mhz(project.clock_period_ns), integral_as_int=True),
         "ip_vendor": design_names.IP_VENDOR,
         "ip_library": design_names.IP_LIBRARY,
         "ip_version": design_names.IP_VERSION,
@@ -135,9 +135,11 @@ def build_variables(project: AcceleratorProject, config: BuildConfig, layout: Bu
     return words
 
 
-def _number(value: float) -> str:
+def _number(value: float, integral_as_int: bool = False) -> str:
     if not math.isfinite(value):
         raise ConfigError(f"vars.tcl: {value} is not a finite number")
+    if integral_as_int and float(value).is_integer():
+        return str(int(value))  # the PS7 frequency dialog's own format: 100, 142.857143
     return repr(float(value))
 
 
