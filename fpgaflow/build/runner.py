@@ -82,7 +82,7 @@ def plan_stages(
         for before in STAGES[: STAGES.index(stage)]:
             if not _is_done(before, state, digest, layout, ip_repo):
                 raise StepError(
-                    f"build stage '{stage}' needs stage '{before}' first: "
+                    f"build stage '{stage}' needs stage '{before}' first (not done with these variables): "
                     f"fpgaflow build PROJECT --stage {before}"
                 )
         return [stage]
