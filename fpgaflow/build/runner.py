@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,7 @@ def run_build(
         for later in STAGES[STAGES.index(name) :]:
             state.pop(later, None)
         _write_json(layout.state_file, {"done": state})
+        started = time.monotonic()
         run_stage(
             name,
             tools[name],
@@ -138,7 +140,7 @@ def run_build(
         )
         state[name] = digest
         _write_json(layout.state_file, {"done": state})
-        log.info("build stage %s: done", name)
+        log.info("build stage %s: done in %.0f s", name, time.monotonic() - started)
     if "bitstream" in todo:
         _write_json(layout.output_dir / "build.json", build_manifest(project, words))
     return BuildResult(
