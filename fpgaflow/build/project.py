@@ -1,0 +1,122 @@
+"""Read what the build needs from an hls4ml VivadoAccelerator project directory.
+
+hls4ml writes ``project.tcl`` (project name, part, clock) and ``firmware/<name>_axi.h`` (the AXI-Stream
+wrapper: ``N_IN``/``N_OUT`` words per sample and the word types ``T_in``/``T_out``).  The stream widths
+are read from the header, not from ``project.tcl``: hls4ml 1.3.0 writes the input width into
+``bit_width_hls_output`` and the output width into ``bit_width_hls_input`` (swapped).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpgaflow_board import design_names
+
+from fpgaflow.errors import StepError
+
+_TCL_SET = re.compile(r'^\s*set\s+(\w+)\s+"?([^"\s]*)"?\s*$')
+_CONST = re.compile(r"static\s+const\s+unsigned\s+(N_IN|N_OUT)\s*=\s*(\d+)\s*;")
+_TYPEDEF = re.compile(r"typedef\s+(.+?)\s+(T_in|T_out)\s*;")
+_AP_WIDTH = re.compile(r"^ap_u?(?:fixed|int)\s*<\s*(\d+)")
+
+
+@dataclass(frozen=True)
+class AcceleratorProject:
+    """An hls4ml VivadoAccelerator project: names, target and stream geometry.
+
+    ``n_in``/``n_out``: AXI-Stream words per sample into / out of the network; ``in_bits``/``out_bits``:
+    the width of one word (32 for ``float``, W for ``ap_fixed<W,I>``).
+    """
+
+    path: Path
+    name: str
+    part: str
+    clock_period_ns: float
+    n_in: int
+    n_out: int
+    in_bits: int
+    out_bits: int
+
+    @property
+    def top(self) -> str:
+        """The HLS top function: hls4ml's AXI wrapper ``<name>_axi``."""
+        return self.name + design_names.HLS_TOP_SUFFIX
+
+    @property
+    def bytes_per_sample(self) -> int:
+        """Bytes of the larger of one sample's input and output transfer (DMA words are whole bytes)."""
+        return max(self.n_in * self.in_bits, self.n_out * self.out_bits) // 8
+
+
+def _word_bits(ctype: str, header: Path) -> int:
+    ctype = ctype.strip()
+    if ctype == "float":
+        return 32
+    if ctype == "double":
+        return 64
+    match = _AP_WIDTH.match(ctype)
+    if match:
+        return int(match.group(1))
+    if ctype.startswith("fixed<"):
+        # hls4ml 1.3.0 writes its internal precision string here for non-float accelerator types.
+        raise StepError(
+            f"{header}: stream type {ctype!r} is not a C++ type (hls4ml 1.3.0 writes it for ap_fixed "
+            "accelerator precisions; C synthesis would fail): convert with input/output type 'float' or "
+            f"change it to 'ap_{ctype}'"
+        )
+    raise StepError(
+        f"{header}: cannot tell the bit width of stream type {ctype!r} (float, double or ap_fixed<W,I>)"
+    )
+
+
+def read_project(path: Path) -> AcceleratorProject:
+    """Read ``path`` (an hls4ml project directory); raise :class:`StepError` naming what is missing."""
+    path = Path(path).resolve()
+    project_tcl = path / "project.tcl"
+    if not project_tcl.is_file():
+        raise StepError(
+            f"{path} is not an hls4ml project: {project_tcl.name} is missing (write it with fpgaflow run)"
+        )
+    values: dict[str, str] = {}
+    for line in project_tcl.read_text(encoding="utf-8").splitlines():
+        match = _TCL_SET.match(line)
+        if match:
+            values[match.group(1)] = match.group(2)
+    for key in ("project_name", "part", "clock_period", "backend"):
+        if key not in values:
+            raise StepError(f"{project_tcl}: no 'set {key} ...' line")
+    if values["backend"].lower() != "vivadoaccelerator":
+        raise StepError(
+            f"{project_tcl}: backend is {values['backend']!r}; fpgaflow build needs a VivadoAccelerator "
+            "project "
+            "(convert with backend VivadoAccelerator, io_type io_stream)"
+        )
+    name = values["project_name"]
+    header = path / "firmware" / f"{name}_axi.h"
+    if not header.is_file():
+        raise StepError(f"{header} is missing: the project has no AXI-Stream wrapper")
+    text = header.read_text(encoding="utf-8")
+    consts = dict(_CONST.findall(text))
+    types = {alias: ctype for ctype, alias in _TYPEDEF.findall(text)}
+    for key in ("N_IN", "N_OUT"):
+        if key not in consts:
+            raise StepError(f"{header}: no 'static const unsigned {key} = ...;'")
+    for key in ("T_in", "T_out"):
+        if key not in types:
+            raise StepError(f"{header}: no 'typedef ... {key};'")
+    try:
+        clock = float(values["clock_period"])
+    except ValueError:
+        raise StepError(f"{project_tcl}: clock_period {values['clock_period']!r} is not a number") from None
+    return AcceleratorProject(
+        path=path,
+        name=name,
+        part=values["part"],
+        clock_period_ns=clock,
+        n_in=int(consts["N_IN"]),
+        n_out=int(consts["N_OUT"]),
+        in_bits=_word_bits(types["T_in"], header),
+        out_bits=_word_bits(types["T_out"], header),
+    )

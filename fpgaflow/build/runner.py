@@ -1,0 +1,170 @@
+"""Run the build stages in order, resume after the last finished one, parse the reports.
+
+Stage completion is recorded in ``<build>/state.json`` together with a digest of ``vars.tcl``: a stage
+counts as done only if it finished with the same variables and its outputs are still there.  Rerunning a
+stage (``--stage``) marks every later stage as not done.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fpgaflow_board import design_names
+
+from fpgaflow.build.config import STAGES, BuildConfig
+from fpgaflow.build.project import AcceleratorProject, read_project
+from fpgaflow.build.stages import SCRIPTS_DIR, STAGE_SPECS, run_stage
+from fpgaflow.build.tools import find_stage_tools
+from fpgaflow.build.variables import BuildLayout, build_variables, vars_digest, write_vars
+from fpgaflow.errors import ConfigError, StepError
+from fpgaflow.estimate.reports import parse_csynth_rpt, parse_csynth_xml, parse_utilization_rpt
+from fpgaflow.estimate.table import ResourceTable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced: the stages run now, where the files are, the parsed reports."""
+
+    project: AcceleratorProject
+    layout: BuildLayout
+    ran: tuple[str, ...]
+    skipped: tuple[str, ...]
+    tables: tuple[ResourceTable, ...]
+
+    @property
+    def bitstream(self) -> Path:
+        return self.layout.output_dir / f"{design_names.OVERLAY_NAME}.bit"
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    os.replace(tmp, path)
+
+
+def load_state(path: Path) -> dict[str, str]:
+    """Stage name -> vars digest it finished with (missing = not done)."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        log.warning("%s is not valid JSON; rebuilding every stage", path)
+        return {}
+    done = data.get("done", {}) if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in done.items() if k in STAGES}
+
+
+def _is_done(stage: str, state: dict[str, str], digest: str, layout: BuildLayout, ip_repo: Path) -> bool:
+    if state.get(stage) != digest:
+        return False
+    return all(p.is_file() for p in STAGE_SPECS[stage].output_paths(layout, ip_repo))
+
+
+def plan_stages(
+    stage: str | None, state: dict[str, str], digest: str, layout: BuildLayout, ip_repo: Path
+) -> list[str]:
+    """Stages to run: ``stage`` alone (its predecessors must be done), or all from the first not done."""
+    if stage is not None:
+        if stage not in STAGES:
+            raise ConfigError(f"unknown build stage {stage!r}; stages: {', '.join(STAGES)}")
+        for before in STAGES[: STAGES.index(stage)]:
+            if not _is_done(before, state, digest, layout, ip_repo):
+                raise StepError(
+                    f"build stage '{stage}' needs stage '{before}' first (not done with these variables): "
+                    f"fpgaflow build PROJECT --stage {before}"
+                )
+        return [stage]
+    todo = [s for s in STAGES if not _is_done(s, state, digest, layout, ip_repo)]
+    # A stage after an unfinished one must be rebuilt too, whatever its record says.
+    return list(STAGES[STAGES.index(todo[0]) :]) if todo else []
+
+
+def collect_reports(layout: BuildLayout, clock_period_ns: float) -> tuple[ResourceTable, ...]:
+    """Parse whatever reports exist: HLS estimate (xml, else rpt), Vivado post-synthesis and post-route."""
+    tables: list[ResourceTable] = []
+    xml, rpt = layout.report_dir / "csynth.xml", layout.report_dir / "csynth.rpt"
+    if xml.is_file():
+        tables.append(parse_csynth_xml(xml))
+    elif rpt.is_file():
+        tables.append(parse_csynth_rpt(rpt))
+    for name in ("utilization_synth.rpt", "utilization_impl.rpt"):
+        path = layout.output_dir / name
+        if path.is_file():
+            tables.append(parse_utilization_rpt(path, clock_period_ns))
+    return tuple(tables)
+
+
+def run_build(
+    project_dir: Path, config: BuildConfig, stage: str | None = None, scripts_dir: Path = SCRIPTS_DIR
+) -> BuildResult:
+    """Build ``project_dir`` (an hls4ml VivadoAccelerator project) up to the bitstream, or one ``stage``."""
+    project = read_project(project_dir)
+    layout = BuildLayout(project.path / config.build_subdir)
+    words = build_variables(project, config, layout)
+    digest = vars_digest(words)
+    ip_repo = project.path / f"{project.name}_prj" / design_names.HLS_SOLUTION / "impl" / "ip"
+    state = load_state(layout.state_file)
+    todo = plan_stages(stage, state, digest, layout, ip_repo)
+    skipped = tuple(s for s in STAGES if s not in todo and stage is None)
+    for s in skipped:
+        log.info("build stage %s: already done with these variables, skipped", s)
+    # vars.tcl first: without Vivado here, it and vivado_scripts/ still run by hand on another machine.
+    write_vars(words, layout.vars_file)
+    tools = find_stage_tools(tuple(todo), config.vivado_dir)
+    for name in todo:
+        # Invalidate this stage and everything after it before running: a crash leaves them "not done".
+        for later in STAGES[STAGES.index(name) :]:
+            state.pop(later, None)
+        _write_json(layout.state_file, {"done": state})
+        started = time.monotonic()
+        run_stage(
+            name,
+            tools[name],
+            layout=layout,
+            project_dir=project.path,
+            ip_repo=ip_repo,
+            scripts_dir=scripts_dir,
+        )
+        state[name] = digest
+        _write_json(layout.state_file, {"done": state})
+        log.info("build stage %s: done in %.0f s", name, time.monotonic() - started)
+    if "bitstream" in todo:
+        _write_json(layout.output_dir / "build.json", build_manifest(project, words))
+    return BuildResult(
+        project, layout, tuple(todo), skipped, collect_reports(layout, project.clock_period_ns)
+    )
+
+
+def build_manifest(project: AcceleratorProject, words: dict[str, str]) -> dict[str, Any]:
+    """What the board side needs to know about the bitstream, written next to it as ``build.json``."""
+    return {
+        "overlay": f"{design_names.OVERLAY_NAME}.bit",
+        "hwh": f"{design_names.OVERLAY_NAME}.hwh",
+        "dma_instance": design_names.DMA_INSTANCE,
+        "network_instance": design_names.NETWORK_INSTANCE,
+        "hls_top": project.top,
+        "part": project.part,
+        "clock_period_ns": project.clock_period_ns,
+        "n_in": project.n_in,
+        "n_out": project.n_out,
+        "in_bits": project.in_bits,
+        "out_bits": project.out_bits,
+        "dma_length_width": int(words["dma_length_width"]),
+        "max_batch": int(words["max_batch"]),
+        "max_batch_fitting": design_names.max_batch_for(
+            int(words["dma_length_width"]), project.bytes_per_sample
+        ),
+    }

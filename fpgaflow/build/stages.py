@@ -1,0 +1,167 @@
+"""The three build stages: their command lines (argument lists), expected outputs, and how one runs.
+
+A stage runs one batch-mode tool process on one static script of ``vivado_scripts/``; its stdout goes
+line by line into ``<build>/logs/<stage>.log`` and, filtered, into :mod:`logging`: the scripts' own
+``fpgaflow:`` progress lines at INFO, ``CRITICAL WARNING`` at WARNING, ``ERROR`` at ERROR.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpgaflow_board import design_names
+
+from fpgaflow.build.variables import BuildLayout
+from fpgaflow.errors import StepError
+
+log = logging.getLogger(__name__)
+
+#: The static scripts shipped with the repository.
+SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "vivado_scripts"
+#: Vivado HLS versions these scripts were written against (hls4ml 1.3.0's VivadoAccelerator targets).
+HLS_VERSIONS = ("2019.2", "2020.1")
+_VERSION = re.compile(r"\bv(20\d\d\.\d)\b")
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage: its script and the files whose presence proves it finished."""
+
+    name: str
+    script: str
+    outputs: tuple[str, ...]
+
+    def output_paths(self, layout: BuildLayout, ip_repo: Path) -> tuple[Path, ...]:
+        anchors = {"build": layout.root, "ip": ip_repo}
+        paths = []
+        for out in self.outputs:
+            anchor, rel = out.split(":", 1)
+            paths.append(anchors[anchor] / rel)
+        return tuple(paths)
+
+
+_BIT = design_names.OVERLAY_NAME
+STAGE_SPECS: dict[str, StageSpec] = {
+    "hls": StageSpec(
+        "hls", "hls_synth.tcl", ("build:reports/csynth.rpt", "build:reports/csynth.xml", "ip:component.xml")
+    ),
+    "bd": StageSpec(
+        "bd", "block_design.tcl", (f"build:vivado/{_BIT}.xpr", f"build:reports/{design_names.BD_NAME}.tcl")
+    ),
+    "bitstream": StageSpec(
+        "bitstream",
+        "bitstream.tcl",
+        (
+            f"build:bitstream/{_BIT}.bit",
+            f"build:bitstream/{_BIT}.hwh",
+            "build:bitstream/utilization_impl.rpt",
+            "build:bitstream/utilization_synth.rpt",
+            "build:bitstream/timing_summary.rpt",
+        ),
+    ),
+}
+
+
+def command(stage: str, tool: Path, script: Path, vars_file: Path) -> list[str]:
+    """The argument list of ``stage`` (never a shell string)."""
+    if stage == "hls":
+        return [str(tool), "-f", str(script), str(vars_file)]
+    return [
+        str(tool), "-mode", "batch", "-nojournal", "-nolog", "-notrace",
+        "-source", str(script), "-tclargs", str(vars_file),
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StageRun:
+    """What one tool process did: exit code, first ERROR line, tool version from its banner."""
+
+    returncode: int
+    first_error: str | None
+    version: str | None
+    log_file: Path
+
+
+def run_process(cmd: list[str], cwd: Path, log_file: Path, env: dict[str, str]) -> StageRun:
+    """Run ``cmd`` in ``cwd``, tee its output to ``log_file`` and stream progress lines to logging."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    first_error: str | None = None
+    version: str | None = None
+    with log_file.open("w", encoding="utf-8") as sink:
+        sink.write(f"# {' '.join(cmd)}\n# cwd: {cwd}\n")
+        with subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        ) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                sink.write(line)
+                text = line.rstrip()
+                if version is None and "Vivado" in text:
+                    match = _VERSION.search(text)
+                    version = match.group(1) if match else None
+                if text.startswith("ERROR:"):
+                    first_error = first_error or text
+                    log.error("%s", text)
+                elif text.startswith("CRITICAL WARNING:"):
+                    log.warning("%s", text)
+                elif text.startswith("fpgaflow:"):
+                    log.info("%s", text[len("fpgaflow:") :].strip())
+                else:
+                    log.debug("%s", text)
+            returncode = proc.wait()
+        sink.flush()
+    return StageRun(returncode=returncode, first_error=first_error, version=version, log_file=log_file)
+
+
+def run_stage(
+    stage: str,
+    tool: Path,
+    *,
+    layout: BuildLayout,
+    project_dir: Path,
+    ip_repo: Path,
+    scripts_dir: Path = SCRIPTS_DIR,
+) -> StageRun:
+    """Run ``stage``; raise :class:`StepError` naming the stage, the first error line and the log."""
+    spec = STAGE_SPECS[stage]
+    script = scripts_dir / spec.script
+    if not script.is_file():
+        raise StepError(
+            f"build script {script} is missing (vivado_scripts/ must sit beside the fpgaflow package)"
+        )
+    env = dict(os.environ)
+    env["FPGAFLOW_VARS"] = str(layout.vars_file)
+    cwd = project_dir if stage == "hls" else layout.root
+    log_file = layout.log_dir / f"{stage}.log"
+    log.info("build stage %s: %s (log %s)", stage, tool.name, log_file)
+    result = run_process(command(stage, tool, script, layout.vars_file), cwd, log_file, env)
+    rerun = f"fix it and rerun this stage alone: fpgaflow build {project_dir} --stage {stage}"
+    if result.returncode != 0:
+        raise StepError(
+            f"build stage '{stage}' failed (exit code {result.returncode}): "
+            f"{result.first_error or 'no ERROR line in the output'}; log: {log_file}; {rerun}"
+        )
+    missing = [p for p in spec.output_paths(layout, ip_repo) if not p.is_file()]
+    if missing:
+        raise StepError(
+            f"build stage '{stage}' exited 0 but did not write {missing[0]}"
+            f"{' (' + result.first_error + ')' if result.first_error else ''}; log: {log_file}; {rerun}"
+        )
+    if stage == "hls" and result.version is not None and result.version not in HLS_VERSIONS:
+        log.warning(
+            "vivado_hls %s: these scripts were written for %s (hls4ml's VivadoAccelerator range)",
+            result.version,
+            " and ".join(HLS_VERSIONS),
+        )
+    return result

@@ -1,0 +1,223 @@
+"""Parse real Xilinx reports into :class:`~fpgaflow.estimate.table.ResourceTable` (same table as estimates).
+
+Supported: Vivado HLS ``<top>_csynth.rpt`` and ``<top>_csynth.xml`` (2019.2, 2020.1; Vitis HLS text
+reports share the layout with a ``DSP`` column instead of ``DSP48E``) and Vivado ``report_utilization``
+text reports (7-series ``Slice LUTs``/``Slice Registers`` and UltraScale ``CLB LUTs``/``CLB Registers``).
+Latency is the worst case in cycles, interval the largest initiation interval in cycles; a Vivado
+``Block RAM Tile`` is a RAMB36, counted as 2 BRAM18.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from fpgaflow.errors import DataError
+from fpgaflow.estimate.table import LayerResources, ResourceTable
+
+_HLS_COLUMNS = {"BRAM_18K": "bram18", "DSP48E": "dsp", "DSP": "dsp", "FF": "ff", "LUT": "lut"}
+_VERSION = re.compile(r"^\* Version:\s*(\S+)", re.MULTILINE)
+_TOOL = re.compile(r"^== (Vivado|Vitis) HLS Report for '(\w+)'", re.MULTILINE)
+_CLOCK_ROW = re.compile(r"^\s*\|ap_clk\s*\|\s*([\d.]+)\s*ns\s*\|\s*([\d.]+)\s*ns", re.MULTILINE)
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _number(text: str) -> float:
+    return 0.0 if text in ("-", "", "N/A") else float(text)
+
+
+def _section(text: str, title: str, path: Path) -> str:
+    """Text from the ``== <title>`` banner to the next banner."""
+    start = text.find(f"== {title}")
+    if start < 0:
+        raise DataError(f"{path}: no '== {title}' section (not a Vivado HLS csynth report?)")
+    end = text.find("\n================", text.find("\n", text.find("\n", start) + 1) + 1)
+    return text[start : end if end > 0 else len(text)]
+
+
+def _resource_table(lines: list[str], first_header: str) -> tuple[list[str], list[list[str]]]:
+    """Header cells and data rows of the first ``|...|`` table whose header starts with ``first_header``."""
+    for i, line in enumerate(lines):
+        cells = _cells(line) if line.strip().startswith("|") else []
+        if cells and cells[0] == first_header:
+            rows = []
+            for row in lines[i + 1 :]:
+                stripped = row.strip()
+                if stripped.startswith("+"):
+                    continue
+                if not stripped.startswith("|"):
+                    break
+                rows.append(_cells(row))
+            return cells, rows
+    return [], []
+
+
+def _resources(header: list[str], row: list[str]) -> dict[str, float]:
+    values = {}
+    for name, cell in zip(header, row, strict=False):
+        if name in _HLS_COLUMNS:
+            values[_HLS_COLUMNS[name]] = _number(cell)
+    return values
+
+
+def _latency_rows(block: list[str]) -> list[list[str]]:
+    """Data rows of a latency table (cells that start with a digit after the optional instance columns)."""
+    return [_cells(line) for line in block if line.strip().startswith("|") and re.search(r"\|\s*\d+\|", line)]
+
+
+def parse_csynth_rpt(path: Path | str) -> ResourceTable:
+    """Read a Vivado/Vitis HLS ``*_csynth.rpt``: totals, per-instance rows, latency, interval, clock."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    tool = _TOOL.search(text)
+    if tool is None:
+        raise DataError(f"{path}: no '== Vivado HLS Report for ...' banner (not a csynth report)")
+    perf = _section(text, "Performance Estimates", path)
+    util = _section(text, "Utilization Estimates", path)
+
+    clock = _CLOCK_ROW.search(perf)
+    summary, _, detail = perf.partition("+ Detail:")
+    top_rows = _latency_rows(summary.splitlines())
+    if not top_rows:
+        raise DataError(f"{path}: no latency summary row under '+ Latency:'")
+    lat = top_rows[0]  # min, max, abs min, abs max, interval min, interval max, pipeline type
+    instance_latency = {row[0]: row for row in _latency_rows(detail.split("* Loop:")[0].splitlines())}
+
+    util_lines = util.splitlines()
+    header, rows = _resource_table(util_lines, "Name")
+    total_row = next((r for r in rows if r[0] == "Total"), None)
+    if total_row is None:
+        raise DataError(f"{path}: no 'Total' row in the utilisation summary")
+    detail_lines = util.partition("+ Detail:")[2].splitlines()
+    inst_header, inst_rows = _resource_table(detail_lines, "Instance")
+    layers = []
+    for row in inst_rows:
+        if row[0] == "Total":
+            break
+        timing = instance_latency.get(row[0])
+        layers.append(
+            LayerResources(
+                name=row[1] or row[0],
+                **_resources(inst_header, row),
+                latency_cycles=_number(timing[3]) if timing else None,
+                interval_cycles=_number(timing[7]) if timing else None,
+            )
+        )
+    version = _VERSION.search(text)
+    notes = [f"{tool.group(1)} HLS {version.group(1) if version else '?'} report for {tool.group(2)}"]
+    if clock:
+        notes.append(f"estimated clock {clock.group(2)} ns")
+    return ResourceTable(
+        source=f"{tool.group(1).lower()}_hls csynth",
+        total=LayerResources(
+            name="total",
+            **_resources(header, total_row),
+            latency_cycles=_number(lat[1]),
+            interval_cycles=_number(lat[5]),
+        ),
+        layers=tuple(layers),
+        clock_period_ns=float(clock.group(1)) if clock else None,
+        notes=tuple(notes),
+    )
+
+
+def _xml_number(root: ET.Element, path: str, file: Path) -> float:
+    node = root.find(path)
+    if node is None or node.text is None:
+        raise DataError(f"{file}: no <{path}> element")
+    return _number(node.text.strip())
+
+
+def parse_csynth_xml(path: Path | str) -> ResourceTable:
+    """Read a Vivado HLS ``*_csynth.xml``: totals, worst-case latency, largest interval, target clock."""
+    path = Path(path)
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise DataError(f"{path}: not valid XML: {exc}") from None
+    resources = root.find("AreaEstimates/Resources")
+    if resources is None:
+        raise DataError(f"{path}: no <AreaEstimates><Resources> (not a csynth.xml?)")
+    values = {}
+    for child in resources:
+        if child.tag in _HLS_COLUMNS and child.text is not None:
+            values[_HLS_COLUMNS[child.tag]] = _number(child.text.strip())
+    latency = "PerformanceEstimates/SummaryOfOverallLatency"
+    version = root.findtext("ReportVersion/Version", default="?")
+    top = root.findtext("UserAssignments/TopModelName", default="?")
+    estimated = root.findtext("PerformanceEstimates/SummaryOfTimingAnalysis/EstimatedClockPeriod")
+    notes = [f"Vivado HLS {version} report for {top}"]
+    if estimated:
+        notes.append(f"estimated clock {estimated} ns")
+    return ResourceTable(
+        source="vivado_hls csynth",
+        total=LayerResources(
+            name="total",
+            **values,
+            latency_cycles=_xml_number(root, f"{latency}/Worst-caseLatency", path),
+            interval_cycles=_xml_number(root, f"{latency}/Interval-max", path),
+        ),
+        clock_period_ns=_xml_number(root, "UserAssignments/TargetClockPeriod", path),
+        notes=tuple(notes),
+    )
+
+
+_UTIL_ROWS = {
+    "lut": ("Slice LUTs", "CLB LUTs"),
+    "ff": ("Register as Flip Flop",),
+    "ff_total": ("Slice Registers", "CLB Registers"),
+    "bram36": ("Block RAM Tile",),
+    "dsp": ("DSPs",),
+}
+_HEADER_FIELD = re.compile(r"^\|\s*(Design State|Device|Tool Version)\s*:\s*(.+?)\s*$", re.MULTILINE)
+
+
+def parse_utilization_rpt(path: Path | str, clock_period_ns: float | None = None) -> ResourceTable:
+    """Read a flat Vivado ``report_utilization`` text report (post-synthesis or post-implementation)."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    found: dict[str, float] = {}
+    for line in text.splitlines():
+        if not line.startswith("|"):
+            continue
+        cells = _cells(line)
+        if len(cells) < 2:
+            continue
+        name = cells[0].rstrip("*").strip()
+        for key, names in _UTIL_ROWS.items():
+            if key not in found and name in names:
+                try:
+                    found[key] = float(cells[1])
+                except ValueError:
+                    continue
+    missing = [k for k in ("lut", "bram36", "dsp") if k not in found]
+    if missing or ("ff" not in found and "ff_total" not in found):
+        raise DataError(
+            f"{path}: no {', '.join(missing) or 'register'} row (not a flat report_utilization file?)"
+        )
+    header = dict(_HEADER_FIELD.findall(text))
+    state = header.get("Design State", "?")
+    stage = "impl" if state.lower() in ("routed", "placed", "implemented") else "synth"
+    notes = [f"{header.get('Tool Version', 'Vivado ?')}, device {header.get('Device', '?')}, {state}"]
+    return ResourceTable(
+        source=f"vivado {stage}",
+        total=LayerResources(
+            name="total",
+            lut=found["lut"],
+            ff=found.get("ff", found.get("ff_total", 0.0)),
+            dsp=found["dsp"],
+            bram18=2 * found["bram36"],
+        ),
+        clock_period_ns=clock_period_ns,
+        notes=tuple(notes),
+    )
+
+
+def parse_hls_report(path: Path | str) -> ResourceTable:
+    """Dispatch on the suffix: ``.xml`` to :func:`parse_csynth_xml`, anything else to the text parser."""
+    path = Path(path)
+    return parse_csynth_xml(path) if path.suffix == ".xml" else parse_csynth_rpt(path)

@@ -1,0 +1,279 @@
+"""The build runner with fake ``vivado_hls``/``vivado`` executables on PATH.
+
+The fakes (written into tmp_path by the tests) read vars.tcl like the real scripts do, print a Vivado
+banner and ``fpgaflow:`` progress lines, write canned reports where the real tools would, record their
+argument lists, and fail on demand: ``FAKE_FAIL_STAGE`` makes that stage print an ERROR line and exit 1,
+``FAKE_SKIP_OUTPUTS`` makes it exit 0 without writing its outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fpgaflow.build.config import BuildConfig
+from fpgaflow.build.runner import load_state, run_build
+from fpgaflow.cli import build as build_cli
+from fpgaflow.errors import StepError, ToolNotFoundError
+from fpgaflow.estimate.table import LayerResources
+
+STUBS = Path(__file__).resolve().parent / "tcl_stubs"
+CAL = Path("/work/shared/calibration/pynqia_jet_Qkeras_pruned_hls4ml_PYNQ_prj")
+UTIL_ROUTED = """\
+| Tool Version : Vivado v.2020.1 (lin64) Build 2902540 Wed May 27 19:54:35 MDT 2020
+| Design State : {state}
+| Slice LUTs                 | {lut} |     0 |     53200 | 22.62 |
+| Slice Registers            | 15110 |     0 |    106400 | 14.20 |
+|   Register as Flip Flop    | 15102 |     0 |    106400 | 14.19 |
+| Block RAM Tile    |  9.5 |     0 |       140 |  6.79 |
+| DSPs           |   57 |     0 |       220 | 25.91 |
+"""
+
+FAKE = '''\
+#!{python}
+"""Fake {tool}: behaves like the real tool running one of vivado_scripts/*.tcl (see test docstring)."""
+import json, os, re, shutil, sys
+from pathlib import Path
+
+args = sys.argv[1:]
+script = Path(next(a for a in args if a.endswith(".tcl") and "vivado_scripts" in a)).name
+vars_file = Path(args[-1])
+assert os.environ["FPGAFLOW_VARS"] == str(vars_file)
+v = {{}}
+for line in vars_file.read_text().splitlines():
+    m = re.match(r"set (\\w+) \\{{?([^}}]*)\\}}?$", line)
+    if m:
+        v[m.group(1)] = m.group(2)
+stage = {{"hls_synth.tcl": "hls", "block_design.tcl": "bd", "bitstream.tcl": "bitstream"}}[script]
+with open(os.environ["FAKE_CALLS"], "a") as fh:
+    fh.write(json.dumps({{"tool": "{tool}", "stage": stage, "argv": args, "cwd": os.getcwd()}}) + "\\n")
+print("****** {banner}")
+print(f"fpgaflow: {{stage}}: starting")
+print("INFO: [Common 17-206] Exiting")
+if os.environ.get("FAKE_FAIL_STAGE") == stage:
+    print("WARNING: [Vivado 12-818] nothing to worry about")
+    print("ERROR: [BD 41-1273] Error running connect_bd_intf_net: interface width mismatch")
+    print("ERROR: [Common 17-39] 'connect_bd_intf_net' failed due to earlier errors.")
+    sys.exit(1)
+if os.environ.get("FAKE_SKIP_OUTPUTS") == stage:
+    sys.exit(0)
+report, out = Path(v["report_dir"]), Path(v["output_dir"])
+if stage == "hls":
+    report.mkdir(parents=True, exist_ok=True)
+    shutil.copy(os.environ["FAKE_CSYNTH_RPT"], report / "csynth.rpt")
+    shutil.copy(os.environ["FAKE_CSYNTH_XML"], report / "csynth.xml")
+    Path(v["ip_repo"]).mkdir(parents=True, exist_ok=True)
+    (Path(v["ip_repo"]) / "component.xml").write_text("<component/>")
+elif stage == "bd":
+    Path(v["vivado_project_dir"]).mkdir(parents=True, exist_ok=True)
+    (Path(v["vivado_project_dir"]) / (v["vivado_project_name"] + ".xpr")).write_text("xpr")
+    (report / (v["bd_name"] + ".tcl")).write_text("bd")
+else:
+    out.mkdir(parents=True, exist_ok=True)
+    for name in (".bit", ".hwh"):
+        (out / (v["overlay_name"] + name)).write_text(name)
+    (out / "utilization_synth.rpt").write_text(os.environ["FAKE_UTIL"].format(state="Synthesized", lut=12500))
+    (out / "utilization_impl.rpt").write_text(os.environ["FAKE_UTIL"].format(state="Routed", lut=12034))
+    (out / "timing_summary.rpt").write_text("WNS 0.25")
+print(f"fpgaflow: {{stage}}: done")
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    dest = tmp_path / "run" / "hls"
+    shutil.copytree(STUBS / "sample_project", dest)
+    return dest
+
+
+@pytest.fixture
+def fake_vivado(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Put fake vivado/vivado_hls first on PATH; returns the file their calls are recorded in."""
+    if not CAL.is_dir():
+        pytest.skip("calibration reports not present")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    banners = {
+        "vivado_hls": "Vivado(TM) HLS - High-Level Synthesis from C, C++ and SystemC v2020.1 (64-bit)",
+        "vivado": "Vivado v2020.1 (64-bit)",
+    }
+    for tool, banner in banners.items():
+        exe = bin_dir / tool
+        exe.write_text(textwrap.dedent(FAKE.format(python=sys.executable, tool=tool, banner=banner)))
+        exe.chmod(0o755)
+    calls = tmp_path / "calls.jsonl"
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.setenv("FAKE_CALLS", str(calls))
+    monkeypatch.setenv("FAKE_CSYNTH_RPT", str(CAL / "myproject_axi_csynth.rpt"))
+    monkeypatch.setenv("FAKE_CSYNTH_XML", str(CAL / "myproject_axi_csynth.xml"))
+    monkeypatch.setenv("FAKE_UTIL", UTIL_ROUTED)
+    monkeypatch.delenv("FAKE_FAIL_STAGE", raising=False)
+    monkeypatch.delenv("FAKE_SKIP_OUTPUTS", raising=False)
+    return calls
+
+
+def recorded(calls: Path) -> list[dict[str, object]]:
+    if not calls.is_file():
+        return []
+    return [json.loads(line) for line in calls.read_text().splitlines()]
+
+
+def test_full_build_runs_three_stages_with_argument_lists(
+    project: Path, fake_vivado: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="fpgaflow.build")
+    result = run_build(project, BuildConfig(jobs=2))
+    assert result.ran == ("hls", "bd", "bitstream")
+    calls = recorded(fake_vivado)
+    assert [(c["tool"], c["stage"]) for c in calls] == [
+        ("vivado_hls", "hls"),
+        ("vivado", "bd"),
+        ("vivado", "bitstream"),
+    ]
+    build = project / "fpgaflow_build"
+    scripts = Path(__file__).resolve().parents[1] / "vivado_scripts"
+    assert calls[0]["argv"] == ["-f", str(scripts / "hls_synth.tcl"), str(build / "vars.tcl")]
+    assert calls[0]["cwd"] == str(project)
+    assert calls[1]["argv"] == [
+        "-mode", "batch", "-nojournal", "-nolog", "-notrace",
+        "-source", str(scripts / "block_design.tcl"), "-tclargs", str(build / "vars.tcl"),
+    ]  # fmt: skip
+    assert calls[2]["cwd"] == str(build)
+    # Progress lines from the scripts are streamed through logging; the logs keep everything.
+    assert "hls: starting" in caplog.messages
+    assert "bitstream: done" in caplog.messages
+    for stage in ("hls", "bd", "bitstream"):
+        assert "INFO: [Common 17-206] Exiting" in (build / "logs" / f"{stage}.log").read_text()
+    assert (build / "bitstream" / "fpgaflow.bit").is_file()
+    # Reports parsed into the estimator's table: HLS estimate, post-synthesis, post-route.
+    assert [t.source for t in result.tables] == ["vivado_hls csynth", "vivado synth", "vivado impl"]
+    assert result.tables[0].total == LayerResources(
+        name="total", lut=61044, ff=22076, dsp=202, bram18=52, latency_cycles=140, interval_cycles=141
+    )
+    assert result.tables[2].total == LayerResources(name="total", lut=12034, ff=15102, dsp=57, bram18=19)
+    manifest = json.loads((build / "bitstream" / "build.json").read_text())
+    assert manifest["dma_instance"] == "axi_dma_0"
+    assert manifest["network_instance"] == "nn_0"
+    assert (manifest["dma_length_width"], manifest["max_batch"], manifest["max_batch_fitting"]) == (
+        18,
+        4096,
+        8191,
+    )
+    assert load_state(build / "state.json").keys() == {"hls", "bd", "bitstream"}
+
+
+def test_failure_mid_build_keeps_log_names_stage_and_resumes(
+    project: Path, fake_vivado: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_FAIL_STAGE", "bd")
+    with pytest.raises(StepError) as info:
+        run_build(project, BuildConfig())
+    message = str(info.value)
+    assert "build stage 'bd' failed (exit code 1)" in message
+    assert "ERROR: [BD 41-1273] Error running connect_bd_intf_net: interface width mismatch" in message
+    assert "--stage bd" in message
+    log = project / "fpgaflow_build" / "logs" / "bd.log"
+    assert str(log) in message
+    assert "ERROR: [Common 17-39]" in log.read_text()
+    assert load_state(project / "fpgaflow_build" / "state.json").keys() == {"hls"}
+
+    monkeypatch.delenv("FAKE_FAIL_STAGE")
+    result = run_build(project, BuildConfig())
+    assert result.ran == ("bd", "bitstream")
+    assert result.skipped == ("hls",)
+    assert [c["stage"] for c in recorded(fake_vivado)] == ["hls", "bd", "bd", "bitstream"]
+
+
+def test_finished_build_reruns_nothing_even_without_vivado(
+    project: Path, fake_vivado: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_build(project, BuildConfig())
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    result = run_build(project, BuildConfig(jobs=7))  # jobs does not change the result
+    assert result.ran == ()
+    assert len(recorded(fake_vivado)) == 3
+    assert [t.source for t in result.tables] == ["vivado_hls csynth", "vivado synth", "vivado impl"]
+
+
+def test_rerunning_one_stage_invalidates_the_later_ones(project: Path, fake_vivado: Path) -> None:
+    run_build(project, BuildConfig())
+    assert run_build(project, BuildConfig(), stage="hls").ran == ("hls",)
+    state = load_state(project / "fpgaflow_build" / "state.json")
+    assert state.keys() == {"hls"}
+    assert run_build(project, BuildConfig()).ran == ("bd", "bitstream")
+
+
+def test_changed_variables_rebuild_everything(project: Path, fake_vivado: Path) -> None:
+    run_build(project, BuildConfig())
+    result = run_build(project, BuildConfig(max_batch=100_000))
+    assert result.ran == ("hls", "bd", "bitstream")
+    assert "set dma_length_width 22" in (project / "fpgaflow_build" / "vars.tcl").read_text()
+
+
+def test_deleted_output_makes_its_stage_run_again(project: Path, fake_vivado: Path) -> None:
+    run_build(project, BuildConfig())
+    (project / "fpgaflow_build" / "bitstream" / "fpgaflow.hwh").unlink()
+    assert run_build(project, BuildConfig()).ran == ("bitstream",)
+
+
+def test_single_stage_needs_its_predecessors(project: Path, fake_vivado: Path) -> None:
+    with pytest.raises(StepError, match="build stage 'bitstream' needs stage 'hls' first"):
+        run_build(project, BuildConfig(), stage="bitstream")
+    run_build(project, BuildConfig(), stage="hls")
+    with pytest.raises(StepError, match="build stage 'bitstream' needs stage 'bd' first"):
+        run_build(project, BuildConfig(), stage="bitstream")
+    assert recorded(fake_vivado)[-1]["stage"] == "hls"
+
+
+def test_exit_zero_without_outputs_is_a_failure(
+    project: Path, fake_vivado: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_SKIP_OUTPUTS", "hls")
+    with pytest.raises(StepError, match=r"build stage 'hls' exited 0 but did not write .*csynth\.rpt"):
+        run_build(project, BuildConfig())
+    assert load_state(project / "fpgaflow_build" / "state.json") == {}
+
+
+def test_missing_vivado_says_what_is_missing_and_what_still_works(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    with pytest.raises(
+        ToolNotFoundError, match=r"vivado_hls not found on PATH .*fpgaflow estimate.*C simulation.*bundle"
+    ):
+        run_build(project, BuildConfig())
+    # vars.tcl is written anyway: vivado_scripts/ can be run by hand on a machine with Vivado.
+    assert (project / "fpgaflow_build" / "vars.tcl").is_file()
+    with pytest.raises(ToolNotFoundError, match=r"vivado_hls not found in .*/xilinx/bin or on PATH"):
+        run_build(project, BuildConfig(vivado_dir=tmp_path / "xilinx"))
+
+
+def test_vivado_dir_is_searched_before_path(
+    project: Path, fake_vivado: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install = tmp_path / "Vivado" / "2020.1"
+    shutil.copytree(tmp_path / "bin", install / "bin")
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert run_build(project, BuildConfig(vivado_dir=install)).ran == ("hls", "bd", "bitstream")
+
+
+def test_cli_prints_the_side_by_side_table(
+    project: Path, fake_vivado: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser()
+    build_cli.register(parser.add_subparsers())
+    args = parser.parse_args(["build", str(project), "--jobs", "2", "--max-batch", "1024"])
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].split() == ["resource", "vivado_hls", "csynth", "vivado", "synth", "vivado", "impl"]
+    assert lines[1].split() == ["lut", "61,044", "(114.7%)", "12,500", "(23.5%)", "12,034", "(22.6%)"]
+    assert lines[4].split() == ["bram18", "52", "(18.6%)", "19", "(6.8%)", "19", "(6.8%)"]
+    assert f"bitstream: {project / 'fpgaflow_build' / 'bitstream' / 'fpgaflow.bit'}" in out

@@ -1,0 +1,41 @@
+# fpgaflow stage "hls": C synthesis of the hls4ml VivadoAccelerator project and export of the AXI-Stream
+# wrapper as an IP-catalog IP.  Run with:  vivado_hls -f hls_synth.tcl <vars.tcl>
+# Considered: Vivado HLS 2019.2, 2020.1 (the versions hls4ml's VivadoAccelerator backend targets).
+source [file join [file dirname [info script]] common.tcl]
+fpgaflow_load_vars
+
+cd $project_dir
+fpgaflow_log "hls: project $project_dir, top $hls_top, part $part, clock $clock_period_ns ns"
+
+# The HLS project lives where hls4ml puts it (<name>_prj/solution1), so hls4ml's own report readers work.
+open_project $hls_prj
+set_top $hls_top
+add_files firmware/${hls_project_name}_axi.cpp -cflags "-std=c++0x"
+add_files firmware/${hls_project_name}.cpp -cflags "-std=c++0x"
+open_solution -reset $hls_solution
+set_part $part
+create_clock -period $clock_period_ns -name default
+set_clock_uncertainty $clock_uncertainty default
+# Same directives as hls4ml's build_prj.tcl.  config_array_partition -maximum_size is gone in 2020.1 and
+# config_schedule -enable_dsp_full_reg in Vitis HLS, hence the catch.
+catch {config_array_partition -maximum_size 4096}
+config_compile -name_max_length 80
+catch {config_schedule -enable_dsp_full_reg=false}
+
+fpgaflow_log "hls: csynth_design"
+csynth_design
+
+set syn_report [file join $project_dir $hls_prj $hls_solution syn report]
+fpgaflow_copy [file join $syn_report ${hls_top}_csynth.rpt] [file join $report_dir csynth.rpt]
+fpgaflow_copy [file join $syn_report ${hls_top}_csynth.xml] [file join $report_dir csynth.xml]
+
+fpgaflow_log "hls: export_design (IP catalog ${ip_vendor}:${ip_library}:${hls_top}:${ip_version})"
+export_design -format ip_catalog -vendor $ip_vendor -library $ip_library -version $ip_version \
+    -description "fpgaflow network $hls_top"
+set component [file join $ip_repo component.xml]
+if {![file isfile $component]} {
+    fpgaflow_fail "export_design wrote no IP: $component is missing"
+}
+fpgaflow_log "hls: done, IP in $ip_repo"
+close_project
+exit
