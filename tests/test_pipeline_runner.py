@@ -13,7 +13,6 @@ from fpgaflow.errors import ConfigError, OutputDirError
 from fpgaflow.pipeline import runner, steps
 from fpgaflow.pipeline.artefacts import Artefacts
 
-
 FAIL_AT: set[str] = set()
 
 
@@ -22,7 +21,7 @@ def fake_steps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     FAIL_AT.clear()
 
-    def make(name: str, fail: bool = False):  # noqa: ANN202
+    def make(name: str, fail: bool = False):
         def fn(art: Artefacts, cfg: RunConfig) -> Artefacts:
             calls.append(name)
             art.add(f"{name}_out", "out.txt").write_text(f"{name} {cfg.train.epochs}")

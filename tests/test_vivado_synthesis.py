@@ -11,11 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fpgaflow_board import design_names
 
 from fpgaflow.build.config import BuildConfig
 from fpgaflow.build.runner import run_build
 from fpgaflow.convert.boards import get_board
+from fpgaflow_board import design_names
 
 pytestmark = [pytest.mark.vivado, pytest.mark.slow]
 

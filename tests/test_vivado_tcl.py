@@ -199,9 +199,7 @@ def test_block_design_sequence_and_arguments(project: Path, tmp_path: Path) -> N
     }
     assert words["dma_length_width"] == "18"
     # One clock net from FCLK_CLK0 reaches the network, all three DMA clocks and both PS AXI ports.
-    clock_net = calls[find(calls, "connect_bd_net", "pin:processing_system7_0/FCLK_CLK0", "pin:nn_0/ap_clk")][
-        1
-    ]
+    clock_net = calls[find(calls, "connect_bd_net", "pin:processing_system7_0/FCLK_CLK0", "pin:nn_0/ap_clk")][1]
     for pin in ("axi_dma_0/s_axi_lite_aclk", "axi_dma_0/m_axi_mm2s_aclk", "axi_dma_0/m_axi_s2mm_aclk",
                 "processing_system7_0/M_AXI_GP0_ACLK", "processing_system7_0/S_AXI_HP0_ACLK"):  # fmt: skip
         assert f"pin:{pin}" in clock_net
@@ -321,20 +319,9 @@ def test_scripts_without_any_vars_argument_say_how_to_pass_it(tmp_path: Path) ->
     assert calls == []
 
 
-def test_bitstream_finds_the_hwh_in_the_project_when_get_files_has_none(
-    project: Path, tmp_path: Path
-) -> None:
+def test_bitstream_finds_the_hwh_in_the_project_when_get_files_has_none(project: Path, tmp_path: Path) -> None:
     vars_file, _ = write_default_vars(project)
-    hwh = (
-        project
-        / "fpgaflow_build"
-        / "vivado"
-        / "fpgaflow.gen"
-        / "sources_1"
-        / "bd"
-        / "fpgaflow_bd"
-        / "hw_handoff"
-    )
+    hwh = project / "fpgaflow_build" / "vivado" / "fpgaflow.gen" / "sources_1" / "bd" / "fpgaflow_bd" / "hw_handoff"
     hwh.mkdir(parents=True)
     (hwh / "fpgaflow_bd.hwh").write_text("<hwh/>")
     proc, _calls = run_tcl("bitstream.tcl", vars_file, tmp_path, stub_hwh_files="")

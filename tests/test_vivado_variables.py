@@ -7,13 +7,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fpgaflow_board import design_names
 
 from fpgaflow.build.config import BuildConfig
 from fpgaflow.build.project import read_project
 from fpgaflow.build.variables import BuildLayout, build_variables, render_vars, vars_digest, write_vars
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.errors import ConfigError, StepError
+from fpgaflow_board import design_names
 
 STUBS = Path(__file__).resolve().parent / "tcl_stubs"
 

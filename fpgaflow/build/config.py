@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fpgaflow_board import design_names
-
 from fpgaflow.config.strict import check
+from fpgaflow_board import design_names
 
 #: Build stages in order: C synthesis + IP export, block design, synthesis/implementation/bitstream.
 STAGES: tuple[str, ...] = ("hls", "bd", "bitstream")

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fpgaflow_board import design_names
-
 from fpgaflow.errors import StepError
+from fpgaflow_board import design_names
 
 _TCL_SET = re.compile(r'^\s*set\s+(\w+)\s+"?([^"\s]*)"?\s*$')
 _CONST = re.compile(r"static\s+const\s+unsigned\s+(N_IN|N_OUT)\s*=\s*(\d+)\s*;")
@@ -66,9 +65,7 @@ def _word_bits(ctype: str, header: Path) -> int:
             "accelerator precisions; C synthesis would fail): convert with input/output type 'float' or "
             f"change it to 'ap_{ctype}'"
         )
-    raise StepError(
-        f"{header}: cannot tell the bit width of stream type {ctype!r} (float, double or ap_fixed<W,I>)"
-    )
+    raise StepError(f"{header}: cannot tell the bit width of stream type {ctype!r} (float, double or ap_fixed<W,I>)")
 
 
 def read_project(path: Path) -> AcceleratorProject:
@@ -76,9 +73,7 @@ def read_project(path: Path) -> AcceleratorProject:
     path = Path(path).resolve()
     project_tcl = path / "project.tcl"
     if not project_tcl.is_file():
-        raise StepError(
-            f"{path} is not an hls4ml project: {project_tcl.name} is missing (write it with fpgaflow run)"
-        )
+        raise StepError(f"{path} is not an hls4ml project: {project_tcl.name} is missing (write it with fpgaflow run)")
     values: dict[str, str] = {}
     for line in project_tcl.read_text(encoding="utf-8").splitlines():
         match = _TCL_SET.match(line)

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fpgaflow_board import design_names
-
 from fpgaflow.build.config import STAGES, BuildConfig
 from fpgaflow.build.project import AcceleratorProject, read_project
 from fpgaflow.build.stages import SCRIPTS_DIR, STAGE_SPECS, run_stage
@@ -26,6 +24,7 @@ from fpgaflow.build.variables import BuildLayout, build_variables, vars_digest, 
 from fpgaflow.errors import ConfigError, StepError
 from fpgaflow.estimate.reports import parse_csynth_rpt, parse_csynth_xml, parse_utilization_rpt
 from fpgaflow.estimate.table import ResourceTable
+from fpgaflow_board import design_names
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +72,7 @@ def _is_done(stage: str, state: dict[str, str], digest: str, layout: BuildLayout
     return all(p.is_file() for p in STAGE_SPECS[stage].output_paths(layout, ip_repo))
 
 
-def plan_stages(
-    stage: str | None, state: dict[str, str], digest: str, layout: BuildLayout, ip_repo: Path
-) -> list[str]:
+def plan_stages(stage: str | None, state: dict[str, str], digest: str, layout: BuildLayout, ip_repo: Path) -> list[str]:
     """Stages to run: ``stage`` alone (its predecessors must be done), or all from the first not done."""
     if stage is not None:
         if stage not in STAGES:
@@ -143,9 +140,7 @@ def run_build(
         log.info("build stage %s: done in %.0f s", name, time.monotonic() - started)
     if "bitstream" in todo:
         _write_json(layout.output_dir / "build.json", build_manifest(project, words))
-    return BuildResult(
-        project, layout, tuple(todo), skipped, collect_reports(layout, project.clock_period_ns)
-    )
+    return BuildResult(project, layout, tuple(todo), skipped, collect_reports(layout, project.clock_period_ns))
 
 
 def build_manifest(project: AcceleratorProject, words: dict[str, str]) -> dict[str, Any]:
@@ -164,7 +159,5 @@ def build_manifest(project: AcceleratorProject, words: dict[str, str]) -> dict[s
         "out_bits": project.out_bits,
         "dma_length_width": int(words["dma_length_width"]),
         "max_batch": int(words["max_batch"]),
-        "max_batch_fitting": design_names.max_batch_for(
-            int(words["dma_length_width"]), project.bytes_per_sample
-        ),
+        "max_batch_fitting": design_names.max_batch_for(int(words["dma_length_width"]), project.bytes_per_sample),
     }

@@ -14,10 +14,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from fpgaflow_board import design_names
-
 from fpgaflow.build.variables import BuildLayout
 from fpgaflow.errors import StepError
+from fpgaflow_board import design_names
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +136,7 @@ def run_stage(
     spec = STAGE_SPECS[stage]
     script = scripts_dir / spec.script
     if not script.is_file():
-        raise StepError(
-            f"build script {script} is missing (vivado_scripts/ must sit beside the fpgaflow package)"
-        )
+        raise StepError(f"build script {script} is missing (vivado_scripts/ must sit beside the fpgaflow package)")
     env = dict(os.environ)
     env["FPGAFLOW_VARS"] = str(layout.vars_file)
     cwd = project_dir if stage == "hls" else layout.root

@@ -5,9 +5,7 @@ from __future__ import annotations
 from fpgaflow.estimate.table import RESOURCES, ResourceTable
 
 
-def format_side_by_side(
-    tables: tuple[ResourceTable, ...] | list[ResourceTable], budget: dict[str, int]
-) -> str:
+def format_side_by_side(tables: tuple[ResourceTable, ...] | list[ResourceTable], budget: dict[str, int]) -> str:
     """One row per resource, one column per table: ``used (percent of budget)``; then latency/interval."""
     if not tables:
         return "no reports yet"

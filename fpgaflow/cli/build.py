@@ -20,14 +20,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("project", type=Path, help="hls4ml project directory (contains project.tcl)")
-    parser.add_argument(
-        "--stage", choices=("hls", "bd", "bitstream"), help="run only this stage (rerun it if done)"
-    )
+    parser.add_argument("--stage", choices=("hls", "bd", "bitstream"), help="run only this stage (rerun it if done)")
     parser.add_argument("--vivado-dir", type=Path, help="Xilinx install dir with bin/vivado, bin/vivado_hls")
     parser.add_argument("--jobs", type=int, help="parallel Vivado jobs (default 4)")
-    parser.add_argument(
-        "--max-batch", type=int, help="largest batch per DMA transfer (sizes the DMA length register)"
-    )
+    parser.add_argument("--max-batch", type=int, help="largest batch per DMA transfer (sizes the DMA length register)")
     parser.set_defaults(func=handle)
 
 

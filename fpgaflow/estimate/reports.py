@@ -196,9 +196,7 @@ def parse_utilization_rpt(path: Path | str, clock_period_ns: float | None = None
                     continue
     missing = [k for k in ("lut", "bram36", "dsp") if k not in found]
     if missing or ("ff" not in found and "ff_total" not in found):
-        raise DataError(
-            f"{path}: no {', '.join(missing) or 'register'} row (not a flat report_utilization file?)"
-        )
+        raise DataError(f"{path}: no {', '.join(missing) or 'register'} row (not a flat report_utilization file?)")
     header = dict(_HEADER_FIELD.findall(text))
     state = header.get("Design State", "?")
     stage = "impl" if state.lower() in ("routed", "placed", "implemented") else "synth"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import fpgaflow_board
 import numpy as np
+
+import fpgaflow_board
 from fpgaflow_board.manifest import Manifest, sha256, write_manifest
 
 BOARD_SRC = Path(fpgaflow_board.__file__).resolve().parent

@@ -108,13 +108,12 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
     """QKeras vs C-sim on the test maps: accuracy of each, class agreement, score differences."""
-    from fpgaflow_board.csim import CSimLibrary
-    from fpgaflow_board.scores import apply_output_activation
-
     from fpgaflow.convert.hls import split_output_activation
     from fpgaflow.train.models import load_model
     from fpgaflow.train.sequence import scale_inputs
     from fpgaflow.verify.compare import compare_scores
+    from fpgaflow_board.csim import CSimLibrary
+    from fpgaflow_board.scores import apply_output_activation
 
     test = load_npz(art.path("test_maps"))
     n = len(test) if cfg.verify.max_csim_maps == 0 else min(len(test), cfg.verify.max_csim_maps)
@@ -125,7 +124,16 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
     keras_out = np.asarray(deployed.predict(x, batch_size=1024, verbose=0), dtype=np.float32).reshape(-1)
     lib = CSimLibrary(art.path("csim_library"), art.metrics["n_in"], art.metrics["n_out"], cfg.convert.project_name)
     t0 = time.perf_counter()
-    csim_out = lib.predict(x).reshape(-1)
+    chunks = []
+    for start in range(0, n, 2000):
+        chunks.append(lib.predict(x[start : start + 2000]).reshape(-1))
+        log.info(
+            "verify: C simulation %d/%d maps (%.0f maps/s)",
+            start + len(chunks[-1]),
+            n,
+            (start + len(chunks[-1])) / max(time.perf_counter() - t0, 1e-9),
+        )
+    csim_out = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
     dt = time.perf_counter() - t0
     # Raw outputs (the logit when the sigmoid is applied off-chip) must agree bit for bit; the decision
     # compares scores after the activation.
@@ -167,9 +175,8 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
     """Write the board bundle (driver, notebook, test maps, expected outputs, manifest)."""
-    from fpgaflow_board.manifest import Manifest
-
     from fpgaflow.pipeline.bundle import write_bundle
+    from fpgaflow_board.manifest import Manifest
 
     test: HitMapSet = load_npz(art.path("test_maps"))
     scores = np.load(art.path("scores"))
