@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 STEPS_HELP = "data, train, convert, verify, package"
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run",
         help="run the whole flow: hit maps → trained, pruned QKeras CNN → hls4ml project → C-sim check → bundle",

@@ -38,7 +38,7 @@ class RunConfig:
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
-        return to_mapping(self)  # type: ignore[no-any-return]
+        return dict(to_mapping(self))
 
 
 def load_run_config(path: Path | str | None = None) -> RunConfig:

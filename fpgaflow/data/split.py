@@ -22,7 +22,8 @@ def split_indices(
         parts[1].append(idx[:n_val])
         parts[2].append(idx[n_val : n_val + n_test])
         parts[0].append(idx[n_val + n_test :])
-    return tuple(rng.permutation(np.concatenate(p)) for p in parts)
+    train, val, test = (rng.permutation(np.concatenate(p)) for p in parts)
+    return train, val, test
 
 
 def split(

@@ -70,5 +70,5 @@ def generate_toy(cfg: ToyConfig, n: int, particle_fraction: float, rng: np.rando
     bc = rng.integers(0, cols - 1, size=b)
     maps[bidx, br, bc] += cfg.mip_adc * rng.uniform(1.5, 3.0, size=b)
 
-    maps = np.minimum(np.round(maps), ADC_MAX).astype(np.float32)[..., np.newaxis]
-    return HitMapSet(maps, labels, metadata={"generator": "toy", "rows": rows, "cols": cols})
+    out = np.minimum(np.round(maps), ADC_MAX).astype(np.float32)[..., np.newaxis]
+    return HitMapSet(out, labels, metadata={"generator": "toy", "rows": rows, "cols": cols})

@@ -32,7 +32,7 @@ class TrainResult:
 def _log_callback() -> Any:
     import tensorflow as tf
 
-    class LogEpoch(tf.keras.callbacks.Callback):  # type: ignore[misc]
+    class LogEpoch(tf.keras.callbacks.Callback):
         def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
             logs = logs or {}
             log.info(

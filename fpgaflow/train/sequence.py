@@ -24,7 +24,7 @@ def make_training_sequence(
     """
     import tensorflow as tf
 
-    class HitMapSequence(tf.keras.utils.Sequence):  # type: ignore[misc]
+    class HitMapSequence(tf.keras.utils.Sequence):
         def __init__(self) -> None:
             super().__init__()
             self.epoch = 0
