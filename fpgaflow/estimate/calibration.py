@@ -1,7 +1,8 @@
 """Fit the resource model's coefficients on real reports and measure its error on designs kept out.
 
-The LUT and FF coefficients come from a non-negative least-squares fit of relative errors
-(each design's row divided by its reported value, so small and large designs count alike); the two DSP
+The LUT and FF coefficients come from a non-negative least-squares fit over report rows: the per-layer
+instances where a report lists them (plus its FIFO row), the design totals otherwise, each row weighted by
+1/sqrt(reported value) so that neither the largest nor the smallest instances dominate; the two DSP
 fractions from a grid search of the mean relative DSP error.  BRAM18 and cycles are not fitted.
 Relative error is ``|estimate - report| / max(report, 1)`` (the 1 keeps zero-BRAM designs finite).
 
@@ -30,7 +31,7 @@ from fpgaflow.estimate.coefficients import (
     LinearCoefficients,
     default_coefficients,
 )
-from fpgaflow.estimate.model import design_features, estimate_design
+from fpgaflow.estimate.model import design_features, estimate_design, layer_features, uses_dataflow
 from fpgaflow.estimate.table import RESOURCES
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,33 @@ def find_calibration_root(start: Path | None = None) -> Path:
     raise DataError("calibration reports not found: set FPGAFLOW_CALIBRATION to the shared/calibration folder")
 
 
+_INSTANCE_ROW = re.compile(
+    r"^\s*\|(\S+)\s*\|\S+\s*\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|", re.MULTILINE)
+_CONFIG = re.compile(r"config(\d+)(?:_|$)")
+_FIFO_ROW = re.compile(r"^\|FIFO\s*\|[^|]*\|[^|]*\|\s*(\d+)\|\s*(\d+)\|", re.MULTILINE)
+
+
+def read_instances(path: Path) -> dict[int, Figures]:
+    """Per-instance LUT/FF/DSP/BRAM of an HLS report, keyed by hls4ml's ``configN`` number in the name."""
+    text = _read(path)
+    util = text[text.find("== Utilization Estimates"):]
+    util = util[util.find("* Instance:"):util.find("* DSP48") if "* DSP48" in util else None]
+    out: dict[int, Figures] = {}
+    for m in _INSTANCE_ROW.finditer(util):
+        cfg = _CONFIG.search(m.group(1))
+        if cfg is None:
+            continue
+        bram, dsp, ff, lut = (float(v) for v in m.groups()[1:])
+        out[int(cfg.group(1))] = Figures(lut, ff, dsp, bram)
+    return out
+
+
+def read_fifo_row(path: Path) -> tuple[float, float] | None:
+    """(FF, LUT) of the FIFO row of an HLS utilisation summary, or None when the design has none."""
+    m = _FIFO_ROW.search(_read(path))
+    return (float(m.group(1)), float(m.group(2))) if m else None
+
+
 def relative_error(estimate: float, truth: float) -> float:
     return abs(estimate - truth) / max(truth, 1.0)
 
@@ -127,12 +155,48 @@ def _estimate(case: CalibrationCase, coeffs: Coefficients) -> Figures:
     return Figures(t.lut, t.ff, t.dsp, t.bram18, t.latency_cycles, t.interval_cycles)
 
 
-def _fit_linear(cases: list[CalibrationCase], truths: list[float], coeffs: Coefficients) -> LinearCoefficients:
+@dataclass(frozen=True)
+class _Row:
+    """One equation of the LUT/FF fit: features and the reported LUT and FF they should reproduce."""
+
+    features: tuple[float, ...]
+    lut: float
+    ff: float
+
+
+def _rows(case: CalibrationCase, truth: Figures, root: Path, coeffs: Coefficients) -> list[_Row]:
+    """Instance-level rows where the report lists the layers' instances, else one row for the design."""
+    if not case.instances:
+        feats = design_features(case.design, coeffs)
+        return [_Row(tuple(feats[f] for f in FEATURES), truth.lut, truth.ff)]
+    path = root / case.report
+    reported = read_instances(path)
+    by_name = {layer.name: layer for layer in case.design.layers}
+    dataflow = uses_dataflow(case.design)
+    rows = []
+    for number, names in case.instances:
+        if number not in reported:
+            raise DataError(f"{path}: no instance with config{number} (layers {', '.join(names)})")
+        total = dict.fromkeys(FEATURES, 0.0)
+        for name in names:
+            for f, v in layer_features(by_name[name], coeffs, case.design.io_type, dataflow, False).items():
+                total[f] += v
+        rows.append(_Row(tuple(total[f] for f in FEATURES), reported[number].lut, reported[number].ff))
+    fifo = read_fifo_row(path)
+    if fifo is not None:
+        fifo_feats = design_features(case.design, coeffs)["fifo_bits"]
+        rows.append(_Row(tuple(fifo_feats if f == "fifo_bits" else 0.0 for f in FEATURES), fifo[1], fifo[0]))
+    return rows
+
+
+def _fit_linear(rows: list[_Row], resource: str) -> LinearCoefficients:
     from scipy.optimize import nnls
 
-    a = np.array([[design_features(c.design, coeffs)[f] for f in FEATURES] for c in cases], dtype=float)
-    y = np.array(truths, dtype=float)
-    w = 1.0 / np.maximum(y, 1.0)
+    a = np.array([r.features for r in rows], dtype=float)
+    y = np.array([getattr(r, resource) for r in rows], dtype=float)
+    # Rows weighted by 1/sqrt(report): between absolute error (only the largest designs count) and relative
+    # error (a 20-LUT ReLU instance counts as much as a 40k-LUT convolution).
+    w = 1.0 / np.sqrt(np.maximum(y, 200.0))
     solution, _ = nnls(a * w[:, None], y * w, maxiter=10_000)
     return LinearCoefficients(**{f: float(v) for f, v in zip(FEATURES, solution, strict=True)})
 
@@ -156,13 +220,15 @@ def _fit_dsp(cases: list[CalibrationCase], truths: list[float], coeffs: Coeffici
     return best[1], best[2]
 
 
-def fit(cases: list[CalibrationCase], truths: list[Figures], synth_ratio: dict[str, float]) -> Coefficients:
+def fit(cases: list[CalibrationCase], truths: list[Figures], synth_ratio: dict[str, float],
+        root: Path) -> Coefficients:
     """Coefficients fitted on ``cases`` (all of them: the caller leaves the held-out ones out)."""
     start = default_coefficients()
     fc, fs = _fit_dsp(cases, [t.dsp for t in truths], start)
     start = replace(start, dsp_constant_fraction=fc, dsp_small_variable_fraction=fs)
-    lut = _fit_linear(cases, [t.lut for t in truths], start)
-    ff = _fit_linear(cases, [t.ff for t in truths], start)
+    rows = [row for c, t in zip(cases, truths, strict=True) for row in _rows(c, t, root, start)]
+    lut = _fit_linear(rows, "lut")
+    ff = _fit_linear(rows, "ff")
     return Coefficients(
         version=MODEL_VERSION, calibrated_on=tuple(c.design.name for c in cases), held_out=(), lut=lut, ff=ff,
         dsp_constant_fraction=fc, dsp_small_variable_fraction=fs,
@@ -197,7 +263,7 @@ def calibrate(root: Path, held_out: tuple[str, ...] = HELD_OUT) -> tuple[Coeffic
     truths = [read_report(root / c.report, c.report_kind) for c in cases]
     train = [(c, t) for c, t in zip(cases, truths, strict=True) if c.in_scope and c.design.name not in held_out]
     ratio = measure_synth_ratio(root)
-    coeffs = fit([c for c, _ in train], [t for _, t in train], ratio)
+    coeffs = fit([c for c, _ in train], [t for _, t in train], ratio, root)
     results = [
         CaseResult(c.design.name, c.design.name in held_out, c.in_scope, t, _estimate(c, coeffs))
         for c, t in zip(cases, truths, strict=True)
@@ -215,6 +281,6 @@ def leave_one_out(root: Path) -> list[CaseResult]:
     out = []
     for i, (case, truth) in enumerate(zip(cases, truths, strict=True)):
         rest = [j for j in range(len(cases)) if j != i]
-        coeffs = fit([cases[j] for j in rest], [truths[j] for j in rest], ratio)
+        coeffs = fit([cases[j] for j in rest], [truths[j] for j in rest], ratio, root)
         out.append(CaseResult(case.design.name, True, True, truth, _estimate(case, coeffs)))
     return out

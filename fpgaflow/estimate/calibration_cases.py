@@ -25,6 +25,8 @@ class CalibrationCase:
     report_kind: ReportKind
     #: Whether the model claims to cover the design (io_parallel pooling/convolution is outside it).
     in_scope: bool = True
+    #: Per-instance rows of the HLS report used in the fit: (hls4ml ``configN`` number, layer names).
+    instances: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 def _dense(name: str, n_in: int, n_out: int, *, bits: int = 16, wbits: int = 16, obits: int = 16,
@@ -32,7 +34,7 @@ def _dense(name: str, n_in: int, n_out: int, *, bits: int = 16, wbits: int = 16,
            stream: bool = False) -> LayerSpec:
     return LayerSpec(name=name, kind="mult", width_in=n_in, width_out=n_out, input_bits=bits,
                      output_bits=obits, weight_bits=wbits, accum_bits=acc, n_weights=n_in * n_out,
-                     n_zeros=zeros, reuse=reuse, strategy=strategy, fifo_depth=1 if stream else 0)
+                     n_zeros=zeros, reuse=reuse, strategy=strategy, fifo_depth=1)
 
 
 def _conv(name: str, in_hw: int, chan: int, filt: int, k: int, *, bits: int = 16, wbits: int = 16,
@@ -48,7 +50,7 @@ def _conv(name: str, in_hw: int, chan: int, filt: int, k: int, *, bits: int = 16
 def _elem(name: str, pixels: int, width: int, *, bits: int = 16, obits: int = 16,
           stream: bool = True) -> LayerSpec:
     return LayerSpec(name=name, kind="elementwise", pixels_in=pixels, width_in=width, pixels_out=pixels,
-                     width_out=width, input_bits=bits, output_bits=obits, fifo_depth=pixels if stream else 0)
+                     width_out=width, input_bits=bits, output_bits=obits, fifo_depth=pixels if stream else 1)
 
 
 def _pool(name: str, in_hw: int, chan: int, *, bits: int = 16) -> LayerSpec:
@@ -61,7 +63,7 @@ def _pool(name: str, in_hw: int, chan: int, *, bits: int = 16) -> LayerSpec:
 def _table(name: str, kind: Literal["table", "softmax"], width: int, *, size: int = 1024, bits: int = 16,
            obits: int = 16, stream: bool = True) -> LayerSpec:
     return LayerSpec(name=name, kind=kind, width_in=width, width_out=width, input_bits=bits, output_bits=obits,
-                     table_size=size, fifo_depth=1 if stream else 0)
+                     table_size=size, fifo_depth=1)
 
 
 def _flatten(name: str, n: int, bits: int) -> LayerSpec:
@@ -168,14 +170,24 @@ def conv2d_parallel_case() -> CalibrationCase:
         "hls_json", in_scope=False)
 
 
+def _numbered(design: DesignSpec, numbers: tuple[int | None, ...]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Pair each layer with the ``configN`` number of its HLS instance (None: no instance, e.g. Flatten)."""
+    return tuple((n, (layer.name,)) for n, layer in zip(numbers, design.layers, strict=True) if n is not None)
+
+
+_JET_INSTANCES = _numbered(jet_mlp("jet", "resource", (8, 32, 16, 16)), (2, 4, 5, 7, 8, 10, 11, 13))
+
+
 def all_cases() -> tuple[CalibrationCase, ...]:
     """Every transcribed design with the report it is compared against."""
     jet = "pynqia_jet_{}/myproject_csynth.rpt"
     cases = [
-        CalibrationCase(svhn_cnn(), "tutorial-svhn-cnn-pruned/myproject_csynth.rpt", "hls_rpt"),
-        CalibrationCase(mnist_cnn(), "pynqia_mnist_cnn_z020/myproject.verbose.rpt", "hls_rpt"),
+        CalibrationCase(svhn_cnn(), "tutorial-svhn-cnn-pruned/myproject_csynth.rpt", "hls_rpt",
+                        instances=_numbered(svhn_cnn(), (2, 5, 6, 7, 10, 11, 12, 15, 16, None, 17, 20, 21, 24, 25, 27))),
+        CalibrationCase(mnist_cnn(), "pynqia_mnist_cnn_z020/myproject.verbose.rpt", "hls_rpt",
+                        instances=_numbered(mnist_cnn(), (2, 3, 4, 5, 6, 7, 8, 9, None, 11, 12, 13))),
         CalibrationCase(jet_mlp("jet_keras_resource", "resource", (8, 32, 16, 16)),
-                        jet.format("Keras_only_hls4ml_PYNQ_prj"), "hls_rpt"),
+                        jet.format("Keras_only_hls4ml_PYNQ_prj"), "hls_rpt", instances=_JET_INSTANCES),
         CalibrationCase(jet_mlp("jet_keras_latency", "latency", (16, 64, 32, 32)),
                         jet.format("Keras_only_hls4ml_prj"), "hls_rpt"),
         CalibrationCase(jet_mlp("jet_qkeras_pruned", "resource", (8, 32, 16, 16), wbits=6, abits=6,

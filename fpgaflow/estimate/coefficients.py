@@ -17,14 +17,15 @@ FEATURES: tuple[str, ...] = (
     "adder_bits",
     "mux_bits",
     "io_bits",
-    "srl_bits",
+    "linebuffer_bits",
+    "fifo_bits",
     "elementwise_bits",
     "pool_bits",
     "table_bits",
     "layer",
 )
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 COEFFICIENTS_PATH = Path(__file__).with_name("coefficients.yaml")
 
 
@@ -35,7 +36,8 @@ class LinearCoefficients:
     ``mult_lut_bits``: per weight-bit x input-bit of a multiplier built from LUTs; ``adder_bits``: per
     accumulator bit of each multiplier's adder; ``mux_bits``: per input bit of each weight when the reuse
     factor is > 1 (operand multiplexers); ``io_bits``: per bit of the layer's input and output words;
-    ``srl_bits``: per bit of a shift-register line buffer or small FIFO; ``elementwise_bits``: per output
+    ``linebuffer_bits``: per bit of an ``io_stream`` line buffer;
+    ``fifo_bits``: per bit of a FIFO between layers small enough for shift registers; ``elementwise_bits``: per output
     bit of an element-wise operator; ``pool_bits``: per bit compared/added in a pooling window;
     ``table_bits``: per address bit of a table lookup; ``layer``: fixed cost of each layer's control logic.
     """
@@ -44,7 +46,8 @@ class LinearCoefficients:
     adder_bits: float = 0.0
     mux_bits: float = 0.0
     io_bits: float = 0.0
-    srl_bits: float = 0.0
+    linebuffer_bits: float = 0.0
+    fifo_bits: float = 0.0
     elementwise_bits: float = 0.0
     pool_bits: float = 0.0
     table_bits: float = 0.0

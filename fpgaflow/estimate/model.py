@@ -82,9 +82,26 @@ def _parallel_elements(layer: LayerSpec) -> int:
     return layer.width_out
 
 
-def layer_features(layer: LayerSpec, coeffs: Coefficients, io_type: str) -> dict[str, float]:
+def uses_dataflow(design: DesignSpec) -> bool:
+    """hls4ml pipelines an io_parallel Latency design as one function; streams and Resource use DATAFLOW."""
+    return design.io_type == "io_stream" or any(layer.strategy == "resource" for layer in design.layers)
+
+
+def fifo_bits(layer: LayerSpec, io_type: str, dataflow: bool) -> int:
+    """Bits of one of the layer's output FIFOs (one FIFO per element of the output word)."""
+    if io_type == "io_stream":
+        return layer.fifo_depth * layer.output_bits
+    if dataflow and layer.fifo_depth:
+        return layer.output_bits
+    return 0
+
+
+def layer_features(layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True,
+                   include_fifo: bool = True) -> dict[str, float]:
     """Bit-level quantities the LUT and FF models are linear in (see :class:`LinearCoefficients`)."""
     f = dict.fromkeys(FEATURES, 0.0)
+    if layer.kind == "reshape":
+        return f
     f["layer"] = 1.0
     f["io_bits"] = layer.width_in * layer.input_bits + layer.width_out * layer.output_bits
     n_mult = multipliers(layer)
@@ -100,12 +117,11 @@ def layer_features(layer: LayerSpec, coeffs: Coefficients, io_type: str) -> dict
         f["pool_bits"] = layer.kernel[0] * layer.kernel[1] * layer.width_in * layer.input_bits
     if layer.kind in ("table", "softmax"):
         f["table_bits"] = layer.width_in * math.log2(max(layer.table_size, 2))
-    if io_type == "io_stream":
-        if layer.kind in ("mult", "depthwise", "pool") and layer.kernel[0] > 1:
-            f["srl_bits"] += (layer.kernel[0] - 1) * layer.row_in * layer.width_in * layer.input_bits
-        fifo_bits = layer.fifo_depth * layer.output_bits
-        if 0 < fifo_bits <= SRL_FIFO_MAX_BITS:
-            f["srl_bits"] += fifo_bits * layer.width_out
+    if io_type == "io_stream" and layer.kind in ("mult", "depthwise", "pool") and layer.kernel[0] > 1:
+        f["linebuffer_bits"] = (layer.kernel[0] - 1) * layer.row_in * layer.width_in * layer.input_bits
+    bits = fifo_bits(layer, io_type, dataflow)
+    if include_fifo and 0 < bits <= SRL_FIFO_MAX_BITS:
+        f["fifo_bits"] = float(bits * layer.width_out)
     return f
 
 
@@ -121,12 +137,12 @@ def layer_dsp(layer: LayerSpec, coeffs: Coefficients) -> float:
     return dsp
 
 
-def layer_bram18(layer: LayerSpec, io_type: str) -> float:
+def layer_bram18(layer: LayerSpec, io_type: str, dataflow: bool = True) -> float:
     """BRAM18 blocks: Resource-strategy weight ROMs, large stream FIFOs and lookup tables."""
     bram = 0
     if layer.kind in ("mult", "depthwise") and layer.strategy == "resource" and layer.reuse > 1:
         bram += bram18_for(layer.reuse, multipliers(layer) * layer.weight_bits)
-    if io_type == "io_stream" and layer.fifo_depth * layer.output_bits > SRL_FIFO_MAX_BITS:
+    if fifo_bits(layer, io_type, dataflow) > SRL_FIFO_MAX_BITS:
         bram += layer.width_out * bram18_for(layer.fifo_depth, layer.output_bits)
     if layer.kind == "table":
         bram += math.ceil(layer.width_in / 2) * bram18_for(layer.table_size, TABLE_BITS)
@@ -150,16 +166,16 @@ def layer_cycles(layer: LayerSpec, io_type: str) -> tuple[float, float]:
     return depth + per_word - 1, float(per_word)
 
 
-def estimate_layer(layer: LayerSpec, coeffs: Coefficients, io_type: str) -> LayerResources:
-    """HLS-level estimate of one layer (before the post-synthesis scaling)."""
-    feats = layer_features(layer, coeffs, io_type)
+def estimate_layer(layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True) -> LayerResources:
+    """HLS-level estimate of one layer, its output FIFOs included (before the post-synthesis scaling)."""
+    feats = layer_features(layer, coeffs, io_type, dataflow)
     latency, interval = layer_cycles(layer, io_type)
     return LayerResources(
         name=layer.name,
         lut=_linear(coeffs.lut, feats),
         ff=_linear(coeffs.ff, feats),
         dsp=layer_dsp(layer, coeffs),
-        bram18=layer_bram18(layer, io_type),
+        bram18=layer_bram18(layer, io_type, dataflow),
         latency_cycles=latency,
         interval_cycles=interval,
     )
@@ -174,8 +190,9 @@ def _with_ports(design: DesignSpec) -> tuple[LayerSpec, ...]:
 def design_features(design: DesignSpec, coeffs: Coefficients) -> dict[str, float]:
     """Sum of :func:`layer_features` over the design (what the LUT/FF fit sees)."""
     total = dict.fromkeys(FEATURES, 0.0)
+    dataflow = uses_dataflow(design)
     for layer in _with_ports(design):
-        for name, value in layer_features(layer, coeffs, design.io_type).items():
+        for name, value in layer_features(layer, coeffs, design.io_type, dataflow).items():
             total[name] += value
     return total
 
@@ -198,7 +215,8 @@ def estimate_design(design: DesignSpec, coeffs: Coefficients, target: Target = "
     ``target="hls"`` predicts what Vivado HLS C-synthesis would report; ``"synth"`` what Vivado synthesis
     would report (HLS figures times the measured post-synthesis ratios).
     """
-    rows = [estimate_layer(layer, coeffs, design.io_type) for layer in _with_ports(design)]
+    dataflow = uses_dataflow(design)
+    rows = [estimate_layer(layer, coeffs, design.io_type, dataflow) for layer in _with_ports(design)]
     if target == "synth":
         rows = [_scale(r, coeffs) for r in rows]
     intervals = [r.interval_cycles or 0.0 for r in rows]
