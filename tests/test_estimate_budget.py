@@ -20,10 +20,16 @@ BOARD = get_board("pynq-z2")  # 53,200 LUT, 106,400 FF, 220 DSP, 280 BRAM18, 10 
 
 
 def table(lut: float, ff: float, dsp: float, bram: float, interval: float = 16384.0) -> ResourceTable:
-    total = LayerResources("total", lut=lut, ff=ff, dsp=dsp, bram18=bram, latency_cycles=interval + 30,
-                           interval_cycles=interval)
-    return ResourceTable(source="estimate", total=total, layers=(total,), clock_period_ns=10.0,
-                         notes=(error_note(load_coefficients()),))
+    total = LayerResources(
+        "total", lut=lut, ff=ff, dsp=dsp, bram18=bram, latency_cycles=interval + 30, interval_cycles=interval
+    )
+    return ResourceTable(
+        source="estimate",
+        total=total,
+        layers=(total,),
+        clock_period_ns=10.0,
+        notes=(error_note(load_coefficients()),),
+    )
 
 
 def test_budget_verdict_at_70_percent() -> None:
@@ -33,7 +39,8 @@ def test_budget_verdict_at_70_percent() -> None:
     over = check_budget(table(200_000, 10_000, 100, 300), BOARD)
     assert not over.fits
     assert over.over == ("lut", "bram18")  # worst first: 376 % LUT, 107 % BRAM18
-    assert "lut 376 %" in over.verdict() and "bram18 107 %" in over.verdict()
+    assert "lut 376 %" in over.verdict()
+    assert "bram18 107 %" in over.verdict()
     assert check_budget(table(50_000, 0, 0, 0), BOARD, budget_fraction=1.0).fits
 
 
@@ -49,10 +56,12 @@ def test_throughput_compute_vs_dma_bound() -> None:
     assert rate.words_per_map == 49_152
     assert rate.dma_maps_per_s == pytest.approx(1e8 / 49_152)
     assert rate.compute_maps_per_s == pytest.approx(1e8 / 16_384)
-    assert rate.bound == "dma" and rate.maps_per_s == pytest.approx(2034.5, abs=0.1)
+    assert rate.bound == "dma"
+    assert rate.maps_per_s == pytest.approx(2034.5, abs=0.1)
     # Packing 8-bit inputs four to a word moves the bound to the core.
     packed = throughput(table(1, 1, 1, 1, interval=16_384), BOARD, 128 * 128 * 3, element_bits=8)
-    assert packed.words_per_map == 12_288 and packed.bound == "compute"
+    assert packed.words_per_map == 12_288
+    assert packed.bound == "compute"
     assert packed.latency_us == pytest.approx((16_384 + 30) * 10e-3)
 
 
@@ -78,5 +87,6 @@ def test_png_is_written(tmp_path: Path) -> None:
     t = table(20_000, 10_000, 100, 300)
     path = plot_budget(check_budget(t, BOARD), tmp_path / "sub" / "u.png", load_coefficients())
     data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 5_000
     assert [p.name for p in path.parent.iterdir()] == ["u.png"]  # no temp file left behind

@@ -32,10 +32,13 @@ def test_reader_extracts_report_totals(root: Path) -> None:
     assert (svhn.latency_cycles, svhn.interval_cycles) == (1044, 1028)
     synth = read_report(root / "tutorial-svhn-cnn-pruned/vivado_synth.rpt", "vivado_synth")
     assert (synth.lut, synth.ff, synth.dsp, synth.bram18) == (123948, 43435, 5386, 84)
-    js = read_report(root / "hls4ml-vivado-2020.1/test_keras_api_test_dense_io_stream-Vivado.json", "hls_json")
+    js = read_report(
+        root / "hls4ml-vivado-2020.1/test_keras_api_test_dense_io_stream-Vivado.json", "hls_json"
+    )
     assert (js.lut, js.ff, js.dsp, js.bram18) == (304, 51, 2, 1)
     inst = read_instances(root / "pynqia_mnist_cnn_z020/myproject.verbose.rpt")
-    assert inst[6].lut == 14437 and inst[11].bram18 == 28
+    assert inst[6].lut == 14437
+    assert inst[11].bram18 == 28
 
 
 def test_missing_report_is_a_data_error(tmp_path: Path) -> None:
@@ -88,5 +91,5 @@ def test_outdated_coefficients_file_is_refused(tmp_path: Path) -> None:
     text = load_coefficients.__defaults__[0].read_text(encoding="utf-8")  # type: ignore[index]
     bad = tmp_path / "c.yaml"
     bad.write_text(text.replace(f"version: {MODEL_VERSION}", "version: 0"), encoding="utf-8")
-    with pytest.raises(ConfigError, match="rerun bench/calibrate_estimator.py"):
+    with pytest.raises(ConfigError, match=r"rerun bench/calibrate_estimator\.py"):
         load_coefficients(bad)

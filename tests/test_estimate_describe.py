@@ -23,18 +23,38 @@ keras = pytest.importorskip("tensorflow.keras")
 BOARD = get_board("pynq-z2")
 
 
-def convert(model: Any, tmp_path: Path, precision: str = "ap_fixed<16,6>", io_type: str = "io_stream",
-            layer_precision: dict[str, dict[str, str]] | None = None) -> Any:
-    config = hls4ml.utils.config_from_keras_model(model, granularity="name", backend="VivadoAccelerator",
-                                                  default_precision=precision, default_reuse_factor=1)
+def convert(
+    model: Any,
+    tmp_path: Path,
+    precision: str = "ap_fixed<16,6>",
+    io_type: str = "io_stream",
+    layer_precision: dict[str, dict[str, str]] | None = None,
+) -> Any:
+    config = hls4ml.utils.config_from_keras_model(
+        model,
+        granularity="name",
+        backend="VivadoAccelerator",
+        default_precision=precision,
+        default_reuse_factor=1,
+    )
     for layer in config["LayerName"].values():
-        layer["Precision"] = precision if not isinstance(layer.get("Precision"), dict) else {
-            k: precision for k in layer["Precision"]}
+        layer["Precision"] = (
+            precision
+            if not isinstance(layer.get("Precision"), dict)
+            else dict.fromkeys(layer["Precision"], precision)
+        )
     for name, prec in (layer_precision or {}).items():
         config["LayerName"][name]["Precision"].update(prec)
     return hls4ml.converters.convert_from_keras_model(
-        model, backend="VivadoAccelerator", board="pynq-z2", io_type=io_type, clock_period=10,
-        part="xc7z020clg400-1", hls_config=config, output_dir=str(tmp_path / "prj"))
+        model,
+        backend="VivadoAccelerator",
+        board="pynq-z2",
+        io_type=io_type,
+        clock_period=10,
+        part="xc7z020clg400-1",
+        hls_config=config,
+        output_dir=str(tmp_path / "prj"),
+    )
 
 
 def test_dense_16_to_8_with_8bit_weights_and_pruning(tmp_path: Path) -> None:
@@ -42,11 +62,19 @@ def test_dense_16_to_8_with_8bit_weights_and_pruning(tmp_path: Path) -> None:
     w = np.random.default_rng(3).uniform(0.1, 0.9, size=(16, 8))
     w[:, :2] = 0.0  # 32 weights pruned
     model.get_layer("fc").set_weights([w, np.zeros(8)])
-    hls_model = convert(model, tmp_path, io_type="io_parallel", layer_precision={"fc": {"weight": "ap_fixed<8,1>"}})
+    hls_model = convert(
+        model, tmp_path, io_type="io_parallel", layer_precision={"fc": {"weight": "ap_fixed<8,1>"}}
+    )
     spec = describe_hls_model(hls_model)
     fc = next(layer for layer in spec.layers if layer.name == "fc")
     assert (fc.kind, fc.n_weights, fc.weight_bits, fc.input_bits, fc.width_in, fc.width_out) == (
-        "mult", 128, 8, 16, 16, 8)
+        "mult",
+        128,
+        8,
+        16,
+        16,
+        8,
+    )
     assert fc.n_zeros == 32
     assert multipliers(fc) == 96
     table = estimate_model(hls_model, None, target="hls")
@@ -55,7 +83,7 @@ def test_dense_16_to_8_with_8bit_weights_and_pruning(tmp_path: Path) -> None:
 
 def test_count_zero_weights_after_truncation() -> None:
     prec = SimpleNamespace(precision=SimpleNamespace(width=8, integer=1, rounding_mode="TRN"))
-    lsb = 2.0 ** -7
+    lsb = 2.0**-7
     data = np.array([0.0, lsb / 2, -lsb / 2, lsb, 0.5])
     assert count_zero_weights(data, prec) == 2  # 0 and +lsb/2 truncate to 0; -lsb/2 truncates to -lsb
     rnd = SimpleNamespace(precision=SimpleNamespace(width=8, integer=1, rounding_mode="RND"))
@@ -70,14 +98,16 @@ def test_unsupported_layer_is_named() -> None:
 
 def reduced_model() -> Any:
     """The study's reduced CNN: Conv2D 16 3x3 -> MaxPool 8 -> Flatten -> Dense 32 -> Dense 1 at 128x128x3."""
-    return keras.Sequential([
-        keras.layers.Input((128, 128, 3)),
-        keras.layers.Conv2D(16, 3, activation="relu", name="conv"),
-        keras.layers.MaxPooling2D(8, name="pool"),
-        keras.layers.Flatten(name="flatten"),
-        keras.layers.Dense(32, activation="relu", name="fc"),
-        keras.layers.Dense(1, activation="sigmoid", name="out"),
-    ])
+    return keras.Sequential(
+        [
+            keras.layers.Input((128, 128, 3)),
+            keras.layers.Conv2D(16, 3, activation="relu", name="conv"),
+            keras.layers.MaxPooling2D(8, name="pool"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(32, activation="relu", name="fc"),
+            keras.layers.Dense(1, activation="sigmoid", name="out"),
+        ]
+    )
 
 
 def test_study_reduced_model_is_far_over_the_xc7z020(tmp_path: Path) -> None:
@@ -85,13 +115,15 @@ def test_study_reduced_model_is_far_over_the_xc7z020(tmp_path: Path) -> None:
     spec = describe_hls_model(hls_model)
     by_name = {layer.name: layer for layer in spec.layers}
     assert by_name["fc"].n_weights == 15 * 15 * 16 * 32  # 115,200 weights, all multiplied in parallel
-    assert by_name["conv"].pixels_in == 128 * 128 and by_name["conv"].fifo_depth == 126 * 126
+    assert by_name["conv"].pixels_in == 128 * 128
+    assert by_name["conv"].fifo_depth == 126 * 126
     table = estimate_model(hls_model, BOARD, target="hls")
     util = {r.resource: r.utilisation for r in check_budget(table, BOARD).rows}
     # The study's HLS estimate: 376 % LUT, 418 % BRAM18.  The model is far over too (figures in
     # bench/results_estimate.md): every resource above 100 %, LUT and DSP by more than an order of magnitude.
     assert all(u > 1.0 for u in util.values())
-    assert util["lut"] > 10 and util["dsp"] > 10
+    assert util["lut"] > 10
+    assert util["dsp"] > 10
     assert 1.2 < util["bram18"] < 3.0
     assert table.total.interval_cycles == 128 * 128  # one input pixel per cycle
 
@@ -108,13 +140,20 @@ def run_cli(source: Path, out: Path) -> int:
 # hls4ml 1.3's VivadoAccelerator writer opens supported_boards.json without closing it (ResourceWarning).
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_cli_on_keras_file_and_hls4ml_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    model = keras.Sequential([keras.layers.Input((6, 6, 1)), keras.layers.Conv2D(2, 3, name="c"),
-                              keras.layers.Flatten(name="f"), keras.layers.Dense(1, name="d")])
+    model = keras.Sequential(
+        [
+            keras.layers.Input((6, 6, 1)),
+            keras.layers.Conv2D(2, 3, name="c"),
+            keras.layers.Flatten(name="f"),
+            keras.layers.Dense(1, name="d"),
+        ]
+    )
     path = tmp_path / "tiny.keras"
     model.save(path)
     assert run_cli(path, tmp_path / "out") == 0  # fits: exit status 0
     out = capsys.readouterr().out
-    assert "ESTIMATE from an analytical model" in out and "fits the pynq-z2" in out
+    assert "ESTIMATE from an analytical model" in out
+    assert "fits the pynq-z2" in out
     for name in ("estimate.md", "estimate.json", "estimate.png"):
         assert (tmp_path / "out" / name).stat().st_size > 100
     from fpgaflow.estimate.load import convert_keras_default
@@ -125,7 +164,8 @@ def test_cli_on_keras_file_and_hls4ml_project(tmp_path: Path, capsys: pytest.Cap
     assert run_cli(project, tmp_path / "out2") == 0
     assert sorted(p.name for p in project.iterdir()) == before  # the project is not touched
     assert (tmp_path / "out2" / "estimate.md").read_text(encoding="utf-8") == (
-        (tmp_path / "out" / "estimate.md").read_text(encoding="utf-8").replace("tiny.keras", "prj"))
+        (tmp_path / "out" / "estimate.md").read_text(encoding="utf-8").replace("tiny.keras", "prj")
+    )
 
 
 def test_cli_rejects_other_inputs(tmp_path: Path) -> None:

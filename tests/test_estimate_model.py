@@ -19,13 +19,28 @@ from fpgaflow.estimate.model import (
 from fpgaflow.estimate.spec import DesignSpec, LayerSpec
 
 # Coefficients with exactly one LUT per multiplier bit-product and nothing else: features read off directly.
-UNIT = replace(default_coefficients(), lut=LinearCoefficients(mult_lut_bits=1.0), ff=LinearCoefficients(),
-               dsp_constant_fraction=1.0, dsp_small_variable_fraction=0.5)
+UNIT = replace(
+    default_coefficients(),
+    lut=LinearCoefficients(mult_lut_bits=1.0),
+    ff=LinearCoefficients(),
+    dsp_constant_fraction=1.0,
+    dsp_small_variable_fraction=0.5,
+)
 
 
 def dense(**kw: object) -> LayerSpec:
-    base = dict(name="fc", kind="mult", width_in=16, width_out=8, input_bits=16, output_bits=16, weight_bits=8,
-                accum_bits=24, n_weights=128, fifo_depth=1)
+    base = {
+        "name": "fc",
+        "kind": "mult",
+        "width_in": 16,
+        "width_out": 8,
+        "input_bits": 16,
+        "output_bits": 16,
+        "weight_bits": 8,
+        "accum_bits": 24,
+        "n_weights": 128,
+        "fifo_depth": 1,
+    }
     base.update(kw)
     return LayerSpec(**base)  # type: ignore[arg-type]
 
@@ -83,9 +98,22 @@ def test_resource_weights_in_bram_and_stream_fifos() -> None:
     # exactly what Vivado HLS reported for that instance.
     fc1 = dense(width_out=64, n_weights=1024, weight_bits=16, strategy="resource", reuse=8, fifo_depth=0)
     assert estimate_layer(fc1, UNIT, "io_parallel").bram18 == 57
-    # io_stream conv output: 16 channel FIFOs of 676 x 10 bits -> one BRAM18 each; 25 x 3 bits -> shift registers.
-    conv = LayerSpec(name="c", kind="mult", pixels_in=784, width_in=1, pixels_out=676, width_out=16, input_bits=8,
-                     output_bits=10, weight_bits=4, n_weights=144, kernel=(3, 3), row_in=28, fifo_depth=676)
+    # io_stream conv output: 16 channel FIFOs of 676 x 10 bits -> one BRAM18 each; 25 x 3 bits -> SRLs.
+    conv = LayerSpec(
+        name="c",
+        kind="mult",
+        pixels_in=784,
+        width_in=1,
+        pixels_out=676,
+        width_out=16,
+        input_bits=8,
+        output_bits=10,
+        weight_bits=4,
+        n_weights=144,
+        kernel=(3, 3),
+        row_in=28,
+        fifo_depth=676,
+    )
     assert estimate_layer(conv, UNIT, "io_stream").bram18 == 16
     assert estimate_layer(replace(conv, fifo_depth=25, output_bits=3), UNIT, "io_stream").bram18 == 0
 
@@ -100,18 +128,39 @@ def test_sigmoid_table_copies_and_softmax() -> None:
 
 
 def test_stream_interval_scales_with_reuse() -> None:
-    conv = LayerSpec(name="c", kind="mult", pixels_in=32 * 32, width_in=3, pixels_out=900, width_out=16,
-                     n_weights=432, kernel=(3, 3), row_in=32, fifo_depth=900)
+    conv = LayerSpec(
+        name="c",
+        kind="mult",
+        pixels_in=32 * 32,
+        width_in=3,
+        pixels_out=900,
+        width_out=16,
+        n_weights=432,
+        kernel=(3, 3),
+        row_in=32,
+        fifo_depth=900,
+    )
     for reuse in (1, 2, 4):
         row = estimate_layer(replace(conv, reuse=reuse), UNIT, "io_stream")
         assert row.interval_cycles == 1024 * reuse
 
 
 def test_design_interval_is_slowest_layer_and_last_fifo_is_a_port() -> None:
-    conv = LayerSpec(name="c", kind="mult", pixels_in=1024, width_in=3, pixels_out=900, width_out=16,
-                     n_weights=432, kernel=(3, 3), row_in=32, fifo_depth=900)
-    relu = LayerSpec(name="r", kind="elementwise", pixels_in=900, width_in=16, pixels_out=900, width_out=16,
-                     fifo_depth=900)
+    conv = LayerSpec(
+        name="c",
+        kind="mult",
+        pixels_in=1024,
+        width_in=3,
+        pixels_out=900,
+        width_out=16,
+        n_weights=432,
+        kernel=(3, 3),
+        row_in=32,
+        fifo_depth=900,
+    )
+    relu = LayerSpec(
+        name="r", kind="elementwise", pixels_in=900, width_in=16, pixels_out=900, width_out=16, fifo_depth=900
+    )
     design = DesignSpec(name="d", layers=(conv, relu), io_type="io_stream", clock_period_ns=10.0)
     table = estimate_design(design, UNIT, target="hls")
     assert table.total.interval_cycles == 1024

@@ -1,4 +1,4 @@
-"""``fpgaflow estimate MODEL_OR_PROJECT --board pynq-z2 --out DIR``: resources, cycles and throughput, no Vivado."""
+"""``fpgaflow estimate MODEL_OR_PROJECT --board pynq-z2 --out DIR``: resources, cycles, maps/s, no Vivado."""
 
 from __future__ import annotations
 
@@ -11,18 +11,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "estimate",
         help="estimate LUT/FF/DSP/BRAM, latency and throughput of an hls4ml design without Vivado",
-        description="Estimate an hls4ml design's resources (per layer and total), latency, interval and maps/s "
+        description="Estimate an hls4ml design's resources (per layer and total), latency, interval, maps/s "
         "on a board from a calibrated analytical model. The figures are ESTIMATES; the output states "
         "their measured error.",
     )
-    parser.add_argument("source", type=Path, help="hls4ml project directory, or a Keras .keras/.h5 model file")
+    parser.add_argument(
+        "source", type=Path, help="hls4ml project directory, or a Keras .keras/.h5 model file"
+    )
     parser.add_argument("--board", default="pynq-z2", help="target board (default: pynq-z2)")
     parser.add_argument("--out", type=Path, required=True, help="directory for estimate.md/.json/.png")
     parser.add_argument("--budget", type=float, default=0.70, help="fraction of each resource allowed (0.70)")
-    parser.add_argument("--target", choices=("synth", "hls"), default="synth",
-                        help="predict Vivado synthesis (default) or Vivado HLS C-synthesis figures")
-    parser.add_argument("--input-bits", type=int, default=32,
-                        help="bits per input element sent by the DMA (float32 by default)")
+    parser.add_argument(
+        "--target",
+        choices=("synth", "hls"),
+        default="synth",
+        help="predict Vivado synthesis (default) or Vivado HLS C-synthesis figures",
+    )
+    parser.add_argument(
+        "--input-bits",
+        type=int,
+        default=32,
+        help="bits per input element sent by the DMA (float32 by default)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -47,9 +57,17 @@ def run(args: argparse.Namespace) -> int:
     rate = throughput(table, board, design.input_elements, args.input_bits)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    write_text(out / "estimate.md", render_markdown(table, budget, rate, title=f"Resource estimate: {args.source.name}"))
-    payload = {"table": to_mapping(table), "fits": budget.fits, "verdict": budget.verdict(),
-               "maps_per_s": rate.maps_per_s, "bound": rate.bound}
+    write_text(
+        out / "estimate.md",
+        render_markdown(table, budget, rate, title=f"Resource estimate: {args.source.name}"),
+    )
+    payload = {
+        "table": to_mapping(table),
+        "fits": budget.fits,
+        "verdict": budget.verdict(),
+        "maps_per_s": rate.maps_per_s,
+        "bound": rate.bound,
+    }
     write_text(out / "estimate.json", json.dumps(payload, indent=2))
     plot_budget(budget, out / "estimate.png", coeffs)
     print(table.notes[0])  # noqa: T201

@@ -47,14 +47,17 @@ class BudgetReport:
     @property
     def over(self) -> tuple[str, ...]:
         """Resources above the budget, worst first."""
-        return tuple(r.resource for r in sorted(self.rows, key=lambda r: -r.utilisation) if not r.within_budget)
+        return tuple(
+            r.resource for r in sorted(self.rows, key=lambda r: -r.utilisation) if not r.within_budget
+        )
 
     def verdict(self) -> str:
         pct = f"{100 * self.budget_fraction:.0f} %"
         if self.fits:
             return f"fits the {self.board} within the {pct} budget"
         worst = ", ".join(
-            f"{r.resource} {100 * r.utilisation:.0f} %" for r in sorted(self.rows, key=lambda r: -r.utilisation)
+            f"{r.resource} {100 * r.utilisation:.0f} %"
+            for r in sorted(self.rows, key=lambda r: -r.utilisation)
             if not r.within_budget
         )
         return f"does NOT fit the {self.board} within the {pct} budget: {worst}"

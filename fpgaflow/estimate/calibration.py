@@ -66,17 +66,24 @@ def read_report(path: Path, kind: str) -> Figures:
     text = _read(path)
     if kind == "hls_json":
         rep = json.loads(text)["CSynthesisReport"]
-        return Figures(float(rep["LUT"]), float(rep["FF"]), float(rep["DSP"]), float(rep["BRAM_18K"]),
-                       float(rep["WorstLatency"]), float(rep["IntervalMax"]))
+        return Figures(
+            float(rep["LUT"]),
+            float(rep["FF"]),
+            float(rep["DSP"]),
+            float(rep["BRAM_18K"]),
+            float(rep["WorstLatency"]),
+            float(rep["IntervalMax"]),
+        )
     if kind == "hls_rpt":
-        util = text[text.find("== Utilization Estimates"):]
+        util = text[text.find("== Utilization Estimates") :]
         total = _HLS_TOTAL.search(util)
-        lat = _HLS_LATENCY.search(text[text.find("+ Latency"):])
+        lat = _HLS_LATENCY.search(text[text.find("+ Latency") :])
         if total is None or lat is None:
             raise DataError(f"{path}: no utilisation 'Total' row or latency summary found")
         bram, dsp, ff, lut = (float(v) for v in total.groups())
         return Figures(lut, ff, dsp, bram, float(lat.group(2)), float(lat.group(4)))
     if kind == "vivado_synth":
+
         def grab(pattern: str) -> float:
             m = re.search(pattern + r"\s*\|\s*(\d+)", text)
             if m is None:
@@ -102,11 +109,12 @@ def find_calibration_root(start: Path | None = None) -> Path:
         for candidate in (parent / "shared" / "calibration", parent.parent / "shared" / "calibration"):
             if candidate.is_dir():
                 return candidate
-    raise DataError("calibration reports not found: set FPGAFLOW_CALIBRATION to the shared/calibration folder")
+    raise DataError(
+        "calibration reports not found: set FPGAFLOW_CALIBRATION to the shared/calibration folder"
+    )
 
 
-_INSTANCE_ROW = re.compile(
-    r"^\s*\|(\S+)\s*\|\S+\s*\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|", re.MULTILINE)
+_INSTANCE_ROW = re.compile(r"^\s*\|(\S+)\s*\|\S+\s*\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|", re.MULTILINE)
 _CONFIG = re.compile(r"config(\d+)(?:_|$)")
 _FIFO_ROW = re.compile(r"^\|FIFO\s*\|[^|]*\|[^|]*\|\s*(\d+)\|\s*(\d+)\|", re.MULTILINE)
 
@@ -114,8 +122,8 @@ _FIFO_ROW = re.compile(r"^\|FIFO\s*\|[^|]*\|[^|]*\|\s*(\d+)\|\s*(\d+)\|", re.MUL
 def read_instances(path: Path) -> dict[int, Figures]:
     """Per-instance LUT/FF/DSP/BRAM of an HLS report, keyed by hls4ml's ``configN`` number in the name."""
     text = _read(path)
-    util = text[text.find("== Utilization Estimates"):]
-    util = util[util.find("* Instance:"):util.find("* DSP48") if "* DSP48" in util else None]
+    util = text[text.find("== Utilization Estimates") :]
+    util = util[util.find("* Instance:") : util.find("* DSP48") if "* DSP48" in util else None]
     out: dict[int, Figures] = {}
     for m in _INSTANCE_ROW.finditer(util):
         cfg = _CONFIG.search(m.group(1))
@@ -220,8 +228,9 @@ def _fit_dsp(cases: list[CalibrationCase], truths: list[float], coeffs: Coeffici
     return best[1], best[2]
 
 
-def fit(cases: list[CalibrationCase], truths: list[Figures], synth_ratio: dict[str, float],
-        root: Path) -> Coefficients:
+def fit(
+    cases: list[CalibrationCase], truths: list[Figures], synth_ratio: dict[str, float], root: Path
+) -> Coefficients:
     """Coefficients fitted on ``cases`` (all of them: the caller leaves the held-out ones out)."""
     start = default_coefficients()
     fc, fs = _fit_dsp(cases, [t.dsp for t in truths], start)
@@ -230,9 +239,16 @@ def fit(cases: list[CalibrationCase], truths: list[Figures], synth_ratio: dict[s
     lut = _fit_linear(rows, "lut")
     ff = _fit_linear(rows, "ff")
     return Coefficients(
-        version=MODEL_VERSION, calibrated_on=tuple(c.design.name for c in cases), held_out=(), lut=lut, ff=ff,
-        dsp_constant_fraction=fc, dsp_small_variable_fraction=fs,
-        synth_lut=synth_ratio["lut"], synth_ff=synth_ratio["ff"], synth_dsp=synth_ratio["dsp"],
+        version=MODEL_VERSION,
+        calibrated_on=tuple(c.design.name for c in cases),
+        held_out=(),
+        lut=lut,
+        ff=ff,
+        dsp_constant_fraction=fc,
+        dsp_small_variable_fraction=fs,
+        synth_lut=synth_ratio["lut"],
+        synth_ff=synth_ratio["ff"],
+        synth_dsp=synth_ratio["dsp"],
         synth_bram18=synth_ratio["bram18"],
     )
 
@@ -261,7 +277,9 @@ def calibrate(root: Path, held_out: tuple[str, ...] = HELD_OUT) -> tuple[Coeffic
     if unknown:
         raise DataError(f"held-out designs not among the calibration cases: {sorted(unknown)}")
     truths = [read_report(root / c.report, c.report_kind) for c in cases]
-    train = [(c, t) for c, t in zip(cases, truths, strict=True) if c.in_scope and c.design.name not in held_out]
+    train = [
+        (c, t) for c, t in zip(cases, truths, strict=True) if c.in_scope and c.design.name not in held_out
+    ]
     ratio = measure_synth_ratio(root)
     coeffs = fit([c for c, _ in train], [t for _, t in train], ratio, root)
     results = [

@@ -37,7 +37,8 @@ class LinearCoefficients:
     accumulator bit of each multiplier's adder; ``mux_bits``: per input bit of each weight when the reuse
     factor is > 1 (operand multiplexers); ``io_bits``: per bit of the layer's input and output words;
     ``linebuffer_bits``: per bit of an ``io_stream`` line buffer;
-    ``fifo_bits``: per bit of a FIFO between layers small enough for shift registers; ``elementwise_bits``: per output
+    ``fifo_bits``: per bit of a FIFO between layers small enough for shift registers;
+    ``elementwise_bits``: per output
     bit of an element-wise operator; ``pool_bits``: per bit compared/added in a pooling window;
     ``table_bits``: per address bit of a table lookup; ``layer``: fixed cost of each layer's control logic.
     """

@@ -17,13 +17,27 @@ from fpgaflow.estimate.spec import DesignSpec, LayerKind, LayerSpec, Strategy
 
 _MULT = {"Dense", "Conv1D", "Conv2D", "PointwiseConv1D", "PointwiseConv2D"}
 _DEPTHWISE = {"DepthwiseConv1D", "DepthwiseConv2D"}
-_ELEMENTWISE = {"ReLU", "LeakyReLU", "PReLU", "ThresholdedReLU", "HardActivation", "ZeroPadding1D",
-                "ZeroPadding2D", "ApplyAlpha"}
+_ELEMENTWISE = {
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ThresholdedReLU",
+    "HardActivation",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ApplyAlpha",
+}
 _POOL = {"Pooling1D", "Pooling2D", "GlobalPooling1D", "GlobalPooling2D"}
 _RESHAPE = {"Reshape", "Flatten", "Transpose", "Input", "InputLayer"}
 _TABLE_ACTIVATIONS = {"sigmoid", "tanh", "elu", "selu", "softplus", "softsign", "hard_tanh"}
-SUPPORTED = sorted(_MULT | _DEPTHWISE | _ELEMENTWISE | _POOL | _RESHAPE
-                   | {"Activation", "ELU", "Softmax", "BatchNormalization"})
+SUPPORTED = sorted(
+    _MULT
+    | _DEPTHWISE
+    | _ELEMENTWISE
+    | _POOL
+    | _RESHAPE
+    | {"Activation", "ELU", "Softmax", "BatchNormalization"}
+)
 
 
 def _bits(type_obj: Any, default: int) -> int:
@@ -60,9 +74,13 @@ def _kind(layer: Any) -> LayerKind:
         return "mult"
     if cls in _DEPTHWISE or cls == "BatchNormalization":
         return "depthwise"
-    if cls == "Softmax" or (cls == "Activation" and str(layer.get_attr("activation", "")).lower() == "softmax"):
+    if cls == "Softmax" or (
+        cls == "Activation" and str(layer.get_attr("activation", "")).lower() == "softmax"
+    ):
         return "softmax"
-    if cls == "ELU" or (cls == "Activation" and str(layer.get_attr("activation", "")).lower() in _TABLE_ACTIVATIONS):
+    if cls == "ELU" or (
+        cls == "Activation" and str(layer.get_attr("activation", "")).lower() in _TABLE_ACTIVATIONS
+    ):
         return "table"
     if cls in _ELEMENTWISE or cls == "Activation":
         return "elementwise"
@@ -90,9 +108,15 @@ def describe_layer(layer: Any, io_type: str) -> LayerSpec:
     pixels_out, width_out = _shape(out_var)
     out_bits = _bits(out_var.type, 16)
     spec: dict[str, Any] = {
-        "name": layer.name, "kind": kind, "pixels_in": pixels_in, "width_in": width_in,
-        "pixels_out": pixels_out, "width_out": width_out, "input_bits": _bits(in_var.type, 16),
-        "output_bits": out_bits, "reuse": int(layer.get_attr("reuse_factor", 1) or 1),
+        "name": layer.name,
+        "kind": kind,
+        "pixels_in": pixels_in,
+        "width_in": width_in,
+        "pixels_out": pixels_out,
+        "width_out": width_out,
+        "input_bits": _bits(in_var.type, 16),
+        "output_bits": out_bits,
+        "reuse": int(layer.get_attr("reuse_factor", 1) or 1),
         "strategy": _strategy(layer),
         "fifo_depth": pixels_out if io_type == "io_stream" and kind != "reshape" else 0,
     }
@@ -102,7 +126,9 @@ def describe_layer(layer: Any, io_type: str) -> LayerSpec:
     if kind in ("mult", "depthwise"):
         wvar = weights.get("weight") or weights.get("depthwise") or weights.get("scale")
         if wvar is None:
-            raise StepError(f"layer {layer.name!r} ({layer.class_name}) has no weights for the resource model")
+            raise StepError(
+                f"layer {layer.name!r} ({layer.class_name}) has no weights for the resource model"
+            )
         spec["weight_bits"] = _bits(wvar.type, 16)
         spec["n_weights"] = int(np.asarray(wvar.data).size)
         spec["n_zeros"] = count_zero_weights(np.asarray(wvar.data), wvar.type)
@@ -127,8 +153,15 @@ def describe_hls_model(hls_model: Any, name: str = "design") -> DesignSpec:
     layers = list(hls_model.get_layers())
     inputs = [lay for lay in layers if lay.class_name in ("Input", "InputLayer")]
     input_elements = sum(math.prod(int(s) for s in lay.get_output_variable().shape) for lay in inputs) or 1
-    specs = tuple(describe_layer(lay, io_type) for lay in layers if lay.class_name not in ("Input", "InputLayer"))
+    specs = tuple(
+        describe_layer(lay, io_type) for lay in layers if lay.class_name not in ("Input", "InputLayer")
+    )
     if not specs:
         raise StepError(f"hls4ml model {name!r} has no layers besides its input")
-    return DesignSpec(name=name, layers=specs, io_type=io_type,  # type: ignore[arg-type]
-                      clock_period_ns=clock, input_elements=input_elements)
+    return DesignSpec(
+        name=name,
+        layers=specs,
+        io_type=io_type,  # type: ignore[arg-type]
+        clock_period_ns=clock,
+        input_elements=input_elements,
+    )

@@ -22,13 +22,16 @@ from fpgaflow.estimate.table import LayerResources, ResourceTable
 #: hls4ml's AXI-stream wrapper (``myproject_axi``), mean of the two measured HLS differences, post-synthesis.
 AXI_WRAPPER = LayerResources(name="axi_wrapper", lut=1535 * 0.5, ff=1225 * 0.83, dsp=0.0, bram18=2.0)
 #: AXI DMA (MM2S + S2MM, 32-bit stream, simple mode) plus AXI interconnect and reset logic: nominal values.
-DMA_AND_INTERCONNECT = LayerResources(name="axi_dma+interconnect (nominal)", lut=3000.0, ff=4500.0, dsp=0.0,
-                                      bram18=4.0)
+DMA_AND_INTERCONNECT = LayerResources(
+    name="axi_dma+interconnect (nominal)", lut=3000.0, ff=4500.0, dsp=0.0, bram18=4.0
+)
 
 
 def error_note(coeffs: Coefficients) -> str:
     """One line stating that the figures are estimates and their measured held-out error."""
-    parts = [f"{e.resource} {100 * e.mean:.0f} % (worst {100 * e.worst:.0f} %)" for e in coeffs.held_out_error]
+    parts = [
+        f"{e.resource} {100 * e.mean:.0f} % (worst {100 * e.worst:.0f} %)" for e in coeffs.held_out_error
+    ]
     n = coeffs.held_out_error[0].n_designs if coeffs.held_out_error else 0
     measured = ", ".join(parts) if parts else "not measured"
     return (
@@ -62,14 +65,16 @@ def estimate_design_on_board(
     notes = [error_note(coeffs), *table.notes]
     if target == "synth":
         notes.append(
-            "LUT/FF/DSP/BRAM scaled from HLS-estimate level to post-synthesis level by the ratios measured on "
+            "LUT/FF/DSP/BRAM scaled from HLS-estimate to post-synthesis level by the ratios measured on "
             f"the one design with both reports (LUT x{coeffs.synth_lut:.2f}, FF x{coeffs.synth_ff:.2f}, "
             f"DSP x{coeffs.synth_dsp:.2f}, BRAM18 x{coeffs.synth_bram18:.2f})."
         )
     if board is not None:
         table = add_shell(table, (AXI_WRAPPER, DMA_AND_INTERCONNECT))
-        notes.append(f"includes the {board.name} shell: hls4ml AXI-stream wrapper (measured) and AXI DMA + "
-                     "interconnect (nominal, not calibrated)")
+        notes.append(
+            f"includes the {board.name} shell: hls4ml AXI-stream wrapper (measured) and AXI DMA + "
+            "interconnect (nominal, not calibrated)"
+        )
     return replace(table, notes=tuple(notes))
 
 

@@ -42,8 +42,14 @@ def convert_keras_default(model: Any, board: Board, output_dir: Path) -> Any:
 
     config = hls4ml.utils.config_from_keras_model(model, granularity="name", backend="VivadoAccelerator")
     return hls4ml.converters.convert_from_keras_model(
-        model, backend="VivadoAccelerator", board=board.hls4ml_board, io_type="io_stream",
-        clock_period=board.clock_period_ns, part=board.part, hls_config=config, output_dir=str(output_dir),
+        model,
+        backend="VivadoAccelerator",
+        board=board.hls4ml_board,
+        io_type="io_stream",
+        clock_period=board.clock_period_ns,
+        part=board.part,
+        hls_config=config,
+        output_dir=str(output_dir),
     )
 
 
@@ -53,9 +59,13 @@ def _from_project(project: Path, workdir: Path) -> Any:
     config_path = project / "hls4ml_config.yml"
     model_file = next((project / name for name in _MODEL_FILES if (project / name).is_file()), None)
     if model_file is None:
-        raise DataError(f"{project}: hls4ml project has no {' or '.join(_MODEL_FILES)} beside hls4ml_config.yml")
+        raise DataError(
+            f"{project}: hls4ml project has no {' or '.join(_MODEL_FILES)} beside hls4ml_config.yml"
+        )
     text = config_path.read_text(encoding="utf-8")
-    text, n = re.subn(r"^KerasModel:.*$", f"KerasModel: !keras_model '{model_file}'", text, flags=re.MULTILINE)
+    text, n = re.subn(
+        r"^KerasModel:.*$", f"KerasModel: !keras_model '{model_file}'", text, flags=re.MULTILINE
+    )
     if n != 1:
         raise DataError(f"{config_path}: expected one 'KerasModel:' entry, found {n}")
     text = re.sub(r"^OutputDir:.*$", f"OutputDir: {workdir}", text, flags=re.MULTILINE)

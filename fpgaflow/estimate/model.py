@@ -96,8 +96,9 @@ def fifo_bits(layer: LayerSpec, io_type: str, dataflow: bool) -> int:
     return 0
 
 
-def layer_features(layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True,
-                   include_fifo: bool = True) -> dict[str, float]:
+def layer_features(
+    layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True, include_fifo: bool = True
+) -> dict[str, float]:
     """Bit-level quantities the LUT and FF models are linear in (see :class:`LinearCoefficients`)."""
     f = dict.fromkeys(FEATURES, 0.0)
     if layer.kind == "reshape":
@@ -166,7 +167,9 @@ def layer_cycles(layer: LayerSpec, io_type: str) -> tuple[float, float]:
     return depth + per_word - 1, float(per_word)
 
 
-def estimate_layer(layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True) -> LayerResources:
+def estimate_layer(
+    layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True
+) -> LayerResources:
     """HLS-level estimate of one layer, its output FIFOs included (before the post-synthesis scaling)."""
     feats = layer_features(layer, coeffs, io_type, dataflow)
     latency, interval = layer_cycles(layer, io_type)

@@ -12,8 +12,9 @@ from fpgaflow.estimate.coefficients import Coefficients
 _LABELS = {"lut": "LUT", "ff": "FF", "dsp": "DSP48", "bram18": "BRAM18"}
 
 
-def plot_budget(report: BudgetReport, path: Path | str, coeffs: Coefficients | None = None,
-                title: str = "") -> Path:
+def plot_budget(
+    report: BudgetReport, path: Path | str, coeffs: Coefficients | None = None, title: str = ""
+) -> Path:
     """Write a bar chart of utilisation (% of the board) per resource, with the budget and 100 % lines.
 
     With ``coeffs``, each bar carries an error bar of the model's mean held-out relative error.
@@ -33,12 +34,23 @@ def plot_budget(report: BudgetReport, path: Path | str, coeffs: Coefficients | N
     colours = ["tab:green" if r.within_budget else "tab:red" for r in report.rows]
     fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
     bars = ax.bar(names, values, color=colours, yerr=errors, capsize=6)
-    ax.axhline(100 * report.budget_fraction, color="tab:orange", linestyle="--",
-               label=f"budget {100 * report.budget_fraction:.0f} %")
+    ax.axhline(
+        100 * report.budget_fraction,
+        color="tab:orange",
+        linestyle="--",
+        label=f"budget {100 * report.budget_fraction:.0f} %",
+    )
     ax.axhline(100, color="black", linewidth=1, label="100 % of the device")
     for bar, value in zip(bars, values, strict=True):
-        ax.annotate(f"{value:.0f} %", (bar.get_x() + bar.get_width() / 2, value), ha="center", va="bottom",
-                    fontsize=9, xytext=(0, 2), textcoords="offset points")
+        ax.annotate(
+            f"{value:.0f} %",
+            (bar.get_x() + bar.get_width() / 2, value),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
     ax.set_ylabel(f"estimated utilisation of the {report.board} (%)")
     ax.set_title(title or f"ESTIMATE vs {report.board} budget: {'fits' if report.fits else 'does not fit'}")
     ax.legend(loc="upper left", fontsize=8)

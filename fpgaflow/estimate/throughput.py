@@ -40,7 +40,7 @@ class Throughput:
 
 
 def throughput(table: ResourceTable, board: Board, input_elements: int, element_bits: int = 32) -> Throughput:
-    """Throughput of ``table``'s design on ``board`` for maps of ``input_elements`` values of ``element_bits``."""
+    """Throughput of ``table``'s design on ``board`` for maps of ``input_elements`` x ``element_bits``."""
     check(input_elements >= 1, f"input_elements must be >= 1, got {input_elements}")
     check(element_bits >= 1, f"element_bits must be >= 1, got {element_bits}")
     interval = table.total.interval_cycles
