@@ -21,6 +21,11 @@ from fpgaflow.estimate.report import write_text
 from fpgaflow.estimate.table import RESOURCES
 
 
+def _is_network(result: CaseResult) -> bool:
+    """Whole networks, as opposed to hls4ml's one- or two-layer test baselines."""
+    return not result.name.startswith(("activations_", "dense_", "depthwise", "conv2d_"))
+
+
 def _table(results: list[CaseResult], title: str) -> str:
     lines = [
         f"### {title}",
