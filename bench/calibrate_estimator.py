@@ -85,10 +85,15 @@ def main(argv: list[str] | None = None) -> int:
     held = [r for r in results if r.held_out and r.in_scope]
     print(_summary(held, "Held-out designs (fixed split)"))
     print()
+    print(_summary([r for r in held if _is_network(r)], "Held-out whole networks only"))
+    print()
     print(_table(results, "Every design, coefficients fitted without the held-out ones"))
     print()
     loo = leave_one_out(root)
     print(_summary(loo, "Leave-one-design-out (each design predicted by a fit on all the others)"))
+    print()
+    print()
+    print(_summary([r for r in loo if _is_network(r)], "Leave-one-design-out, whole networks only"))
     print()
     print(_table(loo, "Leave-one-design-out, per design"))
     if args.write:
