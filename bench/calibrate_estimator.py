@@ -38,7 +38,7 @@ def _table(results: list[CaseResult], title: str) -> str:
     for r in results:
         kind = "held out" if r.held_out else "fit"
         if not r.in_scope:
-            kind += " (out of scope)"
+            kind = "not used (out of scope)"
         cells = [
             f"{r.truth.get(k):,.0f} / {r.estimate.get(k):,.0f} / {100 * r.error(k):.0f} %" for k in RESOURCES
         ]
