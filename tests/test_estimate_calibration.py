@@ -67,11 +67,11 @@ def test_stored_coefficients_match_a_fresh_calibration(root: Path) -> None:
 def test_held_out_error_stays_under_the_measured_bound(root: Path) -> None:
     """Bounds = errors measured when the coefficients were stored (bench/results_estimate.md) plus margin.
 
-    Measured mean relative error on the 6 held-out designs: LUT 87 %, FF 45 %, DSP 17 %, BRAM18 1 %.
+    Measured mean relative error on the 6 held-out designs: LUT 81 %, FF 45 %, DSP 17 %, BRAM18 1 %.
     """
     coeffs, results = calibrate(root)
     errors = {e.resource: e.mean for e in coeffs.held_out_error}
-    assert errors["lut"] < 0.95
+    assert errors["lut"] < 0.90
     assert errors["ff"] < 0.55
     assert errors["dsp"] < 0.25
     assert errors["bram18"] < 0.05

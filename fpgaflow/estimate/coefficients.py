@@ -17,7 +17,7 @@ FEATURES: tuple[str, ...] = (
     "adder_bits",
     "mux_bits",
     "io_bits",
-    "linebuffer_bits",
+    "linebuffer_srls",
     "fifo_bits",
     "elementwise_bits",
     "pool_bits",
@@ -25,7 +25,7 @@ FEATURES: tuple[str, ...] = (
     "layer",
 )
 
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 COEFFICIENTS_PATH = Path(__file__).with_name("coefficients.yaml")
 
 
@@ -36,7 +36,7 @@ class LinearCoefficients:
     ``mult_lut_bits``: per weight-bit x input-bit of a multiplier built from LUTs; ``adder_bits``: per
     accumulator bit of each multiplier's adder; ``mux_bits``: per input bit of each weight when the reuse
     factor is > 1 (operand multiplexers); ``io_bits``: per bit of the layer's input and output words;
-    ``linebuffer_bits``: per bit of an ``io_stream`` line buffer;
+    ``linebuffer_srls``: per 32-deep shift-register lane of an ``io_stream`` line buffer;
     ``fifo_bits``: per bit of a FIFO between layers small enough for shift registers;
     ``elementwise_bits``: per output
     bit of an element-wise operator; ``pool_bits``: per bit compared/added in a pooling window;
@@ -47,7 +47,7 @@ class LinearCoefficients:
     adder_bits: float = 0.0
     mux_bits: float = 0.0
     io_bits: float = 0.0
-    linebuffer_bits: float = 0.0
+    linebuffer_srls: float = 0.0
     fifo_bits: float = 0.0
     elementwise_bits: float = 0.0
     pool_bits: float = 0.0

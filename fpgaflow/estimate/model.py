@@ -119,7 +119,9 @@ def layer_features(
     if layer.kind in ("table", "softmax"):
         f["table_bits"] = layer.width_in * math.log2(max(layer.table_size, 2))
     if io_type == "io_stream" and layer.kind in ("mult", "depthwise", "pool") and layer.kernel[0] > 1:
-        f["linebuffer_bits"] = (layer.kernel[0] - 1) * layer.row_in * layer.width_in * layer.input_bits
+        # ap_shift_reg rows of row_in words: one SRL32 per bit lane per 32 words of depth.
+        lanes = (layer.kernel[0] - 1) * layer.width_in * layer.input_bits
+        f["linebuffer_srls"] = lanes * math.ceil(layer.row_in / 32)
     bits = fifo_bits(layer, io_type, dataflow)
     if include_fifo and 0 < bits <= SRL_FIFO_MAX_BITS:
         f["fifo_bits"] = float(bits * layer.width_out)
@@ -162,7 +164,11 @@ def layer_cycles(layer: LayerSpec, io_type: str) -> tuple[float, float]:
     if layer.kind == "reshape":
         return 0.0, 1.0
     if io_type == "io_stream":
-        interval = float(max(layer.pixels_in, 1) * per_word)
+        if layer.kind in ("mult", "depthwise") and layer.strategy == "resource":
+            # Not pipelined per pixel: reading is one cycle per pixel, each output pixel adds reuse cycles.
+            interval = float(max(layer.pixels_in, 1) + layer.pixels_out * (layer.reuse - 1))
+        else:
+            interval = float(max(layer.pixels_in, 1) * per_word)
         return interval + depth, interval
     return depth + per_word - 1, float(per_word)
 
