@@ -189,3 +189,10 @@ def test_invalid_layer_specs_are_rejected() -> None:
         dense(reuse=0)
     with pytest.raises(ConfigError, match="n_zeros 200 must lie in"):
         dense(n_zeros=200)
+
+
+def test_stream_flatten_reads_one_pixel_per_cycle() -> None:
+    flat = LayerSpec(name="f", kind="reshape", pixels_in=225, width_in=16, width_out=3600)
+    row = estimate_layer(flat, UNIT, "io_stream")
+    assert (row.latency_cycles, row.interval_cycles) == (225, 225)
+    assert estimate_layer(flat, UNIT, "io_parallel").interval_cycles == 1

@@ -162,7 +162,9 @@ def layer_cycles(layer: LayerSpec, io_type: str) -> tuple[float, float]:
     if layer.kind == "softmax":
         depth += 4.0
     if layer.kind == "reshape":
-        return 0.0, 1.0
+        # io_stream Flatten repacks a stream of pixels into one word: one cycle per pixel read.
+        pixels = float(layer.pixels_in) if io_type == "io_stream" and layer.pixels_in > 1 else 1.0
+        return pixels if pixels > 1 else 0.0, pixels
     if io_type == "io_stream":
         if layer.kind in ("mult", "depthwise") and layer.strategy == "resource":
             # Not pipelined per pixel: reading is one cycle per pixel, each output pixel adds reuse cycles.
