@@ -174,3 +174,49 @@ def test_cli_rejects_other_inputs(tmp_path: Path) -> None:
         run_cli(tmp_path / "m.onnx", tmp_path / "out")
     with pytest.raises(DataError, match="not an hls4ml project"):
         run_cli(tmp_path, tmp_path / "out")
+
+
+def test_qkeras_model_precisions_reach_the_model(tmp_path: Path) -> None:
+    qkeras = pytest.importorskip("qkeras")
+    q6 = qkeras.quantized_bits(6, 0, alpha=1)
+    model = keras.Sequential(
+        [
+            keras.layers.Input((16, 16, 1)),
+            qkeras.QConv2D(4, 3, kernel_quantizer=q6, bias_quantizer=q6, name="qc"),
+            qkeras.QActivation(qkeras.quantized_relu(6), name="qr"),
+            keras.layers.MaxPooling2D(2, name="p"),
+            keras.layers.Flatten(name="f"),
+            qkeras.QDense(3, kernel_quantizer=q6, bias_quantizer=q6, name="qd"),
+            keras.layers.Activation("softmax", name="sm"),
+        ]
+    )
+    config = hls4ml.utils.config_from_keras_model(model, granularity="name", backend="VivadoAccelerator")
+    hls_model = hls4ml.converters.convert_from_keras_model(
+        model,
+        backend="VivadoAccelerator",
+        board="pynq-z2",
+        io_type="io_stream",
+        clock_period=10,
+        part="xc7z020clg400-1",
+        hls_config=config,
+        output_dir=str(tmp_path / "q"),
+    )
+    layers = {layer.name: layer for layer in describe_hls_model(hls_model).layers}
+    assert [(n, layers[n].kind) for n in ("qc", "qr", "p", "f", "qd", "sm")] == [
+        ("qc", "mult"),
+        ("qr", "elementwise"),
+        ("p", "pool"),
+        ("f", "reshape"),
+        ("qd", "mult"),
+        ("sm", "softmax"),
+    ]
+    assert layers["qc"].weight_bits == 6
+    assert layers["qd"].weight_bits == 6
+    assert layers["qr"].output_bits == 6
+    assert layers["qd"].input_bits == 6
+    assert layers["qd"].n_weights == 7 * 7 * 4 * 3
+    table = estimate_model(hls_model, None, target="hls")
+    dsp = {row.name: row.dsp for row in table.layers}
+    assert dsp["qc"] == 0
+    assert dsp["qd"] == 0
+    assert dsp["sm"] == 3  # softmax's normalising multiplies
