@@ -1,5 +1,18 @@
 """Resource and latency estimates of hls4ml designs without Vivado, and parsers for real reports."""
 
+from fpgaflow.estimate.budget import BudgetReport, check_budget
+from fpgaflow.estimate.estimator import estimate_design_on_board, estimate_model
 from fpgaflow.estimate.table import RESOURCES, LayerResources, ResourceTable
+from fpgaflow.estimate.throughput import Throughput, throughput
 
-__all__ = ["RESOURCES", "LayerResources", "ResourceTable"]
+__all__ = [
+    "RESOURCES",
+    "BudgetReport",
+    "LayerResources",
+    "ResourceTable",
+    "Throughput",
+    "check_budget",
+    "estimate_design_on_board",
+    "estimate_model",
+    "throughput",
+]
