@@ -15,9 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "on a board from a calibrated analytical model. The figures are ESTIMATES; the output states "
         "their measured error.",
     )
-    parser.add_argument(
-        "source", type=Path, help="hls4ml project directory, or a Keras .keras/.h5 model file"
-    )
+    parser.add_argument("source", type=Path, help="hls4ml project directory, or a Keras .keras/.h5 model file")
     parser.add_argument("--board", default="pynq-z2", help="target board (default: pynq-z2)")
     parser.add_argument("--out", type=Path, required=True, help="directory for estimate.md/.json/.png")
     parser.add_argument("--budget", type=float, default=0.70, help="fraction of each resource allowed (0.70)")

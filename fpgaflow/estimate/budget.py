@@ -47,9 +47,7 @@ class BudgetReport:
     @property
     def over(self) -> tuple[str, ...]:
         """Resources above the budget, worst first."""
-        return tuple(
-            r.resource for r in sorted(self.rows, key=lambda r: -r.utilisation) if not r.within_budget
-        )
+        return tuple(r.resource for r in sorted(self.rows, key=lambda r: -r.utilisation) if not r.within_budget)
 
     def verdict(self) -> str:
         pct = f"{100 * self.budget_fraction:.0f} %"

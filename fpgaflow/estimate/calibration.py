@@ -109,9 +109,7 @@ def find_calibration_root(start: Path | None = None) -> Path:
         for candidate in (parent / "shared" / "calibration", parent.parent / "shared" / "calibration"):
             if candidate.is_dir():
                 return candidate
-    raise DataError(
-        "calibration reports not found: set FPGAFLOW_CALIBRATION to the shared/calibration folder"
-    )
+    raise DataError("calibration reports not found: set FPGAFLOW_CALIBRATION to the shared/calibration folder")
 
 
 _INSTANCE_ROW = re.compile(r"^\s*\|(\S+)\s*\|\S+\s*\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|", re.MULTILINE)
@@ -228,9 +226,7 @@ def _fit_dsp(cases: list[CalibrationCase], truths: list[float], coeffs: Coeffici
     return best[1], best[2]
 
 
-def fit(
-    cases: list[CalibrationCase], truths: list[Figures], synth_ratio: dict[str, float], root: Path
-) -> Coefficients:
+def fit(cases: list[CalibrationCase], truths: list[Figures], synth_ratio: dict[str, float], root: Path) -> Coefficients:
     """Coefficients fitted on ``cases`` (all of them: the caller leaves the held-out ones out)."""
     start = default_coefficients()
     fc, fs = _fit_dsp(cases, [t.dsp for t in truths], start)
@@ -277,9 +273,7 @@ def calibrate(root: Path, held_out: tuple[str, ...] = HELD_OUT) -> tuple[Coeffic
     if unknown:
         raise DataError(f"held-out designs not among the calibration cases: {sorted(unknown)}")
     truths = [read_report(root / c.report, c.report_kind) for c in cases]
-    train = [
-        (c, t) for c, t in zip(cases, truths, strict=True) if c.in_scope and c.design.name not in held_out
-    ]
+    train = [(c, t) for c, t in zip(cases, truths, strict=True) if c.in_scope and c.design.name not in held_out]
     ratio = measure_synth_ratio(root)
     coeffs = fit([c for c, _ in train], [t for _, t in train], ratio, root)
     results = [

@@ -97,9 +97,7 @@ def _conv(
     )
 
 
-def _elem(
-    name: str, pixels: int, width: int, *, bits: int = 16, obits: int = 16, stream: bool = True
-) -> LayerSpec:
+def _elem(name: str, pixels: int, width: int, *, bits: int = 16, obits: int = 16, stream: bool = True) -> LayerSpec:
     return LayerSpec(
         name=name,
         kind="elementwise",
@@ -249,9 +247,7 @@ def jet_mlp(
         if i < 3:
             layers.append(_elem(f"relu{i + 1}", 1, n_out, obits=abits, stream=False))
     layers.append(_table("softmax", "softmax", 5, stream=False))
-    return DesignSpec(
-        name=name, layers=tuple(layers), io_type="io_parallel", clock_period_ns=5.0, input_elements=16
-    )
+    return DesignSpec(name=name, layers=tuple(layers), io_type="io_parallel", clock_period_ns=5.0, input_elements=16)
 
 
 def iris_mlp() -> DesignSpec:
@@ -281,9 +277,7 @@ def activation_case(act: str, io: IOType) -> CalibrationCase:
     """hls4ml baseline: ``Dense(64)`` on a 1-wide input followed by one activation."""
     stream = io == "io_stream"
     act_layer = (
-        _table(act, "table", 64, stream=stream)
-        if act in ("elu", "sigmoid")
-        else _elem(act, 1, 64, stream=stream)
+        _table(act, "table", 64, stream=stream) if act in ("elu", "sigmoid") else _elem(act, 1, 64, stream=stream)
     )
     design = _baseline(f"activations_{io}_{act}", io, (_dense("Dense", 1, 64, stream=stream), act_layer))
     return CalibrationCase(
@@ -297,9 +291,7 @@ def dense_case(io: IOType) -> CalibrationCase:
     design = _baseline(
         f"dense_{io}", io, (_dense("dense", 1, 2, stream=stream), _table("elu", "table", 2, stream=stream))
     )
-    return CalibrationCase(
-        design, f"hls4ml-vivado-2020.1/test_keras_api_test_dense_{io}-Vivado.json", "hls_json"
-    )
+    return CalibrationCase(design, f"hls4ml-vivado-2020.1/test_keras_api_test_dense_{io}-Vivado.json", "hls_json")
 
 
 def depthwise2d_case() -> CalibrationCase:

@@ -31,12 +31,7 @@ _POOL = {"Pooling1D", "Pooling2D", "GlobalPooling1D", "GlobalPooling2D"}
 _RESHAPE = {"Reshape", "Flatten", "Transpose", "Input", "InputLayer"}
 _TABLE_ACTIVATIONS = {"sigmoid", "tanh", "elu", "selu", "softplus", "softsign", "hard_tanh"}
 SUPPORTED = sorted(
-    _MULT
-    | _DEPTHWISE
-    | _ELEMENTWISE
-    | _POOL
-    | _RESHAPE
-    | {"Activation", "ELU", "Softmax", "BatchNormalization"}
+    _MULT | _DEPTHWISE | _ELEMENTWISE | _POOL | _RESHAPE | {"Activation", "ELU", "Softmax", "BatchNormalization"}
 )
 
 
@@ -74,13 +69,9 @@ def _kind(layer: Any) -> LayerKind:
         return "mult"
     if cls in _DEPTHWISE or cls == "BatchNormalization":
         return "depthwise"
-    if cls == "Softmax" or (
-        cls == "Activation" and str(layer.get_attr("activation", "")).lower() == "softmax"
-    ):
+    if cls == "Softmax" or (cls == "Activation" and str(layer.get_attr("activation", "")).lower() == "softmax"):
         return "softmax"
-    if cls == "ELU" or (
-        cls == "Activation" and str(layer.get_attr("activation", "")).lower() in _TABLE_ACTIVATIONS
-    ):
+    if cls == "ELU" or (cls == "Activation" and str(layer.get_attr("activation", "")).lower() in _TABLE_ACTIVATIONS):
         return "table"
     if cls in _ELEMENTWISE or cls == "Activation":
         return "elementwise"
@@ -126,9 +117,7 @@ def describe_layer(layer: Any, io_type: str) -> LayerSpec:
     if kind in ("mult", "depthwise"):
         wvar = weights.get("weight") or weights.get("depthwise") or weights.get("scale")
         if wvar is None:
-            raise StepError(
-                f"layer {layer.name!r} ({layer.class_name}) has no weights for the resource model"
-            )
+            raise StepError(f"layer {layer.name!r} ({layer.class_name}) has no weights for the resource model")
         spec["weight_bits"] = _bits(wvar.type, 16)
         spec["n_weights"] = int(np.asarray(wvar.data).size)
         spec["n_zeros"] = count_zero_weights(np.asarray(wvar.data), wvar.type)
@@ -153,9 +142,7 @@ def describe_hls_model(hls_model: Any, name: str = "design") -> DesignSpec:
     layers = list(hls_model.get_layers())
     inputs = [lay for lay in layers if lay.class_name in ("Input", "InputLayer")]
     input_elements = sum(math.prod(int(s) for s in lay.get_output_variable().shape) for lay in inputs) or 1
-    specs = tuple(
-        describe_layer(lay, io_type) for lay in layers if lay.class_name not in ("Input", "InputLayer")
-    )
+    specs = tuple(describe_layer(lay, io_type) for lay in layers if lay.class_name not in ("Input", "InputLayer"))
     if not specs:
         raise StepError(f"hls4ml model {name!r} has no layers besides its input")
     return DesignSpec(

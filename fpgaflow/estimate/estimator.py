@@ -22,16 +22,12 @@ from fpgaflow.estimate.table import LayerResources, ResourceTable
 #: hls4ml's AXI-stream wrapper (``myproject_axi``), mean of the two measured HLS differences, post-synthesis.
 AXI_WRAPPER = LayerResources(name="axi_wrapper", lut=1535 * 0.5, ff=1225 * 0.83, dsp=0.0, bram18=2.0)
 #: AXI DMA (MM2S + S2MM, 32-bit stream, simple mode) plus AXI interconnect and reset logic: nominal values.
-DMA_AND_INTERCONNECT = LayerResources(
-    name="axi_dma+interconnect (nominal)", lut=3000.0, ff=4500.0, dsp=0.0, bram18=4.0
-)
+DMA_AND_INTERCONNECT = LayerResources(name="axi_dma+interconnect (nominal)", lut=3000.0, ff=4500.0, dsp=0.0, bram18=4.0)
 
 
 def error_note(coeffs: Coefficients) -> str:
     """One line stating that the figures are estimates and their measured held-out error."""
-    parts = [
-        f"{e.resource} {100 * e.mean:.0f} % (worst {100 * e.worst:.0f} %)" for e in coeffs.held_out_error
-    ]
+    parts = [f"{e.resource} {100 * e.mean:.0f} % (worst {100 * e.worst:.0f} %)" for e in coeffs.held_out_error]
     n = coeffs.held_out_error[0].n_designs if coeffs.held_out_error else 0
     measured = ", ".join(parts) if parts else "not measured"
     return (

@@ -20,7 +20,8 @@ from fpgaflow.errors import DataError, require
 log = logging.getLogger(__name__)
 
 KERAS_SUFFIXES = (".keras", ".h5")
-_MODEL_FILES = ("keras_model.keras", "keras_model.h5")
+# fpgaflow saves keras_model.h5 beside the project: QKeras models do not round-trip through .keras.
+_MODEL_FILES = ("keras_model.h5", "keras_model.keras")
 
 
 def _load_keras(path: Path) -> Any:
@@ -55,23 +56,21 @@ def convert_keras_default(model: Any, board: Board, output_dir: Path) -> Any:
 
 def _from_project(project: Path, workdir: Path) -> Any:
     import hls4ml
+    import yaml
 
     config_path = project / "hls4ml_config.yml"
     model_file = next((project / name for name in _MODEL_FILES if (project / name).is_file()), None)
     if model_file is None:
-        raise DataError(
-            f"{project}: hls4ml project has no {' or '.join(_MODEL_FILES)} beside hls4ml_config.yml"
-        )
+        raise DataError(f"{project}: hls4ml project has no {' or '.join(_MODEL_FILES)} beside hls4ml_config.yml")
     text = config_path.read_text(encoding="utf-8")
-    text, n = re.subn(
-        r"^KerasModel:.*$", f"KerasModel: !keras_model '{model_file}'", text, flags=re.MULTILINE
-    )
+    # hls4ml's YAML loader reloads the model without QKeras' custom objects; load it here instead.
+    text, n = re.subn(r"^KerasModel:.*$", "", text, flags=re.MULTILINE)
     if n != 1:
         raise DataError(f"{config_path}: expected one 'KerasModel:' entry, found {n}")
-    text = re.sub(r"^OutputDir:.*$", f"OutputDir: {workdir}", text, flags=re.MULTILINE)
-    local = workdir / "hls4ml_config.yml"
-    local.write_text(text, encoding="utf-8")
-    return hls4ml.converters.convert_from_config(hls4ml.converters.parse_yaml_config(str(local)))
+    config = yaml.safe_load(text)
+    config["KerasModel"] = _load_keras(model_file)
+    config["OutputDir"] = str(workdir)
+    return hls4ml.converters.convert_from_config(config)
 
 
 def load_hls_model(source: Path | str, board: Board, workdir: Path | None = None) -> Any:

@@ -175,9 +175,7 @@ def layer_cycles(layer: LayerSpec, io_type: str) -> tuple[float, float]:
     return depth + per_word - 1, float(per_word)
 
 
-def estimate_layer(
-    layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True
-) -> LayerResources:
+def estimate_layer(layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True) -> LayerResources:
     """HLS-level estimate of one layer, its output FIFOs included (before the post-synthesis scaling)."""
     feats = layer_features(layer, coeffs, io_type, dataflow)
     latency, interval = layer_cycles(layer, io_type)

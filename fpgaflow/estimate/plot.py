@@ -12,9 +12,7 @@ from fpgaflow.estimate.coefficients import Coefficients
 _LABELS = {"lut": "LUT", "ff": "FF", "dsp": "DSP48", "bram18": "BRAM18"}
 
 
-def plot_budget(
-    report: BudgetReport, path: Path | str, coeffs: Coefficients | None = None, title: str = ""
-) -> Path:
+def plot_budget(report: BudgetReport, path: Path | str, coeffs: Coefficients | None = None, title: str = "") -> Path:
     """Write a bar chart of utilisation (% of the board) per resource, with the budget and 100 % lines.
 
     With ``coeffs``, each bar carries an error bar of the model's mean held-out relative error.

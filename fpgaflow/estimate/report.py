@@ -51,8 +51,7 @@ def render_markdown(
         interval_us = table.total.interval_cycles * table.clock_period_ns * 1e-3
         lines += [
             "",
-            f"At the {table.clock_period_ns:g} ns clock: latency {latency_us:,.2f} µs, "
-            f"interval {interval_us:,.2f} µs.",
+            f"At the {table.clock_period_ns:g} ns clock: latency {latency_us:,.2f} µs, interval {interval_us:,.2f} µs.",
         ]
     if budget is not None:
         lines += [

@@ -87,11 +87,15 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
     input_type = input_type_for_adc(cfg.model.input_scale)
     hls_model = convert_model(model, cfg.convert, art.step_dir, input_type)
     hls_model.write()
+    # hls4ml saves keras_model.keras, which QKeras layers cannot be reloaded from; keep an .h5 twin so
+    # `fpgaflow estimate/emulate/verify PROJECT` can rebuild the graph from the project alone.
+    model.save(art.step_dir / "keras_model.h5")
     t0 = time.perf_counter()
     name = cfg.convert.project_name
     build_csim_library(art.step_dir, art.add("csim_library", f"firmware/{name}_csim.so"), name)
     log.info("convert: C simulation compiled in %.1f s", time.perf_counter() - t0)
     art.files["hls_project"] = art.step_final  # type: ignore[assignment]
+    art.metrics.update(_estimate_metrics(hls_model, cfg))
     out_layer = hls_model.get_output_variables()[0]
     art.metrics.update(
         hls_backend=cfg.convert.backend,
@@ -104,6 +108,26 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
         output_activation=output_activation,
     )
     return art
+
+
+def _estimate_metrics(hls_model: object, cfg: RunConfig) -> dict[str, object]:
+    """Resources and modelled throughput of the deployed design (estimates, no Vivado)."""
+    from fpgaflow.convert.boards import get_board
+    from fpgaflow.estimate import check_budget, estimate_model, throughput
+    from fpgaflow.estimate.describe import describe_hls_model
+
+    board = get_board(cfg.convert.board)
+    table = estimate_model(hls_model, board)
+    budget = check_budget(table, board)
+    rate = throughput(table, board, describe_hls_model(hls_model).input_elements)
+    return {
+        "estimate": {r: round(table.total.get(r), 1) for r in ("lut", "ff", "dsp", "bram18")},
+        "estimate_utilisation": {u.resource: round(u.utilisation, 4) for u in budget.rows},
+        "estimate_verdict": budget.verdict(),
+        "modelled_maps_per_second": round(rate.maps_per_s, 1),
+        "modelled_bound": rate.bound,
+        "modelled_latency_us": round(rate.latency_us, 3),
+    }
 
 
 def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
