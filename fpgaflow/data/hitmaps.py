@@ -92,6 +92,15 @@ def validate_arrays(maps: np.ndarray, labels: np.ndarray, source: str) -> None:
         )
     if not np.issubdtype(labels.dtype, np.integer):
         raise DataError(f"{source}: labels must be integers 0/1, got dtype {labels.dtype}")
+    badl = (labels != PARTICLE) & (labels != BACKGROUND)
+    if badl.any():
+        i = int(np.argmax(badl))
+        raise DataError(f"{source}: sample {i} has label {labels[i]!r}, expected 0 (background) or 1 (particle)")
+    if maps.size == 0:
+        return
+    lo, hi = maps.min(), maps.max()  # NaN propagates through min/max: one fast pass for the common case
+    if 0.0 <= lo and hi <= ADC_MAX:
+        return
     bad = ~np.isfinite(maps).reshape(maps.shape[0], -1).all(axis=1)
     if bad.any():
         raise DataError(f"{source}: sample {int(np.argmax(bad))} contains NaN or inf charge")
@@ -103,10 +112,6 @@ def validate_arrays(maps: np.ndarray, labels: np.ndarray, source: str) -> None:
         raise DataError(
             f"{source}: sample {int(np.argmax(high))} has charge above the ADC full scale {ADC_MAX:g}"
         )
-    badl = (labels != PARTICLE) & (labels != BACKGROUND)
-    if badl.any():
-        i = int(np.argmax(badl))
-        raise DataError(f"{source}: sample {i} has label {labels[i]!r}, expected 0 (background) or 1 (particle)")
 
 
 def load_npz(path: Path | str) -> HitMapSet:
