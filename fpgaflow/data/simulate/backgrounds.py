@@ -39,6 +39,15 @@ HALO_COT_BETA_MIN = 5.0
 HALO_COT_ALPHA_SIGMA = 0.05
 
 
+#: Loopers and delta rays are made by the collisions' particles: their rates are quoted at μ = 60 and
+#: scale with pileup.  Halo and noisy pixels do not.
+REFERENCE_PILEUP = 60.0
+
+
+def _per_collision(rate_at_reference: float, cfg: SimulatorConfig) -> float:
+    return rate_at_reference * cfg.tracks.pileup / REFERENCE_PILEUP
+
+
 def _counts(rng: np.random.Generator, regions: np.ndarray, rate_per_cm2: float) -> np.ndarray:
     area_cm2 = (regions[:, 1] - regions[:, 0]) * (regions[:, 3] - regions[:, 2]) * 1e-8
     return rng.poisson(rate_per_cm2 * area_cm2)
@@ -51,7 +60,7 @@ def _full_depth(n: int, geom: ModuleGeometry) -> tuple[np.ndarray, np.ndarray]:
 def loopers(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry) -> Tracks:
     """Low-pT e± (16.5–40 MeV) that curl in the field and meet the module at grazing r-φ angles."""
     g = cfg.geometry
-    map_index, x, y = uniform_positions(rng, _counts(rng, regions, cfg.backgrounds.looper_rate_per_cm2), regions)
+    map_index, x, y = uniform_positions(rng, _counts(rng, regions, _per_collision(cfg.backgrounds.looper_rate_per_cm2, cfg)), regions)
     n = map_index.size
     pt = rng.uniform(min_pt_to_reach(g.radius_mm, g.b_field_t), LOOPER_PT_MAX_GEV, n)
     sign = np.where(rng.random(n) < 0.5, -1.0, 1.0)
@@ -64,7 +73,7 @@ def loopers(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig,
 
 def delta_rays(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry) -> Tracks:
     """Short, dense tracks that start and stop inside the sensor in a random direction."""
-    map_index, x, y = uniform_positions(rng, _counts(rng, regions, cfg.backgrounds.delta_ray_rate_per_cm2), regions)
+    map_index, x, y = uniform_positions(rng, _counts(rng, regions, _per_collision(cfg.backgrounds.delta_ray_rate_per_cm2, cfg)), regions)
     n = map_index.size
     cot_a = rng.uniform(-DELTA_MAX_COT, DELTA_MAX_COT, n)
     cot_b = rng.uniform(-DELTA_MAX_COT, DELTA_MAX_COT, n)

@@ -146,6 +146,7 @@ class BackgroundConfig:
 
     ``looper_rate_per_cm2``: extra low-pT e± (16.5–40 MeV) from conversions, curling at grazing angles.
     ``delta_ray_rate_per_cm2``: delta rays / secondaries: short, dense, not pointing to the vertex.
+    Both are quoted at μ = 60 and scale with ``tracks.pileup`` (they come from the collisions).
     ``halo_rate_per_cm2``: beam-halo muons almost parallel to the beam, long along the columns.
     ``out_of_time_fraction``: hits of the previous crossing, as a fraction of the in-time track density,
     with charge scaled by ``out_of_time_charge_scale`` (faint).  ``margin_um``: tracks are generated this far

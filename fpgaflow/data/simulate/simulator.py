@@ -68,16 +68,33 @@ def simulate_batch(
     rows, cols = cfg.window.pixel_shape
     origin_row, origin_col = place_windows(cfg.window, n, rng)
     regions = generation_regions(geom, origin_row, origin_col, rows, cols, cfg.backgrounds.margin_um)
-
     density = primary_density_per_cm2(cfg.tracks, g.radius_mm)
     primaries = primary_tracks(
         rng, regions, density, cfg.tracks, cfg.sensor, geom, g.radius_mm, g.b_field_t, cfg.labels.reco_pt_cut_gev
     )
     tracks = Tracks.concatenate([primaries, *background_tracks(rng, regions, cfg, geom)])
-    tan_lorentz = cfg.sensor.lorentz_tan_per_t * g.b_field_t
+    return render(cfg, tracks, origin_row, origin_col, rng, hot)
+
+
+def render(
+    cfg: SimulatorConfig, tracks: Tracks, origin_row: np.ndarray, origin_col: np.ndarray,
+    rng: np.random.Generator, hot: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, BatchTruth]:
+    """Turn given particles into labelled maps: drift and share their charge, digitise, label, rebin.
+
+    ``origin_row``/``origin_col`` place each map's window on the module (one entry per map); ``hot`` is
+    the noisy-pixel mask (none if ``None``).  Used by :func:`simulate_batch` and by physics checks that
+    shoot chosen tracks.
+    """
+    geom = _geometry(cfg.geometry)
+    n = origin_row.size
+    rows, cols = cfg.window.pixel_shape
+    tan_lorentz = cfg.sensor.lorentz_tan_per_t * cfg.geometry.b_field_t
     dep = deposit(tracks, rng, cfg.sensor, geom, tan_lorentz, origin_row, origin_col, rows, cols)
 
     size = n * rows * cols
+    if hot is None:
+        hot = (np.zeros(0, np.int64), np.zeros(0, np.int64))
     hot_flat, hot_q = hot_pixel_hits(cfg.electronics, rng, hot, origin_row, origin_col, rows, cols)
     # Sparse aggregation: the pixels holding charge, and each deposit's index among them.
     touched = np.zeros(size, bool)
