@@ -136,7 +136,8 @@ def load_npz(path: Path | str) -> HitMapSet:
     if not path.is_file():
         raise DataError(f"{path}: file not found")
     try:
-        with np.load(path, allow_pickle=False) as z:
+        # Open the file here: np.load leaks its handle when the zip directory is unreadable.
+        with path.open("rb") as fh, np.load(fh, allow_pickle=False) as z:
             if "maps" not in z or "labels" not in z:
                 raise DataError(f"{path}: expected arrays 'maps' and 'labels', found {sorted(z.files)}")
             maps = z["maps"]
