@@ -1,6 +1,7 @@
 """Simulator throughput in maps per second on one core, for module-sized maps and model-input windows.
 
-Run: ``OMP_NUM_THREADS=1 PYTHONPATH=. python bench/bench_simulate.py [--maps N] [--pileup MU] [--keep-memory]``
+Run: ``OMP_NUM_THREADS=1 PYTHONPATH=. python bench/bench_simulate.py [--maps N] [--pileup MU]
+[--keep-memory]``
 
 Rates are maps / CPU-second of this (single-threaded) process, best of ``--repeats``: on a shared machine
 CPU time is a fairer per-core figure than wall time (both are printed).  Two paths per window: the batch
@@ -47,8 +48,10 @@ def main() -> None:
         "crop 32x32": (WindowConfig(region="crop", crop_rows=32, crop_cols=32), 1024),
     }
     print(f"maps per run: {args.maps}, pileup {args.pileup:g}, best of {args.repeats}, glibc tuning: {tuned}")
-    print(f"{'window':<18} {'batch':>5} {'kernel maps/s':>14} {'(wall)':>8} {'API maps/s':>11} {'(wall)':>8} "
-          f"{'particle frac':>13}")
+    print(
+        f"{'window':<18} {'batch':>5} {'kernel maps/s':>14} {'(wall)':>8} {'API maps/s':>11} {'(wall)':>8} "
+        f"{'particle frac':>13}"
+    )
     for name, (window, batch) in windows.items():
         cfg = SimulatorConfig(window=window, tracks=TrackConfig(pileup=args.pileup), batch_size=batch)
         hot = module_hot_pixels(cfg, 1)
@@ -56,8 +59,9 @@ def main() -> None:
         n = n_batches * batch
         labels: list[np.ndarray] = []
 
-        def kernel(cfg: SimulatorConfig = cfg, hot: tuple[np.ndarray, np.ndarray] = hot,
-                   nb: int = n_batches) -> None:
+        def kernel(
+            cfg: SimulatorConfig = cfg, hot: tuple[np.ndarray, np.ndarray] = hot, nb: int = n_batches
+        ) -> None:
             for b in range(nb):
                 simulate_batch(cfg, cfg.batch_size, batch_rng(1, b), hot)
 
@@ -68,7 +72,9 @@ def main() -> None:
         k_cpu, k_wall = _rate(kernel, n, args.repeats)
         f_cpu, f_wall = _rate(full, n, args.repeats)
         frac = float(np.concatenate(labels).mean())
-        print(f"{name:<18} {batch:>5} {k_cpu:>14.0f} {k_wall:>8.0f} {f_cpu:>11.0f} {f_wall:>8.0f} {frac:>13.3f}")
+        print(
+            f"{name:<18} {batch:>5} {k_cpu:>14.0f} {k_wall:>8.0f} {f_cpu:>11.0f} {f_wall:>8.0f} {frac:>13.3f}"
+        )
 
 
 if __name__ == "__main__":

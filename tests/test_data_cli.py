@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import fpgaflow.cli as cli
+from fpgaflow import cli
 from fpgaflow.data.dataset import open_dataset
 
 
@@ -36,7 +36,8 @@ def test_simulate_then_show(tmp_path: Path, run_cli, capsys: pytest.CaptureFixtu
     out = tmp_path / "maps.h5"
     assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(out)]) == 0
     ds = open_dataset(out)
-    assert len(ds) == 120 and ds.map_shape == (32, 32, 1)
+    assert len(ds) == 120
+    assert ds.map_shape == (32, 32, 1)
     # The same config and seed again: byte-identical maps.
     again = tmp_path / "again.npz"
     assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(again)]) == 0
@@ -48,7 +49,9 @@ def test_simulate_then_show(tmp_path: Path, run_cli, capsys: pytest.CaptureFixtu
     assert run_cli(["data", "show", str(out), "--out", str(png)]) == 0
     text = capsys.readouterr().out
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "background" in text and "particle" in text and "occupancy" in text
+    assert "background" in text
+    assert "particle" in text
+    assert "occupancy" in text
     n_particle = int(ds.labels.sum())
     particle_row = next(line for line in text.splitlines() if line.startswith("particle"))
     assert int(particle_row.split()[1]) == n_particle
@@ -59,7 +62,8 @@ def test_user_errors_are_one_line(tmp_path: Path, run_cli, capsys: pytest.Captur
     cfg.write_text("data:\n  source: simulate\n  simulate: {tracks: {pilup: 50}}\n")
     assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(tmp_path / "x.h5")]) == 2
     err = capsys.readouterr().err
-    assert "did you mean 'pileup'" in err and len(err.strip().splitlines()) == 1
+    assert "did you mean 'pileup'" in err
+    assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x.h5").exists()
     toy = tmp_path / "toy.yaml"
     toy.write_text("data: {source: toy}\n")

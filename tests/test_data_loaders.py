@@ -19,9 +19,12 @@ from fpgaflow.data.simulate import SimulatorConfig, WindowConfig
 from fpgaflow.data.source import iter_simulated, load_dataset
 from fpgaflow.errors import DataError
 
-SIM = DataConfig(source="simulate", n_maps=90, seed=4,
-                 simulate=SimulatorConfig(window=WindowConfig(region="crop", crop_rows=16, crop_cols=16),
-                                          batch_size=32))
+SIM = DataConfig(
+    source="simulate",
+    n_maps=90,
+    seed=4,
+    simulate=SimulatorConfig(window=WindowConfig(region="crop", crop_rows=16, crop_cols=16), batch_size=32),
+)
 
 
 def _maps(n: int = 6) -> HitMapSet:
@@ -33,21 +36,31 @@ def _maps(n: int = 6) -> HitMapSet:
 
 # ---- npz / HDF5 round trips and streaming -------------------------------------------------------------
 
+
 def test_npz_and_h5_round_trip(tmp_path: Path) -> None:
     data = _maps()
     for loaded in (load_npz(data.save_npz(tmp_path / "a.npz")), load_h5(save_h5(data, tmp_path / "a.h5"))):
         assert np.array_equal(loaded.maps, data.maps)
         assert np.array_equal(loaded.labels, data.labels)
-        assert loaded.soft_labels is not None and np.allclose(loaded.soft_labels, data.soft_labels)  # type: ignore[arg-type]
+        assert loaded.soft_labels is not None
+        assert np.allclose(loaded.soft_labels, data.soft_labels)  # type: ignore[arg-type]
         assert loaded.metadata == {"origin": "test"}
 
 
 @pytest.mark.parametrize("out", ["set.h5", "shards", "set.npz"])
 def test_streamed_writing_and_chunked_reading_reproduce_the_set(tmp_path: Path, out: str) -> None:
     whole = load_dataset(SIM)
-    path = write_stream(iter_simulated(SIM), tmp_path / out, SIM.n_maps, whole.map_shape, {"seed": 4}, shard_size=40)
+    path = write_stream(
+        iter_simulated(SIM),
+        tmp_path / out,
+        n_maps=SIM.n_maps,
+        map_shape=whole.map_shape,
+        metadata={"seed": 4},
+        shard_size=40,
+    )
     ds = open_dataset(path)
-    assert len(ds) == 90 and ds.map_shape == (16, 16, 1)
+    assert len(ds) == 90
+    assert ds.map_shape == (16, 16, 1)
     assert np.array_equal(ds.labels, whole.labels)
     chunks = list(ds.chunks(25))
     assert [len(c) for c in chunks][:3] == [25, 25, 25] or out == "shards"
@@ -56,16 +69,24 @@ def test_streamed_writing_and_chunked_reading_reproduce_the_set(tmp_path: Path, 
     assert np.array_equal(picked.maps, whole.maps[[70, 3, 41]])
     assert np.array_equal(load_file(path).labels, whole.labels)
     if out == "shards":
-        assert isinstance(ds, ShardDataset) and len(ds.shards) == 3  # 40 + 40 + 10
+        assert isinstance(ds, ShardDataset)
+        assert len(ds.shards) == 3  # 40 + 40 + 10
     if out == "set.h5":
         assert isinstance(ds, H5Dataset)
 
 
 def test_selection_meets_the_fraction_without_relabelling() -> None:
-    cfg = DataConfig(source="simulate", n_maps=60, seed=4, select_particle_fraction=True, particle_fraction=0.5,
-                     simulate=SIM.simulate)
+    cfg = DataConfig(
+        source="simulate",
+        n_maps=60,
+        seed=4,
+        select_particle_fraction=True,
+        particle_fraction=0.5,
+        simulate=SIM.simulate,
+    )
     data = load_dataset(cfg)
-    assert len(data) == 60 and int(data.labels.sum()) == 30
+    assert len(data) == 60
+    assert int(data.labels.sum()) == 30
     # Every kept map carries the simulator's own label: particle maps have reconstructed charge.
     assert data.soft_labels is not None
     assert np.all(data.soft_labels[data.labels == 1] > 0)
@@ -74,13 +95,16 @@ def test_selection_meets_the_fraction_without_relabelling() -> None:
 def test_toy_source_unchanged() -> None:
     a = load_dataset(DataConfig(source="toy", n_maps=40, seed=3))
     b = load_dataset(DataConfig(source="toy", n_maps=40, seed=3))
-    assert a.maps.shape == (40, 32, 32, 1) and np.array_equal(a.maps, b.maps)
+    assert a.maps.shape == (40, 32, 32, 1)
+    assert np.array_equal(a.maps, b.maps)
 
 
 # ---- ROOT digi ntuples (written with uproot, read back for real) ----------------------------------------
 
-def _write_root(path: Path, entries: list[tuple[int, list[int], list[int], list[int], int]],
-                drop: str | None = None) -> Path:
+
+def _write_root(
+    path: Path, entries: list[tuple[int, list[int], list[int], list[int], int]], drop: str | None = None
+) -> Path:
     import awkward as ak
     import uproot
 
@@ -101,28 +125,41 @@ def _write_root(path: Path, entries: list[tuple[int, list[int], list[int], list[
 def test_bpix_module_id_round_trip() -> None:
     raw = np.array([encode_bpix_id(1, 7, 4), encode_bpix_id(3, 21, 8)])
     layer, ladder, module = decode_bpix_id(raw)
-    assert layer.tolist() == [1, 3] and ladder.tolist() == [7, 21] and module.tolist() == [4, 5 + 3]
+    assert layer.tolist() == [1, 3]
+    assert ladder.tolist() == [7, 21]
+    assert module.tolist() == [4, 5 + 3]
 
 
 def test_root_digis_become_dense_module_maps(tmp_path: Path) -> None:
-    l1m4, l1m5, l1m1, l2m4 = (encode_bpix_id(1, 3, 4), encode_bpix_id(1, 9, 5), encode_bpix_id(1, 3, 1),
-                              encode_bpix_id(2, 3, 4))
-    path = _write_root(tmp_path / "digis.root", [
-        (l1m4, [10, 11, 11], [200, 200, 200], [50, 30, 20], 1),   # two digis on (11, 200) add up to 50
-        (l1m1, [5], [5], [90], 1),                               # module 1: outside |η| < 0.2, skipped
-        (l1m5, [], [], [], 0),                                    # empty central module
-        (l2m4, [1], [1], [10], 0),                                # layer 2: skipped
-        (l1m5, [159], [415], [255], 1),
-    ])
+    l1m4, l1m5, l1m1, l2m4 = (
+        encode_bpix_id(1, 3, 4),
+        encode_bpix_id(1, 9, 5),
+        encode_bpix_id(1, 3, 1),
+        encode_bpix_id(2, 3, 4),
+    )
+    path = _write_root(
+        tmp_path / "digis.root",
+        [
+            (l1m4, [10, 11, 11], [200, 200, 200], [50, 30, 20], 1),  # two digis on (11, 200) add up to 50
+            (l1m1, [5], [5], [90], 1),  # module 1: outside |η| < 0.2, skipped
+            (l1m5, [], [], [], 0),  # empty central module
+            (l2m4, [1], [1], [10], 0),  # layer 2: skipped
+            (l1m5, [159], [415], [255], 1),
+        ],
+    )
     data = load_root(path, RootConfig(step_entries=2))
     assert data.maps.shape == (3, 160, 416, 1)
     assert data.labels.tolist() == [1, 0, 1]
-    assert data.maps[0, 10, 200, 0] == 50.0 and data.maps[0, 11, 200, 0] == 50.0
-    assert data.maps[0].sum() == 100.0 and data.maps[1].sum() == 0.0 and data.maps[2, 159, 415, 0] == 255.0
+    assert data.maps[0, 10, 200, 0] == 50.0
+    assert data.maps[0, 11, 200, 0] == 50.0
+    assert data.maps[0].sum() == 100.0
+    assert data.maps[1].sum() == 0.0
+    assert data.maps[2, 159, 415, 0] == 255.0
     everything = load_root(path, RootConfig(modules=()))
     assert len(everything) == 4  # all layer-1 modules
     ds = open_dataset(path)
-    assert len(ds) == 3 and [len(c) for c in ds.chunks(2)] == [2, 1]
+    assert len(ds) == 3
+    assert [len(c) for c in ds.chunks(2)] == [2, 1]
 
 
 def test_root_errors_name_file_entry_and_expectation(tmp_path: Path) -> None:
@@ -152,13 +189,17 @@ def test_root_errors_name_file_entry_and_expectation(tmp_path: Path) -> None:
 
 # ---- validation of arrays and files ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("corrupt", "message"),
     [
-        (lambda m, l: m.__setitem__((3, 1, 1, 0), np.nan), r"sample 3 contains NaN or inf"),
-        (lambda m, l: m.__setitem__((2, 0, 0, 0), -1.0), r"sample 2 has negative charge"),
-        (lambda m, l: m.__setitem__((4, 0, 0, 0), 256.0), r"sample 4 has charge above the ADC full scale 255"),
-        (lambda m, l: l.__setitem__(5, 3), r"sample 5 has label 3, expected 0 \(background\) or 1"),
+        (lambda m, lab: m.__setitem__((3, 1, 1, 0), np.nan), r"sample 3 contains NaN or inf"),
+        (lambda m, lab: m.__setitem__((2, 0, 0, 0), -1.0), r"sample 2 has negative charge"),
+        (
+            lambda m, lab: m.__setitem__((4, 0, 0, 0), 256.0),
+            r"sample 4 has charge above the ADC full scale 255",
+        ),
+        (lambda m, lab: lab.__setitem__(5, 3), r"sample 5 has label 3, expected 0 \(background\) or 1"),
     ],
 )
 def test_bad_values_are_named_by_file_and_sample(tmp_path: Path, corrupt, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -192,11 +233,15 @@ def test_shape_dtype_and_count_mismatches(tmp_path: Path) -> None:
     np.savez(tmp_path / "shape.npz", maps=data.maps[:, :, :, 0][..., None, None], labels=data.labels)
     with pytest.raises(DataError, match=r"shape\.npz: maps must have shape \(n, rows, cols, 1\)"):
         load_npz(tmp_path / "shape.npz")
-    np.savez(tmp_path / "soft.npz", maps=data.maps, labels=data.labels, soft_labels=np.full(6, 1.5, np.float32))
+    np.savez(
+        tmp_path / "soft.npz", maps=data.maps, labels=data.labels, soft_labels=np.full(6, 1.5, np.float32)
+    )
     with pytest.raises(DataError, match=r"soft\.npz: sample 0 has soft label 1\.5"):
         load_npz(tmp_path / "soft.npz")
     np.savez(tmp_path / "names.npz", images=data.maps)
-    with pytest.raises(DataError, match=r"names\.npz: expected arrays 'maps' and 'labels', found \['images'\]"):
+    with pytest.raises(
+        DataError, match=r"names\.npz: expected arrays 'maps' and 'labels', found \['images'\]"
+    ):
         load_npz(tmp_path / "names.npz")
     import h5py
 
@@ -221,17 +266,26 @@ def test_truncated_and_corrupt_files(tmp_path: Path) -> None:
         load_h5(tmp_path / "junk.h5")
     with pytest.raises(DataError, match=r"missing\.npz: file not found"):
         load_file(tmp_path / "missing.npz")
+    (tmp_path / "x.csv").write_text("1,2")
     with pytest.raises(DataError, match=r"unknown hit-map format '\.csv'"):
-        (tmp_path / "x.csv").write_text("1,2")
         open_dataset(tmp_path / "x.csv")
 
 
 def test_shard_manifest_mismatch_is_reported(tmp_path: Path) -> None:
-    path = write_stream(iter_simulated(SIM), tmp_path / "sh", SIM.n_maps, (16, 16, 1), {}, shard_size=40)
+    path = write_stream(
+        iter_simulated(SIM),
+        tmp_path / "sh",
+        n_maps=SIM.n_maps,
+        map_shape=(16, 16, 1),
+        metadata={},
+        shard_size=40,
+    )
     manifest = json.loads((path / "manifest.json").read_text())
     manifest["shards"][1]["n_maps"] = 41
     (path / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(DataError, match=r"shard-00001\.npz: holds 40 maps, the manifest says 41"):
         list(open_dataset(path).chunks(100))
     with pytest.raises(DataError, match="already holds shards"):
-        write_stream(iter_simulated(SIM), path, SIM.n_maps, (16, 16, 1), {}, shard_size=40)
+        write_stream(
+            iter_simulated(SIM), path, n_maps=SIM.n_maps, map_shape=(16, 16, 1), metadata={}, shard_size=40
+        )

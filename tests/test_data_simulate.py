@@ -32,7 +32,8 @@ def test_geometry_matches_the_phase1_module() -> None:
     assert geom.width_x == pytest.approx(16_200.0)
     assert geom.width_y == pytest.approx(64_800.0)
     assert list(big_rows()) == [79, 80]
-    assert big_cols().size == 16 and big_cols()[:4].tolist() == [0, 51, 52, 103]
+    assert big_cols().size == 16
+    assert big_cols()[:4].tolist() == [0, 51, 52, 103]
     # Row 79 spans 7900–8100 µm and row 80 8100–8300 µm (double size).
     assert geom.rows_of(np.array([0.0, 7_899.0, 8_050.0, 8_150.0, 16_199.0])).tolist() == [0, 78, 79, 80, 159]
     assert geom.cols_of(np.array([0.0, 299.0, 300.0, 64_799.0])).tolist() == [0, 0, 1, 415]
@@ -58,7 +59,8 @@ def test_same_seed_same_bytes_and_chunking_does_not_matter() -> None:
     b = simulate(SMALL, 120, seed=7)
     assert a.maps.tobytes() == b.maps.tobytes()
     assert a.labels.tobytes() == b.labels.tobytes()
-    assert a.soft_labels is not None and b.soft_labels is not None
+    assert a.soft_labels is not None
+    assert b.soft_labels is not None
     assert a.soft_labels.tobytes() == b.soft_labels.tobytes()
     # Resuming at batch 1 gives the same maps as the full run (streams keyed by seed and batch index).
     tail = next(iter_batches(SMALL, 120, seed=7, first_batch=1))
@@ -81,7 +83,8 @@ def test_window_shapes_and_adc_range(window: WindowConfig, shape: tuple[int, int
     data = simulate(replace(SMALL, window=window, batch_size=8), 8, seed=3)
     assert data.maps.shape == (8, *shape, 1)
     assert data.maps.dtype == np.float32
-    assert data.maps.min() == 0.0 and data.maps.max() <= 255.0
+    assert data.maps.min() == 0.0
+    assert data.maps.max() <= 255.0
     assert np.array_equal(data.maps, np.round(data.maps))  # whole ADC counts (sums of counts when rebinned)
     read = data.maps[data.maps > 0]
     if window.rebin_rows == 1:
@@ -100,34 +103,49 @@ def test_rebin_conserves_charge_until_saturation() -> None:
     assert rebin(maps, 2, 2, 255.0)[0, 0, 0] == 255.0  # saturates like the ADC
 
 
-def _one_track(cfg: SimulatorConfig, x: float, y: float, reco: bool, pt: float) -> tuple[np.ndarray, np.ndarray,
-                                                                                        np.ndarray]:
+def _one_track(
+    cfg: SimulatorConfig, x: float, y: float, reco: bool, pt: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     t = Tracks(
-        map_index=np.array([0]), x=np.array([x]), y=np.array([y]), cot_alpha=np.array([0.0]),
-        cot_beta=np.array([0.0]), depth0=np.array([0.0]), depth1=np.array([285.0]), charge=np.array([21_000.0]),
-        reco=np.array([reco]), kind=np.array([PRIMARY], np.int8), pt=np.array([pt]),
+        map_index=np.array([0]),
+        x=np.array([x]),
+        y=np.array([y]),
+        cot_alpha=np.array([0.0]),
+        cot_beta=np.array([0.0]),
+        depth0=np.array([0.0]),
+        depth1=np.array([285.0]),
+        charge=np.array([21_000.0]),
+        reco=np.array([reco]),
+        kind=np.array([PRIMARY], np.int8),
+        pt=np.array([pt]),
     )
-    maps, labels, soft, _ = render(cfg, t, np.array([10]), np.array([20]), np.random.default_rng(0))
+    maps, labels, soft, _ = render(cfg, t, np.array([10]), np.array([20]), rng=np.random.default_rng(0))
     return maps, labels, soft
 
 
 def test_labels_follow_the_physics_not_random_flips() -> None:
-    cfg = replace(SMALL, electronics=ElectronicsConfig(dead_pixel_fraction=0.0, dead_double_column_probability=0.0,
-                                                        dead_roc_probability=0.0))
+    cfg = replace(
+        SMALL,
+        electronics=ElectronicsConfig(
+            dead_pixel_fraction=0.0, dead_double_column_probability=0.0, dead_roc_probability=0.0
+        ),
+    )
     geom = _geometry(cfg.geometry)
     centre_x = geom.x_edges[10 + 16] + 20.0
     centre_y = geom.y_edges[20 + 16] + 75.0
     # A reconstructable track in the middle of the window: particle, all read-out charge from it.
     maps, labels, soft = _one_track(cfg, centre_x, centre_y, reco=True, pt=1.0)
-    assert labels.tolist() == [1] and soft[0] == pytest.approx(1.0)
+    assert labels.tolist() == [1]
+    assert soft[0] == pytest.approx(1.0)
     assert maps.sum() > 100
     # The same cluster from a track below the reconstruction pT cut: background (identical map).
     maps_low, labels_low, soft_low = _one_track(cfg, centre_x, centre_y, reco=False, pt=0.2)
-    assert labels_low.tolist() == [0] and soft_low[0] == 0.0
+    assert labels_low.tolist() == [0]
+    assert soft_low[0] == 0.0
     assert np.array_equal(maps, maps_low)
     # A reconstructable track whose cluster lies mostly in the neighbouring window: an edge fragment.
     edge_x = geom.x_edges[10] - 90.0  # drift spreads it over x .. x + 114 µm: ~20 % lands in the window
-    maps_edge, labels_edge, _ = _one_track(cfg, edge_x, centre_y, reco=True, pt=1.0)
+    _, labels_edge, _ = _one_track(cfg, edge_x, centre_y, reco=True, pt=1.0)
     assert labels_edge.tolist() == [0]
 
 
@@ -139,7 +157,8 @@ def test_natural_particle_fraction_depends_on_window_and_pileup() -> None:
 
 def test_config_is_strict_and_checked() -> None:
     cfg = from_mapping(SimulatorConfig, {"tracks": {"pileup": 80}, "window": {"region": "roc"}})
-    assert cfg.tracks.pileup == 80.0 and cfg.window.output_shape == (80, 52)
+    assert cfg.tracks.pileup == 80.0
+    assert cfg.window.output_shape == (80, 52)
     with pytest.raises(ConfigError, match="did you mean 'pileup'"):
         from_mapping(SimulatorConfig, {"tracks": {"pilup": 80}})
     with pytest.raises(ConfigError, match="do not divide"):

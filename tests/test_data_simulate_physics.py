@@ -26,7 +26,10 @@ from fpgaflow.data.simulate.simulator import _geometry, render, simulate_batch
 from fpgaflow.data.simulate.tracks import PRIMARY, Tracks, landau_charge
 
 NO_DEFECTS = ElectronicsConfig(
-    dead_pixel_fraction=0.0, dead_double_column_probability=0.0, dead_roc_probability=0.0, noisy_pixel_fraction=0.0
+    dead_pixel_fraction=0.0,
+    dead_double_column_probability=0.0,
+    dead_roc_probability=0.0,
+    noisy_pixel_fraction=0.0,
 )
 MODULE = SimulatorConfig(window=WindowConfig(region="module"), electronics=NO_DEFECTS)
 QUIET = BackgroundConfig(
@@ -34,19 +37,29 @@ QUIET = BackgroundConfig(
 )
 
 
-def shoot(cfg: SimulatorConfig, n: int, cot_alpha: float, cot_beta: float, seed: int) -> tuple[np.ndarray, Tracks]:
+def shoot(
+    cfg: SimulatorConfig, n: int, cot_alpha: float, cot_beta: float, seed: int
+) -> tuple[np.ndarray, Tracks]:
     """One full-depth MIP per module map, away from the edges, with the given incidence."""
     rng = np.random.default_rng(seed)
     x = rng.uniform(2000.0, 14000.0, n)
     y = rng.uniform(2000.0, 60000.0, n)
     path = np.full(n, np.sqrt(1 + cot_alpha**2 + cot_beta**2))
     tracks = Tracks(
-        map_index=np.arange(n), x=x, y=y, cot_alpha=np.full(n, cot_alpha), cot_beta=np.full(n, cot_beta),
-        depth0=np.zeros(n), depth1=np.full(n, cfg.geometry.thickness_um), charge=landau_charge(rng, path, cfg.sensor),
-        reco=np.ones(n, bool), kind=np.full(n, PRIMARY, np.int8), pt=np.ones(n),
+        map_index=np.arange(n),
+        x=x,
+        y=y,
+        cot_alpha=np.full(n, cot_alpha),
+        cot_beta=np.full(n, cot_beta),
+        depth0=np.zeros(n),
+        depth1=np.full(n, cfg.geometry.thickness_um),
+        charge=landau_charge(rng, path, cfg.sensor),
+        reco=np.ones(n, bool),
+        kind=np.full(n, PRIMARY, np.int8),
+        pt=np.ones(n),
     )
     zeros = np.zeros(n, np.int64)
-    maps, _, _, _ = render(cfg, tracks, zeros, zeros, rng)
+    maps, _, _, _ = render(cfg, tracks, zeros, zeros, rng=rng)
     return maps, tracks
 
 
@@ -120,8 +133,11 @@ def test_track_density_and_occupancy_scale_with_pileup() -> None:
     # Pixel occupancy grows linearly with pileup (sources that do not scale with μ switched off).
     occ = {}
     for mu in (30.0, 60.0, 120.0):
-        cfg = replace(MODULE, backgrounds=replace(QUIET, looper_rate_per_cm2=0.2, delta_ray_rate_per_cm2=0.3),
-                      tracks=TrackConfig(pileup=mu))
+        cfg = replace(
+            MODULE,
+            backgrounds=replace(QUIET, looper_rate_per_cm2=0.2, delta_ray_rate_per_cm2=0.3),
+            tracks=TrackConfig(pileup=mu),
+        )
         maps, _, _, _ = simulate_batch(cfg, 48, np.random.default_rng(16), hot)
         occ[mu] = float((maps > 0).mean())
     assert occ[120.0] / occ[60.0] == pytest.approx(2.0, rel=0.1)

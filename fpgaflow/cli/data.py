@@ -15,10 +15,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub.required = True
 
     sim = sub.add_parser("simulate", help="simulate labelled hit maps (physics simulator) to a file")
-    sim.add_argument("--config", required=True, type=Path,
-                     help="YAML data config (a run config's 'data:' section, or that section alone)")
-    sim.add_argument("--out", required=True, type=Path,
-                     help="output: .npz (in memory), .h5/.hdf5 (streamed), or a directory (npz shards)")
+    sim.add_argument(
+        "--config",
+        required=True,
+        type=Path,
+        help="YAML data config (a run config's 'data:' section, or that section alone)",
+    )
+    sim.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="output: .npz (in memory), .h5/.hdf5 (streamed), or a directory (npz shards)",
+    )
     sim.add_argument("--n-maps", type=int, default=None, help="override data.n_maps")
     sim.add_argument("--seed", type=int, default=None, help="override data.seed")
     sim.add_argument("--shard-size", type=int, default=10_000, help="maps per npz shard (directory output)")
@@ -46,7 +54,7 @@ def _load_data_config(path: Path):  # type: ignore[no-untyped-def]
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: top level must be a mapping")
-    section = raw["data"] if "data" in raw else raw
+    section = raw.get("data", raw)
     if "data" in raw and set(raw) - {"data"}:
         log.info("%s: using its 'data:' section, ignoring %s", path, sorted(set(raw) - {"data"}))
     try:
@@ -70,12 +78,21 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.seed is not None:
         cfg = replace(cfg, seed=args.seed)
     if cfg.source != "simulate":
-        raise ConfigError(f"{args.config}: data.source is {cfg.source!r}; 'fpgaflow data simulate' needs 'simulate'")
+        raise ConfigError(
+            f"{args.config}: data.source is {cfg.source!r}; 'fpgaflow data simulate' needs 'simulate'"
+        )
     keep_freed_memory()
     rows, cols = cfg.simulate.window.output_shape
     meta = simulation_metadata(cfg.simulate, cfg.n_maps, cfg.seed)
     meta["select_particle_fraction"] = cfg.particle_fraction if cfg.select_particle_fraction else None
-    out = write_stream(iter_simulated(cfg), args.out, cfg.n_maps, (rows, cols, 1), meta, args.shard_size)
+    out = write_stream(
+        iter_simulated(cfg),
+        args.out,
+        n_maps=cfg.n_maps,
+        map_shape=(rows, cols, 1),
+        metadata=meta,
+        shard_size=args.shard_size,
+    )
     print(f"wrote {cfg.n_maps} maps of {rows}x{cols} to {out}")  # noqa: T201
     return 0
 

@@ -53,8 +53,15 @@ def find_clusters(maps: np.ndarray) -> Clusters:
     charge = np.bincount(lab, adc, minlength=n_clusters)
     if lab.size == 0:
         empty = np.zeros(0)
-        return Clusters(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64),
-                        np.zeros(0, np.int64), empty, empty, empty)
+        return Clusters(
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            empty,
+            empty,
+            empty,
+        )
     size_x = np.maximum.reduceat(r, starts) - np.minimum.reduceat(r, starts) + 1
     size_y = np.maximum.reduceat(c, starts) - np.minimum.reduceat(c, starts) + 1
     cx = np.bincount(lab, adc * (r + 0.5), minlength=n_clusters) / charge

@@ -3,7 +3,8 @@
 Training consumes a :class:`HitMapDataset`: its length, map shape and labels are known up front (labels
 are small), and maps are read in chunks or by index, so a set larger than memory is never loaded whole.
 :func:`open_dataset` picks the reader from the path: ``.npz`` (loaded: npz cannot be read partially),
-``.h5``/``.hdf5`` (sliced from disk), a directory of shards written by :func:`fpgaflow.data.shards.write_shards`
+``.h5``/``.hdf5`` (sliced from disk), a directory of shards written by
+:func:`fpgaflow.data.shards.write_shards`
 (one shard in memory at a time), or ``.root`` (streamed with uproot; its labels need one pass).
 """
 
@@ -61,10 +62,15 @@ class HitMapDataset:
             start = stop
             if hi == wanted.size:
                 break
-        maps = np.concatenate([p.maps for p in parts]) if parts else np.zeros((0, *self.map_shape), np.float32)
+        maps = (
+            np.concatenate([p.maps for p in parts]) if parts else np.zeros((0, *self.map_shape), np.float32)
+        )
         labels = np.concatenate([p.labels for p in parts]) if parts else np.zeros(0, np.int8)
-        soft = (np.concatenate([p.soft_labels for p in parts])  # type: ignore[misc]
-                if parts and parts[0].soft_labels is not None else None)
+        soft = (
+            np.concatenate([p.soft_labels for p in parts])
+            if parts and parts[0].soft_labels is not None
+            else None
+        )
         inverse = np.empty_like(order)
         inverse[order] = np.arange(order.size)
         return HitMapSet(maps[inverse], labels[inverse], None if soft is None else soft[inverse], {})
@@ -129,7 +135,7 @@ class H5Dataset(HitMapDataset):
 
 
 class ShardDataset(HitMapDataset):
-    """A directory of npz shards with a ``manifest.json`` (written by :func:`~fpgaflow.data.shards.write_shards`)."""
+    """A directory of npz shards with a ``manifest.json`` (see :func:`~fpgaflow.data.shards.write_shards`)."""
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
@@ -161,7 +167,7 @@ class ShardDataset(HitMapDataset):
 
     def chunks(self, size: int) -> Iterator[HitMapSet]:
         start = 0
-        for shard, count in zip(self.shards, self.counts):
+        for shard, count in zip(self.shards, self.counts, strict=True):
             data = load_npz(shard)
             if len(data) != count:
                 raise DataError(f"{shard}: holds {len(data)} maps, the manifest says {count}")
@@ -205,9 +211,10 @@ class RootDataset(HitMapDataset):
 
 
 def _concat(parts: list[HitMapSet]) -> HitMapSet:
-    soft = (np.concatenate([p.soft_labels for p in parts])  # type: ignore[misc]
-            if parts[0].soft_labels is not None else None)
-    return HitMapSet(np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {})
+    soft = np.concatenate([p.soft_labels for p in parts]) if parts[0].soft_labels is not None else None
+    return HitMapSet(
+        np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {}
+    )
 
 
 def open_dataset(path: Path | str, root: RootConfig | None = None) -> HitMapDataset:
@@ -224,7 +231,9 @@ def open_dataset(path: Path | str, root: RootConfig | None = None) -> HitMapData
         return RootDataset(path, root or RootConfig())
     if not path.exists():
         raise DataError(f"{path}: file not found")
-    raise DataError(f"{path}: unknown hit-map format {suffix!r}; expected .npz, .h5, .hdf5, .root or a shard directory")
+    raise DataError(
+        f"{path}: unknown hit-map format {suffix!r}; expected .npz, .h5, .hdf5, .root or a shard directory"
+    )
 
 
 def load_file(path: Path | str, root: RootConfig | None = None) -> HitMapSet:

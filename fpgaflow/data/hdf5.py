@@ -33,8 +33,14 @@ def _h5py() -> Any:
 class H5Writer:
     """Stream :class:`HitMapSet` chunks into one HDF5 file (atomic: temp file, renamed on close)."""
 
-    def __init__(self, path: Path | str, map_shape: tuple[int, int, int], metadata: dict[str, Any],
-                 with_soft_labels: bool = True, chunk_maps: int = 256) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        map_shape: tuple[int, int, int],
+        metadata: dict[str, Any],
+        with_soft_labels: bool = True,
+        chunk_maps: int = 256,
+    ) -> None:
         h5py = _h5py()
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,13 +50,22 @@ class H5Writer:
         self._file = h5py.File(self._tmp, "w")
         chunk = (min(chunk_maps, 1024), *map_shape)
         self._maps = self._file.create_dataset(
-            "maps", shape=(0, *map_shape), maxshape=(None, *map_shape), dtype="float32", chunks=chunk,
+            "maps",
+            shape=(0, *map_shape),
+            maxshape=(None, *map_shape),
+            dtype="float32",
+            chunks=chunk,
             compression="lzf",
         )
-        self._labels = self._file.create_dataset("labels", shape=(0,), maxshape=(None,), dtype="int8", chunks=(4096,))
+        self._labels = self._file.create_dataset(
+            "labels", shape=(0,), maxshape=(None,), dtype="int8", chunks=(4096,)
+        )
         self._soft = (
-            self._file.create_dataset("soft_labels", shape=(0,), maxshape=(None,), dtype="float32", chunks=(4096,))
-            if with_soft_labels else None
+            self._file.create_dataset(
+                "soft_labels", shape=(0,), maxshape=(None,), dtype="float32", chunks=(4096,)
+            )
+            if with_soft_labels
+            else None
         )
         self._file.attrs["metadata"] = json.dumps(metadata, sort_keys=True)
         self.n = 0
@@ -60,14 +75,16 @@ class H5Writer:
         k = len(chunk)
         end = self.n + k
         self._maps.resize(end, axis=0)
-        self._maps[self.n:end] = chunk.maps
+        self._maps[self.n : end] = chunk.maps
         self._labels.resize(end, axis=0)
-        self._labels[self.n:end] = chunk.labels
+        self._labels[self.n : end] = chunk.labels
         if self._soft is not None:
             if chunk.soft_labels is None:
-                raise DataError(f"{self.path}: chunk at sample {self.n} has no soft labels but the file expects them")
+                raise DataError(
+                    f"{self.path}: chunk at sample {self.n} has no soft labels but the file expects them"
+                )
             self._soft.resize(end, axis=0)
-            self._soft[self.n:end] = chunk.soft_labels
+            self._soft[self.n : end] = chunk.soft_labels
         self.n = end
 
     def close(self) -> Path:
@@ -84,8 +101,9 @@ class H5Writer:
     def __enter__(self) -> H5Writer:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if exc_type is None:
             self.close()
         else:
@@ -126,7 +144,9 @@ def read_h5_slice(f: Any, path: Path | str, start: int, stop: int) -> HitMapSet:
         labels = np.asarray(f["labels"][start:stop])
         soft = np.asarray(f["soft_labels"][start:stop]) if "soft_labels" in f else None
     except (OSError, KeyError) as exc:
-        raise DataError(f"{path}: cannot read samples {start}..{stop - 1} (truncated or corrupt?): {exc}") from None
+        raise DataError(
+            f"{path}: cannot read samples {start}..{stop - 1} (truncated or corrupt?): {exc}"
+        ) from None
     if maps.ndim == 3:
         maps = maps[..., np.newaxis]
     validate_arrays(maps, labels, source=str(path), offset=start, soft_labels=soft)

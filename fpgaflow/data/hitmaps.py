@@ -93,7 +93,8 @@ def validate_arrays(
         raise DataError(f"{source}: maps must be float32 ADC counts, got dtype {maps.dtype}")
     if labels.ndim != 1 or labels.shape[0] != maps.shape[0]:
         raise DataError(
-            f"{source}: {maps.shape[0]} maps but labels have shape {labels.shape} (expected ({maps.shape[0]},))"
+            f"{source}: {maps.shape[0]} maps but labels have shape {labels.shape} "
+            f"(expected ({maps.shape[0]},))"
         )
     if not np.issubdtype(labels.dtype, np.integer):
         raise DataError(f"{source}: labels must be integers 0/1, got dtype {labels.dtype}")
@@ -109,11 +110,14 @@ def validate_arrays(
         bads = ~((soft_labels >= 0) & (soft_labels <= 1))
         if bads.any():
             i = int(np.argmax(bads))
-            raise DataError(f"{source}: sample {i + offset} has soft label {soft_labels[i]!r}, expected a fraction in [0, 1]")
+            raise DataError(
+                f"{source}: sample {i + offset} has soft label {soft_labels[i]!r}, "
+                "expected a fraction in [0, 1]"
+            )
     if maps.size == 0:
         return
     lo, hi = maps.min(), maps.max()  # NaN propagates through min/max: one fast pass for the common case
-    if 0.0 <= lo and hi <= ADC_MAX:
+    if lo >= 0.0 and hi <= ADC_MAX:
         return
     bad = ~np.isfinite(maps).reshape(maps.shape[0], -1).all(axis=1)
     if bad.any():
@@ -121,17 +125,20 @@ def validate_arrays(
     low = (maps < 0).reshape(maps.shape[0], -1).any(axis=1)
     if low.any():
         raise DataError(
-            f"{source}: sample {int(np.argmax(low)) + offset} has negative charge (expected 0..{ADC_MAX:g} ADC)"
+            f"{source}: sample {int(np.argmax(low)) + offset} has negative charge "
+            f"(expected 0..{ADC_MAX:g} ADC)"
         )
     high = (maps > ADC_MAX).reshape(maps.shape[0], -1).any(axis=1)
     if high.any():
         raise DataError(
-            f"{source}: sample {int(np.argmax(high)) + offset} has charge above the ADC full scale {ADC_MAX:g}"
+            f"{source}: sample {int(np.argmax(high)) + offset} has charge above the ADC full scale "
+            f"{ADC_MAX:g}"
         )
 
 
 def load_npz(path: Path | str) -> HitMapSet:
-    """Read a :class:`HitMapSet` written by :meth:`HitMapSet.save_npz` (or any npz with ``maps``/``labels``)."""
+    """Read a :class:`HitMapSet` written by :meth:`HitMapSet.save_npz` (or any npz holding ``maps`` and
+    ``labels``)."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
@@ -142,7 +149,7 @@ def load_npz(path: Path | str) -> HitMapSet:
                 raise DataError(f"{path}: expected arrays 'maps' and 'labels', found {sorted(z.files)}")
             maps = z["maps"]
             labels = z["labels"]
-            soft = z["soft_labels"] if "soft_labels" in z else None
+            soft = z.get("soft_labels")
             meta = json.loads(str(z["metadata"])) if "metadata" in z else {}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise DataError(f"{path}: not a readable npz file, truncated or corrupt ({exc})") from None

@@ -50,7 +50,10 @@ class RootConfig:
 
     def __post_init__(self) -> None:
         check(1 <= self.layer <= 4, f"root.layer must be in [1, 4] (BPix), got {self.layer}")
-        check(self.z_range_cm[0] < self.z_range_cm[1], f"root.z_range_cm must be increasing, got {self.z_range_cm}")
+        check(
+            self.z_range_cm[0] < self.z_range_cm[1],
+            f"root.z_range_cm must be increasing, got {self.z_range_cm}",
+        )
         check(self.step_entries >= 1, "root.step_entries must be >= 1")
 
     @property
@@ -66,7 +69,8 @@ def decode_bpix_id(raw_id: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 def encode_bpix_id(layer: int, ladder: int, module: int, subdet: int = 1, det: int = 1) -> int:
-    """Raw ID of a BPix module (inverse of :func:`decode_bpix_id`; det = Tracker (1) << 28, subdet = PXB (1) << 25)."""
+    """Raw ID of a BPix module (inverse of :func:`decode_bpix_id`; det = Tracker (1) << 28,
+    subdet = PXB (1) << 25)."""
     return (det << 28) | (subdet << 25) | (layer << 20) | (ladder << 12) | (module << 2)
 
 
@@ -87,23 +91,37 @@ def open_tree(path: Path | str, cfg: RootConfig) -> Any:
     try:
         f = uproot.open(path)
     except (OSError, ValueError, Exception) as exc:  # noqa: BLE001 - uproot raises many types for corrupt files
-        raise DataError(f"{path}: not a readable ROOT file (truncated or corrupt?): {type(exc).__name__}: {exc}") from None
+        raise DataError(
+            f"{path}: not a readable ROOT file (truncated or corrupt?): {type(exc).__name__}: {exc}"
+        ) from None
     if cfg.tree not in f:
-        raise DataError(f"{path}: no TTree {cfg.tree!r}; the file holds {sorted(k.split(';')[0] for k in f.keys())}")
+        raise DataError(f"{path}: no TTree {cfg.tree!r}; the file holds {sorted(f.keys(cycle=False))}")
     tree = f[cfg.tree]
-    missing = [b for b in cfg.branches if b not in tree.keys()]
+    missing = [b for b in cfg.branches if b not in tree]
     if missing:
         raise DataError(f"{path}: tree {cfg.tree!r} lacks branches {missing}; found {sorted(tree.keys())}")
     return tree
 
 
-def dense_maps(entry: np.ndarray, row: np.ndarray, col: np.ndarray, adc: np.ndarray, n: int,
-               source: str, entry_numbers: np.ndarray | None = None) -> np.ndarray:
+def dense_maps(
+    entry: np.ndarray,
+    row: np.ndarray,
+    col: np.ndarray,
+    adc: np.ndarray,
+    *,
+    n: int,
+    source: str,
+    entry_numbers: np.ndarray | None = None,
+) -> np.ndarray:
     """Module maps ``(n, 160, 416, 1)`` float32 from flat digis (``entry`` = map index 0..n-1 of each
     digi): ``np.add.at`` sums repeated pixels.  Out-of-range rows/columns or ADC values raise
     :class:`DataError` naming the tree entry (``entry_numbers[map]``, default the map index)."""
     numbers = np.arange(n) if entry_numbers is None else entry_numbers
-    for name, values, top in (("row", row, MODULE_ROWS - 1), ("col", col, MODULE_COLS - 1), ("adc", adc, ADC_MAX)):
+    for name, values, top in (
+        ("row", row, MODULE_ROWS - 1),
+        ("col", col, MODULE_COLS - 1),
+        ("adc", adc, ADC_MAX),
+    ):
         bad = (values < 0) | (values > top) | ~np.isfinite(values)
         if bad.any():
             i = int(np.argmax(bad))
@@ -115,8 +133,10 @@ def dense_maps(entry: np.ndarray, row: np.ndarray, col: np.ndarray, adc: np.ndar
     over = maps.reshape(n, -1).max(axis=1) > ADC_MAX if n else np.zeros(0, bool)
     if over.any():
         i = int(np.argmax(over))
-        raise DataError(f"{source}: entry {int(numbers[i])} sums to more than {ADC_MAX:g} ADC on one pixel "
-                        "(duplicate digis?)")
+        raise DataError(
+            f"{source}: entry {int(numbers[i])} sums to more than {ADC_MAX:g} ADC on one pixel "
+            "(duplicate digis?)"
+        )
     return maps[..., np.newaxis]
 
 
@@ -133,8 +153,10 @@ def iter_root(path: Path | str, cfg: RootConfig) -> Iterator[HitMapSet]:
     except DataError:
         raise
     except (OSError, ValueError, KeyError, Exception) as exc:  # noqa: BLE001 - uproot decompression/format errors
-        raise DataError(f"{source}: cannot read entries from {first} on (truncated or corrupt?): "
-                        f"{type(exc).__name__}: {exc}") from None
+        raise DataError(
+            f"{source}: cannot read entries from {first} on (truncated or corrupt?): "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
 
 
 def _jagged(arrays: dict[str, np.ndarray], name: str, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -161,16 +183,20 @@ def _chunk_to_set(arrays: dict[str, np.ndarray], cfg: RootConfig, source: str, f
     for name, other in ((cfg.col, n_col), (cfg.adc, n_adc)):
         if not np.array_equal(other, counts):
             j = int(np.argmax(other != counts))
-            raise DataError(f"{source}: entry {first + int(idx[j])} has {counts[j]} {cfg.row!r} values but "
-                            f"{other[j]} {name!r} values")
+            raise DataError(
+                f"{source}: entry {first + int(idx[j])} has {counts[j]} {cfg.row!r} values but "
+                f"{other[j]} {name!r} values"
+            )
     entry = np.repeat(np.arange(idx.size), counts)
-    maps = dense_maps(entry, row, col, adc, idx.size, source, first + idx)
+    maps = dense_maps(entry, row, col, adc, n=idx.size, source=source, entry_numbers=first + idx)
     raw_labels = np.asarray(arrays[cfg.label])[idx]
     bad = ~np.isin(raw_labels, (0, 1))
     if bad.any():
         j = int(np.argmax(bad))
-        raise DataError(f"{source}: entry {first + int(idx[j])} has {cfg.label!r} = {raw_labels[j]!r}, "
-                        "expected 0 (background) or 1 (particle)")
+        raise DataError(
+            f"{source}: entry {first + int(idx[j])} has {cfg.label!r} = {raw_labels[j]!r}, "
+            "expected 0 (background) or 1 (particle)"
+        )
     labels = raw_labels.astype(np.int8)
     soft = np.asarray(arrays[cfg.soft_label], dtype=np.float32)[idx] if cfg.soft_label else None
     validate_arrays(maps, labels, source=source, soft_labels=soft)
@@ -182,8 +208,10 @@ def load_root(path: Path | str, cfg: RootConfig) -> HitMapSet:
     parts = list(iter_root(path, cfg))
     if not parts or sum(len(p) for p in parts) == 0:
         raise DataError(f"{path}: no entries match layer {cfg.layer}, modules {list(cfg.modules)}")
-    soft = None if parts[0].soft_labels is None else np.concatenate([p.soft_labels for p in parts])  # type: ignore[misc]
+    soft = None if parts[0].soft_labels is None else np.concatenate([p.soft_labels for p in parts])
     return HitMapSet(
-        np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft,
+        np.concatenate([p.maps for p in parts]),
+        np.concatenate([p.labels for p in parts]),
+        soft,
         {"source": str(path), "tree": cfg.tree, "layer": cfg.layer, "modules": list(cfg.modules)},
     )

@@ -49,12 +49,20 @@ def _rechunk(parts: Iterable[HitMapSet], size: int) -> Iterator[HitMapSet]:
 def _merge(parts: list[HitMapSet]) -> HitMapSet:
     if len(parts) == 1:
         return parts[0]
-    soft = None if parts[0].soft_labels is None else np.concatenate([p.soft_labels for p in parts])  # type: ignore[misc]
-    return HitMapSet(np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {})
+    soft = None if parts[0].soft_labels is None else np.concatenate([p.soft_labels for p in parts])
+    return HitMapSet(
+        np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {}
+    )
 
 
-def write_h5_stream(chunks: Iterable[HitMapSet], path: Path | str, n_maps: int,
-                    map_shape: tuple[int, int, int], metadata: dict[str, Any]) -> Path:
+def write_h5_stream(
+    chunks: Iterable[HitMapSet],
+    path: Path | str,
+    *,
+    n_maps: int,
+    map_shape: tuple[int, int, int],
+    metadata: dict[str, Any],
+) -> Path:
     """Stream ``chunks`` (``n_maps`` maps in total) into one HDF5 file with a progress bar."""
     with H5Writer(path, map_shape, metadata) as writer, _progress(n_maps, Path(path).name) as bar:
         for chunk in chunks:
@@ -66,8 +74,15 @@ def write_h5_stream(chunks: Iterable[HitMapSet], path: Path | str, n_maps: int,
     return Path(path)
 
 
-def write_shards(chunks: Iterable[HitMapSet], directory: Path | str, n_maps: int,
-                 map_shape: tuple[int, int, int], metadata: dict[str, Any], shard_size: int = 10_000) -> Path:
+def write_shards(
+    chunks: Iterable[HitMapSet],
+    directory: Path | str,
+    *,
+    n_maps: int,
+    map_shape: tuple[int, int, int],
+    metadata: dict[str, Any],
+    shard_size: int = 10_000,
+) -> Path:
     """Write ``chunks`` as npz shards of ``shard_size`` maps plus ``manifest.json`` (written last)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -86,8 +101,13 @@ def write_shards(chunks: Iterable[HitMapSet], directory: Path | str, n_maps: int
     total = sum(s["n_maps"] for s in shards)
     if total != n_maps:
         raise DataError(f"{directory}: wrote {total} maps, expected {n_maps}")
-    manifest = {"n_maps": total, "map_shape": list(map_shape), "shards": shards, "labels": labels,
-                "metadata": metadata}
+    manifest = {
+        "n_maps": total,
+        "map_shape": list(map_shape),
+        "shards": shards,
+        "labels": labels,
+        "metadata": metadata,
+    }
     fd, tmp = tempfile.mkstemp(prefix="manifest", suffix=".tmp", dir=directory)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(manifest, f)
@@ -95,16 +115,27 @@ def write_shards(chunks: Iterable[HitMapSet], directory: Path | str, n_maps: int
     return directory
 
 
-def write_stream(chunks: Iterable[HitMapSet], out: Path | str, n_maps: int, map_shape: tuple[int, int, int],
-                 metadata: dict[str, Any], shard_size: int = 10_000) -> Path:
+def write_stream(
+    chunks: Iterable[HitMapSet],
+    out: Path | str,
+    *,
+    n_maps: int,
+    map_shape: tuple[int, int, int],
+    metadata: dict[str, Any],
+    shard_size: int = 10_000,
+) -> Path:
     """Write chunks to ``out`` by its form: ``.h5``/``.hdf5`` streamed, ``.npz`` in memory, else shards."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix in H5_SUFFIXES:
-        return write_h5_stream(chunks, out, n_maps, map_shape, metadata)
+        return write_h5_stream(chunks, out, n_maps=n_maps, map_shape=map_shape, metadata=metadata)
     if suffix == ".npz":
         data = _merge(list(chunks))
         return HitMapSet(data.maps, data.labels, data.soft_labels, metadata).save_npz(out)
     if suffix:
-        raise DataError(f"{out}: unknown output format {suffix!r}; use .npz, .h5/.hdf5, or a directory for shards")
-    return write_shards(chunks, out, n_maps, map_shape, metadata, shard_size)
+        raise DataError(
+            f"{out}: unknown output format {suffix!r}; use .npz, .h5/.hdf5, or a directory for shards"
+        )
+    return write_shards(
+        chunks, out, n_maps=n_maps, map_shape=map_shape, metadata=metadata, shard_size=shard_size
+    )

@@ -73,21 +73,32 @@ def summarize(ds: HitMapDataset, max_maps: int = 5000, gallery: int = 6) -> Summ
         adc[cls] = cl.adc
         shown[cls] = stack[:gallery]
         soft = float(np.concatenate(soft_by[cls]).mean()) if soft_by[cls] else None
-        stats.append(ClassStats(
-            CLASS_NAMES[cls], stack.shape[0], float(occ[cls].mean()), len(cl) / stack.shape[0],
-            float(cl.n_pixels.mean()) if len(cl) else 0.0, float(cl.adc.mean()) if len(cl) else 0.0, soft,
-        ))
+        stats.append(
+            ClassStats(
+                CLASS_NAMES[cls],
+                stack.shape[0],
+                float(occ[cls].mean()),
+                len(cl) / stack.shape[0],
+                float(cl.n_pixels.mean()) if len(cl) else 0.0,
+                float(cl.adc.mean()) if len(cl) else 0.0,
+                soft,
+            )
+        )
     return Summary(stats, shown, occ, size, adc)
 
 
 def format_stats(summary: Summary) -> str:
     """A plain-text table of the per-class statistics."""
-    lines = [f"{'class':<11} {'maps':>7} {'occupancy':>10} {'clusters/map':>13} {'cluster px':>11} "
-             f"{'cluster ADC':>12} {'soft label':>11}"]
+    lines = [
+        f"{'class':<11} {'maps':>7} {'occupancy':>10} {'clusters/map':>13} {'cluster px':>11} "
+        f"{'cluster ADC':>12} {'soft label':>11}"
+    ]
     for s in summary.stats:
         soft = "-" if s.soft_label is None else f"{s.soft_label:.3f}"
-        lines.append(f"{s.name:<11} {s.n_maps:>7} {s.occupancy:>10.5f} {s.clusters_per_map:>13.2f} "
-                     f"{s.cluster_size:>11.2f} {s.cluster_adc:>12.1f} {soft:>11}")
+        lines.append(
+            f"{s.name:<11} {s.n_maps:>7} {s.occupancy:>10.5f} {s.clusters_per_map:>13.2f} "
+            f"{s.cluster_size:>11.2f} {s.cluster_adc:>12.1f} {soft:>11}"
+        )
     return "\n".join(lines)
 
 
@@ -112,8 +123,11 @@ def plot_summary(summary: Summary, out: Path | str, title: str) -> Path:
             if j == 0:
                 ax.set_ylabel(CLASS_NAMES[cls])
     hist_grid = grid[2, :].subgridspec(1, 3, wspace=0.35)
-    panels = (("occupancy per map", summary.occupancy), ("cluster size [pixels]", summary.cluster_size),
-              ("cluster charge [ADC]", summary.cluster_adc))
+    panels = (
+        ("occupancy per map", summary.occupancy),
+        ("cluster size [pixels]", summary.cluster_size),
+        ("cluster charge [ADC]", summary.cluster_adc),
+    )
     for k, (label, values) in enumerate(panels):
         ax = fig.add_subplot(hist_grid[0, k])
         for cls, v in values.items():

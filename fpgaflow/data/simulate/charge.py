@@ -42,11 +42,13 @@ def segment_counts(tracks: Tracks, sensor: SensorConfig, geom: ModuleGeometry) -
     """Segments per track: path / ``segment_um``, and at least 2 per pitch crossed in projection."""
     depth = tracks.depth1 - tracks.depth0
     path = depth * np.sqrt(1 + tracks.cot_alpha**2 + tracks.cot_beta**2)
-    need = np.maximum.reduce([
-        path / sensor.segment_um,
-        np.abs(tracks.cot_alpha) * depth / (0.5 * geom.pitch_x),
-        np.abs(tracks.cot_beta) * depth / (0.5 * geom.pitch_y),
-    ])
+    need = np.maximum.reduce(
+        [
+            path / sensor.segment_um,
+            np.abs(tracks.cot_alpha) * depth / (0.5 * geom.pitch_x),
+            np.abs(tracks.cot_beta) * depth / (0.5 * geom.pitch_y),
+        ]
+    )
     return np.clip(np.ceil(need), 1, sensor.max_segments).astype(np.int64)
 
 
@@ -83,8 +85,16 @@ _MIN_SHARE_SIGMAS = float(-ndtri(MIN_SHARE))  # Φ(−3.72) = 1e-4
 
 
 def deposit(
-    tracks: Tracks, rng: np.random.Generator, sensor: SensorConfig, geom: ModuleGeometry, tan_lorentz: float,
-    origin_row: np.ndarray, origin_col: np.ndarray, rows: int, cols: int,
+    tracks: Tracks,
+    rng: np.random.Generator,
+    *,
+    sensor: SensorConfig,
+    geom: ModuleGeometry,
+    tan_lorentz: float,
+    origin_row: np.ndarray,
+    origin_col: np.ndarray,
+    rows: int,
+    cols: int,
 ) -> Deposits:
     """Drift every segment of every track and share its charge over the window pixels.
 
@@ -121,9 +131,9 @@ def deposit(
     # Entries: own pixel, x-neighbour, y-neighbour, diagonal (only where the share is measurable).
     r_all = np.concatenate([row, nrow[sx], row[sy], nrow[sxy]])
     c_all = np.concatenate([col, col[sx], ncol[sy], ncol[sxy]])
-    q_all = np.concatenate([
-        q * (1 - fx) * (1 - fy), (q * fx * (1 - fy))[sx], (q * (1 - fx) * fy)[sy], (q * fx * fy)[sxy]
-    ])
+    q_all = np.concatenate(
+        [q * (1 - fx) * (1 - fy), (q * fx * (1 - fy))[sx], (q * (1 - fx) * fy)[sy], (q * fx * fy)[sxy]]
+    )
     trk_all = np.concatenate([seg_track, seg_track[sx], seg_track[sy], seg_track[sxy]])
     # Shares into a neighbour beyond the module edge are lost with the rest of the off-sensor charge.
     on_module = (r_all >= 0) & (r_all < MODULE_ROWS) & (c_all >= 0) & (c_all < MODULE_COLS)

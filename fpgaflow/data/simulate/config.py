@@ -37,7 +37,10 @@ class GeometryConfig:
 
     def __post_init__(self) -> None:
         check(20.0 <= self.radius_mm <= 40.0, f"geometry.radius_mm must be in [20, 40], got {self.radius_mm}")
-        check(50.0 <= self.thickness_um <= 1000.0, f"geometry.thickness_um must be in [50, 1000], got {self.thickness_um}")
+        check(
+            50.0 <= self.thickness_um <= 1000.0,
+            f"geometry.thickness_um must be in [50, 1000], got {self.thickness_um}",
+        )
         check(self.pitch_x_um > 0 and self.pitch_y_um > 0, "geometry pitches must be > 0")
         check(0.0 <= self.b_field_t <= 5.0, f"geometry.b_field_t must be in [0, 5], got {self.b_field_t}")
 
@@ -68,12 +71,27 @@ class SensorConfig:
     max_segments: int = 512
 
     def __post_init__(self) -> None:
-        check(self.mip_mpv_e > 0 and self.landau_xi_e > 0, "sensor.mip_mpv_e and sensor.landau_xi_e must be > 0")
-        check(self.landau_lambda_max > 0, f"sensor.landau_lambda_max must be > 0, got {self.landau_lambda_max}")
-        check(0.0 <= self.lorentz_tan_per_t <= 0.3, f"sensor.lorentz_tan_per_t must be in [0, 0.3], got {self.lorentz_tan_per_t}")
-        check(self.diffusion_sigma_um >= 0 and self.diffusion_ref_um > 0, "sensor diffusion parameters must be >= 0")
-        check(1.0 <= self.segment_um <= 100.0, f"sensor.segment_um must be in [1, 100], got {self.segment_um}")
-        check(8 <= self.max_segments <= 4096, f"sensor.max_segments must be in [8, 4096], got {self.max_segments}")
+        check(
+            self.mip_mpv_e > 0 and self.landau_xi_e > 0, "sensor.mip_mpv_e and sensor.landau_xi_e must be > 0"
+        )
+        check(
+            self.landau_lambda_max > 0, f"sensor.landau_lambda_max must be > 0, got {self.landau_lambda_max}"
+        )
+        check(
+            0.0 <= self.lorentz_tan_per_t <= 0.3,
+            f"sensor.lorentz_tan_per_t must be in [0, 0.3], got {self.lorentz_tan_per_t}",
+        )
+        check(
+            self.diffusion_sigma_um >= 0 and self.diffusion_ref_um > 0,
+            "sensor diffusion parameters must be >= 0",
+        )
+        check(
+            1.0 <= self.segment_um <= 100.0, f"sensor.segment_um must be in [1, 100], got {self.segment_um}"
+        )
+        check(
+            8 <= self.max_segments <= 4096,
+            f"sensor.max_segments must be in [8, 4096], got {self.max_segments}",
+        )
 
 
 @dataclass(frozen=True)
@@ -101,11 +119,25 @@ class ElectronicsConfig:
 
     def __post_init__(self) -> None:
         check(self.pixel_noise_e >= 0 and self.readout_noise_e >= 0, "electronics noise must be >= 0")
-        check(self.threshold_e > 0 and self.threshold_spread_e >= 0, "electronics threshold must be > 0, spread >= 0")
-        check(self.electrons_per_adc > 0, f"electronics.electrons_per_adc must be > 0, got {self.electrons_per_adc}")
-        check(1 <= self.adc_max <= 255, f"electronics.adc_max must be in [1, 255] (8-bit ADC), got {self.adc_max}")
-        for name in ("dead_pixel_fraction", "dead_double_column_probability", "dead_roc_probability",
-                     "noisy_pixel_fraction", "noisy_fire_probability"):
+        check(
+            self.threshold_e > 0 and self.threshold_spread_e >= 0,
+            "electronics threshold must be > 0, spread >= 0",
+        )
+        check(
+            self.electrons_per_adc > 0,
+            f"electronics.electrons_per_adc must be > 0, got {self.electrons_per_adc}",
+        )
+        check(
+            1 <= self.adc_max <= 255,
+            f"electronics.adc_max must be in [1, 255] (8-bit ADC), got {self.adc_max}",
+        )
+        for name in (
+            "dead_pixel_fraction",
+            "dead_double_column_probability",
+            "dead_roc_probability",
+            "noisy_pixel_fraction",
+            "noisy_fire_probability",
+        ):
             value = getattr(self, name)
             check(0.0 <= value <= 1.0, f"electronics.{name} must be in [0, 1], got {value}")
 
@@ -135,7 +167,10 @@ class TrackConfig:
         check(0.0 <= self.pileup <= 400.0, f"tracks.pileup must be in [0, 400], got {self.pileup}")
         check(0.0 <= self.dndeta <= 50.0, f"tracks.dndeta must be in [0, 50], got {self.dndeta}")
         check(0.0 < self.eta_max <= 1.0, f"tracks.eta_max must be in (0, 1], got {self.eta_max}")
-        check(self.tsallis_t_gev > 0 and self.tsallis_n > 3.0, "tracks.tsallis_t_gev must be > 0 and tsallis_n > 3")
+        check(
+            self.tsallis_t_gev > 0 and self.tsallis_n > 3.0,
+            "tracks.tsallis_t_gev must be > 0 and tsallis_n > 3",
+        )
         check(self.particle_mass_gev >= 0, "tracks.particle_mass_gev must be >= 0")
         check(self.max_ionisation_scale >= 1.0, "tracks.max_ionisation_scale must be >= 1")
 
@@ -161,11 +196,22 @@ class BackgroundConfig:
     margin_um: float = 600.0
 
     def __post_init__(self) -> None:
-        for name in ("looper_rate_per_cm2", "delta_ray_rate_per_cm2", "halo_rate_per_cm2", "out_of_time_fraction"):
+        for name in (
+            "looper_rate_per_cm2",
+            "delta_ray_rate_per_cm2",
+            "halo_rate_per_cm2",
+            "out_of_time_fraction",
+        ):
             value = getattr(self, name)
             check(0.0 <= value <= 100.0, f"backgrounds.{name} must be in [0, 100], got {value}")
-        check(0.0 < self.out_of_time_charge_scale <= 1.0, "backgrounds.out_of_time_charge_scale must be in (0, 1]")
-        check(0.0 <= self.margin_um <= 5000.0, f"backgrounds.margin_um must be in [0, 5000], got {self.margin_um}")
+        check(
+            0.0 < self.out_of_time_charge_scale <= 1.0,
+            "backgrounds.out_of_time_charge_scale must be in (0, 1]",
+        )
+        check(
+            0.0 <= self.margin_um <= 5000.0,
+            f"backgrounds.margin_um must be in [0, 5000], got {self.margin_um}",
+        )
 
 
 @dataclass(frozen=True)
@@ -186,8 +232,14 @@ class WindowConfig:
     rebin_cols: int = 1
 
     def __post_init__(self) -> None:
-        check(1 <= self.crop_rows <= MODULE_ROWS, f"window.crop_rows must be in [1, {MODULE_ROWS}], got {self.crop_rows}")
-        check(1 <= self.crop_cols <= MODULE_COLS, f"window.crop_cols must be in [1, {MODULE_COLS}], got {self.crop_cols}")
+        check(
+            1 <= self.crop_rows <= MODULE_ROWS,
+            f"window.crop_rows must be in [1, {MODULE_ROWS}], got {self.crop_rows}",
+        )
+        check(
+            1 <= self.crop_cols <= MODULE_COLS,
+            f"window.crop_cols must be in [1, {MODULE_COLS}], got {self.crop_cols}",
+        )
         check(self.rebin_rows >= 1 and self.rebin_cols >= 1, "window.rebin_rows/rebin_cols must be >= 1")
         rows, cols = self.pixel_shape
         check(
@@ -227,7 +279,10 @@ class LabelConfig:
     min_charge_fraction: float = 0.5
 
     def __post_init__(self) -> None:
-        check(0.0 <= self.reco_pt_cut_gev <= 100.0, f"labels.reco_pt_cut_gev must be in [0, 100], got {self.reco_pt_cut_gev}")
+        check(
+            0.0 <= self.reco_pt_cut_gev <= 100.0,
+            f"labels.reco_pt_cut_gev must be in [0, 100], got {self.reco_pt_cut_gev}",
+        )
         check(0.0 < self.min_charge_fraction <= 1.0, "labels.min_charge_fraction must be in (0, 1]")
 
 
@@ -246,4 +301,6 @@ class SimulatorConfig:
     batch_size: int = 128
 
     def __post_init__(self) -> None:
-        check(1 <= self.batch_size <= 65536, f"simulate.batch_size must be in [1, 65536], got {self.batch_size}")
+        check(
+            1 <= self.batch_size <= 65536, f"simulate.batch_size must be in [1, 65536], got {self.batch_size}"
+        )

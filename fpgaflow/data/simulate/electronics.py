@@ -22,15 +22,21 @@ def total_noise(cfg: ElectronicsConfig) -> float:
 
 def hot_pixel_mask(cfg: ElectronicsConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """The fixed set of noisy pixels of the module (row, col indices), ``noisy_pixel_fraction`` of it."""
-    n = int(round(cfg.noisy_pixel_fraction * MODULE_ROWS * MODULE_COLS))
+    n = round(cfg.noisy_pixel_fraction * MODULE_ROWS * MODULE_COLS)
     flat = rng.choice(MODULE_ROWS * MODULE_COLS, size=n, replace=False) if n else np.zeros(0, np.int64)
     flat = np.sort(flat)
     return flat // MODULE_COLS, flat % MODULE_COLS
 
 
 def hot_pixel_hits(
-    cfg: ElectronicsConfig, rng: np.random.Generator, hot: tuple[np.ndarray, np.ndarray],
-    origin_row: np.ndarray, origin_col: np.ndarray, rows: int, cols: int,
+    cfg: ElectronicsConfig,
+    rng: np.random.Generator,
+    hot: tuple[np.ndarray, np.ndarray],
+    *,
+    origin_row: np.ndarray,
+    origin_col: np.ndarray,
+    rows: int,
+    cols: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Flat window indices and charge (e⁻) of the noisy pixels firing in each map.  A firing noisy pixel
     carries threshold + an exponential charge of mean 3 ke⁻ (*assumption*)."""
@@ -55,8 +61,15 @@ def module_pixel(
 
 
 def digitize(
-    hit: np.ndarray, signal: np.ndarray, cfg: ElectronicsConfig, rng: np.random.Generator,
-    origin_row: np.ndarray, origin_col: np.ndarray, rows: int, cols: int,
+    hit: np.ndarray,
+    signal: np.ndarray,
+    cfg: ElectronicsConfig,
+    rng: np.random.Generator,
+    *,
+    origin_row: np.ndarray,
+    origin_col: np.ndarray,
+    rows: int,
+    cols: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Read out the pixels ``hit`` (sorted flat window indices) holding ``signal`` e⁻.
 

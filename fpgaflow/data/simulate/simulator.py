@@ -60,25 +60,44 @@ def module_hot_pixels(cfg: SimulatorConfig, seed: int) -> tuple[np.ndarray, np.n
 
 
 def simulate_batch(
-    cfg: SimulatorConfig, n: int, rng: np.random.Generator, hot: tuple[np.ndarray, np.ndarray],
+    cfg: SimulatorConfig,
+    n: int,
+    rng: np.random.Generator,
+    hot: tuple[np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, BatchTruth]:
-    """Simulate ``n`` maps: ``(maps (n, rows, cols) float32 ADC, labels int8, soft labels float32, truth)``."""
+    """Simulate ``n`` maps: ``(maps (n, rows, cols) float32 ADC, labels int8, soft labels float32,
+    truth)``."""
     geom = _geometry(cfg.geometry)
     g = cfg.geometry
     rows, cols = cfg.window.pixel_shape
     origin_row, origin_col = place_windows(cfg.window, n, rng)
-    regions = generation_regions(geom, origin_row, origin_col, rows, cols, cfg.backgrounds.margin_um)
+    regions = generation_regions(
+        geom, origin_row, origin_col, rows=rows, cols=cols, margin_um=cfg.backgrounds.margin_um
+    )
     density = primary_density_per_cm2(cfg.tracks, g.radius_mm)
     primaries = primary_tracks(
-        rng, regions, density, cfg.tracks, cfg.sensor, geom, g.radius_mm, g.b_field_t, cfg.labels.reco_pt_cut_gev
+        rng,
+        regions,
+        density,
+        cfg=cfg.tracks,
+        sensor=cfg.sensor,
+        geom=geom,
+        radius_mm=g.radius_mm,
+        b_field_t=g.b_field_t,
+        reco_pt_cut=cfg.labels.reco_pt_cut_gev,
     )
     tracks = Tracks.concatenate([primaries, *background_tracks(rng, regions, cfg, geom)])
-    return render(cfg, tracks, origin_row, origin_col, rng, hot)
+    return render(cfg, tracks, origin_row, origin_col, rng=rng, hot=hot)
 
 
 def render(
-    cfg: SimulatorConfig, tracks: Tracks, origin_row: np.ndarray, origin_col: np.ndarray,
-    rng: np.random.Generator, hot: tuple[np.ndarray, np.ndarray] | None = None,
+    cfg: SimulatorConfig,
+    tracks: Tracks,
+    origin_row: np.ndarray,
+    origin_col: np.ndarray,
+    *,
+    rng: np.random.Generator,
+    hot: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, BatchTruth]:
     """Turn given particles into labelled maps: drift and share their charge, digitise, label, rebin.
 
@@ -90,12 +109,24 @@ def render(
     n = origin_row.size
     rows, cols = cfg.window.pixel_shape
     tan_lorentz = cfg.sensor.lorentz_tan_per_t * cfg.geometry.b_field_t
-    dep = deposit(tracks, rng, cfg.sensor, geom, tan_lorentz, origin_row, origin_col, rows, cols)
+    dep = deposit(
+        tracks,
+        rng,
+        sensor=cfg.sensor,
+        geom=geom,
+        tan_lorentz=tan_lorentz,
+        origin_row=origin_row,
+        origin_col=origin_col,
+        rows=rows,
+        cols=cols,
+    )
 
     size = n * rows * cols
     if hot is None:
         hot = (np.zeros(0, np.int64), np.zeros(0, np.int64))
-    hot_flat, hot_q = hot_pixel_hits(cfg.electronics, rng, hot, origin_row, origin_col, rows, cols)
+    hot_flat, hot_q = hot_pixel_hits(
+        cfg.electronics, rng, hot, origin_row=origin_row, origin_col=origin_col, rows=rows, cols=cols
+    )
     # Sparse aggregation: the pixels holding charge, and each deposit's index among them.
     touched = np.zeros(size, bool)
     touched[dep.flat] = True
@@ -108,7 +139,7 @@ def render(
         lookup[hot_flat], hot_q, minlength=hit.size
     )
     read, read_adc, noise_flat, noise_adc = digitize(
-        hit, signal, cfg.electronics, rng, origin_row, origin_col, rows, cols
+        hit, signal, cfg.electronics, rng, origin_row=origin_row, origin_col=origin_col, rows=rows, cols=cols
     )
     adc = np.zeros(size, np.float32)
     adc[hit[read]] = read_adc
@@ -129,7 +160,9 @@ def render(
     labels = np.zeros(n, np.int8)
     labels[read_map[owned]] = 1
 
-    maps = rebin(adc.reshape(n, rows, cols), cfg.window.rebin_rows, cfg.window.rebin_cols, cfg.electronics.adc_max)
+    maps = rebin(
+        adc.reshape(n, rows, cols), cfg.window.rebin_rows, cfg.window.rebin_cols, cfg.electronics.adc_max
+    )
     in_window = frac_in >= cfg.labels.min_charge_fraction
     truth = BatchTruth(
         n_primary_in_window=np.bincount(tracks.map_index[in_window & (tracks.kind == PRIMARY)], minlength=n),

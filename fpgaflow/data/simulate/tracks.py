@@ -51,7 +51,8 @@ def landau_charge(rng: np.random.Generator, path_fraction: np.ndarray, cfg: Sens
 
 
 def min_pt_to_reach(radius_mm: float, b_field_t: float) -> float:
-    """Smallest pT (GeV) whose helix reaches radius r: 2R ≥ r → pT ≥ 0.3 B r / 2 (16.5 MeV at 29 mm, 3.8 T)."""
+    """Smallest pT (GeV) whose helix reaches radius r: 2R ≥ r → pT ≥ 0.3 B r / 2
+    (16.5 MeV at 29 mm, 3.8 T)."""
     return C_LIGHT * b_field_t * radius_mm * 1e-3 / 2
 
 
@@ -125,7 +126,8 @@ class Tracks:
 def uniform_positions(
     rng: np.random.Generator, counts: np.ndarray, regions: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Map index and uniform (x, y) for ``counts[i]`` particles in rectangle ``regions[i]`` = (x0, x1, y0, y1)."""
+    """Map index and uniform (x, y) for ``counts[i]`` particles in rectangle ``regions[i]``
+    = (x0, x1, y0, y1) µm."""
     map_index = np.repeat(np.arange(counts.size), counts)
     r = regions[map_index]
     x = r[:, 0] + rng.random(map_index.size) * (r[:, 1] - r[:, 0])
@@ -134,8 +136,14 @@ def uniform_positions(
 
 
 def helix_angles(
-    x: np.ndarray, pt: np.ndarray, charge_sign: np.ndarray, eta: np.ndarray, geom: ModuleGeometry,
-    radius_mm: float, b_field_t: float,
+    x: np.ndarray,
+    pt: np.ndarray,
+    charge_sign: np.ndarray,
+    eta: np.ndarray,
+    *,
+    geom: ModuleGeometry,
+    radius_mm: float,
+    b_field_t: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Local cot α, cot β of a track from the beam line crossing the module at local x (µm).
 
@@ -155,9 +163,18 @@ def helix_angles(
 
 
 def primary_tracks(
-    rng: np.random.Generator, regions: np.ndarray, density_per_cm2: float, cfg: TrackConfig,
-    sensor: SensorConfig, geom: ModuleGeometry, radius_mm: float, b_field_t: float, reco_pt_cut: float,
-    kind: int = PRIMARY, charge_scale: float = 1.0,
+    rng: np.random.Generator,
+    regions: np.ndarray,
+    density_per_cm2: float,
+    *,
+    cfg: TrackConfig,
+    sensor: SensorConfig,
+    geom: ModuleGeometry,
+    radius_mm: float,
+    b_field_t: float,
+    reco_pt_cut: float,
+    kind: int = PRIMARY,
+    charge_scale: float = 1.0,
 ) -> Tracks:
     """Poisson(density × area) tracks per map in each generation rectangle, with pT, charge sign, η,
     incidence angles, path length and Landau charge.  ``reco`` marks in-time primaries above the cut."""
@@ -168,13 +185,21 @@ def primary_tracks(
     pt = sample_pt(rng, n, cfg, min_pt_to_reach(radius_mm, b_field_t))
     sign = np.where(rng.random(n) < 0.5, -1.0, 1.0)
     eta = rng.uniform(-cfg.eta_max, cfg.eta_max, n)
-    cot_a, cot_b = helix_angles(x, pt, sign, eta, geom, radius_mm, b_field_t)
+    cot_a, cot_b = helix_angles(x, pt, sign, eta, geom=geom, radius_mm=radius_mm, b_field_t=b_field_t)
     path = np.sqrt(1 + cot_a**2 + cot_b**2)
     scale = ionisation_scale(pt * np.cosh(eta), cfg.particle_mass_gev, cfg.max_ionisation_scale)
     q = landau_charge(rng, path, sensor) * scale * charge_scale
     reco = (pt >= reco_pt_cut) & (kind == PRIMARY)
     return Tracks(
-        map_index=map_index, x=x, y=y, cot_alpha=cot_a, cot_beta=cot_b,
-        depth0=np.zeros(n), depth1=np.full(n, geom.thickness), charge=q, reco=reco,
-        kind=np.full(n, kind, dtype=np.int8), pt=pt,
+        map_index=map_index,
+        x=x,
+        y=y,
+        cot_alpha=cot_a,
+        cot_beta=cot_b,
+        depth0=np.zeros(n),
+        depth1=np.full(n, geom.thickness),
+        charge=q,
+        reco=reco,
+        kind=np.full(n, kind, dtype=np.int8),
+        pt=pt,
     )

@@ -27,7 +27,13 @@ def place_windows(cfg: WindowConfig, n: int, rng: np.random.Generator) -> tuple[
 
 
 def generation_regions(
-    geom: ModuleGeometry, origin_row: np.ndarray, origin_col: np.ndarray, rows: int, cols: int, margin_um: float
+    geom: ModuleGeometry,
+    origin_row: np.ndarray,
+    origin_col: np.ndarray,
+    *,
+    rows: int,
+    cols: int,
+    margin_um: float,
 ) -> np.ndarray:
     """Per map (x0, x1, y0, y1) in µm: the window's silicon plus ``margin_um``, clipped to the module.
 
@@ -43,7 +49,8 @@ def generation_regions(
 
 
 def rebin(maps: np.ndarray, rebin_rows: int, rebin_cols: int, adc_max: float) -> np.ndarray:
-    """Sum ``rebin_rows`` × ``rebin_cols`` pixel blocks of ``(n, rows, cols)`` maps, saturating at ``adc_max``."""
+    """Sum ``rebin_rows`` × ``rebin_cols`` pixel blocks of ``(n, rows, cols)`` maps, saturating at
+    ``adc_max``."""
     if rebin_rows == 1 and rebin_cols == 1:
         return maps
     n, rows, cols = maps.shape
