@@ -37,12 +37,19 @@ QUIET = BackgroundConfig(
 )
 
 
+#: Single-track shots are read out in a 24 × 24-pixel window around the track (the cluster is ≤ 4 pixels).
+SHOT_WINDOW = 24
+
+
 def shoot(
     cfg: SimulatorConfig, n: int, cot_alpha: float, cot_beta: float, seed: int
 ) -> tuple[np.ndarray, Tracks]:
-    """One full-depth MIP per module map, away from the edges, with the given incidence."""
+    """One full-depth MIP per map with the given incidence, read out in a window centred on it.  Returns the
+    window maps and the tracks with ``x``/``y`` in window coordinates (µm from the window corner).  Tracks
+    stay in the lower ROC row, away from the module edges and the double-size rows 79/80."""
     rng = np.random.default_rng(seed)
-    x = rng.uniform(2000.0, 14000.0, n)
+    cfg = replace(cfg, window=WindowConfig(region="crop", crop_rows=SHOT_WINDOW, crop_cols=SHOT_WINDOW))
+    x = rng.uniform(2000.0, 6500.0, n)
     y = rng.uniform(2000.0, 60000.0, n)
     path = np.full(n, np.sqrt(1 + cot_alpha**2 + cot_beta**2))
     tracks = Tracks(
@@ -58,8 +65,12 @@ def shoot(
         kind=np.full(n, PRIMARY, np.int8),
         pt=np.ones(n),
     )
-    zeros = np.zeros(n, np.int64)
-    maps, _, _, _ = render(cfg, tracks, zeros, zeros, rng=rng)
+    geom = _geometry(cfg.geometry)
+    origin_row = geom.rows_of(x) - SHOT_WINDOW // 2
+    origin_col = geom.cols_of(y) - SHOT_WINDOW // 2
+    maps, _, _, _ = render(cfg, tracks, origin_row, origin_col, rng=rng)
+    tracks.x = x - geom.x_edges[origin_row]
+    tracks.y = y - geom.y_edges[origin_col]
     return maps, tracks
 
 
@@ -87,7 +98,7 @@ def test_lorentz_shift_across_the_sensor() -> None:
         cfg = replace(MODULE, geometry=GeometryConfig(b_field_t=field))
         maps, tracks = shoot(cfg, 2000, 0.0, 0.0, seed=12)
         cl = find_clusters(maps)
-        x_um = np.interp(cl.centroid_x, np.arange(161), geom.x_edges)
+        x_um = cl.centroid_x * geom.pitch_x  # window coordinates; x avoids the double-size rows below
         shift = float(np.median(x_um - tracks.x[cl.map_index]))
         assert shift == pytest.approx(expected, abs=5.0), (field, shift)
 
