@@ -289,3 +289,27 @@ def test_shard_manifest_mismatch_is_reported(tmp_path: Path) -> None:
         write_stream(
             iter_simulated(SIM), path, n_maps=SIM.n_maps, map_shape=(16, 16, 1), metadata={}, shard_size=40
         )
+
+
+def test_shuffled_batches_cover_each_map_once_in_a_seeded_order(tmp_path: Path) -> None:
+    from fpgaflow.data.dataset import shuffled_batches
+
+    n = 90
+    maps = np.zeros((n, 4, 4, 1), np.float32)
+    maps[:, 0, 0, 0] = np.arange(n)  # each map carries its own index
+    ds = open_dataset(save_h5(HitMapSet(maps, (np.arange(n) % 2).astype(np.int8)), tmp_path / "s.h5"))
+    subset = np.arange(5, 80)
+    batches = list(shuffled_batches(ds, 16, np.random.default_rng(1), index=subset, buffer_maps=32))
+    assert [len(b) for b in batches].count(16) >= 3
+    order = np.concatenate([b.maps[:, 0, 0, 0] for b in batches]).astype(int)
+    labels = np.concatenate([b.labels for b in batches])
+    assert sorted(order.tolist()) == subset.tolist()  # every selected map exactly once
+    assert np.array_equal(labels, order % 2)  # labels travel with their maps
+    assert not np.array_equal(order, subset)  # shuffled
+    again = np.concatenate(
+        [
+            b.maps[:, 0, 0, 0]
+            for b in shuffled_batches(ds, 16, np.random.default_rng(1), index=subset, buffer_maps=32)
+        ]
+    )
+    assert np.array_equal(order, again.astype(int))  # the seed fixes the order

@@ -133,6 +133,27 @@ class H5Dataset(HitMapDataset):
         finally:
             f.close()
 
+    def take(self, index: np.ndarray) -> HitMapSet:
+        """The maps at ``index``, read directly from the file (sorted, de-duplicated, then re-ordered)."""
+        index = np.asarray(index, dtype=np.int64)
+        if index.size and (index.min() < 0 or index.max() >= len(self)):
+            raise DataError(f"{self.source}: index out of range 0..{len(self) - 1}")
+        unique, inverse = np.unique(index, return_inverse=True)
+        f = open_h5(self.path)
+        try:
+            parts = []
+            # Read contiguous runs as slices (h5py point selection is slow for long lists).
+            breaks = np.flatnonzero(np.diff(unique) != 1) + 1
+            for run in np.split(unique, breaks) if unique.size else []:
+                chunk = read_h5_slice(f, self.path, int(run[0]), int(run[-1]) + 1)
+                parts.append(chunk)
+        finally:
+            f.close()
+        if not parts:
+            return HitMapSet(np.zeros((0, *self.map_shape), np.float32), np.zeros(0, np.int8))
+        merged = _concat(parts)
+        return merged.subset(inverse)
+
 
 class ShardDataset(HitMapDataset):
     """A directory of npz shards with a ``manifest.json`` (see :func:`~fpgaflow.data.shards.write_shards`)."""
@@ -215,6 +236,29 @@ def _concat(parts: list[HitMapSet]) -> HitMapSet:
     return HitMapSet(
         np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {}
     )
+
+
+def shuffled_batches(
+    ds: HitMapDataset,
+    batch_size: int,
+    rng: np.random.Generator,
+    *,
+    index: np.ndarray | None = None,
+    buffer_maps: int = 16_384,
+) -> Iterator[HitMapSet]:
+    """Batches of the maps ``index`` (default all) in a random order, with bounded memory.
+
+    The selected maps are visited in a random order of blocks of ``buffer_maps`` consecutive indices, each
+    block shuffled in memory: a uniform shuffle when the set fits in one block, a block shuffle (as
+    streaming loaders do) otherwise.  ``rng`` fixes the order exactly.
+    """
+    chosen = np.arange(len(ds)) if index is None else np.sort(np.asarray(index, dtype=np.int64))
+    blocks = [chosen[i : i + buffer_maps] for i in range(0, chosen.size, buffer_maps)]
+    for b in rng.permutation(len(blocks)):
+        data = ds.take(blocks[b])
+        order = rng.permutation(len(data))
+        for start in range(0, order.size, batch_size):
+            yield data.subset(order[start : start + batch_size])
 
 
 def open_dataset(path: Path | str, root: RootConfig | None = None) -> HitMapDataset:

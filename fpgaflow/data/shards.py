@@ -65,9 +65,12 @@ def write_h5_stream(
 ) -> Path:
     """Stream ``chunks`` (``n_maps`` maps in total) into one HDF5 file with a progress bar."""
     with H5Writer(path, map_shape, metadata) as writer, _progress(n_maps, Path(path).name) as bar:
+        step = max(n_maps // 10, 1)
         for chunk in chunks:
             writer.append(chunk)
             bar.update(len(chunk))
+            if writer.n // step != (writer.n - len(chunk)) // step:
+                log.info("%s: %d / %d maps", path, writer.n, n_maps)
         if writer.n != n_maps:
             raise DataError(f"{path}: wrote {writer.n} maps, expected {n_maps}")
     log.info("wrote %d maps to %s", n_maps, path)
