@@ -82,6 +82,14 @@ def _uproot() -> Any:
     return uproot
 
 
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """What uproot raises for truncated or corrupt files (short reads, bad headers, decompression)."""
+    import zlib
+
+    uproot = _uproot()
+    return (OSError, EOFError, ValueError, KeyError, zlib.error, uproot.deserialization.DeserializationError)
+
+
 def open_tree(path: Path | str, cfg: RootConfig) -> Any:
     """Open the digi tree; errors name the file, the missing tree or branches and what was found."""
     uproot = _uproot()
@@ -90,7 +98,7 @@ def open_tree(path: Path | str, cfg: RootConfig) -> Any:
         raise DataError(f"{path}: file not found")
     try:
         f = uproot.open(path)
-    except (OSError, ValueError, Exception) as exc:  # noqa: BLE001 - uproot raises many types for corrupt files
+    except _read_errors() as exc:
         raise DataError(
             f"{path}: not a readable ROOT file (truncated or corrupt?): {type(exc).__name__}: {exc}"
         ) from None
@@ -145,18 +153,19 @@ def iter_root(path: Path | str, cfg: RootConfig) -> Iterator[HitMapSet]:
     tree = open_tree(path, cfg)
     source = str(path)
     first = 0
-    try:
-        chunks = tree.iterate(cfg.branches, step_size=cfg.step_entries, library="np")
-        for arrays in chunks:
-            yield _chunk_to_set(arrays, cfg, source, first)
-            first += len(arrays[cfg.module_id])
-    except DataError:
-        raise
-    except (OSError, ValueError, KeyError, Exception) as exc:  # noqa: BLE001 - uproot decompression/format errors
-        raise DataError(
-            f"{source}: cannot read entries from {first} on (truncated or corrupt?): "
-            f"{type(exc).__name__}: {exc}"
-        ) from None
+    chunks = tree.iterate(cfg.branches, step_size=cfg.step_entries, library="np")
+    while True:
+        try:  # only the reading is guarded: errors in our own processing keep their traceback
+            arrays = next(chunks)
+        except StopIteration:
+            return
+        except _read_errors() as exc:
+            raise DataError(
+                f"{source}: cannot read entries from {first} on (truncated or corrupt?): "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
+        yield _chunk_to_set(arrays, cfg, source, first)
+        first += len(arrays[cfg.module_id])
 
 
 def _jagged(arrays: dict[str, np.ndarray], name: str, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -155,7 +155,8 @@ def render(
     read_map = hit[read] // (rows * cols)
     num = np.bincount(read_map, reco_signal[read], minlength=n)
     den = np.bincount(read_map, signal[read], minlength=n)
-    soft = np.divide(num, den, out=np.zeros(n), where=den > 0).astype(np.float32)
+    # reco_signal ≤ signal per pixel; the clip only guards the last bit of float rounding.
+    soft = np.minimum(np.divide(num, den, out=np.zeros(n), where=den > 0), 1.0).astype(np.float32)
     owned = (reco_signal[read] > 0) & (reco_signal[read] >= 0.5 * signal[read])
     labels = np.zeros(n, np.int8)
     labels[read_map[owned]] = 1
