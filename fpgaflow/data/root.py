@@ -153,7 +153,7 @@ def iter_root(path: Path | str, cfg: RootConfig) -> Iterator[HitMapSet]:
     tree = open_tree(path, cfg)
     source = str(path)
     first = 0
-    chunks = tree.iterate(cfg.branches, step_size=cfg.step_entries, library="np")
+    chunks = tree.iterate(cfg.branches, step_size=cfg.step_entries, library="ak")
     while True:
         try:  # only the reading is guarded: errors in our own processing keep their traceback
             arrays = next(chunks)
@@ -165,30 +165,44 @@ def iter_root(path: Path | str, cfg: RootConfig) -> Iterator[HitMapSet]:
                 f"{type(exc).__name__}: {exc}"
             ) from None
         yield _chunk_to_set(arrays, cfg, source, first)
-        first += len(arrays[cfg.module_id])
+        first += len(arrays)
 
 
-def _jagged(arrays: dict[str, np.ndarray], name: str, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Flattened values and per-entry counts of a jagged branch for the selected entries."""
+def _jagged(arrays: Any, name: str, idx: np.ndarray, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """Flattened values and per-entry counts of a jagged branch for the selected entries (vectorised
+    with awkward, which uproot brings along)."""
+    import awkward as ak
+
     lists = arrays[name][idx]
-    counts = np.fromiter((len(v) for v in lists), dtype=np.int64, count=idx.size)
-    flat = np.concatenate([np.asarray(v, dtype=np.float64) for v in lists]) if idx.size else np.zeros(0)
+    if lists.ndim < 2:
+        raise DataError(
+            f"{source}: branch {name!r} must hold one list per module (jagged), got one value per entry"
+        )
+    counts = np.asarray(ak.num(lists, axis=1), dtype=np.int64)
+    flat = np.asarray(ak.to_numpy(ak.flatten(lists, axis=1)), dtype=np.float64)
     return flat, counts
 
 
-def _chunk_to_set(arrays: dict[str, np.ndarray], cfg: RootConfig, source: str, first: int) -> HitMapSet:
-    ids = np.asarray(arrays[cfg.module_id])
+def ak_numpy(array: Any) -> np.ndarray:
+    """A flat (one value per entry) awkward branch as numpy."""
+    import awkward as ak
+
+    return np.asarray(ak.to_numpy(array))
+
+
+def _chunk_to_set(arrays: Any, cfg: RootConfig, source: str, first: int) -> HitMapSet:
+    ids = ak_numpy(arrays[cfg.module_id])
     layer, _, module = decode_bpix_id(ids)
     keep = layer == cfg.layer
     if cfg.modules:
         keep &= np.isin(module, cfg.modules)
     if cfg.z:
-        z = np.asarray(arrays[cfg.z], dtype=np.float64)
+        z = ak_numpy(arrays[cfg.z]).astype(np.float64)
         keep &= (z >= cfg.z_range_cm[0]) & (z <= cfg.z_range_cm[1])
     idx = np.flatnonzero(keep)
-    row, counts = _jagged(arrays, cfg.row, idx)
-    col, n_col = _jagged(arrays, cfg.col, idx)
-    adc, n_adc = _jagged(arrays, cfg.adc, idx)
+    row, counts = _jagged(arrays, cfg.row, idx, source)
+    col, n_col = _jagged(arrays, cfg.col, idx, source)
+    adc, n_adc = _jagged(arrays, cfg.adc, idx, source)
     for name, other in ((cfg.col, n_col), (cfg.adc, n_adc)):
         if not np.array_equal(other, counts):
             j = int(np.argmax(other != counts))
@@ -198,7 +212,7 @@ def _chunk_to_set(arrays: dict[str, np.ndarray], cfg: RootConfig, source: str, f
             )
     entry = np.repeat(np.arange(idx.size), counts)
     maps = dense_maps(entry, row, col, adc, n=idx.size, source=source, entry_numbers=first + idx)
-    raw_labels = np.asarray(arrays[cfg.label])[idx]
+    raw_labels = ak_numpy(arrays[cfg.label])[idx]
     bad = ~np.isin(raw_labels, (0, 1))
     if bad.any():
         j = int(np.argmax(bad))
@@ -207,7 +221,7 @@ def _chunk_to_set(arrays: dict[str, np.ndarray], cfg: RootConfig, source: str, f
             "expected 0 (background) or 1 (particle)"
         )
     labels = raw_labels.astype(np.int8)
-    soft = np.asarray(arrays[cfg.soft_label], dtype=np.float32)[idx] if cfg.soft_label else None
+    soft = ak_numpy(arrays[cfg.soft_label]).astype(np.float32)[idx] if cfg.soft_label else None
     validate_arrays(maps, labels, source=source, soft_labels=soft)
     return HitMapSet(maps, labels, soft, {"source": source, "tree": cfg.tree})
 
