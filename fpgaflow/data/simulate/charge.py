@@ -12,6 +12,7 @@ receive a measurable share (the far boundary gets Φ(−50/3.7) < 1e-40), so eac
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,6 +85,11 @@ MIN_SHARE = 1e-4
 _MIN_SHARE_SIGMAS = float(-ndtri(MIN_SHARE))  # Φ(−3.72) = 1e-4
 
 
+#: Segments drifted per vectorised step.  Bounding the step keeps every temporary array small enough for
+#: the allocator to recycle (fresh multi-MB arrays cost page faults that dominated the run time).
+SEGMENTS_PER_STEP = 16_384
+
+
 def deposit(
     tracks: Tracks,
     rng: np.random.Generator,
@@ -100,26 +106,81 @@ def deposit(
 
     ``origin_row``/``origin_col``: module pixel at the window's corner, per map; windows are
     ``rows`` × ``cols`` pixels.  Charge falling outside the module is lost; outside the window it is
-    counted in ``track_total`` only.
+    counted in ``track_total`` only.  Tracks are processed in steps of whole tracks holding about
+    :data:`SEGMENTS_PER_STEP` segments; the random numbers are drawn once for all segments, so the result
+    does not depend on the step size.
     """
     n_tracks = len(tracks)
     nseg = segment_counts(tracks, sensor, geom)
-    seg_track = np.repeat(np.arange(n_tracks), nseg)
-    starts = np.cumsum(nseg) - nseg
-    t = (np.arange(seg_track.size) - starts[seg_track] + 0.5) / nseg[seg_track]
+    ends = np.cumsum(nseg)
+    weight = rng.exponential(1.0, int(ends[-1]) if n_tracks else 0) if sensor.segment_fluctuation else None
+    # Track boundaries of the steps: the first track whose segments end past each multiple of the step.
+    cuts = np.searchsorted(
+        ends, np.arange(SEGMENTS_PER_STEP, int(ends[-1]) if n_tracks else 0, SEGMENTS_PER_STEP)
+    )
+    bounds = np.unique(np.concatenate([[0], cuts + 1, [n_tracks]]).clip(0, n_tracks))
+    parts = [
+        _deposit_tracks(
+            tracks,
+            int(lo),
+            int(hi),
+            nseg=nseg,
+            ends=ends,
+            weight=weight,
+            sensor=sensor,
+            geom=geom,
+            tan_lorentz=tan_lorentz,
+        )
+        for lo, hi in itertools.pairwise(bounds)
+    ]
+    trk_all = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+    r_all = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
+    c_all = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
+    q_all = np.concatenate([p[3] for p in parts]) if parts else np.zeros(0)
+    track_total = np.bincount(trk_all, q_all, minlength=n_tracks)
+    m_all = tracks.map_index[trk_all]
+    if rows == MODULE_ROWS and cols == MODULE_COLS:  # the window is the module
+        flat = (m_all * rows + r_all) * cols + c_all
+        return Deposits(flat, q_all, trk_all, track_total, track_total)
+    r_all -= origin_row[m_all]
+    c_all -= origin_col[m_all]
+    inside = (r_all >= 0) & (r_all < rows) & (c_all >= 0) & (c_all < cols)
+    track_in_window = np.bincount(trk_all[inside], q_all[inside], minlength=n_tracks)
+    flat = (m_all[inside] * rows + r_all[inside]) * cols + c_all[inside]
+    return Deposits(flat, q_all[inside], trk_all[inside], track_total, track_in_window)
+
+
+def _deposit_tracks(
+    tracks: Tracks,
+    lo: int,
+    hi: int,
+    *,
+    nseg: np.ndarray,
+    ends: np.ndarray,
+    weight: np.ndarray | None,
+    sensor: SensorConfig,
+    geom: ModuleGeometry,
+    tan_lorentz: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Charge entries (track, module row, module col, e⁻) of tracks ``lo:hi`` that land on the module."""
+    counts = nseg[lo:hi]
+    seg_track = np.repeat(np.arange(lo, hi), counts)
+    first_seg = int(ends[lo] - nseg[lo]) if hi > lo else 0
+    starts = ends[lo:hi] - counts - first_seg
+    local = seg_track - lo
+    t = (np.arange(seg_track.size) - starts[local] + 0.5) / counts[local]
     d0 = tracks.depth0[seg_track]
     z = d0 + t * (tracks.depth1[seg_track] - d0)
     dz = z - 0.5 * geom.thickness
     x = tracks.x[seg_track] + dz * tracks.cot_alpha[seg_track] + lorentz_shift(z, tan_lorentz)
     y = tracks.y[seg_track] + dz * tracks.cot_beta[seg_track]
     sigma = diffusion_sigma(z, sensor)
-
-    if sensor.segment_fluctuation:
-        weight = rng.exponential(1.0, seg_track.size)
-        norm = np.bincount(seg_track, weight, minlength=n_tracks)
-        q = tracks.charge[seg_track] * weight / norm[seg_track]
+    if weight is not None:
+        w = weight[first_seg : first_seg + seg_track.size]
+        norm = np.bincount(local, w, minlength=hi - lo)
+        q = tracks.charge[seg_track] * w / norm[local]
     else:
-        q = (tracks.charge / nseg)[seg_track]
+        q = (tracks.charge[lo:hi] / counts)[local]
 
     on = (x >= 0) & (x < geom.width_x) & (y >= 0) & (y < geom.width_y)
     seg_track, x, y, sigma, q = seg_track[on], x[on], y[on], sigma[on], q[on]
@@ -137,19 +198,4 @@ def deposit(
     trk_all = np.concatenate([seg_track, seg_track[sx], seg_track[sy], seg_track[sxy]])
     # Shares into a neighbour beyond the module edge are lost with the rest of the off-sensor charge.
     on_module = (r_all >= 0) & (r_all < MODULE_ROWS) & (c_all >= 0) & (c_all < MODULE_COLS)
-    m_all = tracks.map_index[trk_all]
-    if rows == MODULE_ROWS and cols == MODULE_COLS:  # the window is the module
-        track_total = np.bincount(trk_all[on_module], q_all[on_module], minlength=n_tracks)
-        flat = (m_all[on_module] * rows + r_all[on_module]) * cols + c_all[on_module]
-        return Deposits(flat, q_all[on_module], trk_all[on_module], track_total, track_total)
-    r_all = r_all - origin_row[m_all]
-    c_all = c_all - origin_col[m_all]
-    inside = on_module & (r_all >= 0) & (r_all < rows) & (c_all >= 0) & (c_all < cols)
-    track_total = np.bincount(trk_all[on_module], q_all[on_module], minlength=n_tracks)
-    if inside.all():
-        track_in_window = track_total
-        flat = (m_all * rows + r_all) * cols + c_all
-        return Deposits(flat, q_all, trk_all, track_total, track_in_window)
-    track_in_window = np.bincount(trk_all[inside], q_all[inside], minlength=n_tracks)
-    flat = (m_all[inside] * rows + r_all[inside]) * cols + c_all[inside]
-    return Deposits(flat, q_all[inside], trk_all[inside], track_total, track_in_window)
+    return trk_all[on_module], r_all[on_module], c_all[on_module], q_all[on_module]

@@ -286,10 +286,20 @@ class LabelConfig:
         check(0.0 < self.min_charge_fraction <= 1.0, "labels.min_charge_fraction must be in (0, 1]")
 
 
+#: Automatic batches hold about this many window pixels (16 module maps, 1024 maps of 32 × 32): small
+#: enough that the per-batch arrays are recycled by the allocator, large enough to amortise numpy overhead.
+AUTO_BATCH_PIXELS = 1 << 20
+
+
 @dataclass(frozen=True)
 class SimulatorConfig:
-    """Every parameter of the simulator.  ``batch_size`` maps share one random stream (seed, batch index),
-    so the same seed gives byte-identical maps however the set is chunked or sharded."""
+    """Every parameter of the simulator.
+
+    ``batch_size`` maps share one random stream keyed by (seed, batch index), so the same seed gives
+    byte-identical maps however the set is chunked or sharded (but a different ``batch_size`` gives a
+    different, equally valid set).  0 = automatic: about 2^20 window pixels per batch, between 16 and 1024
+    maps (16 module maps, 64 for 2 × 2 ROCs or 128 × 128, 1024 for 32 × 32).
+    """
 
     geometry: GeometryConfig = field(default_factory=GeometryConfig)
     sensor: SensorConfig = field(default_factory=SensorConfig)
@@ -298,9 +308,19 @@ class SimulatorConfig:
     backgrounds: BackgroundConfig = field(default_factory=BackgroundConfig)
     window: WindowConfig = field(default_factory=WindowConfig)
     labels: LabelConfig = field(default_factory=LabelConfig)
-    batch_size: int = 128
+    batch_size: int = 0
 
     def __post_init__(self) -> None:
         check(
-            1 <= self.batch_size <= 65536, f"simulate.batch_size must be in [1, 65536], got {self.batch_size}"
+            0 <= self.batch_size <= 65536,
+            f"simulate.batch_size must be in [0, 65536] (0 = automatic), got {self.batch_size}",
         )
+
+    @property
+    def effective_batch_size(self) -> int:
+        """Maps per batch (``batch_size``, or the automatic choice when it is 0)."""
+        if self.batch_size:
+            return self.batch_size
+        rows, cols = self.window.pixel_shape
+        fit = max(1, AUTO_BATCH_PIXELS // (rows * cols))
+        return int(min(1024, max(16, 1 << (fit.bit_length() - 1))))  # a power of two

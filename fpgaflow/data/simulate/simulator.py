@@ -174,12 +174,13 @@ def render(
 
 
 def iter_batches(cfg: SimulatorConfig, n: int, seed: int, first_batch: int = 0) -> Iterator[HitMapSet]:
-    """Yield the set ``(cfg, n, seed)`` as :class:`HitMapSet` batches of ``cfg.batch_size`` maps, starting
-    at batch ``first_batch`` (for resuming or sharding)."""
+    """Yield the set ``(cfg, n, seed)`` as :class:`HitMapSet` batches of ``cfg.effective_batch_size`` maps,
+    starting at batch ``first_batch`` (for resuming or sharding)."""
     hot = module_hot_pixels(cfg, seed)
-    n_batches = -(-n // cfg.batch_size)
+    batch = cfg.effective_batch_size
+    n_batches = -(-n // batch)
     for b in range(first_batch, n_batches):
-        size = min(cfg.batch_size, n - b * cfg.batch_size)
+        size = min(batch, n - b * batch)
         maps, labels, soft, _ = simulate_batch(cfg, size, batch_rng(seed, b), hot)
         yield HitMapSet(maps[..., np.newaxis], labels, soft, {})
 
