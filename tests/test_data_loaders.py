@@ -15,7 +15,7 @@ from fpgaflow.data.hdf5 import load_h5, save_h5
 from fpgaflow.data.hitmaps import HitMapSet, load_npz
 from fpgaflow.data.root import RootConfig, decode_bpix_id, encode_bpix_id, load_root
 from fpgaflow.data.shards import write_stream
-from fpgaflow.data.simulate import SimulatorConfig, WindowConfig
+from fpgaflow.data.simulate import SimulatorConfig, TrackConfig, WindowConfig
 from fpgaflow.data.source import iter_simulated, load_dataset
 from fpgaflow.errors import DataError
 
@@ -313,3 +313,14 @@ def test_shuffled_batches_cover_each_map_once_in_a_seeded_order(tmp_path: Path) 
         ]
     )
     assert np.array_equal(order, again.astype(int))  # the seed fixes the order
+
+
+def test_selection_that_physics_cannot_meet_is_an_error() -> None:
+    # No pileup: no reconstructable track ever, so a 50 % particle selection is impossible.
+    quiet = SimulatorConfig(
+        window=WindowConfig(region="crop", crop_rows=16, crop_cols=16),
+        tracks=TrackConfig(pileup=0.0),
+    )
+    cfg = DataConfig(source="simulate", n_maps=20, select_particle_fraction=True, simulate=quiet)
+    with pytest.raises(DataError, match=r"only 0 particle / 10 background maps in 1000 simulated maps"):
+        load_dataset(cfg)
