@@ -109,8 +109,12 @@ def plot_summary(summary: Summary, out: Path | str, title: str) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    n_cols = max([len(g) for g in summary.gallery.values()] + [3])
-    fig = plt.figure(figsize=(2.2 * n_cols, 9.0))
+    shapes = [g.shape[1:] for g in summary.gallery.values() if len(g)]
+    rows, cols = shapes[0] if shapes else (1, 1)
+    wide = cols * 150 / (rows * 100)  # physical width / height of one map (16.2 × 64.8 mm module: 4)
+    available = max([len(g) for g in summary.gallery.values()] + [1])
+    n_cols = max(1, min(available, round(6 / max(1.0, wide / 1.5))))
+    fig = plt.figure(figsize=(12.0, 9.0))
     grid = fig.add_gridspec(3, n_cols, height_ratios=[1, 1, 1.2])
     for cls in (0, 1):
         for j in range(n_cols):
@@ -119,7 +123,12 @@ def plot_summary(summary: Summary, out: Path | str, title: str) -> Path:
             ax.set_yticks([])
             maps = summary.gallery.get(cls)
             if maps is not None and j < len(maps):
-                ax.imshow(maps[j], cmap="viridis", vmin=0, vmax=255, aspect="auto", interpolation="nearest")
+                # Rows are 100 µm (r-φ), columns 150 µm (z): draw pixels at their physical aspect.
+                ax.imshow(
+                    maps[j], cmap="viridis", vmin=0, vmax=255, aspect=100 / 150, interpolation="nearest"
+                )
+            elif j == 0:
+                ax.text(0.5, 0.5, "no maps", ha="center", va="center", transform=ax.transAxes)
             if j == 0:
                 ax.set_ylabel(CLASS_NAMES[cls])
     hist_grid = grid[2, :].subgridspec(1, 3, wspace=0.35)
