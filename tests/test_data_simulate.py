@@ -168,3 +168,33 @@ def test_config_is_strict_and_checked() -> None:
         ElectronicsConfig(threshold_e=-1.0)
     with pytest.raises(ConfigError, match="region"):
         from_mapping(SimulatorConfig, {"window": {"region": "rock"}})
+
+
+def test_pure_noise_hits_follow_the_gaussian_tail() -> None:
+    from fpgaflow.data.simulate import BackgroundConfig, TrackConfig
+    from fpgaflow.data.simulate.electronics import noise_hit_probability
+
+    # No particles; threshold lowered to 600 e⁻ so pixel-cell noise (175 e⁻) fires Φ(−3.43) ≈ 3e-4 of pixels.
+    electronics = ElectronicsConfig(
+        threshold_e=600.0,
+        noisy_pixel_fraction=0.0,
+        dead_pixel_fraction=0.0,
+        dead_double_column_probability=0.0,
+        dead_roc_probability=0.0,
+    )
+    quiet = BackgroundConfig(looper_rate_per_cm2=0.0, delta_ray_rate_per_cm2=0.0, halo_rate_per_cm2=0.0)
+    cfg = SimulatorConfig(
+        window=WindowConfig(region="module"),
+        electronics=electronics,
+        backgrounds=quiet,
+        tracks=TrackConfig(pileup=0.0),
+    )
+    p = noise_hit_probability(electronics)
+    assert p == pytest.approx(3.0e-4, rel=0.05)
+    data = simulate(cfg, 32, seed=2)
+    occupancy = float((data.maps > 0).mean())
+    assert occupancy == pytest.approx(p, rel=0.1)  # 32 × 66 560 pixels: ≈ 640 hits, Poisson error 4 %
+    assert data.maps[data.maps > 0].min() >= 4.0  # ⌊600 e⁻ / 135⌋
+    assert data.labels.sum() == 0  # noise never makes a particle
+    # At the default 2000 e⁻ the same noise fires Φ(−11.4) ≈ 2e-30 of pixels: nothing.
+    assert noise_hit_probability(ElectronicsConfig()) < 1e-29

@@ -98,7 +98,8 @@ class SensorConfig:
 class ElectronicsConfig:
     """Readout chip response (PROC600 / PSI46dig).
 
-    Noise 175 e⁻ per pixel and 350 e⁻ readout noise [SP], added in quadrature to every pixel with signal.
+    Noise [SP]: ``readout_noise_e`` 350 e⁻ (whole readout chain) smears every pixel with signal;
+    ``pixel_noise_e`` 175 e⁻ (pixel cell) makes empty pixels fire, Φ(−threshold / 175 e⁻) per pixel.
     Threshold 2000 e⁻ (Run 3 layer 1; 3000 e⁻ in 2017–18) with pixel-to-pixel spread σ = 245 e⁻ [SP].
     ADC gain 135 e⁻ per count, saturating at 255 [SP].  Inefficiencies (*assumptions*): random dead pixels,
     dead double columns and dead ROCs, drawn per map.  Noisy pixels: a fixed mask of ``noisy_pixel_fraction``

@@ -1,9 +1,11 @@
 """Readout electronics: noise, threshold with pixel-to-pixel spread, ADC with saturation, dead and noisy
 pixels.  Figures from [SP] (see :mod:`fpgaflow.data.simulate.config`).
 
-Only pixels holding signal are digitised pixel by pixel: a pixel without signal fires only if noise alone
-passes threshold, with probability Φ(−threshold / σ_noise) (≈ 1e-7 at 2000 e⁻ / 391 e⁻, far below the hot
-pixel rate); those rare noise hits are drawn as a Poisson count over the empty pixels, so the result is the
+The two noise figures play the roles they have in the CMS digitizer [DA]: the readout-chain noise
+(350 e⁻) smears the charge of every pixel with signal; the pixel-cell noise (175 e⁻) decides whether an
+empty pixel fires on noise alone, with probability Φ(−threshold / 175 e⁻) (≈ 1e-30 at 2000 e⁻: no such hits
+at the default threshold, but they appear if the threshold is lowered).  Only pixels holding signal are
+digitised one by one; pure-noise hits are drawn as a Poisson count over the empty pixels, which is the
 same as drawing noise everywhere at a fraction of the cost.
 """
 
@@ -15,9 +17,9 @@ from scipy.special import ndtr, ndtri
 from fpgaflow.data.simulate.config import MODULE_COLS, MODULE_ROWS, ROC_COLS, ROC_ROWS, ElectronicsConfig
 
 
-def total_noise(cfg: ElectronicsConfig) -> float:
-    """Noise per pixel (e⁻): pixel and readout noise in quadrature, √(175² + 350²) ≈ 391 e⁻ by default."""
-    return float(np.hypot(cfg.pixel_noise_e, cfg.readout_noise_e))
+def noise_hit_probability(cfg: ElectronicsConfig) -> float:
+    """Probability that an empty pixel fires on pixel-cell noise alone: Φ(−threshold / pixel noise)."""
+    return float(ndtr(-cfg.threshold_e / cfg.pixel_noise_e)) if cfg.pixel_noise_e > 0 else 0.0
 
 
 def hot_pixel_mask(cfg: ElectronicsConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -80,15 +82,14 @@ def digitize(
     """
     n_maps = origin_row.size
     size = n_maps * rows * cols
-    sigma = total_noise(cfg)
-    q = signal + rng.normal(0.0, sigma, hit.size) if sigma > 0 else signal
+    q = signal + rng.normal(0.0, cfg.readout_noise_e, hit.size) if cfg.readout_noise_e > 0 else signal
     thr = cfg.threshold_e + rng.normal(0.0, cfg.threshold_spread_e, hit.size)
 
     # Pure-noise hits on empty pixels: Poisson count, charge from the Gaussian tail above threshold.
-    p_tail = float(ndtr(-cfg.threshold_e / sigma)) if sigma > 0 else 0.0
+    p_tail = noise_hit_probability(cfg)
     n_noise = rng.poisson(p_tail * (size - hit.size)) if p_tail > 0 else 0
     noise_flat = rng.integers(0, size, n_noise)
-    noise_q = -sigma * ndtri(p_tail * rng.random(n_noise))
+    noise_q = -cfg.pixel_noise_e * ndtri(p_tail * rng.random(n_noise))
 
     flat = np.concatenate([hit, noise_flat])
     charge = np.concatenate([q, noise_q])
