@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fpgaflow.data.config import DataConfig
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.set_defaults(func=_show)
 
 
-def _load_data_config(path: Path):  # type: ignore[no-untyped-def]
+def _load_data_config(path: Path) -> DataConfig:
+    """A :class:`DataConfig` from a run config's ``data:`` section or from that section alone."""
     import yaml
 
     from fpgaflow.config.strict import from_mapping
