@@ -13,9 +13,7 @@ def split_indices(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stratified index split; each class is shuffled and cut by the same fractions."""
     if not (0 < val_fraction < 1 and 0 < test_fraction < 1 and val_fraction + test_fraction < 1):
-        raise ConfigError(
-            f"split fractions must be in (0, 1) with sum < 1, got {val_fraction}, {test_fraction}"
-        )
+        raise ConfigError(f"split fractions must be in (0, 1) with sum < 1, got {val_fraction}, {test_fraction}")
     parts: list[list[np.ndarray]] = [[], [], []]
     for cls in np.unique(labels):
         idx = rng.permutation(np.flatnonzero(labels == cls))
@@ -24,7 +22,8 @@ def split_indices(
         parts[1].append(idx[:n_val])
         parts[2].append(idx[n_val : n_val + n_test])
         parts[0].append(idx[n_val + n_test :])
-    return tuple(rng.permutation(np.concatenate(p)) for p in parts)  # type: ignore[return-value]
+    train, val, test = (rng.permutation(np.concatenate(p)) for p in parts)
+    return train, val, test
 
 
 def split(

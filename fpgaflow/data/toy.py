@@ -32,13 +32,8 @@ class ToyConfig:
     blob_probability: float = 0.5
 
     def __post_init__(self) -> None:
-        check(
-            self.rows >= 4 and self.cols >= 4, f"toy: map must be at least 4×4, got {self.rows}×{self.cols}"
-        )
-        check(
-            0 <= self.noise_hit_rate < 0.5,
-            f"toy.noise_hit_rate must be in [0, 0.5), got {self.noise_hit_rate}",
-        )
+        check(self.rows >= 4 and self.cols >= 4, f"toy: map must be at least 4×4, got {self.rows}×{self.cols}")
+        check(0 <= self.noise_hit_rate < 0.5, f"toy.noise_hit_rate must be in [0, 0.5), got {self.noise_hit_rate}")
         check(self.mip_adc > 0, f"toy.mip_adc must be > 0, got {self.mip_adc}")
         check(0 <= self.blob_probability <= 1, "toy.blob_probability must be in [0, 1]")
 
@@ -75,5 +70,5 @@ def generate_toy(cfg: ToyConfig, n: int, particle_fraction: float, rng: np.rando
     bc = rng.integers(0, cols - 1, size=b)
     maps[bidx, br, bc] += cfg.mip_adc * rng.uniform(1.5, 3.0, size=b)
 
-    adc = np.minimum(np.round(maps), ADC_MAX).astype(np.float32)[..., np.newaxis]
-    return HitMapSet(adc, labels, metadata={"generator": "toy", "rows": rows, "cols": cols})
+    out = np.minimum(np.round(maps), ADC_MAX).astype(np.float32)[..., np.newaxis]
+    return HitMapSet(out, labels, metadata={"generator": "toy", "rows": rows, "cols": cols})
