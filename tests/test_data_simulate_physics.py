@@ -154,3 +154,59 @@ def test_track_density_and_occupancy_scale_with_pileup() -> None:
     assert occ[120.0] / occ[60.0] == pytest.approx(2.0, rel=0.1)
     assert occ[30.0] / occ[60.0] == pytest.approx(0.5, rel=0.1)
     assert 1e-3 < occ[60.0] < 5e-3  # ≈ 66 clusters × ≈ 2.5 pixels / 66 560 pixels
+
+
+def _render_kind(make, cfg: SimulatorConfig, n_maps: int, seed: int):  # type: ignore[no-untyped-def]
+    """Clusters of one particle source alone, on whole modules."""
+    from fpgaflow.data.simulate.windows import generation_regions
+
+    rng = np.random.default_rng(seed)
+    geom = _geometry(cfg.geometry)
+    zeros = np.zeros(n_maps, np.int64)
+    regions = generation_regions(geom, zeros, zeros, rows=160, cols=416, margin_um=0.0)
+    tracks = make(rng, regions, cfg, geom)
+    maps, labels, _, _ = render(cfg, tracks, zeros, zeros, rng=rng)
+    return find_clusters(maps), labels
+
+
+def test_background_sources_have_their_physical_signatures() -> None:
+    from fpgaflow.data.simulate.backgrounds import halo, loopers, out_of_time
+    from fpgaflow.data.simulate.tracks import primary_density_per_cm2, primary_tracks
+
+    busy = replace(
+        MODULE,
+        backgrounds=BackgroundConfig(
+            halo_rate_per_cm2=3.0, looper_rate_per_cm2=3.0, out_of_time_fraction=1.0
+        ),
+    )
+    # Beam halo runs along the beam: long along z (columns), one or two rows wide.
+    cl, labels = _render_kind(halo, busy, 8, seed=21)
+    assert np.median(cl.size_y) >= 10
+    assert np.median(cl.size_x) <= 2
+    assert labels.sum() == 0
+    # Loopers (16.5–40 MeV) meet the module at grazing r-φ angles: longer along rows than along z.
+    cl, labels = _render_kind(loopers, busy, 8, seed=22)
+    assert np.median(cl.size_x) >= 3
+    assert np.median(cl.size_x) > np.median(cl.size_y)
+    assert labels.sum() == 0
+
+    # Out-of-time hits carry a quarter of the charge of in-time tracks: fainter clusters, never particle.
+    def in_time(rng, regions, cfg, geom):  # type: ignore[no-untyped-def]
+        g = cfg.geometry
+        return primary_tracks(
+            rng,
+            regions,
+            primary_density_per_cm2(cfg.tracks, g.radius_mm),
+            cfg=cfg.tracks,
+            sensor=cfg.sensor,
+            geom=geom,
+            radius_mm=g.radius_mm,
+            b_field_t=g.b_field_t,
+            reco_pt_cut=0.5,
+        )
+
+    late, late_labels = _render_kind(out_of_time, busy, 16, seed=23)
+    prompt, _ = _render_kind(in_time, busy, 16, seed=24)
+    ratio = np.median(late.charge_e()) / np.median(prompt.charge_e())
+    assert ratio == pytest.approx(0.25, abs=0.08)  # threshold losses bias faint clusters slightly
+    assert late_labels.sum() == 0
