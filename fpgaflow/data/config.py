@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from fpgaflow.config.strict import check
+from fpgaflow.data.root import RootConfig
+from fpgaflow.data.simulate.config import SimulatorConfig
 from fpgaflow.data.toy import ToyConfig
 
 
@@ -13,14 +15,22 @@ from fpgaflow.data.toy import ToyConfig
 class DataConfig:
     """Where the hit maps come from and how they are split.
 
-    ``source``: ``toy`` uses the simple generator (:mod:`fpgaflow.data.toy`); ``file`` loads ``path``
-    (npz).  ``particle_fraction`` is the fraction of *particle* maps generated.
+    ``source``: ``toy`` uses the simple generator (:mod:`fpgaflow.data.toy`); ``simulate`` the physics
+    simulator (:mod:`fpgaflow.data.simulate`, parameters in ``simulate``); ``file`` loads ``path`` (``.npz``,
+    ``.h5``/``.hdf5``, or a ROOT digi ntuple ``.root`` read as described by ``root``).
+    ``particle_fraction`` is the fraction of *particle* maps the toy generator makes; for the simulator it
+    applies only with ``select_particle_fraction`` (maps are then kept or skipped by their physics label
+    until the fraction is met — selection, never relabelling); otherwise the fraction is what the physics
+    gives.
     """
 
-    source: Literal["toy", "file"] = "toy"
+    source: Literal["toy", "simulate", "file"] = "toy"
     n_maps: int = 6000
     particle_fraction: float = 0.5
+    select_particle_fraction: bool = False
     toy: ToyConfig = field(default_factory=ToyConfig)
+    simulate: SimulatorConfig = field(default_factory=SimulatorConfig)
+    root: RootConfig = field(default_factory=RootConfig)
     path: str | None = None
     val_fraction: float = 0.15
     test_fraction: float = 0.15
@@ -32,8 +42,13 @@ class DataConfig:
             0.0 < self.particle_fraction < 1.0,
             f"data.particle_fraction must be in (0, 1), got {self.particle_fraction}",
         )
-        check(self.source != "file" or self.path is not None, "data.path is required when data.source is 'file'")
         check(
-            0 < self.val_fraction < 1 and 0 < self.test_fraction < 1 and self.val_fraction + self.test_fraction < 1,
-            f"data.val_fraction + data.test_fraction must be < 1, got {self.val_fraction} + {self.test_fraction}",
+            self.source != "file" or self.path is not None, "data.path is required when data.source is 'file'"
+        )
+        check(
+            0 < self.val_fraction < 1
+            and 0 < self.test_fraction < 1
+            and self.val_fraction + self.test_fraction < 1,
+            "data.val_fraction + data.test_fraction must be < 1, "
+            f"got {self.val_fraction} + {self.test_fraction}",
         )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +43,7 @@ class HitMapSet:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        validate_arrays(self.maps, self.labels, source="<memory>")
+        validate_arrays(self.maps, self.labels, source="<memory>", soft_labels=self.soft_labels)
 
     def __len__(self) -> int:
         return int(self.labels.shape[0])
@@ -78,9 +80,12 @@ class HitMapSet:
         return path
 
 
-def validate_arrays(maps: np.ndarray, labels: np.ndarray, source: str) -> None:
+def validate_arrays(
+    maps: np.ndarray, labels: np.ndarray, source: str, offset: int = 0, soft_labels: np.ndarray | None = None
+) -> None:
     """Check shapes, dtypes, finiteness, charge range and labels; raise :class:`DataError` naming the
-    source and the first offending sample."""
+    source and the first offending sample.  ``offset`` is added to sample indices in messages (for chunks
+    of a larger file); ``soft_labels``, if given, must be ``(n,)`` fractions in [0, 1]."""
     if not isinstance(maps, np.ndarray) or maps.ndim != 4 or maps.shape[-1] != 1:
         shape = getattr(maps, "shape", None)
         raise DataError(f"{source}: maps must have shape (n, rows, cols, 1), got {shape}")
@@ -88,43 +93,67 @@ def validate_arrays(maps: np.ndarray, labels: np.ndarray, source: str) -> None:
         raise DataError(f"{source}: maps must be float32 ADC counts, got dtype {maps.dtype}")
     if labels.ndim != 1 or labels.shape[0] != maps.shape[0]:
         raise DataError(
-            f"{source}: {maps.shape[0]} maps but labels have shape {labels.shape} (expected ({maps.shape[0]},))"
+            f"{source}: {maps.shape[0]} maps but labels have shape {labels.shape} "
+            f"(expected ({maps.shape[0]},))"
         )
     if not np.issubdtype(labels.dtype, np.integer):
         raise DataError(f"{source}: labels must be integers 0/1, got dtype {labels.dtype}")
-    bad = ~np.isfinite(maps).reshape(maps.shape[0], -1).all(axis=1)
-    if bad.any():
-        raise DataError(f"{source}: sample {int(np.argmax(bad))} contains NaN or inf charge")
-    low = (maps < 0).reshape(maps.shape[0], -1).any(axis=1)
-    if low.any():
-        raise DataError(f"{source}: sample {int(np.argmax(low))} has negative charge (expected 0..{ADC_MAX:g})")
-    high = (maps > ADC_MAX).reshape(maps.shape[0], -1).any(axis=1)
-    if high.any():
-        raise DataError(f"{source}: sample {int(np.argmax(high))} has charge above the ADC full scale {ADC_MAX:g}")
     badl = (labels != PARTICLE) & (labels != BACKGROUND)
     if badl.any():
         i = int(np.argmax(badl))
-        raise DataError(f"{source}: sample {i} has label {labels[i]!r}, expected 0 (background) or 1 (particle)")
+        raise DataError(
+            f"{source}: sample {i + offset} has label {labels[i]!r}, expected 0 (background) or 1 (particle)"
+        )
+    if soft_labels is not None:
+        if soft_labels.shape != labels.shape:
+            raise DataError(f"{source}: soft_labels have shape {soft_labels.shape}, expected {labels.shape}")
+        bads = ~((soft_labels >= 0) & (soft_labels <= 1))
+        if bads.any():
+            i = int(np.argmax(bads))
+            raise DataError(
+                f"{source}: sample {i + offset} has soft label {soft_labels[i]!r}, "
+                "expected a fraction in [0, 1]"
+            )
+    if maps.size == 0:
+        return
+    lo, hi = maps.min(), maps.max()  # NaN propagates through min/max: one fast pass for the common case
+    if lo >= 0.0 and hi <= ADC_MAX:
+        return
+    bad = ~np.isfinite(maps).reshape(maps.shape[0], -1).all(axis=1)
+    if bad.any():
+        raise DataError(f"{source}: sample {int(np.argmax(bad)) + offset} contains NaN or inf charge")
+    low = (maps < 0).reshape(maps.shape[0], -1).any(axis=1)
+    if low.any():
+        raise DataError(
+            f"{source}: sample {int(np.argmax(low)) + offset} has negative charge "
+            f"(expected 0..{ADC_MAX:g} ADC)"
+        )
+    high = (maps > ADC_MAX).reshape(maps.shape[0], -1).any(axis=1)
+    if high.any():
+        raise DataError(
+            f"{source}: sample {int(np.argmax(high)) + offset} has charge above the ADC full scale "
+            f"{ADC_MAX:g}"
+        )
 
 
 def load_npz(path: Path | str) -> HitMapSet:
-    """Read a :class:`HitMapSet` written by :meth:`HitMapSet.save_npz` (or any npz with ``maps``/``labels``)."""
+    """Read a :class:`HitMapSet` written by :meth:`HitMapSet.save_npz` (or any npz holding ``maps`` and
+    ``labels``)."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
     try:
-        with np.load(path, allow_pickle=False) as z:
+        # Open the file here: np.load leaks its handle when the zip directory is unreadable.
+        with path.open("rb") as fh, np.load(fh, allow_pickle=False) as z:
             if "maps" not in z or "labels" not in z:
                 raise DataError(f"{path}: expected arrays 'maps' and 'labels', found {sorted(z.files)}")
             maps = z["maps"]
             labels = z["labels"]
-            soft = z.get("soft_labels", None)
+            soft = z.get("soft_labels")
             meta = json.loads(str(z["metadata"])) if "metadata" in z else {}
-    except (OSError, ValueError, EOFError) as exc:
-        raise DataError(f"{path}: not a readable npz file ({exc})") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise DataError(f"{path}: not a readable npz file, truncated or corrupt ({exc})") from None
     if maps.ndim == 3:
         maps = maps[..., np.newaxis]
-    try:
-        return HitMapSet(maps, labels, soft, meta)
-    except DataError as exc:
-        raise DataError(str(exc).replace("<memory>", str(path))) from None
+    validate_arrays(maps, labels, source=str(path), soft_labels=soft)
+    return HitMapSet(maps, labels, soft, meta)

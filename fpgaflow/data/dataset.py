@@ -1,0 +1,295 @@
+"""A hit-map data set read chunk by chunk, whatever its storage.
+
+Training consumes a :class:`HitMapDataset`: its length, map shape and labels are known up front (labels
+are small), and maps are read in chunks or by index, so a set larger than memory is never loaded whole.
+:func:`open_dataset` picks the reader from the path: ``.npz`` (loaded: npz cannot be read partially),
+``.h5``/``.hdf5`` (sliced from disk), a directory of shards written by
+:func:`fpgaflow.data.shards.write_shards`
+(one shard in memory at a time), or ``.root`` (streamed with uproot; its labels need one pass).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.data.hdf5 import H5_SUFFIXES, open_h5, read_h5_slice
+from fpgaflow.data.hitmaps import HitMapSet, load_npz
+from fpgaflow.data.root import ROOT_SUFFIXES, RootConfig, iter_root, load_root
+from fpgaflow.errors import DataError
+
+SHARD_MANIFEST = "manifest.json"
+
+
+class HitMapDataset:
+    """Base class: ``len()``, :attr:`map_shape`, :attr:`labels`, :meth:`chunks` and :meth:`take`."""
+
+    source: str
+
+    def __len__(self) -> int:
+        return int(self.labels.shape[0])
+
+    @property
+    def labels(self) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def map_shape(self) -> tuple[int, int, int]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def chunks(self, size: int) -> Iterator[HitMapSet]:  # pragma: no cover - abstract
+        """Consecutive chunks of at most ``size`` maps, in order."""
+        raise NotImplementedError
+
+    def take(self, index: np.ndarray) -> HitMapSet:
+        """The maps at ``index`` (any order), reading only the chunks that hold them."""
+        index = np.asarray(index, dtype=np.int64)
+        if index.size and (index.min() < 0 or index.max() >= len(self)):
+            raise DataError(f"{self.source}: index out of range 0..{len(self) - 1}")
+        order = np.argsort(index, kind="stable")
+        wanted = index[order]
+        parts: list[HitMapSet] = []
+        start = 0
+        for chunk in self.chunks(4096):
+            stop = start + len(chunk)
+            lo, hi = np.searchsorted(wanted, [start, stop])
+            if hi > lo:
+                parts.append(chunk.subset(wanted[lo:hi] - start))
+            start = stop
+            if hi == wanted.size:
+                break
+        maps = (
+            np.concatenate([p.maps for p in parts]) if parts else np.zeros((0, *self.map_shape), np.float32)
+        )
+        labels = np.concatenate([p.labels for p in parts]) if parts else np.zeros(0, np.int8)
+        soft = (
+            np.concatenate([p.soft_labels for p in parts])
+            if parts and parts[0].soft_labels is not None
+            else None
+        )
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(order.size)
+        return HitMapSet(maps[inverse], labels[inverse], None if soft is None else soft[inverse], {})
+
+
+class InMemoryDataset(HitMapDataset):
+    """A :class:`HitMapSet` already in memory."""
+
+    def __init__(self, data: HitMapSet, source: str = "<memory>") -> None:
+        self.data = data
+        self.source = source
+
+    @property
+    def labels(self) -> np.ndarray:
+        return self.data.labels
+
+    @property
+    def map_shape(self) -> tuple[int, int, int]:
+        return self.data.map_shape
+
+    def chunks(self, size: int) -> Iterator[HitMapSet]:
+        for start in range(0, len(self.data), size):
+            yield self.data.subset(np.arange(start, min(start + size, len(self.data))))
+
+    def take(self, index: np.ndarray) -> HitMapSet:
+        return self.data.subset(np.asarray(index, dtype=np.int64))
+
+
+class H5Dataset(HitMapDataset):
+    """An HDF5 file read slice by slice (each slice validated, errors give the global sample index)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.source = str(path)
+        f = open_h5(self.path)
+        try:
+            self._labels = np.asarray(f["labels"][:])
+            self._shape = tuple(int(s) for s in f["maps"].shape[1:])
+            n_maps = int(f["maps"].shape[0])
+        finally:
+            f.close()
+        if n_maps != self._labels.shape[0]:
+            raise DataError(f"{path}: {n_maps} maps but {self._labels.shape[0]} labels (counts must match)")
+        if len(self._shape) == 2:
+            self._shape = (*self._shape, 1)
+
+    @property
+    def labels(self) -> np.ndarray:
+        return self._labels
+
+    @property
+    def map_shape(self) -> tuple[int, int, int]:
+        return self._shape  # type: ignore[return-value]
+
+    def chunks(self, size: int) -> Iterator[HitMapSet]:
+        f = open_h5(self.path)
+        try:
+            for start in range(0, len(self), size):
+                yield read_h5_slice(f, self.path, start, min(start + size, len(self)))
+        finally:
+            f.close()
+
+    def take(self, index: np.ndarray) -> HitMapSet:
+        """The maps at ``index``, read directly from the file (sorted, de-duplicated, then re-ordered)."""
+        index = np.asarray(index, dtype=np.int64)
+        if index.size and (index.min() < 0 or index.max() >= len(self)):
+            raise DataError(f"{self.source}: index out of range 0..{len(self) - 1}")
+        unique, inverse = np.unique(index, return_inverse=True)
+        f = open_h5(self.path)
+        try:
+            parts = []
+            # Read contiguous runs as slices (h5py point selection is slow for long lists).
+            breaks = np.flatnonzero(np.diff(unique) != 1) + 1
+            for run in np.split(unique, breaks) if unique.size else []:
+                chunk = read_h5_slice(f, self.path, int(run[0]), int(run[-1]) + 1)
+                parts.append(chunk)
+        finally:
+            f.close()
+        if not parts:
+            return HitMapSet(np.zeros((0, *self.map_shape), np.float32), np.zeros(0, np.int8))
+        merged = _concat(parts)
+        return merged.subset(inverse)
+
+
+class ShardDataset(HitMapDataset):
+    """A directory of npz shards with a ``manifest.json`` (see :func:`~fpgaflow.data.shards.write_shards`)."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+        self.source = str(directory)
+        manifest = self.directory / SHARD_MANIFEST
+        if not manifest.is_file():
+            raise DataError(f"{directory}: not a shard directory (no {SHARD_MANIFEST})")
+        try:
+            info: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
+            self.shards = [self.directory / s["file"] for s in info["shards"]]
+            counts = [int(s["n_maps"]) for s in info["shards"]]
+            self._shape = tuple(int(v) for v in info["map_shape"])
+            self._labels = np.asarray(info["labels"], dtype=np.int8) if "labels" in info else None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DataError(f"{manifest}: malformed shard manifest ({exc})") from None
+        self.counts = counts
+        self.metadata = info.get("metadata", {})
+        if self._labels is None:
+            self._labels = np.concatenate([load_npz(s).labels for s in self.shards])
+
+    @property
+    def labels(self) -> np.ndarray:
+        assert self._labels is not None
+        return self._labels
+
+    @property
+    def map_shape(self) -> tuple[int, int, int]:
+        return self._shape  # type: ignore[return-value]
+
+    def chunks(self, size: int) -> Iterator[HitMapSet]:
+        start = 0
+        for shard, count in zip(self.shards, self.counts, strict=True):
+            data = load_npz(shard)
+            if len(data) != count:
+                raise DataError(f"{shard}: holds {len(data)} maps, the manifest says {count}")
+            if data.map_shape != self.map_shape:
+                raise DataError(f"{shard}: map shape {data.map_shape}, the manifest says {self.map_shape}")
+            for lo in range(0, count, size):
+                yield data.subset(np.arange(lo, min(lo + size, count)))
+            start += count
+
+
+class RootDataset(HitMapDataset):
+    """A ROOT digi ntuple streamed with uproot (labels and shape from a first pass)."""
+
+    def __init__(self, path: Path | str, cfg: RootConfig) -> None:
+        self.path = Path(path)
+        self.source = str(path)
+        self.cfg = cfg
+        self._labels = np.concatenate([c.labels for c in iter_root(self.path, cfg)] or [np.zeros(0, np.int8)])
+
+    @property
+    def labels(self) -> np.ndarray:
+        return self._labels
+
+    @property
+    def map_shape(self) -> tuple[int, int, int]:
+        return (160, 416, 1)
+
+    def chunks(self, size: int) -> Iterator[HitMapSet]:
+        buffered: list[HitMapSet] = []
+        count = 0
+        for part in iter_root(self.path, self.cfg):
+            buffered.append(part)
+            count += len(part)
+            while count >= size:
+                merged = _concat(buffered)
+                yield merged.subset(np.arange(size))
+                rest = merged.subset(np.arange(size, len(merged)))
+                buffered, count = [rest], len(rest)
+        if count:
+            yield _concat(buffered)
+
+
+def _concat(parts: list[HitMapSet]) -> HitMapSet:
+    soft = np.concatenate([p.soft_labels for p in parts]) if parts[0].soft_labels is not None else None
+    return HitMapSet(
+        np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {}
+    )
+
+
+def shuffled_batches(
+    ds: HitMapDataset,
+    batch_size: int,
+    rng: np.random.Generator,
+    *,
+    index: np.ndarray | None = None,
+    buffer_maps: int = 16_384,
+) -> Iterator[HitMapSet]:
+    """Batches of the maps ``index`` (default all) in a random order, with bounded memory.
+
+    The selected maps are visited in a random order of blocks of ``buffer_maps`` consecutive indices, each
+    block shuffled in memory: a uniform shuffle when the set fits in one block, a block shuffle (as
+    streaming loaders do) otherwise.  ``rng`` fixes the order exactly.
+    """
+    chosen = np.arange(len(ds)) if index is None else np.sort(np.asarray(index, dtype=np.int64))
+    blocks = [chosen[i : i + buffer_maps] for i in range(0, chosen.size, buffer_maps)]
+    for b in rng.permutation(len(blocks)):
+        data = ds.take(blocks[b])
+        order = rng.permutation(len(data))
+        for start in range(0, order.size, batch_size):
+            yield data.subset(order[start : start + batch_size])
+
+
+def open_dataset(path: Path | str, root: RootConfig | None = None) -> HitMapDataset:
+    """A streaming reader for ``path``, chosen by suffix (npz, h5/hdf5, root) or shard directory."""
+    path = Path(path)
+    if path.is_dir():
+        return ShardDataset(path)
+    suffix = path.suffix.lower()
+    if suffix == ".npz":
+        return InMemoryDataset(load_npz(path), str(path))
+    if suffix in H5_SUFFIXES:
+        return H5Dataset(path)
+    if suffix in ROOT_SUFFIXES:
+        return RootDataset(path, root or RootConfig())
+    if not path.exists():
+        raise DataError(f"{path}: file not found")
+    raise DataError(
+        f"{path}: unknown hit-map format {suffix!r}; expected .npz, .h5, .hdf5, .root or a shard directory"
+    )
+
+
+def load_file(path: Path | str, root: RootConfig | None = None) -> HitMapSet:
+    """Load a whole hit-map file into memory (npz, h5/hdf5, root, or shard directory)."""
+    path = Path(path)
+    if path.suffix.lower() in ROOT_SUFFIXES:
+        return load_root(path, root or RootConfig())
+    if path.suffix.lower() in H5_SUFFIXES:
+        from fpgaflow.data.hdf5 import load_h5
+
+        return load_h5(path)
+    ds = open_dataset(path, root)
+    if isinstance(ds, InMemoryDataset):
+        return ds.data
+    return _concat(list(ds.chunks(max(len(ds), 1))))

@@ -1,0 +1,168 @@
+"""HDF5 hit-map files: datasets ``maps`` (n, rows, cols, 1) float32 ADC, ``labels`` (n,) int8, optional
+``soft_labels`` (n,) float32, and the JSON ``metadata`` attribute.
+
+:class:`H5Writer` appends chunks to resizable, chunked datasets, so sets larger than memory stream to
+disk; the file appears under its final name only when :meth:`H5Writer.close` succeeds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.data.hitmaps import HitMapSet
+from fpgaflow.errors import DataError, MissingExtraError
+
+H5_SUFFIXES = (".h5", ".hdf5")
+
+
+def _h5py() -> Any:
+    try:
+        import h5py
+    except ImportError as exc:  # pragma: no cover - h5py is in the host extra
+        raise MissingExtraError("h5py is required for HDF5 hit maps: pip install 'fpgaflow[host]'") from exc
+    return h5py
+
+
+class H5Writer:
+    """Stream :class:`HitMapSet` chunks into one HDF5 file (atomic: temp file, renamed on close)."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        map_shape: tuple[int, int, int],
+        metadata: dict[str, Any],
+        with_soft_labels: bool = True,
+        chunk_bytes: int = 1 << 20,
+    ) -> None:
+        h5py = _h5py()
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp.h5", dir=self.path.parent)
+        os.close(fd)
+        self._tmp = Path(tmp)
+        self._file = h5py.File(self._tmp, "w")
+        # HDF5 chunks of about ``chunk_bytes`` (3 module maps, 256 maps of 32 × 32): slices read cheaply.
+        per_map = 4 * int(np.prod(map_shape))
+        chunk = (max(1, min(1024, chunk_bytes // per_map)), *map_shape)
+        self._maps = self._file.create_dataset(
+            "maps",
+            shape=(0, *map_shape),
+            maxshape=(None, *map_shape),
+            dtype="float32",
+            chunks=chunk,
+            compression="lzf",
+        )
+        self._labels = self._file.create_dataset(
+            "labels", shape=(0,), maxshape=(None,), dtype="int8", chunks=(4096,)
+        )
+        self._soft = (
+            self._file.create_dataset(
+                "soft_labels", shape=(0,), maxshape=(None,), dtype="float32", chunks=(4096,)
+            )
+            if with_soft_labels
+            else None
+        )
+        self._file.attrs["metadata"] = json.dumps(metadata, sort_keys=True)
+        self.n = 0
+
+    def append(self, chunk: HitMapSet) -> None:
+        """Append the maps, labels and soft labels of ``chunk``."""
+        k = len(chunk)
+        end = self.n + k
+        self._maps.resize(end, axis=0)
+        self._maps[self.n : end] = chunk.maps
+        self._labels.resize(end, axis=0)
+        self._labels[self.n : end] = chunk.labels
+        if self._soft is not None:
+            if chunk.soft_labels is None:
+                raise DataError(
+                    f"{self.path}: chunk at sample {self.n} has no soft labels but the file expects them"
+                )
+            self._soft.resize(end, axis=0)
+            self._soft[self.n : end] = chunk.soft_labels
+        self.n = end
+
+    def close(self) -> Path:
+        """Finish the file and move it to its final name."""
+        self._file.close()
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        """Drop the partial file."""
+        self._file.close()
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> H5Writer:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def save_h5(data: HitMapSet, path: Path | str) -> Path:
+    """Write ``data`` to an HDF5 file atomically."""
+    with H5Writer(path, data.map_shape, data.metadata, with_soft_labels=data.soft_labels is not None) as w:
+        w.append(data)
+    return Path(path)
+
+
+def open_h5(path: Path | str) -> Any:
+    """Open an HDF5 hit-map file for reading; errors name the file and what is missing."""
+    h5py = _h5py()
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as exc:
+        raise DataError(f"{path}: not a readable HDF5 file (truncated or corrupt?): {exc}") from None
+    missing = [k for k in ("maps", "labels") if k not in f]
+    if missing:
+        found = sorted(f.keys())
+        f.close()
+        raise DataError(f"{path}: expected datasets 'maps' and 'labels', missing {missing}, found {found}")
+    return f
+
+
+def read_h5_slice(f: Any, path: Path | str, start: int, stop: int) -> HitMapSet:
+    """Maps ``start:stop`` of an open file as a validated :class:`HitMapSet` (errors give file and index)."""
+    from fpgaflow.data.hitmaps import validate_arrays
+
+    try:
+        maps = np.asarray(f["maps"][start:stop])
+        labels = np.asarray(f["labels"][start:stop])
+        soft = np.asarray(f["soft_labels"][start:stop]) if "soft_labels" in f else None
+    except (OSError, KeyError) as exc:
+        raise DataError(
+            f"{path}: cannot read samples {start}..{stop - 1} (truncated or corrupt?): {exc}"
+        ) from None
+    if maps.ndim == 3:
+        maps = maps[..., np.newaxis]
+    validate_arrays(maps, labels, source=str(path), offset=start, soft_labels=soft)
+    meta = json.loads(f.attrs["metadata"]) if "metadata" in f.attrs else {}
+    return HitMapSet(maps, labels, soft, meta)
+
+
+def load_h5(path: Path | str) -> HitMapSet:
+    """Read a whole HDF5 hit-map file into memory."""
+    f = open_h5(path)
+    try:
+        n_maps, n_labels = f["maps"].shape[0], f["labels"].shape[0]
+        if n_maps != n_labels:
+            raise DataError(f"{path}: {n_maps} maps but {n_labels} labels (counts must match)")
+        return read_h5_slice(f, path, 0, n_maps)
+    finally:
+        f.close()

@@ -1,0 +1,144 @@
+"""Writing simulated sets larger than memory: streamed to one HDF5 file or to npz shards, with progress.
+
+Memory stays at one simulator batch (plus one shard for npz), whatever ``n_maps`` is.  Both writers are
+atomic: HDF5 via a temporary file renamed at the end, shards via a manifest written last (a directory
+without a manifest is not a data set).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.data.dataset import SHARD_MANIFEST
+from fpgaflow.data.hdf5 import H5_SUFFIXES, H5Writer
+from fpgaflow.data.hitmaps import HitMapSet
+from fpgaflow.errors import DataError
+
+log = logging.getLogger(__name__)
+
+
+def _progress(total: int, desc: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="maps", desc=desc, disable=None, leave=False)
+
+
+def _rechunk(parts: Iterable[HitMapSet], size: int) -> Iterator[HitMapSet]:
+    buf: list[HitMapSet] = []
+    count = 0
+    for part in parts:
+        buf.append(part)
+        count += len(part)
+        while count >= size:
+            merged = _merge(buf)
+            yield merged.subset(np.arange(size))
+            rest = merged.subset(np.arange(size, len(merged)))
+            buf, count = [rest], len(rest)
+    if count:
+        yield _merge(buf)
+
+
+def _merge(parts: list[HitMapSet]) -> HitMapSet:
+    if len(parts) == 1:
+        return parts[0]
+    soft = None if parts[0].soft_labels is None else np.concatenate([p.soft_labels for p in parts])
+    return HitMapSet(
+        np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {}
+    )
+
+
+def write_h5_stream(
+    chunks: Iterable[HitMapSet],
+    path: Path | str,
+    *,
+    n_maps: int,
+    map_shape: tuple[int, int, int],
+    metadata: dict[str, Any],
+) -> Path:
+    """Stream ``chunks`` (``n_maps`` maps in total) into one HDF5 file with a progress bar."""
+    with H5Writer(path, map_shape, metadata) as writer, _progress(n_maps, Path(path).name) as bar:
+        step = max(n_maps // 10, 1)
+        for chunk in chunks:
+            writer.append(chunk)
+            bar.update(len(chunk))
+            if writer.n // step != (writer.n - len(chunk)) // step:
+                log.info("%s: %d / %d maps", path, writer.n, n_maps)
+        if writer.n != n_maps:
+            raise DataError(f"{path}: wrote {writer.n} maps, expected {n_maps}")
+    log.info("wrote %d maps to %s", n_maps, path)
+    return Path(path)
+
+
+def write_shards(
+    chunks: Iterable[HitMapSet],
+    directory: Path | str,
+    *,
+    n_maps: int,
+    map_shape: tuple[int, int, int],
+    metadata: dict[str, Any],
+    shard_size: int = 10_000,
+) -> Path:
+    """Write ``chunks`` as npz shards of ``shard_size`` maps plus ``manifest.json`` (written last)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    if (directory / SHARD_MANIFEST).exists() or any(directory.glob("shard-*.npz")):
+        raise DataError(f"{directory}: already holds shards; choose an empty directory")
+    shards: list[dict[str, Any]] = []
+    labels: list[int] = []
+    with _progress(n_maps, directory.name) as bar:
+        for i, shard in enumerate(_rechunk(chunks, shard_size)):
+            name = f"shard-{i:05d}.npz"
+            shard.save_npz(directory / name)
+            shards.append({"file": name, "n_maps": len(shard)})
+            labels.extend(int(v) for v in shard.labels)
+            bar.update(len(shard))
+            log.info("shard %s: %d maps", name, len(shard))
+    total = sum(s["n_maps"] for s in shards)
+    if total != n_maps:
+        raise DataError(f"{directory}: wrote {total} maps, expected {n_maps}")
+    manifest = {
+        "n_maps": total,
+        "map_shape": list(map_shape),
+        "shards": shards,
+        "labels": labels,
+        "metadata": metadata,
+    }
+    fd, tmp = tempfile.mkstemp(prefix="manifest", suffix=".tmp", dir=directory)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(manifest, f)
+    os.replace(tmp, directory / SHARD_MANIFEST)
+    return directory
+
+
+def write_stream(
+    chunks: Iterable[HitMapSet],
+    out: Path | str,
+    *,
+    n_maps: int,
+    map_shape: tuple[int, int, int],
+    metadata: dict[str, Any],
+    shard_size: int = 10_000,
+) -> Path:
+    """Write chunks to ``out`` by its form: ``.h5``/``.hdf5`` streamed, ``.npz`` in memory, else shards."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix in H5_SUFFIXES:
+        return write_h5_stream(chunks, out, n_maps=n_maps, map_shape=map_shape, metadata=metadata)
+    if suffix == ".npz":
+        data = _merge(list(chunks))
+        return HitMapSet(data.maps, data.labels, data.soft_labels, metadata).save_npz(out)
+    if suffix:
+        raise DataError(
+            f"{out}: unknown output format {suffix!r}; use .npz, .h5/.hdf5, or a directory for shards"
+        )
+    return write_shards(
+        chunks, out, n_maps=n_maps, map_shape=map_shape, metadata=metadata, shard_size=shard_size
+    )

@@ -1,0 +1,159 @@
+"""A picture of a hit-map set: a gallery of maps of each class and per-class statistics.
+
+Statistics per class: number of maps, mean occupancy (fraction of pixels read out), clusters per map,
+mean cluster size (pixels) and mean cluster charge (ADC sum), mean soft label when present.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from fpgaflow.data.clusters import find_clusters
+from fpgaflow.data.dataset import HitMapDataset
+from fpgaflow.data.hitmaps import CLASS_NAMES
+
+
+@dataclass(frozen=True)
+class ClassStats:
+    """Per-class statistics of the maps examined (see module docstring)."""
+
+    name: str
+    n_maps: int
+    occupancy: float
+    clusters_per_map: float
+    cluster_size: float
+    cluster_adc: float
+    soft_label: float | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What :func:`summarize` found: per-class stats, gallery maps and the per-cluster distributions."""
+
+    stats: list[ClassStats]
+    gallery: dict[int, np.ndarray]
+    occupancy: dict[int, np.ndarray]
+    cluster_size: dict[int, np.ndarray]
+    cluster_adc: dict[int, np.ndarray]
+
+
+def summarize(ds: HitMapDataset, max_maps: int = 5000, gallery: int = 6) -> Summary:
+    """Statistics over the first ``max_maps`` maps of each class (read chunk by chunk)."""
+    maps_by: dict[int, list[np.ndarray]] = {0: [], 1: []}
+    soft_by: dict[int, list[np.ndarray]] = {0: [], 1: []}
+    counts = {0: 0, 1: 0}
+    for chunk in ds.chunks(1024):
+        for cls in (0, 1):
+            sel = np.flatnonzero(chunk.labels == cls)[: max_maps - counts[cls]]
+            if sel.size:
+                maps_by[cls].append(chunk.maps[sel, ..., 0])
+                if chunk.soft_labels is not None:
+                    soft_by[cls].append(chunk.soft_labels[sel])
+                counts[cls] += sel.size
+        if all(c >= max_maps for c in counts.values()):
+            break
+    stats: list[ClassStats] = []
+    occ: dict[int, np.ndarray] = {}
+    size: dict[int, np.ndarray] = {}
+    adc: dict[int, np.ndarray] = {}
+    shown: dict[int, np.ndarray] = {}
+    for cls in (0, 1):
+        if not maps_by[cls]:
+            stats.append(ClassStats(CLASS_NAMES[cls], 0, 0.0, 0.0, 0.0, 0.0, None))
+            continue
+        stack = np.concatenate(maps_by[cls])
+        cl = find_clusters(stack)
+        occ[cls] = (stack > 0).reshape(stack.shape[0], -1).mean(axis=1)
+        size[cls] = cl.n_pixels
+        adc[cls] = cl.adc
+        shown[cls] = stack[:gallery]
+        soft = float(np.concatenate(soft_by[cls]).mean()) if soft_by[cls] else None
+        stats.append(
+            ClassStats(
+                CLASS_NAMES[cls],
+                stack.shape[0],
+                float(occ[cls].mean()),
+                len(cl) / stack.shape[0],
+                float(cl.n_pixels.mean()) if len(cl) else 0.0,
+                float(cl.adc.mean()) if len(cl) else 0.0,
+                soft,
+            )
+        )
+    return Summary(stats, shown, occ, size, adc)
+
+
+def format_stats(summary: Summary) -> str:
+    """A plain-text table of the per-class statistics."""
+    lines = [
+        f"{'class':<11} {'maps':>7} {'occupancy':>10} {'clusters/map':>13} {'cluster px':>11} "
+        f"{'cluster ADC':>12} {'soft label':>11}"
+    ]
+    for s in summary.stats:
+        soft = "-" if s.soft_label is None else f"{s.soft_label:.3f}"
+        lines.append(
+            f"{s.name:<11} {s.n_maps:>7} {s.occupancy:>10.5f} {s.clusters_per_map:>13.2f} "
+            f"{s.cluster_size:>11.2f} {s.cluster_adc:>12.1f} {soft:>11}"
+        )
+    return "\n".join(lines)
+
+
+def plot_summary(summary: Summary, out: Path | str, title: str) -> Path:
+    """Write the gallery and the per-class histograms to a PNG (matplotlib Agg), atomically."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shapes = [g.shape[1:] for g in summary.gallery.values() if len(g)]
+    rows, cols = shapes[0] if shapes else (1, 1)
+    wide = cols * 150 / (rows * 100)  # physical width / height of one map (16.2 × 64.8 mm module: 4)
+    available = max([len(g) for g in summary.gallery.values()] + [1])
+    n_cols = max(1, min(available, round(6 / max(1.0, wide / 1.5))))
+    fig = plt.figure(figsize=(12.0, 9.0))
+    grid = fig.add_gridspec(3, n_cols, height_ratios=[1, 1, 1.2])
+    for cls in (0, 1):
+        for j in range(n_cols):
+            ax = fig.add_subplot(grid[cls, j])
+            ax.set_xticks([])
+            ax.set_yticks([])
+            maps = summary.gallery.get(cls)
+            if maps is not None and j < len(maps):
+                # Rows are 100 µm (r-φ), columns 150 µm (z): draw pixels at their physical aspect.
+                ax.imshow(
+                    maps[j], cmap="viridis", vmin=0, vmax=255, aspect=100 / 150, interpolation="nearest"
+                )
+            elif j == 0:
+                ax.text(0.5, 0.5, "no maps", ha="center", va="center", transform=ax.transAxes)
+            if j == 0:
+                ax.set_ylabel(CLASS_NAMES[cls])
+    hist_grid = grid[2, :].subgridspec(1, 3, wspace=0.35)
+    panels = (
+        ("occupancy per map", summary.occupancy),
+        ("cluster size [pixels]", summary.cluster_size),
+        ("cluster charge [ADC]", summary.cluster_adc),
+    )
+    for k, (label, values) in enumerate(panels):
+        ax = fig.add_subplot(hist_grid[0, k])
+        for cls, v in values.items():
+            if v.size:
+                ax.hist(v, bins=30, histtype="step", density=True, label=CLASS_NAMES[cls])
+        ax.set_xlabel(label)
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=out.name, suffix=".tmp.png", dir=out.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=90, format="png")
+        os.replace(tmp, out)
+    finally:
+        plt.close(fig)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out

@@ -1,0 +1,104 @@
+"""Readout electronics: noise, threshold with pixel-to-pixel spread, ADC with saturation, dead and noisy
+pixels.  Figures from [SP] (see :mod:`fpgaflow.data.simulate.config`).
+
+The two noise figures play the roles they have in the CMS digitizer [DA]: the readout-chain noise
+(350 e⁻) smears the charge of every pixel with signal; the pixel-cell noise (175 e⁻) decides whether an
+empty pixel fires on noise alone, with probability Φ(−threshold / 175 e⁻) (≈ 1e-30 at 2000 e⁻: no such hits
+at the default threshold, but they appear if the threshold is lowered).  Only pixels holding signal are
+digitised one by one; pure-noise hits are drawn as a Poisson count over the empty pixels, which is the
+same as drawing noise everywhere at a fraction of the cost.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from fpgaflow.data.simulate.config import MODULE_COLS, MODULE_ROWS, ROC_COLS, ROC_ROWS, ElectronicsConfig
+
+
+def noise_hit_probability(cfg: ElectronicsConfig) -> float:
+    """Probability that an empty pixel fires on pixel-cell noise alone: Φ(−threshold / pixel noise)."""
+    return float(ndtr(-cfg.threshold_e / cfg.pixel_noise_e)) if cfg.pixel_noise_e > 0 else 0.0
+
+
+def hot_pixel_mask(cfg: ElectronicsConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed set of noisy pixels of the module (row, col indices), ``noisy_pixel_fraction`` of it."""
+    n = round(cfg.noisy_pixel_fraction * MODULE_ROWS * MODULE_COLS)
+    flat = rng.choice(MODULE_ROWS * MODULE_COLS, size=n, replace=False) if n else np.zeros(0, np.int64)
+    flat = np.sort(flat)
+    return flat // MODULE_COLS, flat % MODULE_COLS
+
+
+def hot_pixel_hits(
+    cfg: ElectronicsConfig,
+    rng: np.random.Generator,
+    hot: tuple[np.ndarray, np.ndarray],
+    *,
+    origin_row: np.ndarray,
+    origin_col: np.ndarray,
+    rows: int,
+    cols: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Flat window indices and charge (e⁻) of the noisy pixels firing in each map.  A firing noisy pixel
+    carries threshold + an exponential charge of mean 3 ke⁻ (*assumption*)."""
+    hr, hc = hot
+    n = origin_row.size
+    r = hr[None, :] - origin_row[:, None]
+    c = hc[None, :] - origin_col[:, None]
+    fire = rng.random((n, hr.size)) < cfg.noisy_fire_probability
+    charge = cfg.threshold_e + rng.exponential(3000.0, (n, hr.size))
+    keep = fire & (r >= 0) & (r < rows) & (c >= 0) & (c < cols)
+    m = np.broadcast_to(np.arange(n)[:, None], keep.shape)[keep]
+    return (m * rows + r[keep]) * cols + c[keep], charge[keep]
+
+
+def module_pixel(
+    flat: np.ndarray, origin_row: np.ndarray, origin_col: np.ndarray, rows: int, cols: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Map index and module (row, col) of flat window indices."""
+    m = flat // (rows * cols)
+    rem = flat % (rows * cols)
+    return m, rem // cols + origin_row[m], rem % cols + origin_col[m]
+
+
+def digitize(
+    hit: np.ndarray,
+    signal: np.ndarray,
+    cfg: ElectronicsConfig,
+    rng: np.random.Generator,
+    *,
+    origin_row: np.ndarray,
+    origin_col: np.ndarray,
+    rows: int,
+    cols: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Read out the pixels ``hit`` (sorted flat window indices) holding ``signal`` e⁻.
+
+    Steps: noise on pixels with signal; per-pixel threshold N(threshold, spread); dead pixels / double
+    columns / ROCs remove hits; ADC = ⌊q / gain⌋ saturating at ``adc_max``; rare pure-noise hits on
+    empty pixels are added.  Returns ``(read, adc, noise_flat, noise_adc)``: a mask over ``hit`` of the
+    pixels read out and their ADC counts, then the flat indices and counts of the pure-noise hits.
+    """
+    n_maps = origin_row.size
+    size = n_maps * rows * cols
+    q = signal + rng.normal(0.0, cfg.readout_noise_e, hit.size) if cfg.readout_noise_e > 0 else signal
+    thr = cfg.threshold_e + rng.normal(0.0, cfg.threshold_spread_e, hit.size)
+
+    # Pure-noise hits on empty pixels: Poisson count, charge from the Gaussian tail above threshold.
+    p_tail = noise_hit_probability(cfg)
+    n_noise = rng.poisson(p_tail * (size - hit.size)) if p_tail > 0 else 0
+    noise_flat = rng.integers(0, size, n_noise)
+    noise_q = -cfg.pixel_noise_e * ndtri(p_tail * rng.random(n_noise))
+
+    flat = np.concatenate([hit, noise_flat])
+    charge = np.concatenate([q, noise_q])
+    m, mrow, mcol = module_pixel(flat, origin_row, origin_col, rows, cols)
+    dead_roc = rng.random((n_maps, 2 * (MODULE_COLS // ROC_COLS))) < cfg.dead_roc_probability
+    dead_dcol = rng.random((n_maps, MODULE_COLS // 2)) < cfg.dead_double_column_probability
+    roc = (mrow // ROC_ROWS) * (MODULE_COLS // ROC_COLS) + mcol // ROC_COLS
+    alive = ~(dead_roc[m, roc] | dead_dcol[m, mcol // 2] | (rng.random(flat.size) < cfg.dead_pixel_fraction))
+    counts = np.minimum(np.floor(charge / cfg.electrons_per_adc), cfg.adc_max).astype(np.float32)
+    read = alive[: hit.size] & (q >= thr)
+    noise_alive = alive[hit.size :]
+    return read, counts[: hit.size][read], noise_flat[noise_alive], counts[hit.size :][noise_alive]

@@ -1,0 +1,73 @@
+"""``fpgaflow data simulate`` and ``fpgaflow data show`` end to end (real files, real PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fpgaflow import cli
+from fpgaflow.data.dataset import open_dataset
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    # Only the data command: the test must not depend on other stages' modules.
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("data",))
+    return cli.main
+
+
+CONFIG = """\
+data:
+  source: simulate
+  n_maps: 120
+  seed: 5
+  simulate:
+    window: {region: crop, crop_rows: 32, crop_cols: 32}
+    batch_size: 50
+train: {epochs: 3}
+"""
+
+
+def test_simulate_then_show(tmp_path: Path, run_cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    cfg = tmp_path / "sim.yaml"
+    cfg.write_text(CONFIG)
+    out = tmp_path / "maps.h5"
+    assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(out)]) == 0
+    ds = open_dataset(out)
+    assert len(ds) == 120
+    assert ds.map_shape == (32, 32, 1)
+    # The same config and seed again: byte-identical maps.
+    again = tmp_path / "again.npz"
+    assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(again)]) == 0
+    first = np.concatenate([c.maps for c in ds.chunks(1000)])
+    assert np.array_equal(first, open_dataset(again).take(np.arange(120)).maps)
+
+    png = tmp_path / "gallery.png"
+    capsys.readouterr()
+    assert run_cli(["data", "show", str(out), "--out", str(png)]) == 0
+    text = capsys.readouterr().out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "background" in text
+    assert "particle" in text
+    assert "occupancy" in text
+    n_particle = int(ds.labels.sum())
+    particle_row = next(line for line in text.splitlines() if line.startswith("particle"))
+    assert int(particle_row.split()[1]) == n_particle
+
+
+def test_user_errors_are_one_line(tmp_path: Path, run_cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    cfg = tmp_path / "typo.yaml"
+    cfg.write_text("data:\n  source: simulate\n  simulate: {tracks: {pilup: 50}}\n")
+    assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(tmp_path / "x.h5")]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'pileup'" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.h5").exists()
+    toy = tmp_path / "toy.yaml"
+    toy.write_text("data: {source: toy}\n")
+    assert run_cli(["data", "simulate", "--config", str(toy), "--out", str(tmp_path / "y.h5")]) == 2
+    assert "needs 'simulate'" in capsys.readouterr().err
+    assert run_cli(["data", "show", str(tmp_path / "missing.h5")]) == 2
+    assert "missing.h5: file not found" in capsys.readouterr().err
