@@ -36,6 +36,7 @@ def render_report(summary: dict[str, Any], cfg: RunConfig) -> str:
         f"| validation accuracy (QKeras, end of training) | {_fmt(s.get('val_accuracy'), pct=True)} |",
         f"| test accuracy, QKeras (TensorFlow) | {_fmt(s.get('accuracy_keras'), pct=True)} |",
         f"| test accuracy, C simulation (bit-accurate) | {_fmt(s.get('accuracy_csim'), pct=True)} |",
+        f"| baseline: 'particle if any pixel is read out' | {_fmt(s.get('baseline_any_hit_accuracy'), pct=True)} |",
         f"| QKeras ↔ C-sim class agreement | {_fmt(s.get('csim_agreement'), pct=True)} |",
         f"| max \\|score difference\\| | {_fmt(s.get('max_abs_diff'))} |",
         f"| C-sim speed (maps/s, one core) | {_fmt(s.get('csim_maps_per_second'))} |",

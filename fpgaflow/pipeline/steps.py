@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from fpgaflow.config.run import RunConfig
-from fpgaflow.data import HitMapSet, generate_toy, load_npz, split
+from fpgaflow.data import HitMapSet, load_npz, split
+from fpgaflow.data.source import load_dataset
 from fpgaflow.pipeline.artefacts import Artefacts
 
 log = logging.getLogger(__name__)
@@ -34,11 +35,9 @@ class Step:
 def step_data(art: Artefacts, cfg: RunConfig) -> Artefacts:
     """Generate or load hit maps and split them train/val/test (stratified, seeded)."""
     c = cfg.data
-    rng = np.random.default_rng(c.seed)
-    if c.source == "toy":
-        data = generate_toy(c.toy, c.n_maps, c.particle_fraction, rng)
-    else:
-        data = load_npz(c.path)  # type: ignore[arg-type]
+    data = load_dataset(c)
+    # The split has its own stream, so changing the split fractions never changes the maps generated.
+    rng = np.random.default_rng([c.seed, 1])
     train, val, test = split(data, c.val_fraction, c.test_fraction, rng)
     for name, part in (("train", train), ("val", val), ("test", test)):
         part.save_npz(art.add(f"{name}_maps", f"{name}.npz"))
@@ -183,6 +182,8 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
         mean_abs_diff=cmp.mean_abs_diff,
         csim_maps_per_second=n / dt if dt > 0 else None,
         csim_bit_exact_fraction=raw_exact,
+        # A one-line physics baseline the CNN must be compared with: "particle if any pixel is read out".
+        baseline_any_hit_accuracy=float(np.mean((maps.reshape(n, -1).max(axis=1) > 0) == (labels == 1))),
         verify_passed=cmp.agreement >= cfg.verify.min_agreement,
     )
     log.info(
