@@ -53,7 +53,8 @@ ALL = {
 def test_every_strategy_is_tested() -> None:
     assert set(ALL) == set(STRATEGIES)
     for name, s in ALL.items():
-        assert type(s) is STRATEGIES[name] and s.name == name
+        assert type(s) is STRATEGIES[name]
+        assert s.name == name
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
@@ -125,7 +126,9 @@ def test_systematic_s3_leaves_one_third_original() -> None:
 def test_random_full_fraction_exact(fraction: float) -> None:
     maps, labels = dataset(101)
     for epoch in range(3):
-        flat = np.concatenate(seen(MixingRandomFull(mark, seed=2, fraction=fraction), maps, labels, epoch, 16))
+        flat = np.concatenate(
+            seen(MixingRandomFull(mark, seed=2, fraction=fraction), maps, labels, epoch, 16)
+        )
         assert (flat < 0).sum() == round(fraction * 101)
         np.testing.assert_array_equal(np.sort(np.where(flat < 0, -1 - flat, flat)), np.arange(101))
 
@@ -133,7 +136,9 @@ def test_random_full_fraction_exact(fraction: float) -> None:
 def test_random_full_is_not_per_batch() -> None:
     # Over the full set, batches carry different augmented counts (otherwise it would be in-batch mixing).
     maps, labels = dataset(200)
-    counts = {int((b < 0).sum()) for b in seen(MixingRandomFull(mark, seed=3, fraction=0.5), maps, labels, 0, 10)}
+    counts = {
+        int((b < 0).sum()) for b in seen(MixingRandomFull(mark, seed=3, fraction=0.5), maps, labels, 0, 10)
+    }
     assert len(counts) > 1
 
 
@@ -158,7 +163,7 @@ def test_doubling_same_batch_pairs_in_same_batch() -> None:
 
 
 def test_doubling_same_batch_needs_even_batch() -> None:
-    maps, labels = dataset(10)
+    _maps, labels = dataset(10)
     with pytest.raises(ConfigError, match="even batch size"):
         ALL["doubling_same_batch"].plan_epoch(labels, 0, 7)
 
@@ -167,7 +172,8 @@ def test_doubling_combinational_copies_spread_across_batches() -> None:
     maps, labels = dataset(64)
     batches = seen(ALL["doubling_combinational"], maps, labels, 0, 16)
     flat = np.concatenate(batches)
-    assert flat.size == 128 and len(batches) == 8
+    assert flat.size == 128
+    assert len(batches) == 8
     np.testing.assert_array_equal(np.sort(flat[flat >= 0]), np.arange(64))
     np.testing.assert_array_equal(np.sort(-1 - flat[flat < 0]), np.arange(64))
     same = sum(int(np.isin(-1 - b[b < 0], b[b >= 0]).sum()) for b in batches)
@@ -178,7 +184,8 @@ def test_balancing_in_strategy() -> None:
     maps, labels = dataset(40)
     labels = np.r_[np.zeros(34, np.int8), np.ones(6, np.int8)]
     s = Exclusive(mark, seed=0, balance_threshold=10)
-    assert s.epoch_length(labels) == 20 and s.steps_per_epoch(labels, 8) == 3
+    assert s.epoch_length(labels) == 20
+    assert s.steps_per_epoch(labels, 8) == 3
     y = np.concatenate([y for _, y in s.epoch_batches(maps, labels, 0, 8)])
     np.testing.assert_array_equal(np.bincount(y), [10, 10])
     n = NoAugmentation(mark, seed=0, balance_threshold=10)

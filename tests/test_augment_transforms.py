@@ -59,8 +59,10 @@ def test_seed_reproduces_and_apply_is_pure(name: str, maps: np.ndarray) -> None:
     b = t(maps, np.random.default_rng(11))
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(maps, before)  # input untouched
-    assert a.shape == maps.shape and a.dtype == np.float32
-    assert a.min() >= 0.0 and a.max() <= 255.0
+    assert a.shape == maps.shape
+    assert a.dtype == np.float32
+    assert a.min() >= 0.0
+    assert a.max() <= 255.0
     # apply() is a pure function of its parameters
     params = t.sample_params(maps.shape[0], np.random.default_rng(11))
     np.testing.assert_array_equal(t.apply(maps, **params), a)
@@ -77,7 +79,9 @@ def test_p_zero_is_identity(name: str, maps: np.ndarray) -> None:
 @pytest.mark.parametrize("magnitude", [0, 5, 10])
 def test_every_magnitude_builds_and_runs(name: str, magnitude: int, maps: np.ndarray) -> None:
     out = make_transform(name, magnitude, 1.0)(maps, np.random.default_rng(magnitude))
-    assert out.shape == maps.shape and 0.0 <= out.min() and out.max() <= 255.0
+    assert out.shape == maps.shape
+    assert out.min() >= 0.0
+    assert out.max() <= 255.0
 
 
 @pytest.mark.parametrize("name", sorted(n for n, c in TRANSFORMS.items() if c.conserves_charge))
@@ -95,7 +99,7 @@ def test_probability_outside_unit_interval_rejected(name: str, bad: float) -> No
 
 
 def test_magnitude_outside_scale_rejected() -> None:
-    with pytest.raises(ConfigError, match="magnitude must be in 0..10"):
+    with pytest.raises(ConfigError, match=r"magnitude must be in 0\.\.10"):
         make_transform("shift", 11)
     with pytest.raises(ConfigError, match="did you mean 'shift'"):
         make_transform("shfit", 3)
@@ -109,13 +113,15 @@ def test_shift_never_wraps_around() -> None:
     out = shift_maps(m, np.array([-1]), np.array([-2]))  # up: leaves; nothing appears at the bottom
     assert out.sum() == 0.0
     out = shift_maps(m, np.array([3]), np.array([-5]))
-    assert out[0, 3, 0, 0] == 100.0 and out.sum() == 100.0
+    assert out[0, 3, 0, 0] == 100.0
+    assert out.sum() == 100.0
 
 
 def test_shift_keeps_inside_charge_and_fills_zeros(maps: np.ndarray) -> None:
     out = shift_maps(maps, np.full(maps.shape[0], 2), np.full(maps.shape[0], -3))
     np.testing.assert_array_equal(out[:, 2:, :-3], maps[:, :-2, 3:])
-    assert (out[:, :2] == 0).all() and (out[:, :, -3:] == 0).all()
+    assert (out[:, :2] == 0).all()
+    assert (out[:, :, -3:] == 0).all()
 
 
 def test_shift_transform_matches_zero_padded_reference(maps: np.ndarray) -> None:
@@ -182,7 +188,8 @@ def test_gaussian_noise_only_on_hit_pixels(maps: np.ndarray) -> None:
 def test_salt_adds_hits_above_threshold_and_pepper_removes(maps: np.ndarray) -> None:
     out = SaltAndPepper(1.0, salt_rate=0.05, pepper_rate=0.0)(maps, np.random.default_rng(2))
     new = (out > 0) & (maps == 0)
-    assert new.sum() > 0.03 * maps.size and (out[new] >= 15.0).all()
+    assert new.sum() > 0.03 * maps.size
+    assert (out[new] >= 15.0).all()
     out = SaltAndPepper(1.0, salt_rate=0.0, pepper_rate=1.0)(maps, np.random.default_rng(2))
     assert out.sum() == 0.0
 
@@ -202,8 +209,8 @@ def test_double_column_dropout_kills_aligned_column_pairs() -> None:
         dead_cols = np.flatnonzero((out[i, ..., 0] == 0).any(axis=0))
         assert 1 <= dead_cols.size <= 2
         assert dead_cols.max() - dead_cols.min() == dead_cols.size - 1
-        # a 24-row window lies inside one or two 80-row ROCs: the dead column is dead over a contiguous row span
-        rows_dead = np.flatnonzero((out[i, :, dead_cols[0], 0] == 0))
+        # a 24-row window meets one or two 80-row ROCs: the column pair is dead over a contiguous row span
+        rows_dead = np.flatnonzero(out[i, :, dead_cols[0], 0] == 0)
         assert rows_dead.size == rows_dead.max() - rows_dead.min() + 1
 
 
@@ -214,7 +221,9 @@ def test_roc_dropout_kills_one_grid_block() -> None:
         dead = np.argwhere(out[i, ..., 0] == 0)
         h = dead[:, 0].max() - dead[:, 0].min() + 1
         w = dead[:, 1].max() - dead[:, 1].min() + 1
-        assert dead.shape[0] == h * w and h <= 8 and w <= 8
+        assert dead.shape[0] == h * w
+        assert h <= 8
+        assert w <= 8
     assert (ROC_ROWS, ROC_COLS) == (80, 52)
 
 
@@ -222,9 +231,12 @@ def test_gain_scales_charge() -> None:
     m = np.zeros((1, 4, 4, 1), np.float32)
     m[0, 0, 0, 0], m[0, 1, 1, 0], m[0, 2, 2, 0] = 100.0, 16.0, 250.0
     out = scale_charge(m, np.array(0.9).reshape(1, 1, 1, 1), 15.0)
-    assert out[0, 0, 0, 0] == 90.0 and out[0, 1, 1, 0] == 0.0 and out[0, 2, 2, 0] == 225.0
+    assert out[0, 0, 0, 0] == 90.0
+    assert out[0, 1, 1, 0] == 0.0
+    assert out[0, 2, 2, 0] == 225.0
     out = scale_charge(m, np.array(1.2).reshape(1, 1, 1, 1), 15.0)
-    assert out[0, 0, 0, 0] == 120.0 and out[0, 2, 2, 0] == 255.0  # saturates at the ADC full scale
+    assert out[0, 0, 0, 0] == 120.0
+    assert out[0, 2, 2, 0] == 255.0
 
 
 def test_threshold_only_removes() -> None:
