@@ -7,7 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fpgaflow.augment.policies import PolicyFile, PolicyOp, RandAugment, SubPolicyAugment, TrivialAugment, load_policy
+from fpgaflow.augment.policies import (
+    PolicyFile,
+    PolicyOp,
+    RandAugment,
+    SubPolicyAugment,
+    TrivialAugment,
+    load_policy,
+)
 from fpgaflow.augment.registry import SHAPE_SAFE_OPS, TRANSFORMS
 from fpgaflow.data.toy import ToyConfig, generate_toy
 from fpgaflow.errors import ConfigError
@@ -68,7 +75,8 @@ def test_policy_file_round_trip(tmp_path: Path, maps: np.ndarray) -> None:
     f.write_text(
         "sub_policies:\n"
         "  - [{op: vertical_flip, probability: 1.0, magnitude: 0}]\n"
-        "  - [{op: horizontal_flip, probability: 1.0, magnitude: 0}, {op: shift, probability: 0.0, magnitude: 9}]\n"
+        "  - [{op: horizontal_flip, probability: 1.0, magnitude: 0},\n"
+        "     {op: shift, probability: 0.0, magnitude: 9}]\n"
     )
     pol = load_policy(f)
     assert isinstance(pol, SubPolicyAugment)
@@ -83,7 +91,9 @@ def test_policy_file_round_trip(tmp_path: Path, maps: np.ndarray) -> None:
 def test_policy_file_unknown_op_suggests(tmp_path: Path) -> None:
     f = tmp_path / "policy.yaml"
     f.write_text("sub_policies:\n  - [{op: spilover, probability: 0.5, magnitude: 3}]\n")
-    with pytest.raises(ConfigError, match=r"policy\.yaml.*unknown augmentation op 'spilover'.*did you mean 'spillover'"):
+    with pytest.raises(
+        ConfigError, match=r"policy\.yaml.*unknown augmentation op 'spilover'.*did you mean 'spillover'"
+    ):
         load_policy(f)
 
 
