@@ -15,7 +15,7 @@ from fpgaflow.augment.policies import (
     TrivialAugment,
     load_policy,
 )
-from fpgaflow.augment.registry import SHAPE_SAFE_OPS, TRANSFORMS
+from fpgaflow.augment.registry import DEFAULT_POLICY_OPS, SHAPE_SAFE_OPS, TRANSFORMS
 from fpgaflow.data.toy import ToyConfig, generate_toy
 from fpgaflow.errors import ConfigError
 
@@ -25,9 +25,11 @@ def maps() -> np.ndarray:
     return generate_toy(ToyConfig(rows=16, cols=16), 64, 0.5, np.random.default_rng(3)).maps
 
 
-def test_default_op_set_is_every_shape_safe_op() -> None:
+def test_default_op_sets() -> None:
     assert set(SHAPE_SAFE_OPS) == set(TRANSFORMS) - {"rotate90"}
-    assert RandAugment().ops == SHAPE_SAFE_OPS
+    assert set(DEFAULT_POLICY_OPS) == set(TRANSFORMS) - {"rotate90", "roc_dropout"}
+    assert RandAugment().ops == DEFAULT_POLICY_OPS
+    assert TrivialAugment().ops == DEFAULT_POLICY_OPS
 
 
 def test_randaugment_deterministic_and_bounded(maps: np.ndarray) -> None:

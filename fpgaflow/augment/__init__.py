@@ -17,7 +17,7 @@ from fpgaflow.augment.config import AugmentConfig, TransformSpec
 from fpgaflow.augment.flip import HorizontalFlip, VerticalFlip, flip_maps
 from fpgaflow.augment.imbalance import balanced_indices, class_weights
 from fpgaflow.augment.policies import RandAugment, SubPolicyAugment, TrivialAugment, load_policy
-from fpgaflow.augment.registry import SHAPE_SAFE_OPS, TRANSFORMS, make_transform
+from fpgaflow.augment.registry import DEFAULT_POLICY_OPS, TRANSFORMS, make_transform
 from fpgaflow.augment.strategies import STRATEGIES, BatchPlan, Strategy
 
 
@@ -27,7 +27,7 @@ def _transforms(cfg: AugmentConfig) -> list[BatchTransform]:
         out.append(HorizontalFlip(cfg.horizontal_flip))
     if cfg.vertical_flip > 0:
         out.append(VerticalFlip(cfg.vertical_flip))
-    ops = cfg.policy_ops or SHAPE_SAFE_OPS
+    ops = cfg.policy_ops or DEFAULT_POLICY_OPS
     if cfg.policy == "list":
         out.extend(make_transform(t.op, t.magnitude, t.p) for t in cfg.transforms)
     elif cfg.policy == "randaugment":

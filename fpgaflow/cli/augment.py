@@ -62,12 +62,13 @@ def render_grid(one_map: np.ndarray, title: str, out: Path, seed: int) -> Path:
     from fpgaflow.augment.registry import TRANSFORMS, make_transform
 
     rows, cols = one_map.shape[1:3]
+    vmax = max(float(one_map.max()), 1.0)  # colour scale of the original, so faint hits stay visible
     names = list(TRANSFORMS)
     fig, axes = plt.subplots(
         len(names), len(SHOW_MAGNITUDES) + 1, figsize=(2.0 * (len(SHOW_MAGNITUDES) + 1), 1.9 * len(names))
     )
     for r, name in enumerate(names):
-        axes[r, 0].imshow(one_map[0, ..., 0], cmap="viridis", vmin=0, vmax=255, interpolation="nearest")
+        axes[r, 0].imshow(one_map[0, ..., 0], cmap="viridis", vmin=0, vmax=vmax, interpolation="nearest")
         axes[r, 0].set_ylabel(name, fontsize=8)
         axes[r, 0].set_title("original" if r == 0 else "", fontsize=8)
         for c, m in enumerate(SHOW_MAGNITUDES, start=1):
@@ -76,13 +77,13 @@ def render_grid(one_map: np.ndarray, title: str, out: Path, seed: int) -> Path:
                 ax.text(0.5, 0.5, "90° needs\nsquare map", ha="center", va="center", fontsize=7)
             else:
                 img = make_transform(name, m, 1.0)(one_map, np.random.default_rng([seed, r, c]))
-                ax.imshow(img[0, ..., 0], cmap="viridis", vmin=0, vmax=255, interpolation="nearest")
+                ax.imshow(img[0, ..., 0], cmap="viridis", vmin=0, vmax=vmax, interpolation="nearest")
                 ax.set_title(f"M={m}  Σq={img.sum():.0f}", fontsize=7)
         for ax in axes[r]:
             ax.set_xticks([])
             ax.set_yticks([])
     fig.suptitle(f"{title}: Σq={one_map.sum():.0f} ADC", fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=out.name, suffix=".tmp.png", dir=out.parent)
     os.close(fd)
