@@ -1,0 +1,143 @@
+"""Training throughput (maps/s) of a small QKeras CNN per augmentation strategy vs no augmentation.
+
+Same model, same data, same batch size for every variant; the variants are timed *interleaved* (round
+robin over ``--repeats`` rounds, one epoch each, median taken) so that load from other processes on a
+shared machine hits all of them alike — only the ratios to ``none`` are meaningful on a noisy host.
+Throughput counts maps fed to the network (the doubling strategies feed 2 maps per training map).
+
+    PYTHONPATH=$PWD /tmp/venv311/bin/python bench/bench_augment.py --threads 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from dataclasses import replace
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+
+from fpgaflow.augment import AugmentConfig, TransformSpec, build_strategy
+from fpgaflow.augment.keras_adapter import fit_with_strategy
+from fpgaflow.data.toy import ToyConfig, generate_toy
+
+
+def build_model(rows: int, cols: int):  # type: ignore[no-untyped-def]
+    """The skeleton-sized QKeras CNN: 2 × (QConv2D 3×3 + quantized ReLU + max-pool), QDense → sigmoid."""
+    import tensorflow as tf
+    from qkeras import QActivation, QConv2D, QDense, quantized_bits
+
+    q = quantized_bits(8, 0, alpha=1)
+    inp = tf.keras.layers.Input((rows, cols, 1))
+    x = inp
+    for f in (4, 8):
+        x = QConv2D(f, 3, kernel_quantizer=q, bias_quantizer=q, kernel_initializer="glorot_uniform")(x)
+        x = QActivation("quantized_relu(8,3)")(x)
+        x = tf.keras.layers.MaxPooling2D(2)(x)
+    x = tf.keras.layers.Flatten()(x)
+    x = QDense(1, kernel_quantizer=q, bias_quantizer=q)(x)
+    out = tf.keras.layers.Activation("sigmoid")(x)
+    model = tf.keras.Model(inp, out)
+    model.compile(tf.keras.optimizers.Adam(3e-3), "binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+RICH = (
+    TransformSpec("shift", 0.5, 2),
+    TransformSpec("gain", 0.5, 4),
+    TransformSpec("gaussian_noise", 0.5, 3),
+    TransformSpec("spillover", 0.3, 5),
+    TransformSpec("pixel_dropout", 0.3, 2),
+)
+
+
+def variants(seed: int) -> dict[str, AugmentConfig]:
+    base = AugmentConfig(seed=seed)  # the default: exclusive, flips 0.5/0.5
+    return {
+        "none": replace(base, strategy="none"),
+        "exclusive (default: flips)": base,
+        "exclusive + 5 physics ops": replace(base, transforms=RICH),
+        "exclusive + RandAugment(2, 5)": replace(base, policy="randaugment"),
+        "mixing_systematic S=3": replace(base, strategy="mixing_systematic", shards=3, transforms=RICH),
+        "mixing_random_full 0.5": replace(base, strategy="mixing_random_full", transforms=RICH),
+        "mixing_random_in_batch 0.5": replace(base, strategy="mixing_random_in_batch", transforms=RICH),
+        "doubling_same_batch": replace(base, strategy="doubling_same_batch", transforms=RICH),
+        "doubling_combinational": replace(base, strategy="doubling_combinational", transforms=RICH),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=4096, help="training maps")
+    ap.add_argument("--size", type=int, default=32, help="map rows = cols")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--repeats", type=int, default=5, help="timed epochs per variant (interleaved)")
+    ap.add_argument("--threads", type=int, default=2, help="TF intra/inter-op threads (2 cores)")
+    ap.add_argument(
+        "--dataset", action="store_true", help="feed via tf.data with prefetch instead of Sequence"
+    )
+    args = ap.parse_args()
+
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    data = generate_toy(ToyConfig(rows=args.size, cols=args.size), args.n, 0.5, np.random.default_rng(1))
+    scale = 1.0 / 256.0
+    runs = {name: build_strategy(cfg) for name, cfg in variants(2).items()}
+    models = {name: build_model(args.size, args.size) for name in runs}
+    for name, strategy in runs.items():  # warm-up: graph tracing, first-epoch allocations
+        fit_with_strategy(
+            models[name],
+            data.maps[:256],
+            data.labels[:256],
+            strategy,
+            args.batch,
+            epochs=1,
+            x_transform=lambda x: x * scale,
+            verbose=0,
+            use_dataset=args.dataset,
+        )
+    seconds: dict[str, list[float]] = {name: [] for name in runs}
+    names = list(runs)
+    for rep in range(args.repeats):
+        for name in names[rep % len(names) :] + names[: rep % len(names)]:  # rotate the order each round
+            strategy = runs[name]
+            t0 = time.perf_counter()
+            fit_with_strategy(
+                models[name],
+                data.maps,
+                data.labels,
+                strategy,
+                args.batch,
+                epochs=rep + 1,
+                initial_epoch=rep,
+                x_transform=lambda x: x * scale,
+                verbose=0,
+                use_dataset=args.dataset,
+            )
+            seconds[name].append(time.perf_counter() - t0)
+    pipeline: dict[str, float] = {}
+    for name, strategy in runs.items():  # data pipeline alone (gather + augment), no model
+        t0 = time.perf_counter()
+        fed = sum(x.shape[0] for x, _ in strategy.epoch_batches(data.maps, data.labels, 0, args.batch))
+        pipeline[name] = fed / (time.perf_counter() - t0)
+    feed = "tf.data+prefetch" if args.dataset else "keras.utils.Sequence"
+    print(
+        f"n={args.n} maps {args.size}x{args.size}, batch {args.batch}, {args.threads} threads, {feed}, "
+        f"median of {args.repeats} interleaved epochs"
+    )
+    print(f"{'variant':34s} {'s/epoch':>8s} {'maps/s':>8s} {'overhead/map':>13s} {'pipeline maps/s':>16s}")
+    ref = statistics.median(seconds["none"]) / args.n
+    for name, strategy in runs.items():
+        med = statistics.median(seconds[name])
+        fed = strategy.epoch_length(data.labels)
+        over = 100 * (med / fed / ref - 1)
+        print(f"{name:34s} {med:8.2f} {fed / med:8.0f} {over:+12.1f}% {pipeline[name]:16.0f}")
+
+
+if __name__ == "__main__":
+    main()
