@@ -14,6 +14,7 @@ from fpgaflow.augment import (
     RandAugment,
     SubPolicyAugment,
     TrivialAugment,
+    augment_provenance,
     build_class_weights,
     build_pipeline,
     build_strategy,
@@ -109,3 +110,13 @@ def test_class_weights_from_config() -> None:
 def test_bad_config_rejected(mapping: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         from_mapping(AugmentConfig, mapping)
+
+
+def test_provenance_records_config_and_seed() -> None:
+    card = augment_provenance(AugmentConfig(strategy="mixing_systematic", shards=5, seed=9))
+    assert card["strategy"] == "mixing_systematic"
+    assert card["seed"] == 9
+    assert card["config"]["shards"] == 5
+    assert card["evaluation_data_augmented"] is False
+    assert "HorizontalFlip(p=0.5)" in card["pipeline"]
+    assert augment_provenance(AugmentConfig(strategy="none"))["pipeline"] is None
