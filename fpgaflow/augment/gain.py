@@ -26,6 +26,12 @@ def scale_charge(maps: np.ndarray, gain: np.ndarray, threshold_adc: float) -> np
     return scaled.astype(maps.dtype)
 
 
+def scale_hits(charge: np.ndarray, gain: np.ndarray, threshold_adc: float) -> np.ndarray:
+    """Like :func:`scale_charge` for a flat array of hit-pixel charges and their gains."""
+    scaled = np.rint(charge * gain)
+    return np.where(scaled < threshold_adc, 0.0, np.minimum(scaled, ADC_MAX))
+
+
 class GainJitter(BatchTransform):
     """Per-map gain uniform in ``[1 - max_change, 1 + max_change]``; per-pixel spread ``pixel_sigma``."""
 

@@ -57,7 +57,11 @@ class Shift(BatchTransform):
         rows, cols = maps.shape[1:3]
         d_rows = np.rint(frac[:, 0] * rows).astype(np.int64)
         d_cols = np.rint(frac[:, 1] * cols).astype(np.int64)
-        return shift_maps(maps, d_rows, d_cols)
+        moved = (d_rows != 0) | (d_cols != 0)
+        out = maps.copy()
+        if moved.any():
+            out[moved] = shift_maps(maps[moved], d_rows[moved], d_cols[moved])
+        return out
 
     def __repr__(self) -> str:
         return f"Shift(p={self.p}, max_fraction={self.max_fraction})"
