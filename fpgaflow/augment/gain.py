@@ -63,14 +63,15 @@ class GainJitter(BatchTransform):
         return {"gain": np.where(apply, gain, 1.0), "apply": apply, "rng_state": rng.integers(0, 2**63 - 1)}
 
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
-        gain = params["gain"][:, None, None, None]
+        # Hit pixels of the chosen maps only (maps are sparse); empty pixels stay empty at any gain.
+        idx = np.nonzero((maps > 0) & params["apply"][:, None, None, None])
+        gain = params["gain"][idx[0]]
         if self.pixel_sigma > 0:
-            pix = np.random.default_rng(int(params["rng_state"])).normal(
-                1.0, self.pixel_sigma, size=maps.shape
-            )
-            gain = gain * np.where(params["apply"][:, None, None, None], pix, 1.0)
-        out = scale_charge(maps, gain, self.threshold_adc)
-        return np.where(params["apply"][:, None, None, None], out, maps)
+            rng = np.random.default_rng(int(params["rng_state"]))
+            gain = gain * rng.normal(1.0, self.pixel_sigma, size=idx[0].size)
+        out = maps.copy()
+        out[idx] = scale_hits(maps[idx], gain, self.threshold_adc)
+        return out
 
     def __repr__(self) -> str:
         return f"GainJitter(p={self.p}, max_change={self.max_change}, pixel_sigma={self.pixel_sigma})"

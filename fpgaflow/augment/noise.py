@@ -32,12 +32,6 @@ def hit_pixels(maps: np.ndarray, apply: np.ndarray) -> tuple[np.ndarray, ...]:
     return np.nonzero((maps > 0) & apply[:, None, None, None])
 
 
-def add_noise_hits(maps: np.ndarray, salt: np.ndarray, pepper: np.ndarray) -> np.ndarray:
-    """Add ``salt`` charge (saturating at 255); empty the pixels where ``pepper`` is true."""
-    out = np.minimum(maps + salt, ADC_MAX)
-    return np.where(pepper, 0.0, out).astype(maps.dtype)
-
-
 class GaussianNoise(BatchTransform):
     """Gaussian charge noise of ``sigma_adc`` ADC counts on every hit pixel of a chosen map."""
 
@@ -106,13 +100,14 @@ class SaltAndPepper(BatchTransform):
         which = np.repeat(np.arange(n), counts)
         pos = g.integers(0, rows * cols, size=which.size)
         charge = np.rint(self.threshold_adc + g.exponential(20.0, size=which.size))
-        salt = np.zeros(maps.shape[:3], dtype=np.float64)
-        np.add.at(salt, (which, pos // cols, pos % cols), charge)
         # Pepper: each originally hit pixel of a chosen map is lost with probability pepper_rate.
         idx = hit_pixels(maps, apply)
-        pepper = np.zeros(maps.shape, dtype=bool)
-        pepper[idx] = g.random(idx[0].size) < self.pepper_rate
-        return add_noise_hits(maps, salt[..., None], pepper)
+        lost = g.random(idx[0].size) < self.pepper_rate
+        out = maps.copy()
+        np.add.at(out, (which, pos // cols, pos % cols, 0), charge.astype(maps.dtype))
+        out[which, pos // cols, pos % cols, 0] = np.minimum(out[which, pos // cols, pos % cols, 0], ADC_MAX)
+        out[tuple(i[lost] for i in idx)] = 0.0
+        return out
 
     def __repr__(self) -> str:
         return f"SaltAndPepper(p={self.p}, salt_rate={self.salt_rate}, pepper_rate={self.pepper_rate})"
