@@ -104,8 +104,9 @@ class SaltAndPepper(BatchTransform):
         idx = hit_pixels(maps, apply)
         lost = g.random(idx[0].size) < self.pepper_rate
         out = maps.copy()
-        np.add.at(out, (which, pos // cols, pos % cols, 0), charge.astype(maps.dtype))
-        out[which, pos // cols, pos % cols, 0] = np.minimum(out[which, pos // cols, pos % cols, 0], ADC_MAX)
+        at = (which, pos // cols, pos % cols, np.zeros_like(which))
+        np.add.at(out, at, charge.astype(maps.dtype))
+        out[at] = np.minimum(out[at], ADC_MAX)
         out[tuple(i[lost] for i in idx)] = 0.0
         return out
 
