@@ -6,7 +6,8 @@ shared machine hits all of them alike — only ratios to ``none`` are meaningful
 best (min) and the median epoch are reported: on a shared machine the min is the better estimate of the
 uncontended cost.  Throughput counts maps fed to the network (doubling feeds 2 per training map).
 ``ovh(cpu)`` compares median process CPU time (all threads) per map, which contention from other
-processes disturbs less than wall time.  ``serial est`` is the overhead predicted from the data pipeline alone (gather + augment, no model):
+processes disturbs less than wall time.  ``serial est`` is the overhead predicted from the data
+pipeline alone (gather + augment, no model):
 (time to build a map − time to gather an un-augmented map) / time to train on a map.
 
     PYTHONPATH=$PWD /tmp/venv311/bin/python bench/bench_augment.py --threads 2
@@ -151,10 +152,12 @@ def main() -> None:
         fed = strategy.epoch_length(data.labels)
         # serial estimate: time to build a map / time to train on one (the 'none' run's best per-map time)
         est = 100 * (1 / pipeline[name] - 1 / pipeline["none"]) / ref_min
+        o_min = 100 * (lo / fed / ref_min - 1)
+        o_med = 100 * (med / fed / ref_med - 1)
+        o_cpu = 100 * (statistics.median(cpu[name]) / fed / ref_cpu - 1)
         print(
-            f"{name:31s} {fed:10d} {lo:6.2f} {med:6.2f} {fed / lo:7.0f} {100 * (lo / fed / ref_min - 1):+7.1f}% "
-            f"{100 * (med / fed / ref_med - 1):+7.1f}% "
-            f"{100 * (statistics.median(cpu[name]) / fed / ref_cpu - 1):+7.1f}% {pipeline[name]:11.0f} {est:+9.1f}%"
+            f"{name:31s} {fed:10d} {lo:6.2f} {med:6.2f} {fed / lo:7.0f} {o_min:+7.1f}% {o_med:+7.1f}% "
+            f"{o_cpu:+7.1f}% {pipeline[name]:11.0f} {est:+9.1f}%"
         )
 
 
