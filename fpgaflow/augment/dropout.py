@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.augment.base import BatchTransform, check_level, check_probability
+from fpgaflow.augment.base import BatchTransform, check_level, check_probability, hit_pixels
 from fpgaflow.errors import ConfigError
 
 #: One readout chip (PSI46dig / PROC600): rows along r-φ × columns along z.
@@ -44,7 +44,7 @@ class PixelDropout(BatchTransform):
 
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
         # Only hit pixels can lose charge: draw for those (maps are sparse), a pure function of the seed.
-        idx = np.nonzero((maps > 0) & params["apply"][:, None, None, None])
+        idx = hit_pixels(maps, params["apply"])
         out = maps.copy()
         dead = np.random.default_rng(int(params["rng_state"])).random(idx[0].size) < self.rate
         out[tuple(i[dead] for i in idx)] = 0.0

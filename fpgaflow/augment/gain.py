@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.augment.base import DEFAULT_THRESHOLD_ADC, BatchTransform, check_level
+from fpgaflow.augment.base import DEFAULT_THRESHOLD_ADC, BatchTransform, check_level, hit_pixels
 from fpgaflow.data.hitmaps import ADC_MAX
 from fpgaflow.errors import ConfigError
 
@@ -64,7 +64,7 @@ class GainJitter(BatchTransform):
 
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
         # Hit pixels of the chosen maps only (maps are sparse); empty pixels stay empty at any gain.
-        idx = np.nonzero((maps > 0) & params["apply"][:, None, None, None])
+        idx = hit_pixels(maps, params["apply"])
         gain = params["gain"][idx[0]]
         if self.pixel_sigma > 0:
             rng = np.random.default_rng(int(params["rng_state"]))

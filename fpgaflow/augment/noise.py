@@ -15,7 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.augment.base import DEFAULT_THRESHOLD_ADC, BatchTransform, check_level, check_probability
+from fpgaflow.augment.base import (
+    DEFAULT_THRESHOLD_ADC,
+    BatchTransform,
+    check_level,
+    check_probability,
+    hit_pixels,
+)
 from fpgaflow.data.hitmaps import ADC_MAX
 from fpgaflow.errors import ConfigError
 
@@ -24,12 +30,6 @@ def add_readout_noise(charge: np.ndarray, noise: np.ndarray, threshold_adc: floa
     """Charges of hit pixels plus ``noise`` (ADC): rounded, zero-suppressed below threshold, saturated."""
     noisy = np.rint(charge + noise)
     return np.where(noisy < threshold_adc, 0.0, np.minimum(noisy, ADC_MAX))
-
-
-def hit_pixels(maps: np.ndarray, apply: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Index tuple of the hit (non-zero) pixels of the maps selected by ``apply`` — maps are sparse, so
-    per-pixel randomness is drawn for these only."""
-    return np.nonzero((maps > 0) & apply[:, None, None, None])
 
 
 class GaussianNoise(BatchTransform):
