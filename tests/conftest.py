@@ -13,9 +13,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 TINY_CONFIG = """\
 data:
+  source: simulate
   n_maps: 1600
-  toy: {rows: 16, cols: 16}
+  select_particle_fraction: true
   seed: 11
+  simulate:
+    tracks: {pileup: 20.0}
+    labels: {reco_pt_cut_gev: 0.3}
+    window: {region: crop, crop_rows: 16, crop_cols: 16, placement: random}
 model:
   conv_filters: [4]
 train:
