@@ -76,17 +76,24 @@ def step_train(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 
 def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
-    """Write the hls4ml project (VivadoAccelerator, pynq-z2, io_stream) and compile its C simulation."""
+    """Plan precisions (quantisers + profiling on training maps), reuse factors and FIFO depths, write the
+    hls4ml project (VivadoAccelerator, pynq-z2, io_stream) and its conversion report, compile the C-sim."""
     from fpgaflow.convert.csim_build import build_csim_library
-    from fpgaflow.convert.hls import convert_model, split_output_activation
+    from fpgaflow.convert.hls import convert, split_output_activation
     from fpgaflow.convert.precision import input_type_for_adc
+    from fpgaflow.convert.report import write_conversion_report
     from fpgaflow.train.models import load_model
+    from fpgaflow.train.sequence import scale_inputs
 
     model, output_activation = split_output_activation(load_model(str(art.path("model"))))
     assert art.step_dir is not None
     input_type = input_type_for_adc(cfg.model.input_scale)
-    hls_model = convert_model(model, cfg.convert, art.step_dir, input_type)
-    hls_model.write()
+    train = load_npz(art.path("train_maps"))
+    calibration = scale_inputs(train.maps[: cfg.convert.calibration_maps], cfg.model.input_scale)
+    conversion = convert(model, cfg.convert, art.step_dir, input_type, calibration)
+    write_conversion_report(conversion)
+    art.add("conversion_report", "conversion.json")
+    hls_model = conversion.hls_model
     t0 = time.perf_counter()
     name = cfg.convert.project_name
     build_csim_library(art.step_dir, art.add("csim_library", f"firmware/{name}_csim.so"), name)
@@ -102,6 +109,9 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
         n_in=int(np.prod(model.input_shape[1:])),
         n_out=int(np.prod(model.output_shape[1:])),
         output_activation=output_activation,
+        multipliers=conversion.reuse.multipliers,
+        reuse_factors={lr.layer: lr.reuse_factor for lr in conversion.reuse.layers},
+        hls4ml_changes=conversion.hls4ml_changes,
     )
     return art
 
