@@ -8,14 +8,14 @@ written project, the typed plans (precision, reuse, FIFO depths) and what hls4ml
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from fpgaflow.convert.boards import get_board
-from fpgaflow.convert.config import ConvertConfig
+from fpgaflow.convert.config import ConvertConfig, LayerOverride
 from fpgaflow.convert.fifo import FifoDepth, size_fifos
 from fpgaflow.convert.layers import LayerSpec, describe_model
 from fpgaflow.convert.plan_precision import PrecisionPlan, plan_precision
@@ -58,7 +58,25 @@ class Conversion:
     output_dir: Path
     hls4ml_changes: list[str] = field(default_factory=list)
 
+    def pinned_config(self) -> ConvertConfig:
+        """This conversion's config with every planned choice written as a per-layer override: converting
+        the same model with it reproduces the same design without calibration data (used by tracing)."""
+        layers: dict[str, LayerOverride] = {}
+        for lp in self.precision.layers:
+            lr = self.reuse.get(lp.layer)
+            layers[lp.layer] = LayerOverride(
+                weight=lp.weight.type if lp.weight else None,
+                bias=lp.bias.type if lp.bias else None,
+                accum=lp.accum.type if lp.accum else None,
+                result=lp.result.type,
+                reuse_factor=lr.reuse_factor if lr else None,
+                strategy=lr.strategy if lr else None,
+            )
+        return replace(self.config, layers=layers)
+
     def to_dict(self) -> dict[str, Any]:
+        from fpgaflow.config.strict import to_mapping
+
         board = get_board(self.config.board)
         return {
             "board": board.name,
@@ -71,6 +89,7 @@ class Conversion:
             "reuse": self.reuse.to_dict(),
             "fifo_depths": [f.to_dict() for f in self.fifos],
             "hls4ml_changes": list(self.hls4ml_changes),
+            "pinned_config": to_mapping(self.pinned_config()),
         }
 
 
@@ -211,3 +230,16 @@ def convert(
 def convert_model(model: Any, cfg: ConvertConfig, output_dir: Path, input_type: FixedType | None) -> Any:
     """Backwards-compatible wrapper: convert and write without calibration; returns the ``ModelGraph``."""
     return convert(model, cfg, output_dir, input_type).hls_model
+
+
+def load_pinned_config(project_dir: Path) -> ConvertConfig:
+    """The pinned :class:`ConvertConfig` in a project's ``conversion.json`` (:meth:`Conversion.pinned_config`)."""
+    import json
+
+    from fpgaflow.config.strict import from_mapping
+    from fpgaflow.errors import StepError
+
+    path = Path(project_dir) / "conversion.json"
+    if not path.is_file():
+        raise StepError(f"{path} not found: was {project_dir} written by fpgaflow convert?")
+    return from_mapping(ConvertConfig, json.loads(path.read_text())["pinned_config"], "pinned_config")

@@ -117,60 +117,45 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 
 def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
-    """QKeras vs C-sim on the test maps: accuracy of each, class agreement, score differences."""
-    from fpgaflow_board.csim import CSimLibrary
-    from fpgaflow_board.scores import apply_output_activation
-
-    from fpgaflow.convert.hls import split_output_activation
+    """Float twin vs QKeras vs C-sim on the test maps (accuracy of each, class agreement, score differences)
+    and a per-layer trace of the C-sim against QKeras with saturation counts."""
     from fpgaflow.train.models import load_model
     from fpgaflow.train.sequence import scale_inputs
-    from fpgaflow.verify.compare import compare_scores
+    from fpgaflow.verify.compare_paths import verify_design
+    from fpgaflow.verify.report import write_verify_report
 
     test = load_npz(art.path("test_maps"))
-    n = len(test) if cfg.verify.max_csim_maps == 0 else min(len(test), cfg.verify.max_csim_maps)
-    maps, labels = test.maps[:n], test.labels[:n]
-    x = scale_inputs(maps, cfg.model.input_scale)
-    activation = art.metrics["output_activation"]
-    deployed, _ = split_output_activation(load_model(str(art.path("model"))))
-    keras_out = np.asarray(deployed.predict(x, batch_size=1024, verbose=0), dtype=np.float32).reshape(-1)
-    lib = CSimLibrary(art.path("csim_library"), art.metrics["n_in"], art.metrics["n_out"], cfg.convert.project_name)
-    t0 = time.perf_counter()
-    csim_out = lib.predict(x).reshape(-1)
-    dt = time.perf_counter() - t0
-    # Raw outputs (the logit when the sigmoid is applied off-chip) must agree bit for bit; the decision
-    # compares scores after the activation.
-    keras_scores = apply_output_activation(keras_out, activation)
-    csim_scores = apply_output_activation(csim_out, activation)
-    cmp = compare_scores(keras_scores, csim_scores, labels)
-    raw_exact = float(np.mean(keras_out == csim_out))
+    x = scale_inputs(test.maps, cfg.model.input_scale)
+    model = load_model(str(art.path("model")))
+    rep = verify_design(model, art.path("hls_project"), x, test.labels, cfg.verify, art.path("csim_library"))
+    assert art.step_dir is not None
+    write_verify_report(rep, art.step_dir)
+    art.add("verification", "verification.json")
+    n = rep.n_maps
     np.savez_compressed(
         art.add("scores", "scores.npz"),
-        keras=keras_scores,
-        csim=csim_scores,
-        keras_raw=keras_out,
-        csim_raw=csim_out,
-        labels=labels,
+        keras=rep.scores["qkeras"],
+        csim=rep.scores["hw"],
+        keras_raw=rep.raw["qkeras"].reshape(-1),
+        csim_raw=rep.raw["hw"].reshape(-1),
+        labels=test.labels[:n],
     )
+    cmp = rep.comparisons["qkeras_vs_hw"]
     art.add("comparison", "comparison.json").write_text(json.dumps(cmp.to_dict(), indent=2))
     art.metrics.update(
         n_test=n,
         accuracy_keras=cmp.accuracy_a,
         accuracy_csim=cmp.accuracy_b,
+        accuracy_float=rep.accuracy.get("float"),
         csim_agreement=cmp.agreement,
         max_abs_diff=cmp.max_abs_diff,
         mean_abs_diff=cmp.mean_abs_diff,
-        csim_maps_per_second=n / dt if dt > 0 else None,
-        csim_bit_exact_fraction=raw_exact,
-        verify_passed=cmp.agreement >= cfg.verify.min_agreement,
-    )
-    log.info(
-        "verify: %d maps, QKeras acc %.4f, C-sim acc %.4f, agreement %.4f, max |Δ| %.4g, bit-exact %.4f",
-        n,
-        cmp.accuracy_a,
-        cmp.accuracy_b,
-        cmp.agreement,
-        cmp.max_abs_diff,
-        raw_exact,
+        csim_maps_per_second=rep.hw_maps_per_second,
+        csim_bit_exact_fraction=rep.hw_bit_exact_fraction,
+        verify_hw_path=rep.paths["hw"],
+        trace_exact_layers=list(rep.trace.exact_layers) if rep.trace else None,
+        trace_first_departure=rep.trace.first_departure if rep.trace else None,
+        verify_passed=rep.passed,
     )
     return art
 
