@@ -61,10 +61,14 @@ def render_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_conversion_report(conversion: Conversion, directory: Path | None = None) -> tuple[Path, Path]:
-    """Write ``conversion.json`` and ``conversion.md`` (default: into the project directory)."""
+def write_conversion_report(
+    conversion: Conversion, directory: Path | None = None, extra: dict[str, Any] | None = None
+) -> tuple[Path, Path]:
+    """Write ``conversion.json`` and ``conversion.md`` (default: into the project directory).
+
+    ``extra``: further JSON-safe facts for later stages (e.g. ``input_scale``, ``output_activation``)."""
     directory = Path(directory or conversion.output_dir)
-    data = conversion.to_dict()
+    data = conversion.to_dict() | dict(extra or {})
     json_path, md_path = directory / JSON_NAME, directory / MD_NAME
     _atomic_write(json_path, json.dumps(data, indent=2))
     _atomic_write(md_path, render_markdown(data))
