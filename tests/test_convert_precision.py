@@ -145,3 +145,13 @@ def test_float_layer_weights_must_fit_default_precision() -> None:
         PrecisionRangeError, match=r"layer 'd': weight type ap_fixed<16,6> cannot hold max \|weight\| = 40"
     ):
         plan_precision(describe_model(model), ConvertConfig(), None)
+
+
+def test_result_feeding_relu_is_never_profiled_below_the_relu_range() -> None:
+    # One input channel: 9 products, the worst case fits the relu's own 4 signed integer bits, so a small
+    # calibration maximum must not narrow conv1's result (values in [max, 8) would change relu1's output).
+    specs = describe_model(tiny_qcnn(np.random.default_rng(5)))
+    lp = plan_precision(specs, ConvertConfig(), ADC, profile={"conv1": 0.5, "output_dense": 1.0})["conv1"]
+    assert lp.accum is not None
+    assert lp.accum.type.integer <= 4
+    assert lp.result.type == lp.accum.type

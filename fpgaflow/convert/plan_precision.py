@@ -178,6 +178,8 @@ def _result(
                 f"feeds {readers[0].name} {relu.hls()}: values beyond its range saturate to the same output "
                 "(bit-exact for every input)",
             )
+        # Narrower than the relu's range would change its outputs: keep the exact accumulator type.
+        return Choice(acc, f"feeds {readers[0].name} {relu.hls()}, whose range needs the full accumulator: exact")
     if peak is None:
         return Choice(acc, "no calibration data: the exact accumulator type")
     integer = signed_integer_bits(peak * 2.0**cfg.result_margin_bits, frac)

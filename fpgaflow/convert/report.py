@@ -21,6 +21,11 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _cell(text: object) -> str:
+    """Table-cell text: Markdown pipes escaped."""
+    return str(text).replace("|", "\\|")
+
+
 def render_markdown(data: dict[str, Any]) -> str:
     """The precision / reuse / FIFO tables as Markdown."""
     lines = [
@@ -37,7 +42,7 @@ def render_markdown(data: dict[str, Any]) -> str:
     for lp in data["precision"]["layers"]:
         for key in ("weight", "bias", "accum", "result"):
             if key in lp:
-                lines.append(f"| {lp['layer']} | {key} | `{lp[key]['type']}` | {lp[key]['reason']} |")
+                lines.append(f"| {lp['layer']} | {key} | `{lp[key]['type']}` | {_cell(lp[key]['reason'])} |")
     lines += [
         "",
         f"## Reuse factor and strategy ({data['reuse']['multipliers']} multipliers in all)",
@@ -49,13 +54,13 @@ def render_markdown(data: dict[str, Any]) -> str:
         valid = ", ".join(map(str, lr["valid_reuse_factors"]))
         lines.append(
             f"| {lr['layer']} | {lr['n_in']} × {lr['n_out']} | {lr['reuse_factor']} | {lr['strategy']} | "
-            f"{lr['multipliers']} | {valid} | {lr['reason']} |"
+            f"{lr['multipliers']} | {valid} | {_cell(lr['reason'])} |"
         )
     if data["fifo_depths"]:
         lines += ["", "## FIFO depths (stream leaving each layer)", "", "| layer | depth | hls4ml default | why |"]
         lines.append("|---|---|---|---|")
         for f in data["fifo_depths"]:
-            lines.append(f"| {f['layer']} | {f['depth']} | {f['hls4ml_default']} | {f['reason']} |")
+            lines.append(f"| {f['layer']} | {f['depth']} | {f['hls4ml_default']} | {_cell(f['reason'])} |")
     lines += ["", "## Changes hls4ml made on its own", ""]
     lines.append("\n".join(f"- {c}" for c in data["hls4ml_changes"]) or "None: every planned choice was kept.")
     return "\n".join(lines) + "\n"

@@ -24,6 +24,11 @@ def _pct(v: float) -> str:
     return f"{100 * v:.2f} %"
 
 
+def _cell(text: object) -> str:
+    """Table-cell text: Markdown pipes escaped."""
+    return str(text).replace("|", "\\|")
+
+
 def render_markdown(data: dict[str, Any]) -> str:
     """The report as Markdown: paths, accuracy, agreement, trace table."""
     lines = [
@@ -36,7 +41,7 @@ def render_markdown(data: dict[str, Any]) -> str:
     ]
     for key, desc in data["paths"].items():
         acc = data["accuracy"].get(key)
-        lines.append(f"| {key} | {desc} | {_pct(acc) if acc is not None else '—'} |")
+        lines.append(f"| {key} | {_cell(desc)} | {_pct(acc) if acc is not None else '—'} |")
     lines += ["", "| comparison | class agreement | max abs diff | mean abs diff | first disagreements |"]
     lines.append("|---|---|---|---|---|")
     for name, c in data["comparisons"].items():
