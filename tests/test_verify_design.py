@@ -72,6 +72,9 @@ def test_verify_design_reports_each_path(model: Any, project: Path, data: tuple[
     assert rep.trace.same_design is True
     assert rep.trace.first_departure is None
     assert rep.trace.exact_layers == ("conv1", "relu1", "pool1", "output_dense")
+    ranges = {r.layer: r for r in rep.ranges}
+    assert ranges["conv1"].n_values == 240 * 6 * 6 * 3
+    assert ranges["relu1"].outside == 0
 
 
 def test_pool_gives_the_single_process_answer(

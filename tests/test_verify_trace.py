@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from convert_models import adc_maps, tiny_qcnn
 
-from fpgaflow.convert.config import ConvertConfig
+from fpgaflow.convert.config import ConvertConfig, LayerOverride
 from fpgaflow.convert.hls import convert, split_output_activation
 from fpgaflow.convert.plan_precision import Choice, LayerPrecision, PrecisionPlan
 from fpgaflow.convert.precision import FixedType, input_type_for_adc
@@ -69,3 +69,20 @@ def test_trace_finds_saturation_and_the_first_departure(model: Any, tmp_path: Pa
     assert result.first_departure == "relu1"
     assert "conv1" in result.exact_layers
     assert "relu1" not in result.exact_layers
+
+
+def test_range_count_on_the_whole_set(model: Any) -> None:
+    from fpgaflow.convert.hls import plan
+    from fpgaflow.verify.overflow import count_out_of_range
+
+    x = adc_maps(np.random.default_rng(10), 150)
+    narrow = FixedType(16, 1, True, "TRN", "SAT")
+    cfg = ConvertConfig(layers={"conv1": LayerOverride(result=narrow)})
+    precision = plan(model, cfg, input_type_for_adc(1 / 256))[1]
+    rows = {r.layer: r for r in count_out_of_range(model, precision, x, batch_size=64)}
+    conv1 = layer_outputs(model, x, ["conv1"])["conv1"]
+    assert rows["conv1"].outside == int(np.count_nonzero((conv1 > narrow.max_value) | (conv1 < narrow.min_value)))
+    assert rows["conv1"].outside > 0
+    assert (rows["conv1"].n_values, rows["conv1"].overflow) == (150 * 6 * 6 * 3, "SAT")
+    assert rows["conv1"].max_abs == pytest.approx(float(np.max(np.abs(conv1))))
+    assert rows["relu1"].outside == 0  # a quantiser's output always fits its own type

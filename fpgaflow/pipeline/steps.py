@@ -155,6 +155,7 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
         verify_hw_path=rep.paths["hw"],
         trace_exact_layers=list(rep.trace.exact_layers) if rep.trace else None,
         trace_first_departure=rep.trace.first_departure if rep.trace else None,
+        values_outside_types={r.layer: r.outside for r in rep.ranges if r.outside},
         verify_passed=rep.passed,
     )
     return art

@@ -18,6 +18,7 @@ from fpgaflow_board.scores import apply_output_activation
 
 from fpgaflow.verify.compare import Comparison, compare_scores
 from fpgaflow.verify.config import VerifyConfig
+from fpgaflow.verify.overflow import RangeCount
 from fpgaflow.verify.trace import TraceResult
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class VerifyReport:
     passed: bool
     min_agreement: float
     trace: TraceResult | None = None
+    ranges: tuple[RangeCount, ...] = ()
     raw: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     scores: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
@@ -54,6 +56,7 @@ class VerifyReport:
             "min_agreement": self.min_agreement,
             "passed": self.passed,
             "trace": self.trace.to_dict() if self.trace else None,
+            "ranges": [r.to_dict() for r in self.ranges],
         }
 
 
@@ -121,6 +124,11 @@ def verify_design(
         m = min(cfg.trace_maps, n)
         paths["trace"] = f"tracing C-simulation build on the first {m} maps"
         trace = trace_design(deployed, pinned, x[:m], raw["hw"][:m])
+    from fpgaflow.convert.hls import plan
+    from fpgaflow.verify.overflow import count_out_of_range
+
+    paths["ranges"] = f"TensorFlow (QKeras) values vs the planned types, all {n} maps"
+    ranges = count_out_of_range(deployed, plan(deployed, pinned, None)[1], x)
     agreement = comparisons["qkeras_vs_hw"].agreement
     report = VerifyReport(
         n_maps=n,
@@ -133,6 +141,7 @@ def verify_design(
         passed=agreement >= cfg.min_agreement,
         min_agreement=cfg.min_agreement,
         trace=trace,
+        ranges=ranges,
         raw=raw,
         scores=scores,
     )

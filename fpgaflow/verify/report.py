@@ -73,6 +73,19 @@ def render_markdown(data: dict[str, Any]) -> str:
                 f"{_pct(r['bit_exact_fraction'])} | {r['beyond_lsb']} | {r['at_max']} | {r['at_min']} | "
                 f"{r['outside']} |"
             )
+    if data.get("ranges"):
+        lines += [
+            "",
+            f"## Values outside each layer's type (QKeras, all {data['n_maps']} maps)",
+            "",
+            "| layer | type | values | outside | max abs | hardware does |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in data["ranges"]:
+            does = "saturates" if r["overflow"] == "SAT" else "wraps"
+            lines.append(
+                f"| {r['layer']} | `{r['type']}` | {r['n_values']} | {r['outside']} | {r['max_abs']:.4g} | {does} |"
+            )
     return "\n".join(lines) + "\n"
 
 
