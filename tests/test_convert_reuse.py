@@ -90,3 +90,12 @@ def test_fifo_depths_follow_the_documented_rule(specs: list) -> None:
     slow = plan_reuse(specs, ConvertConfig(layers={"conv2": LayerOverride(reuse_factor=9)}))
     pool1 = next(f for f in size_fifos(specs, slow) if f.layer == "pool1")
     assert pool1.depth == 29
+
+
+def test_interval_is_the_slowest_layer(specs: list) -> None:
+    from fpgaflow.convert.plan_reuse import interval_cycles
+
+    # At R=1 the first conv reads 16×16 pixels, one per cycle; at R=9 conv2 needs 7×7×9 = 441 cycles.
+    assert interval_cycles(specs, plan_reuse(specs, ConvertConfig())) == 256
+    slow = plan_reuse(specs, ConvertConfig(layers={"conv2": LayerOverride(reuse_factor=9)}))
+    assert interval_cycles(specs, slow) == 441

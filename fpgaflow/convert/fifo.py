@@ -27,6 +27,7 @@ from typing import Any
 
 from fpgaflow.convert.layers import LayerSpec, consumers
 from fpgaflow.convert.plan_reuse import ReusePlan
+from fpgaflow.convert.plan_reuse import layer_cycles as _cycles
 
 
 @dataclass(frozen=True)
@@ -42,20 +43,12 @@ class FifoDepth:
         return {"layer": self.layer, "depth": self.depth, "hls4ml_default": self.default, "reason": self.reason}
 
 
-def _cycles(spec: LayerSpec, reuse: ReusePlan) -> int:
-    lr = reuse.get(spec.name)
-    rf = lr.reuse_factor if lr else 1
-    if spec.kind == "dense":
-        return rf
-    return spec.pixels_in * rf
-
-
 def size_fifos(specs: list[LayerSpec], reuse: ReusePlan) -> tuple[FifoDepth, ...]:
     """Depth of every stream between two layers (not the network's input or output streams)."""
     by_name = {s.name: s for s in specs}
     eff: dict[str, int] = {}
     for s in specs:
-        own = 0 if s.kind == "input" else _cycles(s, reuse)
+        own = _cycles(s, reuse)
         eff[s.name] = max(own, eff[s.source]) if s.source else own
     out: list[FifoDepth] = []
     for s in specs:

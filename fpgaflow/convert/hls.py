@@ -19,7 +19,7 @@ from fpgaflow.convert.config import ConvertConfig, LayerOverride
 from fpgaflow.convert.fifo import FifoDepth, size_fifos
 from fpgaflow.convert.layers import LayerSpec, describe_model
 from fpgaflow.convert.plan_precision import PrecisionPlan, plan_precision
-from fpgaflow.convert.plan_reuse import ReusePlan, plan_reuse
+from fpgaflow.convert.plan_reuse import ReusePlan, interval_cycles, plan_reuse
 from fpgaflow.convert.precision import FixedType
 from fpgaflow.convert.profile import profile_max_abs
 
@@ -85,6 +85,8 @@ class Conversion:
             "io_type": self.config.io_type,
             "clock_period_ns": self.config.clock_ns,
             "project_name": self.config.project_name,
+            "interval_cycles": interval_cycles(self.specs, self.reuse),
+            "interval_us": interval_cycles(self.specs, self.reuse) * self.config.clock_ns / 1000.0,
             "precision": self.precision.to_dict(),
             "reuse": self.reuse.to_dict(),
             "fifo_depths": [f.to_dict() for f in self.fifos],

@@ -159,3 +159,21 @@ def plan_reuse(specs: list[LayerSpec], cfg: ConvertConfig) -> ReusePlan:
                     f"auto: fits {cfg.dsp_budget:.0%} of the board's DSP48 at this factor",
                 )
     return ReusePlan(tuple(chosen[s.name] for s in weighted))
+
+
+def layer_cycles(spec: LayerSpec, reuse: ReusePlan) -> int:
+    """Cycles one layer needs per map in ``io_stream``: pixels_in × R for Conv2D (one input pixel every R
+    cycles), R for Dense (its whole input vector at once), pixels_in for pooling and activations."""
+    lr = reuse.get(spec.name)
+    rf = lr.reuse_factor if lr else 1
+    if spec.kind == "input":
+        return 0
+    if spec.kind == "dense":
+        return rf
+    return spec.pixels_in * rf
+
+
+def interval_cycles(specs: list[LayerSpec], reuse: ReusePlan) -> int:
+    """The dataflow pipeline's interval (cycles between maps): its slowest layer.  A first-order figure
+    without pipeline start-up, FIFO stalls or the DMA; the estimator (fpgaflow.estimate) refines it."""
+    return max((layer_cycles(s, reuse) for s in specs), default=0)

@@ -32,7 +32,9 @@ def render_markdown(data: dict[str, Any]) -> str:
         f"# Conversion: {data['project_name']} for {data['board']} ({data['part']})",
         "",
         f"Backend {data['backend']}, {data['io_type']}, clock {data['clock_period_ns']:g} ns; "
-        f"{data['precision']['calibration_maps']} calibration maps profiled.",
+        f"{data['precision']['calibration_maps']} calibration maps profiled. Dataflow interval ≈ "
+        f"{data['interval_cycles']} cycles = {data['interval_us']:.2f} µs per map (slowest layer; first-order, "
+        "without start-up, stalls or DMA).",
         "",
         "## Precision per layer",
         "",
