@@ -155,3 +155,19 @@ def test_result_feeding_relu_is_never_profiled_below_the_relu_range() -> None:
     assert lp.accum is not None
     assert lp.accum.type.integer <= 4
     assert lp.result.type == lp.accum.type
+
+
+def test_cli_names_an_unsupported_layer(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    import tensorflow as tf
+
+    from fpgaflow.cli import main
+
+    inp = tf.keras.Input((8, 8, 1), name="x")
+    y = tf.keras.layers.Conv2D(2, 3, name="c")(inp)
+    y = tf.keras.layers.AveragePooling2D(2, name="avg")(y)
+    path = f"{tmp_path}/m.h5"
+    tf.keras.Model(inp, y).save(path)
+    assert main(["convert", path, "--out", f"{tmp_path}/p", "--no-csim"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert "layer 'avg' of type AveragePooling2D is not supported" in err
