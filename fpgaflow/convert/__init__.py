@@ -1,7 +1,23 @@
-"""hls4ml conversion: typed config → hls4ml project; boards; fixed-point types. hls4ml imported lazily."""
+"""hls4ml conversion: typed config → typed plans (precision, reuse, FIFOs) → hls4ml project.
+
+hls4ml and TensorFlow are imported lazily, inside the functions that need them.
+"""
 
 from fpgaflow.convert.boards import BOARDS, Board, get_board
-from fpgaflow.convert.config import ConvertConfig
-from fpgaflow.convert.precision import FixedType, input_type_for_adc
+from fpgaflow.convert.config import ConvertConfig, LayerOverride
+from fpgaflow.convert.errors import InvalidReuseFactorError, PrecisionRangeError, UnsupportedLayerError
+from fpgaflow.convert.precision import FixedType, input_type_for_adc, parse_fixed
 
-__all__ = ["BOARDS", "Board", "ConvertConfig", "FixedType", "get_board", "input_type_for_adc"]
+__all__ = [
+    "BOARDS",
+    "Board",
+    "ConvertConfig",
+    "FixedType",
+    "InvalidReuseFactorError",
+    "LayerOverride",
+    "PrecisionRangeError",
+    "UnsupportedLayerError",
+    "get_board",
+    "input_type_for_adc",
+    "parse_fixed",
+]

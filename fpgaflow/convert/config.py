@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from fpgaflow.config.strict import check
 from fpgaflow.convert.boards import get_board
+from fpgaflow.convert.precision import FixedType, parse_fixed
+
+Strategy = Literal["Latency", "Resource"]
+
+
+@dataclass(frozen=True)
+class LayerOverride:
+    """Per-layer choices that replace the planned ones (any field left ``None`` keeps the plan).
+
+    ``weight``/``bias``/``accum``/``result``: fixed-point types (a weight/bias/result type narrower than the
+    layer's QKeras quantiser is rejected); ``reuse_factor``: must be one of the layer's valid factors;
+    ``strategy``: hls4ml's Latency (multipliers unrolled, weights in registers) or Resource (weights in
+    BRAM, one multiplier reused ``reuse_factor`` times).
+    """
+
+    weight: FixedType | None = None
+    bias: FixedType | None = None
+    accum: FixedType | None = None
+    result: FixedType | None = None
+    reuse_factor: int | None = None
+    strategy: Strategy | None = None
+
+    def __post_init__(self) -> None:
+        check(
+            self.reuse_factor is None or self.reuse_factor >= 1,
+            f"reuse_factor must be >= 1, got {self.reuse_factor}",
+        )
 
 
 @dataclass(frozen=True)
@@ -16,23 +43,42 @@ class ConvertConfig:
     ``backend``: ``VivadoAccelerator`` wraps the network in an AXI-Stream IP for the board's DMA;
     ``Vivado`` writes a bare HLS project for synthesis-only studies.  ``clock_period_ns`` defaults to
     the board's fabric clock (10 ns = 100 MHz FCLK0 on the PYNQ-Z2; hls4ml's own default is 5 ns).
-    ``reuse_factor``: how many times each multiplier is reused per inference (1 = fully parallel,
-    more = fewer DSPs, proportionally more cycles).  ``default_precision`` is the ap_fixed type of
-    every tensor whose precision is not derived from a quantiser.
+    ``reuse_factor``: how many times each multiplier is reused per output pixel (1 = fully parallel,
+    more = fewer multipliers, proportionally more cycles); ``"auto"`` picks, per layer, the smallest valid
+    factors whose multipliers fit ``dsp_budget`` × the board's DSP48 count.  ``default_precision`` is the
+    type of every tensor neither a quantiser nor the plan determines.  ``result_margin_bits``: integer
+    bits added above the calibration maximum when a result type is sized from profiling.
+    ``calibration_maps``: how many training maps are profiled.  ``fifo_depth``: ``geometry`` sizes each
+    inter-layer stream from the layer shapes and reuse factors (see :mod:`fpgaflow.convert.fifo`);
+    ``hls4ml`` keeps hls4ml's default (one entry per pixel of the tensor).  ``layers``: per-layer overrides.
     """
 
     board: str = "pynq-z2"
     backend: Literal["VivadoAccelerator", "Vivado"] = "VivadoAccelerator"
     io_type: Literal["io_stream", "io_parallel"] = "io_stream"
     clock_period_ns: float | None = None
-    reuse_factor: int = 1
-    strategy: Literal["Latency", "Resource"] = "Latency"
+    reuse_factor: int | Literal["auto"] = 1
+    strategy: Strategy = "Latency"
+    dsp_budget: float = 0.7
     default_precision: str = "ap_fixed<16,6>"
+    result_margin_bits: int = 1
+    calibration_maps: int = 2000
+    fifo_depth: Literal["geometry", "hls4ml"] = "geometry"
     project_name: str = "myproject"
+    layers: dict[str, LayerOverride] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         get_board(self.board)
-        check(self.reuse_factor >= 1, f"convert.reuse_factor must be >= 1, got {self.reuse_factor}")
+        check(
+            self.reuse_factor == "auto" or (isinstance(self.reuse_factor, int) and self.reuse_factor >= 1),
+            f"convert.reuse_factor must be >= 1 or 'auto', got {self.reuse_factor!r}",
+        )
+        check(0.0 < self.dsp_budget <= 1.0, f"convert.dsp_budget must be in (0, 1], got {self.dsp_budget}")
+        check(
+            0 <= self.result_margin_bits <= 8,
+            f"convert.result_margin_bits must be in [0, 8], got {self.result_margin_bits}",
+        )
+        check(self.calibration_maps >= 1, f"convert.calibration_maps must be >= 1, got {self.calibration_maps}")
         check(
             self.clock_period_ns is None or 1.0 <= self.clock_period_ns <= 100.0,
             f"convert.clock_period_ns must be in [1, 100] ns, got {self.clock_period_ns}",
@@ -40,8 +86,17 @@ class ConvertConfig:
         check(
             self.project_name.isidentifier(), f"convert.project_name must be a C identifier, got {self.project_name!r}"
         )
+        parse_fixed(self.default_precision)
 
     @property
     def clock_ns(self) -> float:
         """The HLS clock period in ns (the board's fabric clock unless overridden)."""
         return self.clock_period_ns if self.clock_period_ns is not None else get_board(self.board).clock_period_ns
+
+    @property
+    def default_type(self) -> FixedType:
+        return parse_fixed(self.default_precision)
+
+    def override(self, layer: str) -> LayerOverride:
+        """The overrides for ``layer`` (all ``None`` when none are configured)."""
+        return self.layers.get(layer, LayerOverride())

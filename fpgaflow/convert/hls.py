@@ -1,14 +1,27 @@
-"""Convert a trained (Q)Keras model into an hls4ml project and compile its C simulation."""
+"""Convert a trained (Q)Keras model into an hls4ml project: the only module that builds hls4ml dicts.
+
+:func:`convert` is the API a fit search calls: a model, a :class:`ConvertConfig` (board, backend, reuse
+factors, strategy, per-layer overrides) and optional calibration maps → a :class:`Conversion` holding the
+written project, the typed plans (precision, reuse, FIFO depths) and what hls4ml changed on its own.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from fpgaflow.convert.boards import get_board
-from fpgaflow.convert.config import ConvertConfig
+from fpgaflow.convert.config import ConvertConfig, LayerOverride
+from fpgaflow.convert.fifo import FifoDepth, size_fifos
+from fpgaflow.convert.layers import LayerSpec, describe_model
+from fpgaflow.convert.plan_precision import PrecisionPlan, plan_precision
+from fpgaflow.convert.plan_reuse import ReusePlan, interval_cycles, plan_reuse
 from fpgaflow.convert.precision import FixedType
+from fpgaflow.convert.profile import profile_max_abs
 
 log = logging.getLogger(__name__)
 
@@ -29,31 +42,165 @@ def split_output_activation(model: Any) -> tuple[Any, str]:
     return model, "linear"
 
 
-def hls_config(model: Any, cfg: ConvertConfig, input_type: FixedType | None) -> dict[str, Any]:
-    """hls4ml's per-layer config dict: quantiser-derived weight types, the input type, reuse/strategy."""
+@dataclass
+class Conversion:
+    """A converted model: the hls4ml ``ModelGraph`` (written, not compiled) and the plans behind it.
+
+    ``hls4ml_changes``: layers where hls4ml's own passes replaced a planned reuse factor or strategy
+    (empty when the plan was valid, which :func:`convert` ensures up front)."""
+
+    hls_model: Any
+    specs: list[LayerSpec]
+    precision: PrecisionPlan
+    reuse: ReusePlan
+    fifos: tuple[FifoDepth, ...]
+    config: ConvertConfig
+    output_dir: Path
+    hls4ml_changes: list[str] = field(default_factory=list)
+
+    def pinned_config(self) -> ConvertConfig:
+        """This conversion's config with every planned choice written as a per-layer override: converting
+        the same model with it reproduces the same design without calibration data (used by tracing)."""
+        layers: dict[str, LayerOverride] = {}
+        for lp in self.precision.layers:
+            lr = self.reuse.get(lp.layer)
+            layers[lp.layer] = LayerOverride(
+                weight=lp.weight.type if lp.weight else None,
+                bias=lp.bias.type if lp.bias else None,
+                accum=lp.accum.type if lp.accum else None,
+                result=lp.result.type,
+                reuse_factor=lr.reuse_factor if lr else None,
+                strategy=lr.strategy if lr else None,
+            )
+        return replace(self.config, layers=layers)
+
+    def to_dict(self) -> dict[str, Any]:
+        from fpgaflow.config.strict import to_mapping
+
+        board = get_board(self.config.board)
+        return {
+            "board": board.name,
+            "part": board.part,
+            "backend": self.config.backend,
+            "io_type": self.config.io_type,
+            "clock_period_ns": self.config.clock_ns,
+            "project_name": self.config.project_name,
+            "interval_cycles": interval_cycles(self.specs, self.reuse),
+            "interval_us": interval_cycles(self.specs, self.reuse) * self.config.clock_ns / 1000.0,
+            "precision": self.precision.to_dict(),
+            "reuse": self.reuse.to_dict(),
+            "fifo_depths": [f.to_dict() for f in self.fifos],
+            "hls4ml_changes": list(self.hls4ml_changes),
+            "pinned_config": to_mapping(self.pinned_config()),
+        }
+
+
+def hls_config(
+    model: Any, cfg: ConvertConfig, plan: PrecisionPlan, reuse: ReusePlan, trace: bool = False
+) -> dict[str, Any]:
+    """hls4ml's per-layer config dict rendered from the typed plans (``granularity='name'``)."""
     import hls4ml
 
     config: dict[str, Any] = hls4ml.utils.config_from_keras_model(
         model, granularity="name", backend=cfg.backend, default_precision=cfg.default_precision
     )
-    config["Model"]["ReuseFactor"] = cfg.reuse_factor
+    default_rf = 1 if cfg.reuse_factor == "auto" else int(cfg.reuse_factor)
+    config["Model"]["ReuseFactor"] = default_rf
     config["Model"]["Strategy"] = cfg.strategy
-    for layer in config["LayerName"].values():
-        if "ReuseFactor" in layer:
-            layer["ReuseFactor"] = cfg.reuse_factor
-    if input_type is not None:
-        first = model.layers[0].name
-        config["LayerName"][first]["Precision"]["result"] = input_type.hls()
+    names = {lp.layer for lp in plan.layers}
+    for name, layer in config["LayerName"].items():
+        base = name if name in names else name.rsplit("_", 1)[0]
+        if base not in names:
+            continue
+        lp = plan[base]
+        prec: dict[str, str] = layer.setdefault("Precision", {})
+        if name != base:  # hls4ml's own linear-activation helper layers: pass the result through
+            prec["result"] = lp.result.type.hls()
+        else:
+            for key in ("weight", "bias", "accum", "result"):
+                choice = getattr(lp, key)
+                if choice is not None:
+                    prec[key] = choice.type.hls()
+            if lp.kind == "pool":
+                prec["accum"] = lp.result.type.hls()
+        lr = reuse.get(name)
+        if lr is not None:
+            layer["ReuseFactor"] = lr.reuse_factor
+            layer["Strategy"] = lr.strategy
+        elif "ReuseFactor" in layer:
+            layer["ReuseFactor"] = default_rf
+        layer["Trace"] = trace
     return config
 
 
-def convert_model(model: Any, cfg: ConvertConfig, output_dir: Path, input_type: FixedType | None) -> Any:
-    """Write the hls4ml project to ``output_dir`` and return the (uncompiled) ``ModelGraph``."""
+def _apply_fifo_depths(hls_model: Any, fifos: tuple[FifoDepth, ...]) -> int:
+    """Set the ``#pragma HLS STREAM depth`` of each planned stream, as hls4ml's FIFO optimiser does."""
+    depth = {f.layer: f.depth for f in fifos}
+    applied = 0
+    outputs = {v.name for v in hls_model.get_output_variables()}
+    for layer in hls_model.get_layers():
+        if layer.name not in depth:
+            continue
+        var = layer.get_output_variable()
+        pragma = getattr(var, "pragma", None)
+        if isinstance(pragma, tuple) and pragma[0] == "stream" and var.name not in outputs:
+            var.pragma = ("stream", depth[layer.name])
+            applied += 1
+    return applied
+
+
+def _hls4ml_changes(hls_model: Any, reuse: ReusePlan) -> list[str]:
+    changes = []
+    for layer in hls_model.get_layers():
+        lr = reuse.get(layer.name)
+        if lr is None:
+            continue
+        got = layer.get_attr("reuse_factor")
+        if got is not None and int(got) != lr.reuse_factor:
+            changes.append(f"{layer.name}: reuse factor {lr.reuse_factor} → {got}")
+        strategy = str(layer.get_attr("strategy", "")).lower()
+        if strategy and strategy != lr.strategy.lower():
+            changes.append(f"{layer.name}: strategy {lr.strategy} → {strategy}")
+    for c in changes:
+        log.warning("hls4ml changed the plan: %s", c)
+    return changes
+
+
+def plan(
+    model: Any, cfg: ConvertConfig, input_type: FixedType | None, calibration: np.ndarray | None = None
+) -> tuple[list[LayerSpec], PrecisionPlan, ReusePlan, tuple[FifoDepth, ...]]:
+    """The typed plans for ``model`` without touching hls4ml (fast: a fit search can call it per choice)."""
+    specs = describe_model(model)
+    profile = None
+    n_cal = 0
+    if calibration is not None and len(calibration):
+        cal = calibration[: cfg.calibration_maps]
+        profile, n_cal = profile_max_abs(model, cal), len(cal)
+    precision = plan_precision(specs, cfg, input_type, profile, n_cal)
+    reuse = plan_reuse(specs, cfg)
+    fifos = size_fifos(specs, reuse) if cfg.io_type == "io_stream" and cfg.fifo_depth == "geometry" else ()
+    return specs, precision, reuse, fifos
+
+
+def convert(
+    model: Any,
+    cfg: ConvertConfig,
+    output_dir: Path,
+    input_type: FixedType | None,
+    calibration: np.ndarray | None = None,
+    trace: bool = False,
+) -> Conversion:
+    """Plan, convert and write the hls4ml project to ``output_dir`` (not compiled; see ``csim_build``).
+
+    ``calibration``: network-input maps (scaled like the training inputs) profiled to size the result
+    types; ``trace``: enable hls4ml's per-layer output tracing (C simulation only; synthesis ignores it).
+    """
     import hls4ml
 
+    specs, precision, reuse, fifos = plan(model, cfg, input_type, calibration)
     board = get_board(cfg.board)
     kwargs: dict[str, Any] = {
-        "hls_config": hls_config(model, cfg, input_type),
+        "hls_config": hls_config(model, cfg, precision, reuse, trace),
         "output_dir": str(output_dir),
         "project_name": cfg.project_name,
         "backend": cfg.backend,
@@ -64,13 +211,37 @@ def convert_model(model: Any, cfg: ConvertConfig, output_dir: Path, input_type: 
     if cfg.backend == "VivadoAccelerator":
         kwargs["board"] = board.hls4ml_board
     log.info(
-        "hls4ml %s: backend %s, board %s (%s), %s, clock %.1f ns, reuse factor %d",
+        "hls4ml %s: backend %s, board %s (%s), %s, clock %.1f ns, %d multipliers",
         hls4ml.__version__,
         cfg.backend,
         board.name,
         board.part,
         cfg.io_type,
         cfg.clock_ns,
-        cfg.reuse_factor,
+        reuse.multipliers,
     )
-    return hls4ml.converters.convert_from_keras_model(model, **kwargs)
+    hls_model = hls4ml.converters.convert_from_keras_model(model, **kwargs)
+    applied = _apply_fifo_depths(hls_model, fifos)
+    log.info("FIFO depths sized from geometry: %d streams", applied)
+    hls_model.write()
+    return Conversion(
+        hls_model, specs, precision, reuse, fifos, cfg, Path(output_dir), _hls4ml_changes(hls_model, reuse)
+    )
+
+
+def convert_model(model: Any, cfg: ConvertConfig, output_dir: Path, input_type: FixedType | None) -> Any:
+    """Backwards-compatible wrapper: convert and write without calibration; returns the ``ModelGraph``."""
+    return convert(model, cfg, output_dir, input_type).hls_model
+
+
+def load_pinned_config(project_dir: Path) -> ConvertConfig:
+    """The pinned :class:`ConvertConfig` in a project's ``conversion.json`` (:meth:`Conversion.pinned_config`)."""
+    import json
+
+    from fpgaflow.config.strict import from_mapping
+    from fpgaflow.errors import StepError
+
+    path = Path(project_dir) / "conversion.json"
+    if not path.is_file():
+        raise StepError(f"{path} not found: was {project_dir} written by fpgaflow convert?")
+    return from_mapping(ConvertConfig, json.loads(path.read_text())["pinned_config"], "pinned_config")

@@ -75,17 +75,24 @@ def step_train(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 
 def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
-    """Write the hls4ml project (VivadoAccelerator, pynq-z2, io_stream) and compile its C simulation."""
+    """Plan precisions (quantisers + profiling on training maps), reuse factors and FIFO depths, write the
+    hls4ml project (VivadoAccelerator, pynq-z2, io_stream) and its conversion report, compile the C-sim."""
     from fpgaflow.convert.csim_build import build_csim_library
-    from fpgaflow.convert.hls import convert_model, split_output_activation
+    from fpgaflow.convert.hls import convert, split_output_activation
     from fpgaflow.convert.precision import input_type_for_adc
+    from fpgaflow.convert.report import write_conversion_report
     from fpgaflow.train.models import load_model
+    from fpgaflow.train.sequence import scale_inputs
 
     model, output_activation = split_output_activation(load_model(str(art.path("model"))))
     assert art.step_dir is not None
     input_type = input_type_for_adc(cfg.model.input_scale)
-    hls_model = convert_model(model, cfg.convert, art.step_dir, input_type)
-    hls_model.write()
+    train = load_npz(art.path("train_maps"))
+    calibration = scale_inputs(train.maps[: cfg.convert.calibration_maps], cfg.model.input_scale)
+    conversion = convert(model, cfg.convert, art.step_dir, input_type, calibration)
+    write_conversion_report(conversion)
+    art.add("conversion_report", "conversion.json")
+    hls_model = conversion.hls_model
     # hls4ml saves keras_model.keras, which QKeras layers cannot be reloaded from; keep an .h5 twin so
     # `fpgaflow estimate/emulate/verify PROJECT` can rebuild the graph from the project alone.
     model.save(art.step_dir / "keras_model.h5")
@@ -105,6 +112,9 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
         n_in=int(np.prod(model.input_shape[1:])),
         n_out=int(np.prod(model.output_shape[1:])),
         output_activation=output_activation,
+        multipliers=conversion.reuse.multipliers,
+        reuse_factors={lr.layer: lr.reuse_factor for lr in conversion.reuse.layers},
+        hls4ml_changes=conversion.hls4ml_changes,
     )
     return art
 
@@ -130,61 +140,50 @@ def _estimate_metrics(hls_model: object, cfg: RunConfig) -> dict[str, object]:
 
 
 def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
-    """QKeras vs C-sim on the test maps: accuracy of each, class agreement, score differences."""
-    from fpgaflow.convert.hls import split_output_activation
+    """Float twin vs QKeras vs C-sim on the test maps (accuracy of each, class agreement, score differences)
+    and a per-layer trace of the C-sim against QKeras with saturation counts."""
     from fpgaflow.train.models import load_model
     from fpgaflow.train.sequence import scale_inputs
-    from fpgaflow.verify.compare import compare_scores
-    from fpgaflow_board.csim import CSimLibrary
-    from fpgaflow_board.scores import apply_output_activation
+    from fpgaflow.verify.compare_paths import verify_design
+    from fpgaflow.verify.report import write_verify_report
 
     test = load_npz(art.path("test_maps"))
-    n = len(test) if cfg.verify.max_csim_maps == 0 else min(len(test), cfg.verify.max_csim_maps)
-    maps, labels = test.maps[:n], test.labels[:n]
-    x = scale_inputs(maps, cfg.model.input_scale)
-    activation = art.metrics["output_activation"]
-    deployed, _ = split_output_activation(load_model(str(art.path("model"))))
-    keras_out = np.asarray(deployed.predict(x, batch_size=1024, verbose=0), dtype=np.float32).reshape(-1)
-    lib = CSimLibrary(art.path("csim_library"), art.metrics["n_in"], art.metrics["n_out"], cfg.convert.project_name)
-    t0 = time.perf_counter()
-    chunks = []
-    for start in range(0, n, 2000):
-        chunks.append(lib.predict(x[start : start + 2000]).reshape(-1))
-        log.info(
-            "verify: C simulation %d/%d maps (%.0f maps/s)",
-            start + len(chunks[-1]),
-            n,
-            (start + len(chunks[-1])) / max(time.perf_counter() - t0, 1e-9),
-        )
-    csim_out = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
-    dt = time.perf_counter() - t0
-    # Raw outputs (the logit when the sigmoid is applied off-chip) must agree bit for bit; the decision
-    # compares scores after the activation.
-    keras_scores = apply_output_activation(keras_out, activation)
-    csim_scores = apply_output_activation(csim_out, activation)
-    cmp = compare_scores(keras_scores, csim_scores, labels)
-    raw_exact = float(np.mean(keras_out == csim_out))
+    x = scale_inputs(test.maps, cfg.model.input_scale)
+    model = load_model(str(art.path("model")))
+    rep = verify_design(model, art.path("hls_project"), x, test.labels, cfg.verify, art.path("csim_library"))
+    assert art.step_dir is not None
+    write_verify_report(rep, art.step_dir)
+    art.add("verification", "verification.json")
+    n = rep.n_maps
     np.savez_compressed(
         art.add("scores", "scores.npz"),
-        keras=keras_scores,
-        csim=csim_scores,
-        keras_raw=keras_out,
-        csim_raw=csim_out,
-        labels=labels,
+        keras=rep.scores["qkeras"],
+        csim=rep.scores["hw"],
+        keras_raw=rep.raw["qkeras"].reshape(-1),
+        csim_raw=rep.raw["hw"].reshape(-1),
+        labels=test.labels[:n],
     )
+    cmp = rep.comparisons["qkeras_vs_hw"]
     art.add("comparison", "comparison.json").write_text(json.dumps(cmp.to_dict(), indent=2))
     art.metrics.update(
         n_test=n,
         accuracy_keras=cmp.accuracy_a,
         accuracy_csim=cmp.accuracy_b,
+        accuracy_float=rep.accuracy.get("float"),
         csim_agreement=cmp.agreement,
         max_abs_diff=cmp.max_abs_diff,
         mean_abs_diff=cmp.mean_abs_diff,
-        csim_maps_per_second=n / dt if dt > 0 else None,
-        csim_bit_exact_fraction=raw_exact,
+        csim_maps_per_second=rep.hw_maps_per_second,
+        csim_bit_exact_fraction=rep.hw_bit_exact_fraction,
+        verify_hw_path=rep.paths["hw"],
+        trace_exact_layers=list(rep.trace.exact_layers) if rep.trace else None,
+        trace_first_departure=rep.trace.first_departure if rep.trace else None,
+        values_outside_types={r.layer: r.outside for r in rep.ranges if r.outside},
+        verify_passed=rep.passed,
         # A one-line physics baseline the CNN must be compared with: "particle if any pixel is read out".
-        baseline_any_hit_accuracy=float(np.mean((maps.reshape(n, -1).max(axis=1) > 0) == (labels == 1))),
-        verify_passed=cmp.agreement >= cfg.verify.min_agreement,
+        baseline_any_hit_accuracy=float(
+            np.mean((test.maps[:n].reshape(n, -1).max(axis=1) > 0) == (test.labels[:n] == 1))
+        ),
     )
     log.info(
         "verify: %d maps, QKeras acc %.4f, C-sim acc %.4f, agreement %.4f, max |Δ| %.4g, bit-exact %.4f",
@@ -193,7 +192,7 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
         cmp.accuracy_b,
         cmp.agreement,
         cmp.max_abs_diff,
-        raw_exact,
+        rep.hw_bit_exact_fraction,
     )
     return art
 

@@ -1,0 +1,264 @@
+"""Plan every tensor's fixed-point type from the QKeras quantisers and from calibration profiling.
+
+Rules (per layer, in graph order; each choice records why):
+
+* input: the exact ADC type when given (``ap_ufixed<8,0>`` for 8-bit counts × 2^-8), else the default.
+* Conv2D/Dense weight and bias: the quantiser's type (see :mod:`fpgaflow.convert.quantizers`); without a
+  quantiser, the default precision (checked to hold max |w|; not bit-exact).
+* Conv2D/Dense accumulator: exact products, f = f_in + f_w fractional bits (at least the bias's), and the
+  integer bits of the weight-aware worst case B = max over outputs of Σ|w|·max|x| + |b|, where max|x| is
+  the largest value of the input type.  No input the input type can carry overflows it, so the
+  accumulator is exact (WRAP is harmless: partial sums wrap but the final sum fits).  This is never wider
+  than hls4ml's ``auto`` type, which assumes every weight at its type's maximum.
+* Conv2D/Dense result:
+  - feeding a saturating ``quantized_relu`` ``ap_ufixed<b,i>``: ``ap_fixed<i+1+f, i+1, TRN, SAT>``.  Any
+    value above the relu's range saturates to the same output either way, so this is bit-exact for every
+    input while the stream carries fewer bits;
+  - otherwise, from profiling: the integer bits of ``max |v|·2^margin`` on the calibration maps, with
+    SAT (values beyond it clip; ``fpgaflow verify`` counts them); if that is not narrower than the
+    accumulator, the accumulator type itself;
+  - without calibration data: the accumulator type.
+* QActivation: the quantiser's type (``ap_ufixed<b,i,RND_CONV,SAT>`` for quantized_relu, as hls4ml does).
+  Float relu: the input type without its sign bit (exact); linear, MaxPooling2D, Flatten: the input type
+  (exact); sigmoid/softmax: the default precision (hls4ml's lookup tables, not exact).
+
+A configured override replaces a planned type; one that cannot hold the quantiser's grid and range is
+rejected with :class:`~fpgaflow.convert.errors.PrecisionRangeError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.config.strict import suggest
+from fpgaflow.convert.config import ConvertConfig
+from fpgaflow.convert.errors import PrecisionRangeError
+from fpgaflow.convert.layers import LayerSpec, consumers
+from fpgaflow.convert.precision import FixedType, signed_integer_bits
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One tensor's type and the reason it was chosen."""
+
+    type: FixedType
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type.hls(), "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class LayerPrecision:
+    """The planned types of one layer.  ``bound_max_abs``: worst-case |accumulator| over the input type's
+    range; ``profile_max_abs``: largest |output| seen on the calibration maps (``None`` if not profiled)."""
+
+    layer: str
+    kind: str
+    result: Choice
+    weight: Choice | None = None
+    bias: Choice | None = None
+    accum: Choice | None = None
+    bound_max_abs: float | None = None
+    profile_max_abs: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"layer": self.layer, "kind": self.kind}
+        for key in ("weight", "bias", "accum", "result"):
+            choice = getattr(self, key)
+            if choice is not None:
+                out[key] = choice.to_dict()
+        out["bound_max_abs"] = self.bound_max_abs
+        out["profile_max_abs"] = self.profile_max_abs
+        return out
+
+
+@dataclass(frozen=True)
+class PrecisionPlan:
+    """Typed per-layer precisions of a model (rendered to hls4ml dicts only by :mod:`fpgaflow.convert.hls`)."""
+
+    layers: tuple[LayerPrecision, ...]
+    calibration_maps: int
+
+    def __getitem__(self, name: str) -> LayerPrecision:
+        for lp in self.layers:
+            if lp.layer == name:
+                return lp
+        raise KeyError(name)
+
+    def result_type(self, name: str) -> FixedType:
+        return self[name].result.type
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"calibration_maps": self.calibration_maps, "layers": [lp.to_dict() for lp in self.layers]}
+
+
+def _max_abs(t: FixedType) -> float:
+    return max(abs(t.min_value), abs(t.max_value))
+
+
+def _check_covers(layer: str, tensor: str, chosen: FixedType, needed: FixedType, why: str) -> None:
+    if not chosen.covers(needed):
+        raise PrecisionRangeError(
+            f"layer {layer!r}: {tensor} type {chosen.hls()} cannot hold the {why} {needed.hls()} "
+            f"(needs >= {needed.fractional} fractional bits and the range "
+            f"[{needed.min_value:g}, {needed.max_value:g}]; "
+            f"{chosen.hls()} has {chosen.fractional} and [{chosen.min_value:g}, {chosen.max_value:g}])"
+        )
+
+
+def _parameter(spec: LayerSpec, tensor: str, cfg: ConvertConfig) -> Choice:
+    qtype = spec.weight_type if tensor == "weight" else spec.bias_type
+    values = spec.weights if tensor == "weight" else spec.bias
+    assert values is not None
+    override = getattr(cfg.override(spec.name), tensor)
+    if qtype is not None:
+        if override is not None:
+            _check_covers(spec.name, tensor, override, qtype, "quantizer's type")
+            return Choice(override, f"override (holds the quantizer's {qtype.hls()})")
+        return Choice(qtype, "QKeras quantized_bits → ap_fixed<bits, integer+1>: the stored values are exact")
+    chosen = override or cfg.default_type
+    peak = float(np.max(np.abs(values))) if values.size else 0.0
+    if peak > _max_abs(chosen):
+        raise PrecisionRangeError(
+            f"layer {spec.name!r}: {tensor} type {chosen.hls()} cannot hold max |{tensor}| = {peak:g} "
+            f"(range [{chosen.min_value:g}, {chosen.max_value:g}]); add a quantizer or widen the type"
+        )
+    src = "override" if override else "default precision"
+    return Choice(chosen, f"no quantizer: {src}, holds max |{tensor}| = {peak:g} (values rounded: not bit-exact)")
+
+
+def _weighted(
+    spec: LayerSpec, in_type: FixedType, specs: list[LayerSpec], profile: dict[str, float] | None, cfg: ConvertConfig
+) -> LayerPrecision:
+    weight = _parameter(spec, "weight", cfg)
+    bias = _parameter(spec, "bias", cfg)
+    assert spec.weights is not None
+    assert spec.bias is not None
+    frac = max(in_type.fractional + weight.type.fractional, bias.type.fractional)
+    w = np.abs(spec.weights.reshape(-1, spec.n_out))
+    bound = float(np.max(w.sum(axis=0) * _max_abs(in_type) + np.abs(spec.bias.reshape(-1))))
+    acc_int = signed_integer_bits(bound, frac)
+    if acc_int + frac > 64:
+        raise PrecisionRangeError(
+            f"layer {spec.name!r}: the exact accumulator needs {acc_int + frac} bits (> 64); "
+            "use fewer fractional bits in its input or weight quantizers"
+        )
+    acc_type = FixedType(acc_int + frac, acc_int)
+    ov = cfg.override(spec.name)
+    accum = (
+        Choice(ov.accum, f"override (worst case |Σ| = {bound:g} needs {acc_type.hls()})")
+        if ov.accum
+        else Choice(
+            acc_type,
+            f"exact: {frac} fractional bits (input {in_type.fractional} + weight "
+            f"{weight.type.fractional}), worst case |Σ|w|·max|x| + |b|| = {bound:g}",
+        )
+    )
+    peak = profile.get(spec.name) if profile else None
+    result = _result(spec, acc_type, frac, peak, specs, cfg)
+    if ov.result:
+        result = Choice(ov.result, f"override (plan was {result.type.hls()})")
+    return LayerPrecision(spec.name, spec.kind, result, weight, bias, accum, bound, peak)
+
+
+def _result(
+    spec: LayerSpec, acc: FixedType, frac: int, peak: float | None, specs: list[LayerSpec], cfg: ConvertConfig
+) -> Choice:
+    readers = consumers(specs, spec.name)
+    if len(readers) == 1 and readers[0].output_type is not None and readers[0].activation == "relu":
+        relu = readers[0].output_type
+        integer = relu.integer + 1
+        if integer < acc.integer:
+            return Choice(
+                FixedType(integer + frac, integer, True, "TRN", "SAT"),
+                f"feeds {readers[0].name} {relu.hls()}: values beyond its range saturate to the same output "
+                "(bit-exact for every input)",
+            )
+        # Narrower than the relu's range would change its outputs: keep the exact accumulator type.
+        return Choice(acc, f"feeds {readers[0].name} {relu.hls()}, whose range needs the full accumulator: exact")
+    if peak is None:
+        return Choice(acc, "no calibration data: the exact accumulator type")
+    integer = signed_integer_bits(peak * 2.0**cfg.result_margin_bits, frac)
+    if integer < acc.integer:
+        return Choice(
+            FixedType(integer + frac, integer, True, "TRN", "SAT"),
+            f"calibration max |v| = {peak:g} × 2^{cfg.result_margin_bits} margin → {integer} integer bits; "
+            f"SAT clips rarer larger values (worst case needs {acc.integer})",
+        )
+    return Choice(acc, f"calibration max |v| = {peak:g} needs the worst-case width: the exact accumulator type")
+
+
+def _unweighted(spec: LayerSpec, in_type: FixedType, cfg: ConvertConfig, peak: float | None) -> LayerPrecision:
+    ov = cfg.override(spec.name).result
+    if spec.output_type is not None:
+        q = spec.output_type
+        if ov is not None:
+            _check_covers(spec.name, "result", ov, FixedType(q.width, q.integer, q.signed), "quantizer's type")
+            return LayerPrecision(spec.name, spec.kind, Choice(ov, f"override (holds {q.hls()})"), profile_max_abs=peak)
+        why = "QKeras quantized_relu(bits, integer) → ap_ufixed<bits, integer, RND_CONV, SAT> (as hls4ml)"
+        if q.signed:
+            why = "QKeras quantized_bits activation → ap_fixed<bits, integer+1, RND_CONV, SAT>"
+        return LayerPrecision(spec.name, spec.kind, Choice(q, why), profile_max_abs=peak)
+    if ov is not None:
+        return LayerPrecision(spec.name, spec.kind, Choice(ov, "override"), profile_max_abs=peak)
+    if spec.kind == "activation" and spec.activation == "relu":
+        t = FixedType(in_type.width - 1, in_type.integer - 1, False) if in_type.signed else in_type
+        return LayerPrecision(
+            spec.name, spec.kind, Choice(t, "relu of the input type: sign bit dropped, exact"), profile_max_abs=peak
+        )
+    if spec.kind == "activation" and spec.activation in ("sigmoid", "softmax"):
+        return LayerPrecision(
+            spec.name,
+            spec.kind,
+            Choice(cfg.default_type, f"{spec.activation} lookup table output: default precision (not exact)"),
+            profile_max_abs=peak,
+        )
+    return LayerPrecision(
+        spec.name, spec.kind, Choice(in_type, f"{spec.kind}: the input type, exact"), profile_max_abs=peak
+    )
+
+
+def plan_precision(
+    specs: list[LayerSpec],
+    cfg: ConvertConfig,
+    input_type: FixedType | None,
+    profile: dict[str, float] | None = None,
+    calibration_maps: int = 0,
+) -> PrecisionPlan:
+    """Plan every layer's types (see the module docstring for the rules)."""
+    names = [s.name for s in specs]
+    for name in cfg.layers:
+        if name not in names:
+            raise PrecisionRangeError(
+                f"convert.layers: no layer named {name!r} in the model{suggest(name, names)}; "
+                f"layers: {', '.join(names)}"
+            )
+    planned: dict[str, LayerPrecision] = {}
+    for spec in specs:
+        if spec.kind == "input":
+            ov = cfg.override(spec.name).result
+            if ov is not None:
+                choice = Choice(ov, "override")
+            elif input_type is not None:
+                choice = Choice(input_type, "ADC counts × a power-of-two scale: every input exact")
+            else:
+                choice = Choice(cfg.default_type, "no input type given: default precision")
+            planned[spec.name] = LayerPrecision(spec.name, "input", choice)
+            continue
+        assert spec.source is not None
+        in_type = planned[spec.source].result.type
+        peak = profile.get(spec.name) if profile else None
+        if spec.kind in ("conv2d", "dense"):
+            planned[spec.name] = _weighted(spec, in_type, specs, profile, cfg)
+        else:
+            planned[spec.name] = _unweighted(spec, in_type, cfg, peak)
+    return PrecisionPlan(tuple(planned[n] for n in names), calibration_maps)
+
+
+def plan_to_json(plan: PrecisionPlan) -> dict[str, Any]:
+    """JSON-safe form of the plan (the precision report's data)."""
+    return plan.to_dict()

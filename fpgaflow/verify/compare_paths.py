@@ -1,0 +1,155 @@
+"""Verify a converted design on a test set: float twin vs QKeras vs the hardware path, plus a layer trace.
+
+Each number in the resulting :class:`VerifyReport` names the path that produced it: ``float`` (TensorFlow,
+quantisers removed), ``qkeras`` (TensorFlow), ``csim`` (hls4ml C simulation, ``processes`` processes) or
+``emulator`` (fpgaflow.emulate), and ``trace`` (a tracing C-sim build on a sample).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from fpgaflow_board.scores import apply_output_activation
+
+from fpgaflow.verify.compare import Comparison, compare_scores
+from fpgaflow.verify.config import VerifyConfig
+from fpgaflow.verify.overflow import RangeCount
+from fpgaflow.verify.trace import TraceResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class VerifyReport:
+    """The verification's numbers.  ``raw``: per path, the outputs the FPGA would send (the logit when
+    the sigmoid is applied off-chip); ``comparisons``: name → :class:`Comparison` of class decisions and
+    score differences; ``paths``: what produced each path's numbers."""
+
+    n_maps: int
+    output_activation: str
+    paths: dict[str, str]
+    accuracy: dict[str, float]
+    comparisons: dict[str, Comparison]
+    hw_bit_exact_fraction: float
+    hw_maps_per_second: float | None
+    passed: bool
+    min_agreement: float
+    trace: TraceResult | None = None
+    ranges: tuple[RangeCount, ...] = ()
+    raw: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    scores: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_maps": self.n_maps,
+            "output_activation": self.output_activation,
+            "paths": self.paths,
+            "accuracy": self.accuracy,
+            "comparisons": {k: v.to_dict() for k, v in self.comparisons.items()},
+            "hw_bit_exact_fraction": self.hw_bit_exact_fraction,
+            "hw_maps_per_second": self.hw_maps_per_second,
+            "min_agreement": self.min_agreement,
+            "passed": self.passed,
+            "trace": self.trace.to_dict() if self.trace else None,
+            "ranges": [r.to_dict() for r in self.ranges],
+        }
+
+
+def _hardware_outputs(
+    project_dir: Path, library: Path, n_in: int, n_out: int, project: str, x: np.ndarray, cfg: VerifyConfig
+) -> tuple[np.ndarray, str, float]:
+    from fpgaflow.verify.csim_pool import predict_csim
+
+    t0 = time.perf_counter()
+    if cfg.backend == "emulator":
+        from fpgaflow.verify.emulator_hook import load_emulator
+
+        out = np.asarray(load_emulator(project_dir).predict(x), dtype=np.float32)
+        return out, "emulator (fpgaflow.emulate)", time.perf_counter() - t0
+    out, procs = predict_csim(library, n_in, n_out, project, x, cfg.workers)
+    return out, f"C simulation ({library.name}, {procs} process{'es' if procs > 1 else ''})", time.perf_counter() - t0
+
+
+def verify_design(
+    model: Any,
+    project_dir: Path,
+    x: np.ndarray,
+    labels: np.ndarray,
+    cfg: VerifyConfig,
+    library: Path | None = None,
+) -> VerifyReport:
+    """Verify the design in ``project_dir`` (written by ``fpgaflow convert``/``run``) against ``model``.
+
+    ``model``: the trained Keras model (a final sigmoid is split off as in conversion); ``x``: test maps in
+    network units; ``library``: the relocatable C-sim ``.so`` (default ``firmware/<project>_csim.so``).
+    """
+    from fpgaflow.convert.hls import load_pinned_config, split_output_activation
+
+    pinned = load_pinned_config(project_dir)
+    name = pinned.project_name
+    library = library or Path(project_dir) / "firmware" / f"{name}_csim.so"
+    deployed, activation = split_output_activation(model)
+    n_in, n_out = int(np.prod(deployed.input_shape[1:])), int(np.prod(deployed.output_shape[1:]))
+    n = len(x) if cfg.max_csim_maps == 0 else min(len(x), cfg.max_csim_maps)
+    x, labels = x[:n], np.asarray(labels)[:n]
+
+    raw: dict[str, np.ndarray] = {}
+    paths: dict[str, str] = {"qkeras": "TensorFlow (QKeras model)"}
+    raw["qkeras"] = np.asarray(deployed.predict(x, batch_size=1024, verbose=0), np.float32).reshape(n, -1)
+    if cfg.float_twin:
+        from fpgaflow.verify.float_twin import float_twin
+
+        raw["float"] = np.asarray(float_twin(deployed).predict(x, batch_size=1024, verbose=0), np.float32)
+        raw["float"] = raw["float"].reshape(n, -1)
+        paths["float"] = "TensorFlow (float twin: quantizers removed)"
+    hw, paths["hw"], dt = _hardware_outputs(Path(project_dir), library, n_in, n_out, name, x, cfg)
+    raw["hw"] = hw.reshape(n, -1)
+
+    scores = {k: apply_output_activation(v[:, 0], activation) for k, v in raw.items()}
+    comparisons = {"qkeras_vs_hw": compare_scores(scores["qkeras"], scores["hw"], labels)}
+    if "float" in scores:
+        comparisons["float_vs_qkeras"] = compare_scores(scores["float"], scores["qkeras"], labels)
+    accuracy = {k: float(np.mean((s >= 0.5) == (labels == 1))) for k, s in scores.items()}
+    hw_exact = float(np.mean(raw["qkeras"] == raw["hw"]))
+
+    trace = None
+    if cfg.trace_maps:
+        from fpgaflow.verify.trace import trace_design
+
+        m = min(cfg.trace_maps, n)
+        paths["trace"] = f"tracing C-simulation build on the first {m} maps"
+        trace = trace_design(deployed, pinned, x[:m], raw["hw"][:m])
+    from fpgaflow.convert.hls import plan
+    from fpgaflow.verify.overflow import count_out_of_range
+
+    paths["ranges"] = f"TensorFlow (QKeras) values vs the planned types, all {n} maps"
+    ranges = count_out_of_range(deployed, plan(deployed, pinned, None)[1], x)
+    agreement = comparisons["qkeras_vs_hw"].agreement
+    report = VerifyReport(
+        n_maps=n,
+        output_activation=activation,
+        paths=paths,
+        accuracy=accuracy,
+        comparisons=comparisons,
+        hw_bit_exact_fraction=hw_exact,
+        hw_maps_per_second=n / dt if dt > 0 else None,
+        passed=agreement >= cfg.min_agreement,
+        min_agreement=cfg.min_agreement,
+        trace=trace,
+        ranges=ranges,
+        raw=raw,
+        scores=scores,
+    )
+    log.info(
+        "verify: %d maps, accuracy %s, QKeras↔hw agreement %.4f, bit-exact %.4f",
+        n,
+        {k: round(v, 4) for k, v in accuracy.items()},
+        agreement,
+        hw_exact,
+    )
+    return report

@@ -1,0 +1,56 @@
+"""Range check on the whole test set: how many QKeras values fall outside each layer's planned type.
+
+Runs in TensorFlow (no C simulation), so it covers every test map; a value outside a SAT type saturates
+in hardware, one outside a WRAP type wraps (and would show as a departure in the trace).  Counts use the
+same batches as profiling, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.convert.plan_precision import PrecisionPlan
+
+
+@dataclass(frozen=True)
+class RangeCount:
+    """``outside`` of ``n_values`` QKeras values of ``layer`` lie beyond its ``type``'s range (``overflow``
+    says what the hardware does with them: SAT clips, WRAP wraps)."""
+
+    layer: str
+    type: str
+    overflow: str
+    n_values: int
+    outside: int
+    max_abs: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def count_out_of_range(model: Any, plan: PrecisionPlan, x: np.ndarray, batch_size: int = 512) -> tuple[RangeCount, ...]:
+    """Per non-input layer of ``plan`` present in ``model``: QKeras values outside the planned result type."""
+    import tensorflow as tf
+
+    names = [lp.layer for lp in plan.layers if lp.kind != "input" and lp.layer in {ly.name for ly in model.layers}]
+    probe = tf.keras.Model(model.inputs, [model.get_layer(n).output for n in names])
+    outside = dict.fromkeys(names, 0)
+    values = dict.fromkeys(names, 0)
+    peak = dict.fromkeys(names, 0.0)
+    for start in range(0, len(x), batch_size):
+        outs = probe(x[start : start + batch_size], training=False)
+        if len(names) == 1:
+            outs = [outs]
+        for n, o in zip(names, outs, strict=True):
+            arr = np.asarray(o, dtype=np.float64)
+            t = plan.result_type(n)
+            outside[n] += int(np.count_nonzero((arr > t.max_value) | (arr < t.min_value)))
+            values[n] += int(arr.size)
+            peak[n] = max(peak[n], float(np.max(np.abs(arr))) if arr.size else 0.0)
+    return tuple(
+        RangeCount(n, plan.result_type(n).hls(), plan.result_type(n).overflow, values[n], outside[n], peak[n])
+        for n in names
+    )

@@ -1,0 +1,122 @@
+"""verify_design end to end on a converted tiny CNN: float twin / QKeras / C-sim, the process pool, the
+emulator hook, and the `fpgaflow verify` CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from convert_models import adc_maps, tiny_qcnn
+from fpgaflow_board.csim import CSimLibrary
+
+from fpgaflow.cli import main
+from fpgaflow.convert.config import ConvertConfig
+from fpgaflow.convert.csim_build import build_csim_library
+from fpgaflow.convert.hls import convert, split_output_activation
+from fpgaflow.convert.precision import input_type_for_adc
+from fpgaflow.convert.report import write_conversion_report
+from fpgaflow.data import HitMapSet
+from fpgaflow.verify import csim_pool
+from fpgaflow.verify.compare_paths import verify_design
+from fpgaflow.verify.config import VerifyConfig
+from fpgaflow.verify.emulator_hook import EmulatorNotAvailableError
+from fpgaflow.verify.float_twin import float_twin
+
+
+@pytest.fixture(scope="module")
+def model() -> Any:
+    return tiny_qcnn(np.random.default_rng(21))  # with its final sigmoid, as saved by training
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(22)
+    return adc_maps(rng, 240), rng.integers(0, 2, 240)
+
+
+@pytest.fixture(scope="module")
+def project(model: Any, data: tuple[np.ndarray, np.ndarray], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("v") / "prj"
+    deployed, activation = split_output_activation(model)
+    conversion = convert(deployed, ConvertConfig(), out, input_type_for_adc(1 / 256), data[0][:100])
+    write_conversion_report(conversion, extra={"input_scale": 1 / 256, "output_activation": activation})
+    build_csim_library(out, out / "firmware" / "myproject_csim.so")
+    return out
+
+
+def test_float_twin_has_no_quantizers_and_same_float_weights(model: Any) -> None:
+    twin = float_twin(model)
+    assert not any(type(layer).__name__.startswith("Q") for layer in twin.layers)
+    for layer in model.layers:
+        for a, b in zip(layer.get_weights(), twin.get_layer(layer.name).get_weights(), strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_verify_design_reports_each_path(model: Any, project: Path, data: tuple[np.ndarray, np.ndarray]) -> None:
+    x, labels = data
+    rep = verify_design(model, project, x, labels, VerifyConfig(trace_maps=40))
+    assert rep.n_maps == 240
+    assert rep.output_activation == "sigmoid"
+    assert set(rep.accuracy) == {"qkeras", "float", "hw"}
+    assert rep.paths["hw"].startswith("C simulation (myproject_csim.so, 1 process")
+    cmp = rep.comparisons["qkeras_vs_hw"]
+    assert (cmp.agreement, cmp.max_abs_diff, rep.hw_bit_exact_fraction) == (1.0, 0.0, 1.0)
+    assert rep.accuracy["qkeras"] == rep.accuracy["hw"] == pytest.approx(np.mean((rep.scores["hw"] >= 0.5) == labels))
+    assert "float_vs_qkeras" in rep.comparisons
+    assert rep.passed
+    assert rep.trace is not None
+    assert rep.trace.same_design is True
+    assert rep.trace.first_departure is None
+    assert rep.trace.exact_layers == ("conv1", "relu1", "pool1", "output_dense")
+    ranges = {r.layer: r for r in rep.ranges}
+    assert ranges["conv1"].n_values == 240 * 6 * 6 * 3
+    assert ranges["relu1"].outside == 0
+
+
+def test_pool_gives_the_single_process_answer(
+    project: Path, data: tuple[np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = project / "firmware" / "myproject_csim.so"
+    single = CSimLibrary(lib, 64, 1).predict(data[0])
+    monkeypatch.setattr(csim_pool, "MIN_PARALLEL_MAPS", 10)
+    pooled, procs = csim_pool.predict_csim(lib, 64, 1, "myproject", data[0], workers=2)
+    assert procs == 2
+    np.testing.assert_array_equal(pooled, single)
+
+
+def test_emulator_backend_is_a_clear_error_until_it_exists(
+    model: Any, project: Path, data: tuple[np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "fpgaflow.emulate", None)  # as if the emulator stage were absent
+    cfg = VerifyConfig(backend="emulator", trace_maps=0, float_twin=False)
+    with pytest.raises(EmulatorNotAvailableError, match=r"use verify\.backend 'csim'"):
+        verify_design(model, project, data[0][:10], data[1][:10], cfg)
+
+
+def test_cli_verify_writes_json_and_markdown(
+    model: Any, project: Path, data: tuple[np.ndarray, np.ndarray], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model_path = tmp_path / "m.h5"
+    model.save(model_path)
+    counts = np.round(data[0] * 256).astype(np.float32)
+    HitMapSet(counts, data[1].astype(np.int64)).save_npz(tmp_path / "test.npz")
+    args = ["verify", "--model", str(model_path), "--project", str(project), "--maps", str(tmp_path / "test.npz")]
+    assert main([*args, "--trace-maps", "0", "--no-float-twin", "--out", str(tmp_path / "rep")]) == 0
+    report = json.loads((tmp_path / "rep" / "verification.json").read_text())
+    assert report["passed"] is True
+    assert report["comparisons"]["qkeras_vs_hw"]["agreement"] == 1.0
+    assert report["trace"] is None
+    assert "float" not in report["accuracy"]
+    assert "# Verification: PASSED" in (tmp_path / "rep" / "verification.md").read_text()
+    assert json.loads(capsys.readouterr().out.split("report:")[0])["hw_bit_exact_fraction"] == 1.0
+
+
+def test_cli_verify_needs_run_dir_or_all_three(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "--model", str(tmp_path / "m.h5")]) == 2
+    assert "give RUN_DIR, or all of --model, --project and --maps" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path)]) == 2
+    assert "is not a finished fpgaflow run" in capsys.readouterr().err
