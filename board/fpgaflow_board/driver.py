@@ -75,6 +75,10 @@ class HitMapClassifier:
         self.dma = DmaLink(self.design.dma, self.design.max_transfer_bytes, timeout_s)
         self._in_bytes = manifest.n_in * self.codec.in_word.itemsize
         self._out_bytes = manifest.n_out * self.codec.out_word.itemsize
+        try:
+            self._chunks(1)
+        except ValueError as exc:
+            raise DesignMismatchError(f"{self.design.dma_path}: {exc}") from None
         self._slots: OrderedDict[tuple[int, int], _Slot] = OrderedDict()
         self._max_cached = max(1, int(max_cached_sizes))
         self.allocations = 0  # contiguous buffer pairs allocated so far (tests check reuse)

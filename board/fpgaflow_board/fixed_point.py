@@ -53,7 +53,8 @@ class FixedPointType:
             if kind == "int":
                 if len(args) != 1:
                     raise ValueError
-                return cls(width, width, not unsigned)
+                # An ap_int constructed from a double converts like a C cast: truncation toward zero.
+                return cls(width, width, not unsigned, "AP_TRN_ZERO")
             integer = int(args[1]) if len(args) > 1 else width
         except (ValueError, IndexError):
             raise ValueError(f"cannot read width/integer bits of {text!r}") from None

@@ -74,7 +74,7 @@ class SimulatedNetwork:
         else:
             values = unpack(x, self.codec.input_type).astype(np.float32)
         t0 = time.perf_counter()
-        y = np.asarray(self.csim.predict(values), dtype=np.float32).reshape(x.shape[0], self.n_out)
+        y = np.asarray(self.csim.predict(values), dtype=np.float32).reshape(x.shape[0], -1)
         self.csim_seconds += time.perf_counter() - t0
         if self.codec.stream_dtype == "float32":
             return y
