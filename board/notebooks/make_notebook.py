@@ -4,7 +4,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-cells = [
+CELLS = [
     new_markdown_cell("""# Classify pixel hit maps on the PYNQ-Z2
 
 This notebook ships inside an fpgaflow board bundle (`RUN_DIR/board`, made by `fpgaflow run`). It loads the
@@ -86,9 +86,18 @@ save_results(out, result, session.board, m.project_name)
 clf.close()
 print(f"saved {out}; on the host run:  fpgaflow check {BUNDLE.name} {out.name}")"""),
 ]
-nb = new_notebook(cells=cells, metadata={
-    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-    "language_info": {"name": "python"},
-})
-nbformat.validate(nb)
-nbformat.write(nb, Path(__file__).with_name("classify_hitmaps.ipynb"))
+
+
+def build() -> nbformat.NotebookNode:
+    for i, cell in enumerate(CELLS):
+        cell["id"] = f"cell-{i}"  # stable ids: regenerating gives an identical file
+    nb = new_notebook(cells=CELLS, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    })
+    nbformat.validate(nb)
+    return nb
+
+
+if __name__ == "__main__":
+    nbformat.write(build(), Path(__file__).with_name("classify_hitmaps.ipynb"))
