@@ -1,4 +1,4 @@
-"""fpgaflow check BUNDLE RESULTS (fpgaflow/cli/check.py, fpgaflow/verify/check.py) on results from the simulated board."""
+"""``fpgaflow check BUNDLE RESULTS`` (cli/check.py, verify/check.py) on results from the simulated board."""
 
 from __future__ import annotations
 
@@ -38,8 +38,10 @@ def test_board_results_pass(tiny_bundle: Path, results: Path, capsys: pytest.Cap
     with np.load(tiny_bundle / "test_maps.npz") as d, np.load(tiny_bundle / "expected_outputs.npz") as e:
         acc = float(np.mean((e["csim"] >= 0.5) == (d["labels"] == 1)))
     report = check_results(tiny_bundle, results)
-    assert report.accuracy_board == report.accuracy_csim == acc and report.n == 240
-    assert report.board == "simulated" and report.first_disagreements == ()
+    assert report.accuracy_board == report.accuracy_csim == acc
+    assert report.n == 240
+    assert report.board == "simulated"
+    assert report.first_disagreements == ()
 
 
 def test_flipped_decision_fails_and_is_listed(tiny_bundle: Path, results: Path, tmp_path: Path,
@@ -62,7 +64,8 @@ def test_raw_difference_within_tolerance(tiny_bundle: Path, results: Path, tmp_p
     assert "max |Δraw| 0.000976562 > tolerance 0" in capsys.readouterr().out
     assert main(["check", str(tiny_bundle), str(small), "--tolerance", "0.001", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["passed"] is True and report["raw_bit_exact_fraction"] == pytest.approx(239 / 240)
+    assert report["passed"] is True
+    assert report["raw_bit_exact_fraction"] == pytest.approx(239 / 240)
 
 
 def test_wrong_results_are_user_errors(tiny_bundle: Path, results: Path, tmp_path: Path,

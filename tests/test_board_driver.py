@@ -49,16 +49,19 @@ def make(bundle: dict[str, Any], tmp_path: Path) -> Callable[..., tuple[HitMapCl
 def test_outputs_bit_identical_to_csim(bundle: dict[str, Any], make: Callable[..., Any], layout: str) -> None:
     clf, board = make(hwh_kw={"layout": layout})
     res = clf.classify(bundle["maps"], batch_size=64)
-    assert res.raw.dtype == np.float32 and res.raw.shape == (len(bundle["maps"]), 1)
+    assert res.raw.dtype == np.float32
+    assert res.raw.shape == (len(bundle["maps"]), 1)
     np.testing.assert_array_equal(res.raw, bundle["direct"])
     np.testing.assert_array_equal(res.raw[:, 0], bundle["expected"]["csim_raw"])
     np.testing.assert_array_equal(res.scores, apply_output_activation(bundle["direct"][:, 0], "sigmoid"))
     assert res.labels.dtype == np.int8
     np.testing.assert_array_equal(res.labels, bundle["expected"]["csim"] >= 0.5)
-    assert res.timing.n_maps == len(bundle["maps"]) and res.timing.batch_sizes.tolist()[0] == 64
+    assert res.timing.n_maps == len(bundle["maps"])
+    assert res.timing.batch_sizes.tolist()[0] == 64
     assert board.networks[0].maps_done == len(bundle["maps"])
     # Cacheable memory model: the data only arrived because MM2S flushed and S2MM invalidated.
-    assert board.memory.flushes >= 4 and board.memory.invalidates >= 4
+    assert board.memory.flushes >= 4
+    assert board.memory.invalidates >= 4
     expected_path = "hier_0/axi_dma_0" if layout == "hls4ml" else "axi_dma_0"
     assert clf.design.dma_path == expected_path
 
@@ -70,10 +73,12 @@ def test_outputs_are_fresh_arrays(bundle: dict[str, Any], make: Callable[..., An
     kept = first.copy()
     first[:] = 99.0
     second = clf.predict_raw(maps)
-    assert type(second) is np.ndarray and second.dtype == np.float32
+    assert type(second) is np.ndarray
+    assert second.dtype == np.float32
     np.testing.assert_array_equal(second, kept)
     slot = clf._slot(8)
-    assert not np.shares_memory(second, slot.out) and not np.shares_memory(second, first)
+    assert not np.shares_memory(second, slot.out)
+    assert not np.shares_memory(second, first)
     third = clf.predict_raw(bundle["maps"][8:16])
     np.testing.assert_array_equal(second, kept)  # the next call does not overwrite earlier results
     np.testing.assert_array_equal(third, bundle["direct"][8:16])
@@ -83,9 +88,11 @@ def test_buffers_allocated_once_per_batch_size(bundle: dict[str, Any], make: Cal
     clf, board = make(max_cached_sizes=2)
     for n in (8, 8, 8, 16, 16, 8):
         clf.predict_raw(bundle["maps"][:n])
-    assert clf.allocations == 2 and board.memory.allocations == 4
+    assert clf.allocations == 2
+    assert board.memory.allocations == 4
     clf.predict_raw(bundle["maps"][:4])  # a third size evicts the least recently used (16)
-    assert clf.allocations == 3 and board.memory.live_buffers == 4
+    assert clf.allocations == 3
+    assert board.memory.live_buffers == 4
     assert sorted({c for c, _ in clf._slots}) == [4, 8]
     clf.close()
     assert board.memory.live_buffers == 0
@@ -106,7 +113,8 @@ def test_stream_double_buffers_and_packs_ahead(bundle: dict[str, Any], make: Cal
 
     clf._encode, clf.dma.finish = log_encode, log_finish  # type: ignore[method-assign]
     results = list(clf.classify_stream(bundle["maps"][:100], batch_size=40))
-    assert [r.n for r in results] == [40, 40, 20] and [r.first for r in results] == [0, 40, 80]
+    assert [r.n for r in results] == [40, 40, 20]
+    assert [r.first for r in results] == [0, 40, 80]
     # Batch k+1 is packed before batch k's transfer is waited for.
     assert [e.split()[0] for e in events] == ["encode", "encode", "finish", "encode", "finish", "finish"]
     assert clf.allocations == 2  # two slots of 40 maps; the short last batch reuses one
@@ -147,7 +155,8 @@ def test_stall_times_out_with_decoded_status(bundle: dict[str, Any], make: Calla
     clf, board = make(board_kw={"stall": stall}, timeout_s=0.05)
     with pytest.raises(DmaTimeoutError, match=f"{channel} not idle after 0.05 s") as exc:
         clf.predict_raw(bundle["maps"][:4])
-    assert status in str(exc.value) and "reset_dma()" in str(exc.value)
+    assert status in str(exc.value)
+    assert "reset_dma()" in str(exc.value)
     board.networks[0].stall = None
     clf.reset_dma()
     np.testing.assert_array_equal(clf.predict_raw(bundle["maps"][:4]), bundle["direct"][:4])
@@ -205,7 +214,7 @@ def test_startup_check_names_missing_ip(make: Callable[..., Any], omit: tuple[st
 def test_startup_check_stream_width(bundle: dict[str, Any], tmp_path: Path) -> None:
     float_board = SimulatedBoard(bundle["manifest"], bundle["csim"])
     fixed = dataclasses.replace(bundle["manifest"], stream_dtype="fixed")
-    with pytest.raises(DesignMismatchError, match="stream widths MM2S 32 / S2MM 32 bits, but .* 'fixed' needs 8 / 32"):
+    with pytest.raises(DesignMismatchError, match=r"stream widths MM2S 32 / S2MM 32 bits, but .* 'fixed' needs 8 / 32"):
         HitMapClassifier(float_board.write_overlay(tmp_path), fixed, pynq=float_board.pynq)
 
 
@@ -219,8 +228,9 @@ def test_overlay_arguments_pass_through(make: Callable[..., Any]) -> None:
 def test_fixed_point_stream_words(bundle: dict[str, Any], make: Callable[..., Any]) -> None:
     """Designs streaming ap_ufixed<8,0> in / ap_fixed<25,13> out: the driver packs, results stay bit-exact."""
     fixed = dataclasses.replace(bundle["manifest"], stream_dtype="fixed")
-    clf, board = make(manifest=fixed)
-    assert clf.codec.in_word == np.uint8 and clf.codec.out_word == np.uint32
+    clf, _board = make(manifest=fixed)
+    assert clf.codec.in_word == np.uint8
+    assert clf.codec.out_word == np.uint32
     res = clf.classify(bundle["maps"][:50], batch_size=16)
     np.testing.assert_array_equal(res.raw, bundle["direct"][:50])
     assert res.n_out_of_range == 0

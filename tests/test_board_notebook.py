@@ -1,4 +1,4 @@
-"""board/notebooks/classify_hitmaps.ipynb: executed top to bottom in a real Jupyter kernel (nbclient) on the simulated board."""
+"""board/notebooks/classify_hitmaps.ipynb, executed top to bottom by nbclient in a real kernel, simulated board."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "board" / "notebooks"
 
 def test_notebook_is_generated_from_its_script() -> None:
     spec = importlib.util.spec_from_file_location("make_notebook", NOTEBOOKS / "make_notebook.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     committed = nbformat.read(NOTEBOOKS / "classify_hitmaps.ipynb", as_version=4)
@@ -38,8 +39,10 @@ def test_notebook_runs_on_the_simulated_board(tiny_bundle: Path, tmp_path: Path,
     images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "board: simulated; design myproject" in text
     assert "agreement with the C simulation: decisions 1.0000, raw outputs bit-exact 1.0000" in text
-    assert "confusion matrix" in text and "batch  256:" in text
+    assert "confusion matrix" in text
+    assert "batch  256:" in text
     assert images == 2  # confusion matrix and the hit maps
     report = check_results(tiny_bundle, results)
-    assert report.passed and report.raw_bit_exact_fraction == 1.0
+    assert report.passed
+    assert report.raw_bit_exact_fraction == 1.0
     assert json.dumps(report.to_dict())  # serialisable for --json
