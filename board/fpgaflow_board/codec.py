@@ -58,8 +58,11 @@ class StreamCodec:
             fmt = self.input_type
             if fmt.quantization != "AP_TRN":
                 return quantize(out, fmt)[1]
-            # Truncation keeps v in range iff min <= v < max + LSB: two compares, no rounding pass.
-            return int(np.count_nonzero((out < fmt.min_value) | (out >= fmt.max_value + fmt.lsb)))
+            # Truncation keeps v in range iff min <= v < max + LSB; two reductions, counted only if needed.
+            lo, hi = fmt.min_value, fmt.max_value + fmt.lsb
+            if out.size == 0 or (out.min() >= lo and out.max() < hi):
+                return 0
+            return int(np.count_nonzero(out < lo) + np.count_nonzero(out >= hi))
         packed = pack(np.asarray(adc, np.float64) * self.input_scale, self.input_type)
         out[...] = packed.words
         return packed.n_overflow

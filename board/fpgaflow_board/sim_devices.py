@@ -127,6 +127,7 @@ class SimulatedDma:
         self.description = {"parameters": parameters, "type": "xilinx.com:ip:axi_dma:7.1", "fullpath": path}
         self._ch = {reg.MM2S: _ChannelState(reg.MM2S), reg.S2MM: _ChannelState(reg.S2MM)}
         self.register_writes: list[tuple[int, int]] = []
+        self.busy_seconds = 0.0  # time modelling the hardware (DMA engine + network, C-sim included)
         self.mmio = self
         from fpgaflow_board.sim_channel import SimulatedChannel
 
@@ -165,7 +166,9 @@ class SimulatedDma:
         elif sub == reg.ADDR_MSB:
             ch.addr = (ch.addr & 0xFFFFFFFF) | (value << 32)
         elif sub == reg.LENGTH:
+            t0 = time.perf_counter()
             self._start(base, ch, value & self.buffer_max_size)
+            self.busy_seconds += time.perf_counter() - t0
 
     def _reset(self) -> None:
         for off in self._ch:

@@ -8,6 +8,7 @@ on the board.  ``coherent=True`` makes both views one (like ``cacheable=False``)
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -43,16 +44,20 @@ class SimulatedBuffer(np.ndarray):
     def flush(self) -> None:
         """CPU cache → DRAM for the whole allocation (what the MM2S channel will read)."""
         base = self._base_buffer
+        t0 = time.perf_counter()
         if not self._memory.coherent:
             self._memory.dram_of(base)[...] = base.view(np.ndarray).reshape(-1).view(np.uint8)
         self._memory.flushes += 1
+        self._memory.copy_seconds += time.perf_counter() - t0
 
     def invalidate(self) -> None:
         """DRAM → CPU for the whole allocation (after the S2MM channel wrote it)."""
         base = self._base_buffer
+        t0 = time.perf_counter()
         if not self._memory.coherent:
             base.view(np.ndarray).reshape(-1).view(np.uint8)[...] = self._memory.dram_of(base)
         self._memory.invalidates += 1
+        self._memory.copy_seconds += time.perf_counter() - t0
 
     sync_to_device = flush
     sync_from_device = invalidate
@@ -74,6 +79,7 @@ class SimulatedMemory:
         self.allocations = 0
         self.flushes = 0
         self.invalidates = 0
+        self.copy_seconds = 0.0  # time emulating cache flush/invalidate (a cache operation on the board)
 
     def allocate(self, shape: Any, dtype: Any = "u4", target: Any = None, **kwargs: Any) -> SimulatedBuffer:
         """``pynq.allocate``'s signature: a zeroed contiguous buffer with a physical address."""

@@ -20,8 +20,10 @@ MapSource = np.ndarray | str | Path | Iterable[Any]
 
 def as_batch(x: Any, input_shape: tuple[int, ...], where: str = "input") -> np.ndarray:
     """``x`` as (n, *input_shape) float32: accepts one map or a batch, with or without the channel axis."""
-    a = np.asarray(x, dtype=np.float32)
     shape = tuple(input_shape)
+    if isinstance(x, np.ndarray) and x.dtype == np.float32 and x.shape[1:] == shape:
+        return x  # the common case, checked first: no copy, no reshape
+    a = np.asarray(x, dtype=np.float32)
     bare = shape[:-1] if shape and shape[-1] == 1 else None
     if a.shape == shape or (bare is not None and a.shape == bare):
         return a.reshape((1, *shape))
