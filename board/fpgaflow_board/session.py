@@ -71,7 +71,7 @@ def open_bundle(bundle_dir: str | Path, simulated: bool | None = None, **kwargs:
         clf = HitMapClassifier(bundle_dir / manifest.bitstream, manifest,
                                hwh=bundle_dir / manifest.hwh if manifest.hwh else None, **kwargs)
         return BoardSession(clf, manifest, bundle_dir, "pynq-z2")
-    sim_opts = {k: kwargs.pop(k) for k in ("stall", "coherent", "buffer_offset") if k in kwargs}
+    sim_opts = {k: kwargs.pop(k) for k in ("stall", "coherent", "buffer_offset", "channels") if k in kwargs}
     board = SimulatedBoard.from_bundle(bundle_dir, **sim_opts)
     bit = board.write_overlay(tempfile.mkdtemp(prefix="fpgaflow_sim_overlay_"))
     clf = HitMapClassifier(bit, manifest, pynq=board.pynq, **kwargs)

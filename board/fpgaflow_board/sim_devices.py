@@ -116,7 +116,7 @@ class SimulatedDma:
     """Register-level AXI DMA (simple mode).  ``read``/``write`` take byte offsets like pynq's MMIO."""
 
     def __init__(self, memory: SimulatedMemory, network: SimulatedNetwork | None, path: str,
-                 parameters: dict[str, str], word_bytes: tuple[int, int]) -> None:
+                 parameters: dict[str, str], word_bytes: tuple[int, int], channels: str = "simulated") -> None:
         self.memory, self.network, self.path = memory, network, path
         self.parameters = parameters
         self.length_width = int(parameters.get("c_sg_length_width", "26"))
@@ -129,10 +129,17 @@ class SimulatedDma:
         self.register_writes: list[tuple[int, int]] = []
         self.busy_seconds = 0.0  # time modelling the hardware (DMA engine + network, C-sim included)
         self.mmio = self
-        from fpgaflow_board.sim_channel import SimulatedChannel
+        if channels == "pynq":
+            # pynq's own simple-mode channel class, driving these registers (pynq 3.x; TX = 1, RX = 0).
+            from pynq.lib.dma import _SDMAChannel
 
-        self.sendchannel = SimulatedChannel(self, reg.MM2S, self.buffer_max_size, self.align[0])
-        self.recvchannel = SimulatedChannel(self, reg.S2MM, self.buffer_max_size, self.align[1])
+            self.sendchannel = _SDMAChannel(self, self.buffer_max_size, self.align[0], 1, False)
+            self.recvchannel = _SDMAChannel(self, self.buffer_max_size, self.align[1], 0, False)
+        else:
+            from fpgaflow_board.sim_channel import SimulatedChannel
+
+            self.sendchannel = SimulatedChannel(self, reg.MM2S, self.buffer_max_size, self.align[0])
+            self.recvchannel = SimulatedChannel(self, reg.S2MM, self.buffer_max_size, self.align[1])
 
     # -- register interface
     def read(self, offset: int, length: int = 4) -> int:

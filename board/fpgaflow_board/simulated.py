@@ -68,7 +68,7 @@ class SimulatedOverlay(_Hierarchy):
         network = board.make_network() if has_network else None
         for i, m in enumerate(modules):
             if m.vlnv.startswith("xilinx.com:ip:axi_dma:"):
-                dma = SimulatedDma(board.memory, network, m.path, dict(m.parameters), board.word_bytes)
+                dma = SimulatedDma(board.memory, network, m.path, dict(m.parameters), board.word_bytes, board.channels)
                 self.ip_dict[m.path] = {"type": m.vlnv, "parameters": dict(m.parameters), "fullpath": m.path,
                                         "phys_addr": 0x4040_0000 + 0x10000 * i, "addr_range": 0x10000}
                 self._add(m.path.split("/"), dma)
@@ -84,15 +84,19 @@ class SimulatedOverlay(_Hierarchy):
 
 class SimulatedBoard:
     """A PYNQ-Z2 with one fpgaflow design.  ``stall`` ∈ {None, "input", "output"}; ``coherent`` picks the
-    memory model (False: flush/invalidate needed, as with pynq's default cacheable buffers)."""
+    memory model (False: flush/invalidate needed, as with pynq's default cacheable buffers); ``channels``
+    = ``"pynq"`` puts pynq's own ``_SDMAChannel`` (needs pynq installed) on the simulated DMA registers."""
 
     def __init__(self, manifest: Manifest, csim: Any, *, stall: str | None = None, coherent: bool = False,
-                 buffer_offset: int = 0) -> None:
+                 buffer_offset: int = 0, channels: str = "simulated") -> None:
         self.manifest = manifest
         self.csim = csim
         self.codec = StreamCodec.from_manifest(manifest)
         self.word_bytes = (self.codec.in_word.itemsize, self.codec.out_word.itemsize)
         self.stall = stall
+        if channels not in ("simulated", "pynq"):
+            raise ValueError(f"channels must be 'simulated' or 'pynq' (pynq's own _SDMAChannel), got {channels!r}")
+        self.channels = channels
         self.memory = SimulatedMemory(coherent=coherent, offset=buffer_offset)
         self.dmas: list[SimulatedDma] = []
         self.overlays: list[SimulatedOverlay] = []
