@@ -69,12 +69,16 @@ def iter_batches(source: MapSource, input_shape: tuple[int, ...], batch_size: in
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     pending: list[np.ndarray] = []
     held = 0
+    shape = tuple(input_shape)
     for where, item in _items(source):
-        maps = as_batch(item, input_shape, where)
+        # A batch-shaped array (e.g. a memory-mapped .npy) is converted slice by slice, never whole.
+        is_batch = isinstance(item, np.ndarray) and item.ndim in (len(shape) + 1, len(shape)) and item.shape not in (
+            shape, shape[:-1])
+        maps = item if is_batch else as_batch(item, shape, where)
         start = 0
         while start < len(maps):
             take = min(batch_size - held, len(maps) - start)
-            pending.append(maps[start:start + take])
+            pending.append(as_batch(maps[start:start + take], shape, where) if is_batch else maps[start:start + take])
             held += take
             start += take
             if held == batch_size:
