@@ -250,3 +250,24 @@ def test_sources_file_directory_iterator(bundle: dict[str, Any], make: Callable[
         np.testing.assert_array_equal(clf.classify(source, batch_size=7).raw, want)
     with pytest.raises(InputShapeError, match=r"item 1: hit maps of shape \(8, 8\) do not match .* \(16, 16, 1\)"):
         clf.classify(iter([maps[0], np.zeros((8, 8))]), batch_size=4)
+
+
+def test_source_error_mid_stream_leaves_the_dma_idle(bundle: dict[str, Any], make: Callable[..., Any]) -> None:
+    clf, board = make()
+
+    def maps_then_garbage() -> Any:
+        yield bundle["maps"][:8]  # one full batch: its transfer is in flight when the next item fails
+        yield np.zeros((3, 3))
+
+    finished: list[Chunk] = []
+    finish = clf.dma.finish
+    clf.dma.finish = lambda chunk, *a: (finished.append(chunk), finish(chunk, *a))[1]  # type: ignore[method-assign]
+    with pytest.raises(InputShapeError, match="item 1"):
+        list(clf.classify_stream(maps_then_garbage(), batch_size=8))
+    assert finished == [Chunk(0, 8)]  # the in-flight batch was waited for (its result is dropped)
+    assert board.dmas[0].read(reg.S2MM + reg.DMASR) & reg.SR_IDLE
+    np.testing.assert_array_equal(clf.predict_raw(bundle["maps"][:3]), bundle["direct"][:3])
+    early = clf.classify_stream(bundle["maps"][:40], batch_size=8)
+    assert next(early).n == 8
+    early.close()  # the consumer stops: nothing is left in flight
+    np.testing.assert_array_equal(clf.predict_raw(bundle["maps"][:3]), bundle["direct"][:3])

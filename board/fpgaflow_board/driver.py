@@ -183,19 +183,25 @@ class HitMapClassifier:
         """
         pending: tuple[_Slot, int, int, list[Chunk], float, tuple[int, float]] | None = None
         first = 0
-        for k, batch in enumerate(iter_batches(source, self.manifest.input_shape, batch_size)):
-            n = batch.shape[0]
-            slot = self._slot(batch_size, k % 2)
-            enc = self._encode(batch, slot)
+        try:
+            for k, batch in enumerate(iter_batches(source, self.manifest.input_shape, batch_size)):
+                n = batch.shape[0]
+                slot = self._slot(batch_size, k % 2)
+                enc = self._encode(batch, slot)
+                if pending is not None:
+                    done, pending = pending, None
+                    yield self._finish(done)
+                chunks = self._chunks(n)
+                t0 = time.perf_counter()
+                self.dma.start(slot.inp, slot.out, chunks[0], self._in_bytes, self._out_bytes)
+                pending = (slot, first, n, chunks, t0, enc)
+                first += n
             if pending is not None:
-                yield self._finish(pending)
-            chunks = self._chunks(n)
-            t0 = time.perf_counter()
-            self.dma.start(slot.inp, slot.out, chunks[0], self._in_bytes, self._out_bytes)
-            pending = (slot, first, n, chunks, t0, enc)
-            first += n
-        if pending is not None:
-            yield self._finish(pending)
+                done, pending = pending, None
+                yield self._finish(done)
+        finally:
+            if pending is not None:  # the source raised while a batch was in flight: leave the DMA idle
+                self._finish(pending)
 
     def _finish(self, pending: tuple[_Slot, int, int, list[Chunk], float, tuple[int, float]]) -> BatchResult:
         slot, first, n, chunks, t0, enc = pending
