@@ -41,7 +41,8 @@ def read_hwh(path: str | Path) -> list[HwhModule]:
     modules = []
     for mod in root.iter("MODULE"):
         full = mod.get("FULLNAME") or mod.get("INSTANCE") or ""
-        params = {p.get("NAME", ""): p.get("VALUE", "") for p in mod.iter("PARAMETER")}
+        # Only the module's own parameters: its bus interfaces carry PARAMETERS of their own.
+        params = {p.get("NAME", ""): p.get("VALUE", "") for p in mod.findall("./PARAMETERS/PARAMETER")}
         modules.append(HwhModule(path=full.lstrip("/"), vlnv=mod.get("VLNV", ""), parameters=params))
     if not modules:
         raise ValueError(f"{path}: no <MODULE> elements; is this a Vivado hardware handoff file?")
