@@ -17,6 +17,7 @@ channel hang, to exercise the driver's timeout.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,8 @@ STALLS = (None, "input", "output")
 class SimulatedNetwork:
     """The network IP on the two AXI-Streams; ``csim`` has ``predict((n, n_in) float32) -> (n, n_out)``."""
 
-    def __init__(self, csim: Any, codec: StreamCodec, n_in: int, n_out: int, stall: str | None = None) -> None:
+    def __init__(self, csim: Any, codec: StreamCodec, n_in: int, n_out: int, stall: str | None = None,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         if stall not in STALLS:
             raise ValueError(f"stall must be one of {STALLS}, got {stall!r}")
         self.csim, self.codec, self.n_in, self.n_out, self.stall = csim, codec, n_in, n_out, stall
@@ -41,6 +43,7 @@ class SimulatedNetwork:
         self._out: list[tuple[np.ndarray, bool]] = []  # word runs; bool: TLAST on the run's last word
         self.maps_done = 0
         self.csim_seconds = 0.0
+        self.clock = clock
 
     def push(self, words: np.ndarray, tlast: bool) -> bool:
         """Accept one MM2S transfer's words (False when stalled on input)."""
@@ -73,9 +76,9 @@ class SimulatedNetwork:
             values = np.ascontiguousarray(x, dtype=np.float32)
         else:
             values = unpack(x, self.codec.input_type).astype(np.float32)
-        t0 = time.perf_counter()
+        t0 = self.clock()
         y = np.asarray(self.csim.predict(values), dtype=np.float32).reshape(x.shape[0], -1)
-        self.csim_seconds += time.perf_counter() - t0
+        self.csim_seconds += self.clock() - t0
         if self.codec.stream_dtype == "float32":
             return y
         return pack(y, self.codec.output_type).words
@@ -173,9 +176,9 @@ class SimulatedDma:
         elif sub == reg.ADDR_MSB:
             ch.addr = (ch.addr & 0xFFFFFFFF) | (value << 32)
         elif sub == reg.LENGTH:
-            t0 = time.perf_counter()
+            t0 = self.memory.clock()
             self._start(base, ch, value & self.buffer_max_size)
-            self.busy_seconds += time.perf_counter() - t0
+            self.busy_seconds += self.memory.clock() - t0
 
     def _reset(self) -> None:
         for off in self._ch:

@@ -9,6 +9,7 @@ on the board.  ``coherent=True`` makes both views one (like ``cacheable=False``)
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -44,20 +45,20 @@ class SimulatedBuffer(np.ndarray):
     def flush(self) -> None:
         """CPU cache → DRAM for the whole allocation (what the MM2S channel will read)."""
         base = self._base_buffer
-        t0 = time.perf_counter()
+        t0 = self._memory.clock()
         if not self._memory.coherent:
             self._memory.dram_of(base)[...] = base.view(np.ndarray).reshape(-1).view(np.uint8)
         self._memory.flushes += 1
-        self._memory.copy_seconds += time.perf_counter() - t0
+        self._memory.copy_seconds += self._memory.clock() - t0
 
     def invalidate(self) -> None:
         """DRAM → CPU for the whole allocation (after the S2MM channel wrote it)."""
         base = self._base_buffer
-        t0 = time.perf_counter()
+        t0 = self._memory.clock()
         if not self._memory.coherent:
             base.view(np.ndarray).reshape(-1).view(np.uint8)[...] = self._memory.dram_of(base)
         self._memory.invalidates += 1
-        self._memory.copy_seconds += time.perf_counter() - t0
+        self._memory.copy_seconds += self._memory.clock() - t0
 
     sync_to_device = flush
     sync_from_device = invalidate
@@ -71,8 +72,10 @@ class SimulatedBuffer(np.ndarray):
 class SimulatedMemory:
     """Physical address space from ``base``; every allocation starts ``offset`` bytes past a page."""
 
-    def __init__(self, base: int = 0x1800_0000, coherent: bool = False, offset: int = 0) -> None:
+    def __init__(self, base: int = 0x1800_0000, coherent: bool = False, offset: int = 0,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         self.coherent = coherent
+        self.clock = clock  # times the emulated cache maintenance (``copy_seconds``)
         self.offset = offset
         self._next = base
         self._buffers: dict[int, tuple[SimulatedBuffer, np.ndarray]] = {}

@@ -11,7 +11,9 @@ omitting an IP so start-up checks can be tested.
 
 from __future__ import annotations
 
+import time
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,10 +87,13 @@ class SimulatedOverlay(_Hierarchy):
 class SimulatedBoard:
     """A PYNQ-Z2 with one fpgaflow design.  ``stall`` ∈ {None, "input", "output"}; ``coherent`` picks the
     memory model (False: flush/invalidate needed, as with pynq's default cacheable buffers); ``channels``
-    = ``"pynq"`` puts pynq's own ``_SDMAChannel`` (needs pynq installed) on the simulated DMA registers."""
+    = ``"pynq"`` puts pynq's own ``_SDMAChannel`` (needs pynq installed) on the simulated DMA registers;
+    ``clock`` times the simulated hardware (``csim_seconds``, DMA ``busy_seconds``, memory ``copy_seconds``):
+    ``time.thread_time`` gives CPU time, immune to other processes on a shared host."""
 
     def __init__(self, manifest: Manifest, csim: Any, *, stall: str | None = None, coherent: bool = False,
-                 buffer_offset: int = 0, channels: str = "simulated") -> None:
+                 buffer_offset: int = 0, channels: str = "simulated",
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         self.manifest = manifest
         self.csim = csim
         self.codec = StreamCodec.from_manifest(manifest)
@@ -97,7 +102,7 @@ class SimulatedBoard:
         if channels not in ("simulated", "pynq"):
             raise ValueError(f"channels must be 'simulated' or 'pynq' (pynq's own _SDMAChannel), got {channels!r}")
         self.channels = channels
-        self.memory = SimulatedMemory(coherent=coherent, offset=buffer_offset)
+        self.memory = SimulatedMemory(coherent=coherent, offset=buffer_offset, clock=clock)
         self.dmas: list[SimulatedDma] = []
         self.overlays: list[SimulatedOverlay] = []
         self.networks: list[SimulatedNetwork] = []
@@ -117,7 +122,8 @@ class SimulatedBoard:
         return cls(m, csim, **kwargs)
 
     def make_network(self) -> SimulatedNetwork:
-        net = SimulatedNetwork(self.csim, self.codec, self.manifest.n_in, self.manifest.n_out, self.stall)
+        net = SimulatedNetwork(self.csim, self.codec, self.manifest.n_in, self.manifest.n_out, self.stall,
+                               self.memory.clock)
         self.networks.append(net)
         return net
 
