@@ -110,6 +110,9 @@ def check_results(
     expected = _load(bundle_dir / manifest.expected_outputs, ("csim_raw", "keras_raw"))
     labels = _load(bundle_dir / manifest.test_maps, ("labels",))["labels"].reshape(-1)
     got = _load(results, RESULT_KEYS)
+    if "project_name" in got and str(got["project_name"]) != manifest.project_name:
+        raise DataError(f"{results}: results of design {str(got['project_name'])!r}, but {bundle_dir} holds "
+                        f"{manifest.project_name!r}")
     raw = np.asarray(got["raw"], dtype=np.float32).reshape(len(got["raw"]), -1)[:, 0]
     csim_raw = np.asarray(expected["csim_raw"], np.float32).reshape(-1)
     keras_raw = np.asarray(expected["keras_raw"], np.float32).reshape(-1)
