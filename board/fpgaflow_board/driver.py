@@ -56,6 +56,9 @@ class HitMapClassifier:
     ``ignore_version``, ``device``, ``dtbo``...).  ``hwh`` defaults to the ``.hwh`` beside the bitstream.
     ``pynq`` is the namespace providing ``Overlay`` and ``allocate`` (default: ``import pynq``).
     ``timeout_s`` bounds each DMA wait.  At most ``max_cached_sizes`` batch sizes keep buffers.
+
+    Returned types never change: raw outputs float32 ``(n, n_out)``, scores float64 ``(n,)`` (the output
+    activation of the first output; the designs here have one), labels int8 ``(n,)``; always new arrays.
     """
 
     def __init__(
