@@ -132,6 +132,13 @@ def test_transfers_split_under_the_length_register(bundle: dict[str, Any], make:
     assert max(lengths) <= 4095
 
 
+def test_split_respects_a_64_bit_memory_map(bundle: dict[str, Any], make: Callable[..., Any]) -> None:
+    clf, board = make(hwh_kw={"length_width": 12, "mm_width": 64})  # 8-byte aligned starts, 4-byte outputs
+    np.testing.assert_array_equal(clf.predict_raw(bundle["maps"][:5]), bundle["direct"][:5])
+    starts = [v for off, v in board.dmas[0].register_writes if off == reg.S2MM + reg.ADDR]
+    assert [a - starts[0] for a in starts] == [0, 8, 16]  # chunks of 2, 2, 1 maps: never a 4-byte start
+
+
 def test_split_transfers_geometry() -> None:
     assert split_transfers(10, 1024, 4, 4095) == [Chunk(0, 3), Chunk(3, 3), Chunk(6, 3), Chunk(9, 1)]
     assert split_transfers(0, 1024, 4, 4095) == []

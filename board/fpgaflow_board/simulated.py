@@ -133,8 +133,9 @@ class SimulatedBoard:
         return sum(n.csim_seconds for n in self.networks)
 
     def modules(self, layout: str = "fpgaflow", length_width: int = names.DMA_LENGTH_WIDTH_DEFAULT,
-                omit: tuple[str, ...] = ()) -> list[HwhModule]:
-        """The design's IP for the hwh: ``omit`` may hold "dma" and/or "network"."""
+                omit: tuple[str, ...] = (), mm_width: int = names.DMA_MM_WIDTH_MIN) -> list[HwhModule]:
+        """The design's IP for the hwh: ``omit`` may hold "dma" and/or "network"; ``mm_width`` is the DMA's
+        memory-map data width in bits (buffer addresses must be multiples of it)."""
         if layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
         top = self.manifest.project_name + names.HLS_TOP_SUFFIX
@@ -144,8 +145,8 @@ class SimulatedBoard:
         dma_params = {
             "c_include_sg": "0", "c_sg_length_width": str(length_width), "c_include_mm2s": "1",
             "c_include_s2mm": "1", "c_include_mm2s_dre": "0", "c_include_s2mm_dre": "0", "c_micro_dma": "0",
-            "c_m_axi_mm2s_data_width": str(max(32, in_bits)), "c_m_axis_mm2s_tdata_width": str(in_bits),
-            "c_m_axi_s2mm_data_width": str(max(32, out_bits)), "c_s_axis_s2mm_tdata_width": str(out_bits),
+            "c_m_axi_mm2s_data_width": str(max(mm_width, in_bits)), "c_m_axis_mm2s_tdata_width": str(in_bits),
+            "c_m_axi_s2mm_data_width": str(max(mm_width, out_bits)), "c_s_axis_s2mm_tdata_width": str(out_bits),
         }
         mods = [HwhModule(names.PS_INSTANCE, "xilinx.com:ip:processing_system7:5.5")]
         if "dma" not in omit:
