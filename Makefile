@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= runs/default
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean board-env
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (fpgaflow's host side needs Python 3.11)"; exit 1; }
@@ -32,3 +32,17 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The board side's own environment: Python 3.10 + pynq 3.1.2 (what PYNQ image v3.1 runs).  pynq pulls
+# protobuf 5, which TensorFlow 2.15 cannot share, so it lives apart from .venv; tests that drive pynq's
+# own DMA class use it when present (tests/test_board_pynq_dma.py) and skip without it.
+PYTHON310 ?= python3.10
+BOARD_VENV := .venv-board
+
+board-env: $(BOARD_VENV)/.installed
+
+$(BOARD_VENV)/.installed:
+	@command -v $(PYTHON310) >/dev/null || { echo "error: $(PYTHON310) not found (set PYTHON310=/path/to/python3.10)"; exit 1; }
+	$(PYTHON310) -m venv $(BOARD_VENV)
+	$(BOARD_VENV)/bin/pip install --quiet 'pynq==3.1.2' 'numpy>=1.23,<2' 'pycparser<3'
+	touch $@

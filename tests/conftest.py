@@ -47,3 +47,9 @@ def tiny_run(tiny_config: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     out = tmp_path_factory.mktemp("runs") / "tiny"
     assert main(["run", str(tiny_config), "--out", str(out)]) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_bundle(tiny_run: Path) -> Path:
+    """The board bundle (``RUN_DIR/board``) of the tiny run: manifest, test maps, expected outputs, C-sim."""
+    return tiny_run / "board"

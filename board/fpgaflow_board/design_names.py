@@ -82,3 +82,14 @@ def max_batch_for(length_width: int, bytes_per_sample: int) -> int:
 def fclk_mhz(clock_period_ns: float) -> float:
     """Requested PS7 FCLK_CLK0 frequency in MHz for an HLS clock period in ns."""
     return round(1000.0 / clock_period_ns, 6)
+
+
+# --- Names the on-board driver matches ---
+#: Xilinx AXI DMA IP type (pynq binds its DMA driver to this VLNV).
+DMA_VLNV = "xilinx.com:ip:axi_dma:7.1"
+#: hls4ml's own pynq-z2 block design (``axi_stream_design.tcl``) groups the DMA and the network into
+#: hierarchy ``hier_0`` and names the network ``<project>_axi_0``; the driver accepts either layout.
+HLS4ML_HIERARCHY = "hier_0"
+HLS4ML_NETWORK_INSTANCE = HLS_TOP + "_0"
+#: hls4ml's pynq-z2 design sets the DMA length register to 26 bits (``c_sg_length_width``).
+DMA_LENGTH_WIDTH_DEFAULT = DMA_LENGTH_WIDTH_MAX

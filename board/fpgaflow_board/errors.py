@@ -1,0 +1,27 @@
+"""Errors raised by the on-board driver (standard library only: this runs on the PYNQ-Z2).
+
+They mirror the host's ``fpgaflow.errors`` style — one specific message naming what was expected — but do
+not import it, because the board has no ``fpgaflow`` host package.
+"""
+
+from __future__ import annotations
+
+
+class BoardError(RuntimeError):
+    """Base class of every error the board driver raises on purpose."""
+
+
+class DesignMismatchError(BoardError):
+    """The loaded overlay lacks an IP block the driver needs (names what is missing and what was found)."""
+
+
+class DmaError(BoardError):
+    """The AXI DMA flagged an error (DMAIntErr/DMASlvErr/DMADecErr); the message decodes both channels."""
+
+
+class DmaTimeoutError(BoardError, TimeoutError):
+    """A DMA channel did not go idle within the timeout; the message decodes both status registers."""
+
+
+class InputShapeError(BoardError, ValueError):
+    """Hit maps handed to the driver do not match the design's input shape (names the source/index)."""

@@ -1,0 +1,88 @@
+"""Hit maps in, batches out: arrays, ``.npz``/``.npy`` files, directories of them, or any iterable.
+
+Every batch is a float32 array ``(n, rows, cols, channels)`` of ADC counts, shaped like the design's
+input; a map given without its channel axis (rows, cols) gets one.  Files are read one at a time so a
+directory larger than the board's 512 MB of RAM streams through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fpgaflow_board.errors import InputShapeError
+
+MapSource = np.ndarray | str | Path | Iterable[Any]
+
+
+def as_batch(x: Any, input_shape: tuple[int, ...], where: str = "input") -> np.ndarray:
+    """``x`` as (n, *input_shape) float32: accepts one map or a batch, with or without the channel axis."""
+    shape = tuple(input_shape)
+    if isinstance(x, np.ndarray) and x.dtype == np.float32 and x.shape[1:] == shape:
+        return x  # the common case, checked first: no copy, no reshape
+    a = np.asarray(x, dtype=np.float32)
+    bare = shape[:-1] if shape and shape[-1] == 1 else None
+    if a.shape == shape or (bare is not None and a.shape == bare):
+        return a.reshape((1, *shape))
+    if a.ndim >= 1 and (a.shape[1:] == shape or (bare is not None and a.shape[1:] == bare)):
+        return a.reshape((a.shape[0], *shape))
+    raise InputShapeError(f"{where}: hit maps of shape {a.shape} do not match the design's input {shape} "
+                          f"(one map {shape} or a batch (n, {', '.join(map(str, shape))}))")
+
+
+def _load_file(path: Path) -> np.ndarray:
+    if path.suffix == ".npy":
+        return np.load(path, mmap_mode="r")
+    with np.load(path) as data:
+        key = "maps" if "maps" in data.files else (data.files[0] if len(data.files) == 1 else None)
+        if key is None:
+            raise InputShapeError(f"{path}: no 'maps' array (found {data.files})")
+        return data[key]
+
+
+def _items(source: MapSource) -> Iterator[tuple[str, Any]]:
+    if isinstance(source, np.ndarray):
+        yield "array", source
+    elif isinstance(source, str | Path):
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix in (".npy", ".npz"))
+            if not files:
+                raise InputShapeError(f"{path}: no .npy or .npz hit-map files")
+            for f in files:
+                yield str(f), _load_file(f)
+        elif path.is_file():
+            yield str(path), _load_file(path)
+        else:
+            raise FileNotFoundError(f"hit-map source {path} does not exist")
+    else:
+        for i, item in enumerate(source):
+            yield f"item {i}", item
+
+
+def iter_batches(source: MapSource, input_shape: tuple[int, ...], batch_size: int) -> Iterator[np.ndarray]:
+    """Batches of exactly ``batch_size`` maps (the last one may be shorter), in source order."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    pending: list[np.ndarray] = []
+    held = 0
+    shape = tuple(input_shape)
+    for where, item in _items(source):
+        # A batch-shaped array (e.g. a memory-mapped .npy) is converted slice by slice, never whole.
+        is_batch = isinstance(item, np.ndarray) and item.ndim in (len(shape) + 1, len(shape)) and item.shape not in (
+            shape, shape[:-1])
+        maps = item if is_batch else as_batch(item, shape, where)
+        start = 0
+        while start < len(maps):
+            take = min(batch_size - held, len(maps) - start)
+            pending.append(as_batch(maps[start:start + take], shape, where) if is_batch else maps[start:start + take])
+            held += take
+            start += take
+            if held == batch_size:
+                yield pending[0] if len(pending) == 1 else np.concatenate(pending)
+                pending, held = [], 0
+    if held:
+        yield pending[0] if len(pending) == 1 else np.concatenate(pending)

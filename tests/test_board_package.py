@@ -1,0 +1,47 @@
+"""board/fpgaflow_board as it ships: imports without TensorFlow/hls4ml/fpgaflow, Python 3.10 syntax, ruff clean."""
+
+from __future__ import annotations
+
+import pkgutil
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import fpgaflow_board
+import pytest
+
+BOARD = Path(__file__).resolve().parents[1] / "board"
+PY310 = Path("/root/.pyenv/versions/3.10.13/bin/python")
+
+
+def test_imports_without_tensorflow_hls4ml_or_host_package() -> None:
+    modules = sorted(m.name for m in pkgutil.iter_modules(fpgaflow_board.__path__) if m.name != "__main__")
+    assert {"driver", "simulated", "fixed_point", "dma", "session"} <= set(modules)
+    code = (
+        "import sys; sys.modules.update(tensorflow=None, hls4ml=None, qkeras=None, fpgaflow=None)\n"
+        f"import importlib\nfor m in {modules!r}:\n    importlib.import_module('fpgaflow_board.' + m)\n"
+        "roots = ('tensorflow', 'keras', 'qkeras', 'hls4ml', 'fpgaflow', 'pynq')\n"
+        "heavy = sorted(k for k, v in sys.modules.items() if v is not None and k.split('.')[0] in roots)\n"
+        "print('heavy', heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(BOARD)}, capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "heavy []"  # pynq too: imported lazily, only on a board
+
+
+def test_ruff_py310() -> None:
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        pytest.skip("ruff not installed")
+    proc = subprocess.run([ruff, "check", "--target-version", "py310", str(BOARD)], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout
+
+
+@pytest.mark.skipif(not PY310.exists(), reason=f"no Python 3.10 at {PY310}")
+def test_compiles_with_python_310(tmp_path: Path) -> None:
+    files = sorted(str(p) for p in (BOARD / "fpgaflow_board").glob("*.py"))
+    proc = subprocess.run([str(PY310), "-m", "py_compile", *files], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
