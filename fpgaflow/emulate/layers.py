@@ -1,0 +1,173 @@
+"""Bit-exact numpy models of hls4ml's ``io_stream`` layer kernels (pure numpy, no hls4ml import).
+
+Every layer maps a batch of input codes (int64, NHWC or (N, features), value ``code * 2**-in_type.frac``)
+to output codes of ``out_type``.  The C++ each one reproduces is named in its docstring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from fpgaflow.emulate.fixed import FixedType, IntArray, requantize
+from fpgaflow.emulate.mac import MacUnit
+from fpgaflow.emulate.tables import sigmoid_index, sigmoid_table
+
+
+@dataclass
+class Layer:
+    """One hls4ml layer: ``name`` as in the hls4ml ModelGraph, output type and per-map output shape."""
+
+    name: str
+    in_type: FixedType
+    out_type: FixedType
+    out_shape: tuple[int, ...]
+
+    def run(self, q: IntArray) -> IntArray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass
+class InputCast(Layer):
+    """The bridge's ``input_t(value)``: float (or double) to the input layer's ap_fixed type."""
+
+    def run(self, q: IntArray) -> IntArray:
+        return q  # the cast from float happens in Emulator._quantise_input
+
+
+@dataclass
+class Dense(Layer):
+    """``nnet::dense`` (io_stream wrapper around ``dense_latency``)."""
+
+    mac: MacUnit = field(repr=False, default=None)  # type: ignore[assignment]
+
+    def run(self, q: IntArray) -> IntArray:
+        lead = q.shape[:-1]
+        out = self.mac(q.reshape(-1, q.shape[-1]))
+        return out.reshape(*lead, out.shape[-1])
+
+
+@dataclass
+class Conv2D(Layer):
+    """``nnet::conv_2d_cl`` line-buffer implementation: each output pixel is ``dense_latency`` on the
+    (filt_h, filt_w, n_chan) window, strides applied; padding comes from a separate ZeroPadding2D layer."""
+
+    filt: tuple[int, int] = (1, 1)
+    stride: tuple[int, int] = (1, 1)
+    mac: MacUnit = field(repr=False, default=None)  # type: ignore[assignment]
+
+    def run(self, q: IntArray) -> IntArray:
+        n = q.shape[0]
+        fh, fw = self.filt
+        sh, sw = self.stride
+        win = sliding_window_view(q, (fh, fw), axis=(1, 2))[:, ::sh, ::sw]  # (N, OH, OW, C, fh, fw)
+        oh, ow = win.shape[1], win.shape[2]
+        cols = win.transpose(0, 1, 2, 4, 5, 3).reshape(n * oh * ow, -1)  # kernel index (kh, kw, c)
+        return self.mac(cols).reshape(n, oh, ow, -1)
+
+
+@dataclass
+class ZeroPad2D(Layer):
+    """``nnet::zeropad2d_cl``: zeros of the input type around the map, then cast to the output type."""
+
+    pads: tuple[int, int, int, int] = (0, 0, 0, 0)  # top, bottom, left, right
+
+    def run(self, q: IntArray) -> IntArray:
+        t, b, l, r = self.pads
+        padded = np.pad(q, ((0, 0), (t, b), (l, r), (0, 0)))
+        return requantize(padded, self.in_type.frac, self.out_type)
+
+
+@dataclass
+class Pool2D(Layer):
+    """``nnet::pooling2d_cl`` without padding: window values cast to ``accum_t``; Max takes the largest,
+    Average sums pairwise as ``reduce`` does (each sum cast to accum_t) and divides by the window size
+    truncating toward zero; the result is cast to the output type."""
+
+    op: str = "Max"
+    pool: tuple[int, int] = (2, 2)
+    stride: tuple[int, int] = (2, 2)
+    accum: FixedType = field(default_factory=lambda: FixedType(16, 6))
+
+    def run(self, q: IntArray) -> IntArray:
+        ph, pw = self.pool
+        sh, sw = self.stride
+        a = requantize(q, self.in_type.frac, self.accum)
+        win = sliding_window_view(a, (ph, pw), axis=(1, 2))[:, ::sh, ::sw]  # (N, OH, OW, C, ph, pw)
+        flat = win.reshape(*win.shape[:4], ph * pw)
+        if self.op == "Max":
+            red = flat.max(axis=-1)
+        else:
+            red = _reduce_add(flat, self.accum)
+            size = ph * pw
+            red = np.where(red >= 0, red // size, -((-red) // size))
+        return requantize(red, self.accum.frac, self.out_type)
+
+
+def _reduce_add(x: IntArray, t: FixedType) -> IntArray:
+    """hls4ml ``reduce<T, N, Op_add<T>>``: split at the largest power of two below N, add halves as T."""
+    n = x.shape[-1]
+    if n == 1:
+        return x[..., 0]
+    if n == 2:
+        return requantize(x[..., 0] + x[..., 1], t.frac, t)
+    left = 1 << int(np.floor(np.log2(n - 1))) if n > 2 else 1
+    return requantize(_reduce_add(x[..., :left], t) + _reduce_add(x[..., left:], t), t.frac, t)
+
+
+@dataclass
+class Relu(Layer):
+    """``nnet::relu``: ``out = in > 0 ? in : 0`` with the output type's rounding and saturation."""
+
+    def run(self, q: IntArray) -> IntArray:
+        return requantize(np.maximum(q, 0), self.in_type.frac, self.out_type)
+
+
+@dataclass
+class Linear(Layer):
+    """``nnet::linear``: a plain cast to the output type."""
+
+    def run(self, q: IntArray) -> IntArray:
+        return requantize(q, self.in_type.frac, self.out_type)
+
+
+@dataclass
+class Sigmoid(Layer):
+    """``nnet::sigmoid``: table index from the input, ``out = (res_t) table[index]``."""
+
+    table_size: int = 1024
+    table_t: FixedType = field(default_factory=lambda: FixedType(18, 8))
+
+    def __post_init__(self) -> None:
+        self.table = sigmoid_table(self.table_size, self.table_t)
+
+    def run(self, q: IntArray) -> IntArray:
+        idx = sigmoid_index(q, self.in_type.frac, self.table_size)
+        return requantize(self.table[idx], self.table_t.frac, self.out_type)
+
+
+@dataclass
+class BatchNorm(Layer):
+    """``nnet::normalize``: ``out = (res_t)(in * scale[c] + bias[c])`` with the full-precision product."""
+
+    scale: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    scale_t: FixedType = field(default_factory=lambda: FixedType(16, 6))
+    bias: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    bias_t: FixedType = field(default_factory=lambda: FixedType(16, 6))
+
+    def run(self, q: IntArray) -> IntArray:
+        pf = self.in_type.frac + self.scale_t.frac
+        work = max(pf, self.bias_t.frac)
+        prod = (q * self.scale) << (work - pf)
+        total = prod + (self.bias << (work - self.bias_t.frac))
+        return requantize(total, work, self.out_type)
+
+
+@dataclass
+class Flatten(Layer):
+    """``Reshape``/``Flatten`` in io_stream: an alias of the stream, values untouched (NHWC order)."""
+
+    def run(self, q: IntArray) -> IntArray:
+        return q.reshape(q.shape[0], *self.out_shape)
