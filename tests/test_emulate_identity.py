@@ -124,6 +124,7 @@ def test_stress_model_saturation_wrap_rounding(stress_model: tuple[Any, Emulator
     assert np.max(np.abs(trace["conv_same"])) >= 7.9
 
 
+@pytest.mark.slow  # hls_model.trace recompiles the project (~25 s)
 def test_stress_model_per_layer(stress_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = stress_model
     x = _edge_maps(np.random.default_rng(9), 16, (11, 9, 2), -5.0, 5.0, 1 / 32)

@@ -16,7 +16,9 @@ batches, so memory stays bounded for any number of maps.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +28,12 @@ import numpy.typing as npt
 from fpgaflow.emulate import layers as L
 from fpgaflow.emulate.errors import UnsupportedLayerError
 from fpgaflow.emulate.fixed import FixedType, from_float, to_float
+from fpgaflow.emulate.fuse import run_layers
 
 log = logging.getLogger(__name__)
 
 #: int64 elements the largest intermediate of one batch may hold (32 MiB) unless batch_size is given
-_BATCH_ELEMENTS = 1 << 22
+_BATCH_ELEMENTS = 1 << 23
 
 
 @dataclass
@@ -44,6 +47,8 @@ class Emulator:
     layers: list[L.Layer]
     input_shape: tuple[int, ...]
     axi_word: str | None = "float"
+    #: pool convolution sums before their monotone casts where exact (see fpgaflow.emulate.fuse)
+    fuse: bool = True
 
     @classmethod
     def from_hls_model(cls, hls_model: Any) -> Emulator:
@@ -87,12 +92,12 @@ class Emulator:
         return self.layers[-1].out_type
 
     def default_batch_size(self) -> int:
-        """Maps per batch so that the largest intermediate (im2col windows included) stays near 32 MiB."""
+        """Maps per batch so that the largest intermediate (im2col windows included) holds ~8 M elements."""
         biggest = int(np.prod(self.input_shape))
         for layer in self.layers:
             n = int(np.prod(layer.out_shape))
             if isinstance(layer, L.Conv2D):
-                n *= max(1, layer.filt[0] * layer.filt[1] * int(self.input_shape[-1]))
+                n = n // layer.mac.w.shape[1] * layer.mac.w.shape[0]  # the im2col matrix
             biggest = max(biggest, n)
         return max(1, min(1024, _BATCH_ELEMENTS // biggest))
 
@@ -121,6 +126,8 @@ class Emulator:
     def _run(self, x: np.ndarray, keep: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         q = self.quantise_input(x)
         trace: dict[str, np.ndarray] = {}
+        if not keep and self.fuse:
+            return run_layers(self.layers, q), trace
         for layer in self.layers:
             q = layer.run(q)
             if keep:
@@ -133,19 +140,39 @@ class Emulator:
             vals = vals.astype(np.float32)
         return vals.astype(dtype)
 
-    def batches(self, x: npt.ArrayLike, batch_size: int | None = None) -> Iterator[np.ndarray]:
-        """Outputs batch by batch (each (batch, n_out)), for streaming very large map sets."""
+    def batches(self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None) -> Iterator[np.ndarray]:
+        """Outputs batch by batch (each (batch, n_out)), in order, for streaming very large map sets.
+
+        ``threads`` batches run concurrently (numpy releases the GIL in its kernels); default: the
+        number of CPU cores, at most 4.  Peak memory grows with it (one batch's intermediates each).
+        """
         arr = self._reshape(x)
         dtype = np.dtype(np.float32) if arr.dtype == np.float32 else np.dtype(np.float64)
         bs = batch_size or self.default_batch_size()
-        for start in range(0, arr.shape[0], bs):
-            q, _ = self._run(arr[start : start + bs], keep=False)
-            yield self._to_caller(q, dtype)
+        n_threads = threads or min(4, os.cpu_count() or 1)
+        starts = range(0, arr.shape[0], bs)
 
-    def predict(self, x: npt.ArrayLike, batch_size: int | None = None) -> np.ndarray:
+        def one(start: int) -> np.ndarray:
+            q, _ = self._run(arr[start : start + bs], keep=False)
+            return self._to_caller(q, dtype)
+
+        if n_threads <= 1 or len(starts) <= 1:
+            for start in starts:
+                yield one(start)
+            return
+        with ThreadPoolExecutor(max_workers=n_threads) as pool:
+            pending: list[Future[np.ndarray]] = []
+            for start in starts:
+                pending.append(pool.submit(one, start))
+                if len(pending) > n_threads:
+                    yield pending.pop(0).result()
+            for fut in pending:
+                yield fut.result()
+
+    def predict(self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None) -> np.ndarray:
         """What ``hls_model.predict(x)`` returns, always as (n_maps, n_out): float32 for float32 input,
         float64 otherwise (hls4ml squeezes a single map to 1-D; this does not)."""
-        parts = list(self.batches(x, batch_size))
+        parts = list(self.batches(x, batch_size, threads))
         if not parts:
             return np.zeros((0, int(np.prod(self.layers[-1].out_shape))), np.float32)
         return np.concatenate(parts)

@@ -116,6 +116,20 @@ def requantize(q: IntArray, frac: int, dst: FixedType) -> IntArray:
     return _overflow(q, dst)
 
 
+def is_monotone_on(q: IntArray, frac: int, dst: FixedType) -> bool:
+    """True when the cast to ``dst`` is non-decreasing on the values ``q`` (quantisation always is;
+    saturation too; wrap-around and SAT_ZERO only while nothing overflows)."""
+    if dst.overflow in ("SAT", "SAT_SYM"):
+        return True
+    q = np.asarray(q, dtype=np.int64)
+    shift = frac - dst.frac
+    if shift > 0:
+        q = _round_shift(q, shift, dst.rounding)
+    elif shift < 0:
+        q = q << (-shift)
+    return bool(np.all((q >= dst.qmin) & (q <= dst.qmax)))
+
+
 def fits(lo: int, hi: int, frac: int, dst: FixedType) -> bool:
     """True when every code in ``[lo, hi]`` at ``frac`` casts to ``dst`` without any bit lost."""
     if frac > dst.frac:
@@ -125,31 +139,45 @@ def fits(lo: int, hi: int, frac: int, dst: FixedType) -> bool:
 
 
 def from_float(x: npt.ArrayLike, dst: FixedType) -> IntArray:
-    """``dst y = (double)x`` for every element: exact quantisation and overflow of binary64 values."""
-    xd = np.asarray(x, dtype=np.float64)
-    y = np.ldexp(xd, dst.frac)  # exact scaling by a power of two
+    """``dst y = (double)x`` for every element: exact quantisation and overflow of binary64 values.
+
+    float32 input is processed in float32 (scaling by a power of two, floor and comparisons are exact
+    there too, barring overflow to inf, which is checked) to halve the memory traffic.
+    """
+    xa = np.asarray(x)
+    use32 = xa.dtype == np.float32 and 0 <= dst.frac <= 64
+    xd = xa if use32 else np.asarray(xa, dtype=np.float64)
+    ftype = xd.dtype.type
+    with np.errstate(over="ignore"):
+        y = xd * ftype(2.0**dst.frac)  # exact scaling by a power of two
+    if use32 and not np.all(np.isfinite(y)):
+        return from_float(xa.astype(np.float64), dst)
     fl = np.floor(y)
-    rem = y - fl  # exact, in [0, 1)
     mode = dst.rounding
     if mode == "TRN":
         r = fl
-    elif mode == "TRN_ZERO":
-        r = fl + ((rem != 0) & (y < 0))
     else:
-        above = rem > 0.5
-        tie = rem == 0.5
-        if mode == "RND":
-            up = above | tie
-        elif mode == "RND_MIN_INF":
-            up = above
-        elif mode == "RND_ZERO":
-            up = above | (tie & (y < 0))
-        elif mode == "RND_INF":
-            up = above | (tie & (y > 0))
+        rem = y - fl  # exact, in [0, 1)
+        if mode == "TRN_ZERO":
+            r = fl + ((rem != 0) & (y < 0))
         else:
-            up = above | (tie & (np.fmod(fl, 2.0) != 0))
-        r = fl + up
+            above = rem > 0.5
+            tie = rem == 0.5
+            if mode == "RND":
+                up = above | tie
+            elif mode == "RND_MIN_INF":
+                up = above
+            elif mode == "RND_ZERO":
+                up = above | (tie & (y < 0))
+            elif mode == "RND_INF":
+                up = above | (tie & (y > 0))
+            else:
+                up = above | (tie & (np.fmod(fl, 2.0) != 0))
+            r = fl + up
     lo, hi = float(dst.qmin), float(dst.qmax)
+    if r.size and lo <= float(r.min()) and float(r.max()) <= hi:
+        return r.astype(np.int64)  # nothing overflows
+    r = r.astype(np.float64)
     if dst.overflow == "WRAP":
         span = float(1 << dst.width)
         r = np.mod(r - lo, span) + lo if dst.signed else np.mod(r, span)

@@ -58,14 +58,22 @@ class Conv2D(Layer):
     stride: tuple[int, int] = (1, 1)
     mac: MacUnit = field(repr=False, default=None)  # type: ignore[assignment]
 
-    def run(self, q: IntArray) -> IntArray:
+    def columns(self, q: IntArray) -> np.ndarray:
+        """im2col: (N*OH*OW, fh*fw*C) windows, kernel index (kh, kw, c); float when the product is exact."""
         n = q.shape[0]
         fh, fw = self.filt
         sh, sw = self.stride
-        win = sliding_window_view(q, (fh, fw), axis=(1, 2))[:, ::sh, ::sw]  # (N, OH, OW, C, fh, fw)
-        oh, ow = win.shape[1], win.shape[2]
-        cols = win.transpose(0, 1, 2, 4, 5, 3).reshape(n * oh * ow, -1)  # kernel index (kh, kw, c)
-        return self.mac(cols).reshape(n, oh, ow, -1)
+        dt = self.mac.float_dtype(int(np.abs(q).max(initial=0))) if self.mac.mode == "matmul" else None
+        src = q.astype(dt) if dt is not None else q
+        win = sliding_window_view(src, (fh, fw), axis=(1, 2))[:, ::sh, ::sw]  # (N, OH, OW, C, fh, fw)
+        return win.transpose(0, 1, 2, 4, 5, 3).reshape(n * win.shape[1] * win.shape[2], -1)
+
+    def out_hw(self, q: IntArray) -> tuple[int, int]:
+        return ((q.shape[1] - self.filt[0]) // self.stride[0] + 1, (q.shape[2] - self.filt[1]) // self.stride[1] + 1)
+
+    def run(self, q: IntArray) -> IntArray:
+        oh, ow = self.out_hw(q)
+        return self.mac(self.columns(q)).reshape(q.shape[0], oh, ow, -1)
 
 
 @dataclass
@@ -91,17 +99,40 @@ class Pool2D(Layer):
     stride: tuple[int, int] = (2, 2)
     accum: FixedType = field(default_factory=lambda: FixedType(16, 6))
 
-    def run(self, q: IntArray) -> IntArray:
+    def windows(self, a: np.ndarray) -> np.ndarray:
+        """(N, OH, OW, C, ph*pw) view (or copy) of the pooling windows of ``a``."""
         ph, pw = self.pool
         sh, sw = self.stride
+        if (sh, sw) == (ph, pw):  # non-overlapping: a reshape of the cropped map
+            n, h, w, c = a.shape
+            oh, ow = (h - ph) // sh + 1, (w - pw) // sw + 1
+            blocks = a[:, : oh * ph, : ow * pw].reshape(n, oh, ph, ow, pw, c)
+            return blocks.transpose(0, 1, 3, 5, 2, 4).reshape(n, oh, ow, c, ph * pw)
+        win = sliding_window_view(a, (ph, pw), axis=(1, 2))[:, ::sh, ::sw]
+        return win.reshape(*win.shape[:4], ph * pw)
+
+    def max_raw(self, a: np.ndarray) -> np.ndarray:
+        """Window maxima of ``a`` (any dtype, no cast): the fused path pools before monotone casts."""
+        ph, pw = self.pool
+        if self.stride == self.pool:
+            n, h, w, c = a.shape
+            oh, ow = (h - ph) // ph + 1, (w - pw) // pw + 1
+            blocks = a[:, : oh * ph, : ow * pw].reshape(n, oh, ph, ow, pw, c)
+            return blocks.max(axis=2).max(axis=3)
+        return self.windows(a).max(axis=-1)
+
+    def finish(self, red: IntArray) -> IntArray:
+        """Cast already-pooled input codes through accum_t to the output type (Max pooling)."""
+        return requantize(requantize(red, self.in_type.frac, self.accum), self.accum.frac, self.out_type)
+
+    def run(self, q: IntArray) -> IntArray:
         a = requantize(q, self.in_type.frac, self.accum)
-        win = sliding_window_view(a, (ph, pw), axis=(1, 2))[:, ::sh, ::sw]  # (N, OH, OW, C, ph, pw)
-        flat = win.reshape(*win.shape[:4], ph * pw)
+        flat = self.windows(a)
         if self.op == "Max":
             red = flat.max(axis=-1)
         else:
             red = _reduce_add(flat, self.accum)
-            size = ph * pw
+            size = self.pool[0] * self.pool[1]
             red = np.where(red >= 0, red // size, -((-red) // size))
         return requantize(red, self.accum.frac, self.out_type)
 

@@ -26,6 +26,7 @@ from fpgaflow.emulate.fixed import FixedType, IntArray, _overflow, requantize
 log = logging.getLogger(__name__)
 
 _EXACT_FLOAT = float(2**53)
+_EXACT_FLOAT32 = float(2**24)
 _INT_LIMIT = 2**62
 
 
@@ -63,12 +64,16 @@ class MacUnit:
             np.abs(self.bias_acc).max(initial=0)
         )
         sums_fit = bound <= accum.qmax and -bound >= accum.qmin
+        self.bound = bound  # |partial sums| <= bound, in accum codes
         if lossless_products and (sums_fit or accum.overflow == "WRAP") and bound < _INT_LIMIT:
             self.mode = "matmul"
             self.wrap = not sums_fit
-            self.use_float = int(max(col.max(initial=0), 0)) < _EXACT_FLOAT
+            self.col_max = int(max(col.max(initial=0), 0))  # |x @ w| <= max|x code| * col_max / xmax
+            self.wsum = int(wabs.sum(axis=0).max(initial=0))
+            self.use_float = self.col_max < _EXACT_FLOAT
             self.shift = accum.frac - self.prod_frac
             self.wf = self.w.astype(np.float64)
+            self.w32 = self.w.astype(np.float32)
         else:
             if not sequential_order:
                 raise UnsupportedLayerError(
@@ -78,19 +83,41 @@ class MacUnit:
             self.mode = "sequential"
             log.info("layer %r: term-by-term accumulation (accum %s may saturate or round products)", layer, accum)
 
-    def __call__(self, x: IntArray) -> IntArray:
+    def float_dtype(self, xmax: int) -> type | None:
+        """The narrowest float type whose matrix product is exact for inputs with |code| <= xmax."""
+        if self.mode != "matmul" or not self.use_float:
+            return None
+        exact = xmax * self.wsum
+        if exact < _EXACT_FLOAT32:
+            return np.float32
+        return np.float64 if exact < _EXACT_FLOAT else None
+
+    def products(self, x: np.ndarray) -> np.ndarray:
+        """``x @ w`` exactly (matmul mode): ``x`` int64 codes, or float codes already of the exact dtype."""
+        if x.dtype == np.float32:
+            return x @ self.w32
+        if x.dtype == np.float64:
+            return x @ self.wf
+        dt = self.float_dtype(int(np.abs(x).max(initial=0)))
+        if dt is None:
+            return x @ self.w
+        return x.astype(dt) @ (self.w32 if dt == np.float32 else self.wf)
+
+    def finish(self, sums: np.ndarray) -> IntArray:
+        """Exact product sums (at the product scale) -> accumulator (bias, wrap) -> result codes."""
+        s = sums.astype(np.int64)
+        if self.shift:
+            s <<= self.shift
+        s += self.bias_acc
+        if self.wrap:
+            s = _overflow(s, self.accum)
+        return requantize(s, self.accum.frac, self.result)
+
+    def __call__(self, x: np.ndarray) -> IntArray:
         """``x``: (rows, n_in) input codes; returns (rows, n_out) result codes."""
         if self.mode == "matmul":
-            if self.use_float:
-                s = (x.astype(np.float64) @ self.wf).astype(np.int64)
-            else:
-                s = x @ self.w
-            if self.shift:
-                s <<= self.shift
-            s += self.bias_acc
-            if self.wrap:
-                s = _overflow(s, self.accum)
-            return requantize(s, self.accum.frac, self.result)
+            return self.finish(self.products(x))
+        x = x.astype(np.int64)
         acc = np.broadcast_to(self.bias_acc, (x.shape[0], self.w.shape[1])).copy()
         for i in range(self.w.shape[0]):
             prod = requantize(x[:, i : i + 1] * self.w[i], self.prod_frac, self.accum)
