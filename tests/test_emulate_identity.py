@@ -13,7 +13,7 @@ pytest.importorskip("hls4ml")
 pytest.importorskip("qkeras")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 pytestmark = [
-    # qkeras 0.9.0's quantized_relu passes a float to random.randint (a Python 3.10+ deprecation)
+    # a float passed to random.randint inside the TF/qkeras/hls4ml stack (a Python 3.10+ deprecation)
     pytest.mark.filterwarnings("ignore:non-integer arguments to randrange:DeprecationWarning"),
     # hls4ml 1.3.0 leaves supported_boards.json open (VivadoAcceleratorConfig)
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),

@@ -61,6 +61,7 @@ def convert(
     trace: bool = True,
     overrides: dict[str, dict[str, Any]] | None = None,
     compile_model: bool = True,
+    io_type: str = "io_stream",
 ) -> Any:
     """hls4ml conversion as the flow does it (io_stream, 10 ns, pynq-z2 for VivadoAccelerator).
 
@@ -85,7 +86,7 @@ def convert(
             entry["Trace"] = True
     kwargs: dict[str, Any] = {"board": "pynq-z2"} if backend == "VivadoAccelerator" else {"part": "xc7z020clg400-1"}
     hls_model = hls4ml.converters.convert_from_keras_model(
-        model, hls_config=cfg, output_dir=str(output_dir), backend=backend, io_type="io_stream",
+        model, hls_config=cfg, output_dir=str(output_dir), backend=backend, io_type=io_type,
         clock_period=10, **kwargs,
     )
     if compile_model:
