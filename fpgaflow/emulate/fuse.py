@@ -66,10 +66,10 @@ def _chain(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, sums: np.ndarray
 
 def _conv_act_maxpool(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, q: IntArray) -> IntArray:
     oh, ow = conv.out_hw(q)
-    sums = conv.mac.products(conv.columns(q)).reshape(q.shape[0], oh, ow, -1)
+    xmin, xmax = int(q.min(initial=0)), int(q.max(initial=0))
+    sums = conv.mac.products(conv.columns(q, max(-xmin, xmax))).reshape(q.shape[0], oh, ow, -1)
     pooled = pool.max_raw(sums)
     w = conv.mac.w
-    xmin, xmax = int(q.min(initial=0)), int(q.max(initial=0))
     lo = np.minimum(w * xmin, w * xmax).sum(axis=0)  # no window sum can be below this, per channel
     hi = pooled.reshape(-1, pooled.shape[-1]).max(axis=0).astype(np.int64)
     _, monotone = _chain(conv, acts, pool, np.stack([lo, np.maximum(hi, lo)]), check=True)

@@ -58,12 +58,15 @@ class Conv2D(Layer):
     stride: tuple[int, int] = (1, 1)
     mac: MacUnit = field(repr=False, default=None)  # type: ignore[assignment]
 
-    def columns(self, q: IntArray) -> np.ndarray:
-        """im2col: (N*OH*OW, fh*fw*C) windows, kernel index (kh, kw, c); float when the product is exact."""
+    def columns(self, q: IntArray, absmax: int | None = None) -> np.ndarray:
+        """im2col: (N*OH*OW, fh*fw*C) windows, kernel index (kh, kw, c); float when the product is exact.
+        ``absmax``: max |code| of ``q`` if already known."""
         n = q.shape[0]
         fh, fw = self.filt
         sh, sw = self.stride
-        dt = self.mac.float_dtype(int(np.abs(q).max(initial=0))) if self.mac.mode == "matmul" else None
+        if absmax is None:
+            absmax = int(np.abs(q).max(initial=0))
+        dt = self.mac.float_dtype(absmax) if self.mac.mode == "matmul" else None
         src = q.astype(dt) if dt is not None else q
         win = sliding_window_view(src, (fh, fw), axis=(1, 2))[:, ::sh, ::sw]  # (N, OH, OW, C, fh, fw)
         return win.transpose(0, 1, 2, 4, 5, 3).reshape(n * win.shape[1] * win.shape[2], -1)
@@ -112,14 +115,18 @@ class Pool2D(Layer):
         return win.reshape(*win.shape[:4], ph * pw)
 
     def max_raw(self, a: np.ndarray) -> np.ndarray:
-        """Window maxima of ``a`` (any dtype, no cast): the fused path pools before monotone casts."""
+        """Window maxima of ``a`` (any dtype, no cast): element-wise maximum of the ph*pw strided
+        sub-grids, far faster than a reduction over small window axes."""
         ph, pw = self.pool
-        if self.stride == self.pool:
-            n, h, w, c = a.shape
-            oh, ow = (h - ph) // ph + 1, (w - pw) // pw + 1
-            blocks = a[:, : oh * ph, : ow * pw].reshape(n, oh, ph, ow, pw, c)
-            return blocks.max(axis=2).max(axis=3)
-        return self.windows(a).max(axis=-1)
+        sh, sw = self.stride
+        oh, ow = (a.shape[1] - ph) // sh + 1, (a.shape[2] - pw) // sw + 1
+        out: np.ndarray | None = None
+        for i in range(ph):
+            for j in range(pw):
+                part = a[:, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw]
+                out = part.copy() if out is None else np.maximum(out, part, out=out)
+        assert out is not None
+        return out
 
     def finish(self, red: IntArray) -> IntArray:
         """Cast already-pooled input codes through accum_t to the output type (Max pooling)."""
@@ -127,11 +134,10 @@ class Pool2D(Layer):
 
     def run(self, q: IntArray) -> IntArray:
         a = requantize(q, self.in_type.frac, self.accum)
-        flat = self.windows(a)
         if self.op == "Max":
-            red = flat.max(axis=-1)
+            red = self.max_raw(a)
         else:
-            red = _reduce_add(flat, self.accum)
+            red = _reduce_add(self.windows(a), self.accum)
             size = self.pool[0] * self.pool[1]
             red = np.where(red >= 0, red // size, -((-red) // size))
         return requantize(red, self.accum.frac, self.out_type)
