@@ -42,9 +42,10 @@ def bench(name: str, keras_model, hls_model, maps: np.ndarray, csim_maps: int) -
     emu_rate, y_emu = _rate(emu.predict, maps, repeat=3)
     keras_rate, _ = _rate(lambda x: keras_model.predict(x, batch_size=256, verbose=0), maps, repeat=3)
     same = np.array_equal(y_csim.reshape(csim_maps, -1), y_emu[:csim_maps])
+    agree = f"{csim_maps}/{csim_maps}" if same else "MISMATCH"
     return (
         f"| {name} | {maps.shape[1:]} | {csim_rate:,.1f} | {emu_rate:,.0f} | {keras_rate:,.0f} | "
-        f"{emu_rate / csim_rate:,.0f}x | {emu_rate / keras_rate:.2f} | {csim_maps}/{csim_maps if same else 'MISMATCH'} |"
+        f"{emu_rate / csim_rate:,.0f}x | {emu_rate / keras_rate:.2f} | {agree} |"
     )
 
 
@@ -53,28 +54,38 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workdir", type=Path, default=None)
-    ap.add_argument("--emu-maps", type=int, default=2048, help="maps for emulator and Keras timing (32x32 model)")
+    ap.add_argument(
+        "--emu-maps", type=int, default=2048, help="maps for emulator and Keras timing (32x32 model)"
+    )
     ap.add_argument("--csim-maps", type=int, default=300, help="maps through the C simulation (32x32 model)")
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench_emulate_"))
     rng = np.random.default_rng(0)
-    rows = ["| model | map | C-sim maps/s | emulator maps/s | Keras maps/s | emu/C-sim | emu/Keras | identical |",
-            "|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| model | map | C-sim maps/s | emulator maps/s | Keras maps/s | emu/C-sim | emu/Keras | identical |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
 
     small = default_like(seed=1)
     hls_small = convert(small, work / "default_like", trace=False)
-    maps = (rng.integers(0, 256, (args.emu_maps, 32, 32, 1)) * (rng.random((args.emu_maps, 32, 32, 1)) < 0.2) / 256).astype(np.float32)
+    maps = (
+        rng.integers(0, 256, (args.emu_maps, 32, 32, 1))
+        * (rng.random((args.emu_maps, 32, 32, 1)) < 0.2)
+        / 256
+    ).astype(np.float32)
     rows.append(bench("default-like QKeras", small, hls_small, maps, args.csim_maps))
 
     big = reduced(seed=1)
     hls_big = convert(big, work / "reduced", input_precision=None, trace=False)
     n_big = max(8, args.emu_maps // 8)
-    maps = (rng.integers(0, 256, (n_big, 128, 128, 3)) * (rng.random((n_big, 128, 128, 3)) < 0.2) / 256).astype(np.float32)
+    maps = (
+        rng.integers(0, 256, (n_big, 128, 128, 3)) * (rng.random((n_big, 128, 128, 3)) < 0.2) / 256
+    ).astype(np.float32)
     rows.append(bench("reduced (Keras, <16,6>)", big, hls_big, maps, max(4, args.csim_maps // 40)))
 
-    print("\n".join(rows))  # noqa: T201
+    print("\n".join(rows))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak RSS of the whole benchmark process: {peak:.0f} MiB")  # noqa: T201
+    print(f"\npeak RSS of the whole benchmark process: {peak:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ import pytest
 pytest.importorskip("hls4ml")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from fpgaflow.emulate import Emulator, UnsupportedLayerError, UnsupportedPrecisionError  # noqa: E402
-from fpgaflow.emulate.reference_models import convert  # noqa: E402
-from fpgaflow.errors import DataError, FpgaflowError  # noqa: E402
+from fpgaflow.emulate import Emulator, UnsupportedLayerError, UnsupportedPrecisionError
+from fpgaflow.emulate.reference_models import convert
+from fpgaflow.errors import DataError, FpgaflowError
 
 pytestmark = [
     # Python 3.10+ deprecation triggered by a float passed to random.randint inside the TF/hls4ml stack
@@ -37,7 +37,15 @@ def _model(last: str) -> Any:
 
 
 def _convert(model: Any, path: Path, **kwargs: Any) -> Any:
-    return convert(model, path / "prj", backend="Vivado", input_precision=None, trace=False, compile_model=False, **kwargs)
+    return convert(
+        model,
+        path / "prj",
+        backend="Vivado",
+        input_precision=None,
+        trace=False,
+        compile_model=False,
+        **kwargs,
+    )
 
 
 @pytest.mark.parametrize("activation", ["tanh", "softmax"])
@@ -58,7 +66,9 @@ def test_unsupported_layer_class_names_layer(tmp_path: Path) -> None:
 
 
 def test_resource_strategy_is_rejected(tmp_path: Path) -> None:
-    hls_model = _convert(_model("sigmoid"), tmp_path, overrides={"dense": {"Strategy": "Resource", "ReuseFactor": 2}})
+    hls_model = _convert(
+        _model("sigmoid"), tmp_path, overrides={"dense": {"Strategy": "Resource", "ReuseFactor": 2}}
+    )
     with pytest.raises(UnsupportedLayerError, match=r"layer 'dense': strategy"):
         Emulator.from_hls_model(hls_model)
 

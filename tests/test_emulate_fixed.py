@@ -19,8 +19,15 @@ AP_TYPES = Path(hls4ml.__file__).parent / "templates" / "vivado" / "ap_types"
 DESTS = (
     [FixedType(6, 2, True, r, o) for r in ROUNDING_MODES for o in OVERFLOW_MODES]
     + [FixedType(5, 3, False, r, o) for r in ROUNDING_MODES for o in OVERFLOW_MODES]
-    + [FixedType(8, 0, False), FixedType(8, 1), FixedType(4, 6, True, "RND", "SAT"), FixedType(4, -2, True, "RND_CONV"),
-       FixedType(16, 6), FixedType(18, 8, True, "RND", "SAT_SYM"), FixedType(1, 1, True, "RND", "SAT")]
+    + [
+        FixedType(8, 0, False),
+        FixedType(8, 1),
+        FixedType(4, 6, True, "RND", "SAT"),
+        FixedType(4, -2, True, "RND_CONV"),
+        FixedType(16, 6),
+        FixedType(18, 8, True, "RND", "SAT_SYM"),
+        FixedType(1, 1, True, "RND", "SAT"),
+    ]
 )
 SRC = FixedType(24, 10)  # source of fixed-to-fixed casts: ap_fixed<24,10>, 14 fractional bits
 
@@ -31,7 +38,9 @@ def _ctype(t: FixedType) -> str:
 
 
 @pytest.fixture(scope="module")
-def cpp_casts(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, np.ndarray, list[list[int]], list[list[int]]]:
+def cpp_casts(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[np.ndarray, np.ndarray, list[list[int]], list[list[int]]]:
     """Run one C++ program printing every destination's integer codes for a table of sources."""
     if shutil.which("g++") is None:
         pytest.skip("g++ not available")
@@ -39,13 +48,17 @@ def cpp_casts(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, np.
     # doubles: ties at several LSB scales, huge values, negatives, random
     grid = np.arange(-80, 81) / 8.0
     doubles = np.concatenate([grid, grid + 1 / 64, rng.normal(0, 20, 200), [1e6, -1e6, 255.999, 0.5, -0.5]])
-    codes = np.concatenate([np.arange(-600, 601) * 29, rng.integers(-(1 << 23), 1 << 23, 300)]).astype(np.int64)
+    codes = np.concatenate([np.arange(-600, 601) * 29, rng.integers(-(1 << 23), 1 << 23, 300)]).astype(
+        np.int64
+    )
     lines = ["#include <cstdio>", '#include "ap_fixed.h"', "int main() {"]
     lines.append(f"  static const double d[] = {{{', '.join(repr(float(v)) for v in doubles)}}};")
     lines.append(f"  static const long long c[] = {{{', '.join(str(int(v)) for v in codes)}}};")
     for t in DESTS:
         ct = _ctype(t)
-        lines.append(f"  for (double v : d) {{ {ct} y = v; printf(\"%lld \", (long long) y.range().to_int64()); }}")
+        lines.append(
+            f'  for (double v : d) {{ {ct} y = v; printf("%lld ", (long long) y.range().to_int64()); }}'
+        )
         lines.append('  printf("\\n");')
         lines.append(
             f"  for (long long v : c) {{ ap_fixed<{SRC.width},{SRC.integer}> s; s.range() = v; {ct} y = s; "
@@ -55,8 +68,12 @@ def cpp_casts(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, np.
     lines.append("  return 0; }")
     work = tmp_path_factory.mktemp("apcast")
     (work / "casts.cpp").write_text("\n".join(lines))
-    subprocess.run(["g++", "-O1", "-std=c++14", f"-I{AP_TYPES}", "casts.cpp", "-o", "casts"], cwd=work, check=True)
-    out = subprocess.run([str(work / "casts")], capture_output=True, text=True, check=True).stdout.splitlines()
+    subprocess.run(
+        ["g++", "-O1", "-std=c++14", f"-I{AP_TYPES}", "casts.cpp", "-o", "casts"], cwd=work, check=True
+    )
+    out = subprocess.run(
+        [str(work / "casts")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     from_d = [[int(v) for v in out[2 * i].split()] for i in range(len(DESTS))]
     from_c = [[int(v) for v in out[2 * i + 1].split()] for i in range(len(DESTS))]
     return doubles, codes, from_d, from_c

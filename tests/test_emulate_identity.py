@@ -25,8 +25,11 @@ from fpgaflow.emulate.compare import compare_to_csim  # noqa: E402
 from fpgaflow.emulate.reference_models import convert, default_like, reduced  # noqa: E402
 
 
-def _edge_maps(rng: np.random.Generator, n: int, shape: tuple[int, ...], lo: float, hi: float, lsb: float) -> np.ndarray:
-    """Random maps plus values at and around the input type's limits and half-LSB ties."""
+def _edge_maps(
+    rng: np.random.Generator, n: int, shape: tuple[int, ...], span: tuple[float, float], lsb: float
+) -> np.ndarray:
+    """Random maps in ``span`` plus values at and around its limits and half-LSB ties."""
+    lo, hi = span
     x = rng.uniform(lo, hi, size=(n, *shape))
     ties = (rng.integers(int(lo / lsb) - 4, int(hi / lsb) + 4, size=(n // 4, *shape)) + 0.5) * lsb
     x[: n // 4] = ties
@@ -47,7 +50,7 @@ def test_default_like_model_bit_identical(default_model: tuple[Any, Emulator]) -
     hls_model, emu = default_model
     rng = np.random.default_rng(11)
     # inputs are ADC/256 in ap_ufixed<8,0>; 1.0 and negatives wrap, out-of-range values test the cast
-    x = _edge_maps(rng, 400, (32, 32, 1), -0.05, 1.05, 1 / 256)
+    x = _edge_maps(rng, 400, (32, 32, 1), (-0.05, 1.05), 1 / 256)
     result = compare_to_csim(emu, hls_model, x)
     assert result.n_maps == 400
     assert result.n_output_mismatch == 0, result
@@ -58,7 +61,7 @@ def test_default_like_model_bit_identical(default_model: tuple[Any, Emulator]) -
 
 def test_default_like_per_layer_trace(default_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = default_model
-    x = _edge_maps(np.random.default_rng(5), 24, (32, 32, 1), 0.0, 1.0, 1 / 256)
+    x = _edge_maps(np.random.default_rng(5), 24, (32, 32, 1), (0.0, 1.0), 1 / 256)
     result = compare_to_csim(emu, hls_model, x, per_layer=True, dtype=np.float64)
     assert result.identical, result
     assert result.layers_checked == ("conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "dense", "sig")
@@ -86,37 +89,60 @@ def _stress_model(seed: int) -> Any:
     model = tf.keras.Model(inp, out)
     bn = model.get_layer("bn")
     rng = np.random.default_rng(seed)
-    bn.set_weights([rng.uniform(0.5, 3, 3), rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 3), rng.uniform(0.2, 2, 3)])
+    bn.set_weights(
+        [rng.uniform(0.5, 3, 3), rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 3), rng.uniform(0.2, 2, 3)]
+    )
     return model
 
 
 #: narrow accumulators: conv_same saturates term by term, conv_s2 wraps, hidden rounds its products
 STRESS_OVERRIDES: dict[str, dict[str, Any]] = {
-    "conv_same": {"Precision": {"accum": "ap_fixed<9,4,AP_TRN,AP_SAT>", "result": "ap_fixed<9,4,AP_RND,AP_SAT>"}},
+    "conv_same": {
+        "Precision": {"accum": "ap_fixed<9,4,AP_TRN,AP_SAT>", "result": "ap_fixed<9,4,AP_RND,AP_SAT>"}
+    },
     "conv_s2": {"Precision": {"accum": "ap_fixed<10,4>", "result": "ap_fixed<10,4,AP_RND_CONV,AP_SAT_SYM>"}},
     "bn": {"Precision": {"result": "ap_fixed<12,5,AP_RND_ZERO,AP_SAT>"}},
     "avg": {"Precision": {"accum": "ap_fixed<10,5>", "result": "ap_fixed<10,5,AP_RND_INF,AP_SAT>"}},
     "hidden": {"Precision": {"accum": "ap_fixed<14,6,AP_RND,AP_SAT>", "result": "ap_fixed<14,6>"}},
-    "out": {"Precision": {"accum": "ap_fixed<16,7,AP_TRN_ZERO,AP_WRAP>", "result": "ap_fixed<12,5,AP_RND_MIN_INF,AP_SAT>"}},
-    "sig": {"Precision": {"result": "ap_ufixed<10,0,AP_RND,AP_SAT>", "table": "ap_fixed<14,2>"}, "TableSize": 512},
+    "out": {
+        "Precision": {
+            "accum": "ap_fixed<16,7,AP_TRN_ZERO,AP_WRAP>",
+            "result": "ap_fixed<12,5,AP_RND_MIN_INF,AP_SAT>",
+        }
+    },
+    "sig": {
+        "Precision": {"result": "ap_ufixed<10,0,AP_RND,AP_SAT>", "table": "ap_fixed<14,2>"},
+        "TableSize": 512,
+    },
 }
 
 
 @pytest.fixture(scope="module")
 def stress_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Emulator]:
     hls_model = convert(
-        _stress_model(seed=21), tmp_path_factory.mktemp("stress") / "prj", backend="Vivado",
-        input_precision="ap_fixed<8,3,AP_RND_CONV,AP_SAT>", overrides=STRESS_OVERRIDES,
+        _stress_model(seed=21),
+        tmp_path_factory.mktemp("stress") / "prj",
+        backend="Vivado",
+        input_precision="ap_fixed<8,3,AP_RND_CONV,AP_SAT>",
+        overrides=STRESS_OVERRIDES,
     )
     return hls_model, Emulator.from_hls_model(hls_model)
 
 
 def test_stress_model_saturation_wrap_rounding(stress_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = stress_model
-    assert {type(layer).__name__ for layer in emu.layers} >= {"ZeroPad2D", "Conv2D", "BatchNorm", "Pool2D", "Dense", "Sigmoid"}
+    assert {type(layer).__name__ for layer in emu.layers} >= {
+        "ZeroPad2D",
+        "Conv2D",
+        "BatchNorm",
+        "Pool2D",
+        "Dense",
+        "Sigmoid",
+    }
     modes = {layer.name: layer.mac.mode for layer in emu.layers if hasattr(layer, "mac")}
-    assert modes["conv_same"] == "sequential" and modes["hidden"] == "sequential"
-    x = _edge_maps(np.random.default_rng(8), 300, (11, 9, 2), -5.0, 5.0, 1 / 32)
+    assert modes["conv_same"] == "sequential"
+    assert modes["hidden"] == "sequential"
+    x = _edge_maps(np.random.default_rng(8), 300, (11, 9, 2), (-5.0, 5.0), 1 / 32)
     result = compare_to_csim(emu, hls_model, x)
     assert result.n_output_mismatch == 0, result
     # accumulators really overflow: some conv_same window sums exceed ap_fixed<9,4>'s range of +-8
@@ -127,18 +153,21 @@ def test_stress_model_saturation_wrap_rounding(stress_model: tuple[Any, Emulator
 @pytest.mark.slow  # hls_model.trace recompiles the project (~25 s)
 def test_stress_model_per_layer(stress_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = stress_model
-    x = _edge_maps(np.random.default_rng(9), 16, (11, 9, 2), -5.0, 5.0, 1 / 32)
+    x = _edge_maps(np.random.default_rng(9), 16, (11, 9, 2), (-5.0, 5.0), 1 / 32)
     result = compare_to_csim(emu, hls_model, x, per_layer=True, dtype=np.float64)
     assert result.identical, result
-    assert "conv_same" in result.layers_checked and "sig" in result.layers_checked
+    assert "conv_same" in result.layers_checked
+    assert "sig" in result.layers_checked
 
 
 def test_plain_keras_16_6_inputs_that_saturate(tmp_path: Path) -> None:
     """Plain Keras, ap_fixed<16,6> inputs and defaults (the reduced model's precision) on a small map;
     inputs up to +-40 wrap in the input cast and push the accumulators to their limits."""
-    hls_model = convert(reduced(seed=4, shape=(20, 18, 3)), tmp_path / "prj", backend="Vivado", input_precision=None)
+    hls_model = convert(
+        reduced(seed=4, shape=(20, 18, 3)), tmp_path / "prj", backend="Vivado", input_precision=None
+    )
     emu = Emulator.from_hls_model(hls_model)
-    x = _edge_maps(np.random.default_rng(2), 120, (20, 18, 3), -40.0, 40.0, 2.0**-10)
+    x = _edge_maps(np.random.default_rng(2), 120, (20, 18, 3), (-40.0, 40.0), 2.0**-10)
     result = compare_to_csim(emu, hls_model, x.astype(np.float64))
     assert result.n_output_mismatch == 0, result
 
@@ -146,15 +175,18 @@ def test_plain_keras_16_6_inputs_that_saturate(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_default_like_10000_maps(default_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = default_model
-    x = _edge_maps(np.random.default_rng(1234), 10_000, (32, 32, 1), 0.0, 1.0, 1 / 256)
+    x = _edge_maps(np.random.default_rng(1234), 10_000, (32, 32, 1), (0.0, 1.0), 1 / 256)
     result = compare_to_csim(emu, hls_model, x)
-    assert result.n_maps == 10_000 and result.n_output_mismatch == 0, result
+    assert result.n_maps == 10_000
+    assert result.n_output_mismatch == 0, result
 
 
 @pytest.mark.slow
 def test_reduced_model_128x128x3(tmp_path: Path) -> None:
-    hls_model = convert(reduced(seed=5), tmp_path / "prj", backend="VivadoAccelerator", input_precision=None, trace=False)
+    hls_model = convert(
+        reduced(seed=5), tmp_path / "prj", backend="VivadoAccelerator", input_precision=None, trace=False
+    )
     emu = Emulator.from_hls_model(hls_model)
-    x = _edge_maps(np.random.default_rng(3), 24, (128, 128, 3), 0.0, 1.0, 2.0**-10)
+    x = _edge_maps(np.random.default_rng(3), 24, (128, 128, 3), (0.0, 1.0), 2.0**-10)
     result = compare_to_csim(emu, hls_model, x)
     assert result.n_output_mismatch == 0, result

@@ -44,8 +44,10 @@ def cpp_sigmoid(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[list[int
         )
         body += [
             f"  {{ cfg{k}::table_t t[{size}]; nnet::init_sigmoid_table<cfg{k}, {size}>(t);",
-            f'    for (int i = 0; i < {size}; i++) printf("%lld ", (long long) t[i].range().to_int64()); printf("\\n");',
-            f"    for (long long v = {data_t.qmin}; v <= {data_t.qmax}; v++) {{ {_ct(data_t)} d[1]; d[0].range() = v;",
+            f"    for (int i = 0; i < {size}; i++)",
+            '      printf("%lld ", (long long) t[i].range().to_int64()); printf("\\n");',
+            f"    for (long long v = {data_t.qmin}; v <= {data_t.qmax}; v++) {{",
+            f"      {_ct(data_t)} d[1]; d[0].range() = v;",
             f"      {_ct(res_t)} r[1]; nnet::sigmoid<{_ct(data_t)}, {_ct(res_t)}, cfg{k}>(d, r);",
             '      printf("%lld ", (long long) r[0].range().to_int64()); } printf("\\n"); }',
         ]
@@ -53,10 +55,15 @@ def cpp_sigmoid(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[list[int
     work = tmp_path_factory.mktemp("sigmoid")
     (work / "s.cpp").write_text("\n".join(src))
     subprocess.run(
-        ["g++", "-std=c++14", "-O1", f"-I{TEMPLATES}", f"-I{TEMPLATES / 'ap_types'}", "s.cpp", "-o", "s"], cwd=work, check=True
+        ["g++", "-std=c++14", "-O1", f"-I{TEMPLATES}", f"-I{TEMPLATES / 'ap_types'}", "s.cpp", "-o", "s"],
+        cwd=work,
+        check=True,
     )
     lines = subprocess.run([str(work / "s")], capture_output=True, text=True, check=True).stdout.splitlines()
-    return [([int(v) for v in lines[2 * k].split()], [int(v) for v in lines[2 * k + 1].split()]) for k in range(len(SIGMOID_CASES))]
+    return [
+        ([int(v) for v in lines[2 * k].split()], [int(v) for v in lines[2 * k + 1].split()])
+        for k in range(len(SIGMOID_CASES))
+    ]
 
 
 @pytest.mark.parametrize("case", range(len(SIGMOID_CASES)))
@@ -74,8 +81,15 @@ def test_sigmoid_table_and_lookup_match_header(cpp_sigmoid: list, case: int) -> 
 def test_float32_input_path_equals_float64_path() -> None:
     """from_float processes float32 in float32; the float64 path is the one checked against C++."""
     rng = np.random.default_rng(3)
-    x = np.concatenate([rng.normal(0, 50, 5000), (np.arange(-600, 600) + 0.5) / 64, [3e38, -3e38]]).astype(np.float32)
-    for t in (FixedType(8, 0, False), FixedType(16, 6), FixedType(10, 3, True, "RND_CONV", "SAT"), FixedType(12, 4, False, "RND", "SAT_ZERO")):
+    x = np.concatenate([rng.normal(0, 50, 5000), (np.arange(-600, 600) + 0.5) / 64, [3e38, -3e38]]).astype(
+        np.float32
+    )
+    for t in (
+        FixedType(8, 0, False),
+        FixedType(16, 6),
+        FixedType(10, 3, True, "RND_CONV", "SAT"),
+        FixedType(12, 4, False, "RND", "SAT_ZERO"),
+    ):
         np.testing.assert_array_equal(from_float(x, t), from_float(x.astype(np.float64), t))
 
 
@@ -84,17 +98,40 @@ def _conv_chain(relu_t: FixedType, rng: np.random.Generator) -> list[L.Layer]:
     wt, acc = FixedType(8, 1), FixedType(20, 8)
     w = rng.integers(-128, 128, (3 * 3 * 2, 5))
     b = rng.integers(-128, 128, 5)
-    mac = MacUnit("conv", w, wt, b, wt, in_t, acc, acc, sequential_order=True)
+    mac = MacUnit(
+        "conv",
+        weights=w,
+        weight_type=wt,
+        bias=b,
+        bias_type=wt,
+        in_type=in_t,
+        accum=acc,
+        result=acc,
+        sequential_order=True,
+    )
     conv = L.Conv2D("conv", in_t, acc, (8, 8, 5), filt=(3, 3), stride=(1, 1), mac=mac)
     relu = L.Relu("relu", acc, relu_t, (8, 8, 5))
     pool_acc = FixedType(relu_t.width, relu_t.integer, relu_t.signed)
-    pool = L.Pool2D("pool", relu_t, FixedType(6, 2, False, "TRN", "SAT"), (3, 3, 5), op="Max", pool=(2, 2), stride=(2, 2), accum=pool_acc)
+    pool = L.Pool2D(
+        "pool",
+        relu_t,
+        FixedType(6, 2, False, "TRN", "SAT"),
+        (3, 3, 5),
+        op="Max",
+        pool=(2, 2),
+        stride=(2, 2),
+        accum=pool_acc,
+    )
     return [conv, relu, pool]
 
 
 @pytest.mark.parametrize(
     "relu_t",
-    [FixedType(8, 3, False, "RND_CONV", "SAT"), FixedType(6, 1, False, "RND", "WRAP"), FixedType(7, 2, True, "TRN", "SAT_ZERO")],
+    [
+        FixedType(8, 3, False, "RND_CONV", "SAT"),
+        FixedType(6, 1, False, "RND", "WRAP"),
+        FixedType(7, 2, True, "TRN", "SAT_ZERO"),
+    ],
     ids=["sat-fused", "wrap-falls-back", "sat-zero-falls-back"],
 )
 def test_fused_conv_pool_equals_layer_by_layer(relu_t: FixedType) -> None:

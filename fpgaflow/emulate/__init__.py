@@ -10,4 +10,10 @@ from fpgaflow.emulate.emulator import Emulator
 from fpgaflow.emulate.errors import EmulationMismatchError, UnsupportedLayerError, UnsupportedPrecisionError
 from fpgaflow.emulate.fixed import FixedType
 
-__all__ = ["Emulator", "EmulationMismatchError", "FixedType", "UnsupportedLayerError", "UnsupportedPrecisionError"]
+__all__ = [
+    "EmulationMismatchError",
+    "Emulator",
+    "FixedType",
+    "UnsupportedLayerError",
+    "UnsupportedPrecisionError",
+]

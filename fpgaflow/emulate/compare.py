@@ -41,7 +41,9 @@ class Comparison:
 
     def raise_if_different(self) -> None:
         if not self.identical:
-            where = f"first differing layer {self.first_bad_layer!r}" if self.first_bad_layer else "final output"
+            where = (
+                f"first differing layer {self.first_bad_layer!r}" if self.first_bad_layer else "final output"
+            )
             raise EmulationMismatchError(
                 f"emulator differs from the C simulation on {self.n_output_mismatch}/{self.n_maps} maps "
                 f"(max |diff| {self.max_abs_diff:g}); {where}"
@@ -53,7 +55,7 @@ def compare_to_csim(
 ) -> Comparison:
     """Run ``hls_model.predict`` (and ``hls_model.trace`` when ``per_layer``) on ``x`` cast to ``dtype``,
     and the emulator on the same values; report the first layer that differs."""
-    arr = np.ascontiguousarray(np.asarray(x, dtype=dtype))
+    arr: np.ndarray = np.ascontiguousarray(np.asarray(x, dtype=dtype))
     csim = np.asarray(hls_model.predict(arr)).reshape(arr.shape[0] if arr.ndim > 1 else 1, -1)
     emu = emulator.predict(arr)
     diff = np.abs(csim.astype(np.float64) - emu.astype(np.float64))

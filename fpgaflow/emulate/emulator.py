@@ -60,8 +60,13 @@ class Emulator:
         axi_word: str | None = None
         if backend == "VivadoAccelerator":
             prec = hls_model.config.get_config_value("AcceleratorConfig")["Precision"]
-            if prec.get("Input", "float") not in ("float", "double") or prec.get("Output", "float") not in ("float", "double"):
-                raise UnsupportedLayerError(f"VivadoAccelerator AXI word types {prec} are not modelled (float/double only)")
+            if prec.get("Input", "float") not in ("float", "double") or prec.get("Output", "float") not in (
+                "float",
+                "double",
+            ):
+                raise UnsupportedLayerError(
+                    f"VivadoAccelerator AXI word types {prec} are not modelled (float/double only)"
+                )
             if prec.get("Input", "float") != prec.get("Output", "float"):
                 raise UnsupportedLayerError(f"VivadoAccelerator AXI input/output word types differ: {prec}")
             axi_word = str(prec.get("Input", "float"))
@@ -75,9 +80,13 @@ class Emulator:
         in_type = FixedType(16, 6)
         for hl in hls_layers:
             if io_type != "io_stream" and hl.class_name in ("Conv2D", "Pooling2D", "ZeroPadding2D"):
-                raise UnsupportedLayerError(f"layer {hl.name!r}: {hl.class_name} is modelled for io_stream only, not {io_type}")
+                raise UnsupportedLayerError(
+                    f"layer {hl.name!r}: {hl.class_name} is modelled for io_stream only, not {io_type}"
+                )
             if prev_out is not None and list(hl.inputs) != [prev_out]:
-                raise UnsupportedLayerError(f"layer {hl.name!r}: inputs {list(hl.inputs)} - only sequential chains are emulated")
+                raise UnsupportedLayerError(
+                    f"layer {hl.name!r}: inputs {list(hl.inputs)} - only sequential chains are emulated"
+                )
             layer = build_layer(hl, in_type)
             layers.append(layer)
             in_type = layer.out_type
@@ -111,7 +120,9 @@ class Emulator:
             bad = np.argwhere(~np.isfinite(vals.reshape(vals.shape[0], -1)))[0]
             from fpgaflow.errors import DataError
 
-            raise DataError(f"map {int(bad[0])} holds a NaN or infinite value; the fixed-point input has none")
+            raise DataError(
+                f"map {int(bad[0])} holds a NaN or infinite value; the fixed-point input has none"
+            )
         return from_float(vals, self.layers[0].out_type)
 
     def _reshape(self, x: npt.ArrayLike) -> np.ndarray:
@@ -120,7 +131,9 @@ class Emulator:
         if arr.size % size:
             from fpgaflow.errors import DataError
 
-            raise DataError(f"input of shape {arr.shape} is not a whole number of maps of shape {self.input_shape}")
+            raise DataError(
+                f"input of shape {arr.shape} is not a whole number of maps of shape {self.input_shape}"
+            )
         return arr.reshape(-1, *self.input_shape)
 
     def _run(self, x: np.ndarray, keep: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -140,7 +153,9 @@ class Emulator:
             vals = vals.astype(np.float32)
         return vals.astype(dtype)
 
-    def batches(self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None) -> Iterator[np.ndarray]:
+    def batches(
+        self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None
+    ) -> Iterator[np.ndarray]:
         """Outputs batch by batch (each (batch, n_out)), in order, for streaming very large map sets.
 
         ``threads`` batches run concurrently (numpy releases the GIL in its kernels); default: the
@@ -169,7 +184,9 @@ class Emulator:
             for fut in pending:
                 yield fut.result()
 
-    def predict(self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None) -> np.ndarray:
+    def predict(
+        self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None
+    ) -> np.ndarray:
         """What ``hls_model.predict(x)`` returns, always as (n_maps, n_out): float32 for float32 input,
         float64 otherwise (hls4ml squeezes a single map to 1-D; this does not)."""
         parts = list(self.batches(x, batch_size, threads))
@@ -181,4 +198,7 @@ class Emulator:
         """Exact value of every layer's output, keyed by hls4ml layer name, shape (n_maps, *layer shape)."""
         arr = self._reshape(x)
         _, trace = self._run(arr, keep=True)
-        return {name: v.reshape(arr.shape[0], *layer.out_shape) for (name, v), layer in zip(trace.items(), self.layers)}
+        return {
+            name: v.reshape(arr.shape[0], *layer.out_shape)
+            for (name, v), layer in zip(trace.items(), self.layers, strict=True)
+        }

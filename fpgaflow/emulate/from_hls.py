@@ -18,8 +18,17 @@ from fpgaflow.emulate.mac import MacUnit
 
 #: hls4ml layer classes with a bit-exact model here
 SUPPORTED = (
-    "Input", "Dense", "Conv2D", "Pooling2D", "ZeroPadding2D", "Activation", "ReLU", "Softmax",
-    "BatchNormalization", "ApplyAlpha", "Reshape",
+    "Input",
+    "Dense",
+    "Conv2D",
+    "Pooling2D",
+    "ZeroPadding2D",
+    "Activation",
+    "ReLU",
+    "Softmax",
+    "BatchNormalization",
+    "ApplyAlpha",
+    "Reshape",
 )
 
 
@@ -32,8 +41,11 @@ def fixed_type(precision: Any, what: str) -> FixedType:
         if precision.saturation_bits:
             raise UnsupportedPrecisionError(f"{what}: {precision} has saturation bits, not modelled")
         return FixedType(
-            int(precision.width), int(precision.integer), bool(precision.signed),
-            str(precision.rounding_mode), str(precision.saturation_mode),
+            int(precision.width),
+            int(precision.integer),
+            bool(precision.signed),
+            str(precision.rounding_mode),
+            str(precision.saturation_mode),
         )
     if isinstance(precision, IntegerPrecisionType):
         return FixedType(int(precision.width), int(precision.width), bool(precision.signed))
@@ -77,7 +89,9 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
     name = layer.name
     shape = tuple(int(s) for s in layer.get_output_variable().shape)
     if cls not in SUPPORTED:
-        raise UnsupportedLayerError(f"layer {name!r} of class {cls!r} has no bit-exact emulation (supported: {SUPPORTED})")
+        raise UnsupportedLayerError(
+            f"layer {name!r} of class {cls!r} has no bit-exact emulation (supported: {SUPPORTED})"
+        )
     out_t = _out_type(layer)
     if cls == "Input":
         return L.InputCast(name, out_t, out_t, shape)
@@ -87,25 +101,42 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
         _check_latency(layer)
         w, wt = _weights(layer, "weight")
         b, bt = _weights(layer, "bias")
-        mac = MacUnit(name, w.reshape(-1, w.shape[-1]), wt, b.ravel(), bt, in_type,
-                      _attr_type(layer, "accum_t"), out_t, sequential_order=True)
+        mac = MacUnit(
+            name,
+            weights=w.reshape(-1, w.shape[-1]),
+            weight_type=wt,
+            bias=b.ravel(),
+            bias_type=bt,
+            in_type=in_type,
+            accum=_attr_type(layer, "accum_t"),
+            result=out_t,
+            sequential_order=True,
+        )
         if cls == "Dense":
             return L.Dense(name, in_type, out_t, shape, mac=mac)
         pads = [layer.get_attr(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
         if any(pads):
-            raise UnsupportedLayerError(f"layer {name!r}: in-layer padding {pads} (io_parallel) is not modelled")
+            raise UnsupportedLayerError(
+                f"layer {name!r}: in-layer padding {pads} (io_parallel) is not modelled"
+            )
         filt = (int(layer.get_attr("filt_height")), int(layer.get_attr("filt_width")))
         stride = (int(layer.get_attr("stride_height")), int(layer.get_attr("stride_width")))
         return L.Conv2D(name, in_type, out_t, shape, filt=filt, stride=stride, mac=mac)
     if cls == "ZeroPadding2D":
-        pads = tuple(int(layer.get_attr(k)) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right"))
-        return L.ZeroPad2D(name, in_type, out_t, shape, pads=pads)  # type: ignore[arg-type]
+        top, bottom, left, right = (
+            int(layer.get_attr(k)) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")
+        )
+        return L.ZeroPad2D(name, in_type, out_t, shape, pads=(top, bottom, left, right))
     if cls == "Pooling2D":
         pads = [layer.get_attr(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
         if any(pads):
             raise UnsupportedLayerError(f"layer {name!r}: pooling with padding {pads} is not modelled")
         return L.Pool2D(
-            name, in_type, out_t, shape, op=str(layer.get_attr("pool_op")),
+            name,
+            in_type,
+            out_t,
+            shape,
+            op=str(layer.get_attr("pool_op")),
             pool=(int(layer.get_attr("pool_height")), int(layer.get_attr("pool_width"))),
             stride=(int(layer.get_attr("stride_height")), int(layer.get_attr("stride_width"))),
             accum=_attr_type(layer, "accum_t"),
@@ -113,13 +144,23 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
     if cls in ("BatchNormalization", "ApplyAlpha"):
         s, st = _weights(layer, "scale")
         b, bt = _weights(layer, "bias")
-        return L.BatchNorm(name, in_type, out_t, shape, scale=s.ravel(), scale_t=st, bias=b.ravel(), bias_t=bt)
+        return L.BatchNorm(
+            name, in_type, out_t, shape, scale=s.ravel(), scale_t=st, bias=b.ravel(), bias_t=bt
+        )
     act = str(layer.get_attr("activation", "")).lower()
     if act == "relu":
         return L.Relu(name, in_type, out_t, shape)
     if act == "linear":
         return L.Linear(name, in_type, out_t, shape)
     if act == "sigmoid":
-        return L.Sigmoid(name, in_type, out_t, shape, table_size=int(layer.get_attr("table_size")),
-                         table_t=_attr_type(layer, "table_t"))
-    raise UnsupportedLayerError(f"layer {name!r}: activation {act!r} has no bit-exact emulation (relu, linear, sigmoid)")
+        return L.Sigmoid(
+            name,
+            in_type,
+            out_t,
+            shape,
+            table_size=int(layer.get_attr("table_size")),
+            table_t=_attr_type(layer, "table_t"),
+        )
+    raise UnsupportedLayerError(
+        f"layer {name!r}: activation {act!r} has no bit-exact emulation (relu, linear, sigmoid)"
+    )

@@ -68,11 +68,15 @@ class Conv2D(Layer):
             absmax = int(np.abs(q).max(initial=0))
         dt = self.mac.float_dtype(absmax) if self.mac.mode == "matmul" else None
         src = q.astype(dt) if dt is not None else q
-        win = sliding_window_view(src, (fh, fw), axis=(1, 2))[:, ::sh, ::sw]  # (N, OH, OW, C, fh, fw)
+        # (N, OH, OW, C, fh, fw)
+        win = sliding_window_view(src, (fh, fw), axis=(1, 2))[:, ::sh, ::sw]  # type: ignore[call-overload]
         return win.transpose(0, 1, 2, 4, 5, 3).reshape(n * win.shape[1] * win.shape[2], -1)
 
     def out_hw(self, q: IntArray) -> tuple[int, int]:
-        return ((q.shape[1] - self.filt[0]) // self.stride[0] + 1, (q.shape[2] - self.filt[1]) // self.stride[1] + 1)
+        return (
+            (q.shape[1] - self.filt[0]) // self.stride[0] + 1,
+            (q.shape[2] - self.filt[1]) // self.stride[1] + 1,
+        )
 
     def run(self, q: IntArray) -> IntArray:
         oh, ow = self.out_hw(q)
@@ -86,8 +90,8 @@ class ZeroPad2D(Layer):
     pads: tuple[int, int, int, int] = (0, 0, 0, 0)  # top, bottom, left, right
 
     def run(self, q: IntArray) -> IntArray:
-        t, b, l, r = self.pads
-        padded = np.pad(q, ((0, 0), (t, b), (l, r), (0, 0)))
+        top, bottom, left, right = self.pads
+        padded = np.pad(q, ((0, 0), (top, bottom), (left, right), (0, 0)))
         return requantize(padded, self.in_type.frac, self.out_type)
 
 
@@ -111,7 +115,7 @@ class Pool2D(Layer):
             oh, ow = (h - ph) // sh + 1, (w - pw) // sw + 1
             blocks = a[:, : oh * ph, : ow * pw].reshape(n, oh, ph, ow, pw, c)
             return blocks.transpose(0, 1, 3, 5, 2, 4).reshape(n, oh, ow, c, ph * pw)
-        win = sliding_window_view(a, (ph, pw), axis=(1, 2))[:, ::sh, ::sw]
+        win = sliding_window_view(a, (ph, pw), axis=(1, 2))[:, ::sh, ::sw]  # type: ignore[call-overload]
         return win.reshape(*win.shape[:4], ph * pw)
 
     def max_raw(self, a: np.ndarray) -> np.ndarray:

@@ -55,6 +55,7 @@ def reduced(seed: int, shape: tuple[int, int, int] = (128, 128, 3)) -> Any:
 def convert(
     model: Any,
     output_dir: Path,
+    *,
     backend: str = "VivadoAccelerator",
     input_precision: str | None = "ap_ufixed<8,0>",
     default_precision: str = "ap_fixed<16,6>",
@@ -84,10 +85,17 @@ def convert(
     if trace:
         for entry in cfg["LayerName"].values():
             entry["Trace"] = True
-    kwargs: dict[str, Any] = {"board": "pynq-z2"} if backend == "VivadoAccelerator" else {"part": "xc7z020clg400-1"}
+    kwargs: dict[str, Any] = (
+        {"board": "pynq-z2"} if backend == "VivadoAccelerator" else {"part": "xc7z020clg400-1"}
+    )
     hls_model = hls4ml.converters.convert_from_keras_model(
-        model, hls_config=cfg, output_dir=str(output_dir), backend=backend, io_type=io_type,
-        clock_period=10, **kwargs,
+        model,
+        hls_config=cfg,
+        output_dir=str(output_dir),
+        backend=backend,
+        io_type=io_type,
+        clock_period=10,
+        **kwargs,
     )
     if compile_model:
         hls_model.compile()

@@ -18,16 +18,17 @@ def _expf(x: np.ndarray) -> np.ndarray:
 
 
 def sigmoid_table(table_size: int, table_t: FixedType) -> IntArray:
-    """``init_sigmoid_table``: entry ``i`` is sigmoid of ``16 * (i - N/2) / N`` (inputs -8..+8), as table_t codes."""
+    """``init_sigmoid_table``: entry i is sigmoid(16 * (i - N/2) / N) (inputs -8..+8), as table_t codes."""
     ii = np.arange(table_size, dtype=np.float64)
-    in_val = (2 * 8.0 * (ii - float(np.float32(table_size)) / 2.0) / float(np.float32(table_size))).astype(np.float32)
+    n = float(np.float32(table_size))
+    in_val = (2 * 8.0 * (ii - n / 2.0) / n).astype(np.float32)
     denom = np.float32(1) + _expf(-in_val)  # float + float
     real = (1.0 / denom.astype(np.float64)).astype(np.float32)  # double division, float return value
     return from_float(real.astype(np.float64), table_t)
 
 
 def sigmoid_index(q: IntArray, frac: int, table_size: int) -> IntArray:
-    """``int data_round = x * table_size / 16; index = data_round + 8 * table_size / 16`` clamped to the table.
+    """``data_round = x * table_size / 16; index = data_round + 8 * table_size / 16``, clamped to the table.
 
     ap_fixed division by an int keeps the dividend's fractional bits, truncating toward zero, and the
     conversion to ``int`` truncates toward zero again; the composition is one truncation toward zero of
