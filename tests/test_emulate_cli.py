@@ -12,9 +12,9 @@ pytest.importorskip("hls4ml")
 pytest.importorskip("qkeras")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from fpgaflow.cli import main  # noqa: E402
-from fpgaflow.emulate import Emulator  # noqa: E402
-from fpgaflow.emulate.reference_models import convert, default_like  # noqa: E402
+from fpgaflow.cli import main
+from fpgaflow.emulate import Emulator
+from fpgaflow.emulate.reference_models import convert, default_like
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:non-integer arguments to randrange:DeprecationWarning"),
