@@ -69,7 +69,7 @@ def _chain(
 def _conv_act_maxpool(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, q: IntArray) -> IntArray:
     oh, ow = conv.out_hw(q)
     xmin, xmax = int(q.min(initial=0)), int(q.max(initial=0))
-    sums = conv.mac.products(conv.columns(q, max(-xmin, xmax))).reshape(q.shape[0], oh, ow, -1)
+    sums = conv.sums(q, max(-xmin, xmax))
     pooled = pool.max_raw(sums)
     w = conv.mac.w
     lo = np.minimum(w * xmin, w * xmax).sum(axis=0)  # no window sum can be below this, per channel
