@@ -68,6 +68,11 @@ def _chain(
 
 def _conv_act_maxpool(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, q: IntArray) -> IntArray:
     oh, ow = conv.out_hw(q)
+    # convolution outputs no pooling window reads (the cropped border) are not computed
+    used_h = ((oh - pool.pool[0]) // pool.stride[0]) * pool.stride[0] + pool.pool[0]
+    used_w = ((ow - pool.pool[1]) // pool.stride[1]) * pool.stride[1] + pool.pool[1]
+    q = q[:, : (used_h - 1) * conv.stride[0] + conv.filt[0], : (used_w - 1) * conv.stride[1] + conv.filt[1]]
+    oh, ow = used_h, used_w
     xmin, xmax = int(q.min(initial=0)), int(q.max(initial=0))
     sums = conv.sums(q, max(-xmin, xmax))
     pooled = pool.max_raw(sums)
