@@ -29,6 +29,7 @@ from fpgaflow.emulate import layers as L
 from fpgaflow.emulate.errors import UnsupportedLayerError
 from fpgaflow.emulate.fixed import FixedType, from_float, to_float
 from fpgaflow.emulate.fuse import run_layers
+from fpgaflow.errors import DataError
 
 log = logging.getLogger(__name__)
 
@@ -110,20 +111,21 @@ class Emulator:
             biggest = max(biggest, n)
         return max(1, min(1024, _BATCH_ELEMENTS // biggest))
 
-    def quantise_input(self, x: npt.ArrayLike) -> npt.NDArray[np.int64]:
-        """The bridge's conversion of caller values to ``input_t`` codes."""
+    def quantise_input(self, x: npt.ArrayLike, float_codes: bool = False) -> np.ndarray:
+        """The bridge's conversion of caller values to ``input_t`` codes (int64, or exact float codes
+        with ``float_codes``)."""
         arr = np.asarray(x)
-        if self.axi_word == "float":
-            arr = arr.astype(np.float32)
-        vals = arr.astype(np.float64)
-        if not np.all(np.isfinite(vals)):
+        if self.axi_word == "float" or arr.dtype == np.float32:
+            vals = arr.astype(np.float32, copy=False)
+        else:
+            vals = arr.astype(np.float64, copy=False)
+        try:
+            return from_float(vals, self.layers[0].out_type, float_codes=float_codes)
+        except DataError:
             bad = np.argwhere(~np.isfinite(vals.reshape(vals.shape[0], -1)))[0]
-            from fpgaflow.errors import DataError
-
             raise DataError(
                 f"map {int(bad[0])} holds a NaN or infinite value; the fixed-point input has none"
-            )
-        return from_float(vals, self.layers[0].out_type)
+            ) from None
 
     def _reshape(self, x: npt.ArrayLike) -> np.ndarray:
         arr = np.asarray(x)
@@ -137,10 +139,10 @@ class Emulator:
         return arr.reshape(-1, *self.input_shape)
 
     def _run(self, x: np.ndarray, keep: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        q = self.quantise_input(x)
         trace: dict[str, np.ndarray] = {}
         if not keep and self.fuse:
-            return run_layers(self.layers, q), trace
+            return run_layers(self.layers, self.quantise_input(x, float_codes=True)), trace
+        q = self.quantise_input(x)
         for layer in self.layers:
             q = layer.run(q)
             if keep:

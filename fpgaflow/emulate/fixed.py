@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fpgaflow.emulate.errors import UnsupportedPrecisionError
+from fpgaflow.errors import DataError
 
 IntArray = npt.NDArray[np.int64]
 
@@ -142,11 +143,13 @@ def fits(lo: int, hi: int, frac: int, dst: FixedType) -> bool:
     return dst.qmin <= lo * scale and hi * scale <= dst.qmax
 
 
-def from_float(x: npt.ArrayLike, dst: FixedType) -> IntArray:
+def from_float(x: npt.ArrayLike, dst: FixedType, float_codes: bool = False) -> np.ndarray:
     """``dst y = (double)x`` for every element: exact quantisation and overflow of binary64 values.
 
     float32 input is processed in float32 (scaling by a power of two, floor and comparisons are exact
     there too, barring overflow to inf, which is checked) to halve the memory traffic.
+    ``float_codes``: when nothing overflows, return the codes as the (exact) float array instead of
+    int64.  NaN or infinite input raises :class:`DataError`.
     """
     xa = np.asarray(x)
     use32 = xa.dtype == np.float32 and 0 <= dst.frac <= 64
@@ -180,8 +183,11 @@ def from_float(x: npt.ArrayLike, dst: FixedType) -> IntArray:
             r = fl + up
     lo, hi = float(dst.qmin), float(dst.qmax)
     if r.size and lo <= float(r.min()) and float(r.max()) <= hi:
-        return r.astype(np.int64)  # nothing overflows
+        return r if float_codes else r.astype(np.int64)  # nothing overflows
     r = r.astype(np.float64)
+    if not np.all(np.isfinite(r)):
+        flat = int(np.flatnonzero(~np.isfinite(r))[0])
+        raise DataError(f"input value #{flat} is NaN or infinite; {dst} has no such value")
     if dst.overflow == "WRAP":
         span = float(1 << dst.width)
         r = np.mod(r - lo, span) + lo if dst.signed else np.mod(r, span)

@@ -20,8 +20,9 @@ from fpgaflow.emulate import layers as L
 from fpgaflow.emulate.fixed import IntArray, _overflow, is_monotone_on, requantize
 
 
-def run_layers(layers: list[L.Layer], q: IntArray) -> IntArray:
-    """All layers on a batch, fusing Conv2D..MaxPool groups where that is exact."""
+def run_layers(layers: list[L.Layer], q: np.ndarray) -> IntArray:
+    """All layers on a batch, fusing Conv2D..MaxPool groups where that is exact.  ``q``: int64 codes or
+    exact float codes (as :meth:`Emulator.quantise_input` gives them); other layers get int64."""
     i = 0
     while i < len(layers):
         layer = layers[i]
@@ -34,9 +35,9 @@ def run_layers(layers: list[L.Layer], q: IntArray) -> IntArray:
                 q = _conv_act_maxpool(layer, layers[i + 1 : j], pool, q)
                 i = j + 1
                 continue
-        q = layer.run(q)
+        q = layer.run(q.astype(np.int64, copy=False))
         i += 1
-    return q
+    return q.astype(np.int64, copy=False)
 
 
 def _chain(
@@ -74,6 +75,8 @@ def _conv_act_maxpool(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, q: In
     q = q[:, : (used_h - 1) * conv.stride[0] + conv.filt[0], : (used_w - 1) * conv.stride[1] + conv.filt[1]]
     oh, ow = used_h, used_w
     xmin, xmax = int(q.min(initial=0)), int(q.max(initial=0))
+    if conv.mac.float_dtype(max(-xmin, xmax)) is None:
+        q = q.astype(np.int64, copy=False)
     sums = conv.sums(q, max(-xmin, xmax))
     pooled = pool.max_raw(sums)
     w = conv.mac.w
@@ -83,7 +86,7 @@ def _conv_act_maxpool(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, q: In
     if monotone:
         out, _ = _chain(conv, acts, pool, pooled, check=False)
         return out
-    y = conv.mac.finish(sums.reshape(-1, sums.shape[-1])).reshape(q.shape[0], oh, ow, -1)
+    y = conv.mac.finish(sums.reshape(-1, sums.shape[-1])).reshape(sums.shape[0], oh, ow, -1)
     for act in acts:
         y = act.run(y)
     return pool.run(y)

@@ -67,7 +67,7 @@ class Conv2D(Layer):
         if absmax is None:
             absmax = int(np.abs(q).max(initial=0))
         dt = self.mac.float_dtype(absmax) if self.mac.mode == "matmul" else None
-        src = q.astype(dt) if dt is not None else q
+        src = q.astype(dt, copy=False) if dt is not None else q.astype(np.int64, copy=False)
         # (N, OH, OW, C, fh, fw)
         win = sliding_window_view(src, (fh, fw), axis=(1, 2))[:, ::sh, ::sw]  # type: ignore[call-overload]
         return win.transpose(0, 1, 2, 4, 5, 3).reshape(n * win.shape[1] * win.shape[2], -1)
@@ -94,8 +94,8 @@ class Conv2D(Layer):
             return self.mac.products(self.columns(q, absmax)).reshape(n, oh, ow, -1)
         fh, fw = self.filt
         sh, sw = self.stride
-        src = q.astype(dt)
-        cols = np.empty((fh, fw, chans, n, oh, ow), dtype=dt)
+        src: np.ndarray = q.astype(dt, copy=False)
+        cols: np.ndarray = np.empty((fh, fw, chans, n, oh, ow), dtype=dt)
         for kh in range(fh):
             for kw in range(fw):
                 rows = src[:, kh : kh + sh * (oh - 1) + 1 : sh, kw : kw + sw * (ow - 1) + 1 : sw]
