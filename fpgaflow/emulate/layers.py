@@ -81,7 +81,7 @@ class Conv2D(Layer):
     def sums(self, q: IntArray, absmax: int | None = None) -> np.ndarray:
         """Exact product sums ``window @ w`` as (N, OH, OW, n_filt) (matmul mode only; may be a view).
 
-        With few input channels the windows are gathered tap-major, (fh*fw*C, N*OH*OW): each tap is
+        With one or two input channels the windows are gathered tap-major, (fh*fw*C, N*OH*OW): each tap is
         a copy of whole image rows rather than of C-element snippets, several times faster for C=1.
         """
         n = q.shape[0]
@@ -90,7 +90,7 @@ class Conv2D(Layer):
             absmax = int(np.abs(q).max(initial=0))
         dt = self.mac.float_dtype(absmax)
         chans = q.shape[3]
-        if dt is None or chans > 4:
+        if dt is None or chans > 2:
             return self.mac.products(self.columns(q, absmax)).reshape(n, oh, ow, -1)
         fh, fw = self.filt
         sh, sw = self.stride
@@ -149,16 +149,24 @@ class Pool2D(Layer):
         return win.reshape(*win.shape[:4], ph * pw)
 
     def max_raw(self, a: np.ndarray) -> np.ndarray:
-        """Window maxima of ``a`` (any dtype, no cast): element-wise maximum of the ph*pw strided
-        sub-grids, far faster than a reduction over small window axes."""
+        """Window maxima of ``a`` (any dtype, no cast), separably: element-wise maxima of the ph
+        strided row sets (contiguous rows), then of the pw strided column sets of that."""
         ph, pw = self.pool
         sh, sw = self.stride
         oh, ow = (a.shape[1] - ph) // sh + 1, (a.shape[2] - pw) // sw + 1
-        out: np.ndarray | None = None
+        if (sh, sw) == (ph, pw) and ph * pw > 9:  # large non-overlapping windows: a reshaped reduction
+            n, c = a.shape[0], a.shape[3]
+            blocks = a[:, : oh * ph, : ow * pw].reshape(n, oh, ph, ow, pw, c)
+            return blocks.max(axis=2).max(axis=3)
+        rows: np.ndarray | None = None
         for i in range(ph):
-            for j in range(pw):
-                part = a[:, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw]
-                out = part.copy() if out is None else np.maximum(out, part, out=out)
+            part = a[:, i : i + sh * (oh - 1) + 1 : sh]
+            rows = part.copy() if rows is None else np.maximum(rows, part, out=rows)
+        assert rows is not None
+        out: np.ndarray | None = None
+        for j in range(pw):
+            part = rows[:, :, j : j + sw * (ow - 1) + 1 : sw]
+            out = part.copy() if out is None else np.maximum(out, part, out=out)
         assert out is not None
         return out
 
