@@ -152,3 +152,55 @@ def test_requantize_shift_left_and_wrap() -> None:
     # ap_fixed<4,4> from 0.5-LSB codes: 7.5 -> 7 (TRN), 8 -> -8 (WRAP)
     np.testing.assert_array_equal(requantize(np.array([15, 16, -17]), 1, FixedType(4, 4)), [7, -8, 7])
     np.testing.assert_array_equal(requantize(np.array([3]), 0, FixedType(8, 4)), [48])
+
+
+def test_batched_threaded_predict_equals_unfused_trace() -> None:
+    """Batch splitting, batch threads and the fused path change nothing: predict == last traced layer."""
+    from fpgaflow.emulate import Emulator
+
+    rng = np.random.default_rng(23)
+    in_t, wt = FixedType(8, 0, False), FixedType(8, 1)
+    conv_acc, relu_t = FixedType(24, 8), FixedType(8, 3, False, "RND_CONV", "SAT")
+    conv_mac = MacUnit(
+        "conv",
+        weights=rng.integers(-128, 128, (18, 5)),
+        weight_type=wt,
+        bias=rng.integers(-128, 128, 5),
+        bias_type=wt,
+        in_type=in_t,
+        accum=conv_acc,
+        result=conv_acc,
+        sequential_order=True,
+    )
+    assert conv_mac.mode == "matmul"
+    conv = L.Conv2D("conv", in_t, conv_acc, (8, 8, 5), filt=(3, 3), stride=(1, 1), mac=conv_mac)
+    relu = L.Relu("relu", conv_acc, relu_t, (8, 8, 5))
+    pool = L.Pool2D("pool", relu_t, relu_t, (4, 4, 5), op="Max", pool=(2, 2), stride=(2, 2), accum=relu_t)
+    flat = L.Flatten("flat", relu_t, relu_t, (80,))
+    acc, res = FixedType(24, 10), FixedType(16, 6)
+    mac = MacUnit(
+        "dense",
+        weights=rng.integers(-128, 128, (80, 3)),
+        weight_type=wt,
+        bias=rng.integers(-128, 128, 3),
+        bias_type=wt,
+        in_type=relu_t,
+        accum=acc,
+        result=res,
+        sequential_order=True,
+    )
+    dense = L.Dense("dense", relu_t, res, (3,), mac=mac)
+    sig = L.Sigmoid("sig", res, FixedType(16, 6), (3,), table_size=1024, table_t=FixedType(18, 8))
+    emu = Emulator(
+        [L.InputCast("in", in_t, in_t, (10, 10, 2)), conv, relu, pool, flat, dense, sig], (10, 10, 2)
+    )
+    x = rng.uniform(0.0, 0.999, (50, 10, 10, 2)).astype(np.float32)  # no overflow: float codes path
+    x[:5] += 0.2  # and some maps that wrap in the input cast
+    one = emu.predict(x, batch_size=1000, threads=1)
+    many = emu.predict(x, batch_size=7, threads=3)
+    np.testing.assert_array_equal(one, many)
+    traced = emu.trace(x)["sig"].reshape(50, -1).astype(np.float32)
+    np.testing.assert_array_equal(one, traced)
+    np.testing.assert_array_equal(emu.predict(x[5:], batch_size=9), traced[5:])
+    assert one.dtype == np.float32
+    assert len(np.unique(one)) > 10
