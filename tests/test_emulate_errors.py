@@ -48,10 +48,16 @@ def _convert(model: Any, path: Path, **kwargs: Any) -> Any:
     )
 
 
-@pytest.mark.parametrize("activation", ["tanh", "softmax"])
+@pytest.mark.parametrize("activation", ["tanh", "softsign"])
 def test_unsupported_activation_names_layer(tmp_path: Path, activation: str) -> None:
     hls_model = _convert(_model(activation), tmp_path)
     with pytest.raises(UnsupportedLayerError, match=rf"layer 'act'.*activation '{activation}'"):
+        Emulator.from_hls_model(hls_model)
+
+
+def test_softmax_latency_implementation_is_rejected(tmp_path: Path) -> None:
+    hls_model = _convert(_model("softmax"), tmp_path, overrides={"act": {"Implementation": "latency"}})
+    with pytest.raises(UnsupportedLayerError, match=r"layer 'act': softmax implementation 'latency'"):
         Emulator.from_hls_model(hls_model)
 
 

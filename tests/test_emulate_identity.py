@@ -172,6 +172,49 @@ def test_plain_keras_16_6_inputs_that_saturate(tmp_path: Path) -> None:
     assert result.n_output_mismatch == 0, result
 
 
+def test_softmax_head_bit_identical(tmp_path: Path) -> None:
+    """Dense -> softmax (hls4ml's 'stable' softmax: max-normalised exp table, adder tree, inverse
+    table), default types and a narrow variant with small tables and a saturating accumulator."""
+    import tensorflow as tf
+
+    tf.keras.utils.set_random_seed(6)
+    inp = tf.keras.Input((9,), name="x")
+    x = tf.keras.layers.Dense(7, name="dense")(inp)
+    x = tf.keras.layers.Activation("relu", name="relu")(x)
+    x = tf.keras.layers.Dense(5, name="logits")(x)
+    out = tf.keras.layers.Activation("softmax", name="softmax")(x)
+    # with hls4ml's 'auto' logits type (~36 bits) the 10-bit table index sees only the top bits and
+    # every output is 1/5; realistic logits types make the tables matter
+    wide = {"logits": {"Precision": {"result": "ap_fixed<16,6>"}}}
+    narrow = {
+        "logits": {"Precision": {"result": "ap_fixed<12,5,AP_RND,AP_SAT>"}},
+        "softmax": {
+            "TableSize": 256,
+            "Precision": {
+                "exp_table": "ap_ufixed<10,2,AP_RND,AP_SAT>",
+                "inv_table": "ap_fixed<12,6,AP_RND_CONV,AP_SAT>",
+                "accum": "ap_fixed<11,3,AP_TRN,AP_SAT>",
+                "result": "ap_ufixed<9,1,AP_RND,AP_SAT>",
+            },
+        }
+    }
+    x_in = _edge_maps(np.random.default_rng(12), 400, (9,), (-6.0, 6.0), 2.0**-10).astype(np.float64)
+    for k, overrides in enumerate((wide, narrow)):
+        hls_model = convert(
+            tf.keras.Model(inp, out),
+            tmp_path / f"prj{k}",
+            backend="Vivado",
+            input_precision=None,
+            trace=False,
+            overrides=overrides,
+        )
+        emu = Emulator.from_hls_model(hls_model)
+        assert type(emu.layers[-1]).__name__ == "SoftmaxStable"
+        result = compare_to_csim(emu, hls_model, x_in)
+        assert result.n_output_mismatch == 0, result
+        assert len(np.unique(emu.predict(x_in))) > 50
+
+
 @pytest.mark.slow
 def test_default_like_10000_maps(default_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = default_model

@@ -161,6 +161,60 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
             table_size=int(layer.get_attr("table_size")),
             table_t=_attr_type(layer, "table_t"),
         )
+    if act == "softmax":
+        return _softmax(layer, in_type, out_t, shape)
     raise UnsupportedLayerError(
-        f"layer {name!r}: activation {act!r} has no bit-exact emulation (relu, linear, sigmoid)"
+        f"layer {name!r}: activation {act!r} has no bit-exact emulation (relu, linear, sigmoid, softmax)"
+    )
+
+
+def _softmax(layer: Any, in_type: FixedType, out_t: FixedType, shape: tuple[int, ...]) -> L.Layer:
+    """Types as hls4ml's Vivado softmax config template derives them (core_templates.py)."""
+    from fpgaflow.emulate.softmax import SoftmaxStable
+
+    name = layer.name
+    impl = str(layer.get_attr("implementation", "stable")).lower()
+    if impl != "stable":
+        raise UnsupportedLayerError(
+            f"layer {name!r}: softmax implementation {impl!r} is not modelled (stable)"
+        )
+    n_in = int(layer.get_attr("n_in"))
+    if int(layer.get_attr("n_outer", 1)) != 1 or int(layer.get_attr("n_inner", 1)) != 1 or shape != (n_in,):
+        raise UnsupportedLayerError(
+            f"layer {name!r}: softmax over a multi-dimensional tensor is not modelled"
+        )
+    table_size = int(layer.get_attr("table_size", 1024))
+    inv_size = int(layer.get_attr("inv_table_size", table_size))
+    exp_t = _attr_type(layer, "exp_table_t")
+    accum_named = layer.get_attr("accum_t")
+    if accum_named is None or accum_named.name == "model_default_t":
+        scale = int(np.ceil(np.log2(n_in))) if n_in > 1 else 0
+        accum = FixedType(exp_t.width + scale, exp_t.integer + scale, exp_t.signed)
+    else:
+        accum = _attr_type(layer, "accum_t")
+    inv_named = layer.get_attr("inv_inp_t")
+    inv_inp = (
+        exp_t if inv_named is None or inv_named.name == "model_default_t" else _attr_type(layer, "inv_inp_t")
+    )
+    width, iwidth = in_type.width - in_type.signed, in_type.integer - in_type.signed
+    exp_size = int(layer.get_attr("exp_table_size", inv_size))
+    if in_type.signed:
+        exp_size = min(exp_size, 2**width)
+    if width < int(np.ceil(np.log2(exp_size))):
+        raise UnsupportedLayerError(
+            f"layer {name!r}: softmax input type {in_type} is narrower than its table index"
+        )
+    return SoftmaxStable(
+        name,
+        in_type,
+        out_t,
+        shape,
+        exp_table_t=exp_t,
+        inv_table_t=_attr_type(layer, "inv_table_t"),
+        inv_inp_t=inv_inp,
+        accum=accum,
+        inp_norm_t=FixedType(width, iwidth, False),
+        exp_table_size=exp_size,
+        inv_table_size=inv_size,
+        exp_scale=float(layer.get_attr("exp_scale", 1.0)),
     )
