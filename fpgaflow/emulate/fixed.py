@@ -95,7 +95,8 @@ def _round_shift(q: IntArray, shift: int, mode: str) -> IntArray:
     return fl + (above | (tie & ((fl & 1) == 1)))
 
 
-def _overflow(q: IntArray, dst: FixedType) -> IntArray:
+def apply_overflow(q: IntArray, dst: FixedType) -> IntArray:
+    """Bring integer codes already at ``dst.frac`` into ``dst``'s range: wrap-around or saturation."""
     lo, hi = dst.qmin, dst.qmax
     if dst.overflow == "WRAP":
         span = 1 << dst.width
@@ -118,7 +119,7 @@ def requantize(q: IntArray, frac: int, dst: FixedType) -> IntArray:
         q = _round_shift(q, shift, dst.rounding)
     elif shift < 0:
         q = q << (-shift)
-    return _overflow(q, dst)
+    return apply_overflow(q, dst)
 
 
 def is_monotone_on(q: IntArray, frac: int, dst: FixedType) -> bool:
@@ -194,7 +195,7 @@ def from_float(x: npt.ArrayLike, dst: FixedType, float_codes: bool = False) -> n
     else:
         # clip to one code beyond the range so that the integer overflow rules apply safely
         r = np.clip(r, lo - 1.0, hi + 1.0)
-    return _overflow(r.astype(np.int64), dst)
+    return apply_overflow(r.astype(np.int64), dst)
 
 
 def to_float(q: IntArray, t: FixedType) -> npt.NDArray[np.float64]:

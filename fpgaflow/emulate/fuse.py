@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from fpgaflow.emulate import layers as L
-from fpgaflow.emulate.fixed import IntArray, _overflow, is_monotone_on, requantize
+from fpgaflow.emulate.fixed import IntArray, apply_overflow, is_monotone_on, requantize
 
 
 def run_layers(layers: list[L.Layer], q: np.ndarray) -> IntArray:
@@ -53,7 +53,7 @@ def _chain(
     ok = True
     if mac.wrap:
         ok = ok and (not check or is_monotone_on(r, mac.accum.frac, mac.accum))
-        r = _overflow(r, mac.accum)
+        r = apply_overflow(r, mac.accum)
     ok = ok and (not check or is_monotone_on(r, mac.accum.frac, mac.result))
     r = requantize(r, mac.accum.frac, mac.result)
     for act in acts:

@@ -179,13 +179,13 @@ class Pool2D(Layer):
         if self.op == "Max":
             red = self.max_raw(a)
         else:
-            red = _reduce_add(self.windows(a), self.accum)
+            red = reduce_add(self.windows(a), self.accum)
             size = self.pool[0] * self.pool[1]
             red = np.where(red >= 0, red // size, -((-red) // size))
         return requantize(red, self.accum.frac, self.out_type)
 
 
-def _reduce_add(x: IntArray, t: FixedType) -> IntArray:
+def reduce_add(x: IntArray, t: FixedType) -> IntArray:
     """hls4ml ``reduce<T, N, Op_add<T>>``: split at the largest power of two below N, add halves as T."""
     n = x.shape[-1]
     if n == 1:
@@ -193,7 +193,7 @@ def _reduce_add(x: IntArray, t: FixedType) -> IntArray:
     if n == 2:
         return requantize(x[..., 0] + x[..., 1], t.frac, t)
     left = 1 << int(np.floor(np.log2(n - 1))) if n > 2 else 1
-    return requantize(_reduce_add(x[..., :left], t) + _reduce_add(x[..., left:], t), t.frac, t)
+    return requantize(reduce_add(x[..., :left], t) + reduce_add(x[..., left:], t), t.frac, t)
 
 
 @dataclass

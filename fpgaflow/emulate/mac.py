@@ -21,7 +21,7 @@ import logging
 import numpy as np
 
 from fpgaflow.emulate.errors import UnsupportedLayerError
-from fpgaflow.emulate.fixed import FixedType, IntArray, _overflow, requantize
+from fpgaflow.emulate.fixed import FixedType, IntArray, apply_overflow, requantize
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class MacUnit:
             s <<= self.shift
         s += self.bias_acc
         if self.wrap:
-            s = _overflow(s, self.accum)
+            s = apply_overflow(s, self.accum)
         return requantize(s, self.accum.frac, self.result)
 
     def __call__(self, x: np.ndarray) -> IntArray:
@@ -124,5 +124,5 @@ class MacUnit:
         acc = np.broadcast_to(self.bias_acc, (x.shape[0], self.w.shape[1])).copy()
         for i in range(self.w.shape[0]):
             prod = requantize(x[:, i : i + 1] * self.w[i], self.prod_frac, self.accum)
-            acc = _overflow(acc + prod, self.accum)
+            acc = apply_overflow(acc + prod, self.accum)
         return requantize(acc, self.accum.frac, self.result)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fpgaflow.emulate.fixed import FixedType, IntArray, from_float, requantize
-from fpgaflow.emulate.layers import Layer, _reduce_add
+from fpgaflow.emulate.layers import Layer, reduce_add
 
 
 def ceillog2(n: int) -> int:
@@ -80,6 +80,6 @@ class SoftmaxStable(Layer):
             self.exp_table_t.frac,
             self.accum,
         )
-        total = requantize(_reduce_add(e, self.accum), self.accum.frac, self.inv_inp_t)
+        total = requantize(reduce_add(e, self.accum), self.accum.frac, self.inv_inp_t)
         r = self.inv_table[top_bits(total, self.inv_inp_t, self.inv_table_size)]
         return requantize(e * r[..., None], self.accum.frac + self.inv_table_t.frac, self.out_type)
