@@ -196,7 +196,7 @@ def test_softmax_head_bit_identical(tmp_path: Path) -> None:
                 "accum": "ap_fixed<11,3,AP_TRN,AP_SAT>",
                 "result": "ap_ufixed<9,1,AP_RND,AP_SAT>",
             },
-        }
+        },
     }
     x_in = _edge_maps(np.random.default_rng(12), 400, (9,), (-6.0, 6.0), 2.0**-10).astype(np.float64)
     for k, overrides in enumerate((wide, narrow)):
