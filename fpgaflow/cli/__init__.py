@@ -18,7 +18,17 @@ from fpgaflow import __version__
 from fpgaflow.errors import FpgaflowError
 
 #: Subcommand modules, in help order.  A module missing its optional dependencies still registers.
-COMMAND_MODULES: tuple[str, ...] = ("run", "data", "augment", "convert", "verify", "estimate", "build", "check")
+COMMAND_MODULES: tuple[str, ...] = (
+    "run",
+    "data",
+    "augment",
+    "convert",
+    "emulate",
+    "verify",
+    "estimate",
+    "build",
+    "check",
+)
 
 log = logging.getLogger("fpgaflow")
 

@@ -1,0 +1,118 @@
+"""Maps/s of the bit-exact emulator vs hls4ml's C simulation vs Keras float inference.
+
+Usage: PYTHONPATH=. python bench/bench_emulate.py [--workdir DIR] [--emu-maps N] [--csim-maps N]
+
+For each model (the study's reduced CNN at 128x128x3 and the default-like QKeras CNN at 32x32x1) the
+script converts with hls4ml (VivadoAccelerator, pynq-z2, io_stream, 10 ns), compiles the C simulation,
+times ``hls_model.predict``, ``Emulator.predict`` and ``keras_model.predict`` on the same maps, checks
+that the emulator agrees bit for bit with the C simulation on every map the C simulation ran, and
+prints one Markdown table row per model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _rate(fn, x: np.ndarray, repeat: int = 1) -> tuple[float, np.ndarray]:  # type: ignore[no-untyped-def]
+    best = float("inf")
+    out = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn(x)
+        best = min(best, time.perf_counter() - t0)
+    return x.shape[0] / best, np.asarray(out)
+
+
+def _peak_mib(fn, x: np.ndarray) -> float:  # type: ignore[no-untyped-def]
+    """Peak numpy/Python allocation (tracemalloc) while ``fn(x)`` runs, in MiB."""
+    tracemalloc.start()
+    fn(x)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def bench(name: str, keras_model, hls_model, maps: np.ndarray, csim_maps: int) -> str:  # type: ignore[no-untyped-def]
+    from fpgaflow.emulate import Emulator
+
+    emu = Emulator.from_hls_model(hls_model)
+    sub = maps[:csim_maps]
+    csim_rate, y_csim = _rate(hls_model.predict, sub)
+    # interleaved best-of-5, so that the load of a shared machine hits both alike
+    emu_rate = keras_rate = emu1_rate = 0.0
+    y_emu = None
+    for _ in range(5):
+        r, y_emu = _rate(emu.predict, maps)
+        emu_rate = max(emu_rate, r)
+        r, _ = _rate(lambda x: emu.predict(x, threads=1), maps)
+        emu1_rate = max(emu1_rate, r)
+        r, _ = _rate(lambda x: keras_model.predict(x, batch_size=256, verbose=0), maps)
+        keras_rate = max(keras_rate, r)
+    assert y_emu is not None
+    same = np.array_equal(y_csim.reshape(csim_maps, -1), y_emu[:csim_maps])
+    agree = f"{csim_maps}/{csim_maps}" if same else "MISMATCH"
+    mem = _peak_mib(emu.predict, maps)
+    mem4 = _peak_mib(emu.predict, np.concatenate([maps] * 4))
+    return (
+        f"| {name} | {maps.shape[1:]} | {csim_rate:,.1f} | {emu_rate:,.0f} ({emu1_rate:,.0f}) "
+        f"| {keras_rate:,.0f} | "
+        f"{emu_rate / csim_rate:,.0f}x | {emu_rate / keras_rate:.2f} | {agree} | "
+        f"{mem:,.0f} / {mem4:,.0f} |"
+    )
+
+
+def main() -> None:
+    from fpgaflow.emulate.reference_models import convert, default_like, reduced
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument(
+        "--emu-maps", type=int, default=2048, help="maps for emulator and Keras timing (32x32 model)"
+    )
+    ap.add_argument("--csim-maps", type=int, default=300, help="maps through the C simulation (32x32 model)")
+    args = ap.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="bench_emulate_"))
+    rng = np.random.default_rng(0)
+    rows = [
+        "| model | map | C-sim maps/s | emulator maps/s (1 thread) | Keras maps/s | emu/C-sim | emu/Keras "
+        "| identical | emulator peak MiB (N / 4N maps) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    small = default_like(seed=1)
+    hls_small = convert(small, work / "default_like", trace=False)
+    maps = (
+        rng.integers(0, 256, (args.emu_maps, 32, 32, 1))
+        * (rng.random((args.emu_maps, 32, 32, 1)) < 0.2)
+        / 256
+    ).astype(np.float32)
+    rows.append(bench("default-like QKeras", small, hls_small, maps, args.csim_maps))
+
+    big = reduced(seed=1)
+    hls_big = convert(big, work / "reduced", input_precision=None, trace=False)
+    n_big = max(8, args.emu_maps // 8)
+    maps = (
+        rng.integers(0, 256, (n_big, 128, 128, 3)) * (rng.random((n_big, 128, 128, 3)) < 0.2) / 256
+    ).astype(np.float32)
+    rows.append(bench("reduced (Keras, <16,6>)", big, hls_big, maps, max(4, args.csim_maps // 40)))
+
+    print("\n".join(rows))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of the whole benchmark process: {peak:.0f} MiB")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"{os.cpu_count()} CPU cores; load average at the end (1, 5, 15 min): {load}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""Bit-exact numpy emulation of a converted hls4ml design (the C simulation's numbers at Keras speed).
+
+>>> emu = Emulator.from_hls_model(hls_model)          # doctest: +SKIP
+>>> y = emu.predict(maps)                             # == hls_model.predict(maps), bit for bit
+>>> compare_to_csim(emu, hls_model, maps[:100], per_layer=True).raise_if_different()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from fpgaflow.emulate.compare import Comparison, compare_to_csim
+from fpgaflow.emulate.emulator import Emulator
+from fpgaflow.emulate.errors import EmulationMismatchError, UnsupportedLayerError, UnsupportedPrecisionError
+from fpgaflow.emulate.fixed import FixedType
+from fpgaflow.emulate.project import load_hls_project
+
+__all__ = [
+    "Comparison",
+    "EmulationMismatchError",
+    "Emulator",
+    "FixedType",
+    "UnsupportedLayerError",
+    "UnsupportedPrecisionError",
+    "compare_to_csim",
+    "load_hls_project",
+]

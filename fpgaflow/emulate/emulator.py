@@ -1,0 +1,206 @@
+"""The bit-exact emulator of a converted hls4ml design: ``hls_model.predict`` answers at numpy speed.
+
+The C simulation hls4ml compiles runs this chain for each map:
+
+* the bridge (``myproject_bridge.cpp``) takes float or double maps;
+* VivadoAccelerator: ``myproject_axi`` stores each value in the AXI word's C type (``float`` on the
+  PYNQ-Z2: a double input is rounded to float32 first) and casts it to ``input_t``; plain Vivado casts
+  the float/double straight to ``input_t``;
+* every layer in exact fixed-point arithmetic (see :mod:`fpgaflow.emulate.layers`);
+* ``result_t`` to the AXI word (``float``) and back to the caller's dtype.
+
+:class:`Emulator` replays the same chain on whole batches in numpy integers.  Maps are processed in
+batches, so memory stays bounded for any number of maps.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from fpgaflow.emulate import layers as L
+from fpgaflow.emulate.errors import UnsupportedLayerError
+from fpgaflow.emulate.fixed import FixedType, from_float, to_float
+from fpgaflow.emulate.fuse import run_layers
+from fpgaflow.errors import DataError
+
+log = logging.getLogger(__name__)
+
+#: int64 elements the largest intermediate of one batch may hold (32 MiB) unless batch_size is given
+_BATCH_ELEMENTS = 1 << 23
+
+
+@dataclass
+class Emulator:
+    """A chain of exact layer models plus the bridge's float handling.
+
+    ``axi_word``: C type of the AXI-stream word of a VivadoAccelerator design (``"float"`` or
+    ``"double"``), ``None`` for a plain Vivado design whose bridge casts the caller's values directly.
+    """
+
+    layers: list[L.Layer]
+    input_shape: tuple[int, ...]
+    axi_word: str | None = "float"
+    #: pool convolution sums before their monotone casts where exact (see fpgaflow.emulate.fuse)
+    fuse: bool = True
+
+    @classmethod
+    def from_hls_model(cls, hls_model: Any) -> Emulator:
+        """Build from a converted (not necessarily compiled) hls4ml ModelGraph."""
+        from fpgaflow.emulate.from_hls import build_layer
+
+        io_type = str(hls_model.config.get_config_value("IOType"))
+        backend = str(hls_model.config.backend.name)
+        axi_word: str | None = None
+        if backend == "VivadoAccelerator":
+            prec = hls_model.config.get_config_value("AcceleratorConfig")["Precision"]
+            if prec.get("Input", "float") not in ("float", "double") or prec.get("Output", "float") not in (
+                "float",
+                "double",
+            ):
+                raise UnsupportedLayerError(
+                    f"VivadoAccelerator AXI word types {prec} are not modelled (float/double only)"
+                )
+            if prec.get("Input", "float") != prec.get("Output", "float"):
+                raise UnsupportedLayerError(f"VivadoAccelerator AXI input/output word types differ: {prec}")
+            axi_word = str(prec.get("Input", "float"))
+        elif backend != "Vivado":
+            raise UnsupportedLayerError(f"backend {backend!r} is not modelled (Vivado, VivadoAccelerator)")
+        hls_layers = list(hls_model.get_layers())
+        if len(hls_model.get_input_variables()) != 1 or len(hls_model.get_output_variables()) != 1:
+            raise UnsupportedLayerError("only single-input, single-output models are emulated")
+        layers: list[L.Layer] = []
+        prev_out: str | None = None
+        in_type = FixedType(16, 6)
+        for hl in hls_layers:
+            if io_type != "io_stream" and hl.class_name in ("Conv2D", "Pooling2D", "ZeroPadding2D"):
+                raise UnsupportedLayerError(
+                    f"layer {hl.name!r}: {hl.class_name} is modelled for io_stream only, not {io_type}"
+                )
+            if prev_out is not None and list(hl.inputs) != [prev_out]:
+                raise UnsupportedLayerError(
+                    f"layer {hl.name!r}: inputs {list(hl.inputs)} - only sequential chains are emulated"
+                )
+            layer = build_layer(hl, in_type)
+            layers.append(layer)
+            in_type = layer.out_type
+            prev_out = hl.outputs[0]
+        input_shape = tuple(int(s) for s in hls_model.get_input_variables()[0].shape)
+        return cls(layers, input_shape, axi_word)
+
+    # ----------------------------------------------------------------------------------------------
+    @property
+    def output_type(self) -> FixedType:
+        """``result_t`` of the design."""
+        return self.layers[-1].out_type
+
+    def default_batch_size(self) -> int:
+        """Maps per batch so that the largest intermediate (im2col windows included) holds ~8 M elements."""
+        biggest = int(np.prod(self.input_shape))
+        for layer in self.layers:
+            n = int(np.prod(layer.out_shape))
+            if isinstance(layer, L.Conv2D):
+                n = n // layer.mac.w.shape[1] * layer.mac.w.shape[0]  # the im2col matrix
+            biggest = max(biggest, n)
+        return max(1, min(1024, _BATCH_ELEMENTS // biggest))
+
+    def quantise_input(self, x: npt.ArrayLike, float_codes: bool = False) -> np.ndarray:
+        """The bridge's conversion of caller values to ``input_t`` codes (int64, or exact float codes
+        with ``float_codes``)."""
+        arr = np.asarray(x)
+        if self.axi_word == "float" or arr.dtype == np.float32:
+            vals = arr.astype(np.float32, copy=False)
+        else:
+            vals = arr.astype(np.float64, copy=False)
+        try:
+            return from_float(vals, self.layers[0].out_type, float_codes=float_codes)
+        except DataError:
+            bad = np.argwhere(~np.isfinite(vals.reshape(vals.shape[0], -1)))[0]
+            raise DataError(
+                f"map {int(bad[0])} holds a NaN or infinite value; the fixed-point input has none"
+            ) from None
+
+    def _reshape(self, x: npt.ArrayLike) -> np.ndarray:
+        arr = np.asarray(x)
+        size = int(np.prod(self.input_shape))
+        if arr.size % size:
+            from fpgaflow.errors import DataError
+
+            raise DataError(
+                f"input of shape {arr.shape} is not a whole number of maps of shape {self.input_shape}"
+            )
+        return arr.reshape(-1, *self.input_shape)
+
+    def _run(self, x: np.ndarray, keep: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        trace: dict[str, np.ndarray] = {}
+        if not keep and self.fuse:
+            return run_layers(self.layers, self.quantise_input(x, float_codes=True)), trace
+        q = self.quantise_input(x)
+        for layer in self.layers:
+            q = layer.run(q)
+            if keep:
+                trace[layer.name] = to_float(q, layer.out_type)
+        return q, trace
+
+    def _to_caller(self, q: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        vals = to_float(q, self.output_type).reshape(q.shape[0], -1)
+        if self.axi_word == "float" or dtype == np.float32:
+            vals = vals.astype(np.float32)
+        return vals.astype(dtype)
+
+    def batches(
+        self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None
+    ) -> Iterator[np.ndarray]:
+        """Outputs batch by batch (each (batch, n_out)), in order, for streaming very large map sets.
+
+        ``threads`` batches run concurrently (numpy releases the GIL in its kernels); default: the
+        number of CPU cores halved (BLAS threads use the rest), at most 4.  Peak memory grows with it.
+        """
+        arr = self._reshape(x)
+        dtype = np.dtype(np.float32) if arr.dtype == np.float32 else np.dtype(np.float64)
+        bs = batch_size or self.default_batch_size()
+        n_threads = threads or max(1, min(4, (os.cpu_count() or 1) // 2))
+        starts = range(0, arr.shape[0], bs)
+
+        def one(start: int) -> np.ndarray:
+            q, _ = self._run(arr[start : start + bs], keep=False)
+            return self._to_caller(q, dtype)
+
+        if n_threads <= 1 or len(starts) <= 1:
+            for start in starts:
+                yield one(start)
+            return
+        with ThreadPoolExecutor(max_workers=n_threads) as pool:
+            pending: list[Future[np.ndarray]] = []
+            for start in starts:
+                pending.append(pool.submit(one, start))
+                if len(pending) > n_threads:
+                    yield pending.pop(0).result()
+            for fut in pending:
+                yield fut.result()
+
+    def predict(
+        self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None
+    ) -> np.ndarray:
+        """What ``hls_model.predict(x)`` returns, always as (n_maps, n_out): float32 for float32 input,
+        float64 otherwise (hls4ml squeezes a single map to 1-D; this does not)."""
+        parts = list(self.batches(x, batch_size, threads))
+        if not parts:
+            return np.zeros((0, int(np.prod(self.layers[-1].out_shape))), np.float32)
+        return np.concatenate(parts)
+
+    def trace(self, x: npt.ArrayLike) -> dict[str, np.ndarray]:
+        """Exact value of every layer's output, keyed by hls4ml layer name, shape (n_maps, *layer shape)."""
+        arr = self._reshape(x)
+        _, trace = self._run(arr, keep=True)
+        return {
+            name: v.reshape(arr.shape[0], *layer.out_shape)
+            for (name, v), layer in zip(trace.items(), self.layers, strict=True)
+        }

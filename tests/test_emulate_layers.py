@@ -1,0 +1,206 @@
+"""Layer kernels of fpgaflow.emulate: sigmoid tables/indexing against hls4ml's nnet_activation.h compiled
+with g++, and the fused conv->max-pool path against the layer-by-layer path."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fpgaflow.emulate import layers as L
+from fpgaflow.emulate.fixed import FixedType, from_float, requantize
+from fpgaflow.emulate.fuse import run_layers
+from fpgaflow.emulate.mac import MacUnit
+from fpgaflow.emulate.tables import sigmoid_table
+
+hls4ml = pytest.importorskip("hls4ml")
+TEMPLATES = Path(hls4ml.__file__).parent / "templates" / "vivado"
+
+#: (table size, table_t, data_t, res_t) combinations checked against the header
+SIGMOID_CASES = [
+    (1024, FixedType(18, 8), FixedType(12, 5), FixedType(16, 6)),
+    (512, FixedType(14, 2), FixedType(10, 3, True, "RND", "SAT"), FixedType(10, 0, False, "RND", "SAT")),
+    (1000, FixedType(16, 1, False), FixedType(9, 6), FixedType(8, 1)),
+]
+
+
+def _ct(t: FixedType) -> str:
+    return f"{'ap_fixed' if t.signed else 'ap_ufixed'}<{t.width},{t.integer},AP_{t.rounding},AP_{t.overflow}>"
+
+
+@pytest.fixture(scope="module")
+def cpp_sigmoid(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[list[int], list[int]]]:
+    if shutil.which("g++") is None:
+        pytest.skip("g++ not available")
+    src = ["#include <cstdio>", '#include "ap_fixed.h"', '#include "nnet_utils/nnet_activation.h"']
+    body = []
+    for k, (size, table_t, data_t, res_t) in enumerate(SIGMOID_CASES):
+        src.append(
+            f"struct cfg{k} : nnet::activ_config {{ static const unsigned n_in = 1; "
+            f"static const unsigned table_size = {size}; typedef {_ct(table_t)} table_t; }};"
+        )
+        body += [
+            f"  {{ cfg{k}::table_t t[{size}]; nnet::init_sigmoid_table<cfg{k}, {size}>(t);",
+            f"    for (int i = 0; i < {size}; i++)",
+            '      printf("%lld ", (long long) t[i].range().to_int64()); printf("\\n");',
+            f"    for (long long v = {data_t.qmin}; v <= {data_t.qmax}; v++) {{",
+            f"      {_ct(data_t)} d[1]; d[0].range() = v;",
+            f"      {_ct(res_t)} r[1]; nnet::sigmoid<{_ct(data_t)}, {_ct(res_t)}, cfg{k}>(d, r);",
+            '      printf("%lld ", (long long) r[0].range().to_int64()); } printf("\\n"); }',
+        ]
+    src += ["int main() {", *body, "  return 0; }"]
+    work = tmp_path_factory.mktemp("sigmoid")
+    (work / "s.cpp").write_text("\n".join(src))
+    subprocess.run(
+        ["g++", "-std=c++14", "-O1", f"-I{TEMPLATES}", f"-I{TEMPLATES / 'ap_types'}", "s.cpp", "-o", "s"],
+        cwd=work,
+        check=True,
+    )
+    lines = subprocess.run([str(work / "s")], capture_output=True, text=True, check=True).stdout.splitlines()
+    return [
+        ([int(v) for v in lines[2 * k].split()], [int(v) for v in lines[2 * k + 1].split()])
+        for k in range(len(SIGMOID_CASES))
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(SIGMOID_CASES)))
+def test_sigmoid_table_and_lookup_match_header(cpp_sigmoid: list, case: int) -> None:  # type: ignore[type-arg]
+    size, table_t, data_t, res_t = SIGMOID_CASES[case]
+    table_ref, out_ref = cpp_sigmoid[case]
+    mask_t = (1 << table_t.width) - 1
+    np.testing.assert_array_equal(sigmoid_table(size, table_t) & mask_t, table_ref)
+    codes = np.arange(data_t.qmin, data_t.qmax + 1, dtype=np.int64)
+    layer = L.Sigmoid("sig", data_t, res_t, (1,), table_size=size, table_t=table_t)
+    got = layer.run(codes) & ((1 << res_t.width) - 1)
+    np.testing.assert_array_equal(got, out_ref)
+
+
+def test_float32_input_path_equals_float64_path() -> None:
+    """from_float processes float32 in float32; the float64 path is the one checked against C++."""
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.normal(0, 50, 5000), (np.arange(-600, 600) + 0.5) / 64, [3e38, -3e38]]).astype(
+        np.float32
+    )
+    for t in (
+        FixedType(8, 0, False),
+        FixedType(16, 6),
+        FixedType(10, 3, True, "RND_CONV", "SAT"),
+        FixedType(12, 4, False, "RND", "SAT_ZERO"),
+    ):
+        np.testing.assert_array_equal(from_float(x, t), from_float(x.astype(np.float64), t))
+
+
+def _conv_chain(relu_t: FixedType, rng: np.random.Generator) -> list[L.Layer]:
+    in_t = FixedType(8, 0, False)
+    wt, acc = FixedType(8, 1), FixedType(20, 8)
+    w = rng.integers(-128, 128, (3 * 3 * 2, 5))
+    b = rng.integers(-128, 128, 5)
+    mac = MacUnit(
+        "conv",
+        weights=w,
+        weight_type=wt,
+        bias=b,
+        bias_type=wt,
+        in_type=in_t,
+        accum=acc,
+        result=acc,
+        sequential_order=True,
+    )
+    conv = L.Conv2D("conv", in_t, acc, (8, 8, 5), filt=(3, 3), stride=(1, 1), mac=mac)
+    relu = L.Relu("relu", acc, relu_t, (8, 8, 5))
+    pool_acc = FixedType(relu_t.width, relu_t.integer, relu_t.signed)
+    pool = L.Pool2D(
+        "pool",
+        relu_t,
+        FixedType(6, 2, False, "TRN", "SAT"),
+        (3, 3, 5),
+        op="Max",
+        pool=(2, 2),
+        stride=(2, 2),
+        accum=pool_acc,
+    )
+    return [conv, relu, pool]
+
+
+@pytest.mark.parametrize(
+    "relu_t",
+    [
+        FixedType(8, 3, False, "RND_CONV", "SAT"),
+        FixedType(6, 1, False, "RND", "WRAP"),
+        FixedType(7, 2, True, "TRN", "SAT_ZERO"),
+    ],
+    ids=["sat-fused", "wrap-falls-back", "sat-zero-falls-back"],
+)
+def test_fused_conv_pool_equals_layer_by_layer(relu_t: FixedType) -> None:
+    rng = np.random.default_rng(17)
+    chain = _conv_chain(relu_t, rng)
+    q = rng.integers(0, 256, (40, 11, 10, 2))  # conv 9x8: the pooling drops the last row
+    ref = q
+    for layer in chain:
+        ref = layer.run(ref)
+    np.testing.assert_array_equal(run_layers(chain, q), ref)
+    # the wrapping relu type really wraps here (so the fused path had to fall back)
+    if relu_t.overflow == "WRAP":
+        conv_out = chain[0].run(q)
+        assert np.max(conv_out) * 2.0 ** -chain[0].out_type.frac > 2.0
+
+
+def test_requantize_shift_left_and_wrap() -> None:
+    # ap_fixed<4,4> from 0.5-LSB codes: 7.5 -> 7 (TRN), 8 -> -8 (WRAP)
+    np.testing.assert_array_equal(requantize(np.array([15, 16, -17]), 1, FixedType(4, 4)), [7, -8, 7])
+    np.testing.assert_array_equal(requantize(np.array([3]), 0, FixedType(8, 4)), [48])
+
+
+def test_batched_threaded_predict_equals_unfused_trace() -> None:
+    """Batch splitting, batch threads and the fused path change nothing: predict == last traced layer."""
+    from fpgaflow.emulate import Emulator
+
+    rng = np.random.default_rng(23)
+    in_t, wt = FixedType(8, 0, False), FixedType(8, 1)
+    conv_acc, relu_t = FixedType(24, 8), FixedType(8, 3, False, "RND_CONV", "SAT")
+    conv_mac = MacUnit(
+        "conv",
+        weights=rng.integers(-128, 128, (18, 5)),
+        weight_type=wt,
+        bias=rng.integers(-128, 128, 5),
+        bias_type=wt,
+        in_type=in_t,
+        accum=conv_acc,
+        result=conv_acc,
+        sequential_order=True,
+    )
+    assert conv_mac.mode == "matmul"
+    conv = L.Conv2D("conv", in_t, conv_acc, (8, 8, 5), filt=(3, 3), stride=(1, 1), mac=conv_mac)
+    relu = L.Relu("relu", conv_acc, relu_t, (8, 8, 5))
+    pool = L.Pool2D("pool", relu_t, relu_t, (4, 4, 5), op="Max", pool=(2, 2), stride=(2, 2), accum=relu_t)
+    flat = L.Flatten("flat", relu_t, relu_t, (80,))
+    acc, res = FixedType(24, 10), FixedType(16, 6)
+    mac = MacUnit(
+        "dense",
+        weights=rng.integers(-128, 128, (80, 3)),
+        weight_type=wt,
+        bias=rng.integers(-128, 128, 3),
+        bias_type=wt,
+        in_type=relu_t,
+        accum=acc,
+        result=res,
+        sequential_order=True,
+    )
+    dense = L.Dense("dense", relu_t, res, (3,), mac=mac)
+    sig = L.Sigmoid("sig", res, FixedType(16, 6), (3,), table_size=1024, table_t=FixedType(18, 8))
+    emu = Emulator(
+        [L.InputCast("in", in_t, in_t, (10, 10, 2)), conv, relu, pool, flat, dense, sig], (10, 10, 2)
+    )
+    x = rng.uniform(0.0, 0.999, (50, 10, 10, 2)).astype(np.float32)  # no overflow: float codes path
+    x[:5] += 0.2  # and some maps that wrap in the input cast
+    one = emu.predict(x, batch_size=1000, threads=1)
+    many = emu.predict(x, batch_size=7, threads=3)
+    np.testing.assert_array_equal(one, many)
+    traced = emu.trace(x)["sig"].reshape(50, -1).astype(np.float32)
+    np.testing.assert_array_equal(one, traced)
+    np.testing.assert_array_equal(emu.predict(x[5:], batch_size=9), traced[5:])
+    assert one.dtype == np.float32
+    assert len(np.unique(one)) > 10
