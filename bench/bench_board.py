@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
 from fpgaflow_board.driver import HitMapClassifier
 from fpgaflow_board.simulated import SimulatedBoard
 

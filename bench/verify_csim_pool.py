@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from fpgaflow_board.csim import CSimLibrary
 
 from fpgaflow.data import load_npz
 from fpgaflow.verify import csim_pool
+from fpgaflow_board.csim import CSimLibrary
 
 
 def main() -> None:

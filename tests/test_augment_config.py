@@ -66,9 +66,7 @@ def test_transform_list_and_policies(tmp_path: Path) -> None:
     assert [type(t) for t in pipe.transforms] == [VerticalFlip, Shift, GainJitter]
     assert pipe.transforms[1].p == 0.4
     assert pipe.transforms[1].max_fraction == pytest.approx(0.1)  # type: ignore[attr-defined]
-    ra = build_pipeline(
-        AugmentConfig(policy="randaugment", randaugment_n=3, randaugment_m=7, policy_ops=("gain",))
-    )
+    ra = build_pipeline(AugmentConfig(policy="randaugment", randaugment_n=3, randaugment_m=7, policy_ops=("gain",)))
     assert ra is not None
     assert isinstance(ra.transforms[-1], RandAugment)
     assert (ra.transforms[-1].n_ops, ra.transforms[-1].magnitude, ra.transforms[-1].ops) == (3, 7, ("gain",))

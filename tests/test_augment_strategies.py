@@ -126,9 +126,7 @@ def test_systematic_s3_leaves_one_third_original() -> None:
 def test_random_full_fraction_exact(fraction: float) -> None:
     maps, labels = dataset(101)
     for epoch in range(3):
-        flat = np.concatenate(
-            seen(MixingRandomFull(mark, seed=2, fraction=fraction), maps, labels, epoch, 16)
-        )
+        flat = np.concatenate(seen(MixingRandomFull(mark, seed=2, fraction=fraction), maps, labels, epoch, 16))
         assert (flat < 0).sum() == round(fraction * 101)
         np.testing.assert_array_equal(np.sort(np.where(flat < 0, -1 - flat, flat)), np.arange(101))
 
@@ -136,9 +134,7 @@ def test_random_full_fraction_exact(fraction: float) -> None:
 def test_random_full_is_not_per_batch() -> None:
     # Over the full set, batches carry different augmented counts (otherwise it would be in-batch mixing).
     maps, labels = dataset(200)
-    counts = {
-        int((b < 0).sum()) for b in seen(MixingRandomFull(mark, seed=3, fraction=0.5), maps, labels, 0, 10)
-    }
+    counts = {int((b < 0).sum()) for b in seen(MixingRandomFull(mark, seed=3, fraction=0.5), maps, labels, 0, 10)}
     assert len(counts) > 1
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fpgaflow_board.__main__ import main as board_main
 
 from fpgaflow.cli import main
 from fpgaflow.errors import DataError
 from fpgaflow.verify.check import check_results
+from fpgaflow_board.__main__ import main as board_main
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +44,9 @@ def test_board_results_pass(tiny_bundle: Path, results: Path, capsys: pytest.Cap
     assert report.first_disagreements == ()
 
 
-def test_flipped_decision_fails_and_is_listed(tiny_bundle: Path, results: Path, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_flipped_decision_fails_and_is_listed(
+    tiny_bundle: Path, results: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with np.load(results) as d:
         raw7 = float(d["raw"][7, 0])
     bad = _tamper(results, tmp_path / "bad.npz", i7=-2 * raw7 - np.sign(raw7))  # logit → −logit − sign: flips
@@ -57,8 +58,9 @@ def test_flipped_decision_fails_and_is_listed(tiny_bundle: Path, results: Path, 
     assert report.first_disagreements[0].csim_raw == pytest.approx(raw7)
 
 
-def test_raw_difference_within_tolerance(tiny_bundle: Path, results: Path, tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_raw_difference_within_tolerance(
+    tiny_bundle: Path, results: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     small = _tamper(results, tmp_path / "small.npz", i3=1 / 1024)
     assert main(["check", str(tiny_bundle), str(small)]) == 1  # default: bit-exact required
     assert "max |Δraw| 0.000976562 > tolerance 0" in capsys.readouterr().out
@@ -68,8 +70,9 @@ def test_raw_difference_within_tolerance(tiny_bundle: Path, results: Path, tmp_p
     assert report["raw_bit_exact_fraction"] == pytest.approx(239 / 240)
 
 
-def test_wrong_results_are_user_errors(tiny_bundle: Path, results: Path, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_wrong_results_are_user_errors(
+    tiny_bundle: Path, results: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     short = tmp_path / "short.npz"
     with np.load(results) as d:
         np.savez(short, raw=d["raw"][:10])

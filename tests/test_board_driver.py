@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from fpgaflow_board import dma_status as reg
 from fpgaflow_board.csim import CSimLibrary
 from fpgaflow_board.dma import Chunk, split_transfers
@@ -29,14 +30,25 @@ def bundle(tiny_bundle: Path) -> dict[str, Any]:
     csim = CSimLibrary(tiny_bundle / m.csim_library, m.n_in, m.n_out, m.project_name)
     # The reference: the C simulation called directly on the scaled maps, no board in between.
     direct = csim.predict(maps.reshape(len(maps), -1) * np.float32(m.input_scale))
-    return {"dir": tiny_bundle, "manifest": m, "maps": maps, "labels": labels, "expected": expected,
-            "csim": csim, "direct": direct}
+    return {
+        "dir": tiny_bundle,
+        "manifest": m,
+        "maps": maps,
+        "labels": labels,
+        "expected": expected,
+        "csim": csim,
+        "direct": direct,
+    }
 
 
 @pytest.fixture
 def make(bundle: dict[str, Any], tmp_path: Path) -> Callable[..., tuple[HitMapClassifier, SimulatedBoard]]:
-    def _make(board_kw: dict[str, Any] | None = None, hwh_kw: dict[str, Any] | None = None,
-              manifest: Any = None, **clf_kw: Any) -> tuple[HitMapClassifier, SimulatedBoard]:
+    def _make(
+        board_kw: dict[str, Any] | None = None,
+        hwh_kw: dict[str, Any] | None = None,
+        manifest: Any = None,
+        **clf_kw: Any,
+    ) -> tuple[HitMapClassifier, SimulatedBoard]:
         m = manifest or bundle["manifest"]
         board = SimulatedBoard(m, bundle["csim"], **(board_kw or {}))
         bit = board.write_overlay(tmp_path / f"ov{len(list(tmp_path.iterdir()))}", **(hwh_kw or {}))
@@ -153,12 +165,16 @@ def test_length_register_too_narrow_fails_at_startup(make: Callable[..., Any]) -
         make(hwh_kw={"length_width": 8})
 
 
-@pytest.mark.parametrize(("stall", "channel", "status"), [
-    ("output", r"S2MM \(recv\)", "MM2S_DMASR=0x00001002 [Idle, IOC_Irq]; S2MM_DMASR=0x00000000 [running, busy]"),
-    ("input", r"MM2S \(send\)", "MM2S_DMASR=0x00000000 [running, busy]; S2MM_DMASR=0x00000000 [running, busy]"),
-])
-def test_stall_times_out_with_decoded_status(bundle: dict[str, Any], make: Callable[..., Any], stall: str,
-                                             channel: str, status: str) -> None:
+@pytest.mark.parametrize(
+    ("stall", "channel", "status"),
+    [
+        ("output", r"S2MM \(recv\)", "MM2S_DMASR=0x00001002 [Idle, IOC_Irq]; S2MM_DMASR=0x00000000 [running, busy]"),
+        ("input", r"MM2S \(send\)", "MM2S_DMASR=0x00000000 [running, busy]; S2MM_DMASR=0x00000000 [running, busy]"),
+    ],
+)
+def test_stall_times_out_with_decoded_status(
+    bundle: dict[str, Any], make: Callable[..., Any], stall: str, channel: str, status: str
+) -> None:
     clf, board = make(board_kw={"stall": stall}, timeout_s=0.05)
     with pytest.raises(DmaTimeoutError, match=f"{channel} not idle after 0.05 s") as exc:
         clf.predict_raw(bundle["maps"][:4])
@@ -183,8 +199,11 @@ class _TwoOutputs:
 def test_dma_error_is_decoded(bundle: dict[str, Any], tmp_path: Path) -> None:
     board = SimulatedBoard(bundle["manifest"], _TwoOutputs(bundle["csim"]))
     clf = HitMapClassifier(board.write_overlay(tmp_path), bundle["manifest"], pynq=board.pynq, timeout_s=0.5)
-    with pytest.raises(DmaError, match=r"S2MM \(recv\) failed .*S2MM_DMASR=0x00004011 \[Halted, DMAIntErr, Err_Irq\]"
-                                       r" \(DMAIntErr: internal error"):
+    with pytest.raises(
+        DmaError,
+        match=r"S2MM \(recv\) failed .*S2MM_DMASR=0x00004011 \[Halted, DMAIntErr, Err_Irq\]"
+        r" \(DMAIntErr: internal error",
+    ):
         clf.predict_raw(bundle["maps"][:2])
 
 
@@ -208,11 +227,14 @@ def test_unaligned_buffer_is_refused(bundle: dict[str, Any], make: Callable[...,
         clf.predict_raw(bundle["maps"][:1])
 
 
-@pytest.mark.parametrize(("omit", "what"), [
-    (("network",), r"missing the network IP \(xilinx.com:hls:myproject_axi:1.0"),
-    (("dma",), r"missing an AXI DMA \(xilinx.com:ip:axi_dma:7.1"),
-    (("dma", "network"), "missing an AXI DMA .* and the network IP"),
-])
+@pytest.mark.parametrize(
+    ("omit", "what"),
+    [
+        (("network",), r"missing the network IP \(xilinx.com:hls:myproject_axi:1.0"),
+        (("dma",), r"missing an AXI DMA \(xilinx.com:ip:axi_dma:7.1"),
+        (("dma", "network"), "missing an AXI DMA .* and the network IP"),
+    ],
+)
 def test_startup_check_names_missing_ip(make: Callable[..., Any], omit: tuple[str, ...], what: str) -> None:
     with pytest.raises(DesignMismatchError, match=what + r".*; found: processing_system7_0 \("):
         make(hwh_kw={"omit": omit})
@@ -229,7 +251,12 @@ def test_overlay_arguments_pass_through(make: Callable[..., Any]) -> None:
     _, board = make(download=False, ignore_version=True, device="pynq-z2-0", dtbo="extra.dtbo", gen_cache=True)
     args = board.overlays[0].init_args
     assert (args["download"], args["ignore_version"], args["device"], args["dtbo"], args["gen_cache"]) == (
-        False, True, "pynq-z2-0", "extra.dtbo", True)
+        False,
+        True,
+        "pynq-z2-0",
+        "extra.dtbo",
+        True,
+    )
 
 
 def test_fixed_point_stream_words(bundle: dict[str, Any], make: Callable[..., Any]) -> None:
@@ -251,7 +278,7 @@ def test_sources_file_directory_iterator(bundle: dict[str, Any], make: Callable[
     d = tmp_path / "dir"
     d.mkdir()
     for i in range(3):
-        np.save(d / f"part{i}.npy", maps[10 * i:10 * i + 10, ..., 0])  # without the channel axis
+        np.save(d / f"part{i}.npy", maps[10 * i : 10 * i + 10, ..., 0])  # without the channel axis
     gen = (m[..., 0] for m in maps)  # one (rows, cols) map at a time
     for source in (tmp_path / "maps.npz", d, gen):
         np.testing.assert_array_equal(clf.classify(source, batch_size=7).raw, want)

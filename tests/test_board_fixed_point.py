@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from fpgaflow_board.codec import StreamCodec
 from fpgaflow_board.fixed_point import FixedPointType, count_out_of_range, pack, quantize, unpack
 
@@ -98,8 +99,9 @@ def test_saturation_and_wrap_are_counted() -> None:
 
 
 def test_float_codec_counts_inputs_the_ip_would_wrap() -> None:
-    codec = StreamCodec("float32", FixedPointType.parse("ap_ufixed<8,0>"), FixedPointType.parse("ap_fixed<16,6>"),
-                        input_scale=1 / 256)
+    codec = StreamCodec(
+        "float32", FixedPointType.parse("ap_ufixed<8,0>"), FixedPointType.parse("ap_fixed<16,6>"), input_scale=1 / 256
+    )
     adc = np.array([[0.0, 255.0, 255.9, 256.0, 600.0]], np.float32)
     out = np.empty_like(adc)
     assert codec.encode_into(adc, out) == 2
@@ -128,8 +130,9 @@ def test_pack_matches_ap_types_cpp(tiny_run: Path, tmp_path: Path) -> None:
     rng = np.random.default_rng(7)
     grid = np.arange(-300, 301) / 64.0  # exact ties for every LSB ≥ 1/64 (rounding-mode corners)
     xs = np.concatenate([grid, rng.uniform(-40, 40, 400), [0.999999, -0.0234375, 255.9, -17.3, 4095.5]])
-    out = subprocess.run([str(exe)], input="\n".join(repr(float(v)) for v in xs), capture_output=True,
-                         text=True, check=True).stdout.split("\n")
+    out = subprocess.run(
+        [str(exe)], input="\n".join(repr(float(v)) for v in xs), capture_output=True, text=True, check=True
+    ).stdout.split("\n")
     cpp = np.array([[int(w) for w in line.split()] for line in out if line.strip()], dtype=np.uint64)
     assert cpp.shape == (xs.size, len(TYPES))
     for j, text in enumerate(TYPES):

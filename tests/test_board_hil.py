@@ -33,7 +33,12 @@ def _run_simulated(bundle: Path, out: Path, batch_size: int) -> str:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.run(
         [sys.executable, "-c", code, str(bundle), "--simulated", "--out", str(out), "--batch-size", str(batch_size)],
-        cwd=bundle, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=bundle,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
@@ -50,8 +55,10 @@ def _run_on_board(bundle: Path, out: Path, batch_size: int) -> str:
     remote = os.environ.get("FPGAFLOW_BOARD_DIR", "/tmp/fpgaflow_hil")
     subprocess.run(["ssh", target, f"rm -rf {shlex.quote(remote)} && mkdir -p {shlex.quote(remote)}"], check=True)
     subprocess.run(["scp", "-rq", f"{bundle}/.", f"{target}:{remote}/"], check=True)
-    cmd = (f"cd {shlex.quote(remote)} && sudo -E python3 -m fpgaflow_board . --real --out results.npz "
-           f"--batch-size {batch_size}")
+    cmd = (
+        f"cd {shlex.quote(remote)} && sudo -E python3 -m fpgaflow_board . --real --out results.npz "
+        f"--batch-size {batch_size}"
+    )
     proc = subprocess.run(["ssh", target, cmd], capture_output=True, text=True, check=True, timeout=600)
     subprocess.run(["scp", "-q", f"{target}:{remote}/results.npz", str(out)], check=True)
     return proc.stdout
@@ -59,8 +66,10 @@ def _run_on_board(bundle: Path, out: Path, batch_size: int) -> str:
 
 TARGETS = [
     "simulated",
-    pytest.param("pynq-z2", marks=[pytest.mark.board,
-                                   pytest.mark.skipif(HOST is None, reason="set FPGAFLOW_BOARD_HOST to a PYNQ-Z2")]),
+    pytest.param(
+        "pynq-z2",
+        marks=[pytest.mark.board, pytest.mark.skipif(HOST is None, reason="set FPGAFLOW_BOARD_HOST to a PYNQ-Z2")],
+    ),
 ]
 
 

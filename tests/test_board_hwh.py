@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from fpgaflow_board.hwh import HwhModule, read_hwh, write_hwh
 
 # The shape of a Vivado 2020.x .hwh, reduced to what the driver reads (plus a bus interface whose own
@@ -40,8 +41,10 @@ def test_read_vivado_style_hwh(tmp_path: Path) -> None:
 
 
 def test_write_then_read_round_trip(tmp_path: Path) -> None:
-    mods = [HwhModule("axi_dma_0", "xilinx.com:ip:axi_dma:7.1", {"c_sg_length_width": "14"}),
-            HwhModule("nn_0", "xilinx.com:hls:myproject_axi:1.0")]
+    mods = [
+        HwhModule("axi_dma_0", "xilinx.com:ip:axi_dma:7.1", {"c_sg_length_width": "14"}),
+        HwhModule("nn_0", "xilinx.com:hls:myproject_axi:1.0"),
+    ]
     assert read_hwh(write_hwh(tmp_path / "x.hwh", mods)) == mods
 
 

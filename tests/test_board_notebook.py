@@ -25,8 +25,9 @@ def test_notebook_is_generated_from_its_script() -> None:
     assert [c.source for c in committed.cells] == [c.source for c in module.build().cells]
 
 
-def test_notebook_runs_on_the_simulated_board(tiny_bundle: Path, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_runs_on_the_simulated_board(
+    tiny_bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shipped = tiny_bundle / "classify_hitmaps.ipynb"  # the copy `fpgaflow run` put into the bundle
     assert shipped.read_text() == (NOTEBOOKS / "classify_hitmaps.ipynb").read_text()
     results = tmp_path / "results.npz"

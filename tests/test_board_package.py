@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import fpgaflow_board
 import pytest
+
+import fpgaflow_board
 
 BOARD = Path(__file__).resolve().parents[1] / "board"
 PY310 = Path("/root/.pyenv/versions/3.10.13/bin/python")
@@ -25,8 +26,9 @@ def test_imports_without_tensorflow_hls4ml_or_host_package() -> None:
         "heavy = sorted(k for k, v in sys.modules.items() if v is not None and k.split('.')[0] in roots)\n"
         "print('heavy', heavy)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(BOARD)}, capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env={"PYTHONPATH": str(BOARD)}, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "heavy []"  # pynq too: imported lazily, only on a board
 
@@ -35,8 +37,9 @@ def test_ruff_py310() -> None:
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
     if not Path(ruff).exists():
         pytest.skip("ruff not installed")
-    proc = subprocess.run([ruff, "check", "--target-version", "py310", str(BOARD)], capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run(
+        [ruff, "check", "--target-version", "py310", str(BOARD)], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout
 
 

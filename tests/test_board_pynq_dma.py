@@ -42,8 +42,14 @@ json.dump({"pynq": pynq.__version__, "channel": type(chan).__module__ + "." + ty
 
 @pytest.mark.skipif(not PYTHON.exists(), reason="no .venv-board with pynq 3.1.2: run `make board-env`")
 def test_pynq_dma_channels_on_the_simulated_board(tiny_bundle: Path) -> None:
-    proc = subprocess.run([str(PYTHON), "-c", SCRIPT, str(tiny_bundle)], env={"PYTHONPATH": str(REPO / "board")},
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [str(PYTHON), "-c", SCRIPT, str(tiny_bundle)],
+        env={"PYTHONPATH": str(REPO / "board")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["pynq"] == "3.1.2"

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+
 from fpgaflow_board import dma_status as reg
 from fpgaflow_board.errors import BoardError
 from fpgaflow_board.session import ENV_SIMULATED, open_bundle
@@ -22,8 +23,9 @@ def test_status_registers_decoded() -> None:
     assert "DMASlvErr: slave error" in reg.ChannelStatus("MM2S", 0x21).describe()
 
 
-def test_board_choice_rule(tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch,
-                           caplog: pytest.LogCaptureFixture) -> None:
+def test_board_choice_rule(
+    tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv(ENV_SIMULATED, "1")
     assert open_bundle(tiny_bundle).board == "simulated"
     monkeypatch.setenv(ENV_SIMULATED, "0")  # forced real board, but the bundle has no bitstream

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pytest
 from convert_models import adc_maps, tiny_qcnn
-from fpgaflow_board.csim import CSimLibrary
 
 from fpgaflow.cli import main
 from fpgaflow.convert.config import ConvertConfig, LayerOverride
@@ -18,6 +17,7 @@ from fpgaflow.convert.csim_build import build_csim_library
 from fpgaflow.convert.hls import Conversion, _hls4ml_changes, convert, split_output_activation
 from fpgaflow.convert.plan_reuse import LayerReuse, ReusePlan
 from fpgaflow.convert.precision import input_type_for_adc
+from fpgaflow_board.csim import CSimLibrary
 
 ADC = input_type_for_adc(1 / 256)
 

@@ -233,15 +233,11 @@ def test_shape_dtype_and_count_mismatches(tmp_path: Path) -> None:
     np.savez(tmp_path / "shape.npz", maps=data.maps[:, :, :, 0][..., None, None], labels=data.labels)
     with pytest.raises(DataError, match=r"shape\.npz: maps must have shape \(n, rows, cols, 1\)"):
         load_npz(tmp_path / "shape.npz")
-    np.savez(
-        tmp_path / "soft.npz", maps=data.maps, labels=data.labels, soft_labels=np.full(6, 1.5, np.float32)
-    )
+    np.savez(tmp_path / "soft.npz", maps=data.maps, labels=data.labels, soft_labels=np.full(6, 1.5, np.float32))
     with pytest.raises(DataError, match=r"soft\.npz: sample 0 has soft label 1\.5"):
         load_npz(tmp_path / "soft.npz")
     np.savez(tmp_path / "names.npz", images=data.maps)
-    with pytest.raises(
-        DataError, match=r"names\.npz: expected arrays 'maps' and 'labels', found \['images'\]"
-    ):
+    with pytest.raises(DataError, match=r"names\.npz: expected arrays 'maps' and 'labels', found \['images'\]"):
         load_npz(tmp_path / "names.npz")
     import h5py
 
@@ -286,9 +282,7 @@ def test_shard_manifest_mismatch_is_reported(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"shard-00001\.npz: holds 40 maps, the manifest says 41"):
         list(open_dataset(path).chunks(100))
     with pytest.raises(DataError, match="already holds shards"):
-        write_stream(
-            iter_simulated(SIM), path, n_maps=SIM.n_maps, map_shape=(16, 16, 1), metadata={}, shard_size=40
-        )
+        write_stream(iter_simulated(SIM), path, n_maps=SIM.n_maps, map_shape=(16, 16, 1), metadata={}, shard_size=40)
 
 
 def test_shuffled_batches_cover_each_map_once_in_a_seeded_order(tmp_path: Path) -> None:
@@ -307,10 +301,7 @@ def test_shuffled_batches_cover_each_map_once_in_a_seeded_order(tmp_path: Path) 
     assert np.array_equal(labels, order % 2)  # labels travel with their maps
     assert not np.array_equal(order, subset)  # shuffled
     again = np.concatenate(
-        [
-            b.maps[:, 0, 0, 0]
-            for b in shuffled_batches(ds, 16, np.random.default_rng(1), index=subset, buffer_maps=32)
-        ]
+        [b.maps[:, 0, 0, 0] for b in shuffled_batches(ds, 16, np.random.default_rng(1), index=subset, buffer_maps=32)]
     )
     assert np.array_equal(order, again.astype(int))  # the seed fixes the order
 

@@ -41,9 +41,7 @@ QUIET = BackgroundConfig(
 SHOT_WINDOW = 24
 
 
-def shoot(
-    cfg: SimulatorConfig, n: int, cot_alpha: float, cot_beta: float, seed: int
-) -> tuple[np.ndarray, Tracks]:
+def shoot(cfg: SimulatorConfig, n: int, cot_alpha: float, cot_beta: float, seed: int) -> tuple[np.ndarray, Tracks]:
     """One full-depth MIP per map with the given incidence, read out in a window centred on it.  Returns the
     window maps and the tracks with ``x``/``y`` in window coordinates (µm from the window corner).  Tracks
     stay in the lower ROC row, away from the module edges and the double-size rows 79/80."""
@@ -175,9 +173,7 @@ def test_background_sources_have_their_physical_signatures() -> None:
 
     busy = replace(
         MODULE,
-        backgrounds=BackgroundConfig(
-            halo_rate_per_cm2=3.0, looper_rate_per_cm2=3.0, out_of_time_fraction=1.0
-        ),
+        backgrounds=BackgroundConfig(halo_rate_per_cm2=3.0, looper_rate_per_cm2=3.0, out_of_time_fraction=1.0),
     )
     # Beam halo runs along the beam: long along z (columns), one or two rows wide.
     cl, labels = _render_kind(halo, busy, 8, seed=21)

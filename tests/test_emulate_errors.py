@@ -72,9 +72,7 @@ def test_unsupported_layer_class_names_layer(tmp_path: Path) -> None:
 
 
 def test_resource_strategy_is_rejected(tmp_path: Path) -> None:
-    hls_model = _convert(
-        _model("sigmoid"), tmp_path, overrides={"dense": {"Strategy": "Resource", "ReuseFactor": 2}}
-    )
+    hls_model = _convert(_model("sigmoid"), tmp_path, overrides={"dense": {"Strategy": "Resource", "ReuseFactor": 2}})
     with pytest.raises(UnsupportedLayerError, match=r"layer 'dense': strategy"):
         Emulator.from_hls_model(hls_model)
 

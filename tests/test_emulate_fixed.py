@@ -48,17 +48,13 @@ def cpp_casts(
     # doubles: ties at several LSB scales, huge values, negatives, random
     grid = np.arange(-80, 81) / 8.0
     doubles = np.concatenate([grid, grid + 1 / 64, rng.normal(0, 20, 200), [1e6, -1e6, 255.999, 0.5, -0.5]])
-    codes = np.concatenate([np.arange(-600, 601) * 29, rng.integers(-(1 << 23), 1 << 23, 300)]).astype(
-        np.int64
-    )
+    codes = np.concatenate([np.arange(-600, 601) * 29, rng.integers(-(1 << 23), 1 << 23, 300)]).astype(np.int64)
     lines = ["#include <cstdio>", '#include "ap_fixed.h"', "int main() {"]
     lines.append(f"  static const double d[] = {{{', '.join(repr(float(v)) for v in doubles)}}};")
     lines.append(f"  static const long long c[] = {{{', '.join(str(int(v)) for v in codes)}}};")
     for t in DESTS:
         ct = _ctype(t)
-        lines.append(
-            f'  for (double v : d) {{ {ct} y = v; printf("%lld ", (long long) y.range().to_int64()); }}'
-        )
+        lines.append(f'  for (double v : d) {{ {ct} y = v; printf("%lld ", (long long) y.range().to_int64()); }}')
         lines.append('  printf("\\n");')
         lines.append(
             f"  for (long long v : c) {{ ap_fixed<{SRC.width},{SRC.integer}> s; s.range() = v; {ct} y = s; "
@@ -68,12 +64,8 @@ def cpp_casts(
     lines.append("  return 0; }")
     work = tmp_path_factory.mktemp("apcast")
     (work / "casts.cpp").write_text("\n".join(lines))
-    subprocess.run(
-        ["g++", "-O1", "-std=c++14", f"-I{AP_TYPES}", "casts.cpp", "-o", "casts"], cwd=work, check=True
-    )
-    out = subprocess.run(
-        [str(work / "casts")], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+    subprocess.run(["g++", "-O1", "-std=c++14", f"-I{AP_TYPES}", "casts.cpp", "-o", "casts"], cwd=work, check=True)
+    out = subprocess.run([str(work / "casts")], capture_output=True, text=True, check=True).stdout.splitlines()
     from_d = [[int(v) for v in out[2 * i].split()] for i in range(len(DESTS))]
     from_c = [[int(v) for v in out[2 * i + 1].split()] for i in range(len(DESTS))]
     return doubles, codes, from_d, from_c

@@ -89,17 +89,13 @@ def _stress_model(seed: int) -> Any:
     model = tf.keras.Model(inp, out)
     bn = model.get_layer("bn")
     rng = np.random.default_rng(seed)
-    bn.set_weights(
-        [rng.uniform(0.5, 3, 3), rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 3), rng.uniform(0.2, 2, 3)]
-    )
+    bn.set_weights([rng.uniform(0.5, 3, 3), rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 3), rng.uniform(0.2, 2, 3)])
     return model
 
 
 #: narrow accumulators: conv_same saturates term by term, conv_s2 wraps, hidden rounds its products
 STRESS_OVERRIDES: dict[str, dict[str, Any]] = {
-    "conv_same": {
-        "Precision": {"accum": "ap_fixed<9,4,AP_TRN,AP_SAT>", "result": "ap_fixed<9,4,AP_RND,AP_SAT>"}
-    },
+    "conv_same": {"Precision": {"accum": "ap_fixed<9,4,AP_TRN,AP_SAT>", "result": "ap_fixed<9,4,AP_RND,AP_SAT>"}},
     "conv_s2": {"Precision": {"accum": "ap_fixed<10,4>", "result": "ap_fixed<10,4,AP_RND_CONV,AP_SAT_SYM>"}},
     "bn": {"Precision": {"result": "ap_fixed<12,5,AP_RND_ZERO,AP_SAT>"}},
     "avg": {"Precision": {"accum": "ap_fixed<10,5>", "result": "ap_fixed<10,5,AP_RND_INF,AP_SAT>"}},
@@ -163,9 +159,7 @@ def test_stress_model_per_layer(stress_model: tuple[Any, Emulator]) -> None:
 def test_plain_keras_16_6_inputs_that_saturate(tmp_path: Path) -> None:
     """Plain Keras, ap_fixed<16,6> inputs and defaults (the reduced model's precision) on a small map;
     inputs up to +-40 wrap in the input cast and push the accumulators to their limits."""
-    hls_model = convert(
-        reduced(seed=4, shape=(20, 18, 3)), tmp_path / "prj", backend="Vivado", input_precision=None
-    )
+    hls_model = convert(reduced(seed=4, shape=(20, 18, 3)), tmp_path / "prj", backend="Vivado", input_precision=None)
     emu = Emulator.from_hls_model(hls_model)
     x = _edge_maps(np.random.default_rng(2), 120, (20, 18, 3), (-40.0, 40.0), 2.0**-10)
     result = compare_to_csim(emu, hls_model, x.astype(np.float64))

@@ -81,9 +81,7 @@ def test_sigmoid_table_and_lookup_match_header(cpp_sigmoid: list, case: int) -> 
 def test_float32_input_path_equals_float64_path() -> None:
     """from_float processes float32 in float32; the float64 path is the one checked against C++."""
     rng = np.random.default_rng(3)
-    x = np.concatenate([rng.normal(0, 50, 5000), (np.arange(-600, 600) + 0.5) / 64, [3e38, -3e38]]).astype(
-        np.float32
-    )
+    x = np.concatenate([rng.normal(0, 50, 5000), (np.arange(-600, 600) + 0.5) / 64, [3e38, -3e38]]).astype(np.float32)
     for t in (
         FixedType(8, 0, False),
         FixedType(16, 6),
@@ -191,9 +189,7 @@ def test_batched_threaded_predict_equals_unfused_trace() -> None:
     )
     dense = L.Dense("dense", relu_t, res, (3,), mac=mac)
     sig = L.Sigmoid("sig", res, FixedType(16, 6), (3,), table_size=1024, table_t=FixedType(18, 8))
-    emu = Emulator(
-        [L.InputCast("in", in_t, in_t, (10, 10, 2)), conv, relu, pool, flat, dense, sig], (10, 10, 2)
-    )
+    emu = Emulator([L.InputCast("in", in_t, in_t, (10, 10, 2)), conv, relu, pool, flat, dense, sig], (10, 10, 2))
     x = rng.uniform(0.0, 0.999, (50, 10, 10, 2)).astype(np.float32)  # no overflow: float codes path
     x[:5] += 0.2  # and some maps that wrap in the input cast
     one = emu.predict(x, batch_size=1000, threads=1)

@@ -32,9 +32,7 @@ def test_reader_extracts_report_totals(root: Path) -> None:
     assert (svhn.latency_cycles, svhn.interval_cycles) == (1044, 1028)
     synth = read_report(root / "tutorial-svhn-cnn-pruned/vivado_synth.rpt", "vivado_synth")
     assert (synth.lut, synth.ff, synth.dsp, synth.bram18) == (123948, 43435, 5386, 84)
-    js = read_report(
-        root / "hls4ml-vivado-2020.1/test_keras_api_test_dense_io_stream-Vivado.json", "hls_json"
-    )
+    js = read_report(root / "hls4ml-vivado-2020.1/test_keras_api_test_dense_io_stream-Vivado.json", "hls_json")
     assert (js.lut, js.ff, js.dsp, js.bram18) == (304, 51, 2, 1)
     inst = read_instances(root / "pynqia_mnist_cnn_z020/myproject.verbose.rpt")
     assert inst[6].lut == 14437

@@ -39,9 +39,7 @@ def convert(
     )
     for layer in config["LayerName"].values():
         layer["Precision"] = (
-            precision
-            if not isinstance(layer.get("Precision"), dict)
-            else dict.fromkeys(layer["Precision"], precision)
+            precision if not isinstance(layer.get("Precision"), dict) else dict.fromkeys(layer["Precision"], precision)
         )
     for name, prec in (layer_precision or {}).items():
         config["LayerName"][name]["Precision"].update(prec)
@@ -62,9 +60,7 @@ def test_dense_16_to_8_with_8bit_weights_and_pruning(tmp_path: Path) -> None:
     w = np.random.default_rng(3).uniform(0.1, 0.9, size=(16, 8))
     w[:, :2] = 0.0  # 32 weights pruned
     model.get_layer("fc").set_weights([w, np.zeros(8)])
-    hls_model = convert(
-        model, tmp_path, io_type="io_parallel", layer_precision={"fc": {"weight": "ap_fixed<8,1>"}}
-    )
+    hls_model = convert(model, tmp_path, io_type="io_parallel", layer_precision={"fc": {"weight": "ap_fixed<8,1>"}})
     spec = describe_hls_model(hls_model)
     fc = next(layer for layer in spec.layers if layer.name == "fc")
     assert (fc.kind, fc.n_weights, fc.weight_bits, fc.input_bits, fc.width_in, fc.width_out) == (

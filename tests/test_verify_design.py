@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 import pytest
 from convert_models import adc_maps, tiny_qcnn
-from fpgaflow_board.csim import CSimLibrary
 
 from fpgaflow.cli import main
 from fpgaflow.convert.config import ConvertConfig
@@ -25,6 +24,7 @@ from fpgaflow.verify.compare_paths import verify_design
 from fpgaflow.verify.config import VerifyConfig
 from fpgaflow.verify.emulator_hook import EmulatorNotAvailableError
 from fpgaflow.verify.float_twin import float_twin
+from fpgaflow_board.csim import CSimLibrary
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +95,26 @@ def test_emulator_backend_is_a_clear_error_until_it_exists(
     cfg = VerifyConfig(backend="emulator", trace_maps=0, float_twin=False)
     with pytest.raises(EmulatorNotAvailableError, match=r"use verify\.backend 'csim'"):
         verify_design(model, project, data[0][:10], data[1][:10], cfg)
+
+
+def test_emulator_backend_matches_the_csim_and_says_so(
+    model: Any, project: Path, data: tuple[np.ndarray, np.ndarray]
+) -> None:
+    x, y = data[0][:60], data[1][:60]
+    ref = verify_design(model, project, x, y, VerifyConfig(backend="csim", trace_maps=0, float_twin=False))
+    emu = verify_design(
+        model, project, x, y, VerifyConfig(backend="emulator", emulator_check_maps=20, trace_maps=0, float_twin=False)
+    )
+    np.testing.assert_array_equal(emu.raw["hw"], ref.raw["hw"])
+    assert emu.paths["hw"].startswith("emulator")
+    assert "identical on the first 20 maps" in emu.paths["hw"]
+    # `auto` picks the emulator only above the threshold.
+    auto = verify_design(
+        model, project, x, y, VerifyConfig(backend="auto", auto_emulator_above=59, trace_maps=0, float_twin=False)
+    )
+    assert auto.paths["hw"].startswith("emulator")
+    small = verify_design(model, project, x, y, VerifyConfig(backend="auto", trace_maps=0, float_twin=False))
+    assert small.paths["hw"].startswith("C simulation")
 
 
 def test_cli_verify_writes_json_and_markdown(

@@ -31,8 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        session = open_bundle(args.bundle, simulated=True if args.simulated else False if args.real else None,
-                              timeout_s=args.timeout)
+        session = open_bundle(
+            args.bundle, simulated=True if args.simulated else False if args.real else None, timeout_s=args.timeout
+        )
         source = args.maps or session.bundle_dir / (session.manifest.test_maps or "test_maps.npz")
         with session.classifier as clf:
             result = clf.classify(source, batch_size=args.batch_size)

@@ -42,8 +42,10 @@ def modules_of(overlay: Any, hwh: str | Path | None) -> tuple[list[HwhModule], s
     if hwh is not None and Path(hwh).is_file():
         return read_hwh(hwh), str(hwh)
     ip_dict = getattr(overlay, "ip_dict", {}) or {}
-    mods = [HwhModule(path=k, vlnv=str(v.get("type", "")), parameters=dict(v.get("parameters", {})))
-            for k, v in ip_dict.items()]
+    mods = [
+        HwhModule(path=k, vlnv=str(v.get("type", "")), parameters=dict(v.get("parameters", {})))
+        for k, v in ip_dict.items()
+    ]
     return mods, "overlay.ip_dict"
 
 
@@ -63,8 +65,7 @@ def find_design(overlay: Any, hwh: str | Path | None, project_name: str) -> Desi
     dmas = [m for m in mods if m.vlnv.startswith(names.DMA_VLNV.rsplit(":", 1)[0] + ":")]
     top = project_name + names.HLS_TOP_SUFFIX
     net_vlnv = f"{names.IP_VENDOR}:{names.IP_LIBRARY}:{top}:"
-    nets = [m for m in mods if m.vlnv.startswith(net_vlnv)
-            or m.name in (names.NETWORK_INSTANCE, top + "_0")]
+    nets = [m for m in mods if m.vlnv.startswith(net_vlnv) or m.name in (names.NETWORK_INSTANCE, top + "_0")]
     missing = []
     if not dmas:
         missing.append(f"an AXI DMA ({names.DMA_VLNV}, instance {names.DMA_INSTANCE})")

@@ -104,7 +104,8 @@ class DmaLink:
         deadline = self._clock() + self.timeout_s
         while int(self.dma.read(reg.MM2S + reg.DMACR)) & reg.CR_RESET:
             if self._clock() > deadline:
-                raise DmaTimeoutError(f"DMA soft reset did not complete in {self.timeout_s:g} s: "
-                                      f"{self.describe_status()}")
+                raise DmaTimeoutError(
+                    f"DMA soft reset did not complete in {self.timeout_s:g} s: {self.describe_status()}"
+                )
         self.send.start()
         self.recv.start()

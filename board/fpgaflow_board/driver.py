@@ -90,9 +90,13 @@ class HitMapClassifier:
         self._slots: OrderedDict[tuple[int, int], _Slot] = OrderedDict()
         self._max_cached = max(1, int(max_cached_sizes))
         self.allocations = 0  # contiguous buffer pairs allocated so far (tests check reuse)
-        log.info("design: DMA %s, network %s, length register %d bits (%d bytes per transfer)",
-                 self.design.dma_path, self.design.network_path, self.design.length_width,
-                 self.design.max_transfer_bytes)
+        log.info(
+            "design: DMA %s, network %s, length register %d bits (%d bytes per transfer)",
+            self.design.dma_path,
+            self.design.network_path,
+            self.design.length_width,
+            self.design.max_transfer_bytes,
+        )
 
     # ------------------------------------------------------------------ set-up
     def _check_stream_widths(self) -> None:
@@ -162,8 +166,16 @@ class HitMapClassifier:
         raw = self.codec.decode(slot.out_np[:n])
         scores = apply_output_activation(raw[:, 0], self.manifest.output_activation)
         labels = classify(scores, self.manifest.threshold)
-        return BatchResult(first=first, raw=raw, scores=scores, labels=labels, device_s=t_dev,
-                           encode_s=enc[1], decode_s=time.perf_counter() - t0, n_out_of_range=enc[0])
+        return BatchResult(
+            first=first,
+            raw=raw,
+            scores=scores,
+            labels=labels,
+            device_s=t_dev,
+            encode_s=enc[1],
+            decode_s=time.perf_counter() - t0,
+            n_out_of_range=enc[0],
+        )
 
     def predict_raw(self, maps: np.ndarray) -> np.ndarray:
         """The IP's raw outputs for ``maps`` (one map or a batch, ADC counts): a new float32 (n, n_out)."""

@@ -56,7 +56,11 @@ def write_hwh(path: str | Path, modules: list[HwhModule], design: str = "fpgaflo
     mods = ET.SubElement(root, "MODULES")
     for m in modules:
         el = ET.SubElement(
-            mods, "MODULE", FULLNAME="/" + m.path, INSTANCE=m.path.replace("/", "_"), VLNV=m.vlnv,
+            mods,
+            "MODULE",
+            FULLNAME="/" + m.path,
+            INSTANCE=m.path.replace("/", "_"),
+            VLNV=m.vlnv,
             MODTYPE=m.vlnv.split(":")[2] if m.vlnv.count(":") >= 2 else m.name,
         )
         params = ET.SubElement(el, "PARAMETERS")

@@ -59,9 +59,11 @@ class Timing:
         return float(np.quantile(self.device_s, quantile) * 1e3) if self.device_s.size else 0.0
 
     def summary(self) -> str:
-        return (f"{self.n_maps} maps in {self.wall_s * 1e3:.1f} ms = {self.maps_per_s:,.0f} maps/s; "
-                f"{self.batch_sizes.size} batches, latency per batch median {self.latency_ms(0.5):.3f} ms, "
-                f"max {self.latency_ms(1.0):.3f} ms; host encode+decode {self.host_s.sum() * 1e3:.1f} ms")
+        return (
+            f"{self.n_maps} maps in {self.wall_s * 1e3:.1f} ms = {self.maps_per_s:,.0f} maps/s; "
+            f"{self.batch_sizes.size} batches, latency per batch median {self.latency_ms(0.5):.3f} ms, "
+            f"max {self.latency_ms(1.0):.3f} ms; host encode+decode {self.host_s.sum() * 1e3:.1f} ms"
+        )
 
 
 @dataclass(frozen=True)
@@ -102,11 +104,18 @@ def save_results(path: str | Path, result: Classification, board: str, project_n
     fd, tmp = tempfile.mkstemp(prefix=".results", suffix=".npz", dir=path.parent)
     with os.fdopen(fd, "wb") as f:
         np.savez(
-            f, raw=result.raw, scores=result.scores, labels=result.labels,
-            batch_sizes=result.timing.batch_sizes, device_s=result.timing.device_s,
-            host_s=result.timing.host_s, wall_s=np.float64(result.timing.wall_s),
-            n_out_of_range=np.int64(result.n_out_of_range), board=np.str_(board),
-            project_name=np.str_(project_name), format=np.int64(RESULTS_FORMAT),
+            f,
+            raw=result.raw,
+            scores=result.scores,
+            labels=result.labels,
+            batch_sizes=result.timing.batch_sizes,
+            device_s=result.timing.device_s,
+            host_s=result.timing.host_s,
+            wall_s=np.float64(result.timing.wall_s),
+            n_out_of_range=np.int64(result.n_out_of_range),
+            board=np.str_(board),
+            project_name=np.str_(project_name),
+            format=np.int64(RESULTS_FORMAT),
         )
     os.replace(tmp, path)
     return path

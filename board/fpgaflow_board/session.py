@@ -68,8 +68,9 @@ def open_bundle(bundle_dir: str | Path, simulated: bool | None = None, **kwargs:
     if not simulated:
         if not manifest.bitstream:
             raise BoardError(f"{bundle_dir}: no bitstream to load on the board ({manifest.bitstream_note})")
-        clf = HitMapClassifier(bundle_dir / manifest.bitstream, manifest,
-                               hwh=bundle_dir / manifest.hwh if manifest.hwh else None, **kwargs)
+        clf = HitMapClassifier(
+            bundle_dir / manifest.bitstream, manifest, hwh=bundle_dir / manifest.hwh if manifest.hwh else None, **kwargs
+        )
         return BoardSession(clf, manifest, bundle_dir, "pynq-z2")
     sim_opts = {k: kwargs.pop(k) for k in ("stall", "coherent", "buffer_offset", "channels") if k in kwargs}
     board = SimulatedBoard.from_bundle(bundle_dir, **sim_opts)

@@ -50,11 +50,13 @@ class SimulatedChannel:
         if nbytes == 0:
             nbytes = array.nbytes - start
         if nbytes > self._max_size:
-            raise ValueError(f"Transfer size is {nbytes} bytes, which exceeds the maximum DMA buffer size "
-                             f"{self._max_size}.")
+            raise ValueError(
+                f"Transfer size is {nbytes} bytes, which exceeds the maximum DMA buffer size {self._max_size}."
+            )
         if (array.physical_address + start) % self._align:
-            raise RuntimeError(f"DMA does not support unaligned transfers; starting address must be aligned to "
-                               f"{self._align} bytes.")
+            raise RuntimeError(
+                f"DMA does not support unaligned transfers; starting address must be aligned to {self._align} bytes."
+            )
         if self._tx:
             array.flush()
         self.transferred = 0

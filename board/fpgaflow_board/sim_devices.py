@@ -33,8 +33,15 @@ STALLS = (None, "input", "output")
 class SimulatedNetwork:
     """The network IP on the two AXI-Streams; ``csim`` has ``predict((n, n_in) float32) -> (n, n_out)``."""
 
-    def __init__(self, csim: Any, codec: StreamCodec, n_in: int, n_out: int, stall: str | None = None,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        csim: Any,
+        codec: StreamCodec,
+        n_in: int,
+        n_out: int,
+        stall: str | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         if stall not in STALLS:
             raise ValueError(f"stall must be one of {STALLS}, got {stall!r}")
         self.csim, self.codec, self.n_in, self.n_out, self.stall = csim, codec, n_in, n_out, stall
@@ -59,7 +66,7 @@ class SimulatedNetwork:
             ends = ([0] if self._partial_last else []) + ([n_maps - 1] if tlast and used == data.size else [])
             first = 0
             for e in sorted(set(ends)):
-                self._out.append((out[first:e + 1].reshape(-1), True))
+                self._out.append((out[first : e + 1].reshape(-1), True))
                 first = e + 1
             if first < n_maps:
                 self._out.append((out[first:].reshape(-1), False))
@@ -118,14 +125,23 @@ class _ChannelState:
 class SimulatedDma:
     """Register-level AXI DMA (simple mode).  ``read``/``write`` take byte offsets like pynq's MMIO."""
 
-    def __init__(self, memory: SimulatedMemory, network: SimulatedNetwork | None, path: str,
-                 parameters: dict[str, str], word_bytes: tuple[int, int], channels: str = "simulated") -> None:
+    def __init__(
+        self,
+        memory: SimulatedMemory,
+        network: SimulatedNetwork | None,
+        path: str,
+        parameters: dict[str, str],
+        word_bytes: tuple[int, int],
+        channels: str = "simulated",
+    ) -> None:
         self.memory, self.network, self.path = memory, network, path
         self.parameters = parameters
         self.length_width = int(parameters.get("c_sg_length_width", "26"))
         self.buffer_max_size = (1 << self.length_width) - 1
-        self.align = (int(parameters.get("c_m_axi_mm2s_data_width", "32")) // 8,
-                      int(parameters.get("c_m_axi_s2mm_data_width", "32")) // 8)
+        self.align = (
+            int(parameters.get("c_m_axi_mm2s_data_width", "32")) // 8,
+            int(parameters.get("c_m_axi_s2mm_data_width", "32")) // 8,
+        )
         self.word_bytes = word_bytes
         self.description = {"parameters": parameters, "type": "xilinx.com:ip:axi_dma:7.1", "fullpath": path}
         self._ch = {reg.MM2S: _ChannelState(reg.MM2S), reg.S2MM: _ChannelState(reg.S2MM)}
@@ -206,8 +222,9 @@ class SimulatedDma:
             self._error(ch, reg.SR_DMA_DEC_ERR)
             return
         if base == reg.MM2S:
-            words = dram.view(np.dtype(f"u{self.word_bytes[0]}") if self.network is None
-                              else self.network.codec.in_word)
+            words = dram.view(
+                np.dtype(f"u{self.word_bytes[0]}") if self.network is None else self.network.codec.in_word
+            )
             if self.network is not None and self.network.push(words.copy(), tlast=True):
                 ch.sr |= reg.SR_IDLE | reg.SR_IOC_IRQ
         else:
@@ -221,7 +238,7 @@ class SimulatedDma:
         wb = self.word_bytes[1]
         words, last = self.network.pull(ch.remaining // wb)
         raw = words.view(np.uint8)
-        ch.dram[ch.written:ch.written + raw.size] = raw
+        ch.dram[ch.written : ch.written + raw.size] = raw
         ch.written += raw.size
         ch.remaining -= raw.size
         if last:

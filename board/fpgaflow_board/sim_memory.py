@@ -72,8 +72,13 @@ class SimulatedBuffer(np.ndarray):
 class SimulatedMemory:
     """Physical address space from ``base``; every allocation starts ``offset`` bytes past a page."""
 
-    def __init__(self, base: int = 0x1800_0000, coherent: bool = False, offset: int = 0,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        base: int = 0x1800_0000,
+        coherent: bool = False,
+        offset: int = 0,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.coherent = coherent
         self.clock = clock  # times the emulated cache maintenance (``copy_seconds``)
         self.offset = offset
@@ -114,5 +119,5 @@ class SimulatedMemory:
         """DRAM bytes ``[address, address + nbytes)`` inside one live allocation, or None (decode error)."""
         for start, (_buf, dram) in self._buffers.items():
             if start <= address and address + nbytes <= start + dram.size:
-                return dram[address - start:address - start + nbytes]
+                return dram[address - start : address - start + nbytes]
         return None

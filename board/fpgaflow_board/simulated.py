@@ -51,11 +51,25 @@ class _Hierarchy:
 class SimulatedOverlay(_Hierarchy):
     """``pynq.Overlay`` stand-in.  ``init_args`` records every argument it was given."""
 
-    def __init__(self, board: SimulatedBoard, bitfile_name: str, dtbo: str | None = None, download: bool = True,
-                 ignore_version: bool = False, device: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        board: SimulatedBoard,
+        bitfile_name: str,
+        dtbo: str | None = None,
+        download: bool = True,
+        ignore_version: bool = False,
+        device: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__()
-        self.init_args = {"bitfile_name": bitfile_name, "dtbo": dtbo, "download": download,
-                          "ignore_version": ignore_version, "device": device, **kwargs}
+        self.init_args = {
+            "bitfile_name": bitfile_name,
+            "dtbo": dtbo,
+            "download": download,
+            "ignore_version": ignore_version,
+            "device": device,
+            **kwargs,
+        }
         bit = Path(bitfile_name)
         if not bit.is_file():
             raise OSError(f"Bitstream file {bitfile_name} does not exist.")
@@ -71,8 +85,13 @@ class SimulatedOverlay(_Hierarchy):
         for i, m in enumerate(modules):
             if m.vlnv.startswith("xilinx.com:ip:axi_dma:"):
                 dma = SimulatedDma(board.memory, network, m.path, dict(m.parameters), board.word_bytes, board.channels)
-                self.ip_dict[m.path] = {"type": m.vlnv, "parameters": dict(m.parameters), "fullpath": m.path,
-                                        "phys_addr": 0x4040_0000 + 0x10000 * i, "addr_range": 0x10000}
+                self.ip_dict[m.path] = {
+                    "type": m.vlnv,
+                    "parameters": dict(m.parameters),
+                    "fullpath": m.path,
+                    "phys_addr": 0x4040_0000 + 0x10000 * i,
+                    "addr_range": 0x10000,
+                }
                 self._add(m.path.split("/"), dma)
                 board.dmas.append(dma)
         board.overlays.append(self)
@@ -91,9 +110,17 @@ class SimulatedBoard:
     ``clock`` times the simulated hardware (``csim_seconds``, DMA ``busy_seconds``, memory ``copy_seconds``):
     ``time.thread_time`` gives CPU time, immune to other processes on a shared host."""
 
-    def __init__(self, manifest: Manifest, csim: Any, *, stall: str | None = None, coherent: bool = False,
-                 buffer_offset: int = 0, channels: str = "simulated",
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        manifest: Manifest,
+        csim: Any,
+        *,
+        stall: str | None = None,
+        coherent: bool = False,
+        buffer_offset: int = 0,
+        channels: str = "simulated",
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.manifest = manifest
         self.csim = csim
         self.codec = StreamCodec.from_manifest(manifest)
@@ -122,8 +149,9 @@ class SimulatedBoard:
         return cls(m, csim, **kwargs)
 
     def make_network(self) -> SimulatedNetwork:
-        net = SimulatedNetwork(self.csim, self.codec, self.manifest.n_in, self.manifest.n_out, self.stall,
-                               self.memory.clock)
+        net = SimulatedNetwork(
+            self.csim, self.codec, self.manifest.n_in, self.manifest.n_out, self.stall, self.memory.clock
+        )
         self.networks.append(net)
         return net
 
@@ -132,8 +160,13 @@ class SimulatedBoard:
         """Time spent inside the C simulation (the 'hardware'), summed over networks."""
         return sum(n.csim_seconds for n in self.networks)
 
-    def modules(self, layout: str = "fpgaflow", length_width: int = names.DMA_LENGTH_WIDTH_DEFAULT,
-                omit: tuple[str, ...] = (), mm_width: int = names.DMA_MM_WIDTH_MIN) -> list[HwhModule]:
+    def modules(
+        self,
+        layout: str = "fpgaflow",
+        length_width: int = names.DMA_LENGTH_WIDTH_DEFAULT,
+        omit: tuple[str, ...] = (),
+        mm_width: int = names.DMA_MM_WIDTH_MIN,
+    ) -> list[HwhModule]:
         """The design's IP for the hwh: ``omit`` may hold "dma" and/or "network"; ``mm_width`` is the DMA's
         memory-map data width in bits (buffer addresses must be multiples of it)."""
         if layout not in LAYOUTS:
@@ -143,10 +176,17 @@ class SimulatedBoard:
         net_name = top + "_0" if layout == "hls4ml" else names.NETWORK_INSTANCE
         in_bits, out_bits = (8 * b for b in self.word_bytes)
         dma_params = {
-            "c_include_sg": "0", "c_sg_length_width": str(length_width), "c_include_mm2s": "1",
-            "c_include_s2mm": "1", "c_include_mm2s_dre": "0", "c_include_s2mm_dre": "0", "c_micro_dma": "0",
-            "c_m_axi_mm2s_data_width": str(max(mm_width, in_bits)), "c_m_axis_mm2s_tdata_width": str(in_bits),
-            "c_m_axi_s2mm_data_width": str(max(mm_width, out_bits)), "c_s_axis_s2mm_tdata_width": str(out_bits),
+            "c_include_sg": "0",
+            "c_sg_length_width": str(length_width),
+            "c_include_mm2s": "1",
+            "c_include_s2mm": "1",
+            "c_include_mm2s_dre": "0",
+            "c_include_s2mm_dre": "0",
+            "c_micro_dma": "0",
+            "c_m_axi_mm2s_data_width": str(max(mm_width, in_bits)),
+            "c_m_axis_mm2s_tdata_width": str(in_bits),
+            "c_m_axi_s2mm_data_width": str(max(mm_width, out_bits)),
+            "c_s_axis_s2mm_tdata_width": str(out_bits),
         }
         mods = [HwhModule(names.PS_INSTANCE, "xilinx.com:ip:processing_system7:5.5")]
         if "dma" not in omit:

@@ -29,8 +29,10 @@ def as_batch(x: Any, input_shape: tuple[int, ...], where: str = "input") -> np.n
         return a.reshape((1, *shape))
     if a.ndim >= 1 and (a.shape[1:] == shape or (bare is not None and a.shape[1:] == bare)):
         return a.reshape((a.shape[0], *shape))
-    raise InputShapeError(f"{where}: hit maps of shape {a.shape} do not match the design's input {shape} "
-                          f"(one map {shape} or a batch (n, {', '.join(map(str, shape))}))")
+    raise InputShapeError(
+        f"{where}: hit maps of shape {a.shape} do not match the design's input {shape} "
+        f"(one map {shape} or a batch (n, {', '.join(map(str, shape))}))"
+    )
 
 
 def _load_file(path: Path) -> np.ndarray:
@@ -72,13 +74,18 @@ def iter_batches(source: MapSource, input_shape: tuple[int, ...], batch_size: in
     shape = tuple(input_shape)
     for where, item in _items(source):
         # A batch-shaped array (e.g. a memory-mapped .npy) is converted slice by slice, never whole.
-        is_batch = isinstance(item, np.ndarray) and item.ndim in (len(shape) + 1, len(shape)) and item.shape not in (
-            shape, shape[:-1])
+        is_batch = (
+            isinstance(item, np.ndarray)
+            and item.ndim in (len(shape) + 1, len(shape))
+            and item.shape not in (shape, shape[:-1])
+        )
         maps = item if is_batch else as_batch(item, shape, where)
         start = 0
         while start < len(maps):
             take = min(batch_size - held, len(maps) - start)
-            pending.append(as_batch(maps[start:start + take], shape, where) if is_batch else maps[start:start + take])
+            pending.append(
+                as_batch(maps[start : start + take], shape, where) if is_batch else maps[start : start + take]
+            )
             held += take
             start += take
             if held == batch_size:

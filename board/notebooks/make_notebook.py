@@ -1,4 +1,5 @@
 """Generate classify_hitmaps.ipynb beside this script (the cells stay reviewable as code; rerun after edits)."""
+
 from pathlib import Path
 
 import nbformat
@@ -91,10 +92,13 @@ print(f"saved {out}; on the host run:  fpgaflow check {BUNDLE.name} {out.name}")
 def build() -> nbformat.NotebookNode:
     for i, cell in enumerate(CELLS):
         cell["id"] = f"cell-{i}"  # stable ids: regenerating gives an identical file
-    nb = new_notebook(cells=CELLS, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-    })
+    nb = new_notebook(
+        cells=CELLS,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
     nbformat.validate(nb)
     return nb
 

@@ -96,9 +96,7 @@ class AugmentConfig:
         )
         for op in self.policy_ops:
             check_op(op, "augment.policy_ops")
-        check(
-            self.policy != "file" or bool(self.policy_file), "augment.policy: file needs augment.policy_file"
-        )
+        check(self.policy != "file" or bool(self.policy_file), "augment.policy: file needs augment.policy_file")
         check(
             self.balance_threshold >= 0,
             f"augment.balance_threshold must be >= 0, got {self.balance_threshold}",

@@ -16,9 +16,7 @@ from fpgaflow.augment.base import BatchTransform, check_level
 from fpgaflow.errors import ConfigError
 
 
-def crop_maps(
-    maps: np.ndarray, r0: np.ndarray, c0: np.ndarray, height: np.ndarray, width: np.ndarray
-) -> np.ndarray:
+def crop_maps(maps: np.ndarray, r0: np.ndarray, c0: np.ndarray, height: np.ndarray, width: np.ndarray) -> np.ndarray:
     """Zero everything outside rows ``[r0, r0+height)`` × columns ``[c0, c0+width)`` of each map."""
     rows, cols = maps.shape[1:3]
     r = np.arange(rows)[None, :]

@@ -103,9 +103,7 @@ class DoubleColumnDropout(BatchTransform):
 class RocDropout(BatchTransform):
     """Kill ``1..max_rocs`` whole readout chips (80 × 52 pixel blocks on a randomly placed ROC grid)."""
 
-    def __init__(
-        self, p: float = 0.5, max_rocs: int = 1, roc_shape: tuple[int, int] = (ROC_ROWS, ROC_COLS)
-    ) -> None:
+    def __init__(self, p: float = 0.5, max_rocs: int = 1, roc_shape: tuple[int, int] = (ROC_ROWS, ROC_COLS)) -> None:
         super().__init__(p)
         if max_rocs < 1 or min(roc_shape) < 1:
             raise ConfigError(f"RocDropout: max_rocs and roc_shape must be >= 1, got {max_rocs}, {roc_shape}")

@@ -39,9 +39,7 @@ def balancing_rates(labels: np.ndarray, threshold: int) -> dict[int, float]:
     return {c: threshold / n for c, n in class_counts(labels).items()}
 
 
-def balanced_indices(
-    labels: np.ndarray, threshold: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
+def balanced_indices(labels: np.ndarray, threshold: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Indices of one balanced epoch (``threshold`` per class) and which of them must be augmented."""
     balancing_rates(labels, threshold)
     if labels.size == 0:

@@ -34,9 +34,7 @@ _CACHE: dict[str, Any] = {}
 
 def _check_inputs(maps: np.ndarray, labels: np.ndarray) -> None:
     if maps.ndim != 4 or maps.shape[0] != labels.shape[0]:
-        raise DataError(
-            f"maps must be (n, rows, cols, 1) with one label each, got {maps.shape} and {labels.shape}"
-        )
+        raise DataError(f"maps must be (n, rows, cols, 1) with one label each, got {maps.shape} and {labels.shape}")
 
 
 def _sequence_class() -> type:
@@ -179,9 +177,7 @@ def fit_with_strategy(
             validation_data=val,
             **fit_kwargs,
         )
-    seq = _sequence_class()(
-        maps, labels, strategy, batch_size, x_transform=x_transform, initial_epoch=initial_epoch
-    )
+    seq = _sequence_class()(maps, labels, strategy, batch_size, x_transform=x_transform, initial_epoch=initial_epoch)
     return model.fit(
         seq,
         epochs=epochs,

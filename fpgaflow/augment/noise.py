@@ -35,9 +35,7 @@ def add_readout_noise(charge: np.ndarray, noise: np.ndarray, threshold_adc: floa
 class GaussianNoise(BatchTransform):
     """Gaussian charge noise of ``sigma_adc`` ADC counts on every hit pixel of a chosen map."""
 
-    def __init__(
-        self, p: float = 0.5, sigma_adc: float = 3.0, threshold_adc: float = DEFAULT_THRESHOLD_ADC
-    ) -> None:
+    def __init__(self, p: float = 0.5, sigma_adc: float = 3.0, threshold_adc: float = DEFAULT_THRESHOLD_ADC) -> None:
         super().__init__(p)
         if sigma_adc < 0 or threshold_adc < 0:
             raise ConfigError(

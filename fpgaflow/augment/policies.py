@@ -108,9 +108,7 @@ class TrivialAugment(BatchTransform):
         }
 
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
-        return _apply_groups(
-            maps, params["group"], self._transforms, np.random.default_rng(int(params["seed"]))
-        )
+        return _apply_groups(maps, params["group"], self._transforms, np.random.default_rng(int(params["seed"])))
 
     def __repr__(self) -> str:
         return f"TrivialAugment(ops={self.ops}, p={self.p})"

@@ -55,8 +55,7 @@ def check_op(name: str, where: str = "augment") -> str:
     """Return ``name`` if it is a registered op, else raise :class:`ConfigError` with a did-you-mean hint."""
     if name not in TRANSFORMS:
         raise ConfigError(
-            f"{where}: unknown augmentation op {name!r}{suggest(name, TRANSFORMS)}; "
-            f"valid ops: {', '.join(TRANSFORMS)}"
+            f"{where}: unknown augmentation op {name!r}{suggest(name, TRANSFORMS)}; valid ops: {', '.join(TRANSFORMS)}"
         )
     return name
 

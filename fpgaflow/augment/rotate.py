@@ -42,9 +42,7 @@ class Rotate90(BatchTransform):
     def __init__(self, p: float = 0.5, quarter_turns: tuple[int, ...] = (1, 2, 3)) -> None:
         super().__init__(p)
         if not quarter_turns or any(k not in (1, 2, 3) for k in quarter_turns):
-            raise ConfigError(
-                f"Rotate90: quarter_turns must be a non-empty subset of (1, 2, 3), got {quarter_turns}"
-            )
+            raise ConfigError(f"Rotate90: quarter_turns must be a non-empty subset of (1, 2, 3), got {quarter_turns}")
         self.quarter_turns = tuple(quarter_turns)
 
     @classmethod

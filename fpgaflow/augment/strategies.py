@@ -59,10 +59,7 @@ class BatchPlan:
 
 
 def _chunks(index: np.ndarray, augment: np.ndarray, batch_size: int) -> list[BatchPlan]:
-    return [
-        BatchPlan(index[i : i + batch_size], augment[i : i + batch_size])
-        for i in range(0, index.size, batch_size)
-    ]
+    return [BatchPlan(index[i : i + batch_size], augment[i : i + batch_size]) for i in range(0, index.size, batch_size)]
 
 
 class Strategy:
@@ -177,9 +174,7 @@ class MixingSystematic(Strategy):
     ) -> None:
         super().__init__(augmenter, seed, balance_threshold)
         if shards < 2:
-            raise ConfigError(
-                f"mixing_systematic needs shards S >= 2 (S = 1 would never augment), got {shards}"
-            )
+            raise ConfigError(f"mixing_systematic needs shards S >= 2 (S = 1 would never augment), got {shards}")
         self.shards = int(shards)
 
     def shard_of(self, m: int) -> np.ndarray:
@@ -239,9 +234,7 @@ class MixingRandomInBatch(MixingRandomFull):
         out = []
         for plan in plans:
             augment = plan.augment.copy()
-            augment[
-                rng.choice(plan.index.size, size=round(self.fraction * plan.index.size), replace=False)
-            ] = True
+            augment[rng.choice(plan.index.size, size=round(self.fraction * plan.index.size), replace=False)] = True
             out.append(BatchPlan(plan.index, augment))
         return out
 
@@ -274,9 +267,7 @@ class DoublingSameBatch(Strategy):
 
 def _check_even(batch_size: int) -> None:
     if batch_size < 2 or batch_size % 2:
-        raise ConfigError(
-            f"doubling_same_batch needs an even batch size >= 2 (original + copy), got {batch_size}"
-        )
+        raise ConfigError(f"doubling_same_batch needs an even batch size >= 2 (original + copy), got {batch_size}")
 
 
 class DoublingCombinational(Strategy):

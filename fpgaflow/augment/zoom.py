@@ -62,16 +62,12 @@ def zoom_maps(maps: np.ndarray, factors: np.ndarray) -> np.ndarray:
 class Zoom(BatchTransform):
     """Zoom in or out (equally likely) by an integer factor drawn from ``2..max_factor``."""
 
-    def __init__(
-        self, p: float = 0.5, max_factor: int = 2, directions: tuple[str, ...] = ("in", "out")
-    ) -> None:
+    def __init__(self, p: float = 0.5, max_factor: int = 2, directions: tuple[str, ...] = ("in", "out")) -> None:
         super().__init__(p)
         if max_factor < 2:
             raise ConfigError(f"Zoom: max_factor must be >= 2, got {max_factor}")
         if not directions or any(d not in ("in", "out") for d in directions):
-            raise ConfigError(
-                f"Zoom: directions must be a non-empty subset of ('in', 'out'), got {directions}"
-            )
+            raise ConfigError(f"Zoom: directions must be a non-empty subset of ('in', 'out'), got {directions}")
         self.max_factor = int(max_factor)
         self.directions = tuple(directions)
 
@@ -83,9 +79,7 @@ class Zoom(BatchTransform):
     def sample_params(self, n: int, rng: np.random.Generator) -> dict[str, Any]:
         apply = rng.random(n) < self.p
         mag = rng.integers(2, self.max_factor + 1, size=n)
-        sign = np.where(
-            np.asarray(self.directions)[rng.integers(0, len(self.directions), size=n)] == "in", 1, -1
-        )
+        sign = np.where(np.asarray(self.directions)[rng.integers(0, len(self.directions), size=n)] == "in", 1, -1)
         return {"factors": np.where(apply, sign * mag, 1)}
 
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:

@@ -21,12 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="augment_command", metavar="ACTION")
     sub.required = True
     show = sub.add_parser("show", help="grid PNG: one map, each transform at a few magnitudes")
-    show.add_argument(
-        "--input", type=Path, help="npz of hit maps (default: a toy map from fpgaflow.data.toy)"
-    )
-    show.add_argument(
-        "--index", type=int, default=None, help="map to show (default: the particle map with most hits)"
-    )
+    show.add_argument("--input", type=Path, help="npz of hit maps (default: a toy map from fpgaflow.data.toy)")
+    show.add_argument("--index", type=int, default=None, help="map to show (default: the particle map with most hits)")
     show.add_argument("--out", type=Path, required=True, help="PNG to write")
     show.add_argument("--seed", type=int, default=0, help="seed of the transform draws")
     show.set_defaults(func=show_handler)

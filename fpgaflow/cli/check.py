@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def handle(args: argparse.Namespace) -> int:
     from fpgaflow.verify.check import check_results
 
-    report = check_results(args.bundle, args.results, args.tolerance, args.min_agreement,
-                           args.min_keras_agreement, args.show)
+    report = check_results(
+        args.bundle, args.results, args.tolerance, args.min_agreement, args.min_keras_agreement, args.show
+    )
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.format())  # noqa: T201
     return 0 if report.passed else 1

@@ -83,9 +83,7 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.seed is not None:
         cfg = replace(cfg, seed=args.seed)
     if cfg.source != "simulate":
-        raise ConfigError(
-            f"{args.config}: data.source is {cfg.source!r}; 'fpgaflow data simulate' needs 'simulate'"
-        )
+        raise ConfigError(f"{args.config}: data.source is {cfg.source!r}; 'fpgaflow data simulate' needs 'simulate'")
     keep_freed_memory()
     rows, cols = cfg.simulate.window.output_shape
     meta = simulation_metadata(cfg.simulate, cfg.n_maps, cfg.seed)

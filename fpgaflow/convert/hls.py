@@ -224,9 +224,16 @@ def convert(
     applied = _apply_fifo_depths(hls_model, fifos)
     log.info("FIFO depths sized from geometry: %d streams", applied)
     hls_model.write()
+    # hls4ml saves keras_model.keras, from which QKeras' QActivation cannot be deserialised; an .h5 twin lets
+    # `fpgaflow estimate/emulate/verify PROJECT` rebuild the graph from the project directory alone.
+    model.save(Path(output_dir) / KERAS_TWIN)
     return Conversion(
         hls_model, specs, precision, reuse, fifos, cfg, Path(output_dir), _hls4ml_changes(hls_model, reuse)
     )
+
+
+#: The model file fpgaflow keeps beside hls4ml's own in every project it writes.
+KERAS_TWIN = "keras_model.h5"
 
 
 def convert_model(model: Any, cfg: ConvertConfig, output_dir: Path, input_type: FixedType | None) -> Any:

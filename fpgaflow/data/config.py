@@ -42,13 +42,8 @@ class DataConfig:
             0.0 < self.particle_fraction < 1.0,
             f"data.particle_fraction must be in (0, 1), got {self.particle_fraction}",
         )
+        check(self.source != "file" or self.path is not None, "data.path is required when data.source is 'file'")
         check(
-            self.source != "file" or self.path is not None, "data.path is required when data.source is 'file'"
-        )
-        check(
-            0 < self.val_fraction < 1
-            and 0 < self.test_fraction < 1
-            and self.val_fraction + self.test_fraction < 1,
-            "data.val_fraction + data.test_fraction must be < 1, "
-            f"got {self.val_fraction} + {self.test_fraction}",
+            0 < self.val_fraction < 1 and 0 < self.test_fraction < 1 and self.val_fraction + self.test_fraction < 1,
+            f"data.val_fraction + data.test_fraction must be < 1, got {self.val_fraction} + {self.test_fraction}",
         )

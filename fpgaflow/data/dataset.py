@@ -62,15 +62,9 @@ class HitMapDataset:
             start = stop
             if hi == wanted.size:
                 break
-        maps = (
-            np.concatenate([p.maps for p in parts]) if parts else np.zeros((0, *self.map_shape), np.float32)
-        )
+        maps = np.concatenate([p.maps for p in parts]) if parts else np.zeros((0, *self.map_shape), np.float32)
         labels = np.concatenate([p.labels for p in parts]) if parts else np.zeros(0, np.int8)
-        soft = (
-            np.concatenate([p.soft_labels for p in parts])
-            if parts and parts[0].soft_labels is not None
-            else None
-        )
+        soft = np.concatenate([p.soft_labels for p in parts]) if parts and parts[0].soft_labels is not None else None
         inverse = np.empty_like(order)
         inverse[order] = np.arange(order.size)
         return HitMapSet(maps[inverse], labels[inverse], None if soft is None else soft[inverse], {})
@@ -233,9 +227,7 @@ class RootDataset(HitMapDataset):
 
 def _concat(parts: list[HitMapSet]) -> HitMapSet:
     soft = np.concatenate([p.soft_labels for p in parts]) if parts[0].soft_labels is not None else None
-    return HitMapSet(
-        np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {}
-    )
+    return HitMapSet(np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {})
 
 
 def shuffled_batches(
@@ -275,9 +267,7 @@ def open_dataset(path: Path | str, root: RootConfig | None = None) -> HitMapData
         return RootDataset(path, root or RootConfig())
     if not path.exists():
         raise DataError(f"{path}: file not found")
-    raise DataError(
-        f"{path}: unknown hit-map format {suffix!r}; expected .npz, .h5, .hdf5, .root or a shard directory"
-    )
+    raise DataError(f"{path}: unknown hit-map format {suffix!r}; expected .npz, .h5, .hdf5, .root or a shard directory")
 
 
 def load_file(path: Path | str, root: RootConfig | None = None) -> HitMapSet:

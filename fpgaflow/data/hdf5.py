@@ -59,13 +59,9 @@ class H5Writer:
             chunks=chunk,
             compression="lzf",
         )
-        self._labels = self._file.create_dataset(
-            "labels", shape=(0,), maxshape=(None,), dtype="int8", chunks=(4096,)
-        )
+        self._labels = self._file.create_dataset("labels", shape=(0,), maxshape=(None,), dtype="int8", chunks=(4096,))
         self._soft = (
-            self._file.create_dataset(
-                "soft_labels", shape=(0,), maxshape=(None,), dtype="float32", chunks=(4096,)
-            )
+            self._file.create_dataset("soft_labels", shape=(0,), maxshape=(None,), dtype="float32", chunks=(4096,))
             if with_soft_labels
             else None
         )
@@ -82,9 +78,7 @@ class H5Writer:
         self._labels[self.n : end] = chunk.labels
         if self._soft is not None:
             if chunk.soft_labels is None:
-                raise DataError(
-                    f"{self.path}: chunk at sample {self.n} has no soft labels but the file expects them"
-                )
+                raise DataError(f"{self.path}: chunk at sample {self.n} has no soft labels but the file expects them")
             self._soft.resize(end, axis=0)
             self._soft[self.n : end] = chunk.soft_labels
         self.n = end
@@ -146,9 +140,7 @@ def read_h5_slice(f: Any, path: Path | str, start: int, stop: int) -> HitMapSet:
         labels = np.asarray(f["labels"][start:stop])
         soft = np.asarray(f["soft_labels"][start:stop]) if "soft_labels" in f else None
     except (OSError, KeyError) as exc:
-        raise DataError(
-            f"{path}: cannot read samples {start}..{stop - 1} (truncated or corrupt?): {exc}"
-        ) from None
+        raise DataError(f"{path}: cannot read samples {start}..{stop - 1} (truncated or corrupt?): {exc}") from None
     if maps.ndim == 3:
         maps = maps[..., np.newaxis]
     validate_arrays(maps, labels, source=str(path), offset=start, soft_labels=soft)

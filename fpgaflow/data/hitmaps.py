@@ -93,8 +93,7 @@ def validate_arrays(
         raise DataError(f"{source}: maps must be float32 ADC counts, got dtype {maps.dtype}")
     if labels.ndim != 1 or labels.shape[0] != maps.shape[0]:
         raise DataError(
-            f"{source}: {maps.shape[0]} maps but labels have shape {labels.shape} "
-            f"(expected ({maps.shape[0]},))"
+            f"{source}: {maps.shape[0]} maps but labels have shape {labels.shape} (expected ({maps.shape[0]},))"
         )
     if not np.issubdtype(labels.dtype, np.integer):
         raise DataError(f"{source}: labels must be integers 0/1, got dtype {labels.dtype}")
@@ -111,8 +110,7 @@ def validate_arrays(
         if bads.any():
             i = int(np.argmax(bads))
             raise DataError(
-                f"{source}: sample {i + offset} has soft label {soft_labels[i]!r}, "
-                "expected a fraction in [0, 1]"
+                f"{source}: sample {i + offset} has soft label {soft_labels[i]!r}, expected a fraction in [0, 1]"
             )
     if maps.size == 0:
         return
@@ -125,14 +123,12 @@ def validate_arrays(
     low = (maps < 0).reshape(maps.shape[0], -1).any(axis=1)
     if low.any():
         raise DataError(
-            f"{source}: sample {int(np.argmax(low)) + offset} has negative charge "
-            f"(expected 0..{ADC_MAX:g} ADC)"
+            f"{source}: sample {int(np.argmax(low)) + offset} has negative charge (expected 0..{ADC_MAX:g} ADC)"
         )
     high = (maps > ADC_MAX).reshape(maps.shape[0], -1).any(axis=1)
     if high.any():
         raise DataError(
-            f"{source}: sample {int(np.argmax(high)) + offset} has charge above the ADC full scale "
-            f"{ADC_MAX:g}"
+            f"{source}: sample {int(np.argmax(high)) + offset} has charge above the ADC full scale {ADC_MAX:g}"
         )
 
 

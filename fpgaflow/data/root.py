@@ -133,17 +133,14 @@ def dense_maps(
         bad = (values < 0) | (values > top) | ~np.isfinite(values)
         if bad.any():
             i = int(np.argmax(bad))
-            raise DataError(
-                f"{source}: entry {int(numbers[entry[i]])} has {name} = {values[i]!r}, expected 0..{top:g}"
-            )
+            raise DataError(f"{source}: entry {int(numbers[entry[i]])} has {name} = {values[i]!r}, expected 0..{top:g}")
     maps = np.zeros((n, MODULE_ROWS, MODULE_COLS), dtype=np.float32)
     np.add.at(maps, (entry, row.astype(np.int64), col.astype(np.int64)), adc.astype(np.float32))
     over = maps.reshape(n, -1).max(axis=1) > ADC_MAX if n else np.zeros(0, bool)
     if over.any():
         i = int(np.argmax(over))
         raise DataError(
-            f"{source}: entry {int(numbers[i])} sums to more than {ADC_MAX:g} ADC on one pixel "
-            "(duplicate digis?)"
+            f"{source}: entry {int(numbers[i])} sums to more than {ADC_MAX:g} ADC on one pixel (duplicate digis?)"
         )
     return maps[..., np.newaxis]
 
@@ -161,8 +158,7 @@ def iter_root(path: Path | str, cfg: RootConfig) -> Iterator[HitMapSet]:
             return
         except _read_errors() as exc:
             raise DataError(
-                f"{source}: cannot read entries from {first} on (truncated or corrupt?): "
-                f"{type(exc).__name__}: {exc}"
+                f"{source}: cannot read entries from {first} on (truncated or corrupt?): {type(exc).__name__}: {exc}"
             ) from None
         yield _chunk_to_set(arrays, cfg, source, first)
         first += len(arrays)
@@ -175,9 +171,7 @@ def _jagged(arrays: Any, name: str, idx: np.ndarray, source: str) -> tuple[np.nd
 
     lists = arrays[name][idx]
     if lists.ndim < 2:
-        raise DataError(
-            f"{source}: branch {name!r} must hold one list per module (jagged), got one value per entry"
-        )
+        raise DataError(f"{source}: branch {name!r} must hold one list per module (jagged), got one value per entry")
     counts = np.asarray(ak.num(lists, axis=1), dtype=np.int64)
     flat = np.asarray(ak.to_numpy(ak.flatten(lists, axis=1)), dtype=np.float64)
     return flat, counts

@@ -50,9 +50,7 @@ def _merge(parts: list[HitMapSet]) -> HitMapSet:
     if len(parts) == 1:
         return parts[0]
     soft = None if parts[0].soft_labels is None else np.concatenate([p.soft_labels for p in parts])
-    return HitMapSet(
-        np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {}
-    )
+    return HitMapSet(np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {})
 
 
 def write_h5_stream(
@@ -136,9 +134,5 @@ def write_stream(
         data = _merge(list(chunks))
         return HitMapSet(data.maps, data.labels, data.soft_labels, metadata).save_npz(out)
     if suffix:
-        raise DataError(
-            f"{out}: unknown output format {suffix!r}; use .npz, .h5/.hdf5, or a directory for shards"
-        )
-    return write_shards(
-        chunks, out, n_maps=n_maps, map_shape=map_shape, metadata=metadata, shard_size=shard_size
-    )
+        raise DataError(f"{out}: unknown output format {suffix!r}; use .npz, .h5/.hdf5, or a directory for shards")
+    return write_shards(chunks, out, n_maps=n_maps, map_shape=map_shape, metadata=metadata, shard_size=shard_size)

@@ -124,9 +124,7 @@ def plot_summary(summary: Summary, out: Path | str, title: str) -> Path:
             maps = summary.gallery.get(cls)
             if maps is not None and j < len(maps):
                 # Rows are 100 µm (r-φ), columns 150 µm (z): draw pixels at their physical aspect.
-                ax.imshow(
-                    maps[j], cmap="viridis", vmin=0, vmax=255, aspect=100 / 150, interpolation="nearest"
-                )
+                ax.imshow(maps[j], cmap="viridis", vmin=0, vmax=255, aspect=100 / 150, interpolation="nearest")
             elif j == 0:
                 ax.text(0.5, 0.5, "no maps", ha="center", va="center", transform=ax.transAxes)
             if j == 0:

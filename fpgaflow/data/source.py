@@ -63,9 +63,7 @@ def _simulate(cfg: DataConfig) -> HitMapSet:
     soft = np.concatenate([p.soft_labels for p in parts if p.soft_labels is not None])
     meta = simulation_metadata(cfg.simulate, cfg.n_maps, cfg.seed)
     meta["select_particle_fraction"] = cfg.particle_fraction if cfg.select_particle_fraction else None
-    return HitMapSet(
-        np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, meta
-    )
+    return HitMapSet(np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, meta)
 
 
 def load_dataset(cfg: DataConfig) -> HitMapSet:
@@ -74,9 +72,7 @@ def load_dataset(cfg: DataConfig) -> HitMapSet:
         return generate_toy(cfg.toy, cfg.n_maps, cfg.particle_fraction, np.random.default_rng(cfg.seed))
     if cfg.source == "simulate":
         data = _simulate(cfg)
-        log.info(
-            "simulated %d maps %s, particle fraction %.3f", len(data), data.map_shape, data.labels.mean()
-        )
+        log.info("simulated %d maps %s, particle fraction %.3f", len(data), data.map_shape, data.labels.mean())
         return data
     assert cfg.path is not None  # checked by DataConfig
     return load_file(cfg.path, cfg.root)

@@ -11,7 +11,7 @@ from fpgaflow.emulate.compare import Comparison, compare_to_csim
 from fpgaflow.emulate.emulator import Emulator
 from fpgaflow.emulate.errors import EmulationMismatchError, UnsupportedLayerError, UnsupportedPrecisionError
 from fpgaflow.emulate.fixed import FixedType
-from fpgaflow.emulate.project import load_hls_project
+from fpgaflow.emulate.project import load_emulator, load_hls_project
 
 __all__ = [
     "Comparison",
@@ -21,5 +21,6 @@ __all__ = [
     "UnsupportedLayerError",
     "UnsupportedPrecisionError",
     "compare_to_csim",
+    "load_emulator",
     "load_hls_project",
 ]

@@ -41,9 +41,7 @@ class Comparison:
 
     def raise_if_different(self) -> None:
         if not self.identical:
-            where = (
-                f"first differing layer {self.first_bad_layer!r}" if self.first_bad_layer else "final output"
-            )
+            where = f"first differing layer {self.first_bad_layer!r}" if self.first_bad_layer else "final output"
             raise EmulationMismatchError(
                 f"emulator differs from the C simulation on {self.n_output_mismatch}/{self.n_maps} maps "
                 f"(max |diff| {self.max_abs_diff:g}); {where}"

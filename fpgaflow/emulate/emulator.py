@@ -133,9 +133,7 @@ class Emulator:
         if arr.size % size:
             from fpgaflow.errors import DataError
 
-            raise DataError(
-                f"input of shape {arr.shape} is not a whole number of maps of shape {self.input_shape}"
-            )
+            raise DataError(f"input of shape {arr.shape} is not a whole number of maps of shape {self.input_shape}")
         return arr.reshape(-1, *self.input_shape)
 
     def _run(self, x: np.ndarray, keep: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -186,9 +184,7 @@ class Emulator:
             for fut in pending:
                 yield fut.result()
 
-    def predict(
-        self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None
-    ) -> np.ndarray:
+    def predict(self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None) -> np.ndarray:
         """What ``hls_model.predict(x)`` returns, always as (n_maps, n_out): float32 for float32 input,
         float64 otherwise (hls4ml squeezes a single map to 1-D; this does not)."""
         parts = list(self.batches(x, batch_size, threads))

@@ -44,13 +44,9 @@ class FixedType:
         if not 1 <= self.width <= MAX_WIDTH:
             raise UnsupportedPrecisionError(f"{self}: width {self.width} outside 1..{MAX_WIDTH} bits")
         if self.rounding not in ROUNDING_MODES:
-            raise UnsupportedPrecisionError(
-                f"{self}: rounding mode {self.rounding!r} not in {ROUNDING_MODES}"
-            )
+            raise UnsupportedPrecisionError(f"{self}: rounding mode {self.rounding!r} not in {ROUNDING_MODES}")
         if self.overflow not in OVERFLOW_MODES:
-            raise UnsupportedPrecisionError(
-                f"{self}: overflow mode {self.overflow!r} not in {OVERFLOW_MODES}"
-            )
+            raise UnsupportedPrecisionError(f"{self}: overflow mode {self.overflow!r} not in {OVERFLOW_MODES}")
 
     @property
     def frac(self) -> int:

@@ -116,16 +116,12 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
             return L.Dense(name, in_type, out_t, shape, mac=mac)
         pads = [layer.get_attr(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
         if any(pads):
-            raise UnsupportedLayerError(
-                f"layer {name!r}: in-layer padding {pads} (io_parallel) is not modelled"
-            )
+            raise UnsupportedLayerError(f"layer {name!r}: in-layer padding {pads} (io_parallel) is not modelled")
         filt = (int(layer.get_attr("filt_height")), int(layer.get_attr("filt_width")))
         stride = (int(layer.get_attr("stride_height")), int(layer.get_attr("stride_width")))
         return L.Conv2D(name, in_type, out_t, shape, filt=filt, stride=stride, mac=mac)
     if cls == "ZeroPadding2D":
-        top, bottom, left, right = (
-            int(layer.get_attr(k)) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")
-        )
+        top, bottom, left, right = (int(layer.get_attr(k)) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right"))
         return L.ZeroPad2D(name, in_type, out_t, shape, pads=(top, bottom, left, right))
     if cls == "Pooling2D":
         pads = [layer.get_attr(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
@@ -144,9 +140,7 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
     if cls in ("BatchNormalization", "ApplyAlpha"):
         s, st = _weights(layer, "scale")
         b, bt = _weights(layer, "bias")
-        return L.BatchNorm(
-            name, in_type, out_t, shape, scale=s.ravel(), scale_t=st, bias=b.ravel(), bias_t=bt
-        )
+        return L.BatchNorm(name, in_type, out_t, shape, scale=s.ravel(), scale_t=st, bias=b.ravel(), bias_t=bt)
     act = str(layer.get_attr("activation", "")).lower()
     if act == "relu":
         return L.Relu(name, in_type, out_t, shape)
@@ -175,14 +169,10 @@ def _softmax(layer: Any, in_type: FixedType, out_t: FixedType, shape: tuple[int,
     name = layer.name
     impl = str(layer.get_attr("implementation", "stable")).lower()
     if impl != "stable":
-        raise UnsupportedLayerError(
-            f"layer {name!r}: softmax implementation {impl!r} is not modelled (stable)"
-        )
+        raise UnsupportedLayerError(f"layer {name!r}: softmax implementation {impl!r} is not modelled (stable)")
     n_in = int(layer.get_attr("n_in"))
     if int(layer.get_attr("n_outer", 1)) != 1 or int(layer.get_attr("n_inner", 1)) != 1 or shape != (n_in,):
-        raise UnsupportedLayerError(
-            f"layer {name!r}: softmax over a multi-dimensional tensor is not modelled"
-        )
+        raise UnsupportedLayerError(f"layer {name!r}: softmax over a multi-dimensional tensor is not modelled")
     table_size = int(layer.get_attr("table_size", 1024))
     inv_size = int(layer.get_attr("inv_table_size", table_size))
     exp_t = _attr_type(layer, "exp_table_t")
@@ -193,17 +183,13 @@ def _softmax(layer: Any, in_type: FixedType, out_t: FixedType, shape: tuple[int,
     else:
         accum = _attr_type(layer, "accum_t")
     inv_named = layer.get_attr("inv_inp_t")
-    inv_inp = (
-        exp_t if inv_named is None or inv_named.name == "model_default_t" else _attr_type(layer, "inv_inp_t")
-    )
+    inv_inp = exp_t if inv_named is None or inv_named.name == "model_default_t" else _attr_type(layer, "inv_inp_t")
     width, iwidth = in_type.width - in_type.signed, in_type.integer - in_type.signed
     exp_size = int(layer.get_attr("exp_table_size", inv_size))
     if in_type.signed:
         exp_size = min(exp_size, 2**width)
     if width < int(np.ceil(np.log2(exp_size))):
-        raise UnsupportedLayerError(
-            f"layer {name!r}: softmax input type {in_type} is narrower than its table index"
-        )
+        raise UnsupportedLayerError(f"layer {name!r}: softmax input type {in_type} is narrower than its table index")
     return SoftmaxStable(
         name,
         in_type,

@@ -40,9 +40,7 @@ def run_layers(layers: list[L.Layer], q: np.ndarray) -> IntArray:
     return q.astype(np.int64, copy=False)
 
 
-def _chain(
-    conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, sums: np.ndarray, check: bool
-) -> tuple[IntArray, bool]:
+def _chain(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, sums: np.ndarray, check: bool) -> tuple[IntArray, bool]:
     """Apply f to product sums (last axis = channel); with ``check`` also report whether every cast
     was monotone on these values."""
     mac = conv.mac

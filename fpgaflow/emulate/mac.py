@@ -82,9 +82,7 @@ class MacUnit:
                     "summation order of this strategy is not modelled (use Strategy 'Latency')"
                 )
             self.mode = "sequential"
-            log.info(
-                "layer %r: term-by-term accumulation (accum %s may saturate or round products)", layer, accum
-            )
+            log.info("layer %r: term-by-term accumulation (accum %s may saturate or round products)", layer, accum)
 
     def float_dtype(self, xmax: int) -> type | None:
         """The narrowest float type whose matrix product is exact for inputs with |code| <= xmax."""

@@ -22,11 +22,13 @@ def load_hls_project(project_dir: Path | str) -> Any:
 
     project = Path(project_dir)
     cfg_path = project / "hls4ml_config.yml"
-    model_path = project / "keras_model.keras"
     if not cfg_path.is_file():
         raise DataError(f"{project}: no hls4ml_config.yml (not an hls4ml 1.3 project directory)")
+    # fpgaflow keeps an .h5 twin: QKeras' QActivation does not deserialise from hls4ml's .keras file.
+    candidates = (project / "keras_model.h5", project / "keras_model.keras")
+    model_path = next((p for p in candidates if p.is_file()), candidates[-1])
     if not model_path.is_file():
-        raise DataError(f"{project}: no keras_model.keras next to hls4ml_config.yml")
+        raise DataError(f"{project}: no keras_model.h5 or keras_model.keras next to hls4ml_config.yml")
 
     def keras_model(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         loader.construct_scalar(node)
@@ -56,3 +58,10 @@ def _load_keras(path: Path) -> Any:
         import tensorflow as tf
 
         return tf.keras.models.load_model(str(path), compile=False)
+
+
+def load_emulator(project_dir: Path | str) -> Any:
+    """The :class:`~fpgaflow.emulate.Emulator` of a converted project (what ``fpgaflow verify`` calls)."""
+    from fpgaflow.emulate.emulator import Emulator
+
+    return Emulator.from_hls_model(load_hls_project(project_dir))

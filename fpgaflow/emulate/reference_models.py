@@ -85,9 +85,7 @@ def convert(
     if trace:
         for entry in cfg["LayerName"].values():
             entry["Trace"] = True
-    kwargs: dict[str, Any] = (
-        {"board": "pynq-z2"} if backend == "VivadoAccelerator" else {"part": "xc7z020clg400-1"}
-    )
+    kwargs: dict[str, Any] = {"board": "pynq-z2"} if backend == "VivadoAccelerator" else {"part": "xc7z020clg400-1"}
     hls_model = hls4ml.converters.convert_from_keras_model(
         model,
         hls_config=cfg,

@@ -93,9 +93,6 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
     write_conversion_report(conversion)
     art.add("conversion_report", "conversion.json")
     hls_model = conversion.hls_model
-    # hls4ml saves keras_model.keras, which QKeras layers cannot be reloaded from; keep an .h5 twin so
-    # `fpgaflow estimate/emulate/verify PROJECT` can rebuild the graph from the project alone.
-    model.save(art.step_dir / "keras_model.h5")
     t0 = time.perf_counter()
     name = cfg.convert.project_name
     build_csim_library(art.step_dir, art.add("csim_library", f"firmware/{name}_csim.so"), name)

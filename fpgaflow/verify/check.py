@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-from fpgaflow_board.manifest import read_manifest
-from fpgaflow_board.scores import apply_output_activation
 
 from fpgaflow.errors import DataError
 from fpgaflow.verify.compare import Comparison, compare_scores
+from fpgaflow_board.manifest import read_manifest
+from fpgaflow_board.scores import apply_output_activation
 
 RESULT_KEYS = ("raw",)
 
@@ -111,14 +111,18 @@ def check_results(
     labels = _load(bundle_dir / manifest.test_maps, ("labels",))["labels"].reshape(-1)
     got = _load(results, RESULT_KEYS)
     if "project_name" in got and str(got["project_name"]) != manifest.project_name:
-        raise DataError(f"{results}: results of design {str(got['project_name'])!r}, but {bundle_dir} holds "
-                        f"{manifest.project_name!r}")
+        raise DataError(
+            f"{results}: results of design {str(got['project_name'])!r}, but {bundle_dir} holds "
+            f"{manifest.project_name!r}"
+        )
     raw = np.asarray(got["raw"], dtype=np.float32).reshape(len(got["raw"]), -1)[:, 0]
     csim_raw = np.asarray(expected["csim_raw"], np.float32).reshape(-1)
     keras_raw = np.asarray(expected["keras_raw"], np.float32).reshape(-1)
     if raw.shape != csim_raw.shape:
-        raise DataError(f"{results}: {raw.size} board outputs but the bundle expects {csim_raw.size} "
-                        f"(one per test map in {manifest.test_maps})")
+        raise DataError(
+            f"{results}: {raw.size} board outputs but the bundle expects {csim_raw.size} "
+            f"(one per test map in {manifest.test_maps})"
+        )
     act = manifest.output_activation
     s_board, s_csim, s_keras = (apply_output_activation(r, act) for r in (raw, csim_raw, keras_raw))
     vs_csim = compare_scores(s_board, s_csim, labels, manifest.threshold, show)
@@ -145,8 +149,15 @@ def check_results(
         passed=not reasons,
         reasons=tuple(reasons),
         first_disagreements=tuple(
-            Disagreement(i, int(labels[i]), float(s_board[i]), float(s_csim[i]), float(s_keras[i]),
-                         float(raw[i]), float(csim_raw[i]))
+            Disagreement(
+                i,
+                int(labels[i]),
+                float(s_board[i]),
+                float(s_csim[i]),
+                float(s_keras[i]),
+                float(raw[i]),
+                float(csim_raw[i]),
+            )
             for i in bad
         ),
     )

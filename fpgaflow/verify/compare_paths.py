@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fpgaflow_board.scores import apply_output_activation
 
+from fpgaflow.errors import StepError
 from fpgaflow.verify.compare import Comparison, compare_scores
 from fpgaflow.verify.config import VerifyConfig
 from fpgaflow.verify.overflow import RangeCount
 from fpgaflow.verify.trace import TraceResult
+from fpgaflow_board.scores import apply_output_activation
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +67,23 @@ def _hardware_outputs(
     from fpgaflow.verify.csim_pool import predict_csim
 
     t0 = time.perf_counter()
-    if cfg.backend == "emulator":
+    use_emulator = cfg.backend == "emulator" or (cfg.backend == "auto" and len(x) > cfg.auto_emulator_above)
+    if use_emulator:
         from fpgaflow.verify.emulator_hook import load_emulator
 
-        out = np.asarray(load_emulator(project_dir).predict(x), dtype=np.float32)
-        return out, "emulator (fpgaflow.emulate)", time.perf_counter() - t0
+        out = np.asarray(load_emulator(project_dir).predict(x), dtype=np.float32).reshape(len(x), -1)
+        elapsed = time.perf_counter() - t0
+        # The C simulation confirms the emulator on a sample: identity is the contract, not a hope.
+        k = min(len(x), cfg.emulator_check_maps)
+        ref, _ = predict_csim(library, n_in, n_out, project, x[:k], cfg.workers)
+        differ = np.flatnonzero(np.any(ref.reshape(k, -1) != out[:k], axis=1))
+        if differ.size:
+            raise StepError(
+                f"emulator and C simulation differ on {differ.size} of {k} maps (first: map {differ[0]}); "
+                "run `fpgaflow emulate PROJECT --check-csim N` to find the first differing layer, "
+                "or set verify.backend: csim"
+            )
+        return out, f"emulator (fpgaflow.emulate; C simulation identical on the first {k} maps)", elapsed
     out, procs = predict_csim(library, n_in, n_out, project, x, cfg.workers)
     return out, f"C simulation ({library.name}, {procs} process{'es' if procs > 1 else ''})", time.perf_counter() - t0
 

@@ -15,15 +15,18 @@ class VerifyConfig:
     ``max_csim_maps``: test maps run through the C simulation (``0`` = all).  ``min_agreement``: minimum
     fraction of identical class decisions between QKeras and the hardware path, below which verification
     fails.  ``backend``: which bit-accurate model gives the hardware numbers for the large set: ``csim``
-    (hls4ml's C simulation, in a process pool of ``workers`` processes) or ``emulator`` (fpgaflow.emulate,
-    with the C-sim confirming a sample; raises a clear error until that stage exists).  ``trace_maps``:
+    (hls4ml's C simulation, in a process pool of ``workers`` processes), ``emulator`` (fpgaflow.emulate,
+    numpy, with the C-sim confirming the first ``emulator_check_maps`` maps bit for bit), or ``auto``
+    (the emulator from ``auto_emulator_above`` maps on, the C-sim below).  ``trace_maps``:
     maps traced layer by layer through a tracing build of the C simulation (``0`` = no trace).
     ``float_twin``: also run the model with its quantisers removed (float weights and activations).
     """
 
     max_csim_maps: int = 0
     min_agreement: float = 0.99
-    backend: Literal["csim", "emulator"] = "csim"
+    backend: Literal["auto", "csim", "emulator"] = "auto"
+    emulator_check_maps: int = 500
+    auto_emulator_above: int = 5000
     trace_maps: int = 200
     workers: int = 2
     float_twin: bool = True
@@ -31,5 +34,7 @@ class VerifyConfig:
     def __post_init__(self) -> None:
         check(self.max_csim_maps >= 0, f"verify.max_csim_maps must be >= 0, got {self.max_csim_maps}")
         check(0.0 <= self.min_agreement <= 1.0, f"verify.min_agreement must be in [0, 1], got {self.min_agreement}")
+        check(self.emulator_check_maps >= 1, "verify.emulator_check_maps must be >= 1")
+        check(self.auto_emulator_above >= 0, "verify.auto_emulator_above must be >= 0")
         check(self.trace_maps >= 0, f"verify.trace_maps must be >= 0, got {self.trace_maps}")
         check(1 <= self.workers <= 64, f"verify.workers must be in [1, 64], got {self.workers}")

@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
+
 from fpgaflow_board.csim import CSimLibrary
 
 #: Below this many maps one in-process library is faster than starting workers (~1 s each).

@@ -1,8 +1,9 @@
 """The hook for the bit-exact emulator (``fpgaflow.emulate``, its own issue).
 
-``verify.backend: emulator`` runs the large test set through the emulator and confirms identity with the
-C simulation on a sample.  Until :mod:`fpgaflow.emulate` provides ``load_emulator(project_dir)`` returning
-an object with ``predict(x) -> (n, n_out)``, selecting it raises :class:`EmulatorNotAvailableError`.
+``verify.backend: emulator`` (or ``auto`` on large sets) runs the test set through the emulator and confirms
+identity with the C simulation on a sample.  :mod:`fpgaflow.emulate` provides ``load_emulator(project_dir)``
+returning an object with ``predict(x) -> (n, n_out)``; an installation without it raises
+:class:`EmulatorNotAvailableError`.
 """
 
 from __future__ import annotations

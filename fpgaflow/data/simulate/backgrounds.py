@@ -57,9 +57,7 @@ def _full_depth(n: int, geom: ModuleGeometry) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(n), np.full(n, geom.thickness)
 
 
-def loopers(
-    rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry
-) -> Tracks:
+def loopers(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry) -> Tracks:
     """Low-pT e± (16.5–40 MeV) that curl in the field and meet the module at grazing r-φ angles."""
     g = cfg.geometry
     map_index, x, y = uniform_positions(
@@ -72,14 +70,10 @@ def loopers(
     cot_a, cot_b = helix_angles(x, pt, sign, eta, geom=geom, radius_mm=g.radius_mm, b_field_t=g.b_field_t)
     q = landau_charge(rng, np.sqrt(1 + cot_a**2 + cot_b**2), cfg.sensor)
     d0, d1 = _full_depth(n, geom)
-    return Tracks(
-        map_index, x, y, cot_a, cot_b, d0, d1, q, np.zeros(n, bool), np.full(n, LOOPER, np.int8), pt
-    )
+    return Tracks(map_index, x, y, cot_a, cot_b, d0, d1, q, np.zeros(n, bool), np.full(n, LOOPER, np.int8), pt)
 
 
-def delta_rays(
-    rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry
-) -> Tracks:
+def delta_rays(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry) -> Tracks:
     """Short, dense tracks that start and stop inside the sensor in a random direction."""
     map_index, x, y = uniform_positions(
         rng, _counts(rng, regions, _per_collision(cfg.backgrounds.delta_ray_rate_per_cm2, cfg)), regions
@@ -110,22 +104,16 @@ def delta_rays(
 
 def halo(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry) -> Tracks:
     """Beam-halo muons almost parallel to the beam: long, thin clusters along the columns (z)."""
-    map_index, x, y = uniform_positions(
-        rng, _counts(rng, regions, cfg.backgrounds.halo_rate_per_cm2), regions
-    )
+    map_index, x, y = uniform_positions(rng, _counts(rng, regions, cfg.backgrounds.halo_rate_per_cm2), regions)
     n = map_index.size
     cot_b = rng.uniform(HALO_COT_BETA_MIN, MAX_COT, n) * np.where(rng.random(n) < 0.5, -1.0, 1.0)
     cot_a = rng.normal(0.0, HALO_COT_ALPHA_SIGMA, n)
     q = landau_charge(rng, np.sqrt(1 + cot_a**2 + cot_b**2), cfg.sensor)
     d0, d1 = _full_depth(n, geom)
-    return Tracks(
-        map_index, x, y, cot_a, cot_b, d0, d1, q, np.zeros(n, bool), np.full(n, HALO, np.int8), np.zeros(n)
-    )
+    return Tracks(map_index, x, y, cot_a, cot_b, d0, d1, q, np.zeros(n, bool), np.full(n, HALO, np.int8), np.zeros(n))
 
 
-def out_of_time(
-    rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry
-) -> Tracks:
+def out_of_time(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry) -> Tracks:
     """Tracks of the previous bunch crossing seen with reduced (time-walked) charge; never *particle*."""
     b: BackgroundConfig = cfg.backgrounds
     density = primary_density_per_cm2(cfg.tracks, cfg.geometry.radius_mm) * b.out_of_time_fraction

@@ -115,9 +115,7 @@ def deposit(
     ends = np.cumsum(nseg)
     weight = rng.exponential(1.0, int(ends[-1]) if n_tracks else 0) if sensor.segment_fluctuation else None
     # Track boundaries of the steps: the first track whose segments end past each multiple of the step.
-    cuts = np.searchsorted(
-        ends, np.arange(SEGMENTS_PER_STEP, int(ends[-1]) if n_tracks else 0, SEGMENTS_PER_STEP)
-    )
+    cuts = np.searchsorted(ends, np.arange(SEGMENTS_PER_STEP, int(ends[-1]) if n_tracks else 0, SEGMENTS_PER_STEP))
     bounds = np.unique(np.concatenate([[0], cuts + 1, [n_tracks]]).clip(0, n_tracks))
     parts = [
         _deposit_tracks(

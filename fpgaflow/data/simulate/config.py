@@ -71,12 +71,8 @@ class SensorConfig:
     max_segments: int = 512
 
     def __post_init__(self) -> None:
-        check(
-            self.mip_mpv_e > 0 and self.landau_xi_e > 0, "sensor.mip_mpv_e and sensor.landau_xi_e must be > 0"
-        )
-        check(
-            self.landau_lambda_max > 0, f"sensor.landau_lambda_max must be > 0, got {self.landau_lambda_max}"
-        )
+        check(self.mip_mpv_e > 0 and self.landau_xi_e > 0, "sensor.mip_mpv_e and sensor.landau_xi_e must be > 0")
+        check(self.landau_lambda_max > 0, f"sensor.landau_lambda_max must be > 0, got {self.landau_lambda_max}")
         check(
             0.0 <= self.lorentz_tan_per_t <= 0.3,
             f"sensor.lorentz_tan_per_t must be in [0, 0.3], got {self.lorentz_tan_per_t}",
@@ -85,9 +81,7 @@ class SensorConfig:
             self.diffusion_sigma_um >= 0 and self.diffusion_ref_um > 0,
             "sensor diffusion parameters must be >= 0",
         )
-        check(
-            1.0 <= self.segment_um <= 100.0, f"sensor.segment_um must be in [1, 100], got {self.segment_um}"
-        )
+        check(1.0 <= self.segment_um <= 100.0, f"sensor.segment_um must be in [1, 100], got {self.segment_um}")
         check(
             8 <= self.max_segments <= 4096,
             f"sensor.max_segments must be in [8, 4096], got {self.max_segments}",

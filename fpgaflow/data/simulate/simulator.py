@@ -135,9 +135,7 @@ def render(
     lookup = np.empty(size, np.int32)
     lookup[hit] = np.arange(hit.size)
     pix = lookup[dep.flat]
-    signal = np.bincount(pix, dep.charge, minlength=hit.size) + np.bincount(
-        lookup[hot_flat], hot_q, minlength=hit.size
-    )
+    signal = np.bincount(pix, dep.charge, minlength=hit.size) + np.bincount(lookup[hot_flat], hot_q, minlength=hit.size)
     read, read_adc, noise_flat, noise_adc = digitize(
         hit, signal, cfg.electronics, rng, origin_row=origin_row, origin_col=origin_col, rows=rows, cols=cols
     )
@@ -161,9 +159,7 @@ def render(
     labels = np.zeros(n, np.int8)
     labels[read_map[owned]] = 1
 
-    maps = rebin(
-        adc.reshape(n, rows, cols), cfg.window.rebin_rows, cfg.window.rebin_cols, cfg.electronics.adc_max
-    )
+    maps = rebin(adc.reshape(n, rows, cols), cfg.window.rebin_rows, cfg.window.rebin_cols, cfg.electronics.adc_max)
     in_window = frac_in >= cfg.labels.min_charge_fraction
     truth = BatchTruth(
         n_primary_in_window=np.bincount(tracks.map_index[in_window & (tracks.kind == PRIMARY)], minlength=n),
