@@ -81,9 +81,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--repeats", type=int, default=5, help="timed epochs per variant (interleaved)")
     ap.add_argument("--threads", type=int, default=2, help="TF intra/inter-op threads (2 cores)")
-    ap.add_argument(
-        "--dataset", action="store_true", help="feed via tf.data with prefetch instead of Sequence"
-    )
+    ap.add_argument("--dataset", action="store_true", help="feed via tf.data with prefetch instead of Sequence")
     args = ap.parse_args()
 
     import tensorflow as tf

@@ -48,8 +48,16 @@ class _ZeroNetwork:
         return np.zeros((len(x), self.n_out), np.float32)
 
 
-def measure(clf: HitMapClassifier, board: SimulatedBoard, maps: np.ndarray, batch: int, stream: bool,
-            repeats: int, clock: Callable[[], float], evict: np.ndarray | None = None) -> dict[str, float]:
+def measure(
+    clf: HitMapClassifier,
+    board: SimulatedBoard,
+    maps: np.ndarray,
+    batch: int,
+    stream: bool,
+    repeats: int,
+    clock: Callable[[], float],
+    evict: np.ndarray | None = None,
+) -> dict[str, float]:
     """Median and minimum driver time per batch over ``repeats`` × (≥ 3) batches.
 
     ``predict_raw`` is timed batch by batch; a streamed run is timed whole and divided by its batches
@@ -77,7 +85,7 @@ def measure(clf: HitMapClassifier, board: SimulatedBoard, maps: np.ndarray, batc
             for i in range(n_batches):
                 if evict is not None:
                     evict[::64] += 1  # one write per cache line, outside the timed region
-                span(lambda i=i: (clf.predict_raw(pool[i * batch:(i + 1) * batch]), 1)[1])
+                span(lambda i=i: (clf.predict_raw(pool[i * batch : (i + 1) * batch]), 1)[1])
     med = float(np.median(driver))
     return {
         "batch": batch,
@@ -94,12 +102,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("bundle", type=Path)
     p.add_argument("--maps", type=int, default=2048, help="maps per batch size (default 2048)")
     p.add_argument("--repeats", type=int, default=3, help="runs per batch size; the fastest is reported")
-    p.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
-                   help="cpu: this thread's CPU time (default; immune to other processes), wall: perf_counter")
-    p.add_argument("--evict-mib", type=int, default=0,
-                   help="touch this many MiB between predict_raw batches (what a long C-sim call does to the caches)")
-    p.add_argument("--stub-network", action="store_true",
-                   help="replace the C simulation by a zero-cost stub (isolates the driver from C-sim cache effects)")
+    p.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="cpu: this thread's CPU time (default; immune to other processes), wall: perf_counter",
+    )
+    p.add_argument(
+        "--evict-mib",
+        type=int,
+        default=0,
+        help="touch this many MiB between predict_raw batches (what a long C-sim call does to the caches)",
+    )
+    p.add_argument(
+        "--stub-network",
+        action="store_true",
+        help="replace the C simulation by a zero-cost stub (isolates the driver from C-sim cache effects)",
+    )
     p.add_argument("--interval-cycles", type=int, default=None, help="network initiation interval per map")
     args = p.parse_args(argv)
     clock = time.thread_time if args.clock == "cpu" else time.perf_counter
@@ -128,14 +147,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"caches: {args.evict_mib} MiB touched between predict_raw batches")
     for stream in (False, True):
         print(f"\n{'classify (streaming, double-buffered)' if stream else 'predict_raw (one batch per call)'}")
-        print(f"{'batch':>6} {'wall-csim µs/batch':>19} {'driver µs/batch':>16} {'(min)':>8} {'driver µs/map':>14} "
-              f"{'cap maps/s':>12} {'≥ model':>8}")
+        print(
+            f"{'batch':>6} {'wall-csim µs/batch':>19} {'driver µs/batch':>16} {'(min)':>8} {'driver µs/map':>14} "
+            f"{'cap maps/s':>12} {'≥ model':>8}"
+        )
         for b in BATCHES:
             r = measure(clf, board, maps, b, stream, args.repeats, clock, evict)
             ok = "yes" if r["cap_maps_s"] >= model else "NO"
-            print(f"{b:6d} {r['wall_minus_csim_us']:19.1f} {r['driver_us']:16.1f} {r['driver_min_us']:8.1f} "
-                  f"{r['driver_per_map_us']:14.3f} "
-                  f"{r['cap_maps_s']:12,.0f} {ok:>8}")
+            print(
+                f"{b:6d} {r['wall_minus_csim_us']:19.1f} {r['driver_us']:16.1f} {r['driver_min_us']:8.1f} "
+                f"{r['driver_per_map_us']:14.3f} "
+                f"{r['cap_maps_s']:12,.0f} {ok:>8}"
+            )
     return 0
 
 

@@ -77,9 +77,7 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workdir", type=Path, default=None)
-    ap.add_argument(
-        "--emu-maps", type=int, default=2048, help="maps for emulator and Keras timing (32x32 model)"
-    )
+    ap.add_argument("--emu-maps", type=int, default=2048, help="maps for emulator and Keras timing (32x32 model)")
     ap.add_argument("--csim-maps", type=int, default=300, help="maps through the C simulation (32x32 model)")
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench_emulate_"))
@@ -93,18 +91,16 @@ def main() -> None:
     small = default_like(seed=1)
     hls_small = convert(small, work / "default_like", trace=False)
     maps = (
-        rng.integers(0, 256, (args.emu_maps, 32, 32, 1))
-        * (rng.random((args.emu_maps, 32, 32, 1)) < 0.2)
-        / 256
+        rng.integers(0, 256, (args.emu_maps, 32, 32, 1)) * (rng.random((args.emu_maps, 32, 32, 1)) < 0.2) / 256
     ).astype(np.float32)
     rows.append(bench("default-like QKeras", small, hls_small, maps, args.csim_maps))
 
     big = reduced(seed=1)
     hls_big = convert(big, work / "reduced", input_precision=None, trace=False)
     n_big = max(8, args.emu_maps // 8)
-    maps = (
-        rng.integers(0, 256, (n_big, 128, 128, 3)) * (rng.random((n_big, 128, 128, 3)) < 0.2) / 256
-    ).astype(np.float32)
+    maps = (rng.integers(0, 256, (n_big, 128, 128, 3)) * (rng.random((n_big, 128, 128, 3)) < 0.2) / 256).astype(
+        np.float32
+    )
     rows.append(bench("reduced (Keras, <16,6>)", big, hls_big, maps, max(4, args.csim_maps // 40)))
 
     print("\n".join(rows))

@@ -60,9 +60,7 @@ def main() -> None:
         n = n_batches * batch
         labels: list[np.ndarray] = []
 
-        def kernel(
-            cfg: SimulatorConfig = cfg, hot: tuple[np.ndarray, np.ndarray] = hot, nb: int = n_batches
-        ) -> None:
+        def kernel(cfg: SimulatorConfig = cfg, hot: tuple[np.ndarray, np.ndarray] = hot, nb: int = n_batches) -> None:
             for b in range(nb):
                 simulate_batch(cfg, cfg.effective_batch_size, batch_rng(1, b), hot)
 
@@ -74,9 +72,7 @@ def main() -> None:
         k_cpu, k_wall = _rate(kernel, n, args.repeats)
         f_cpu, f_wall = _rate(full, n, args.repeats)
         frac = float(np.concatenate(labels).mean())
-        print(
-            f"{name:<18} {batch:>5} {k_cpu:>14.0f} {k_wall:>8.0f} {f_cpu:>11.0f} {f_wall:>8.0f} {frac:>13.3f}"
-        )
+        print(f"{name:<18} {batch:>5} {k_cpu:>14.0f} {k_wall:>8.0f} {f_cpu:>11.0f} {f_wall:>8.0f} {frac:>13.3f}")
 
 
 if __name__ == "__main__":

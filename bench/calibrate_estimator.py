@@ -30,18 +30,14 @@ def _table(results: list[CaseResult], title: str) -> str:
     lines = [
         f"### {title}",
         "",
-        "| design | set | "
-        + " | ".join(f"{r} report / est. / err" for r in RESOURCES)
-        + " | interval report / est. |",
+        "| design | set | " + " | ".join(f"{r} report / est. / err" for r in RESOURCES) + " | interval report / est. |",
         "|---|---|" + "---|" * (len(RESOURCES) + 1),
     ]
     for r in results:
         kind = "held out" if r.held_out else "fit"
         if not r.in_scope:
             kind = "not used (out of scope)"
-        cells = [
-            f"{r.truth.get(k):,.0f} / {r.estimate.get(k):,.0f} / {100 * r.error(k):.0f} %" for k in RESOURCES
-        ]
+        cells = [f"{r.truth.get(k):,.0f} / {r.estimate.get(k):,.0f} / {100 * r.error(k):.0f} %" for k in RESOURCES]
         iv = f"{r.truth.interval_cycles or 0:,.0f} / {r.estimate.interval_cycles or 0:,.0f}"
         lines.append(f"| {r.name} | {kind} | " + " | ".join(cells) + f" | {iv} |")
     return "\n".join(lines)
@@ -74,9 +70,7 @@ def _summary(results: list[CaseResult], title: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--calibration", type=Path, default=None, help="default: shared/calibration found upwards"
-    )
+    parser.add_argument("--calibration", type=Path, default=None, help="default: shared/calibration found upwards")
     parser.add_argument("--write", action="store_true", help=f"write {COEFFICIENTS_PATH}")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)

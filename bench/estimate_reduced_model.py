@@ -30,9 +30,7 @@ def reduced_design() -> DesignSpec:
     import hls4ml
     from tensorflow import keras
 
-    init = keras.initializers.GlorotUniform(
-        seed=0
-    )  # fixed weights: the zero count after quantisation is fixed
+    init = keras.initializers.GlorotUniform(seed=0)  # fixed weights: the zero count after quantisation is fixed
     model = keras.Sequential(
         [
             keras.layers.Input((128, 128, 3)),
@@ -65,9 +63,7 @@ def reduced_design() -> DesignSpec:
 
 def row(label: str, design: DesignSpec, board: Board, shell: bool, target: Target) -> str:
     table = estimate_design_on_board(design, board if shell else None, target=target)
-    use = {
-        r.resource: f"{r.used:,.0f} ({100 * r.utilisation:.0f} %)" for r in check_budget(table, board).rows
-    }
+    use = {r.resource: f"{r.used:,.0f} ({100 * r.utilisation:.0f} %)" for r in check_budget(table, board).rows}
     rate = throughput(table, board, design.input_elements)
     return (
         f"| {label} | {target} | {use['lut']} | {use['ff']} | {use['dsp']} | {use['bram18']} | "
@@ -81,8 +77,7 @@ def main() -> int:
     resource_fc = replace(
         design,
         layers=tuple(
-            replace(lay, strategy="resource", reuse=3600) if lay.name == "fc" else lay
-            for lay in design.layers
+            replace(lay, strategy="resource", reuse=3600) if lay.name == "fc" else lay for lay in design.layers
         ),
     )
     print("| variant | target | LUT | FF | DSP | BRAM18 | interval (cycles) | maps/s |")
@@ -91,14 +86,8 @@ def main() -> int:
     print(row("Latency RF 1, + PYNQ-Z2 shell", design, board, True, "synth"))
     print(row("Dense 32 as Resource, RF 3600, + shell", resource_fc, board, True, "synth"))
     print()
-    print(
-        render_markdown(
-            estimate_design_on_board(design, board, target="hls"), title="Reduced model, HLS target"
-        )
-    )
-    jet = jet_mlp(
-        "jet_qkeras_pruned", "resource", (8, 32, 16, 16), wbits=6, abits=6, zeros=(773, 1572, 780, 120)
-    )
+    print(render_markdown(estimate_design_on_board(design, board, target="hls"), title="Reduced model, HLS target"))
+    jet = jet_mlp("jet_qkeras_pruned", "resource", (8, 32, 16, 16), wbits=6, abits=6, zeros=(773, 1572, 780, 120))
     print("| design | LUT | FF | DSP | BRAM18 |")
     print("|---|---|---|---|---|")
     for label, case, shell in (
