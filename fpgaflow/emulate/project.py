@@ -1,63 +1,13 @@
-"""Reload a converted hls4ml project directory (hls4ml 1.3: ``hls4ml_config.yml`` + ``keras_model.keras``).
-
-hls4ml's own ``convert_from_config`` loads the Keras model without QKeras' custom objects and fails on
-QKeras layers; here the model is loaded with them, and a project that was moved is found next to its
-config.  The ModelGraph is rebuilt in memory: nothing is written into the project.
-"""
+"""The emulator of a converted project directory (the project is reloaded by :mod:`fpgaflow.convert.project`)."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
-from fpgaflow.errors import DataError
+from fpgaflow.convert.project import load_hls_project
 
-log = logging.getLogger(__name__)
-
-
-def load_hls_project(project_dir: Path | str) -> Any:
-    """The hls4ml ModelGraph of a converted project (not compiled)."""
-    import yaml
-
-    project = Path(project_dir)
-    cfg_path = project / "hls4ml_config.yml"
-    if not cfg_path.is_file():
-        raise DataError(f"{project}: no hls4ml_config.yml (not an hls4ml 1.3 project directory)")
-    # fpgaflow keeps an .h5 twin: QKeras' QActivation does not deserialise from hls4ml's .keras file.
-    candidates = (project / "keras_model.h5", project / "keras_model.keras")
-    model_path = next((p for p in candidates if p.is_file()), candidates[-1])
-    if not model_path.is_file():
-        raise DataError(f"{project}: no keras_model.h5 or keras_model.keras next to hls4ml_config.yml")
-
-    def keras_model(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-        loader.construct_scalar(node)
-        return _load_keras(model_path)
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_constructor("!keras_model", keras_model)
-    with cfg_path.open() as fh:
-        config = yaml.load(fh, Loader=Loader)  # a SafeLoader subclass with one extra tag
-    if "KerasModel" not in config:
-        raise DataError(f"{cfg_path}: no KerasModel entry; only Keras/QKeras projects can be reloaded")
-    config["OutputDir"] = str(project)
-    import hls4ml
-
-    log.info("rebuilding the hls4ml model of %s", project)
-    return hls4ml.converters.convert_from_config(config)
-
-
-def _load_keras(path: Path) -> Any:
-    try:
-        from qkeras.utils import load_qmodel
-
-        return load_qmodel(str(path), compile=False)
-    except ImportError:  # pragma: no cover - plain Keras projects without qkeras installed
-        import tensorflow as tf
-
-        return tf.keras.models.load_model(str(path), compile=False)
+__all__ = ["load_emulator", "load_hls_project"]
 
 
 def load_emulator(project_dir: Path | str) -> Any:

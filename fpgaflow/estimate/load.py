@@ -2,39 +2,24 @@
 
 A Keras ``.keras``/``.h5`` model is converted with default settings for the board (VivadoAccelerator,
 ``io_stream``, the board's part and clock, hls4ml's per-layer default config).  An hls4ml project directory is
-re-read from its ``hls4ml_config.yml`` with the Keras model file hls4ml saved beside it; nothing in the
-project is overwritten (the graph is built in a temporary output directory and never written).
+re-read by :func:`fpgaflow.convert.project.load_hls_project` (nothing in the project is written).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from fpgaflow.convert.boards import Board
+from fpgaflow.convert.project import load_hls_project
 from fpgaflow.errors import DataError, require
+from fpgaflow.train.models import load_model
 
 log = logging.getLogger(__name__)
 
 KERAS_SUFFIXES = (".keras", ".h5")
-# fpgaflow saves keras_model.h5 beside the project: QKeras models do not round-trip through .keras.
-_MODEL_FILES = ("keras_model.h5", "keras_model.keras")
-
-
-def _load_keras(path: Path) -> Any:
-    from tensorflow import keras
-
-    try:
-        from qkeras.utils import _add_supported_quantized_objects
-
-        custom: dict[str, Any] = {}
-        _add_supported_quantized_objects(custom)
-    except ImportError:  # QKeras is optional for plain Keras models
-        custom = {}
-    return keras.models.load_model(path, custom_objects=custom, compile=False)
 
 
 def convert_keras_default(model: Any, board: Board, output_dir: Path) -> Any:
@@ -54,25 +39,6 @@ def convert_keras_default(model: Any, board: Board, output_dir: Path) -> Any:
     )
 
 
-def _from_project(project: Path, workdir: Path) -> Any:
-    import hls4ml
-    import yaml
-
-    config_path = project / "hls4ml_config.yml"
-    model_file = next((project / name for name in _MODEL_FILES if (project / name).is_file()), None)
-    if model_file is None:
-        raise DataError(f"{project}: hls4ml project has no {' or '.join(_MODEL_FILES)} beside hls4ml_config.yml")
-    text = config_path.read_text(encoding="utf-8")
-    # hls4ml's YAML loader reloads the model without QKeras' custom objects; load it here instead.
-    text, n = re.subn(r"^KerasModel:.*$", "", text, flags=re.MULTILINE)
-    if n != 1:
-        raise DataError(f"{config_path}: expected one 'KerasModel:' entry, found {n}")
-    config = yaml.safe_load(text)
-    config["KerasModel"] = _load_keras(model_file)
-    config["OutputDir"] = str(workdir)
-    return hls4ml.converters.convert_from_config(config)
-
-
 def load_hls_model(source: Path | str, board: Board, workdir: Path | None = None) -> Any:
     """An hls4ml ``ModelGraph`` from a Keras model file or an hls4ml project directory."""
     require("hls4ml", "host")
@@ -82,8 +48,8 @@ def load_hls_model(source: Path | str, board: Board, workdir: Path | None = None
         if not (source / "hls4ml_config.yml").is_file():
             raise DataError(f"{source}: not an hls4ml project (no hls4ml_config.yml)")
         log.info("re-reading hls4ml project %s", source)
-        return _from_project(source, workdir)
+        return load_hls_project(source)
     if source.suffix in KERAS_SUFFIXES and source.is_file():
         log.info("converting %s with default settings for %s", source, board.name)
-        return convert_keras_default(_load_keras(source), board, workdir)
+        return convert_keras_default(load_model(str(source)), board, workdir)
     raise DataError(f"{source}: expected an hls4ml project directory or a Keras model file (.keras or .h5)")
