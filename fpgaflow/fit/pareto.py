@@ -15,9 +15,10 @@ def _score(p: FitPoint) -> float:
 
 
 def pareto_front(points: list[FitPoint]) -> list[FitPoint]:
-    """Points no other point beats on both axes (≥ score with ≤ LUT, one strictly), by ascending LUT."""
+    """Points no other point beats on both axes (≥ score with ≤ LUT, one strictly), by ascending LUT; of
+    points equal on both, the one with the shortest interval (as :func:`~fpgaflow.fit.search.choose`)."""
     front: list[FitPoint] = []
-    for p in sorted(points, key=lambda q: (q.resources["lut"], -_score(q))):
+    for p in sorted(points, key=lambda q: (q.resources["lut"], -_score(q), q.interval_cycles)):
         if not front or _score(p) > _score(front[-1]):
             front.append(p)
     return front
