@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -95,7 +96,8 @@ def handle(args: argparse.Namespace) -> int:
     from fpgaflow.errors import OutputDirError
     from fpgaflow.fit.confirm import confirm_with_csim
     from fpgaflow.fit.pareto import plot_pareto
-    from fpgaflow.fit.report import PLOT_NAME, write_fit_report
+    from fpgaflow.fit.errors import FitError
+    from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_atomic, write_fit_report
     from fpgaflow.fit.search import convert_chosen, fit_model
     from fpgaflow.train.models import load_model
     from fpgaflow.train.sequence import scale_inputs
@@ -115,7 +117,14 @@ def handle(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     work = out / ".work"
     try:
-        result = fit_model(model, cfg, work, maps, labels, calibration)
+        try:
+            result = fit_model(model, cfg, work, maps, labels, calibration)
+        except FitError as exc:
+            if exc.points:
+                table = [p.to_dict() for p in exc.points]
+                write_atomic(out / JSON_NAME, json.dumps({"error": str(exc), "points": table}, indent=2) + "\n")
+                log.warning("every evaluated point is listed in %s", out / JSON_NAME)
+            raise
         conversion = convert_chosen(model, result, out / "project")
         confirmation = None
         if maps is not None and cfg.csim_maps > 0:

@@ -238,7 +238,10 @@ def fit_model(
         log.info("fit: %3d %-40s LUT %8.0f FF %8.0f DSP %4.0f BRAM18 %5.1f %s", i, p.label, *p.resources.values(),
                  "fits" if p.fits else "over: " + ",".join(p.over))
         points.append(p)
-    chosen = choose(points, cfg, board)
+    try:
+        chosen = choose(points, cfg, board)
+    except FitError as exc:
+        raise FitError(str(exc), points) from None
     notes = []
     changed = [p for p in points if p.hls4ml_changes]
     if changed:
