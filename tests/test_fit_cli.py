@@ -35,8 +35,11 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     model.save(tmp / "model.h5")
     rng = np.random.default_rng(8)
     adc = (rng.integers(0, 256, (120, 16, 16, 1)) * (rng.random((120, 16, 16, 1)) < 0.3)).astype(np.float32)
-    np.savez(tmp / "maps.npz", maps=adc, labels=(adc.sum(axis=(1, 2, 3)) > np.median(adc.sum(axis=(1, 2, 3))))
-             .astype(np.int8))
+    np.savez(
+        tmp / "maps.npz",
+        maps=adc,
+        labels=(adc.sum(axis=(1, 2, 3)) > np.median(adc.sum(axis=(1, 2, 3)))).astype(np.int8),
+    )
     return tmp / "model.h5", tmp / "maps.npz"
 
 
@@ -77,8 +80,9 @@ def test_cli_fit_nothing_fits_is_one_line_naming_resources(
     assert len(json.loads((out / "fit.json").read_text())["points"]) == 2
 
 
-def test_cli_fit_rejects_a_bad_option(inputs: tuple[Path, Path], tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_fit_rejects_a_bad_option(
+    inputs: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rc = main(["fit", str(inputs[0]), "--out", str(tmp_path / "o"), "--strategies", "Latncy"])
     assert rc == 2
     assert "did you mean 'Latency'" in capsys.readouterr().err

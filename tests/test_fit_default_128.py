@@ -22,8 +22,13 @@ def test_default_architecture_at_128x128_fits_the_70_percent_budget(tmp_path: Pa
     cfg = FitConfig(trim_bits=(0,), csim_maps=0)
     # At reuse factor 1 everywhere the dense layer alone (7200 × 1 products) is far over the LUT budget.
     with pytest.raises(FitError, match="over budget: lut"):
-        fit_model(model, FitConfig(reuse_factors=(1,), reuse_modes=("uniform",), strategies=("Latency",),
-                                   trim_bits=(0,), csim_maps=0), tmp_path / "r1")
+        fit_model(
+            model,
+            FitConfig(
+                reuse_factors=(1,), reuse_modes=("uniform",), strategies=("Latency",), trim_bits=(0,), csim_maps=0
+            ),
+            tmp_path / "r1",
+        )
     result = fit_model(model, cfg, tmp_path / "work")
     c = result.chosen
     assert all(c.utilisation[r] <= 0.70 for r in RESOURCES), c.utilisation

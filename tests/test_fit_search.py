@@ -69,8 +69,9 @@ def test_exact_plan_scores_like_qkeras_and_trimming_costs_accuracy(result: FitRe
     # Accuracy depends on the precision variant only (reuse and strategy do not change arithmetic).
     for p in result.points:
         assert p.accuracy == by_trim[p.candidate.precision.trim_bits]
-        assert p.accuracy_source == ("emulator" if p.candidate.strategy == "Latency" else
-                                     "emulator (Latency twin: same arithmetic)")
+        assert p.accuracy_source == (
+            "emulator" if p.candidate.strategy == "Latency" else "emulator (Latency twin: same arithmetic)"
+        )
 
 
 def test_chosen_point_is_the_most_accurate_within_budget_with_fewest_luts(result: FitResult) -> None:
@@ -118,22 +119,31 @@ def test_written_config_loads_and_reproduces_the_estimate(
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_nothing_fits_names_the_over_budget_resources(
-    tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path
-) -> None:
-    cfg = FitConfig(budget=0.001, reuse_factors=(1,), reuse_modes=("uniform",), strategies=("Latency",),
-                    trim_bits=(0,), csim_maps=0)
-    with pytest.raises(FitError, match=r"no configuration fits the pynq-z2 within the 0 % budget \(1 points "
-                       r"searched\); the closest, R1-uniform/Latency/trim0/margin1, needs lut \d+ %.*"
-                       r"over budget: lut, ff, bram18\)"):
+def test_nothing_fits_names_the_over_budget_resources(tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path) -> None:
+    cfg = FitConfig(
+        budget=0.001, reuse_factors=(1,), reuse_modes=("uniform",), strategies=("Latency",), trim_bits=(0,), csim_maps=0
+    )
+    with pytest.raises(
+        FitError,
+        match=r"no configuration fits the pynq-z2 within the 0 % budget \(1 points "
+        r"searched\); the closest, R1-uniform/Latency/trim0/margin1, needs lut \d+ %.*"
+        r"over budget: lut, ff, bram18\)",
+    ):
         fit_model(tiny[0], cfg, tmp_path)
 
 
-def test_throughput_floor_is_enforced(result: FitResult, tiny: tuple[Any, np.ndarray, np.ndarray],
-                                      tmp_path: Path) -> None:
+def test_throughput_floor_is_enforced(
+    result: FitResult, tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
     fastest = max(p.maps_per_s for p in result.points if p.fits)
-    cfg = FitConfig(min_maps_per_s=fastest * 2, reuse_factors=(1,), reuse_modes=("uniform",),
-                    strategies=("Latency",), trim_bits=(0,), csim_maps=0)
+    cfg = FitConfig(
+        min_maps_per_s=fastest * 2,
+        reuse_factors=(1,),
+        reuse_modes=("uniform",),
+        strategies=("Latency",),
+        trim_bits=(0,),
+        csim_maps=0,
+    )
     with pytest.raises(FitError, match="none reaches"):
         fit_model(tiny[0], cfg, tmp_path)
 
@@ -156,12 +166,20 @@ def test_resource_point_csim_is_bit_identical_to_the_latency_twin_emulator(
     from fpgaflow.fit.confirm import confirm_with_csim
 
     model, maps, _ = tiny
-    point = next(p for p in result.points if p.candidate.strategy == "Resource"
-                 and p.candidate.precision.trim_bits == 12 and max(p.candidate.layer_reuse.values()) > 1)
+    point = next(
+        p
+        for p in result.points
+        if p.candidate.strategy == "Resource"
+        and p.candidate.precision.trim_bits == 12
+        and max(p.candidate.layer_reuse.values()) > 1
+    )
     logit, _ = split_output_activation(model)
     conv = convert(logit, point.config, tmp_path / "prj", input_type_for_adc(SCALE))
-    assert {layer.name: str(layer.get_attr("strategy")).lower() for layer in conv.hls_model.get_layers()
-            if layer.name in point.candidate.layer_reuse} == {n: "resource" for n in point.candidate.layer_reuse}
+    assert {
+        layer.name: str(layer.get_attr("strategy")).lower()
+        for layer in conv.hls_model.get_layers()
+        if layer.name in point.candidate.layer_reuse
+    } == dict.fromkeys(point.candidate.layer_reuse, "resource")
     check = confirm_with_csim(logit, conv, point.candidate, input_type_for_adc(SCALE), maps[:100], tmp_path / "twin")
     assert check.emulated.startswith("its Latency-strategy twin")
     assert (check.n_maps, check.n_identical, check.max_abs_diff) == (100, 100, 0.0)

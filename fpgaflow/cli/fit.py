@@ -95,8 +95,8 @@ def handle(args: argparse.Namespace) -> int:
     from fpgaflow.data import load_npz
     from fpgaflow.errors import OutputDirError
     from fpgaflow.fit.confirm import confirm_with_csim
-    from fpgaflow.fit.pareto import plot_pareto
     from fpgaflow.fit.errors import FitError
+    from fpgaflow.fit.pareto import plot_pareto
     from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_atomic, write_fit_report
     from fpgaflow.fit.search import convert_chosen, fit_model
     from fpgaflow.train.models import load_model
@@ -133,8 +133,12 @@ def handle(args: argparse.Namespace) -> int:
 
             logit, _ = split_output_activation(model)
             confirmation = confirm_with_csim(
-                logit, conversion, result.chosen.candidate, input_type_for_adc(cfg.input_scale),
-                maps[: cfg.csim_maps], work / "twin",
+                logit,
+                conversion,
+                result.chosen.candidate,
+                input_type_for_adc(cfg.input_scale),
+                maps[: cfg.csim_maps],
+                work / "twin",
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -144,12 +148,21 @@ def handle(args: argparse.Namespace) -> int:
     c = result.chosen
     acc = "not scored" if c.accuracy is None else f"accuracy {100 * c.accuracy:.2f} % ({result.n_maps} maps)"
     util = ", ".join(f"{r} {100 * c.utilisation[r]:.0f} %" for r in ("lut", "ff", "dsp", "bram18"))
-    print(f"chosen: {c.label}: {acc}; estimate {util}; {c.maps_per_s:.0f} maps/s")  # noqa: T201
-    print(f"{sum(p.fits for p in result.points)}/{len(result.points)} points within the "  # noqa: T201
-          f"{100 * cfg.budget:.0f} % budget (resources are estimates, not synthesis)")
+    n_fit = sum(p.fits for p in result.points)
+    lines = [
+        f"chosen: {c.label}: {acc}; estimate {util}; {c.maps_per_s:.0f} maps/s",
+        f"{n_fit}/{len(result.points)} points within the {100 * cfg.budget:.0f} % budget "
+        "(resources are estimates, not synthesis)",
+    ]
     if confirmation is not None:
-        print(f"C-sim check: {confirmation.n_identical}/{confirmation.n_maps} maps bit-identical "  # noqa: T201
-              f"to the emulator")
-    print(f"config: {paths['run_section']} (convert: section), {paths['convert_config']}")  # noqa: T201
-    print(f"table: {paths['markdown']}, {paths['json']}\nplot: {plot}\nproject: {out / 'project'}")  # noqa: T201
+        lines.append(
+            f"C-sim check: {confirmation.n_identical}/{confirmation.n_maps} maps bit-identical to the emulator"
+        )
+    lines += [
+        f"config: {paths['run_section']} (convert: section), {paths['convert_config']}",
+        f"table: {paths['markdown']}, {paths['json']}",
+        f"plot: {plot}",
+        f"project: {out / 'project'}",
+    ]
+    print("\n".join(lines))  # noqa: T201
     return 0

@@ -77,8 +77,9 @@ def confirm_with_csim(
     if candidate.strategy == "Latency":
         emu_model, emulated = conversion.hls_model, "the chosen design"
     else:
-        twin = Candidate(candidate.precision, candidate.reuse_factor, candidate.reuse_mode, "Latency",
-                         candidate.layer_reuse)
+        twin = Candidate(
+            candidate.precision, candidate.reuse_factor, candidate.reuse_mode, "Latency", candidate.layer_reuse
+        )
         emu_model = convert(logit_model, twin.convert_config(conversion.config), work, input_type).hls_model
         emulated = "its Latency-strategy twin (Resource is not emulated)"
     emu = Emulator.from_hls_model(emu_model).predict(x)
@@ -86,5 +87,6 @@ def confirm_with_csim(
     agree = (hw[:, 0] >= 0) == (emu[:, 0] >= 0)
     diff = float(np.max(np.abs(hw.astype(np.float64) - emu.astype(np.float64)))) if len(x) else 0.0
     log.info("fit: C-sim vs emulator on %d maps: %d identical, max |Δ| %g", len(x), int(same.sum()), diff)
-    return CsimConfirmation(len(x), int(same.sum()), diff, float(np.mean(agree)) if len(x) else 1.0, emulated,
-                            compile_s)
+    return CsimConfirmation(
+        len(x), int(same.sum()), diff, float(np.mean(agree)) if len(x) else 1.0, emulated, compile_s
+    )

@@ -34,19 +34,39 @@ def plot_pareto(result: FitResult, path: Path) -> Path:
 
     scored = all(p.accuracy is not None for p in result.points)
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
-    for fits, style in ((True, {"color": "tab:blue"}), (False, {"facecolors": "none", "edgecolors": "tab:red"})):
+    for fits, face, edge in ((True, "tab:blue", "tab:blue"), (False, "none", "tab:red")):
         sel = [p for p in result.points if p.fits == fits]
         if sel:
-            ax.scatter([p.resources["lut"] for p in sel], [_score(p) for p in sel], s=22,
-                       label="within budget" if fits else "over budget", **style)
+            ax.scatter(
+                [p.resources["lut"] for p in sel],
+                [_score(p) for p in sel],
+                s=22,
+                facecolors=face,
+                edgecolors=edge,
+                label="within budget" if fits else "over budget",
+            )
     front = pareto_front(result.points)
-    ax.plot([p.resources["lut"] for p in front], [_score(p) for p in front], "-", color="grey", lw=1,
-            label="Pareto front")
+    ax.plot(
+        [p.resources["lut"] for p in front], [_score(p) for p in front], "-", color="grey", lw=1, label="Pareto front"
+    )
     c = result.chosen
-    ax.scatter([c.resources["lut"]], [_score(c)], marker="*", s=220, color="gold", edgecolors="black",
-               zorder=5, label=f"chosen: {c.label}")
-    ax.axvline(result.config.budget * result.board.lut, color="black", ls="--", lw=1,
-               label=f"LUT budget ({100 * result.config.budget:.0f} % of {result.board.lut})")
+    ax.scatter(
+        [c.resources["lut"]],
+        [_score(c)],
+        marker="*",
+        s=220,
+        color="gold",
+        edgecolors="black",
+        zorder=5,
+        label=f"chosen: {c.label}",
+    )
+    ax.axvline(
+        result.config.budget * result.board.lut,
+        color="black",
+        ls="--",
+        lw=1,
+        label=f"LUT budget ({100 * result.config.budget:.0f} % of {result.board.lut})",
+    )
     ax.set_xscale("log")
     ax.set_xlabel("estimated LUTs (deployed design, shell included; an estimate, not synthesis)")
     if scored:

@@ -54,7 +54,11 @@ def _row(p: FitPoint, chosen: FitPoint, front: set[int]) -> str:
 def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, extra: dict[str, Any]) -> str:
     c = result.chosen
     front = {p.index for p in pareto_front(result.points)}
-    acc = "not scored" if c.accuracy is None else f"{100 * c.accuracy:.2f} % on {result.n_maps} maps ({c.accuracy_source})"
+    acc = (
+        "not scored"
+        if c.accuracy is None
+        else f"{100 * c.accuracy:.2f} % on {result.n_maps} maps ({c.accuracy_source})"
+    )
     lines = [
         f"# fpgaflow fit: {extra.get('model', 'model')} on the {result.board.name} ({result.board.part})",
         "",
@@ -73,9 +77,8 @@ def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, ex
     lines += [
         f"- per-layer reuse factors: {', '.join(f'{k}={v}' for k, v in c.candidate.layer_reuse.items())}; "
         f"strategy {c.candidate.strategy}; accumulators/results trimmed by {c.candidate.precision.trim_bits} bits",
-        "- estimate: " + ", ".join(
-            f"{r} {c.resources[r]:.0f} ({_pct(c.utilisation[r])})" for r in ("lut", "ff", "dsp", "bram18")
-        ),
+        "- estimate: "
+        + ", ".join(f"{r} {c.resources[r]:.0f} ({_pct(c.utilisation[r])})" for r in ("lut", "ff", "dsp", "bram18")),
         f"- interval {c.interval_cycles:.0f} cycles, modelled {c.maps_per_s:.0f} maps/s",
     ]
     if confirmation is not None:
@@ -118,8 +121,9 @@ def write_fit_report(
     data["csim_confirmation"] = confirmation.to_dict() if confirmation else None
     data.update(extra)
     return {
-        "run_section": write_atomic(out_dir / RUN_SECTION_NAME, header + yaml.safe_dump({"convert": config},
-                                                                                        sort_keys=False)),
+        "run_section": write_atomic(
+            out_dir / RUN_SECTION_NAME, header + yaml.safe_dump({"convert": config}, sort_keys=False)
+        ),
         "convert_config": write_atomic(out_dir / CONVERT_CONFIG_NAME, header + yaml.safe_dump(config, sort_keys=False)),
         "json": write_atomic(out_dir / JSON_NAME, json.dumps(data, indent=2) + "\n"),
         "markdown": write_atomic(out_dir / MD_NAME, render_markdown(result, confirmation, extra)),

@@ -116,8 +116,9 @@ def accuracy_of(logits: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean((logits.reshape(len(labels), -1)[:, 0] >= 0) == (labels.astype(bool))))
 
 
-def _variants(model: Any, cfg: FitConfig, base: ConvertConfig, input_type: FixedType | None,
-              calibration: np.ndarray | None) -> tuple[list[Any], list[PrecisionVariant]]:
+def _variants(
+    model: Any, cfg: FitConfig, base: ConvertConfig, input_type: FixedType | None, calibration: np.ndarray | None
+) -> tuple[list[Any], list[PrecisionVariant]]:
     variants: list[PrecisionVariant] = []
     specs: list[Any] = []
     for margin in cfg.result_margin_bits:
@@ -129,20 +130,36 @@ def _variants(model: Any, cfg: FitConfig, base: ConvertConfig, input_type: Fixed
     return specs, variants
 
 
-def _score(model: Any, variant: PrecisionVariant, base: ConvertConfig, input_type: FixedType | None,
-           work: Path, maps: np.ndarray, labels: np.ndarray) -> float:
+def _score(
+    model: Any,
+    variant: PrecisionVariant,
+    base: ConvertConfig,
+    input_type: FixedType | None,
+    work: Path,
+    maps: np.ndarray,
+    labels: np.ndarray,
+) -> float:
     """Emulator accuracy of ``variant`` (a Latency conversion at the smallest reuse factors)."""
     from fpgaflow.emulate import Emulator
 
-    cand = Candidate(variant, 1, "uniform", "Latency", {name: 1 for name in variant.types})
+    cand = Candidate(variant, 1, "uniform", "Latency", dict.fromkeys(variant.types, 1))
     conv = convert(model, cand.convert_config(base), work, input_type)
     logits = Emulator.from_hls_model(conv.hls_model).predict(maps)
     shutil.rmtree(work, ignore_errors=True)
     return accuracy_of(logits, labels)
 
 
-def evaluate(model: Any, cand: Candidate, index: int, base: ConvertConfig, board: Board, cfg: FitConfig,
-             input_type: FixedType | None, work: Path, accuracy: float | None) -> FitPoint:
+def evaluate(
+    model: Any,
+    cand: Candidate,
+    index: int,
+    base: ConvertConfig,
+    board: Board,
+    cfg: FitConfig,
+    input_type: FixedType | None,
+    work: Path,
+    accuracy: float | None,
+) -> FitPoint:
     """Convert, estimate and budget-check one candidate (its project is deleted afterwards)."""
     conv_cfg = cand.convert_config(base)
     conv = convert(model, conv_cfg, work, input_type)
@@ -150,8 +167,10 @@ def evaluate(model: Any, cand: Candidate, index: int, base: ConvertConfig, board
     budget = check_budget(table, board, cfg.budget)
     rate = throughput(table, board, describe_hls_model(conv.hls_model).input_elements)
     shutil.rmtree(work, ignore_errors=True)
-    source = "" if accuracy is None else (
-        "emulator" if cand.strategy == "Latency" else "emulator (Latency twin: same arithmetic)"
+    source = (
+        ""
+        if accuracy is None
+        else ("emulator" if cand.strategy == "Latency" else "emulator (Latency twin: same arithmetic)")
     )
     return FitPoint(
         index=index,
@@ -233,10 +252,16 @@ def fit_model(
             log.info("fit: %s accuracy %.4f on %d maps (emulator)", v.key, scores[v.key], n_maps)
     points = []
     for i, cand in enumerate(candidates):
-        p = evaluate(logit_model, cand, i, base, board, cfg, input_type, work_dir / f"point_{i}",
-                     scores[cand.precision.key])
-        log.info("fit: %3d %-40s LUT %8.0f FF %8.0f DSP %4.0f BRAM18 %5.1f %s", i, p.label, *p.resources.values(),
-                 "fits" if p.fits else "over: " + ",".join(p.over))
+        p = evaluate(
+            logit_model, cand, i, base, board, cfg, input_type, work_dir / f"point_{i}", scores[cand.precision.key]
+        )
+        log.info(
+            "fit: %3d %-40s LUT %8.0f FF %8.0f DSP %4.0f BRAM18 %5.1f %s",
+            i,
+            p.label,
+            *p.resources.values(),
+            "fits" if p.fits else "over: " + ",".join(p.over),
+        )
         points.append(p)
     try:
         chosen = choose(points, cfg, board)
