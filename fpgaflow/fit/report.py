@@ -93,7 +93,8 @@ def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, ex
     lines += [
         "",
         "Choice rule: the most accurate point within budget (and above the throughput floor); ties → fewer LUTs, "
-        "then the shorter interval. Without accuracy: the fastest point within budget, ties → fewer LUTs.",
+        "then the shorter interval, then fewer trimmed bits. Without accuracy: the fastest point within budget, "
+        "ties → fewer LUTs, then fewer trimmed bits.",
         "",
         "## Every point",
         "",

@@ -192,9 +192,14 @@ def _pct(point: FitPoint, resources: tuple[str, ...]) -> str:
     return ", ".join(f"{r} {100 * point.utilisation[r]:.0f} %" for r in resources)
 
 
+def _trim(p: FitPoint) -> int:
+    return p.candidate.precision.trim_bits
+
+
 def choose(points: list[FitPoint], cfg: FitConfig, board: Board) -> FitPoint:
     """The most accurate point within budget (and above the throughput floor); ties → fewer LUTs, then the
-    shorter interval.  Without accuracy: the fastest point within budget, ties → fewer LUTs.
+    shorter interval, then fewer trimmed bits.  Without accuracy: the fastest point within budget, ties →
+    fewer LUTs, then fewer trimmed bits (precision is never given up when it is not measured).
     Raises :class:`FitError` naming the closest point's over-budget resources when none fits."""
     if not points:
         raise FitError("the fit search space is empty")
@@ -215,8 +220,8 @@ def choose(points: list[FitPoint], cfg: FitConfig, board: Board) -> FitPoint:
             f"{cfg.min_maps_per_s:g} maps/s; the fastest, {best.label}, is modelled at {best.maps_per_s:.0f} maps/s"
         )
     if all(p.accuracy is not None for p in fast):
-        return min(fast, key=lambda p: (-(p.accuracy or 0.0), p.resources["lut"], p.interval_cycles))
-    return min(fast, key=lambda p: (p.interval_cycles, p.resources["lut"]))
+        return min(fast, key=lambda p: (-(p.accuracy or 0.0), p.resources["lut"], p.interval_cycles, _trim(p)))
+    return min(fast, key=lambda p: (p.interval_cycles, p.resources["lut"], _trim(p)))
 
 
 def fit_model(
