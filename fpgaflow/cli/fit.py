@@ -19,6 +19,10 @@ def _ints(text: str) -> list[int]:
     return [int(t) for t in text.split(",") if t.strip()]
 
 
+def _floats(text: str) -> list[float]:
+    return [float(t) for t in text.split(",") if t.strip()]
+
+
 def _words(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
@@ -42,6 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reuse-modes", type=_words, help="uniform,balanced (default both)")
     p.add_argument("--strategies", type=_words, help="Latency,Resource (default both)")
     p.add_argument("--trim-bits", type=_ints, help="accumulator/result fractional bits to drop (default 0,3,6)")
+    p.add_argument("--prune-levels", type=_floats, help="kernel sparsities to also search, e.g. 0.6,0.8 (none)")
+    p.add_argument("--prune-epochs", type=int, help="fine-tuning epochs per pruning level (default 2)")
+    p.add_argument("--train", type=Path, help="training maps (.npz) for the pruning levels (a run dir: data/train.npz)")
     p.add_argument("--min-maps-per-s", type=float, help="modelled throughput floor (default 0)")
     p.add_argument("--csim-maps", type=int, help="maps run through the chosen design's C-sim (default 200; 0 = skip)")
     p.add_argument("--input-scale", type=float, help="ADC counts → network input (default 1/256)")
@@ -57,6 +64,8 @@ _OVERRIDES = {
     "strategies": "strategies",
     "trim_bits": "trim_bits",
     "min_maps_per_s": "min_maps_per_s",
+    "prune_levels": "prune_levels",
+    "prune_epochs": "prune_epochs",
     "csim_maps": "csim_maps",
     "input_scale": "input_scale",
 }
@@ -76,19 +85,21 @@ def _config(args: argparse.Namespace) -> FitConfig:
     return from_mapping(FitConfig, values, "fit")
 
 
-def _inputs(args: argparse.Namespace) -> tuple[Path, Path | None, Path | None]:
-    """(model, maps, calibration): a run directory supplies model/model.h5, data/test.npz, data/train.npz."""
+def _inputs(args: argparse.Namespace) -> tuple[Path, Path | None, Path | None, Path | None]:
+    """(model, maps, calibration, train): a run directory supplies model/model.h5, data/test.npz and
+    data/train.npz (calibration, and training maps for pruning levels)."""
     from fpgaflow.errors import StepError
 
-    model, maps, cal = args.model, args.maps, args.calibration
+    model, maps, cal, train = args.model, args.maps, args.calibration, args.train
     if model.is_dir():
         run = model
         model = run / "model" / "model.h5"
         maps = maps or (run / "data" / "test.npz")
         cal = cal or (run / "data" / "train.npz")
+        train = train or (run / "data" / "train.npz")
     if not model.is_file():
         raise StepError(f"{model}: model file not found (expected an .h5 or a run directory with model/model.h5)")
-    return model, (None if args.no_accuracy else maps), cal
+    return model, (None if args.no_accuracy else maps), cal, train
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -98,7 +109,7 @@ def handle(args: argparse.Namespace) -> int:
     from fpgaflow.fit.errors import FitError
     from fpgaflow.fit.pareto import plot_pareto
     from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_atomic, write_fit_report
-    from fpgaflow.fit.search import convert_chosen, fit_model
+    from fpgaflow.fit.search import chosen_model, convert_chosen, fit_model
     from fpgaflow.train.models import load_model
     from fpgaflow.train.sequence import scale_inputs
 
@@ -106,7 +117,7 @@ def handle(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OutputDirError(f"{out} exists and is not an empty directory; choose a new --out")
-    model_path, maps_path, cal_path = _inputs(args)
+    model_path, maps_path, cal_path, train_path = _inputs(args)
     model = load_model(str(model_path))
     maps = labels = calibration = None
     if maps_path is not None:
@@ -114,11 +125,15 @@ def handle(args: argparse.Namespace) -> int:
         maps, labels = scale_inputs(test.maps[: cfg.accuracy_maps], cfg.input_scale), test.labels[: cfg.accuracy_maps]
     if cal_path is not None:
         calibration = scale_inputs(load_npz(cal_path).maps[:2000], cfg.input_scale)
+    train = None
+    if cfg.prune_levels and train_path is not None:
+        train_set = load_npz(train_path)
+        train = (scale_inputs(train_set.maps, cfg.input_scale), train_set.labels)
     out.mkdir(parents=True, exist_ok=True)
     work = out / ".work"
     try:
         try:
-            result = fit_model(model, cfg, work, maps, labels, calibration)
+            result = fit_model(model, cfg, work, maps, labels, calibration, train)
         except FitError as exc:
             if exc.points:
                 table = [p.to_dict() for p in exc.points]
@@ -131,7 +146,7 @@ def handle(args: argparse.Namespace) -> int:
             from fpgaflow.convert.hls import split_output_activation
             from fpgaflow.convert.precision import input_type_for_adc
 
-            logit, _ = split_output_activation(model)
+            logit, _ = split_output_activation(chosen_model(result))
             confirmation = confirm_with_csim(
                 logit,
                 conversion,
@@ -142,7 +157,11 @@ def handle(args: argparse.Namespace) -> int:
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    extra = {"model": str(model_path), "maps": str(maps_path) if maps_path else None}
+    extra: dict[str, object] = {"model": str(model_path), "maps": str(maps_path) if maps_path else None}
+    if result.chosen.candidate.sparsity:
+        pruned = out / "model_pruned.h5"
+        chosen_model(result).save(pruned)
+        extra["pruned_model"] = str(pruned)
     paths = write_fit_report(result, out, confirmation, extra)
     plot = plot_pareto(result, out / PLOT_NAME)
     c = result.chosen
@@ -164,5 +183,7 @@ def handle(args: argparse.Namespace) -> int:
         f"plot: {plot}",
         f"project: {out / 'project'}",
     ]
+    if "pruned_model" in extra:
+        lines.append(f"pruned model (the chosen design's weights): {extra['pruned_model']}")
     print("\n".join(lines))  # noqa: T201
     return 0

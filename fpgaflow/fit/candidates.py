@@ -35,17 +35,20 @@ class PrecisionVariant:
 @dataclass(frozen=True)
 class Candidate:
     """One design to evaluate: a precision variant, the global reuse factor and mode it came from, the
-    per-layer reuse factors they give, and the strategy of every Conv2D/Dense layer."""
+    per-layer reuse factors they give, the strategy of every Conv2D/Dense layer, and the kernel sparsity
+    the model was pruned to for it (0: the model as given)."""
 
     precision: PrecisionVariant
     reuse_factor: int
     reuse_mode: ReuseMode
     strategy: Strategy
     layer_reuse: dict[str, int]
+    sparsity: float = 0.0
 
     @property
     def label(self) -> str:
-        return f"R{self.reuse_factor}-{self.reuse_mode}/{self.strategy}/{self.precision.key}"
+        prefix = f"pruned{round(100 * self.sparsity)}/" if self.sparsity else ""
+        return f"{prefix}R{self.reuse_factor}-{self.reuse_mode}/{self.strategy}/{self.precision.key}"
 
     def convert_config(self, base: ConvertConfig) -> ConvertConfig:
         """``base`` with every weighted layer pinned to this candidate's types, reuse factor and strategy."""
@@ -107,6 +110,7 @@ def enumerate_candidates(
     reuse_factors: tuple[int, ...],
     modes: tuple[ReuseMode, ...],
     strategies: tuple[Strategy, ...],
+    sparsity: float = 0.0,
 ) -> list[Candidate]:
     """Every distinct candidate (same per-layer factors, strategy and precision = one candidate)."""
     out: list[Candidate] = []
@@ -120,5 +124,5 @@ def enumerate_candidates(
                     if key in seen:
                         continue
                     seen.add(key)
-                    out.append(Candidate(variant, rf, mode, strategy, reuse))
+                    out.append(Candidate(variant, rf, mode, strategy, reuse, sparsity))
     return out

@@ -27,7 +27,9 @@ class FitConfig:
     ``result_margin_bits``: integer bits above the calibration maximum of profiled result types.
     ``min_maps_per_s``: throughput floor (modelled, at the board clock, DMA included; 0 = none).
     ``accuracy_maps``: at most this many maps are scored by the emulator per precision choice.
-    ``csim_maps``: maps run through the real C simulation of the chosen design to confirm the emulator
+    ``prune_levels``: kernel sparsities to also search (each a copy of the model fine-tuned for
+    ``prune_epochs`` epochs on training maps with magnitude pruning, seeded by ``prune_seed``; empty = the model
+    as given only).  ``csim_maps``: maps run through the real C simulation of the chosen design to confirm the emulator
     (0 = skip).  ``input_scale``: ADC counts → network input.
     """
 
@@ -40,6 +42,9 @@ class FitConfig:
     result_margin_bits: tuple[int, ...] = (1,)
     min_maps_per_s: float = 0.0
     accuracy_maps: int = 5000
+    prune_levels: tuple[float, ...] = ()
+    prune_epochs: int = 2
+    prune_seed: int = 0
     csim_maps: int = 200
     input_scale: float = 1.0 / 256.0
 
@@ -58,5 +63,10 @@ class FitConfig:
         )
         check(self.min_maps_per_s >= 0, f"fit.min_maps_per_s must be >= 0, got {self.min_maps_per_s}")
         check(self.accuracy_maps >= 1, f"fit.accuracy_maps must be >= 1, got {self.accuracy_maps}")
+        check(
+            all(0.0 < p < 1.0 for p in self.prune_levels),
+            f"fit.prune_levels must be in (0, 1), got {self.prune_levels}",
+        )
+        check(self.prune_epochs >= 1, f"fit.prune_epochs must be >= 1, got {self.prune_epochs}")
         check(self.csim_maps >= 0, f"fit.csim_maps must be >= 0, got {self.csim_maps}")
         check(self.input_scale > 0, f"fit.input_scale must be > 0, got {self.input_scale}")

@@ -78,7 +78,12 @@ def confirm_with_csim(
         emu_model, emulated = conversion.hls_model, "the chosen design"
     else:
         twin = Candidate(
-            candidate.precision, candidate.reuse_factor, candidate.reuse_mode, "Latency", candidate.layer_reuse
+            candidate.precision,
+            candidate.reuse_factor,
+            candidate.reuse_mode,
+            "Latency",
+            candidate.layer_reuse,
+            candidate.sparsity,
         )
         emu_model = convert(logit_model, twin.convert_config(conversion.config), work, input_type).hls_model
         emulated = "its Latency-strategy twin (Resource is not emulated)"

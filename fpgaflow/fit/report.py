@@ -72,6 +72,11 @@ def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, ex
         "",
         f"- accuracy: {acc}",
     ]
+    if c.candidate.sparsity:
+        lines.append(
+            f"- weights: a copy of the model pruned to {100 * c.candidate.sparsity:.0f} % kernel sparsity and "
+            f"fine-tuned ({extra.get('pruned_model', 'pruned model')}): deploy that model with this config"
+        )
     if result.reference_accuracy is not None:
         lines.append(f"- QKeras model on the same maps: {100 * result.reference_accuracy:.2f} %")
     lines += [

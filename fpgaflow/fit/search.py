@@ -67,6 +67,7 @@ class FitPoint:
             "label": self.label,
             "reuse_factor": c.reuse_factor,
             "reuse_mode": c.reuse_mode,
+            "sparsity": c.sparsity,
             "strategy": c.strategy,
             "trim_bits": c.precision.trim_bits,
             "result_margin_bits": c.precision.margin_bits,
@@ -94,6 +95,8 @@ class FitResult:
     n_maps: int
     reference_accuracy: float | None
     notes: list[str] = field(default_factory=list)
+    #: sparsity → the model its points were planned for (0.0: the model as given).
+    models: dict[float, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -224,6 +227,19 @@ def choose(points: list[FitPoint], cfg: FitConfig, board: Board) -> FitPoint:
     return min(fast, key=lambda p: (p.interval_cycles, p.resources["lut"], _trim(p)))
 
 
+def _models(model: Any, cfg: FitConfig, train: tuple[np.ndarray, np.ndarray] | None) -> dict[float, Any]:
+    """The model as given (sparsity key 0.0) and one pruned, fine-tuned copy per ``cfg.prune_levels``."""
+    models = {0.0: model}
+    if cfg.prune_levels:
+        if train is None:
+            raise FitError("fit.prune_levels needs training maps (--train NPZ, or a run directory)")
+        from fpgaflow.fit.prune_levels import prune_to
+
+        for level in cfg.prune_levels:
+            models[level] = prune_to(model, level, train[0], train[1], cfg.prune_epochs, cfg.prune_seed)
+    return models
+
+
 def fit_model(
     model: Any,
     cfg: FitConfig,
@@ -231,43 +247,48 @@ def fit_model(
     maps: np.ndarray | None = None,
     labels: np.ndarray | None = None,
     calibration: np.ndarray | None = None,
+    train: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> FitResult:
     """Search ``cfg``'s space for ``model`` (a (Q)Keras model; a final sigmoid is split off, the FPGA
     computes the logit).  ``maps``/``labels``: network-input maps scored by the emulator (``None``: no
-    accuracy, the fastest fitting design is chosen); ``calibration``: maps profiled to size result types.
+    accuracy, the fastest fitting design is chosen); ``calibration``: maps profiled to size result types;
+    ``train``: (network-input maps, labels) to fine-tune the pruned copies of ``cfg.prune_levels``.
     ``work_dir`` holds the temporary projects."""
     board = get_board(cfg.board)
-    logit_model, _ = split_output_activation(model)
     input_type = input_type_for_adc(cfg.input_scale)
     base = ConvertConfig(board=cfg.board)
-    specs, variants = _variants(logit_model, cfg, base, input_type, calibration)
-    candidates = enumerate_candidates(specs, variants, cfg.reuse_factors, cfg.reuse_modes, cfg.strategies)
-    log.info("fit: %d precision variants, %d candidates on the %s", len(variants), len(candidates), board.name)
-    scores: dict[str, float | None] = {v.key: None for v in variants}
-    n_maps = 0
-    reference = None
     if maps is not None:
         if labels is None:
             raise FitError("maps were given without labels: accuracy needs both")
         maps, labels = maps[: cfg.accuracy_maps], labels[: cfg.accuracy_maps]
-        n_maps = len(maps)
-        reference = accuracy_of(np.asarray(logit_model.predict(maps, verbose=0)), labels)
-        for i, v in enumerate(variants):
-            scores[v.key] = _score(logit_model, v, base, input_type, work_dir / f"score_{i}", maps, labels)
-            log.info("fit: %s accuracy %.4f on %d maps (emulator)", v.key, scores[v.key], n_maps)
-    points = []
-    for i, cand in enumerate(candidates):
-        p = evaluate(
-            logit_model, cand, i, base, board, cfg, input_type, work_dir / f"point_{i}", scores[cand.precision.key]
-        )
-        log.info(
-            "fit: %3d %-40s LUT %8.0f FF %8.0f DSP %4.0f BRAM18 %5.1f %s",
-            i,
-            p.label,
-            *p.resources.values(),
-            "fits" if p.fits else "over: " + ",".join(p.over),
-        )
-        points.append(p)
+    models = _models(model, cfg, train)
+    points: list[FitPoint] = []
+    reference = None
+    for sparsity, level_model in models.items():
+        logit_model, _ = split_output_activation(level_model)
+        specs, variants = _variants(logit_model, cfg, base, input_type, calibration)
+        candidates = enumerate_candidates(specs, variants, cfg.reuse_factors, cfg.reuse_modes, cfg.strategies, sparsity)
+        log.info("fit: sparsity %.2f: %d precision variants, %d candidates", sparsity, len(variants), len(candidates))
+        scores: dict[str, float | None] = {v.key: None for v in variants}
+        if maps is not None and labels is not None:
+            if sparsity == 0.0:
+                reference = accuracy_of(np.asarray(logit_model.predict(maps, verbose=0)), labels)
+            for i, v in enumerate(variants):
+                scores[v.key] = _score(logit_model, v, base, input_type, work_dir / f"score_{i}", maps, labels)
+                log.info("fit: %s accuracy %.4f on %d maps (emulator)", v.key, scores[v.key], len(maps))
+        for cand in candidates:
+            i = len(points)
+            p = evaluate(
+                logit_model, cand, i, base, board, cfg, input_type, work_dir / f"point_{i}", scores[cand.precision.key]
+            )
+            log.info(
+                "fit: %3d %-48s LUT %8.0f FF %8.0f DSP %4.0f BRAM18 %5.1f %s",
+                i,
+                p.label,
+                *p.resources.values(),
+                "fits" if p.fits else "over: " + ",".join(p.over),
+            )
+            points.append(p)
     try:
         chosen = choose(points, cfg, board)
     except FitError as exc:
@@ -276,10 +297,19 @@ def fit_model(
     changed = [p for p in points if p.hls4ml_changes]
     if changed:
         notes.append(f"hls4ml changed the plan of {len(changed)} points (listed per point)")
-    return FitResult(board, cfg, points, chosen, n_maps, reference, notes)
+    n_maps = 0 if maps is None else len(maps)
+    return FitResult(board, cfg, points, chosen, n_maps, reference, notes, models)
+
+
+def chosen_model(result: FitResult) -> Any:
+    """The (Q)Keras model the chosen point was planned for (a pruned copy when it has a sparsity)."""
+    return result.models[result.chosen.candidate.sparsity]
 
 
 def convert_chosen(model: Any, result: FitResult, out_dir: Path) -> Conversion:
-    """Convert the chosen point into ``out_dir`` (the deployable project, not compiled)."""
+    """Convert the chosen point into ``out_dir`` (the deployable project, not compiled).  ``model``: the
+    model given to :func:`fit_model` (replaced by its pruned copy when the chosen point is pruned)."""
+    if result.chosen.candidate.sparsity:
+        model = chosen_model(result)
     logit_model, _ = split_output_activation(model)
     return convert(logit_model, result.chosen.config, out_dir, input_type_for_adc(result.config.input_scale))
