@@ -183,3 +183,38 @@ def test_resource_point_csim_is_bit_identical_to_the_latency_twin_emulator(
     check = confirm_with_csim(logit, conv, point.candidate, input_type_for_adc(SCALE), maps[:100], tmp_path / "twin")
     assert check.emulated.startswith("its Latency-strategy twin")
     assert (check.n_maps, check.n_identical, check.max_abs_diff) == (100, 100, 0.0)
+
+
+def test_pruning_levels_are_fine_tuned_copies_scored_bit_exactly(
+    tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    from fpgaflow.compress.prune import layer_sparsity
+    from fpgaflow.convert.hls import split_output_activation
+    from fpgaflow.fit.search import chosen_model
+
+    model, maps, labels = tiny
+    before = [w.copy() for w in model.get_weights()]
+    cfg = FitConfig(
+        reuse_factors=(1,),
+        reuse_modes=("uniform",),
+        strategies=("Latency",),
+        trim_bits=(0,),
+        csim_maps=0,
+        prune_levels=(0.6,),
+        prune_epochs=2,
+    )
+    res = fit_model(model, cfg, tmp_path, maps, labels, train=(maps, labels))
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))  # a copy is pruned
+    pruned = res.models[0.6]
+    assert all(s >= 0.59 for s in layer_sparsity(pruned).values()), layer_sparsity(pruned)
+    by_sparsity = {p.candidate.sparsity: p for p in res.points}
+    assert set(by_sparsity) == {0.0, 0.6}
+    assert by_sparsity[0.6].label == "pruned60/R1-uniform/Latency/trim0/margin1"
+    # The emulator scores the pruned design exactly as QKeras classifies with the pruned weights.
+    logit, _ = split_output_activation(pruned)
+    assert by_sparsity[0.6].accuracy == accuracy_of(np.asarray(logit.predict(maps, verbose=0)), labels)
+    # Latency skips zero weights: fewer multipliers, fewer LUTs at the same reuse factor.
+    assert by_sparsity[0.6].resources["lut"] < by_sparsity[0.0].resources["lut"]
+    assert chosen_model(res) is res.models[res.chosen.candidate.sparsity]
+    with pytest.raises(FitError, match="prune_levels needs training maps"):
+        fit_model(model, cfg, tmp_path / "again", maps, labels)

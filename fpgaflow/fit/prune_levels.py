@@ -53,5 +53,9 @@ def prune_to(
         verbose=0,
     )
     stripped = prune.strip(wrapped)
-    log.info("fit: pruned to %.2f (measured %.3f) in %d epochs", sparsity, prune.total_sparsity(stripped), epochs)
-    return stripped
+    # The pruning clone shares its unwrapped layers (input, activations, pooling) with ``copy``, so their
+    # ``.output`` belongs to another graph: rebuild fresh layers and carry the weights over.
+    clean = tf.keras.models.clone_model(stripped)
+    clean.set_weights(stripped.get_weights())
+    log.info("fit: pruned to %.2f (measured %.3f) in %d epochs", sparsity, prune.total_sparsity(clean), epochs)
+    return clean
