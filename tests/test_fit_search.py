@@ -218,3 +218,5 @@ def test_pruning_levels_are_fine_tuned_copies_scored_bit_exactly(
     assert chosen_model(res) is res.models[res.chosen.candidate.sparsity]
     with pytest.raises(FitError, match="prune_levels needs training maps"):
         fit_model(model, cfg, tmp_path / "again", maps, labels)
+    with pytest.raises(FitError, match="prune_levels needs labelled maps to score accuracy"):
+        fit_model(model, cfg, tmp_path / "again", train=(maps, labels))

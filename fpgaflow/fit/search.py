@@ -227,10 +227,15 @@ def choose(points: list[FitPoint], cfg: FitConfig, board: Board) -> FitPoint:
     return min(fast, key=lambda p: (p.interval_cycles, p.resources["lut"], _trim(p)))
 
 
-def _models(model: Any, cfg: FitConfig, train: tuple[np.ndarray, np.ndarray] | None) -> dict[float, Any]:
+def _models(model: Any, cfg: FitConfig, train: tuple[np.ndarray, np.ndarray] | None, scored: bool) -> dict[float, Any]:
     """The model as given (sparsity key 0.0) and one pruned, fine-tuned copy per ``cfg.prune_levels``."""
     models = {0.0: model}
     if cfg.prune_levels:
+        if not scored:
+            raise FitError(
+                "fit.prune_levels needs labelled maps to score accuracy (without them a pruned copy, always "
+                "smaller, would win whatever it costs in accuracy)"
+            )
         if train is None:
             raise FitError("fit.prune_levels needs training maps (--train NPZ, or a run directory)")
         from fpgaflow.fit.prune_levels import prune_to
@@ -261,7 +266,7 @@ def fit_model(
         if labels is None:
             raise FitError("maps were given without labels: accuracy needs both")
         maps, labels = maps[: cfg.accuracy_maps], labels[: cfg.accuracy_maps]
-    models = _models(model, cfg, train)
+    models = _models(model, cfg, train, maps is not None)
     points: list[FitPoint] = []
     reference = None
     for sparsity, level_model in models.items():
