@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "emulate",
     "verify",
     "estimate",
+    "fit",
     "build",
     "check",
 )

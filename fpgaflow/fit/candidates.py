@@ -1,0 +1,128 @@
+"""The candidate designs of a fit search: precision variants × per-layer reuse factors × strategies.
+
+Each candidate is a :class:`ConvertConfig` whose ``layers`` pin every Conv2D/Dense layer's accumulator and
+result type, reuse factor and strategy, so converting it needs no calibration data and reproduces exactly
+the design that was estimated and scored.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from fpgaflow.convert.config import ConvertConfig, LayerOverride, Strategy
+from fpgaflow.convert.layers import LayerSpec
+from fpgaflow.convert.plan_precision import PrecisionPlan
+from fpgaflow.convert.plan_reuse import valid_reuse_factors
+from fpgaflow.convert.precision import FixedType
+from fpgaflow.fit.config import ReuseMode
+
+
+@dataclass(frozen=True)
+class PrecisionVariant:
+    """One precision choice: ``trim_bits`` fractional bits removed from every Conv2D/Dense accumulator and
+    result, profiled result types sized with ``margin_bits``.  ``types``: layer → (accum, result)."""
+
+    trim_bits: int
+    margin_bits: int
+    types: dict[str, tuple[FixedType, FixedType]]
+
+    @property
+    def key(self) -> str:
+        return f"trim{self.trim_bits}/margin{self.margin_bits}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One design to evaluate: a precision variant, the global reuse factor and mode it came from, the
+    per-layer reuse factors they give, the strategy of every Conv2D/Dense layer, and the kernel sparsity
+    the model was pruned to for it (0: the model as given)."""
+
+    precision: PrecisionVariant
+    reuse_factor: int
+    reuse_mode: ReuseMode
+    strategy: Strategy
+    layer_reuse: dict[str, int]
+    sparsity: float = 0.0
+
+    @property
+    def label(self) -> str:
+        prefix = f"pruned{round(100 * self.sparsity)}/" if self.sparsity else ""
+        return f"{prefix}R{self.reuse_factor}-{self.reuse_mode}/{self.strategy}/{self.precision.key}"
+
+    def convert_config(self, base: ConvertConfig) -> ConvertConfig:
+        """``base`` with every weighted layer pinned to this candidate's types, reuse factor and strategy."""
+        layers = {
+            name: LayerOverride(accum=acc, result=res, reuse_factor=self.layer_reuse[name], strategy=self.strategy)
+            for name, (acc, res) in self.precision.types.items()
+        }
+        return replace(base, reuse_factor=1, strategy=self.strategy, layers=layers)
+
+
+def trim(t: FixedType, bits: int) -> FixedType:
+    """``t`` with ``bits`` fewer fractional bits (never fewer than 0), same integer bits and modes."""
+    frac = max(t.fractional - bits, min(t.fractional, 0))
+    return replace(t, width=t.integer + frac)
+
+
+def precision_variant(plan: PrecisionPlan, trim_bits: int, margin_bits: int) -> PrecisionVariant:
+    """The planned accumulator/result types of every Conv2D/Dense layer, trimmed by ``trim_bits``."""
+    types = {}
+    for lp in plan.layers:
+        if lp.accum is None:
+            continue
+        types[lp.layer] = (trim(lp.accum.type, trim_bits), trim(lp.result.type, trim_bits))
+    return PrecisionVariant(trim_bits, margin_bits, types)
+
+
+def nearest_reuse(valid: tuple[int, ...], rf: int) -> int:
+    """The valid factor nearest to ``rf`` on a log scale (ties: the smaller, i.e. the faster)."""
+    return min(valid, key=lambda v: (abs(math.log(v / rf)), v))
+
+
+def layer_cycles(spec: LayerSpec, rf: int) -> int:
+    """Cycles per map of one layer in io_stream (as :func:`fpgaflow.convert.plan_reuse.layer_cycles`):
+    pixels_in × R for Conv2D, R for Dense, pixels_in for the others."""
+    if spec.kind == "input":
+        return 0
+    if spec.kind == "dense":
+        return rf
+    return spec.pixels_in * (rf if spec.kind == "conv2d" else 1)
+
+
+def layer_reuse(specs: list[LayerSpec], rf: int, mode: ReuseMode) -> dict[str, int]:
+    """Per-layer reuse factors for a global ``rf``: the nearest valid one per layer; ``balanced`` then
+    raises each to the largest valid factor whose cycles per map stay within the design's interval."""
+    weighted = [s for s in specs if s.kind in ("conv2d", "dense")]
+    valid = {s.name: valid_reuse_factors(s.n_in, s.n_out) for s in weighted}
+    chosen = {s.name: nearest_reuse(valid[s.name], rf) for s in weighted}
+    if mode == "balanced":
+        interval = max(layer_cycles(s, chosen.get(s.name, 1)) for s in specs)
+        for s in weighted:
+            fitting = [v for v in valid[s.name] if v >= chosen[s.name] and layer_cycles(s, v) <= interval]
+            chosen[s.name] = max(fitting, default=chosen[s.name])
+    return chosen
+
+
+def enumerate_candidates(
+    specs: list[LayerSpec],
+    variants: list[PrecisionVariant],
+    reuse_factors: tuple[int, ...],
+    modes: tuple[ReuseMode, ...],
+    strategies: tuple[Strategy, ...],
+    sparsity: float = 0.0,
+) -> list[Candidate]:
+    """Every distinct candidate (same per-layer factors, strategy and precision = one candidate)."""
+    out: list[Candidate] = []
+    seen: set[tuple[object, ...]] = set()
+    for variant in variants:
+        for strategy in strategies:
+            for rf in reuse_factors:
+                for mode in modes:
+                    reuse = layer_reuse(specs, rf, mode)
+                    key = (variant.key, strategy, tuple(sorted(reuse.items())))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    out.append(Candidate(variant, rf, mode, strategy, reuse, sparsity))
+    return out

@@ -1,0 +1,136 @@
+"""Write a fit's artefacts: the chosen config (YAML), the table of every point (Markdown + JSON)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fpgaflow.config.strict import to_mapping
+from fpgaflow.fit.confirm import CsimConfirmation
+from fpgaflow.fit.pareto import pareto_front
+from fpgaflow.fit.search import FitPoint, FitResult
+
+#: ``convert:`` section for a run config (``fpgaflow run --config``).
+RUN_SECTION_NAME = "fit.yaml"
+#: The bare ConvertConfig (``fpgaflow convert --config``).
+CONVERT_CONFIG_NAME = "convert.yaml"
+JSON_NAME = "fit.json"
+MD_NAME = "fit.md"
+PLOT_NAME = "fit_pareto.png"
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    return path
+
+
+def _pct(u: float) -> str:
+    return f"{100 * u:.1f} %"
+
+
+def _row(p: FitPoint, chosen: FitPoint, front: set[int]) -> str:
+    mark = "**chosen**" if p.index == chosen.index else ("front" if p.index in front else "")
+    acc = "–" if p.accuracy is None else f"{100 * p.accuracy:.2f} %"
+    reuse = ", ".join(f"{k}={v}" for k, v in p.candidate.layer_reuse.items())
+    verdict = "fits" if p.fits else "over: " + ", ".join(p.over)
+    u = p.utilisation
+    return (
+        f"| {p.index} | {p.label} | {reuse} | {acc} | {p.resources['lut']:.0f} ({_pct(u['lut'])}) | "
+        f"{p.resources['ff']:.0f} ({_pct(u['ff'])}) | {p.resources['dsp']:.0f} ({_pct(u['dsp'])}) | "
+        f"{p.resources['bram18']:.1f} ({_pct(u['bram18'])}) | {p.interval_cycles:.0f} | {p.maps_per_s:.0f} | "
+        f"{verdict} | {mark} |"
+    )
+
+
+def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, extra: dict[str, Any]) -> str:
+    c = result.chosen
+    front = {p.index for p in pareto_front(result.points)}
+    acc = (
+        "not scored"
+        if c.accuracy is None
+        else f"{100 * c.accuracy:.2f} % on {result.n_maps} maps ({c.accuracy_source})"
+    )
+    lines = [
+        f"# fpgaflow fit: {extra.get('model', 'model')} on the {result.board.name} ({result.board.part})",
+        "",
+        f"Budget: {100 * result.config.budget:.0f} % of every resource. {len(result.points)} configurations "
+        f"evaluated, {sum(p.fits for p in result.points)} within budget.",
+        "",
+        "**Resources are ESTIMATES** from fpgaflow's analytical model (deployed design: NN core + AXI wrapper + "
+        "DMA), not synthesis results; see docs/estimate.md for the model's measured error.",
+        "",
+        f"## Chosen: {c.label}",
+        "",
+        f"- accuracy: {acc}",
+    ]
+    if c.candidate.sparsity:
+        lines.append(
+            f"- weights: a copy of the model pruned to {100 * c.candidate.sparsity:.0f} % kernel sparsity and "
+            f"fine-tuned ({extra.get('pruned_model', 'pruned model')}): deploy that model with this config"
+        )
+    if result.reference_accuracy is not None:
+        lines.append(f"- QKeras model on the same maps: {100 * result.reference_accuracy:.2f} %")
+    lines += [
+        f"- per-layer reuse factors: {', '.join(f'{k}={v}' for k, v in c.candidate.layer_reuse.items())}; "
+        f"strategy {c.candidate.strategy}; accumulators/results trimmed by {c.candidate.precision.trim_bits} bits",
+        "- estimate: "
+        + ", ".join(f"{r} {c.resources[r]:.0f} ({_pct(c.utilisation[r])})" for r in ("lut", "ff", "dsp", "bram18")),
+        f"- interval {c.interval_cycles:.0f} cycles, modelled {c.maps_per_s:.0f} maps/s",
+    ]
+    if confirmation is not None:
+        d = confirmation.to_dict()
+        lines.append(
+            f"- C simulation of the chosen design vs the emulator ({d['emulated']}) on {d['n_maps']} maps: "
+            f"{d['n_identical']} bit-identical, max |Δ| = {d['max_abs_diff']:g}, class agreement "
+            f"{100 * d['class_agreement']:.2f} %"
+        )
+    for note in result.notes:
+        lines.append(f"- note: {note}")
+    lines += [
+        "",
+        "Choice rule: the most accurate point within budget (and above the throughput floor); ties → fewer LUTs, "
+        "then the shorter interval, then fewer trimmed bits. Without accuracy: the fastest point within budget, "
+        "ties → fewer LUTs, then fewer trimmed bits.",
+        "",
+        "## Every point",
+        "",
+        "| # | point | reuse per layer | accuracy | LUT | FF | DSP48 | BRAM18 | interval (cycles) | maps/s | "
+        "verdict | |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [_row(p, c, front) for p in result.points]
+    return "\n".join(lines) + "\n"
+
+
+def write_fit_report(
+    result: FitResult, out_dir: Path, confirmation: CsimConfirmation | None = None, extra: dict[str, Any] | None = None
+) -> dict[str, Path]:
+    """Write ``fit.yaml`` (a ``convert:`` section), ``convert.yaml`` (the bare ConvertConfig), ``fit.json``
+    and ``fit.md`` into ``out_dir``; returns their paths by kind."""
+    extra = dict(extra or {})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    config = to_mapping(result.chosen.config)
+    header = (
+        f"# fpgaflow fit: chosen {result.chosen.label} for the {result.board.name} "
+        f"(budget {100 * result.config.budget:.0f} %; resources are estimates)\n"
+    )
+    data = result.to_dict()
+    data["csim_confirmation"] = confirmation.to_dict() if confirmation else None
+    data.update(extra)
+    return {
+        "run_section": write_atomic(
+            out_dir / RUN_SECTION_NAME, header + yaml.safe_dump({"convert": config}, sort_keys=False)
+        ),
+        "convert_config": write_atomic(out_dir / CONVERT_CONFIG_NAME, header + yaml.safe_dump(config, sort_keys=False)),
+        "json": write_atomic(out_dir / JSON_NAME, json.dumps(data, indent=2) + "\n"),
+        "markdown": write_atomic(out_dir / MD_NAME, render_markdown(result, confirmation, extra)),
+    }

@@ -1,0 +1,320 @@
+"""Evaluate every candidate design (convert → estimate → score) and choose the most accurate one in budget.
+
+Per candidate the model is converted with hls4ml (project written, no C++ compiled), its resources
+estimated by :mod:`fpgaflow.estimate` (an analytical model, not synthesis) and checked against the budget.
+Accuracy is scored once per precision variant with the bit-exact emulator (:mod:`fpgaflow.emulate`) on a
+Latency-strategy conversion of that variant: reuse factors and the strategy change scheduling, not
+arithmetic, because every Conv2D/Dense accumulator either holds every partial sum exactly or wraps
+(WRAP: modular sums do not depend on the order in which the Resource strategy accumulates) and each
+product is cast to the accumulator on its own in both strategies.  The C simulation of the chosen design
+confirms this on a sample (:mod:`fpgaflow.fit.confirm`).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.config.strict import to_mapping
+from fpgaflow.convert.boards import Board, get_board
+from fpgaflow.convert.config import ConvertConfig
+from fpgaflow.convert.hls import Conversion, convert, plan, split_output_activation
+from fpgaflow.convert.precision import FixedType, input_type_for_adc
+from fpgaflow.estimate import check_budget, estimate_model, throughput
+from fpgaflow.estimate.describe import describe_hls_model
+from fpgaflow.estimate.table import RESOURCES
+from fpgaflow.fit.candidates import Candidate, PrecisionVariant, enumerate_candidates, precision_variant
+from fpgaflow.fit.config import FitConfig
+from fpgaflow.fit.errors import FitError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FitPoint:
+    """One evaluated design.  ``resources``: estimated LUT, FF, DSP48, BRAM18 of the deployed design
+    (shell included); ``utilisation``: fraction of the board's total of each; ``fits``: every resource
+    within the budget; ``interval_cycles``: estimated clock cycles between maps; ``maps_per_s``: modelled
+    throughput (compute or DMA bound); ``accuracy``: fraction of maps whose class (logit ≥ 0) matches the
+    label, from the bit-exact emulator (``None`` when not scored)."""
+
+    index: int
+    candidate: Candidate
+    config: ConvertConfig
+    resources: dict[str, float]
+    utilisation: dict[str, float]
+    fits: bool
+    over: tuple[str, ...]
+    interval_cycles: float
+    maps_per_s: float
+    accuracy: float | None
+    accuracy_source: str
+    hls4ml_changes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.candidate.label
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.candidate
+        return {
+            "index": self.index,
+            "label": self.label,
+            "reuse_factor": c.reuse_factor,
+            "reuse_mode": c.reuse_mode,
+            "sparsity": c.sparsity,
+            "strategy": c.strategy,
+            "trim_bits": c.precision.trim_bits,
+            "result_margin_bits": c.precision.margin_bits,
+            "layer_reuse": dict(c.layer_reuse),
+            "resources": {k: round(v, 1) for k, v in self.resources.items()},
+            "utilisation": {k: round(v, 4) for k, v in self.utilisation.items()},
+            "fits": self.fits,
+            "over_budget": list(self.over),
+            "interval_cycles": self.interval_cycles,
+            "maps_per_s": round(self.maps_per_s, 1),
+            "accuracy": self.accuracy,
+            "accuracy_source": self.accuracy_source,
+            "hls4ml_changes": list(self.hls4ml_changes),
+        }
+
+
+@dataclass
+class FitResult:
+    """Every evaluated point, the chosen one, and the facts behind the choice."""
+
+    board: Board
+    config: FitConfig
+    points: list[FitPoint]
+    chosen: FitPoint
+    n_maps: int
+    reference_accuracy: float | None
+    notes: list[str] = field(default_factory=list)
+    #: sparsity → the model its points were planned for (0.0: the model as given).
+    models: dict[float, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "board": self.board.name,
+            "part": self.board.part,
+            "fit_config": to_mapping(self.config),
+            "n_points": len(self.points),
+            "n_within_budget": sum(p.fits for p in self.points),
+            "n_maps_scored": self.n_maps,
+            "reference_accuracy_qkeras": self.reference_accuracy,
+            "chosen": self.chosen.to_dict(),
+            "chosen_convert_config": to_mapping(self.chosen.config),
+            "points": [p.to_dict() for p in self.points],
+            "notes": list(self.notes),
+        }
+
+
+def accuracy_of(logits: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of maps whose class (logit ≥ 0 ⇔ sigmoid ≥ 0.5) equals the label."""
+    return float(np.mean((logits.reshape(len(labels), -1)[:, 0] >= 0) == (labels.astype(bool))))
+
+
+def _variants(
+    model: Any, cfg: FitConfig, base: ConvertConfig, input_type: FixedType | None, calibration: np.ndarray | None
+) -> tuple[list[Any], list[PrecisionVariant]]:
+    variants: list[PrecisionVariant] = []
+    specs: list[Any] = []
+    for margin in cfg.result_margin_bits:
+        specs, pplan, _, _ = plan(model, replace(base, result_margin_bits=margin), input_type, calibration)
+        for k in cfg.trim_bits:
+            v = precision_variant(pplan, k, margin)
+            if all(v.types != other.types for other in variants):
+                variants.append(v)
+    return specs, variants
+
+
+def _score(
+    model: Any,
+    variant: PrecisionVariant,
+    base: ConvertConfig,
+    input_type: FixedType | None,
+    work: Path,
+    maps: np.ndarray,
+    labels: np.ndarray,
+) -> float:
+    """Emulator accuracy of ``variant`` (a Latency conversion at the smallest reuse factors)."""
+    from fpgaflow.emulate import Emulator
+
+    cand = Candidate(variant, 1, "uniform", "Latency", dict.fromkeys(variant.types, 1))
+    conv = convert(model, cand.convert_config(base), work, input_type)
+    logits = Emulator.from_hls_model(conv.hls_model).predict(maps)
+    shutil.rmtree(work, ignore_errors=True)
+    return accuracy_of(logits, labels)
+
+
+def evaluate(
+    model: Any,
+    cand: Candidate,
+    index: int,
+    base: ConvertConfig,
+    board: Board,
+    cfg: FitConfig,
+    input_type: FixedType | None,
+    work: Path,
+    accuracy: float | None,
+) -> FitPoint:
+    """Convert, estimate and budget-check one candidate (its project is deleted afterwards)."""
+    conv_cfg = cand.convert_config(base)
+    conv = convert(model, conv_cfg, work, input_type)
+    table = estimate_model(conv.hls_model, board)
+    budget = check_budget(table, board, cfg.budget)
+    rate = throughput(table, board, describe_hls_model(conv.hls_model).input_elements)
+    shutil.rmtree(work, ignore_errors=True)
+    source = (
+        ""
+        if accuracy is None
+        else ("emulator" if cand.strategy == "Latency" else "emulator (Latency twin: same arithmetic)")
+    )
+    return FitPoint(
+        index=index,
+        candidate=cand,
+        config=conv_cfg,
+        resources={r: table.total.get(r) for r in RESOURCES},
+        utilisation={u.resource: u.utilisation for u in budget.rows},
+        fits=budget.fits,
+        over=budget.over,
+        interval_cycles=float(table.total.interval_cycles or 0.0),
+        maps_per_s=rate.maps_per_s,
+        accuracy=accuracy,
+        accuracy_source=source,
+        hls4ml_changes=tuple(conv.hls4ml_changes),
+    )
+
+
+def _pct(point: FitPoint, resources: tuple[str, ...]) -> str:
+    return ", ".join(f"{r} {100 * point.utilisation[r]:.0f} %" for r in resources)
+
+
+def _trim(p: FitPoint) -> int:
+    return p.candidate.precision.trim_bits
+
+
+def choose(points: list[FitPoint], cfg: FitConfig, board: Board) -> FitPoint:
+    """The most accurate point within budget (and above the throughput floor); ties → fewer LUTs, then the
+    shorter interval, then fewer trimmed bits.  Without accuracy: the fastest point within budget, ties →
+    fewer LUTs, then fewer trimmed bits (precision is never given up when it is not measured).
+    Raises :class:`FitError` naming the closest point's over-budget resources when none fits."""
+    if not points:
+        raise FitError("the fit search space is empty")
+    fitting = [p for p in points if p.fits]
+    if not fitting:
+        closest = min(points, key=lambda p: max(p.utilisation[r] for r in RESOURCES))
+        raise FitError(
+            f"no configuration fits the {board.name} within the {100 * cfg.budget:.0f} % budget "
+            f"({len(points)} points searched); the closest, {closest.label}, needs "
+            f"{_pct(closest, closest.over)} (over budget: {', '.join(closest.over)}). Try larger reuse "
+            "factors, the Resource strategy, a smaller model or pruning"
+        )
+    fast = [p for p in fitting if p.maps_per_s >= cfg.min_maps_per_s]
+    if not fast:
+        best = max(fitting, key=lambda p: p.maps_per_s)
+        raise FitError(
+            f"{len(fitting)} configurations fit the {board.name} budget, but none reaches "
+            f"{cfg.min_maps_per_s:g} maps/s; the fastest, {best.label}, is modelled at {best.maps_per_s:.0f} maps/s"
+        )
+    if all(p.accuracy is not None for p in fast):
+        return min(fast, key=lambda p: (-(p.accuracy or 0.0), p.resources["lut"], p.interval_cycles, _trim(p)))
+    return min(fast, key=lambda p: (p.interval_cycles, p.resources["lut"], _trim(p)))
+
+
+def _models(model: Any, cfg: FitConfig, train: tuple[np.ndarray, np.ndarray] | None, scored: bool) -> dict[float, Any]:
+    """The model as given (sparsity key 0.0) and one pruned, fine-tuned copy per ``cfg.prune_levels``."""
+    models = {0.0: model}
+    if cfg.prune_levels:
+        if not scored:
+            raise FitError(
+                "fit.prune_levels needs labelled maps to score accuracy (without them a pruned copy, always "
+                "smaller, would win whatever it costs in accuracy)"
+            )
+        if train is None:
+            raise FitError("fit.prune_levels needs training maps (--train NPZ, or a run directory)")
+        from fpgaflow.fit.prune_levels import prune_to
+
+        for level in cfg.prune_levels:
+            models[level] = prune_to(model, level, train[0], train[1], cfg.prune_epochs, cfg.prune_seed)
+    return models
+
+
+def fit_model(
+    model: Any,
+    cfg: FitConfig,
+    work_dir: Path,
+    maps: np.ndarray | None = None,
+    labels: np.ndarray | None = None,
+    calibration: np.ndarray | None = None,
+    train: tuple[np.ndarray, np.ndarray] | None = None,
+) -> FitResult:
+    """Search ``cfg``'s space for ``model`` (a (Q)Keras model; a final sigmoid is split off, the FPGA
+    computes the logit).  ``maps``/``labels``: network-input maps scored by the emulator (``None``: no
+    accuracy, the fastest fitting design is chosen); ``calibration``: maps profiled to size result types;
+    ``train``: (network-input maps, labels) to fine-tune the pruned copies of ``cfg.prune_levels``.
+    ``work_dir`` holds the temporary projects."""
+    board = get_board(cfg.board)
+    input_type = input_type_for_adc(cfg.input_scale)
+    base = ConvertConfig(board=cfg.board)
+    if maps is not None:
+        if labels is None:
+            raise FitError("maps were given without labels: accuracy needs both")
+        maps, labels = maps[: cfg.accuracy_maps], labels[: cfg.accuracy_maps]
+    models = _models(model, cfg, train, maps is not None)
+    points: list[FitPoint] = []
+    reference = None
+    for sparsity, level_model in models.items():
+        logit_model, _ = split_output_activation(level_model)
+        specs, variants = _variants(logit_model, cfg, base, input_type, calibration)
+        candidates = enumerate_candidates(specs, variants, cfg.reuse_factors, cfg.reuse_modes, cfg.strategies, sparsity)
+        log.info("fit: sparsity %.2f: %d precision variants, %d candidates", sparsity, len(variants), len(candidates))
+        scores: dict[str, float | None] = {v.key: None for v in variants}
+        if maps is not None and labels is not None:
+            if sparsity == 0.0:
+                reference = accuracy_of(np.asarray(logit_model.predict(maps, verbose=0)), labels)
+            for i, v in enumerate(variants):
+                scores[v.key] = _score(logit_model, v, base, input_type, work_dir / f"score_{i}", maps, labels)
+                log.info("fit: %s accuracy %.4f on %d maps (emulator)", v.key, scores[v.key], len(maps))
+        for cand in candidates:
+            i = len(points)
+            p = evaluate(
+                logit_model, cand, i, base, board, cfg, input_type, work_dir / f"point_{i}", scores[cand.precision.key]
+            )
+            log.info(
+                "fit: %3d %-48s LUT %8.0f FF %8.0f DSP %4.0f BRAM18 %5.1f %s",
+                i,
+                p.label,
+                *p.resources.values(),
+                "fits" if p.fits else "over: " + ",".join(p.over),
+            )
+            points.append(p)
+    try:
+        chosen = choose(points, cfg, board)
+    except FitError as exc:
+        raise FitError(str(exc), points) from None
+    notes = []
+    changed = [p for p in points if p.hls4ml_changes]
+    if changed:
+        notes.append(f"hls4ml changed the plan of {len(changed)} points (listed per point)")
+    n_maps = 0 if maps is None else len(maps)
+    return FitResult(board, cfg, points, chosen, n_maps, reference, notes, models)
+
+
+def chosen_model(result: FitResult) -> Any:
+    """The (Q)Keras model the chosen point was planned for (a pruned copy when it has a sparsity)."""
+    return result.models[result.chosen.candidate.sparsity]
+
+
+def convert_chosen(model: Any, result: FitResult, out_dir: Path) -> Conversion:
+    """Convert the chosen point into ``out_dir`` (the deployable project, not compiled).  ``model``: the
+    model given to :func:`fit_model` (replaced by its pruned copy when the chosen point is pruned)."""
+    if result.chosen.candidate.sparsity:
+        model = chosen_model(result)
+    logit_model, _ = split_output_activation(model)
+    return convert(logit_model, result.chosen.config, out_dir, input_type_for_adc(result.config.input_scale))

@@ -1,0 +1,84 @@
+"""Candidate enumeration of the fit search: reuse mapping, balancing, trimming (no TensorFlow)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fpgaflow.config.strict import from_mapping
+from fpgaflow.convert.layers import LayerSpec
+from fpgaflow.convert.plan_reuse import valid_reuse_factors
+from fpgaflow.convert.precision import FixedType
+from fpgaflow.errors import ConfigError
+from fpgaflow.fit.candidates import (
+    PrecisionVariant,
+    enumerate_candidates,
+    layer_cycles,
+    layer_reuse,
+    nearest_reuse,
+    trim,
+)
+from fpgaflow.fit.config import FitConfig
+
+# The default model at 32×32: conv1 (3×3×1 → 4), conv2 (3×3×4 → 8), dense 6·6·8 = 288 → 1.
+SPECS = [
+    LayerSpec("hit_map", "InputLayer", "input", None, (32, 32, 1), (32, 32, 1)),
+    LayerSpec("conv1", "QConv2D", "conv2d", "hit_map", (32, 32, 1), (30, 30, 4), 9, 4),
+    LayerSpec("relu1", "QActivation", "activation", "conv1", (30, 30, 4), (30, 30, 4)),
+    LayerSpec("pool1", "MaxPooling2D", "pool", "relu1", (30, 30, 4), (15, 15, 4)),
+    LayerSpec("conv2", "QConv2D", "conv2d", "pool1", (15, 15, 4), (13, 13, 8), 36, 8),
+    LayerSpec("relu2", "QActivation", "activation", "conv2", (13, 13, 8), (13, 13, 8)),
+    LayerSpec("pool2", "MaxPooling2D", "pool", "relu2", (13, 13, 8), (6, 6, 8)),
+    LayerSpec("flatten", "Flatten", "flatten", "pool2", (6, 6, 8), (288,)),
+    LayerSpec("output_dense", "QDense", "dense", "flatten", (288,), (1,), 288, 1),
+]
+
+
+def test_nearest_reuse_is_log_nearest_valid_factor() -> None:
+    valid = valid_reuse_factors(9, 4)
+    assert valid == (1, 3, 9, 18, 36)
+    assert nearest_reuse(valid, 2) == 3  # |log 3/2| = 0.41 < |log 2/1| = 0.69
+    assert nearest_reuse((2, 8), 4) == 2  # a tie on the log scale goes to the smaller (faster) factor
+    assert nearest_reuse(valid, 4) == 3
+    assert nearest_reuse(valid, 16) == 18
+    assert nearest_reuse(valid, 1000) == 36
+
+
+def test_uniform_reuse_maps_each_layer_to_a_valid_factor() -> None:
+    assert layer_reuse(SPECS, 4, "uniform") == {"conv1": 3, "conv2": 4, "output_dense": 4}
+
+
+def test_balanced_reuse_fills_the_interval_without_slowing_the_design() -> None:
+    # Interval at R=1: conv1 reads 32·32 = 1024 pixels → 1024 cycles.  conv2 reads 225 pixels: R ≤ 4.55 → 4;
+    # the dense layer takes R cycles: the largest valid R ≤ 1024 is 288 (its whole multiplier array).
+    reuse = layer_reuse(SPECS, 1, "balanced")
+    assert reuse == {"conv1": 1, "conv2": 4, "output_dense": 288}
+    interval = max(layer_cycles(s, reuse.get(s.name, 1)) for s in SPECS)
+    assert interval == 1024
+
+
+def test_trim_removes_fractional_bits_only() -> None:
+    t = FixedType(19, 4, True, "TRN", "SAT")
+    assert trim(t, 3) == FixedType(16, 4, True, "TRN", "SAT")
+    assert trim(t, 40) == FixedType(4, 4, True, "TRN", "SAT")  # never below 0 fractional bits
+
+
+def test_candidates_are_deduplicated() -> None:
+    variant = PrecisionVariant(0, 1, {"conv1": (FixedType(19, 4), FixedType(19, 4))})
+    cands = enumerate_candidates(SPECS, [variant], (1, 1000), ("uniform", "balanced"), ("Latency", "Resource"))
+    # R=1000 puts every layer at its largest valid factor: balancing cannot raise any, so the balanced
+    # point duplicates the uniform one and is dropped.
+    assert [c.layer_reuse for c in cands if c.strategy == "Latency"] == [
+        {"conv1": 1, "conv2": 1, "output_dense": 1},
+        {"conv1": 1, "conv2": 4, "output_dense": 288},
+        {"conv1": 36, "conv2": 288, "output_dense": 288},
+    ]
+    assert len(cands) == 6
+
+
+def test_fit_config_is_strict() -> None:
+    with pytest.raises(ConfigError, match="did you mean 'budget'"):
+        from_mapping(FitConfig, {"budgte": 0.5}, "fit")
+    with pytest.raises(ConfigError, match=r"fit.budget must be in \(0, 1\]"):
+        FitConfig(budget=1.5)
+    with pytest.raises(ConfigError, match="not one of"):
+        from_mapping(FitConfig, {"strategies": ["Latncy"]}, "fit")

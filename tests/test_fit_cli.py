@@ -1,0 +1,88 @@
+"""``fpgaflow fit``: the command's files, its one-line error when nothing fits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from fpgaflow.cli import main
+from fpgaflow.config.strict import from_mapping
+from fpgaflow.convert.config import ConvertConfig
+
+
+@pytest.fixture(autouse=True)
+def _only_this_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Register only ``fit`` (other subcommands live on other branches)."""
+    import fpgaflow.cli
+
+    monkeypatch.setattr(fpgaflow.cli, "COMMAND_MODULES", ("fit",))
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    import tensorflow as tf
+
+    from fpgaflow.train.config import ModelConfig
+    from fpgaflow.train.models import build_model
+
+    tmp = tmp_path_factory.mktemp("fitcli")
+    tf.keras.utils.set_random_seed(4)
+    model = build_model(ModelConfig(conv_filters=(2,)), (16, 16, 1))
+    model.save(tmp / "model.h5")
+    rng = np.random.default_rng(8)
+    adc = (rng.integers(0, 256, (120, 16, 16, 1)) * (rng.random((120, 16, 16, 1)) < 0.3)).astype(np.float32)
+    np.savez(
+        tmp / "maps.npz",
+        maps=adc,
+        labels=(adc.sum(axis=(1, 2, 3)) > np.median(adc.sum(axis=(1, 2, 3)))).astype(np.int8),
+    )
+    return tmp / "model.h5", tmp / "maps.npz"
+
+
+SPACE = ["--reuse-factors", "1,4", "--reuse-modes", "balanced", "--strategies", "Latency", "--trim-bits", "0"]
+
+
+def test_cli_fit_writes_config_table_plot_and_confirms_with_csim(
+    inputs: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model, maps = inputs
+    out = tmp_path / "fit"
+    rc = main(["-q", "fit", str(model), "--maps", str(maps), "--out", str(out), "--csim-maps", "30", *SPACE])
+    stdout = capsys.readouterr().out
+    assert rc == 0
+    assert "C-sim check: 30/30 maps bit-identical to the emulator" in stdout
+    data = json.loads((out / "fit.json").read_text())
+    assert data["n_points"] == 2 and data["n_maps_scored"] == 120
+    assert data["csim_confirmation"]["identical"] is True
+    chosen = data["chosen"]
+    assert chosen["fits"] and chosen["accuracy"] == max(p["accuracy"] for p in data["points"] if p["fits"])
+    cfg = from_mapping(ConvertConfig, yaml.safe_load((out / "fit.yaml").read_text())["convert"], "convert")
+    assert {n: o.reuse_factor for n, o in cfg.layers.items()} == chosen["layer_reuse"]
+    assert (out / "fit_pareto.png").stat().st_size > 10_000
+    assert (out / "project" / "firmware" / "myproject_csim.so").is_file()
+    assert not (out / ".work").exists()
+
+
+def test_cli_fit_nothing_fits_is_one_line_naming_resources(
+    inputs: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model, _ = inputs
+    out = tmp_path / "fit"
+    rc = main(["-q", "fit", str(model), "--no-accuracy", "--budget", "0.001", "--out", str(out), *SPACE])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2
+    assert err[-1].startswith("fpgaflow fit: error: no configuration fits the pynq-z2 within the 0 % budget")
+    assert "over budget: lut, ff, bram18" in err[-1]
+    assert len(json.loads((out / "fit.json").read_text())["points"]) == 2
+
+
+def test_cli_fit_rejects_a_bad_option(
+    inputs: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc = main(["fit", str(inputs[0]), "--out", str(tmp_path / "o"), "--strategies", "Latncy"])
+    assert rc == 2
+    assert "did you mean 'Latency'" in capsys.readouterr().err

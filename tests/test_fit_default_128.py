@@ -1,0 +1,37 @@
+"""Issue requirement: the default flow's model, at a 128 × 128 input, fits the PYNQ-Z2 under 70 % (estimate)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fpgaflow.estimate.table import RESOURCES
+from fpgaflow.fit import FitConfig, FitError, fit_model
+
+
+def test_default_architecture_at_128x128_fits_the_70_percent_budget(tmp_path: Path) -> None:
+    import tensorflow as tf
+
+    from fpgaflow.train.config import ModelConfig
+    from fpgaflow.train.models import build_model
+
+    tf.keras.utils.set_random_seed(0)
+    # Random, unpruned weights: every multiplier is instantiated (the trained flow prunes 50 % of them).
+    model = build_model(ModelConfig(), (128, 128, 1))
+    cfg = FitConfig(trim_bits=(0,), csim_maps=0)
+    # At reuse factor 1 everywhere the dense layer alone (7200 × 1 products) is far over the LUT budget.
+    with pytest.raises(FitError, match="over budget: lut"):
+        fit_model(
+            model,
+            FitConfig(
+                reuse_factors=(1,), reuse_modes=("uniform",), strategies=("Latency",), trim_bits=(0,), csim_maps=0
+            ),
+            tmp_path / "r1",
+        )
+    result = fit_model(model, cfg, tmp_path / "work")
+    c = result.chosen
+    assert all(c.utilisation[r] <= 0.70 for r in RESOURCES), c.utilisation
+    # The fastest design within budget: balanced reuse keeps the conv1 interval, 128·128 = 16384 cycles.
+    assert c.interval_cycles == 16384
+    assert c.candidate.layer_reuse == {"conv1": 1, "conv2": 4, "output_dense": 7200}

@@ -1,0 +1,222 @@
+"""The fit search on a tiny model: choice rule, budget error, chosen config round trip, C-sim identity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from fpgaflow.config.strict import from_mapping, load_yaml
+from fpgaflow.convert.boards import get_board
+from fpgaflow.convert.config import ConvertConfig
+from fpgaflow.convert.precision import input_type_for_adc
+from fpgaflow.estimate import estimate_model
+from fpgaflow.estimate.table import RESOURCES
+from fpgaflow.fit import FitConfig, FitError, FitResult, fit_model
+from fpgaflow.fit.pareto import pareto_front, plot_pareto
+from fpgaflow.fit.report import write_fit_report
+from fpgaflow.fit.search import accuracy_of, convert_chosen
+
+SCALE = 1.0 / 256.0
+SMALL = FitConfig(
+    reuse_factors=(1, 8),
+    reuse_modes=("uniform", "balanced"),
+    strategies=("Latency", "Resource"),
+    trim_bits=(0, 12),
+    csim_maps=0,
+)
+
+
+def _tiny_model() -> Any:
+    import tensorflow as tf
+
+    from fpgaflow.train.config import ModelConfig
+    from fpgaflow.train.models import build_model
+
+    tf.keras.utils.set_random_seed(3)  # Keras initialisers draw from TF's global generator
+    return build_model(ModelConfig(conv_filters=(3,)), (16, 16, 1))
+
+
+@pytest.fixture(scope="module")
+def tiny() -> tuple[Any, np.ndarray, np.ndarray]:
+    """A random-weight 16×16 model, 300 sparse hit maps (network units) labelled by the model itself."""
+    from fpgaflow.convert.hls import split_output_activation
+
+    model = _tiny_model()
+    rng = np.random.default_rng(5)
+    counts = rng.integers(0, 256, size=(300, 16, 16, 1)) * (rng.random((300, 16, 16, 1)) < 0.3)
+    maps = (counts * SCALE).astype(np.float32)
+    logit, _ = split_output_activation(model)
+    labels = (np.asarray(logit.predict(maps, verbose=0))[:, 0] >= 0).astype(np.int8)
+    return model, maps, labels
+
+
+@pytest.fixture(scope="module")
+def result(tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path_factory: pytest.TempPathFactory) -> FitResult:
+    model, maps, labels = tiny
+    return fit_model(model, SMALL, tmp_path_factory.mktemp("work"), maps, labels, calibration=maps)
+
+
+def test_exact_plan_scores_like_qkeras_and_trimming_costs_accuracy(result: FitResult) -> None:
+    # Labels are QKeras's own classes and the untrimmed plan is bit-exact with QKeras: accuracy exactly 1.
+    assert result.reference_accuracy == 1.0
+    by_trim = {p.candidate.precision.trim_bits: p.accuracy for p in result.points}
+    assert by_trim[0] == 1.0
+    assert by_trim[12] is not None and by_trim[12] < 1.0
+    # Accuracy depends on the precision variant only (reuse and strategy do not change arithmetic).
+    for p in result.points:
+        assert p.accuracy == by_trim[p.candidate.precision.trim_bits]
+        assert p.accuracy_source == (
+            "emulator" if p.candidate.strategy == "Latency" else "emulator (Latency twin: same arithmetic)"
+        )
+
+
+def test_chosen_point_is_the_most_accurate_within_budget_with_fewest_luts(result: FitResult) -> None:
+    board = get_board("pynq-z2")
+    c = result.chosen
+    assert c.fits and all(c.utilisation[r] <= 0.70 for r in RESOURCES)
+    fitting = [p for p in result.points if p.fits]
+    best = max(p.accuracy or 0.0 for p in fitting)
+    assert c.accuracy == best == 1.0
+    assert c.resources["lut"] == min(p.resources["lut"] for p in fitting if p.accuracy == best)
+    for p in result.points:
+        assert p.utilisation["lut"] == pytest.approx(p.resources["lut"] / board.lut)
+        assert p.fits == all(p.utilisation[r] <= 0.70 for r in RESOURCES)
+    # 2 variants × 2 strategies × 4 distinct reuse settings.
+    assert len(result.points) == 16
+    assert len({p.label for p in result.points}) == 16
+
+
+def test_pareto_front_is_not_dominated(result: FitResult) -> None:
+    front = pareto_front(result.points)
+    assert result.chosen in front
+    for f in front:
+        for p in result.points:
+            dominates = (p.accuracy or 0) >= (f.accuracy or 0) and p.resources["lut"] <= f.resources["lut"]
+            strictly = (p.accuracy or 0) > (f.accuracy or 0) or p.resources["lut"] < f.resources["lut"]
+            assert not (dominates and strictly), f"{p.label} dominates front point {f.label}"
+
+
+def test_written_config_loads_and_reproduces_the_estimate(
+    result: FitResult, tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    paths = write_fit_report(result, tmp_path, extra={"model": "tiny"})
+    section = yaml.safe_load(paths["run_section"].read_text())
+    assert set(section) == {"convert"}
+    cfg = from_mapping(ConvertConfig, section["convert"], "convert")
+    assert cfg == result.chosen.config == load_yaml(ConvertConfig, paths["convert_config"])
+    assert {name: o.reuse_factor for name, o in cfg.layers.items()} == result.chosen.candidate.layer_reuse
+    # Converting the written config (no calibration data needed) gives the estimated design again.
+    conv = convert_chosen(tiny[0], result, tmp_path / "project")
+    table = estimate_model(conv.hls_model, get_board("pynq-z2"))
+    assert {r: table.total.get(r) for r in RESOURCES} == result.chosen.resources
+    assert conv.hls4ml_changes == []
+    assert "| **chosen** |" in paths["markdown"].read_text()
+    png = plot_pareto(result, tmp_path / "fit_pareto.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_nothing_fits_names_the_over_budget_resources(tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path) -> None:
+    cfg = FitConfig(
+        budget=0.001, reuse_factors=(1,), reuse_modes=("uniform",), strategies=("Latency",), trim_bits=(0,), csim_maps=0
+    )
+    with pytest.raises(
+        FitError,
+        match=r"no configuration fits the pynq-z2 within the 0 % budget \(1 points "
+        r"searched\); the closest, R1-uniform/Latency/trim0/margin1, needs lut \d+ %.*"
+        r"over budget: lut, ff, bram18\)",
+    ):
+        fit_model(tiny[0], cfg, tmp_path)
+
+
+def test_throughput_floor_is_enforced(
+    result: FitResult, tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    fastest = max(p.maps_per_s for p in result.points if p.fits)
+    cfg = FitConfig(
+        min_maps_per_s=fastest * 2,
+        reuse_factors=(1,),
+        reuse_modes=("uniform",),
+        strategies=("Latency",),
+        trim_bits=(0,),
+        csim_maps=0,
+    )
+    with pytest.raises(FitError, match="none reaches"):
+        fit_model(tiny[0], cfg, tmp_path)
+
+
+def test_without_maps_the_fastest_fitting_point_is_chosen(
+    tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    cfg = FitConfig(reuse_factors=(1, 8), reuse_modes=("uniform",), strategies=("Latency",), trim_bits=(0,))
+    res = fit_model(tiny[0], cfg, tmp_path)
+    assert all(p.accuracy is None for p in res.points)
+    assert res.chosen.interval_cycles == min(p.interval_cycles for p in res.points if p.fits)
+    assert accuracy_of(np.array([[0.0], [-0.5], [2.0]]), np.array([1, 1, 1])) == pytest.approx(2 / 3)
+
+
+def test_resource_point_csim_is_bit_identical_to_the_latency_twin_emulator(
+    result: FitResult, tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    """The assumption behind scoring Resource points: same arithmetic as Latency, checked on the real C-sim."""
+    from fpgaflow.convert.hls import convert, split_output_activation
+    from fpgaflow.fit.confirm import confirm_with_csim
+
+    model, maps, _ = tiny
+    point = next(
+        p
+        for p in result.points
+        if p.candidate.strategy == "Resource"
+        and p.candidate.precision.trim_bits == 12
+        and max(p.candidate.layer_reuse.values()) > 1
+    )
+    logit, _ = split_output_activation(model)
+    conv = convert(logit, point.config, tmp_path / "prj", input_type_for_adc(SCALE))
+    assert {
+        layer.name: str(layer.get_attr("strategy")).lower()
+        for layer in conv.hls_model.get_layers()
+        if layer.name in point.candidate.layer_reuse
+    } == dict.fromkeys(point.candidate.layer_reuse, "resource")
+    check = confirm_with_csim(logit, conv, point.candidate, input_type_for_adc(SCALE), maps[:100], tmp_path / "twin")
+    assert check.emulated.startswith("its Latency-strategy twin")
+    assert (check.n_maps, check.n_identical, check.max_abs_diff) == (100, 100, 0.0)
+
+
+def test_pruning_levels_are_fine_tuned_copies_scored_bit_exactly(
+    tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    from fpgaflow.compress.prune import layer_sparsity
+    from fpgaflow.convert.hls import split_output_activation
+    from fpgaflow.fit.search import chosen_model
+
+    model, maps, labels = tiny
+    before = [w.copy() for w in model.get_weights()]
+    cfg = FitConfig(
+        reuse_factors=(1,),
+        reuse_modes=("uniform",),
+        strategies=("Latency",),
+        trim_bits=(0,),
+        csim_maps=0,
+        prune_levels=(0.6,),
+        prune_epochs=2,
+    )
+    res = fit_model(model, cfg, tmp_path, maps, labels, train=(maps, labels))
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))  # a copy is pruned
+    pruned = res.models[0.6]
+    assert all(s >= 0.59 for s in layer_sparsity(pruned).values()), layer_sparsity(pruned)
+    by_sparsity = {p.candidate.sparsity: p for p in res.points}
+    assert set(by_sparsity) == {0.0, 0.6}
+    assert by_sparsity[0.6].label == "pruned60/R1-uniform/Latency/trim0/margin1"
+    # The emulator scores the pruned design exactly as QKeras classifies with the pruned weights.
+    logit, _ = split_output_activation(pruned)
+    assert by_sparsity[0.6].accuracy == accuracy_of(np.asarray(logit.predict(maps, verbose=0)), labels)
+    # Latency skips zero weights: fewer multipliers, fewer LUTs at the same reuse factor.
+    assert by_sparsity[0.6].resources["lut"] < by_sparsity[0.0].resources["lut"]
+    assert chosen_model(res) is res.models[res.chosen.candidate.sparsity]
+    with pytest.raises(FitError, match="prune_levels needs training maps"):
+        fit_model(model, cfg, tmp_path / "again", maps, labels)
+    with pytest.raises(FitError, match="prune_levels needs labelled maps to score accuracy"):
+        fit_model(model, cfg, tmp_path / "again", train=(maps, labels))
