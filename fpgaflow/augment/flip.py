@@ -2,7 +2,7 @@
 
 A flip along rows mirrors r-φ (the sign of the Lorentz drift flips with it, which is why it is an
 augmentation and not an invariance); a flip along columns mirrors z (η → −η, a symmetry of the barrel
-at |η| < 0.2).  Both conserve charge exactly.
+at |η| < 0.2).  Both conserve charge exactly.  Flips have no strength: their magnitude is ignored.
 """
 
 from __future__ import annotations
@@ -24,12 +24,16 @@ def flip_maps(maps: np.ndarray, which: np.ndarray, axis: int) -> np.ndarray:
 class HorizontalFlip(BatchTransform):
     """Mirror along columns (z ↔ −z)."""
 
+    conserves_charge = True
+
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
         return flip_maps(maps, params["apply"], axis=2)
 
 
 class VerticalFlip(BatchTransform):
     """Mirror along rows (r-φ ↔ −r-φ)."""
+
+    conserves_charge = True
 
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
         return flip_maps(maps, params["apply"], axis=1)
