@@ -63,7 +63,7 @@ def test_sparsity_and_bit_widths_out_of_range_are_rejected() -> None:
 
 
 def test_data_mismatch_is_rejected_before_training(data: tuple[HitMapSet, HitMapSet]) -> None:
-    train, val = data
+    train, _val = data
     other = HitMapSet(np.zeros((4, 20, 20, 1), np.float32), np.array([0, 1, 0, 1]))
     with pytest.raises(DataError, match=r"training maps are \(16, 16, 1\) but validation maps are \(20, 20, 1\)"):
         train_classifier(train, other, TINY_MODEL, TINY_TRAIN, PruneConfig(), AugmentConfig())
@@ -102,9 +102,11 @@ def test_finished_checkpoint_is_restored_without_training(data: tuple[HitMapSet,
 
     first = _train(data, checkpoint_dir=tmp_path / "ck")
     state = json.loads((tmp_path / "ck" / "state.json").read_text())
-    assert state["epochs_done"] == 2 and (tmp_path / "ck" / "epoch_0002").is_dir()
+    assert state["epochs_done"] == 2
+    assert (tmp_path / "ck" / "epoch_0002").is_dir()
     again = _train(data, checkpoint_dir=tmp_path / "ck")
-    assert again.resumed_from == 2 and again.history == first.history
+    assert again.resumed_from == 2
+    assert again.history == first.history
     for wa, wb in zip(first.model.get_weights(), again.model.get_weights(), strict=True):
         np.testing.assert_array_equal(wa, wb)
 
@@ -119,7 +121,8 @@ def test_finished_checkpoint_is_restored_without_training(data: tuple[HitMapSet,
         AugmentConfig(strategy="exclusive", seed=9),
     )
     card = json.loads((tmp_path / "out" / "model_card.json").read_text())
-    assert card["augmentation"]["strategy"] == "exclusive" and card["augmentation"]["seed"] == 9
+    assert card["augmentation"]["strategy"] == "exclusive"
+    assert card["augmentation"]["seed"] == 9
     assert card["data"] == {"source": "toy", "seed": 3}
     assert card["quantisation"]["weights"] == "quantized_bits(8,0,alpha=1) = ap_fixed<8,1>"
     assert card["metrics"]["val"] == metrics["val"]

@@ -68,7 +68,7 @@ def test_unknown_model_name_suggests_the_closest() -> None:
 def test_per_block_options_must_match_the_blocks() -> None:
     with pytest.raises(ConfigError, match=r"model.pool_sizes needs one entry per conv block \(2\)"):
         ModelConfig(conv_filters=(4, 8), pool_sizes=(2,))
-    with pytest.raises(ConfigError, match="model.base.dropout must be in"):
+    with pytest.raises(ConfigError, match=r"model\.base\.dropout must be in"):
         from_mapping(ModelConfig, {"name": "base", "base": {"dropout": 1.0}})
 
 
