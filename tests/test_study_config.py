@@ -1,0 +1,72 @@
+"""Study config: the grid's axes, ensembles and executor are validated before any job runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from fpgaflow.config.strict import from_mapping
+from fpgaflow.errors import ConfigError
+from fpgaflow.train.study_config import EnsembleSpec, ExecutorConfig, ImbalanceVariant, StudyConfig
+
+BASE = {
+    "strategies": [{"label": "original", "augment": {"strategy": "none"}}],
+    "models": [{"label": "small", "model": {"conv_filters": [2]}}, {"label": "wide", "model": {"conv_filters": [4]}}],
+}
+
+
+def test_a_minimal_study_parses_with_defaults() -> None:
+    cfg = from_mapping(StudyConfig, BASE)
+    assert cfg.executor == ExecutorConfig(kind="inprocess", workers=1)
+    assert cfg.prune.enabled is False
+    assert cfg.imbalance == (ImbalanceVariant(),)
+
+
+def test_duplicate_labels_are_rejected() -> None:
+    bad = {**BASE, "strategies": BASE["strategies"] * 2}
+    with pytest.raises(ConfigError, match=r"study.strategies: duplicate labels \['original'\]"):
+        from_mapping(StudyConfig, bad)
+
+
+def test_ensemble_members_must_be_models_of_the_grid() -> None:
+    bad = {**BASE, "ensembles": [{"label": "e", "kind": "stacking", "members": ["small", "wdie"]}]}
+    with pytest.raises(ConfigError, match=r"unknown member model 'wdie' \(did you mean 'wide'\?\)"):
+        from_mapping(StudyConfig, bad)
+    with pytest.raises(ConfigError, match="bagging takes exactly one member"):
+        EnsembleSpec("b", "bagging", ("small", "wide"))
+    with pytest.raises(ConfigError, match="stacking needs >= 2 member models"):
+        EnsembleSpec("s", "stacking", ("small",))
+
+
+def test_unknown_keys_and_bad_executor_settings_are_rejected() -> None:
+    with pytest.raises(ConfigError, match=r"unknown key 'batch_size'.*did you mean 'batch_sizes'"):
+        from_mapping(StudyConfig, {**BASE, "batch_size": [32]})
+    with pytest.raises(ConfigError, match=r"scheduler_address needs executor\.kind: dask"):
+        ExecutorConfig(kind="process", scheduler_address="tcp://127.0.0.1:8786")
+    with pytest.raises(ConfigError, match=r"particle_fraction must be 0 \(keep\) or in \(0, 1\)"):
+        ImbalanceVariant(label="x", particle_fraction=1.0)
+
+
+def test_shipped_augmentation_study_config_loads() -> None:
+    from pathlib import Path
+
+    from fpgaflow.config.strict import load_yaml
+
+    cfg = load_yaml(StudyConfig, Path(__file__).resolve().parents[1] / "models" / "study_augmentation.yaml")
+    labels = [s.label for s in cfg.strategies]
+    assert labels[0] == "original"
+    assert {s.augment.strategy for s in cfg.strategies} == {
+        "none",
+        "exclusive",
+        "mixing_systematic",
+        "mixing_random_full",
+        "mixing_random_in_batch",
+        "doubling_same_batch",
+        "doubling_combinational",
+    }
+    # systematic mixing at 50/66/80/90 % augmented = S of 2, 3, 5, 10 shards
+    assert sorted(s.augment.shards for s in cfg.strategies if s.augment.strategy == "mixing_systematic") == [
+        2,
+        3,
+        5,
+        10,
+    ]
