@@ -83,3 +83,9 @@ def test_input_shape_mismatch_is_a_data_error() -> None:
     model = build_model(ModelConfig(conv_filters=(4,)), (16, 16, 1))
     with pytest.raises(DataError, match=r"expects input \(16, 16, 1\) but the training data has maps of \(20, 20, 1\)"):
         check_input_shape(model, (20, 20, 1))
+
+
+def test_default_run_model_size() -> None:
+    model = build_model(load_run_config().model, (32, 32, 1))
+    # 8·(9+1) + 8·(72+1) + (6·6·8+1)
+    assert model.count_params() == 80 + 584 + 289

@@ -3,7 +3,7 @@
 Sized for the PYNQ-Z2 (xc7z020: 280 BRAM18, 220 DSP48, 106,400 FF, 53,200 LUT) with hls4ml ``io_stream``:
 every conv keeps only ``kernel_size − 1`` rows of line buffer (a few hundred bytes at 8 bits), and the
 pools/strides shrink the map before the dense layer, whose weights are the part that grows with the
-window.  ``models/default.yaml`` (32×32: 2 blocks, 4/8 filters) and ``models/qcnn_128.yaml`` (128×128:
+window.  ``models/default.yaml`` (32×32: 2 blocks of 8 filters) and ``models/qcnn_128.yaml`` (128×128:
 a 4×4 pool after the first conv) are the shipped presets.
 """
 
@@ -21,7 +21,10 @@ def _conv(cfg: ModelConfig, filters: int, stride: int, name: str) -> Any:
     from qkeras import QConv2D, QConv2DBatchnorm
 
     if not cfg.quantized:
-        return tf.keras.layers.Conv2D(filters, cfg.kernel_size, strides=stride, name=name)
+        # he_normal: QConv2D's default initialiser, so the float twin starts from the same distribution
+        return tf.keras.layers.Conv2D(
+            filters, cfg.kernel_size, strides=stride, kernel_initializer="he_normal", name=name
+        )
     kwargs = {
         "strides": stride,
         "kernel_quantizer": weight_quantizer(cfg.weights),
@@ -47,7 +50,7 @@ def _dense(cfg: ModelConfig, units: int, name: str) -> Any:
     from qkeras import QDense
 
     if not cfg.quantized:
-        return tf.keras.layers.Dense(units, name=name)
+        return tf.keras.layers.Dense(units, kernel_initializer="he_normal", name=name)
     return QDense(
         units,
         kernel_quantizer=weight_quantizer(cfg.weights),
