@@ -142,3 +142,23 @@ def test_rerun_resumes_without_training(study_dir: Path) -> None:
     result = run_study(cfg, study_dir / "out", progress=lambda r: seen.append(r["job_id"]))
     assert seen == []
     assert len(result.jobs) == 2
+
+
+def test_imbalance_variant_trains_on_the_subsampled_set_with_class_weights(study_dir: Path) -> None:
+    from fpgaflow.data import load_npz
+    from fpgaflow.train.study_jobs import job_training_set, run_job
+
+    cfg = from_mapping(
+        StudyConfig,
+        {
+            **yaml.safe_load(TINY_STUDY),
+            "strategies": [{"label": "original", "augment": {"strategy": "none"}}],
+            "imbalance": [{"label": "20 % INS", "particle_fraction": 0.2, "class_weighting": "ins"}],
+        },
+    )
+    (job,) = expand_grid(cfg, study_dir / "out" / "data")
+    expected = job_training_set(job, load_npz(study_dir / "out" / "data" / "train.npz"))
+    assert np.mean(expected.labels) == pytest.approx(0.2, abs=0.01)
+    result = run_job(job)
+    assert result["n_train"] == len(expected)
+    assert result["imbalance"] == "20 % INS"
