@@ -49,6 +49,16 @@ def quantisation_summary(model_cfg: ModelConfig) -> dict[str, Any]:
     }
 
 
+def _flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 @dataclass
 class ModelCard:
     """Everything a user of the model must know about how it was made."""
@@ -90,13 +100,13 @@ class ModelCard:
             f"# Model card: `{self.model_file}`",
             "",
             f"- **Model**: `{self.model.name}`, {self.n_parameters:,} parameters",
-            f"- **Data**: {', '.join(f'{k}={v}' for k, v in self.data.items() if not isinstance(v, dict))}",
+            f"- **Data**: {', '.join(f'{k}={v}' for k, v in _flatten(self.data).items())}",
             f"- **Augmentation** (training data only): strategy `{a.strategy}`, seed {a.seed}, policy `{a.policy}`, "
             f"flips h={a.horizontal_flip} v={a.vertical_flip}, class weighting `{a.class_weighting}`, "
             f"balance threshold {a.balance_threshold}",
             f"- **Pruning**: {'on' if p.enabled and p.target_sparsity > 0 else 'off'}, target {p.target_sparsity}, "
             f"layers {list(p.layers) or 'all conv/dense'}; achieved {self.sparsity:.3f}",
-            f"- **Quantisation**: {quantisation_summary(self.model)}",
+            f"- **Quantisation**: {', '.join(f'{k}: {v}' for k, v in quantisation_summary(self.model).items())}",
             f"- **Training**: {self.train.epochs} epochs max ({len(self.history.get('loss', []))} run), batch "
             f"{self.train.batch_size}, lr {self.train.learning_rate} ({self.train.lr_schedule}), "
             f"seed {self.train.seed}",
