@@ -14,6 +14,7 @@ from fpgaflow.augment import (
     RandAugment,
     SubPolicyAugment,
     TrivialAugment,
+    augment_provenance,
     build_class_weights,
     build_pipeline,
     build_strategy,
@@ -27,7 +28,9 @@ from fpgaflow.errors import ConfigError
 
 
 def test_skeleton_keys_build_the_same_flip_pipeline() -> None:
-    cfg = from_mapping(AugmentConfig, {"strategy": "exclusive", "horizontal_flip": 0.5, "vertical_flip": 0.3, "seed": 2})
+    cfg = from_mapping(
+        AugmentConfig, {"strategy": "exclusive", "horizontal_flip": 0.5, "vertical_flip": 0.3, "seed": 2}
+    )
     pipe = build_pipeline(cfg)
     assert isinstance(pipe, Compose)
     assert [type(t) for t in pipe.transforms] == [HorizontalFlip, VerticalFlip]
@@ -63,7 +66,9 @@ def test_transform_list_and_policies(tmp_path: Path) -> None:
     assert [type(t) for t in pipe.transforms] == [VerticalFlip, Shift, GainJitter]
     assert pipe.transforms[1].p == 0.4
     assert pipe.transforms[1].max_fraction == pytest.approx(0.1)  # type: ignore[attr-defined]
-    ra = build_pipeline(AugmentConfig(policy="randaugment", randaugment_n=3, randaugment_m=7, policy_ops=("gain",)))
+    ra = build_pipeline(
+        AugmentConfig(policy="randaugment", randaugment_n=3, randaugment_m=7, policy_ops=("gain",))
+    )
     assert ra is not None
     assert isinstance(ra.transforms[-1], RandAugment)
     assert (ra.transforms[-1].n_ops, ra.transforms[-1].magnitude, ra.transforms[-1].ops) == (3, 7, ("gain",))
@@ -105,3 +110,13 @@ def test_class_weights_from_config() -> None:
 def test_bad_config_rejected(mapping: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         from_mapping(AugmentConfig, mapping)
+
+
+def test_provenance_records_config_and_seed() -> None:
+    card = augment_provenance(AugmentConfig(strategy="mixing_systematic", shards=5, seed=9))
+    assert card["strategy"] == "mixing_systematic"
+    assert card["seed"] == 9
+    assert card["config"]["shards"] == 5
+    assert card["evaluation_data_augmented"] is False
+    assert "HorizontalFlip(p=0.5)" in card["pipeline"]
+    assert augment_provenance(AugmentConfig(strategy="none"))["pipeline"] is None

@@ -7,8 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fpgaflow.augment.policies import PolicyFile, PolicyOp, RandAugment, SubPolicyAugment, TrivialAugment, load_policy
-from fpgaflow.augment.registry import SHAPE_SAFE_OPS, TRANSFORMS
+from fpgaflow.augment.policies import (
+    PolicyFile,
+    PolicyOp,
+    RandAugment,
+    SubPolicyAugment,
+    TrivialAugment,
+    load_policy,
+)
+from fpgaflow.augment.registry import DEFAULT_POLICY_OPS, SHAPE_SAFE_OPS, TRANSFORMS
 from fpgaflow.data.toy import ToyConfig, generate_toy
 from fpgaflow.errors import ConfigError
 
@@ -18,9 +25,11 @@ def maps() -> np.ndarray:
     return generate_toy(ToyConfig(rows=16, cols=16), 64, 0.5, np.random.default_rng(3)).maps
 
 
-def test_default_op_set_is_every_shape_safe_op() -> None:
+def test_default_op_sets() -> None:
     assert set(SHAPE_SAFE_OPS) == set(TRANSFORMS) - {"rotate90"}
-    assert RandAugment().ops == SHAPE_SAFE_OPS
+    assert set(DEFAULT_POLICY_OPS) == set(TRANSFORMS) - {"rotate90", "roc_dropout"}
+    assert RandAugment().ops == DEFAULT_POLICY_OPS
+    assert TrivialAugment().ops == DEFAULT_POLICY_OPS
 
 
 def test_randaugment_deterministic_and_bounded(maps: np.ndarray) -> None:
@@ -68,7 +77,8 @@ def test_policy_file_round_trip(tmp_path: Path, maps: np.ndarray) -> None:
     f.write_text(
         "sub_policies:\n"
         "  - [{op: vertical_flip, probability: 1.0, magnitude: 0}]\n"
-        "  - [{op: horizontal_flip, probability: 1.0, magnitude: 0}, {op: shift, probability: 0.0, magnitude: 9}]\n"
+        "  - [{op: horizontal_flip, probability: 1.0, magnitude: 0},\n"
+        "     {op: shift, probability: 0.0, magnitude: 9}]\n"
     )
     pol = load_policy(f)
     assert isinstance(pol, SubPolicyAugment)
@@ -83,7 +93,9 @@ def test_policy_file_round_trip(tmp_path: Path, maps: np.ndarray) -> None:
 def test_policy_file_unknown_op_suggests(tmp_path: Path) -> None:
     f = tmp_path / "policy.yaml"
     f.write_text("sub_policies:\n  - [{op: spilover, probability: 0.5, magnitude: 3}]\n")
-    with pytest.raises(ConfigError, match=r"policy\.yaml.*unknown augmentation op 'spilover'.*did you mean 'spillover'"):
+    with pytest.raises(
+        ConfigError, match=r"policy\.yaml.*unknown augmentation op 'spilover'.*did you mean 'spillover'"
+    ):
         load_policy(f)
 
 

@@ -281,3 +281,23 @@ def test_compose_seed_reproduces_stream(maps: np.ndarray) -> None:
     assert not np.array_equal(a1, a2)
     c1.reset()
     np.testing.assert_array_equal(c1(maps), a1)
+
+
+def test_every_transform_class_is_registered() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import fpgaflow.augment as pkg
+    from fpgaflow.augment.policies import RandAugment, SubPolicyAugment, TrivialAugment
+
+    policies = {RandAugment, SubPolicyAugment, TrivialAugment}
+    found = set()
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name == "keras_adapter":
+            continue
+        module = importlib.import_module(f"fpgaflow.augment.{info.name}")
+        for _, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, BatchTransform) and obj is not BatchTransform and obj not in policies:
+                found.add(obj)
+    assert found == set(TRANSFORMS.values())

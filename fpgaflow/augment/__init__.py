@@ -9,6 +9,7 @@ returns the transform composition alone (kept for callers that augment batches t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,8 +18,9 @@ from fpgaflow.augment.config import AugmentConfig, TransformSpec
 from fpgaflow.augment.flip import HorizontalFlip, VerticalFlip, flip_maps
 from fpgaflow.augment.imbalance import balanced_indices, class_weights
 from fpgaflow.augment.policies import RandAugment, SubPolicyAugment, TrivialAugment, load_policy
-from fpgaflow.augment.registry import SHAPE_SAFE_OPS, TRANSFORMS, make_transform
+from fpgaflow.augment.registry import DEFAULT_POLICY_OPS, TRANSFORMS, make_transform
 from fpgaflow.augment.strategies import STRATEGIES, BatchPlan, Strategy
+from fpgaflow.config.strict import to_mapping
 
 
 def _transforms(cfg: AugmentConfig) -> list[BatchTransform]:
@@ -27,7 +29,7 @@ def _transforms(cfg: AugmentConfig) -> list[BatchTransform]:
         out.append(HorizontalFlip(cfg.horizontal_flip))
     if cfg.vertical_flip > 0:
         out.append(VerticalFlip(cfg.vertical_flip))
-    ops = cfg.policy_ops or SHAPE_SAFE_OPS
+    ops = cfg.policy_ops or DEFAULT_POLICY_OPS
     if cfg.policy == "list":
         out.extend(make_transform(t.op, t.magnitude, t.p) for t in cfg.transforms)
     elif cfg.policy == "randaugment":
@@ -64,6 +66,18 @@ def build_class_weights(cfg: AugmentConfig, labels: np.ndarray) -> dict[int, flo
     return class_weights(labels, cfg.class_weighting, cfg.ens_beta)
 
 
+def augment_provenance(cfg: AugmentConfig) -> dict[str, Any]:
+    """What a model's provenance card records about its training data augmentation (config, seed, ops)."""
+    pipeline = build_pipeline(cfg)
+    return {
+        "config": to_mapping(cfg),
+        "strategy": cfg.strategy,
+        "seed": cfg.seed,
+        "pipeline": repr(pipeline) if pipeline is not None else None,
+        "evaluation_data_augmented": False,
+    }
+
+
 __all__ = [
     "STRATEGIES",
     "TRANSFORMS",
@@ -78,6 +92,7 @@ __all__ = [
     "TransformSpec",
     "TrivialAugment",
     "VerticalFlip",
+    "augment_provenance",
     "balanced_indices",
     "build_class_weights",
     "build_pipeline",

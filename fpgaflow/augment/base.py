@@ -98,3 +98,11 @@ def scatter(maps: np.ndarray, which: np.ndarray, changed: np.ndarray) -> np.ndar
     out = maps.copy()
     out[which] = changed
     return out
+
+
+def hit_pixels(maps: np.ndarray, which: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Index tuple (map, row, col, channel) of the hit (non-zero) pixels of the maps selected by boolean
+    ``which``, in row-major order.  Hit maps are sparse, so per-pixel randomness is drawn for these only."""
+    sel = np.flatnonzero(which)
+    sub = np.nonzero(maps[sel] > 0)
+    return (sel[sub[0]], *sub[1:])

@@ -16,7 +16,7 @@ others default to "off", so an old config builds the same flip pipeline as befor
         - {op: gain, p: 0.5, magnitude: 4}
       randaugment_n: 2              # policy: randaugment — N ops per map at magnitude M (0..10)
       randaugment_m: 5
-      policy_ops: []                # randaugment/trivialaugment op set; empty = every shape-safe op
+      policy_ops: []                # randaugment/trivialaugment op set; empty = DEFAULT_POLICY_OPS
       policy_file: ""               # policy: file — AutoAugment-style YAML (see fpgaflow.augment.policies)
       balance_threshold: 0          # > 0: artificial balancing to this many maps per class per epoch
       class_weighting: none         # none | ins | isns | ens (fpgaflow.augment.imbalance)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.augment.base import BatchTransform, check_level, check_probability
+from fpgaflow.augment.base import BatchTransform, check_level, check_probability, hit_pixels
 from fpgaflow.errors import ConfigError
 
 #: One readout chip (PSI46dig / PROC600): rows along r-φ × columns along z.
@@ -43,8 +43,12 @@ class PixelDropout(BatchTransform):
         return {"apply": rng.random(n) < self.p, "rng_state": rng.integers(0, 2**63 - 1)}
 
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
-        dead = np.random.default_rng(int(params["rng_state"])).random(maps.shape) < self.rate
-        return drop_pixels(maps, dead & params["apply"][:, None, None, None])
+        # Only hit pixels can lose charge: draw for those (maps are sparse), a pure function of the seed.
+        idx = hit_pixels(maps, params["apply"])
+        out = maps.copy()
+        dead = np.random.default_rng(int(params["rng_state"])).random(idx[0].size) < self.rate
+        out[tuple(i[dead] for i in idx)] = 0.0
+        return out
 
     def __repr__(self) -> str:
         return f"PixelDropout(p={self.p}, rate={self.rate})"

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.augment.base import DEFAULT_THRESHOLD_ADC, BatchTransform, check_level
+from fpgaflow.augment.base import DEFAULT_THRESHOLD_ADC, BatchTransform, check_level, hit_pixels
 from fpgaflow.data.hitmaps import ADC_MAX
 from fpgaflow.errors import ConfigError
 
@@ -24,6 +24,12 @@ def scale_charge(maps: np.ndarray, gain: np.ndarray, threshold_adc: float) -> np
     scaled = np.rint(maps * gain)
     scaled = np.where((scaled < threshold_adc) | (maps <= 0), 0.0, np.minimum(scaled, ADC_MAX))
     return scaled.astype(maps.dtype)
+
+
+def scale_hits(charge: np.ndarray, gain: np.ndarray, threshold_adc: float) -> np.ndarray:
+    """Like :func:`scale_charge` for a flat array of hit-pixel charges and their gains."""
+    scaled = np.rint(charge * gain)
+    return np.where(scaled < threshold_adc, 0.0, np.minimum(scaled, ADC_MAX))
 
 
 class GainJitter(BatchTransform):
@@ -57,14 +63,15 @@ class GainJitter(BatchTransform):
         return {"gain": np.where(apply, gain, 1.0), "apply": apply, "rng_state": rng.integers(0, 2**63 - 1)}
 
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
-        gain = params["gain"][:, None, None, None]
+        # Hit pixels of the chosen maps only (maps are sparse); empty pixels stay empty at any gain.
+        idx = hit_pixels(maps, params["apply"])
+        gain = params["gain"][idx[0]]
         if self.pixel_sigma > 0:
-            pix = np.random.default_rng(int(params["rng_state"])).normal(
-                1.0, self.pixel_sigma, size=maps.shape
-            )
-            gain = gain * np.where(params["apply"][:, None, None, None], pix, 1.0)
-        out = scale_charge(maps, gain, self.threshold_adc)
-        return np.where(params["apply"][:, None, None, None], out, maps)
+            rng = np.random.default_rng(int(params["rng_state"]))
+            gain = gain * rng.normal(1.0, self.pixel_sigma, size=idx[0].size)
+        out = maps.copy()
+        out[idx] = scale_hits(maps[idx], gain, self.threshold_adc)
+        return out
 
     def __repr__(self) -> str:
         return f"GainJitter(p={self.p}, max_change={self.max_change}, pixel_sigma={self.pixel_sigma})"

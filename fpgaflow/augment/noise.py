@@ -15,23 +15,21 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.augment.base import DEFAULT_THRESHOLD_ADC, BatchTransform, check_level, check_probability
+from fpgaflow.augment.base import (
+    DEFAULT_THRESHOLD_ADC,
+    BatchTransform,
+    check_level,
+    check_probability,
+    hit_pixels,
+)
 from fpgaflow.data.hitmaps import ADC_MAX
 from fpgaflow.errors import ConfigError
 
 
-def add_readout_noise(maps: np.ndarray, noise: np.ndarray, threshold_adc: float) -> np.ndarray:
-    """Add ``noise`` (same shape, ADC) to hit pixels only; round, zero-suppress below threshold, saturate."""
-    hit = maps > 0
-    noisy = np.rint(maps + np.where(hit, noise, 0.0))
-    noisy = np.where(noisy < threshold_adc, 0.0, np.minimum(noisy, ADC_MAX))
-    return noisy.astype(maps.dtype)
-
-
-def add_noise_hits(maps: np.ndarray, salt: np.ndarray, pepper: np.ndarray) -> np.ndarray:
-    """Add ``salt`` charge (saturating at 255); empty the pixels where ``pepper`` is true."""
-    out = np.minimum(maps + salt, ADC_MAX)
-    return np.where(pepper, 0.0, out).astype(maps.dtype)
+def add_readout_noise(charge: np.ndarray, noise: np.ndarray, threshold_adc: float) -> np.ndarray:
+    """Charges of hit pixels plus ``noise`` (ADC): rounded, zero-suppressed below threshold, saturated."""
+    noisy = np.rint(charge + noise)
+    return np.where(noisy < threshold_adc, 0.0, np.minimum(noisy, ADC_MAX))
 
 
 class GaussianNoise(BatchTransform):
@@ -57,11 +55,12 @@ class GaussianNoise(BatchTransform):
         return {"apply": rng.random(n) < self.p, "rng_state": rng.integers(0, 2**63 - 1)}
 
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
-        apply = params["apply"]
-        # The per-pixel noise field is a pure function of the sampled seed (shape known only here).
-        noise = np.random.default_rng(int(params["rng_state"])).normal(0.0, self.sigma_adc, size=maps.shape)
-        noisy = add_readout_noise(maps, noise, self.threshold_adc)
-        return np.where(apply[:, None, None, None], noisy, maps)
+        # Per-pixel noise is a pure function of the sampled seed and of which pixels are hit.
+        idx = hit_pixels(maps, params["apply"])
+        noise = np.random.default_rng(int(params["rng_state"])).normal(0.0, self.sigma_adc, size=idx[0].size)
+        out = maps.copy()
+        out[idx] = add_readout_noise(maps[idx], noise, self.threshold_adc)
+        return out
 
     def __repr__(self) -> str:
         return f"GaussianNoise(p={self.p}, sigma_adc={self.sigma_adc}, threshold_adc={self.threshold_adc})"
@@ -92,12 +91,24 @@ class SaltAndPepper(BatchTransform):
         return {"apply": rng.random(n) < self.p, "rng_state": rng.integers(0, 2**63 - 1)}
 
     def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
-        apply = params["apply"][:, None, None, None]
+        n, rows, cols = maps.shape[:3]
+        apply = params["apply"]
         g = np.random.default_rng(int(params["rng_state"]))
-        salt_on = (g.random(maps.shape) < self.salt_rate) & apply
-        charge = np.rint(self.threshold_adc + g.exponential(20.0, size=maps.shape))
-        pepper = (g.random(maps.shape) < self.pepper_rate) & apply & (maps > 0)
-        return add_noise_hits(maps, np.where(salt_on, charge, 0.0), pepper)
+        # Salt: Binomial(pixels, rate) noise hits per map at uniform positions (a position drawn twice
+        # gets both charges, which the ADC then saturates — negligible at realistic rates).
+        counts = g.binomial(rows * cols, self.salt_rate, size=n) * apply
+        which = np.repeat(np.arange(n), counts)
+        pos = g.integers(0, rows * cols, size=which.size)
+        charge = np.rint(self.threshold_adc + g.exponential(20.0, size=which.size))
+        # Pepper: each originally hit pixel of a chosen map is lost with probability pepper_rate.
+        idx = hit_pixels(maps, apply)
+        lost = g.random(idx[0].size) < self.pepper_rate
+        out = maps.copy()
+        at = (which, pos // cols, pos % cols, np.zeros_like(which))
+        np.add.at(out, at, charge.astype(maps.dtype))
+        out[at] = np.minimum(out[at], ADC_MAX)
+        out[tuple(i[lost] for i in idx)] = 0.0
+        return out
 
     def __repr__(self) -> str:
         return f"SaltAndPepper(p={self.p}, salt_rate={self.salt_rate}, pepper_rate={self.pepper_rate})"

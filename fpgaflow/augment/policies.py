@@ -14,8 +14,9 @@
 
 All three are :class:`~fpgaflow.augment.base.BatchTransform` s (``p`` = probability that the policy
 touches a map at all), so they sit in a :class:`~fpgaflow.augment.base.Compose`.  The op set defaults
-to every registered op that is valid for any map shape (90° rotations need square maps: add
-``rotate90`` explicitly).  Work is batched: one vectorised call per (op, magnitude) group, not per map.
+to :data:`~fpgaflow.augment.registry.DEFAULT_POLICY_OPS`: every registered op except ``rotate90``
+(90° turns need square maps) and ``roc_dropout`` (empties small windows); name them to use them.
+Work is batched: one vectorised call per (op, magnitude) group, not per map.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.augment.base import BatchTransform
-from fpgaflow.augment.registry import MAX_MAGNITUDE, SHAPE_SAFE_OPS, check_magnitude, check_op, make_transform
+from fpgaflow.augment.registry import (
+    DEFAULT_POLICY_OPS,
+    MAX_MAGNITUDE,
+    check_magnitude,
+    check_op,
+    make_transform,
+)
 from fpgaflow.config.strict import check, load_yaml
 from fpgaflow.errors import ConfigError
 
@@ -56,7 +63,7 @@ class RandAugment(BatchTransform):
     """``n_ops`` uniformly chosen ops per map at magnitude ``magnitude`` (0..10)."""
 
     def __init__(
-        self, n_ops: int = 2, magnitude: int = 5, ops: Sequence[str] = SHAPE_SAFE_OPS, p: float = 1.0
+        self, n_ops: int = 2, magnitude: int = 5, ops: Sequence[str] = DEFAULT_POLICY_OPS, p: float = 1.0
     ) -> None:
         super().__init__(p)
         if n_ops < 1:
@@ -85,7 +92,7 @@ class RandAugment(BatchTransform):
 class TrivialAugment(BatchTransform):
     """One uniformly chosen op per map at a uniformly drawn magnitude 0..10."""
 
-    def __init__(self, ops: Sequence[str] = SHAPE_SAFE_OPS, p: float = 1.0) -> None:
+    def __init__(self, ops: Sequence[str] = DEFAULT_POLICY_OPS, p: float = 1.0) -> None:
         super().__init__(p)
         self.ops = _check_ops(ops, "TrivialAugment")
         levels = MAX_MAGNITUDE + 1

@@ -45,6 +45,11 @@ TRANSFORMS: dict[str, type[BatchTransform]] = {
 #: Ops valid on any map shape (rotate90 at magnitude >= 5 needs square maps).
 SHAPE_SAFE_OPS: tuple[str, ...] = tuple(k for k in TRANSFORMS if k != "rotate90")
 
+#: Default op set of RandAugment / TrivialAugment: shape-safe ops minus ``roc_dropout``, whose 80 × 52
+#: dead block empties most of a small window (a 32 × 32 map loses ~75 % of its charge on average,
+#: often the whole particle cluster).  Name it explicitly for module-sized maps.
+DEFAULT_POLICY_OPS: tuple[str, ...] = tuple(k for k in SHAPE_SAFE_OPS if k != "roc_dropout")
+
 
 def check_op(name: str, where: str = "augment") -> str:
     """Return ``name`` if it is a registered op, else raise :class:`ConfigError` with a did-you-mean hint."""

@@ -17,19 +17,21 @@ from fpgaflow.errors import ConfigError
 
 
 def shift_maps(maps: np.ndarray, d_rows: np.ndarray, d_cols: np.ndarray) -> np.ndarray:
-    """Move map ``i`` by ``d_rows[i]`` rows down and ``d_cols[i]`` columns right, filling with zeros."""
+    """Move map ``i`` by ``d_rows[i]`` rows down and ``d_cols[i]`` columns right, filling with zeros.
+
+    The batch is zero-padded by the largest shift and each map's window is cut out of its padded copy
+    (one gather of whole windows): content that leaves the map meets only padding, never the far edge.
+    """
     n, rows, cols = maps.shape[:3]
-    src_r = np.arange(rows)[None, :] - np.asarray(d_rows)[:, None]  # (n, rows)
-    src_c = np.arange(cols)[None, :] - np.asarray(d_cols)[:, None]  # (n, cols)
-    ok_r = (src_r >= 0) & (src_r < rows)
-    ok_c = (src_c >= 0) & (src_c < cols)
-    gathered = maps[
-        np.arange(n)[:, None, None],
-        np.clip(src_r, 0, rows - 1)[:, :, None],
-        np.clip(src_c, 0, cols - 1)[:, None, :],
-    ]
-    mask = (ok_r[:, :, None] & ok_c[:, None, :])[..., None]
-    return np.where(mask, gathered, np.zeros((), dtype=maps.dtype)).astype(maps.dtype, copy=False)
+    d_rows = np.clip(np.asarray(d_rows, dtype=np.int64), -rows, rows)
+    d_cols = np.clip(np.asarray(d_cols, dtype=np.int64), -cols, cols)
+    pr = int(np.abs(d_rows).max(initial=0))
+    pc = int(np.abs(d_cols).max(initial=0))
+    padded = np.pad(maps, ((0, 0), (pr, pr), (pc, pc), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (rows, cols), axis=(1, 2))  # type: ignore[call-overload]
+    # windows[i, a, b] is the map seen from offset (a, b) of the padded map: (n, 2pr+1, 2pc+1, ch, rows, cols)
+    picked = windows[np.arange(n), pr - d_rows, pc - d_cols]  # (n, ch, rows, cols)
+    return np.ascontiguousarray(np.moveaxis(picked, 1, -1))
 
 
 class Shift(BatchTransform):
@@ -57,7 +59,11 @@ class Shift(BatchTransform):
         rows, cols = maps.shape[1:3]
         d_rows = np.rint(frac[:, 0] * rows).astype(np.int64)
         d_cols = np.rint(frac[:, 1] * cols).astype(np.int64)
-        return shift_maps(maps, d_rows, d_cols)
+        moved = (d_rows != 0) | (d_cols != 0)
+        out = maps.copy()
+        if moved.any():
+            out[moved] = shift_maps(maps[moved], d_rows[moved], d_cols[moved])
+        return out
 
     def __repr__(self) -> str:
         return f"Shift(p={self.p}, max_fraction={self.max_fraction})"

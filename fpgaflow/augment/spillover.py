@@ -42,7 +42,7 @@ def add_spillover(
     the edge; ``length`` (1–4) pixels along it, ``depth`` (1–2) into the map; ``charge_adc`` the total
     in-map charge, split evenly.
     """
-    _n, rows, cols = maps.shape[:3]
+    rows, cols = maps.shape[1:3]
     idx = np.flatnonzero(which)
     if idx.size == 0:
         return maps.copy()
@@ -57,12 +57,14 @@ def add_spillover(
     on &= (r >= 0) & (r < rows) & (c >= 0) & (c < cols)
     per_pixel = charge_adc[idx] / (length[idx] * depth[idx])
     q = np.broadcast_to(per_pixel[:, None, None], on.shape)
-    m = np.broadcast_to(idx[:, None, None], on.shape)
-    added = np.zeros(maps.shape[:3], dtype=np.float64)
+    m = np.broadcast_to(np.arange(idx.size)[:, None, None], on.shape)
+    added = np.zeros((idx.size, rows, cols), dtype=np.float64)
     np.add.at(added, (m[on], r[on], c[on]), q[on])
     added = np.rint(added)
     added = np.where(added < threshold_adc, 0.0, added)
-    return np.minimum(maps + added[..., None], ADC_MAX).astype(maps.dtype)
+    out = maps.copy()
+    out[idx] = np.minimum(maps[idx] + added[..., None], ADC_MAX)
+    return out
 
 
 class Spillover(BatchTransform):

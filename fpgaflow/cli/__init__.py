@@ -18,7 +18,7 @@ from fpgaflow import __version__
 from fpgaflow.errors import FpgaflowError
 
 #: Subcommand modules, in help order.  A module missing its optional dependencies still registers.
-COMMAND_MODULES: tuple[str, ...] = ("run", "study")
+COMMAND_MODULES: tuple[str, ...] = ("run", "augment", "study")
 
 log = logging.getLogger("fpgaflow")
 
