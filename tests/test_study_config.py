@@ -70,3 +70,17 @@ def test_shipped_augmentation_study_config_loads() -> None:
         5,
         10,
     ]
+
+
+def test_equal_steps_control_differs_only_in_epochs_and_doubling() -> None:
+    from pathlib import Path
+
+    from fpgaflow.config.strict import load_yaml
+
+    models = Path(__file__).resolve().parents[1] / "models"
+    main = load_yaml(StudyConfig, models / "study_augmentation.yaml")
+    control = load_yaml(StudyConfig, models / "study_augmentation_equal_steps.yaml")
+    assert control.train.epochs == 2 * main.train.epochs
+    assert control.data == main.data
+    assert control.seeds == main.seeds
+    assert control.strategies == tuple(s for s in main.strategies if not s.augment.strategy.startswith("doubling"))
