@@ -68,20 +68,23 @@ def throughput(steps: int, batch_size: int) -> list[dict[str, object]]:
 
 def qat(epochs: int | None) -> dict[str, object]:
     from fpgaflow.config.run import load_run_config
-    from fpgaflow.data import generate_toy, split
+    from fpgaflow.train.datasets import make_splits
     from fpgaflow.train.fit import predict_scores, train_classifier
     from fpgaflow.train.metrics import evaluate
 
     cfg = load_run_config()
     train_cfg = cfg.train if epochs is None else dataclasses.replace(cfg.train, epochs=epochs)
-    rng = np.random.default_rng(cfg.data.seed)  # the same maps and split as `fpgaflow run` (step_data)
-    data = generate_toy(cfg.data.toy, cfg.data.n_maps, cfg.data.particle_fraction, rng)
-    train, val, _test = split(data, cfg.data.val_fraction, cfg.data.test_fraction, rng)
+    train, val, _test = make_splits(cfg.data)  # the same maps and split as `fpgaflow run`
     variants = {
         "pruned+quantised": (cfg.model, cfg.prune),
         "float": (dataclasses.replace(cfg.model, quantized=False), dataclasses.replace(cfg.prune, enabled=False)),
     }
-    out: dict[str, object] = {"epochs": train_cfg.epochs, "n_train": len(train), "n_val": len(val)}
+    out: dict[str, object] = {
+        "data": cfg.data.source,
+        "epochs": train_cfg.epochs,
+        "n_train": len(train),
+        "n_val": len(val),
+    }
     for name, (model_cfg, prune_cfg) in variants.items():
         t0 = time.perf_counter()
         result = train_classifier(train, val, model_cfg, train_cfg, prune_cfg, cfg.augment)

@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.config.strict import to_mapping
-from fpgaflow.data import HitMapSet, generate_toy, load_npz, split
+from fpgaflow.data import HitMapSet, load_npz
 from fpgaflow.data.config import DataConfig
 from fpgaflow.errors import ConfigError, MissingExtraError
 from fpgaflow.train import atomic
 from fpgaflow.train.cost import ModelCost, ensemble_cost
+from fpgaflow.train.datasets import make_splits
 from fpgaflow.train.metrics import accuracy, evaluate
 from fpgaflow.train.study_config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
 from fpgaflow.train.study_jobs import StudyJob, run_job
@@ -44,16 +45,11 @@ class StudyResult:
 
 
 def write_study_data(cfg: DataConfig, out_dir: Path) -> Path:
-    """Generate/load the maps, split them like ``fpgaflow run`` does, save train/val to ``out_dir/data``."""
+    """Make the maps and split them as ``fpgaflow run`` does; save train/val to ``out_dir/data``."""
     data_dir = out_dir / "data"
     if (data_dir / "train.npz").is_file() and (data_dir / "val.npz").is_file():
         return data_dir
-    rng = np.random.default_rng(cfg.seed)
-    if cfg.source == "toy":
-        maps = generate_toy(cfg.toy, cfg.n_maps, cfg.particle_fraction, rng)
-    else:
-        maps = load_npz(cfg.path)  # type: ignore[arg-type]
-    train, val, _test = split(maps, cfg.val_fraction, cfg.test_fraction, rng)
+    train, val, _test = make_splits(cfg)
     train.save_npz(data_dir / "train.npz")
     val.save_npz(data_dir / "val.npz")
     return data_dir
