@@ -84,3 +84,23 @@ def test_equal_steps_control_differs_only_in_epochs_and_doubling() -> None:
     assert control.data == main.data
     assert control.seeds == main.seeds
     assert control.strategies == tuple(s for s in main.strategies if not s.augment.strategy.startswith("doubling"))
+
+
+def test_simulated_study_configs_match_the_toy_ones() -> None:
+    import typing
+    from pathlib import Path
+
+    from fpgaflow.config.strict import load_yaml
+    from fpgaflow.data.config import DataConfig
+
+    if "simulate" not in typing.get_args(typing.get_type_hints(DataConfig)["source"]):
+        pytest.skip("this checkout's data stage has no simulator (data.source: simulate)")
+    models = Path(__file__).resolve().parents[1] / "models"
+    toy = load_yaml(StudyConfig, models / "study_augmentation.yaml")
+    sim = load_yaml(StudyConfig, models / "study_augmentation_sim.yaml")
+    sim_control = load_yaml(StudyConfig, models / "study_augmentation_sim_equal_steps.yaml")
+    assert sim.data.source == "simulate"
+    assert (sim.strategies, sim.models, sim.train, sim.seeds) == (toy.strategies, toy.models, toy.train, toy.seeds)
+    assert sim_control.train.epochs == 2 * sim.train.epochs
+    assert sim_control.data == sim.data
+    assert sim_control.strategies == tuple(s for s in sim.strategies if not s.augment.strategy.startswith("doubling"))
