@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "run",
     "data",
     "augment",
+    "study",
     "convert",
     "emulate",
     "verify",

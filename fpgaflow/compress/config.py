@@ -14,7 +14,9 @@ class PruneConfig:
     ``target_sparsity`` is the fraction of weights set to zero in every pruned layer; hls4ml skips the
     zero multiplications, so each pruned weight saves one multiplier (a DSP48 or ~LUTs) at reuse factor 1.
     The schedule ramps from ``initial_sparsity`` at ``begin_fraction`` of training to the target at
-    ``end_fraction``; the last epochs fine-tune at the final mask.
+    ``end_fraction``; the last epochs fine-tune at the final mask.  ``layers`` names the conv/dense
+    layers to prune (empty = every conv/dense layer); an unknown name is rejected before training.
+    The wrappers are stripped before the model is saved, so hls4ml sees plain (Q)Keras layers.
     """
 
     enabled: bool = True
@@ -23,6 +25,7 @@ class PruneConfig:
     begin_fraction: float = 0.2
     end_fraction: float = 0.7
     frequency_steps: int = 20
+    layers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check(0.0 <= self.target_sparsity < 1.0, f"prune.target_sparsity must be in [0, 1), got {self.target_sparsity}")

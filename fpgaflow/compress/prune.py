@@ -13,10 +13,12 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.compress.config import PruneConfig
+from fpgaflow.config.strict import suggest
+from fpgaflow.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-_PRUNABLE = ("QConv2D", "QDense", "Conv2D", "Dense")
+_PRUNABLE = ("QConv2D", "QConv2DBatchnorm", "QDense", "Conv2D", "Dense")
 
 
 def wrap_for_pruning(model: Any, cfg: PruneConfig, total_steps: int) -> Any:
@@ -28,6 +30,7 @@ def wrap_for_pruning(model: Any, cfg: PruneConfig, total_steps: int) -> Any:
     import tensorflow as tf
     import tensorflow_model_optimization as tfmot
 
+    selected = prunable_layers(model, cfg)
     begin = int(cfg.begin_fraction * total_steps)
     end = max(begin + 1, int(cfg.end_fraction * total_steps))
     # The mask only changes every `frequency` steps: on a short run use at least ~10 updates of the ramp
@@ -42,11 +45,26 @@ def wrap_for_pruning(model: Any, cfg: PruneConfig, total_steps: int) -> Any:
     )
 
     def clone(layer: Any) -> Any:
-        if type(layer).__name__ in _PRUNABLE:
+        if layer.name in selected:
             return tfmot.sparsity.keras.prune_low_magnitude(layer, pruning_schedule=schedule)
         return layer
 
     return tf.keras.models.clone_model(model, clone_function=clone)
+
+
+def prunable_layers(model: Any, cfg: PruneConfig) -> list[str]:
+    """Names of the layers ``cfg`` prunes in ``model``; raises ConfigError for a name that is not a
+    conv/dense layer of the model (with a did-you-mean hint)."""
+    candidates = [layer.name for layer in model.layers if type(layer).__name__ in _PRUNABLE]
+    if not cfg.layers:
+        return candidates
+    for name in cfg.layers:
+        if name not in candidates:
+            raise ConfigError(
+                f"prune.layers: {name!r} is not a conv/dense layer of model {model.name!r}"
+                f"{suggest(name, candidates)}; prunable layers: {', '.join(candidates)}"
+            )
+    return list(cfg.layers)
 
 
 def pruning_callbacks() -> list[Any]:

@@ -54,14 +54,25 @@ def step_data(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 
 def step_train(art: Artefacts, cfg: RunConfig) -> Artefacts:
-    """Train the quantised CNN on augmented training maps, prune it, strip the pruning wrappers."""
+    """Train the quantised CNN on augmented training maps, prune it, strip the pruning wrappers; write the
+    curves and the provenance card next to the model.  Epochs are checkpointed in ``model.epochs/``."""
+    from fpgaflow.config.strict import to_mapping
     from fpgaflow.train.fit import train_classifier
+    from fpgaflow.train.report import write_training_report
 
     train = load_npz(art.path("train_maps"))
     val = load_npz(art.path("val_maps"))
-    result = train_classifier(train, val, cfg.model, cfg.train, cfg.prune, cfg.augment)
+    assert art.step_dir is not None
+    epochs_dir = art.run_dir / "model.epochs"
+    result = train_classifier(train, val, cfg.model, cfg.train, cfg.prune, cfg.augment, checkpoint_dir=epochs_dir)
     result.model.save(art.add("model", "model.h5"))
     art.add("history", "history.json").write_text(json.dumps(result.history, indent=2))
+    test = load_npz(art.path("test_maps"))
+    data_info = {**to_mapping(cfg.data), "n_train": len(train), "n_val": len(val), "n_test": len(test)}
+    eval_metrics = write_training_report(
+        art.step_dir, result, {"val": val, "test": test}, data_info, cfg.model, cfg.train, cfg.prune, cfg.augment
+    )
+    art.add("model_card", "model_card.json")
     art.metrics.update(
         sparsity=result.sparsity,
         layer_sparsity=result.layer_sparsity,
@@ -69,6 +80,8 @@ def step_train(art: Artefacts, cfg: RunConfig) -> Artefacts:
         val_accuracy=result.history["val_accuracy"][-1],
         epochs_run=len(result.history["accuracy"]),
         n_parameters=int(result.model.count_params()),
+        val_roc_auc=eval_metrics["val"]["roc_auc"],
+        val_background_rejection=eval_metrics["val"]["background_rejection"],
     )
     log.info("train: val accuracy %.4f, sparsity %.3f", art.metrics["val_accuracy"], result.sparsity)
     return art

@@ -1,50 +1,69 @@
-"""Train a (pruned, quantised) hit-map classifier with Keras ``fit``."""
+"""Train a (pruned, quantised) hit-map classifier with Keras ``fit`` and an augmentation strategy.
+
+Everything a user can get wrong is checked before the first step: the data shapes against the model's
+input, the model name, the pruned layer names, the strategy's batch-size needs; the config dataclasses
+already rejected sparsity outside [0, 1) and quantiser widths below 2 bits.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from fpgaflow.augment import AugmentConfig, build_pipeline
+from fpgaflow.augment import AugmentConfig, build_class_weights, build_strategy
 from fpgaflow.compress import prune
 from fpgaflow.compress.config import PruneConfig
+from fpgaflow.config.strict import to_mapping
 from fpgaflow.data.hitmaps import HitMapSet
+from fpgaflow.errors import DataError
+from fpgaflow.train import callbacks as cb
+from fpgaflow.train import checkpoint, determinism
 from fpgaflow.train.config import ModelConfig, TrainConfig
-from fpgaflow.train.models import build_model
-from fpgaflow.train.sequence import make_training_sequence, scale_inputs
+from fpgaflow.train.models import build_model, check_input_shape
+from fpgaflow.train.sequence import scale_inputs
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class TrainResult:
-    """The trained model (pruning stripped) and its per-epoch history."""
+    """The trained model (pruning stripped), its per-epoch history and achieved sparsity.
+
+    ``resumed_from`` is the number of epochs restored from a checkpoint (0 for a fresh run).
+    """
 
     model: Any
     history: dict[str, list[float]]
     sparsity: float
     layer_sparsity: dict[str, float]
+    resumed_from: int = 0
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.history.get("loss", []))
 
 
-def _log_callback() -> Any:
-    import tensorflow as tf
+def check_data(train_set: HitMapSet, val_set: HitMapSet) -> None:
+    """Raise DataError unless training and validation maps share one shape and both classes are present."""
+    if len(train_set) == 0 or len(val_set) == 0:
+        raise DataError(f"empty data: {len(train_set)} training and {len(val_set)} validation maps")
+    if train_set.map_shape != val_set.map_shape:
+        raise DataError(f"training maps are {train_set.map_shape} but validation maps are {val_set.map_shape}")
+    classes = set(np.unique(train_set.labels).tolist())
+    if not classes <= {0, 1}:
+        raise DataError(f"labels must be 0 (noise) or 1 (particle), got classes {sorted(classes)}")
 
-    class LogEpoch(tf.keras.callbacks.Callback):
-        def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
-            logs = logs or {}
-            log.info(
-                "epoch %d: loss %.4f acc %.4f | val_loss %.4f val_acc %.4f",
-                epoch + 1,
-                logs.get("loss", float("nan")),
-                logs.get("accuracy", float("nan")),
-                logs.get("val_loss", float("nan")),
-                logs.get("val_accuracy", float("nan")),
-            )
 
-    return LogEpoch()
+def config_hash(*configs: Any, extra: Any = None) -> str:
+    """Short stable hash of configs (and e.g. the data shape): a checkpoint only resumes the same run."""
+    payload = json.dumps([to_mapping(c) for c in configs] + [extra], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 def train_classifier(
@@ -54,48 +73,73 @@ def train_classifier(
     train_cfg: TrainConfig,
     prune_cfg: PruneConfig,
     augment_cfg: AugmentConfig,
+    *,
+    checkpoint_dir: Path | None = None,
 ) -> TrainResult:
-    """Build, (prune-)train and strip a classifier.  Only ``train_set`` is augmented."""
+    """Build, (prune-)train and strip a classifier.  Only ``train_set`` is augmented.
+
+    With ``checkpoint_dir`` every epoch is checkpointed there and an interrupted run resumes from the last
+    complete epoch (see :mod:`fpgaflow.train.checkpoint`).
+    """
     import tensorflow as tf
 
-    tf.keras.utils.set_random_seed(train_cfg.seed)
+    from fpgaflow.augment.keras_adapter import fit_with_strategy
+
+    check_data(train_set, val_set)
+    determinism.configure(train_cfg.seed, train_cfg.deterministic)
+    labels = train_set.labels.astype(np.float32)
+    strategy = build_strategy(augment_cfg)
+    steps = strategy.steps_per_epoch(labels, train_cfg.batch_size)
     model = build_model(model_cfg, train_set.map_shape)
-    seq = make_training_sequence(
-        train_set.maps,
-        train_set.labels,
-        train_cfg.batch_size,
-        model_cfg.input_scale,
-        build_pipeline(augment_cfg),
-        seed=augment_cfg.seed,
-    )
-    callbacks: list[Any] = [_log_callback()]
-    if prune_cfg.enabled and prune_cfg.target_sparsity > 0:
-        model = prune.wrap_for_pruning(model, prune_cfg, total_steps=len(seq) * train_cfg.epochs)
+    check_input_shape(model, train_set.map_shape)
+    pruning = prune_cfg.enabled and prune_cfg.target_sparsity > 0
+    callbacks: list[Any] = [cb.lr_schedule(train_cfg), cb.log_epochs()]
+    if pruning:
+        model = prune.wrap_for_pruning(model, prune_cfg, total_steps=steps * train_cfg.epochs)
         callbacks += prune.pruning_callbacks()
+    optimizer = tf.keras.optimizers.Adam(train_cfg.learning_rate_at(0))
+    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+
+    state = checkpoint.TrainState()
+    ckpt = None
+    if checkpoint_dir is not None:
+        checkpoint_dir = Path(checkpoint_dir)
+        checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        digest = config_hash(model_cfg, train_cfg, prune_cfg, augment_cfg, extra=[train_set.map_shape, len(train_set)])
+        ckpt = tf.train.Checkpoint(model=model, optimizer=optimizer)
+        state = checkpoint.load_state(checkpoint_dir, digest) or checkpoint.TrainState(config_hash=digest)
+        if state.epochs_done:
+            optimizer.build(model.trainable_variables)
+            checkpoint.restore(checkpoint_dir, ckpt, state)
+    resumed_from = state.epochs_done
+    early = None
     if train_cfg.early_stopping_patience:
-        callbacks.append(
-            tf.keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=train_cfg.early_stopping_patience, restore_best_weights=False
-            )
+        early = cb.early_stopping(train_cfg, state.best, state.wait)
+        callbacks.append(early)
+    if ckpt is not None and checkpoint_dir is not None:
+        callbacks.append(checkpoint.checkpoint_callback(checkpoint_dir, ckpt, state, early))
+
+    history: dict[str, list[float]] = state.history
+    if state.epochs_done < train_cfg.epochs and not state.stopped:
+        hist = fit_with_strategy(
+            model,
+            train_set.maps,
+            labels,
+            strategy,
+            train_cfg.batch_size,
+            epochs=train_cfg.epochs,
+            validation_data=(val_set.maps, val_set.labels.astype(np.float32)),
+            x_transform=lambda x: scale_inputs(x, model_cfg.input_scale),
+            initial_epoch=state.epochs_done,
+            callbacks=callbacks,
+            class_weight=build_class_weights(augment_cfg, train_set.labels),
+            verbose=0,
         )
-    model.compile(
-        optimizer=tf.keras.optimizers.Adam(train_cfg.learning_rate),
-        loss="binary_crossentropy",
-        metrics=["accuracy"],
-    )
-    x_val = scale_inputs(val_set.maps, model_cfg.input_scale)
-    hist = model.fit(
-        seq,
-        validation_data=(x_val, val_set.labels.astype(np.float32)),
-        epochs=train_cfg.epochs,
-        callbacks=callbacks,
-        verbose=0,
-        shuffle=False,  # the sequence shuffles itself, reproducibly
-    )
-    if prune_cfg.enabled and prune_cfg.target_sparsity > 0:
+        if ckpt is None:
+            history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
+    if pruning:
         model = prune.strip(model)
-    history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
-    return TrainResult(model, history, prune.total_sparsity(model), prune.layer_sparsity(model))
+    return TrainResult(model, history, prune.total_sparsity(model), prune.layer_sparsity(model), resumed_from)
 
 
 def predict_scores(model: Any, maps: np.ndarray, input_scale: float, batch_size: int = 1024) -> np.ndarray:

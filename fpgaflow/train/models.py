@@ -1,76 +1,59 @@
-"""Model builders. Each takes a typed config and the hit-map shape and returns an uncompiled Keras model."""
+"""Model registry: build a model by name from its typed config, check it against the data, reload it.
+
+Models are saved as ``.h5``: QKeras' ``QActivation`` does not round-trip through the ``.keras`` format.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from fpgaflow.compress.quantize import activation_quantizer, weight_quantizer
 from fpgaflow.config.strict import suggest
-from fpgaflow.errors import ConfigError
+from fpgaflow.errors import ConfigError, DataError
 from fpgaflow.train.config import ModelConfig
+from fpgaflow.train.models_qcnn import build_qcnn
+from fpgaflow.train.models_study import build_base_cnn, build_reduced_cnn
+
+Builder = Callable[[ModelConfig, tuple[int, int, int]], Any]
+
+MODEL_BUILDERS: dict[str, Builder] = {
+    "qcnn": build_qcnn,
+    "base": build_base_cnn,
+    "reduced": build_reduced_cnn,
+}
 
 
-def build_qcnn(cfg: ModelConfig, input_shape: tuple[int, int, int]) -> Any:
-    """QKeras CNN: per ``conv_filters`` entry a QConv2D 3×3 ('valid') + quantized_relu + MaxPool 2×2;
-    then flatten, optional QDense + quantized_relu layers, and one QDense unit with a sigmoid.
-
-    Weights/biases use ``quantized_bits(cfg.weights)`` (ap_fixed<bits, integer+1>), activations
-    ``quantized_relu(cfg.activations)`` (ap_ufixed<bits, integer>).  The sigmoid is evaluated in the
-    FPGA with hls4ml's lookup table.
-    """
-    import tensorflow as tf
-    from qkeras import QActivation, QConv2D, QDense
-
-    rows, cols, _ = input_shape
-    inp = tf.keras.Input(shape=input_shape, name="hit_map")
-    x = inp
-    for i, filters in enumerate(cfg.conv_filters, start=1):
-        if rows < cfg.kernel_size or cols < cfg.kernel_size:
-            raise ConfigError(
-                f"model.conv_filters: block {i} sees a {rows}×{cols} map, smaller than the "
-                f"{cfg.kernel_size}×{cfg.kernel_size} kernel; use fewer conv blocks or a larger window"
-            )
-        x = QConv2D(
-            filters,
-            cfg.kernel_size,
-            kernel_quantizer=weight_quantizer(cfg.weights),
-            bias_quantizer=weight_quantizer(cfg.weights),
-            name=f"conv{i}",
-        )(x)
-        x = QActivation(activation_quantizer(cfg.activations), name=f"relu{i}")(x)
-        rows, cols = rows - cfg.kernel_size + 1, cols - cfg.kernel_size + 1
-        if rows >= 2 and cols >= 2:
-            x = tf.keras.layers.MaxPooling2D(2, name=f"pool{i}")(x)
-            rows, cols = rows // 2, cols // 2
-    x = tf.keras.layers.Flatten(name="flatten")(x)
-    for j, units in enumerate(cfg.dense_units, start=1):
-        x = QDense(
-            units,
-            kernel_quantizer=weight_quantizer(cfg.weights),
-            bias_quantizer=weight_quantizer(cfg.weights),
-            name=f"dense{j}",
-        )(x)
-        x = QActivation(activation_quantizer(cfg.activations), name=f"dense_relu{j}")(x)
-    x = QDense(
-        1,
-        kernel_quantizer=weight_quantizer(cfg.weights),
-        bias_quantizer=weight_quantizer(cfg.weights),
-        name="output_dense",
-    )(x)
-    out = tf.keras.layers.Activation("sigmoid", name="output_sigmoid")(x)
-    return tf.keras.Model(inp, out, name=cfg.name)
-
-
-MODEL_BUILDERS = {"qcnn": build_qcnn}
+def check_model_name(name: str) -> Builder:
+    """The builder registered as ``name``; an unknown name raises ConfigError with a did-you-mean hint."""
+    try:
+        return MODEL_BUILDERS[name]
+    except KeyError:
+        raise ConfigError(
+            f"unknown model {name!r}{suggest(name, MODEL_BUILDERS)}; known models: {', '.join(sorted(MODEL_BUILDERS))}"
+        ) from None
 
 
 def build_model(cfg: ModelConfig, input_shape: tuple[int, int, int]) -> Any:
-    """Build the model named by ``cfg.name``."""
+    """Build the (uncompiled) model named by ``cfg.name`` for maps of ``input_shape`` (rows, cols, channels)."""
+    if len(input_shape) != 3 or min(input_shape) < 1:
+        raise DataError(f"model input shape must be (rows, cols, channels), got {input_shape}")
+    builder = check_model_name(cfg.name)
     try:
-        builder = MODEL_BUILDERS[cfg.name]
-    except KeyError:
-        raise ConfigError(f"unknown model {cfg.name!r}{suggest(cfg.name, MODEL_BUILDERS)}") from None
-    return builder(cfg, input_shape)
+        return builder(cfg, tuple(int(v) for v in input_shape))  # type: ignore[arg-type]
+    except ValueError as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        # Keras raises ValueError when a 'valid' conv or pool would produce an empty map.
+        raise ConfigError(f"model {cfg.name!r} cannot be built for input {input_shape}: {exc}") from None
+
+
+def check_input_shape(model: Any, map_shape: tuple[int, ...], what: str = "training data") -> None:
+    """Raise DataError when ``model``'s input does not accept maps of ``map_shape``."""
+    expected = tuple(model.input_shape[1:])
+    if len(expected) != len(map_shape) or any(
+        e is not None and e != m for e, m in zip(expected, map_shape, strict=True)
+    ):
+        raise DataError(f"model {model.name!r} expects input {expected} but the {what} has maps of {tuple(map_shape)}")
 
 
 def custom_objects() -> dict[str, Any]:
@@ -83,7 +66,7 @@ def custom_objects() -> dict[str, Any]:
 
 
 def load_model(path: str) -> Any:
-    """Load a saved (stripped) QKeras model."""
+    """Load a saved (stripped) QKeras or Keras model."""
     import tensorflow as tf
 
     return tf.keras.models.load_model(path, custom_objects=custom_objects(), compile=False)

@@ -1,0 +1,223 @@
+"""``fpgaflow study``: run a grid of training jobs and tabulate final training/validation accuracy.
+
+The driver (1) writes the study's data set once into ``OUT/data/`` (training/validation split of
+``data``; the test split is not used by a study), (2) expands the grid into :class:`StudyJob` objects,
+(3) runs the jobs that have no result yet in ``OUT/jobs/`` — in this process, on a local process pool,
+or through dask.distributed — saving each result atomically as it arrives (an interrupted study resumes
+where it stopped), (4) averages the ensembles' member scores and (5) writes the results table
+(:mod:`fpgaflow.train.study_report`).  No scheduling of its own: dask or ``concurrent.futures`` do that.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.config.strict import to_mapping
+from fpgaflow.data import HitMapSet, load_npz
+from fpgaflow.data.config import DataConfig
+from fpgaflow.errors import ConfigError, MissingExtraError
+from fpgaflow.train import atomic
+from fpgaflow.train.cost import ModelCost, ensemble_cost
+from fpgaflow.train.datasets import make_splits
+from fpgaflow.train.metrics import accuracy, evaluate
+from fpgaflow.train.study_config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
+from fpgaflow.train.study_jobs import StudyJob, run_job
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StudyResult:
+    """Per-job results (ensemble members included) and per-ensemble rows, plus where the table was written."""
+
+    jobs: list[dict[str, Any]]
+    ensembles: list[dict[str, Any]]
+    out_dir: Path
+
+
+def write_study_data(cfg: DataConfig, out_dir: Path) -> Path:
+    """Make the maps and split them as ``fpgaflow run`` does; save train/val to ``out_dir/data``."""
+    data_dir = out_dir / "data"
+    if (data_dir / "train.npz").is_file() and (data_dir / "val.npz").is_file():
+        return data_dir
+    train, val, _test = make_splits(cfg)
+    train.save_npz(data_dir / "train.npz")
+    val.save_npz(data_dir / "val.npz")
+    return data_dir
+
+
+def expand_grid(cfg: StudyConfig, data_dir: Path) -> list[StudyJob]:
+    """Every (strategy, model, batch size, seed, imbalance) job, then the bagging members."""
+    jobs: list[StudyJob] = []
+
+    def job(
+        s: StrategyVariant, m: ModelVariant, b: int, seed: int, imb: ImbalanceVariant, ens: str = "", bag: int = -1
+    ) -> StudyJob:
+        return StudyJob(
+            s.label, m.label, b, seed, imb, s.augment, m.model, cfg.train, cfg.prune, str(data_dir), ens, bag
+        )
+
+    for s in cfg.strategies:
+        for m in cfg.models:
+            for b in cfg.batch_sizes:
+                for seed in cfg.seeds:
+                    jobs += [job(s, m, b, seed, imb) for imb in cfg.imbalance]
+    strategies = {s.label: s for s in cfg.strategies}
+    models = {m.label: m for m in cfg.models}
+    for e in cfg.ensembles:
+        if e.kind != "bagging":
+            continue
+        s = strategies[e.strategy or cfg.strategies[0].label]
+        m = models[e.members[0]]
+        for b in cfg.batch_sizes:
+            for seed in cfg.seeds:
+                for imb in cfg.imbalance:
+                    jobs += [job(s, m, b, seed, imb, e.label, bag) for bag in range(e.n_bags)]
+    ids = [j.job_id for j in jobs]
+    if len(set(ids)) != len(ids):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        raise ConfigError(f"study labels collide after making them file-name safe: {dupes}")
+    return jobs
+
+
+def _run_inprocess(jobs: list[StudyJob]) -> Iterator[dict[str, Any]]:
+    for job in jobs:
+        yield run_job(job)
+
+
+def _run_process_pool(jobs: list[StudyJob], workers: int) -> Iterator[dict[str, Any]]:
+    ctx = multiprocessing.get_context("spawn")  # TensorFlow does not survive fork()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(run_job, job) for job in jobs]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+def _run_dask(jobs: list[StudyJob], cfg: StudyConfig) -> Iterator[dict[str, Any]]:
+    try:
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise MissingExtraError("executor.kind: dask needs dask.distributed: pip install 'fpgaflow[study]'") from exc
+    ex = cfg.executor
+    cluster = None
+    if ex.scheduler_address:
+        client = Client(ex.scheduler_address)
+    else:
+        cluster = LocalCluster(
+            n_workers=ex.workers, threads_per_worker=1, processes=ex.processes, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        futures = client.map(run_job, jobs, key=[f"fpgaflow-study-{j.job_id}" for j in jobs], pure=False)
+        for fut in dask_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def execute(jobs: list[StudyJob], cfg: StudyConfig) -> Iterable[dict[str, Any]]:
+    """Run ``jobs`` on the configured executor; results arrive in completion order."""
+    ex = cfg.executor
+    if not jobs:
+        return []
+    if ex.kind == "dask":
+        return _run_dask(jobs, cfg)
+    if ex.kind == "process" and ex.workers > 1:
+        return _run_process_pool(jobs, ex.workers)
+    return _run_inprocess(jobs)
+
+
+def _load_result(path: Path, digest: str) -> dict[str, Any] | None:
+    """A finished job's result, unless it was computed for different settings."""
+    if not path.is_file():
+        return None
+    result: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if result.get("digest") != digest:
+        log.info("study: %s is stale (settings changed), re-running", path.name)
+        return None
+    return result
+
+
+def combine_ensembles(
+    cfg: StudyConfig, results: list[dict[str, Any]], train: HitMapSet, val: HitMapSet
+) -> list[dict[str, Any]]:
+    """Average member scores per ensemble (per batch size, seed, imbalance); cost = sum of the members."""
+    rows: list[dict[str, Any]] = []
+    for ens in cfg.ensembles:
+        strategy = ens.strategy or cfg.strategies[0].label
+        for b in cfg.batch_sizes:
+            for seed in cfg.seeds:
+                for imb in cfg.imbalance:
+                    members = [
+                        r
+                        for r in results
+                        if r["strategy"] == strategy
+                        and r["batch_size"] == b
+                        and r["seed"] == seed
+                        and r["imbalance"] == imb.label
+                        and (
+                            (r["ensemble"] == ens.label)
+                            if ens.kind == "bagging"
+                            else (r["ensemble"] == "" and r["model"] in ens.members)
+                        )
+                    ]
+                    if not members:
+                        continue
+                    val_scores = np.mean([r["val_scores"] for r in members], axis=0)
+                    train_scores = np.mean([r["train_scores"] for r in members], axis=0)
+                    m = evaluate(val.labels, val_scores).to_dict()
+                    cost = ensemble_cost(ModelCost(**r["cost"]) for r in members)
+                    rows.append(
+                        {
+                            "ensemble": ens.label,
+                            "kind": ens.kind,
+                            "strategy": strategy,
+                            "model": "+".join(r["model"] for r in members),
+                            "batch_size": b,
+                            "seed": seed,
+                            "imbalance": imb.label,
+                            "n_members": len(members),
+                            "train_accuracy": accuracy(train.labels, train_scores),
+                            "val_accuracy": m["accuracy"],
+                            "val_roc_auc": m["roc_auc"],
+                            "val_rejection": m["background_rejection"],
+                            "cost": cost.to_dict(),
+                        }
+                    )
+    return rows
+
+
+def run_study(cfg: StudyConfig, out_dir: Path, progress: Callable[[dict[str, Any]], None] | None = None) -> StudyResult:
+    """Run (or resume) the study into ``out_dir`` and write its results table."""
+    from fpgaflow.train.study_report import write_report
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    atomic.write_json(out_dir / "study_config.json", to_mapping(cfg))
+    data_dir = write_study_data(cfg.data, out_dir)
+    jobs = expand_grid(cfg, data_dir)
+    job_dir = out_dir / "jobs"
+    done = {j.job_id: r for j in jobs if (r := _load_result(job_dir / f"{j.job_id}.json", j.digest)) is not None}
+    todo = [j for j in jobs if j.job_id not in done]
+    log.info("study: %d jobs, %d already done, %d to run (%s)", len(jobs), len(done), len(todo), cfg.executor.kind)
+    for result in execute(todo, cfg):
+        atomic.write_json(job_dir / f"{result['job_id']}.json", result)
+        done[result["job_id"]] = result
+        if progress is not None:
+            progress(result)
+    results = [done[j.job_id] for j in jobs]
+    ensembles = combine_ensembles(cfg, results, load_npz(data_dir / "train.npz"), load_npz(data_dir / "val.npz"))
+    write_report(out_dir, cfg, results, ensembles)
+    return StudyResult(results, ensembles, out_dir)

@@ -1,0 +1,171 @@
+"""The study's results table: final training and validation accuracy per variant (mean ± std over seeds),
+as Markdown, CSV and a bar chart, plus a per-job CSV.
+
+"Final training accuracy" is Keras' accuracy over the last epoch's training batches — i.e. on the
+*augmented* data the strategy fed, as the study reported it; for an ensemble it is the accuracy of the
+averaged scores on the un-augmented training set.  "Final validation accuracy" is on the never-augmented
+validation set at the last epoch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.train import atomic
+from fpgaflow.train.study_config import StudyConfig
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table (a variant aggregated over seeds)."""
+
+    variant: str
+    model: str
+    batch_size: int
+    imbalance: str
+    n_seeds: int
+    train_mean: float
+    train_std: float
+    val_mean: float
+    val_std: float
+    auc_mean: float | None
+    n_parameters: int
+    macs: int
+
+
+def _std(values: list[float]) -> float:
+    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+
+
+def _auc(values: list[float | None]) -> float | None:
+    ok = [v for v in values if v is not None]
+    return float(np.mean(ok)) if ok else None
+
+
+def aggregate(results: list[dict[str, Any]], ensembles: list[dict[str, Any]]) -> list[Row]:
+    """Group single-model jobs by (strategy, model, batch, imbalance) and ensembles by (ensemble, batch,
+    imbalance), in first-seen order; bagging members appear only through their ensemble."""
+    groups: dict[tuple[str, str, int, str], list[dict[str, Any]]] = {}
+    for r in results:
+        if r["ensemble"]:
+            continue
+        groups.setdefault((r["strategy"], r["model"], r["batch_size"], r["imbalance"]), []).append(r)
+    for e in ensembles:
+        key = (f"ensemble {e['ensemble']} ({e['kind']}, {e['strategy']})", e["model"], e["batch_size"], e["imbalance"])
+        groups.setdefault(key, []).append(e)
+    rows = []
+    for (variant, model, batch, imbalance), members in groups.items():
+        train = [m["train_accuracy"] for m in members]
+        val = [m["val_accuracy"] for m in members]
+        rows.append(
+            Row(
+                variant,
+                model,
+                batch,
+                imbalance,
+                len(members),
+                float(np.mean(train)),
+                _std(train),
+                float(np.mean(val)),
+                _std(val),
+                _auc([m["val_roc_auc"] for m in members]),
+                int(members[0]["cost"]["n_parameters"]),
+                int(members[0]["cost"]["macs"]),
+            )
+        )
+    return rows
+
+
+def _pm(mean: float, std: float, n: int) -> str:
+    return f"{100 * mean:.2f} ± {100 * std:.2f}" if n > 1 else f"{100 * mean:.2f}"
+
+
+def to_markdown(rows: list[Row], cfg: StudyConfig) -> str:
+    t = cfg.train
+    lines = [
+        "| Variant | Model | Batch | Imbalance | Seeds | Final train accuracy (%) | Final validation accuracy (%) "
+        "| Val ROC AUC | Parameters | MACs/inference |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        auc = "-" if r.auc_mean is None else f"{r.auc_mean:.4f}"
+        lines.append(
+            f"| {r.variant} | {r.model} | {r.batch_size} | {r.imbalance} | {r.n_seeds} | "
+            f"{_pm(r.train_mean, r.train_std, r.n_seeds)} | {_pm(r.val_mean, r.val_std, r.n_seeds)} | {auc} | "
+            f"{r.n_parameters:,} | {r.macs:,} |"
+        )
+    d = cfg.data
+    lines += [
+        "",
+        f"Data: {d.source}, {d.n_maps} maps"
+        + (f" of {d.toy.rows}×{d.toy.cols}" if d.source == "toy" else f" from {d.path}")
+        + f", particle fraction {d.particle_fraction}, seed {d.seed}; training: {t.epochs} epochs, lr "
+        f"{t.learning_rate} ({t.lr_schedule}); seeds {list(cfg.seeds)} (mean ± sample std over seeds).",
+        "Ensemble cost = sum of its members' parameters and MACs.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(records: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    if records:
+        writer = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    return buf.getvalue()
+
+
+def plot(rows: list[Row], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [f"{r.variant} [{r.model}, b{r.batch_size}, {r.imbalance}]" for r in rows]
+    y = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.5))
+    ax.barh(y - 0.2, [100 * r.train_mean for r in rows], 0.4, xerr=[100 * r.train_std for r in rows], label="train")
+    ax.barh(y + 0.2, [100 * r.val_mean for r in rows], 0.4, xerr=[100 * r.val_std for r in rows], label="validation")
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    lo = min(min(r.train_mean, r.val_mean) for r in rows) * 100
+    ax.set_xlim(max(0.0, lo - 5), 100)
+    ax.set_xlabel("final accuracy (%)")
+    ax.legend(loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    tmp = atomic.temp_path(path)
+    fig.savefig(tmp, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    os.replace(tmp, path)
+    return path
+
+
+def write_report(
+    out_dir: Path, cfg: StudyConfig, results: list[dict[str, Any]], ensembles: list[dict[str, Any]]
+) -> list[Row]:
+    """Write ``results.md``, ``results.csv``, ``results.png``, ``jobs.csv`` and ``ensembles.csv``."""
+    rows = aggregate(results, ensembles)
+    atomic.write_text(out_dir / "results.md", to_markdown(rows, cfg))
+    atomic.write_text(out_dir / "results.csv", to_csv([dict(r.__dict__) for r in rows]))
+    skip = {"val_scores", "train_scores", "val_rejection", "cost"}
+    flat = [
+        {**{k: v for k, v in r.items() if k not in skip}, **{f"cost_{k}": v for k, v in r["cost"].items()}}
+        for r in results
+    ]
+    atomic.write_text(out_dir / "jobs.csv", to_csv(flat))
+    if ensembles:
+        ens_flat = [
+            {**{k: v for k, v in e.items() if k not in skip}, **{f"cost_{k}": v for k, v in e["cost"].items()}}
+            for e in ensembles
+        ]
+        atomic.write_text(out_dir / "ensembles.csv", to_csv(ens_flat))
+    if rows:
+        plot(rows, out_dir / "results.png")
+    return rows

@@ -1,0 +1,164 @@
+"""``fpgaflow study``: grid expansion, imbalance sub-sampling and bagging samples, ensembles (scores averaged,
+cost = sum of members), and a tiny in-process study through the CLI (table layout, resume)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from fpgaflow.config.strict import from_mapping
+from fpgaflow.data import HitMapSet
+from fpgaflow.train.study import combine_ensembles, expand_grid
+from fpgaflow.train.study_config import StudyConfig
+from fpgaflow.train.study_jobs import balanced_bootstrap, subsample_to_fraction
+
+TINY_STUDY = """\
+data: {n_maps: 200, toy: {rows: 16, cols: 16}, val_fraction: 0.3, test_fraction: 0.1, seed: 5}
+train: {epochs: 1, learning_rate: 0.01}
+models:
+  - {label: small, model: {conv_filters: [2]}}
+batch_sizes: [16]
+seeds: [3]
+strategies:
+  - {label: original, augment: {strategy: none}}
+  - {label: doubling same-batch, augment: {strategy: doubling_same_batch}}
+"""
+
+GRID = {
+    "strategies": [{"label": "a", "augment": {"strategy": "none"}}, {"label": "b"}],
+    "models": [{"label": "m1"}, {"label": "m2", "model": {"quantized": False}}],
+    "batch_sizes": [16, 32],
+    "seeds": [0, 1, 2],
+    "imbalance": [{"label": "as generated"}, {"label": "10 %", "particle_fraction": 0.1, "class_weighting": "ins"}],
+    "ensembles": [
+        {"label": "bags", "kind": "bagging", "members": ["m1"], "n_bags": 3, "strategy": "b"},
+        {"label": "avg", "kind": "stacking", "members": ["m1", "m2"]},
+    ],
+}
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text())))
+
+
+def test_subsample_to_fraction_and_balanced_bootstrap() -> None:
+    labels = np.array([1] * 30 + [0] * 70)
+    data = HitMapSet(np.zeros((100, 4, 4, 1), np.float32), labels)
+    sub = subsample_to_fraction(data, 0.125, np.random.default_rng(0))
+    assert (int(sub.labels.sum()), len(sub)) == (10, 80)  # 70 noise kept, 10 particles
+    sub = subsample_to_fraction(data, 0.6, np.random.default_rng(0))
+    assert (int(sub.labels.sum()), len(sub)) == (30, 50)  # 30 particles kept, 20 noise
+    bag = balanced_bootstrap(data, np.random.default_rng(1))
+    assert (int(bag.labels.sum()), len(bag)) == (30, 60)
+
+
+def test_grid_expands_every_axis_and_adds_bagging_members(tmp_path: Path) -> None:
+    jobs = expand_grid(from_mapping(StudyConfig, GRID), tmp_path)
+    grid = 2 * 2 * 2 * 3 * 2  # strategies × models × batch sizes × seeds × imbalance
+    bags = 3 * 2 * 3 * 2  # n_bags × batch sizes × seeds × imbalance
+    assert len(jobs) == grid + bags
+    assert len({j.job_id for j in jobs}) == len(jobs)
+    bag_jobs = [j for j in jobs if j.bag >= 0]
+    assert {(j.strategy, j.model_label, j.ensemble) for j in bag_jobs} == {("b", "m1", "bags")}
+
+
+def _fake(model: str, scores: list[float], params: int, ensemble: str = "", bag: int = -1) -> dict[str, object]:
+    return {
+        "strategy": "a",
+        "model": model,
+        "batch_size": 16,
+        "seed": 0,
+        "imbalance": "as generated",
+        "ensemble": ensemble,
+        "bag": bag,
+        "train_accuracy": 0.5,
+        "val_accuracy": 0.5,
+        "val_roc_auc": 0.5,
+        "val_scores": scores,
+        "train_scores": scores,
+        "cost": {"n_parameters": params, "nonzero_weights": params, "macs": 10 * params, "weight_bits": 8 * params},
+    }
+
+
+def test_ensembles_average_member_scores_and_cost_the_sum() -> None:
+    cfg = from_mapping(StudyConfig, {**GRID, "batch_sizes": [16], "seeds": [0], "imbalance": [{}]})
+    labels = np.array([1, 1, 0, 0])
+    data = HitMapSet(np.zeros((4, 4, 4, 1), np.float32), labels)
+    results = [
+        _fake("m1", [0.9, 0.4, 0.2, 0.7], 100),  # alone: 2/4 right
+        _fake("m2", [0.5, 0.8, 0.1, 0.1], 40),  # alone: 3/4 right (0.5 is not > 0.5)
+        _fake("m1", [0.8, 0.8, 0.4, 0.4], 100, "bags", 0),
+        _fake("m1", [0.6, 0.4, 0.2, 0.8], 100, "bags", 1),
+    ]
+    for r in results[2:]:
+        r["strategy"] = "b"
+    rows = {r["ensemble"]: r for r in combine_ensembles(cfg, results, data, data)}
+    # stacking: averages [0.7, 0.6, 0.15, 0.4] → all four right
+    assert rows["avg"]["val_accuracy"] == 1.0
+    assert rows["avg"]["cost"] == {"n_parameters": 140, "nonzero_weights": 140, "macs": 1400, "weight_bits": 1120}
+    # bagging: averages [0.7, 0.6, 0.3, 0.6] → 3/4
+    assert rows["bags"]["val_accuracy"] == 0.75
+    assert rows["bags"]["n_members"] == 2
+    assert rows["bags"]["cost"]["n_parameters"] == 200
+
+
+@pytest.fixture(scope="module")
+def study_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from fpgaflow.cli import main
+
+    root = tmp_path_factory.mktemp("study")
+    (root / "study.yaml").write_text(TINY_STUDY)
+    assert main(["study", str(root / "study.yaml"), "--out", str(root / "out")]) == 0
+    return root
+
+
+def test_cli_writes_the_table_in_the_studys_layout(study_dir: Path) -> None:
+    out = study_dir / "out"
+    rows = _csv(out / "results.csv")
+    assert [r["variant"] for r in rows] == ["original", "doubling same-batch"]
+    jobs = {r["strategy"]: r for r in _csv(out / "jobs.csv")}
+    for r in rows:
+        assert float(r["train_mean"]) == pytest.approx(float(jobs[r["variant"]]["train_accuracy"]))
+        assert float(r["val_mean"]) == pytest.approx(float(jobs[r["variant"]]["val_accuracy"]))
+    md = (out / "results.md").read_text()
+    assert (
+        "| Variant | Model | Batch | Imbalance | Seeds | Final train accuracy (%) | Final validation accuracy (%)" in md
+    )
+    assert (out / "results.png").read_bytes()[:4] == b"\x89PNG"
+    assert yaml.safe_load((out / "study_config.json").read_text())["seeds"] == [3]
+
+
+def test_rerun_resumes_without_training(study_dir: Path) -> None:
+    from fpgaflow.config.strict import load_yaml
+    from fpgaflow.train.study import run_study
+
+    seen: list[str] = []
+    cfg = load_yaml(StudyConfig, study_dir / "study.yaml")
+    result = run_study(cfg, study_dir / "out", progress=lambda r: seen.append(r["job_id"]))
+    assert seen == []
+    assert len(result.jobs) == 2
+
+
+def test_imbalance_variant_trains_on_the_subsampled_set_with_class_weights(study_dir: Path) -> None:
+    from fpgaflow.data import load_npz
+    from fpgaflow.train.study_jobs import job_training_set, run_job
+
+    cfg = from_mapping(
+        StudyConfig,
+        {
+            **yaml.safe_load(TINY_STUDY),
+            "strategies": [{"label": "original", "augment": {"strategy": "none"}}],
+            "imbalance": [{"label": "20 % INS", "particle_fraction": 0.2, "class_weighting": "ins"}],
+        },
+    )
+    (job,) = expand_grid(cfg, study_dir / "out" / "data")
+    expected = job_training_set(job, load_npz(study_dir / "out" / "data" / "train.npz"))
+    assert np.mean(expected.labels) == pytest.approx(0.2, abs=0.01)
+    result = run_job(job)
+    assert result["n_train"] == len(expected)
+    assert result["imbalance"] == "20 % INS"

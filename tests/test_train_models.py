@@ -1,0 +1,91 @@
+"""Model registry: exact parameter counts of the study's CNNs, the FPGA presets, bad names and shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fpgaflow.config.run import load_run_config
+from fpgaflow.config.strict import from_mapping
+from fpgaflow.errors import ConfigError, DataError
+from fpgaflow.train.config import ModelConfig
+from fpgaflow.train.models import MODEL_BUILDERS, build_model, check_input_shape, check_model_name
+
+MODELS = Path(__file__).resolve().parents[1] / "models"
+
+
+def test_every_model_name_has_a_builder() -> None:
+    from typing import get_args
+
+    from fpgaflow.train.config import ModelName
+
+    assert set(get_args(ModelName)) == set(MODEL_BUILDERS)
+
+
+def test_base_cnn_has_the_studys_parameter_count() -> None:
+    model = build_model(ModelConfig(name="base"), (128, 128, 3))
+    assert model.count_params() == 12_942_273
+    assert model.get_layer("flatten").output_shape == (None, 14 * 14 * 128)
+    # 3 conv + 1 dense + output; BN after each conv and after the dense layer
+    assert sum(type(layer).__name__ == "BatchNormalization" for layer in model.layers) == 4
+
+
+def test_reduced_cnn_has_the_studys_parameter_count() -> None:
+    model = build_model(ModelConfig(name="reduced"), (128, 128, 3))
+    assert model.count_params() == 115_905
+    assert model.get_layer("flatten").output_shape == (None, 15 * 15 * 16)
+
+
+def test_qcnn_default_is_quantised_and_float_twin_matches_it() -> None:
+    q = build_model(ModelConfig(), (32, 32, 1))
+    f = build_model(ModelConfig(quantized=False), (32, 32, 1))
+    assert [type(layer).__name__ for layer in q.layers if "conv" in layer.name] == ["QConv2D", "QConv2D"]
+    assert [type(layer).__name__ for layer in f.layers if "conv" in layer.name] == ["Conv2D", "Conv2D"]
+    # 4·(9+1) + 8·(36+1) + (6·6·8+1) = 40 + 296 + 289
+    assert q.count_params() == f.count_params() == 625
+
+
+def test_qcnn_128_preset_shrinks_the_map_before_the_dense_layer() -> None:
+    cfg = load_run_config(MODELS / "qcnn_128.yaml")
+    model = build_model(cfg.model, (128, 128, 1))
+    assert model.get_layer("flatten").output_shape == (None, 6 * 6 * 8)
+    assert model.count_params() == 40 + 296 + 584 + 289
+
+
+def test_qcnn_batch_norm_uses_fused_qconv() -> None:
+    model = build_model(ModelConfig(batch_norm=True, conv_filters=(4,)), (16, 16, 1))
+    assert type(model.get_layer("conv1")).__name__ == "QConv2DBatchnorm"
+
+
+def test_unknown_model_name_suggests_the_closest() -> None:
+    with pytest.raises(ConfigError, match=r"'reducde'.*did you mean 'reduced'"):
+        from_mapping(ModelConfig, {"name": "reducde"})
+    with pytest.raises(ConfigError, match=r"unknown model 'bsae' \(did you mean 'base'\?\)"):
+        check_model_name("bsae")
+
+
+def test_per_block_options_must_match_the_blocks() -> None:
+    with pytest.raises(ConfigError, match=r"model.pool_sizes needs one entry per conv block \(2\)"):
+        ModelConfig(conv_filters=(4, 8), pool_sizes=(2,))
+    with pytest.raises(ConfigError, match=r"model\.base\.dropout must be in"):
+        from_mapping(ModelConfig, {"name": "base", "base": {"dropout": 1.0}})
+
+
+def test_window_too_small_for_the_model_is_rejected() -> None:
+    with pytest.raises(ConfigError, match=r"block 3 sees a 2×2 map"):
+        build_model(ModelConfig(conv_filters=(4, 8, 8)), (16, 16, 1))
+    with pytest.raises(ConfigError, match="cannot be built for input"):
+        build_model(ModelConfig(name="base"), (16, 16, 1))
+
+
+def test_input_shape_mismatch_is_a_data_error() -> None:
+    model = build_model(ModelConfig(conv_filters=(4,)), (16, 16, 1))
+    with pytest.raises(DataError, match=r"expects input \(16, 16, 1\) but the training data has maps of \(20, 20, 1\)"):
+        check_input_shape(model, (20, 20, 1))
+
+
+def test_default_run_model_size() -> None:
+    model = build_model(load_run_config().model, (32, 32, 1))
+    # 8·(9+1) + 8·(72+1) + (6·6·8+1)
+    assert model.count_params() == 80 + 584 + 289
