@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from fpgaflow.config.run import RunConfig
-from fpgaflow.data import HitMapSet, load_npz, split
-from fpgaflow.data.source import load_dataset
+from fpgaflow.data import HitMapSet, load_npz
 from fpgaflow.pipeline.artefacts import Artefacts
+from fpgaflow.train.datasets import make_splits
 
 log = logging.getLogger(__name__)
 
@@ -35,21 +35,18 @@ class Step:
 def step_data(art: Artefacts, cfg: RunConfig) -> Artefacts:
     """Generate or load hit maps and split them train/val/test (stratified, seeded)."""
     c = cfg.data
-    data = load_dataset(c)
-    # The split has its own stream, so changing the split fractions never changes the maps generated.
-    rng = np.random.default_rng([c.seed, 1])
-    train, val, test = split(data, c.val_fraction, c.test_fraction, rng)
+    train, val, test = make_splits(c)
     for name, part in (("train", train), ("val", val), ("test", test)):
         part.save_npz(art.add(f"{name}_maps", f"{name}.npz"))
     art.metrics.update(
         n_train=len(train),
         n_val=len(val),
         n_test=len(test),
-        input_shape=list(data.map_shape),
-        particle_fraction=float(np.mean(data.labels)),
+        input_shape=list(train.map_shape),
+        particle_fraction=float(np.mean(np.concatenate([train.labels, val.labels, test.labels]))),
         data_source=c.source,
     )
-    log.info("data: %d train / %d val / %d test maps of %s", len(train), len(val), len(test), data.map_shape)
+    log.info("data: %d train / %d val / %d test maps of %s", len(train), len(val), len(test), train.map_shape)
     return art
 
 
