@@ -10,7 +10,7 @@ processes disturbs less than wall time.  ``serial est`` is the overhead predicte
 pipeline alone (gather + augment, no model):
 (time to build a map − time to gather an un-augmented map) / time to train on a map.
 
-    PYTHONPATH=$PWD /tmp/venv311/bin/python bench/bench_augment.py --threads 2
+    PYTHONPATH=$PWD .venv/bin/python bench/bench_augment.py --threads 2
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``fpgaflow fit`` on the default architecture: does it fit the PYNQ-Z2 at 128×128, and how long does a search take?
 
-    PYTHONPATH=$PWD:$PWD/board /tmp/venv311/bin/python bench/bench_fit.py [--run RUN_DIR]
+    PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_fit.py [--run RUN_DIR]
 
 Rows 1–2: the default ``ModelConfig`` (QConv2D 4 → QConv2D 8 → QDense 1) built at 128×128×1 with random weights
 (seed 0), once unpruned and once with the 50 % smallest weights of every layer zeroed (the default flow prunes to

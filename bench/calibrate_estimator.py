@@ -1,6 +1,6 @@
 """Re-fit the resource estimator on the real reports and print its errors (held-out and leave-one-out).
 
-    PYTHONPATH=$PWD /tmp/venv311/bin/python bench/calibrate_estimator.py [--calibration DIR] [--write]
+    PYTHONPATH=$PWD .venv/bin/python bench/calibrate_estimator.py [--calibration DIR] [--write]
 
 ``--write`` stores the coefficients in fpgaflow/estimate/coefficients.yaml.  Prints Markdown tables.
 """

@@ -1,6 +1,6 @@
 """Estimate the study's reduced CNN on the PYNQ-Z2, and cross-check the synth target on PYNQ_IA designs.
 
-    PYTHONPATH=$PWD /tmp/venv311/bin/python bench/estimate_reduced_model.py
+    PYTHONPATH=$PWD .venv/bin/python bench/estimate_reduced_model.py
 
 Reduced model: Conv2D(16, 3x3, ReLU) -> MaxPool(8) -> Flatten -> Dense(32, ReLU) -> Dense(1, sigmoid) at
 128x128x3, ap_fixed<16,6> everywhere, reuse 1, Latency, io_stream, VivadoAccelerator pynq-z2, 10 ns.

@@ -1,4 +1,4 @@
-"""Parsers of real Vivado HLS / Vivado reports, checked on the reports in /work/shared/calibration."""
+"""Parsers of real Vivado HLS / Vivado reports, checked on the reports in ../shared/calibration."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from fpgaflow.estimate.reports import (
 )
 from fpgaflow.estimate.table import LayerResources
 
-CAL = Path("/work/shared/calibration")
+CAL = Path(__file__).resolve().parents[2] / "shared" / "calibration"  # ../shared beside the checkout
 pytestmark = pytest.mark.skipif(not CAL.is_dir(), reason="calibration reports not present on this machine")
 
 JET_PRUNED = CAL / "pynqia_jet_Qkeras_pruned_hls4ml_PYNQ_prj"

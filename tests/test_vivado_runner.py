@@ -25,7 +25,7 @@ from fpgaflow.errors import StepError, ToolNotFoundError
 from fpgaflow.estimate.table import LayerResources
 
 STUBS = Path(__file__).resolve().parent / "tcl_stubs"
-CAL = Path("/work/shared/calibration/pynqia_jet_Qkeras_pruned_hls4ml_PYNQ_prj")
+CAL = Path(__file__).resolve().parents[2] / "shared" / "calibration" / "pynqia_jet_Qkeras_pruned_hls4ml_PYNQ_prj"
 UTIL_ROUTED = """\
 | Tool Version : Vivado v.2020.1 (lin64) Build 2902540 Wed May 27 19:54:35 MDT 2020
 | Design State : {state}
