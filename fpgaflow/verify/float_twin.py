@@ -1,13 +1,20 @@
-"""The float twin of a QKeras model: the same architecture and trained (shadow) weights, quantisers removed.
+"""The float twin of a QKeras model: the same architecture and weights, activations in float.
 
-QConv2D/QDense become Conv2D/Dense with the layer's float kernel (QKeras keeps the unquantised weights and
-quantises on the fly), QActivation(quantized_relu) becomes ReLU and QActivation(quantized_bits) a linear
-activation.  Comparing it with the QKeras model shows what quantisation itself costs in accuracy.
+QConv2D/QDense become Conv2D/Dense carrying the layer's *quantised* weights (what the hardware multiplies
+by), QActivation(quantized_relu) becomes an unbounded float ReLU and QActivation(quantized_bits) a linear
+activation.  Comparing it with the QKeras model shows what quantising the activations costs.
+
+Why not the unquantised "shadow" weights QKeras trains: after quantisation-aware training they are not a
+float model — weights that drifted beyond the quantiser's range (±1 for ``quantized_bits(8, 0)``) are clipped
+in every forward pass, so the shadow network was never evaluated as such and can score at chance.  A
+float-*trained* reference is ``bench/bench_train.py qat``'s job.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 from fpgaflow.convert.errors import UnsupportedLayerError
 
@@ -42,6 +49,13 @@ def float_twin(model: Any) -> Any:
     twin = tf.keras.models.clone_model(model, clone_function=_float_layer)
     for layer in model.layers:
         weights = layer.get_weights()
-        if weights:
-            twin.get_layer(layer.name).set_weights(weights)
+        if not weights:
+            continue
+        if type(layer).__name__ in ("QConv2D", "QDense"):
+            quantizers = layer.get_quantizers()
+            weights = [
+                w if q is None else np.asarray(tf.keras.backend.eval(q(tf.constant(w))), dtype=w.dtype)
+                for w, q in zip(weights, quantizers, strict=False)
+            ]
+        twin.get_layer(layer.name).set_weights(weights)
     return twin
