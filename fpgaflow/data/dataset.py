@@ -11,7 +11,7 @@ are small), and maps are read in chunks or by index, so a set larger than memory
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +145,7 @@ class H5Dataset(HitMapDataset):
             f.close()
         if not parts:
             return HitMapSet(np.zeros((0, *self.map_shape), np.float32), np.zeros(0, np.int8))
-        merged = _concat(parts)
+        merged = concat(parts)
         return merged.subset(inverse)
 
 
@@ -211,21 +211,27 @@ class RootDataset(HitMapDataset):
         return (160, 416, 1)
 
     def chunks(self, size: int) -> Iterator[HitMapSet]:
-        buffered: list[HitMapSet] = []
-        count = 0
-        for part in iter_root(self.path, self.cfg):
-            buffered.append(part)
-            count += len(part)
-            while count >= size:
-                merged = _concat(buffered)
-                yield merged.subset(np.arange(size))
-                rest = merged.subset(np.arange(size, len(merged)))
-                buffered, count = [rest], len(rest)
-        if count:
-            yield _concat(buffered)
+        yield from rechunk(iter_root(self.path, self.cfg), size)
 
 
-def _concat(parts: list[HitMapSet]) -> HitMapSet:
+def rechunk(parts: Iterable[HitMapSet], size: int) -> Iterator[HitMapSet]:
+    """Re-cut a stream of hit-map sets into sets of exactly ``size`` maps (the last one may be shorter)."""
+    buffered: list[HitMapSet] = []
+    count = 0
+    for part in parts:
+        buffered.append(part)
+        count += len(part)
+        while count >= size:
+            merged = concat(buffered)
+            yield merged.subset(np.arange(size))
+            rest = merged.subset(np.arange(size, len(merged)))
+            buffered, count = [rest], len(rest)
+    if count:
+        yield concat(buffered)
+
+
+def concat(parts: list[HitMapSet]) -> HitMapSet:
+    """One set holding ``parts`` in order (metadata dropped)."""
     soft = np.concatenate([p.soft_labels for p in parts]) if parts[0].soft_labels is not None else None
     return HitMapSet(np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {})
 
@@ -282,4 +288,4 @@ def load_file(path: Path | str, root: RootConfig | None = None) -> HitMapSet:
     ds = open_dataset(path, root)
     if isinstance(ds, InMemoryDataset):
         return ds.data
-    return _concat(list(ds.chunks(max(len(ds), 1))))
+    return concat(list(ds.chunks(max(len(ds), 1))))

@@ -11,13 +11,11 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from fpgaflow.data.dataset import SHARD_MANIFEST
+from fpgaflow.data.dataset import SHARD_MANIFEST, concat, rechunk
 from fpgaflow.data.hdf5 import H5_SUFFIXES, H5Writer
 from fpgaflow.data.hitmaps import HitMapSet
 from fpgaflow.errors import DataError
@@ -29,28 +27,6 @@ def _progress(total: int, desc: str) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, unit="maps", desc=desc, disable=None, leave=False)
-
-
-def _rechunk(parts: Iterable[HitMapSet], size: int) -> Iterator[HitMapSet]:
-    buf: list[HitMapSet] = []
-    count = 0
-    for part in parts:
-        buf.append(part)
-        count += len(part)
-        while count >= size:
-            merged = _merge(buf)
-            yield merged.subset(np.arange(size))
-            rest = merged.subset(np.arange(size, len(merged)))
-            buf, count = [rest], len(rest)
-    if count:
-        yield _merge(buf)
-
-
-def _merge(parts: list[HitMapSet]) -> HitMapSet:
-    if len(parts) == 1:
-        return parts[0]
-    soft = None if parts[0].soft_labels is None else np.concatenate([p.soft_labels for p in parts])
-    return HitMapSet(np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {})
 
 
 def write_h5_stream(
@@ -92,7 +68,7 @@ def write_shards(
     shards: list[dict[str, Any]] = []
     labels: list[int] = []
     with _progress(n_maps, directory.name) as bar:
-        for i, shard in enumerate(_rechunk(chunks, shard_size)):
+        for i, shard in enumerate(rechunk(chunks, shard_size)):
             name = f"shard-{i:05d}.npz"
             shard.save_npz(directory / name)
             shards.append({"file": name, "n_maps": len(shard)})
@@ -131,7 +107,7 @@ def write_stream(
     if suffix in H5_SUFFIXES:
         return write_h5_stream(chunks, out, n_maps=n_maps, map_shape=map_shape, metadata=metadata)
     if suffix == ".npz":
-        data = _merge(list(chunks))
+        data = concat(list(chunks))
         return HitMapSet(data.maps, data.labels, data.soft_labels, metadata).save_npz(out)
     if suffix:
         raise DataError(f"{out}: unknown output format {suffix!r}; use .npz, .h5/.hdf5, or a directory for shards")
