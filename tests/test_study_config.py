@@ -6,7 +6,7 @@ import pytest
 
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.errors import ConfigError
-from fpgaflow.train.study_config import EnsembleSpec, ExecutorConfig, ImbalanceVariant, StudyConfig
+from fpgaflow.study.config import EnsembleSpec, ExecutorConfig, ImbalanceVariant, StudyConfig
 
 BASE = {
     "strategies": [{"label": "original", "augment": {"strategy": "none"}}],

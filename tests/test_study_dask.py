@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from fpgaflow.config.strict import from_mapping
-from fpgaflow.train.study import expand_grid, run_study
-from fpgaflow.train.study_config import ExecutorConfig, StudyConfig
-from fpgaflow.train.study_jobs import run_job
+from fpgaflow.study.config import ExecutorConfig, StudyConfig
+from fpgaflow.study.jobs import run_job
+from fpgaflow.study.runner import expand_grid, run_study
 
 pytest.importorskip("dask.distributed")
 

@@ -13,9 +13,9 @@ import yaml
 
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.data import HitMapSet
-from fpgaflow.train.study import combine_ensembles, expand_grid
-from fpgaflow.train.study_config import StudyConfig
-from fpgaflow.train.study_jobs import balanced_bootstrap, subsample_to_fraction
+from fpgaflow.study.config import StudyConfig
+from fpgaflow.study.jobs import balanced_bootstrap, subsample_to_fraction
+from fpgaflow.study.runner import combine_ensembles, expand_grid
 
 TINY_STUDY = """\
 data: {n_maps: 200, toy: {rows: 16, cols: 16}, val_fraction: 0.3, test_fraction: 0.1, seed: 5}
@@ -135,7 +135,7 @@ def test_cli_writes_the_table_in_the_studys_layout(study_dir: Path) -> None:
 
 def test_rerun_resumes_without_training(study_dir: Path) -> None:
     from fpgaflow.config.strict import load_yaml
-    from fpgaflow.train.study import run_study
+    from fpgaflow.study.runner import run_study
 
     seen: list[str] = []
     cfg = load_yaml(StudyConfig, study_dir / "study.yaml")
@@ -146,7 +146,7 @@ def test_rerun_resumes_without_training(study_dir: Path) -> None:
 
 def test_imbalance_variant_trains_on_the_subsampled_set_with_class_weights(study_dir: Path) -> None:
     from fpgaflow.data import load_npz
-    from fpgaflow.train.study_jobs import job_training_set, run_job
+    from fpgaflow.study.jobs import job_training_set, run_job
 
     cfg = from_mapping(
         StudyConfig,

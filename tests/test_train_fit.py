@@ -16,7 +16,7 @@ from fpgaflow.data import HitMapSet, generate_toy, split
 from fpgaflow.data.toy import ToyConfig
 from fpgaflow.errors import ConfigError, DataError
 from fpgaflow.train.config import ModelConfig, TrainConfig
-from fpgaflow.train.fit import train_classifier
+from fpgaflow.train.trainer import train_classifier
 
 TINY_MODEL = ModelConfig(conv_filters=(2,))
 TINY_TRAIN = TrainConfig(epochs=2, batch_size=32, learning_rate=0.01, seed=4)

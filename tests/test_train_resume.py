@@ -39,7 +39,7 @@ def test_sigkill_mid_training_then_resume_matches_uninterrupted_run(tmp_path: Pa
         SETUP
         + textwrap.dedent(f"""
         from pathlib import Path
-        from fpgaflow.train.fit import train_classifier
+        from fpgaflow.train.trainer import train_classifier
         train_classifier(train, val, *ARGS, checkpoint_dir=Path({str(ckpt)!r}))
         """)
     )
@@ -63,7 +63,7 @@ def test_sigkill_mid_training_then_resume_matches_uninterrupted_run(tmp_path: Pa
 
     namespace: dict[str, object] = {}
     exec(SETUP, namespace)  # the same data and configs as the killed process
-    from fpgaflow.train.fit import train_classifier
+    from fpgaflow.train.trainer import train_classifier
 
     train, val, args = namespace["train"], namespace["val"], namespace["ARGS"]
     resumed = train_classifier(train, val, *args, checkpoint_dir=ckpt)  # type: ignore[arg-type, misc]

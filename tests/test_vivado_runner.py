@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from fpgaflow.build.config import BuildConfig
-from fpgaflow.build.runner import load_state, run_build
 from fpgaflow.cli import build as build_cli
 from fpgaflow.errors import StepError, ToolNotFoundError
 from fpgaflow.estimate.table import LayerResources
+from fpgaflow.vivado.config import BuildConfig
+from fpgaflow.vivado.runner import load_state, run_build
 
 STUBS = Path(__file__).resolve().parent / "tcl_stubs"
 CAL = Path(__file__).resolve().parents[2] / "shared" / "calibration" / "pynqia_jet_Qkeras_pruned_hls4ml_PYNQ_prj"
@@ -128,7 +128,7 @@ def recorded(calls: Path) -> list[dict[str, object]]:
 def test_full_build_runs_three_stages_with_argument_lists(
     project: Path, fake_vivado: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="fpgaflow.build")
+    caplog.set_level(logging.INFO, logger="fpgaflow.vivado")
     result = run_build(project, BuildConfig(jobs=2))
     assert result.ran == ("hls", "bd", "bitstream")
     calls = recorded(fake_vivado)

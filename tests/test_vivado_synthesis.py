@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from fpgaflow.build.config import BuildConfig
-from fpgaflow.build.runner import run_build
 from fpgaflow.convert.boards import get_board
+from fpgaflow.vivado.config import BuildConfig
+from fpgaflow.vivado.runner import run_build
 from fpgaflow_board import design_names
 
 pytestmark = [pytest.mark.vivado, pytest.mark.slow]

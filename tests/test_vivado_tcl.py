@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from fpgaflow.build.config import BuildConfig
-from fpgaflow.build.project import read_project
-from fpgaflow.build.variables import BuildLayout, build_variables, write_vars
+from fpgaflow.vivado.config import BuildConfig
+from fpgaflow.vivado.project import read_project
+from fpgaflow.vivado.variables import BuildLayout, build_variables, write_vars
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "vivado_scripts"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from fpgaflow.build.config import BuildConfig
-from fpgaflow.build.project import read_project
-from fpgaflow.build.variables import BuildLayout, build_variables, render_vars, vars_digest, write_vars
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.errors import ConfigError, StepError
+from fpgaflow.vivado.config import BuildConfig
+from fpgaflow.vivado.project import read_project
+from fpgaflow.vivado.variables import BuildLayout, build_variables, render_vars, vars_digest, write_vars
 from fpgaflow_board import design_names
 
 STUBS = Path(__file__).resolve().parent / "tcl_stubs"

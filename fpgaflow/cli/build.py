@@ -28,11 +28,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from fpgaflow.build.config import BuildConfig
-    from fpgaflow.build.runner import run_build
-    from fpgaflow.build.summary import format_side_by_side
     from fpgaflow.config.strict import from_mapping
     from fpgaflow.convert.boards import get_board
+    from fpgaflow.vivado.config import BuildConfig
+    from fpgaflow.vivado.runner import run_build
+    from fpgaflow.vivado.summary import format_side_by_side
 
     overrides = {
         key: value

@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from fpgaflow.config.strict import load_yaml
-    from fpgaflow.train.study import run_study
-    from fpgaflow.train.study_config import ExecutorConfig, StudyConfig
+    from fpgaflow.study.config import ExecutorConfig, StudyConfig
+    from fpgaflow.study.runner import run_study
 
     cfg = load_yaml(StudyConfig, args.config)
     ex = cfg.executor

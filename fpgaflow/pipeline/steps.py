@@ -54,8 +54,8 @@ def step_train(art: Artefacts, cfg: RunConfig) -> Artefacts:
     """Train the quantised CNN on augmented training maps, prune it, strip the pruning wrappers; write the
     curves and the provenance card next to the model.  Epochs are checkpointed in ``model.epochs/``."""
     from fpgaflow.config.strict import to_mapping
-    from fpgaflow.train.fit import train_classifier
     from fpgaflow.train.report import write_training_report
+    from fpgaflow.train.trainer import train_classifier
 
     train = load_npz(art.path("train_maps"))
     val = load_npz(art.path("val_maps"))

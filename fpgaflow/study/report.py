@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from fpgaflow.study.config import StudyConfig
 from fpgaflow.train import atomic
-from fpgaflow.train.study_config import StudyConfig
 
 
 @dataclass(frozen=True)

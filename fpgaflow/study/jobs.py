@@ -21,8 +21,8 @@ import numpy as np
 from fpgaflow.augment.config import AugmentConfig
 from fpgaflow.compress.config import PruneConfig
 from fpgaflow.data import HitMapSet, load_npz
+from fpgaflow.study.config import ImbalanceVariant
 from fpgaflow.train.config import ModelConfig, TrainConfig
-from fpgaflow.train.study_config import ImbalanceVariant
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +99,8 @@ def job_training_set(job: StudyJob, train: HitMapSet) -> HitMapSet:
 def run_job(job: StudyJob) -> dict[str, Any]:
     """Train one variant; return its figures (JSON-safe) and its scores (lists of floats)."""
     from fpgaflow.train.cost import model_cost
-    from fpgaflow.train.fit import predict_scores, train_classifier
     from fpgaflow.train.metrics import evaluate
+    from fpgaflow.train.trainer import predict_scores, train_classifier
 
     t0 = time.perf_counter()
     data_dir = Path(job.data_dir)

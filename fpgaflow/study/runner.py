@@ -5,7 +5,7 @@ The driver (1) writes the study's data set once into ``OUT/data/`` (training/val
 (3) runs the jobs that have no result yet in ``OUT/jobs/`` — in this process, on a local process pool,
 or through dask.distributed — saving each result atomically as it arrives (an interrupted study resumes
 where it stopped), (4) averages the ensembles' member scores and (5) writes the results table
-(:mod:`fpgaflow.train.study_report`).  No scheduling of its own: dask or ``concurrent.futures`` do that.
+(:mod:`fpgaflow.study.report`).  No scheduling of its own: dask or ``concurrent.futures`` do that.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from fpgaflow.config.strict import to_mapping
 from fpgaflow.data import HitMapSet, load_npz
 from fpgaflow.data.config import DataConfig
 from fpgaflow.errors import ConfigError, MissingExtraError
+from fpgaflow.study.config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
+from fpgaflow.study.jobs import StudyJob, run_job
 from fpgaflow.train import atomic
 from fpgaflow.train.cost import ModelCost, ensemble_cost
 from fpgaflow.train.datasets import make_splits
 from fpgaflow.train.metrics import accuracy, evaluate
-from fpgaflow.train.study_config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
-from fpgaflow.train.study_jobs import StudyJob, run_job
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def combine_ensembles(
 
 def run_study(cfg: StudyConfig, out_dir: Path, progress: Callable[[dict[str, Any]], None] | None = None) -> StudyResult:
     """Run (or resume) the study into ``out_dir`` and write its results table."""
-    from fpgaflow.train.study_report import write_report
+    from fpgaflow.study.report import write_report
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -14,9 +14,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from fpgaflow.build.config import BuildConfig
-from fpgaflow.build.project import AcceleratorProject
 from fpgaflow.errors import ConfigError
+from fpgaflow.vivado.config import BuildConfig
+from fpgaflow.vivado.project import AcceleratorProject
 from fpgaflow_board import design_names
 
 #: Format version of vars.tcl; the scripts refuse other versions.

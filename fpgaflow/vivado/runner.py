@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fpgaflow.build.config import STAGES, BuildConfig
-from fpgaflow.build.project import AcceleratorProject, read_project
-from fpgaflow.build.stages import SCRIPTS_DIR, STAGE_SPECS, run_stage
-from fpgaflow.build.tools import find_stage_tools
-from fpgaflow.build.variables import BuildLayout, build_variables, vars_digest, write_vars
 from fpgaflow.errors import ConfigError, StepError
 from fpgaflow.estimate.reports import parse_csynth_rpt, parse_csynth_xml, parse_utilization_rpt
 from fpgaflow.estimate.table import ResourceTable
+from fpgaflow.vivado.config import STAGES, BuildConfig
+from fpgaflow.vivado.project import AcceleratorProject, read_project
+from fpgaflow.vivado.stages import SCRIPTS_DIR, STAGE_SPECS, run_stage
+from fpgaflow.vivado.tools import find_stage_tools
+from fpgaflow.vivado.variables import BuildLayout, build_variables, vars_digest, write_vars
 from fpgaflow_board import design_names
 
 log = logging.getLogger(__name__)

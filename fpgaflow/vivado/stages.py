@@ -14,8 +14,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from fpgaflow.build.variables import BuildLayout
 from fpgaflow.errors import StepError
+from fpgaflow.vivado.variables import BuildLayout
 from fpgaflow_board import design_names
 
 log = logging.getLogger(__name__)

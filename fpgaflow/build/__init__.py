@@ -1,9 +1,0 @@
-"""Drive Vivado HLS and Vivado: C synthesis and IP export, the PYNQ-Z2 block design, the bitstream.
-
-The TCL in ``vivado_scripts/`` is static; :mod:`fpgaflow.build.variables` writes the one ``vars.tcl`` it
-reads, :mod:`fpgaflow.build.runner` runs the stages in batch mode and resumes after the last finished one.
-"""
-
-from fpgaflow.build.config import STAGES, BuildConfig
-
-__all__ = ["STAGES", "BuildConfig"]
