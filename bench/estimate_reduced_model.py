@@ -14,7 +14,6 @@ import sys
 import tempfile
 from dataclasses import replace
 
-from fpgaflow.convert.boards import Board, get_board
 from fpgaflow.estimate.budget import check_budget
 from fpgaflow.estimate.calibration_cases import jet_mlp, mnist_cnn
 from fpgaflow.estimate.describe import describe_hls_model
@@ -23,6 +22,7 @@ from fpgaflow.estimate.model import Target
 from fpgaflow.estimate.report import render_markdown
 from fpgaflow.estimate.spec import DesignSpec
 from fpgaflow.estimate.throughput import throughput
+from fpgaflow_board.boards import Board, get_board
 
 
 def reduced_design() -> DesignSpec:

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from fpgaflow.convert.boards import get_board
 from fpgaflow.errors import ConfigError
 from fpgaflow.estimate.budget import check_budget
 from fpgaflow.estimate.coefficients import load_coefficients
-from fpgaflow.estimate.estimator import AXI_WRAPPER, DMA_AND_INTERCONNECT, add_shell, error_note
+from fpgaflow.estimate.estimator import AXI_WRAPPER, add_shell, error_note, shell_row
 from fpgaflow.estimate.plot import plot_budget
 from fpgaflow.estimate.report import render_markdown
 from fpgaflow.estimate.table import LayerResources, ResourceTable
 from fpgaflow.estimate.throughput import throughput
+from fpgaflow_board.boards import get_board
 
 BOARD = get_board("pynq-z2")  # 53,200 LUT, 106,400 FF, 220 DSP, 280 BRAM18, 10 ns
 
@@ -66,11 +66,15 @@ def test_throughput_compute_vs_dma_bound() -> None:
 
 
 def test_shell_is_added_to_the_total() -> None:
-    t = add_shell(table(1000, 1000, 10, 10), (AXI_WRAPPER, DMA_AND_INTERCONNECT))
-    assert t.total.lut == pytest.approx(1000 + AXI_WRAPPER.lut + DMA_AND_INTERCONNECT.lut)
-    assert t.total.bram18 == 10 + AXI_WRAPPER.bram18 + DMA_AND_INTERCONNECT.bram18
+    dma = shell_row(BOARD)
+    assert dma is not None
+    # The PYNQ-Z2 shell from the board table: AXI DMA + interconnects + PS reset, nominal figures.
+    assert (dma.name, dma.lut, dma.ff, dma.dsp, dma.bram18) == ("axi_dma+interconnect (nominal)", 3000, 4500, 0, 4)
+    t = add_shell(table(1000, 1000, 10, 10), (AXI_WRAPPER, dma))
+    assert t.total.lut == pytest.approx(1000 + AXI_WRAPPER.lut + dma.lut)
+    assert t.total.bram18 == 10 + AXI_WRAPPER.bram18 + dma.bram18
     assert t.total.interval_cycles == 16384
-    assert [r.name for r in t.layers][-2:] == [AXI_WRAPPER.name, DMA_AND_INTERCONNECT.name]
+    assert [r.name for r in t.layers][-2:] == [AXI_WRAPPER.name, dma.name]
 
 
 def test_markdown_says_estimate_and_error(tmp_path: Path) -> None:

@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from fpgaflow.convert.boards import get_board
 from fpgaflow.errors import DataError, StepError
 from fpgaflow.estimate.budget import check_budget
 from fpgaflow.estimate.describe import count_zero_weights, describe_hls_model, describe_layer
 from fpgaflow.estimate.estimator import estimate_model
 from fpgaflow.estimate.model import multipliers
+from fpgaflow_board.boards import get_board
 
 hls4ml = pytest.importorskip("hls4ml")
 keras = pytest.importorskip("tensorflow.keras")

@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 from fpgaflow.config.strict import from_mapping, load_yaml
-from fpgaflow.convert.boards import get_board
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow.estimate import estimate_model
@@ -19,6 +18,7 @@ from fpgaflow.fit import FitConfig, FitError, FitResult, fit_model
 from fpgaflow.fit.pareto import pareto_front, plot_pareto
 from fpgaflow.fit.report import write_fit_report
 from fpgaflow.fit.search import accuracy_of, convert_chosen
+from fpgaflow_board.boards import get_board
 
 SCALE = 1.0 / 256.0
 SMALL = FitConfig(

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from fpgaflow.convert.boards import get_board
 from fpgaflow.vivado.config import BuildConfig
 from fpgaflow.vivado.runner import run_build
 from fpgaflow_board import design_names
+from fpgaflow_board.boards import get_board
 
 pytestmark = [pytest.mark.vivado, pytest.mark.slow]
 

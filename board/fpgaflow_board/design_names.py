@@ -2,18 +2,12 @@
 
 The host runner (``fpgaflow build``) writes these into the ``vars.tcl`` that the static scripts in
 ``vivado_scripts/`` read; the PYNQ driver finds the IP blocks in the overlay by the same names
-(``overlay.axi_dma_0`` ...).  Pure Python, standard library only, Python 3.10 compatible: this module
-runs on the PYNQ-Z2.
+(``overlay.axi_dma_0`` ...).  The part, board part and fabric clock are properties of the board, not
+names: they live in the board table :mod:`fpgaflow_board.boards`.  Pure Python, standard library only,
+Python 3.10 compatible: this module runs on the PYNQ-Z2.
 """
 
 from __future__ import annotations
-
-#: Xilinx part of the PYNQ-Z2 (Zynq-7020, speed grade -1).
-PART = "xc7z020clg400-1"
-#: Board part of the PYNQ-Z2 board files (TUL); Vivado must have them installed.
-BOARD_PART = "tul.com.tw:pynq-z2:part0:1.0"
-#: HLS clock period in ns; FCLK_CLK0 of the PS7 is set to 1000 / period MHz (100 MHz).
-CLOCK_PERIOD_NS = 10.0
 
 #: hls4ml's default project name (``firmware/myproject.cpp``) and its AXI-Stream wrapper top function.
 HLS_PROJECT_NAME = "myproject"

@@ -25,3 +25,7 @@ class DmaTimeoutError(BoardError, TimeoutError):
 
 class InputShapeError(BoardError, ValueError):
     """Hit maps handed to the driver do not match the design's input shape (names the source/index)."""
+
+
+class UnknownBoardError(ValueError):
+    """A board name that is not in :data:`fpgaflow_board.boards.BOARDS` (the message suggests the closest)."""

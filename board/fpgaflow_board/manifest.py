@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from fpgaflow_board.atomic import write_text
+from fpgaflow_board.boards import BOARDS, DEFAULT_BOARD
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -42,8 +43,8 @@ class Manifest:
     stream_dtype: str = "float32"
     class_names: tuple[str, ...] = ("background", "particle")
     threshold: float = 0.5
-    board: str = "pynq-z2"
-    clock_period_ns: float = 10.0
+    board: str = DEFAULT_BOARD
+    clock_period_ns: float = BOARDS[DEFAULT_BOARD].clock_period_ns
     bitstream: str | None = None
     hwh: str | None = None
     bitstream_note: str = ""
@@ -82,12 +83,7 @@ def sha256(path: Path) -> str:
 
 def write_manifest(bundle_dir: Path, manifest: Manifest) -> Path:
     """Write ``manifest.json`` atomically."""
-    path = Path(bundle_dir) / MANIFEST_NAME
-    fd, tmp = tempfile.mkstemp(prefix=".manifest", dir=bundle_dir)
-    with os.fdopen(fd, "w") as f:
-        f.write(manifest.to_json())
-    os.replace(tmp, path)
-    return path
+    return write_text(Path(bundle_dir) / MANIFEST_NAME, manifest.to_json())
 
 
 def read_manifest(bundle_dir: str | Path, verify_files: bool = True) -> Manifest:

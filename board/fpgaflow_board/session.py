@@ -26,7 +26,7 @@ ENV_SIMULATED = "FPGAFLOW_SIMULATED_BOARD"
 
 @dataclass
 class BoardSession:
-    """The classifier plus what it runs on (``board`` is "pynq-z2" or "simulated")."""
+    """The classifier plus what it runs on (``board``: the manifest's board name, or "simulated")."""
 
     classifier: HitMapClassifier
     manifest: Manifest
@@ -71,7 +71,7 @@ def open_bundle(bundle_dir: str | Path, simulated: bool | None = None, **kwargs:
         clf = HitMapClassifier(
             bundle_dir / manifest.bitstream, manifest, hwh=bundle_dir / manifest.hwh if manifest.hwh else None, **kwargs
         )
-        return BoardSession(clf, manifest, bundle_dir, "pynq-z2")
+        return BoardSession(clf, manifest, bundle_dir, manifest.board)
     sim_opts = {k: kwargs.pop(k) for k in ("stall", "coherent", "buffer_offset", "channels") if k in kwargs}
     board = SimulatedBoard.from_bundle(bundle_dir, **sim_opts)
     bit = board.write_overlay(tempfile.mkdtemp(prefix="fpgaflow_sim_overlay_"))

@@ -29,10 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from fpgaflow.config.strict import from_mapping
-    from fpgaflow.convert.boards import get_board
     from fpgaflow.vivado.config import BuildConfig
     from fpgaflow.vivado.runner import run_build
     from fpgaflow.vivado.summary import format_side_by_side
+    from fpgaflow_board.boards import get_board
 
     overrides = {
         key: value
@@ -45,9 +45,8 @@ def handle(args: argparse.Namespace) -> int:
     }
     config = from_mapping(BuildConfig, overrides)
     result = run_build(args.project, config, stage=args.stage)
-    board = get_board("pynq-z2")
-    budget = {"lut": board.lut, "ff": board.ff, "dsp": board.dsp, "bram18": board.bram18}
-    print(format_side_by_side(result.tables, budget))  # noqa: T201 - the table is the command's output
+    board = get_board(config.board)
+    print(format_side_by_side(result.tables, board.resources))  # noqa: T201 - the table is the command's output
     if result.bitstream.is_file():
         print(f"bitstream: {result.bitstream}")  # noqa: T201
     return 0

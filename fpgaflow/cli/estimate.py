@@ -35,18 +35,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fpgaflow.config.strict import to_mapping
-    from fpgaflow.convert.boards import get_board
+    from fpgaflow.config.strict import known_board, to_mapping
     from fpgaflow.estimate.budget import check_budget
     from fpgaflow.estimate.coefficients import load_coefficients
     from fpgaflow.estimate.describe import describe_hls_model
     from fpgaflow.estimate.estimator import estimate_design_on_board
     from fpgaflow.estimate.load import load_hls_model
     from fpgaflow.estimate.plot import plot_budget
-    from fpgaflow.estimate.report import render_markdown, write_text
+    from fpgaflow.estimate.report import render_markdown
     from fpgaflow.estimate.throughput import throughput
+    from fpgaflow_board.atomic import write_text
 
-    board = get_board(args.board)
+    board = known_board(args.board)
     coeffs = load_coefficients()
     hls_model = load_hls_model(args.source, board)
     design = describe_hls_model(hls_model, name=args.source.stem)

@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 import yaml
 
 from fpgaflow.errors import ConfigError
+from fpgaflow_board.boards import Board, get_board
+from fpgaflow_board.errors import UnknownBoardError
 
 T = TypeVar("T")
 
@@ -174,3 +176,11 @@ def check(condition: bool, message: str) -> None:
     """Raise :class:`ConfigError` with ``message`` unless ``condition`` holds (for ``__post_init__``)."""
     if not condition:
         raise ConfigError(message)
+
+
+def known_board(name: str) -> Board:
+    """The board-table entry ``name``; an unknown name is a :class:`ConfigError` with a did-you-mean hint."""
+    try:
+        return get_board(name)
+    except UnknownBoardError as exc:
+        raise ConfigError(str(exc)) from None

@@ -3,21 +3,17 @@
 hls4ml and TensorFlow are imported lazily, inside the functions that need them.
 """
 
-from fpgaflow.convert.boards import BOARDS, Board, get_board
 from fpgaflow.convert.config import ConvertConfig, LayerOverride
-from fpgaflow.convert.errors import InvalidReuseFactorError, PrecisionRangeError, UnsupportedLayerError
+from fpgaflow.convert.errors import InvalidReuseFactorError, PrecisionRangeError, UnconvertibleLayerError
 from fpgaflow.convert.precision import FixedType, input_type_for_adc, parse_fixed
 
 __all__ = [
-    "BOARDS",
-    "Board",
     "ConvertConfig",
     "FixedType",
     "InvalidReuseFactorError",
     "LayerOverride",
     "PrecisionRangeError",
-    "UnsupportedLayerError",
-    "get_board",
+    "UnconvertibleLayerError",
     "input_type_for_adc",
     "parse_fixed",
 ]

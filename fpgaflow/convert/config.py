@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from fpgaflow.config.strict import check
-from fpgaflow.convert.boards import get_board
+from fpgaflow.config.strict import check, known_board
 from fpgaflow.convert.precision import FixedType, parse_fixed
+from fpgaflow_board.boards import DEFAULT_BOARD, DEFAULT_BUDGET, get_board
 
 Strategy = Literal["Latency", "Resource"]
 
@@ -53,13 +53,13 @@ class ConvertConfig:
     ``hls4ml`` keeps hls4ml's default (one entry per pixel of the tensor).  ``layers``: per-layer overrides.
     """
 
-    board: str = "pynq-z2"
+    board: str = DEFAULT_BOARD
     backend: Literal["VivadoAccelerator", "Vivado"] = "VivadoAccelerator"
     io_type: Literal["io_stream", "io_parallel"] = "io_stream"
     clock_period_ns: float | None = None
     reuse_factor: int | Literal["auto"] = 1
     strategy: Strategy = "Latency"
-    dsp_budget: float = 0.7
+    dsp_budget: float = DEFAULT_BUDGET
     default_precision: str = "ap_fixed<16,6>"
     result_margin_bits: int = 1
     calibration_maps: int = 2000
@@ -68,7 +68,11 @@ class ConvertConfig:
     layers: dict[str, LayerOverride] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        get_board(self.board)
+        board = known_board(self.board)
+        check(
+            self.backend != "VivadoAccelerator" or board.hls4ml_board is not None,
+            f"convert.board {self.board!r} has no hls4ml VivadoAccelerator board: use convert.backend Vivado",
+        )
         check(
             self.reuse_factor == "auto" or (isinstance(self.reuse_factor, int) and self.reuse_factor >= 1),
             f"convert.reuse_factor must be >= 1 or 'auto', got {self.reuse_factor!r}",

@@ -14,14 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.convert.boards import get_board
 from fpgaflow.convert.config import ConvertConfig, LayerOverride
 from fpgaflow.convert.fifo import FifoDepth, size_fifos
-from fpgaflow.convert.layers import LayerSpec, describe_model
+from fpgaflow.convert.layers import KerasLayerSpec, describe_model
 from fpgaflow.convert.plan_precision import PrecisionPlan, plan_precision
 from fpgaflow.convert.plan_reuse import ReusePlan, interval_cycles, plan_reuse
 from fpgaflow.convert.precision import FixedType
 from fpgaflow.convert.profile import profile_max_abs
+from fpgaflow_board.boards import get_board
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class Conversion:
     (empty when the plan was valid, which :func:`convert` ensures up front)."""
 
     hls_model: Any
-    specs: list[LayerSpec]
+    specs: list[KerasLayerSpec]
     precision: PrecisionPlan
     reuse: ReusePlan
     fifos: tuple[FifoDepth, ...]
@@ -168,7 +168,7 @@ def _hls4ml_changes(hls_model: Any, reuse: ReusePlan) -> list[str]:
 
 def plan(
     model: Any, cfg: ConvertConfig, input_type: FixedType | None, calibration: np.ndarray | None = None
-) -> tuple[list[LayerSpec], PrecisionPlan, ReusePlan, tuple[FifoDepth, ...]]:
+) -> tuple[list[KerasLayerSpec], PrecisionPlan, ReusePlan, tuple[FifoDepth, ...]]:
     """The typed plans for ``model`` without touching hls4ml (fast: a fit search can call it per choice)."""
     specs = describe_model(model)
     profile = None

@@ -29,10 +29,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from fpgaflow.convert.boards import get_board
 from fpgaflow.convert.config import ConvertConfig, Strategy
 from fpgaflow.convert.errors import InvalidReuseFactorError
-from fpgaflow.convert.layers import LayerSpec
+from fpgaflow.convert.layers import KerasLayerSpec
+from fpgaflow_board.boards import get_board
 
 
 def is_valid_reuse_factor(n_in: int, n_out: int, rf: int) -> bool:
@@ -103,7 +103,7 @@ class ReusePlan:
         return {"multipliers": self.multipliers, "layers": [lr.to_dict() for lr in self.layers]}
 
 
-def check_reuse_factor(spec: LayerSpec, rf: int) -> tuple[int, ...]:
+def check_reuse_factor(spec: KerasLayerSpec, rf: int) -> tuple[int, ...]:
     """The layer's valid factors; raises :class:`InvalidReuseFactorError` if ``rf`` is not one of them."""
     valid = valid_reuse_factors(spec.n_in, spec.n_out)
     if rf not in valid:
@@ -116,7 +116,7 @@ def check_reuse_factor(spec: LayerSpec, rf: int) -> tuple[int, ...]:
     return valid
 
 
-def plan_reuse(specs: list[LayerSpec], cfg: ConvertConfig) -> ReusePlan:
+def plan_reuse(specs: list[KerasLayerSpec], cfg: ConvertConfig) -> ReusePlan:
     """Reuse factor and strategy for every Conv2D/Dense layer (module docstring: rule and ``auto``)."""
     weighted = [s for s in specs if s.kind in ("conv2d", "dense")]
     chosen: dict[str, LayerReuse] = {}
@@ -161,7 +161,7 @@ def plan_reuse(specs: list[LayerSpec], cfg: ConvertConfig) -> ReusePlan:
     return ReusePlan(tuple(chosen[s.name] for s in weighted))
 
 
-def layer_cycles(spec: LayerSpec, reuse: ReusePlan) -> int:
+def layer_cycles(spec: KerasLayerSpec, reuse: ReusePlan) -> int:
     """Cycles one layer needs per map in ``io_stream``: pixels_in × R for Conv2D (one input pixel every R
     cycles), R for Dense (its whole input vector at once), pixels_in for pooling and activations."""
     lr = reuse.get(spec.name)
@@ -173,7 +173,7 @@ def layer_cycles(spec: LayerSpec, reuse: ReusePlan) -> int:
     return spec.pixels_in * rf
 
 
-def interval_cycles(specs: list[LayerSpec], reuse: ReusePlan) -> int:
+def interval_cycles(specs: list[KerasLayerSpec], reuse: ReusePlan) -> int:
     """The dataflow pipeline's interval (cycles between maps): its slowest layer.  A first-order figure
     without pipeline start-up, FIFO stalls or the DMA; the estimator (fpgaflow.estimate) refines it."""
     return max((layer_cycles(s, reuse) for s in specs), default=0)

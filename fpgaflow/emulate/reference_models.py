@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from fpgaflow_board.boards import DEFAULT_BOARD, get_board
+
 QBITS = "quantized_bits(8,0,alpha=1)"
 
 
@@ -64,7 +66,8 @@ def convert(
     compile_model: bool = True,
     io_type: str = "io_stream",
 ) -> Any:
-    """hls4ml conversion as the flow does it (io_stream, 10 ns, pynq-z2 for VivadoAccelerator).
+    """hls4ml conversion as the flow does it (io_stream, the default board's part and clock; its hls4ml board
+    for VivadoAccelerator).
 
     ``overrides``: per-layer hls4ml config entries merged over ``config_from_keras_model``'s
     (e.g. ``{"conv1": {"Precision": {"accum": "ap_fixed<10,4,AP_TRN,AP_SAT>"}}}``).
@@ -85,14 +88,15 @@ def convert(
     if trace:
         for entry in cfg["LayerName"].values():
             entry["Trace"] = True
-    kwargs: dict[str, Any] = {"board": "pynq-z2"} if backend == "VivadoAccelerator" else {"part": "xc7z020clg400-1"}
+    board = get_board(DEFAULT_BOARD)
+    kwargs: dict[str, Any] = {"board": board.hls4ml_board} if backend == "VivadoAccelerator" else {"part": board.part}
     hls_model = hls4ml.converters.convert_from_keras_model(
         model,
         hls_config=cfg,
         output_dir=str(output_dir),
         backend=backend,
         io_type=io_type,
-        clock_period=10,
+        clock_period=board.clock_period_ns,
         **kwargs,
     )
     if compile_model:

@@ -1,6 +1,7 @@
 """Compare an estimate with a board's resources: does the design fit under the budget?
 
-The default budget is 70 % of every resource, the margin the study left for routing and timing closure.
+The default budget (:data:`fpgaflow_board.boards.DEFAULT_BUDGET`) is 70 % of every resource, the margin the
+study left for routing and timing closure.
 """
 
 from __future__ import annotations
@@ -8,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fpgaflow.config.strict import check
-from fpgaflow.convert.boards import Board
 from fpgaflow.estimate.table import RESOURCES, ResourceTable
-
-DEFAULT_BUDGET = 0.70
+from fpgaflow_board.boards import DEFAULT_BUDGET, Board
 
 
 @dataclass(frozen=True)
@@ -61,13 +60,9 @@ class BudgetReport:
         return f"does NOT fit the {self.board} within the {pct} budget: {worst}"
 
 
-def board_resources(board: Board) -> dict[str, int]:
-    return {r: int(getattr(board, r)) for r in RESOURCES}
-
-
 def check_budget(table: ResourceTable, board: Board, budget_fraction: float = DEFAULT_BUDGET) -> BudgetReport:
     """Utilisation of each resource of ``board`` by ``table``'s total, against ``budget_fraction``."""
     check(0 < budget_fraction <= 1, f"budget fraction must lie in (0, 1], got {budget_fraction}")
-    available = board_resources(board)
+    available = board.resources
     rows = tuple(ResourceUse(r, table.total.get(r), available[r], budget_fraction) for r in RESOURCES)
     return BudgetReport(board=board.name, budget_fraction=budget_fraction, rows=rows)

@@ -3,8 +3,8 @@
 The NN core comes from the calibrated analytical model (:mod:`fpgaflow.estimate.model`).  On a board
 (VivadoAccelerator) the core sits in a shell: hls4ml's AXI-stream wrapper, an AXI DMA and the AXI
 interconnect to the Zynq PS.  The wrapper's cost is measured (HLS reports of two PYNQ-Z2 designs with and
-without it: +452 and +2,618 LUT, +793 and +1,658 FF, +4 and +1 BRAM18); the DMA and interconnect figures are
-nominal values for a 32-bit simple-mode AXI DMA on a 7-series part, not calibrated here.
+without it: +452 and +2,618 LUT, +793 and +1,658 FF, +4 and +1 BRAM18); the DMA, interconnect and PS reset
+figures are the board's shell cost in the board table (:mod:`fpgaflow_board.boards`).
 """
 
 from __future__ import annotations
@@ -12,17 +12,24 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from fpgaflow.convert.boards import Board
 from fpgaflow.estimate.coefficients import Coefficients, load_coefficients
 from fpgaflow.estimate.describe import describe_hls_model
 from fpgaflow.estimate.model import Target, estimate_design
 from fpgaflow.estimate.spec import DesignSpec
 from fpgaflow.estimate.table import LayerResources, ResourceTable
+from fpgaflow_board.boards import Board
 
 #: hls4ml's AXI-stream wrapper (``myproject_axi``), mean of the two measured HLS differences, post-synthesis.
 AXI_WRAPPER = LayerResources(name="axi_wrapper", lut=1535 * 0.5, ff=1225 * 0.83, dsp=0.0, bram18=2.0)
-#: AXI DMA (MM2S + S2MM, 32-bit stream, simple mode) plus AXI interconnect and reset logic: nominal values.
-DMA_AND_INTERCONNECT = LayerResources(name="axi_dma+interconnect (nominal)", lut=3000.0, ff=4500.0, dsp=0.0, bram18=4.0)
+
+
+def shell_row(board: Board) -> LayerResources | None:
+    """The board's block-design shell (AXI DMA, interconnects, PS reset) as a table row; ``None`` without one."""
+    if board.shell is None:
+        return None
+    s = board.shell
+    name = "axi_dma+interconnect" + ("" if s.measured else " (nominal)")
+    return LayerResources(name=name, lut=s.lut, ff=s.ff, dsp=s.dsp, bram18=s.bram18)
 
 
 def error_note(coeffs: Coefficients) -> str:
@@ -66,11 +73,12 @@ def estimate_design_on_board(
             f"DSP x{coeffs.synth_dsp:.2f}, BRAM18 x{coeffs.synth_bram18:.2f})."
         )
     if board is not None:
-        table = add_shell(table, (AXI_WRAPPER, DMA_AND_INTERCONNECT))
-        notes.append(
-            f"includes the {board.name} shell: hls4ml AXI-stream wrapper (measured) and AXI DMA + "
-            "interconnect (nominal, not calibrated)"
-        )
+        shell = shell_row(board)
+        table = add_shell(table, (AXI_WRAPPER,) if shell is None else (AXI_WRAPPER, shell))
+        note = f"includes the {board.name} shell: hls4ml AXI-stream wrapper (measured)"
+        if board.shell is not None:
+            note += f" and {board.shell.note}"
+        notes.append(note)
     return replace(table, notes=tuple(notes))
 
 

@@ -12,10 +12,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fpgaflow.convert.boards import Board
 from fpgaflow.convert.project import load_hls_project
 from fpgaflow.errors import DataError, require
 from fpgaflow.train.models import load_model
+from fpgaflow_board.boards import Board
 
 log = logging.getLogger(__name__)
 
@@ -23,14 +23,17 @@ KERAS_SUFFIXES = (".keras", ".h5")
 
 
 def convert_keras_default(model: Any, board: Board, output_dir: Path) -> Any:
-    """Convert ``model`` with hls4ml's per-layer defaults for ``board`` (io_stream, board clock and part)."""
+    """Convert ``model`` with hls4ml's per-layer defaults for ``board`` (io_stream, board clock and part;
+    VivadoAccelerator when hls4ml has a design for the board, the bare Vivado backend otherwise)."""
     import hls4ml
 
-    config = hls4ml.utils.config_from_keras_model(model, granularity="name", backend="VivadoAccelerator")
+    backend = "VivadoAccelerator" if board.hls4ml_board is not None else "Vivado"
+    extra = {"board": board.hls4ml_board} if board.hls4ml_board is not None else {}
+    config = hls4ml.utils.config_from_keras_model(model, granularity="name", backend=backend)
     return hls4ml.converters.convert_from_keras_model(
         model,
-        backend="VivadoAccelerator",
-        board=board.hls4ml_board,
+        backend=backend,
+        **extra,
         io_type="io_stream",
         clock_period=board.clock_period_ns,
         part=board.part,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fpgaflow.config.strict import check
-from fpgaflow.convert.boards import Board
 from fpgaflow.estimate.table import ResourceTable
+from fpgaflow_board.boards import Board
 
 
 @dataclass(frozen=True)

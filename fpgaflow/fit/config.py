@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from fpgaflow.config.strict import check
-from fpgaflow.convert.boards import get_board
+from fpgaflow.config.strict import check, known_board
 from fpgaflow.convert.config import Strategy
+from fpgaflow_board.boards import DEFAULT_BOARD, DEFAULT_BUDGET
 
 ReuseMode = Literal["uniform", "balanced"]
 
@@ -17,7 +17,7 @@ class FitConfig:
     """What ``fpgaflow fit`` searches, and the budget a design must stay under.
 
     ``budget``: fraction of every resource (LUT, FF, DSP48, BRAM18) of ``board`` the *estimated* design may
-    use (0.7 leaves 30 % for routing and timing closure).  ``reuse_factors``: global reuse factors R
+    use (default 70 %, leaving 30 % for routing and timing closure).  ``reuse_factors``: global reuse factors R
     (each multiplier used R times per output pixel); each layer gets the valid factor nearest to R.
     ``reuse_modes``: ``uniform`` keeps that factor; ``balanced`` then raises every layer's factor to the
     largest valid one that does not make the layer slower than the slowest layer of the design (fewer
@@ -33,8 +33,8 @@ class FitConfig:
     (0 = skip).  ``input_scale``: ADC counts → network input.
     """
 
-    board: str = "pynq-z2"
-    budget: float = 0.70
+    board: str = DEFAULT_BOARD
+    budget: float = DEFAULT_BUDGET
     reuse_factors: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
     reuse_modes: tuple[ReuseMode, ...] = ("uniform", "balanced")
     strategies: tuple[Strategy, ...] = ("Latency", "Resource")
@@ -49,7 +49,7 @@ class FitConfig:
     input_scale: float = 1.0 / 256.0
 
     def __post_init__(self) -> None:
-        get_board(self.board)
+        known_board(self.board)
         check(0.0 < self.budget <= 1.0, f"fit.budget must be in (0, 1], got {self.budget}")
         check(len(self.reuse_factors) >= 1, "fit.reuse_factors needs at least one factor")
         check(all(r >= 1 for r in self.reuse_factors), f"fit.reuse_factors must be >= 1, got {self.reuse_factors}")

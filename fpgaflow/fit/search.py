@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.config.strict import to_mapping
-from fpgaflow.convert.boards import Board, get_board
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.convert.hls import Conversion, convert, plan, split_output_activation
 from fpgaflow.convert.precision import FixedType, input_type_for_adc
@@ -31,6 +30,7 @@ from fpgaflow.estimate.table import RESOURCES
 from fpgaflow.fit.candidates import Candidate, PrecisionVariant, enumerate_candidates, precision_variant
 from fpgaflow.fit.config import FitConfig
 from fpgaflow.fit.errors import FitError
+from fpgaflow_board.boards import Board, get_board
 
 log = logging.getLogger(__name__)
 

@@ -128,9 +128,9 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 def _estimate_metrics(hls_model: object, cfg: RunConfig) -> dict[str, object]:
     """Resources and modelled throughput of the deployed design (estimates, no Vivado)."""
-    from fpgaflow.convert.boards import get_board
     from fpgaflow.estimate import check_budget, estimate_model, throughput
     from fpgaflow.estimate.describe import describe_hls_model
+    from fpgaflow_board.boards import get_board
 
     board = get_board(cfg.convert.board)
     table = estimate_model(hls_model, board)

@@ -1,12 +1,13 @@
-"""Typed build config: where Vivado is, how many jobs, the largest batch the DMA must carry."""
+"""Typed build config: the board, where Vivado is, how many jobs, the largest batch the DMA must carry."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from fpgaflow.config.strict import check
+from fpgaflow.config.strict import check, known_board
 from fpgaflow_board import design_names
+from fpgaflow_board.boards import DEFAULT_BOARD
 
 #: Build stages in order: C synthesis + IP export, block design, synthesis/implementation/bitstream.
 STAGES: tuple[str, ...] = ("hls", "bd", "bitstream")
@@ -16,6 +17,8 @@ STAGES: tuple[str, ...] = ("hls", "bd", "bitstream")
 class BuildConfig:
     """Settings of ``fpgaflow build``.
 
+    ``board``: the board-table entry whose board part the block design is created for (its FPGA part must
+    be the hls4ml project's).
     ``vivado_dir``: a Xilinx install directory (e.g. ``/tools/Xilinx/Vivado/2020.1``) searched for
     ``bin/vivado`` and ``bin/vivado_hls`` before ``PATH``; ``None`` uses ``PATH`` only.
     ``jobs``: parallel Vivado synthesis/implementation jobs.  ``max_batch``: the most samples one DMA
@@ -26,6 +29,7 @@ class BuildConfig:
     the bitstream.
     """
 
+    board: str = DEFAULT_BOARD
     vivado_dir: Path | None = None
     jobs: int = 4
     max_batch: int = design_names.DEFAULT_MAX_BATCH
@@ -34,6 +38,11 @@ class BuildConfig:
     build_subdir: str = "fpgaflow_build"
 
     def __post_init__(self) -> None:
+        board = known_board(self.board)
+        check(
+            board.board_part is not None,
+            f"build.board {self.board!r} has no Vivado board part: the block design needs the board's files",
+        )
         check(1 <= self.jobs <= 64, f"build.jobs must be in [1, 64], got {self.jobs}")
         check(self.max_batch >= 1, f"build.max_batch must be >= 1, got {self.max_batch}")
         check(

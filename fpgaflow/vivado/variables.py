@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +16,8 @@ from fpgaflow.errors import ConfigError
 from fpgaflow.vivado.config import BuildConfig
 from fpgaflow.vivado.project import AcceleratorProject
 from fpgaflow_board import design_names
+from fpgaflow_board.atomic import write_text
+from fpgaflow_board.boards import get_board
 
 #: Format version of vars.tcl; the scripts refuse other versions.
 VARS_VERSION = 1
@@ -69,6 +69,13 @@ def stream_width(bits: int, what: str) -> int:
 
 def build_variables(project: AcceleratorProject, config: BuildConfig, layout: BuildLayout) -> dict[str, str]:
     """The variables of ``vars.tcl`` in file order, as Tcl words (already quoted where needed)."""
+    board = get_board(config.board)
+    if project.part.lower() != board.part.lower():
+        raise ConfigError(
+            f"the hls4ml project targets part {project.part} but build.board {board.name!r} carries {board.part}: "
+            "convert for the same board"
+        )
+    assert board.board_part is not None  # BuildConfig refuses boards without one
     mm2s = stream_width(project.in_bits, "input")
     s2mm = stream_width(project.out_bits, "output")
     max_bytes = config.max_batch * project.bytes_per_sample
@@ -86,7 +93,7 @@ def build_variables(project: AcceleratorProject, config: BuildConfig, layout: Bu
         "hls_prj": hls_prj,
         "hls_solution": design_names.HLS_SOLUTION,
         "part": project.part,
-        "board_part": design_names.BOARD_PART,
+        "board_part": board.board_part,
         "clock_period_ns": _number(project.clock_period_ns),
         "clock_uncertainty": config.clock_uncertainty,
         "fclk_mhz": _number(design_names.fclk_mhz(project.clock_period_ns), integral_as_int=True),
@@ -156,9 +163,4 @@ def vars_digest(words: dict[str, str]) -> str:
 
 def write_vars(words: dict[str, str], path: Path) -> Path:
     """Write ``vars.tcl`` atomically (temp file in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vars.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(render_vars(words))
-    os.replace(tmp, path)
-    return path
+    return write_text(path, render_vars(words))

@@ -1,0 +1,188 @@
+"""The one board table (fpgaflow_board.boards): its figures, lookups, readers, and no copies elsewhere."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from fpgaflow.config.strict import from_mapping, known_board
+from fpgaflow.convert.config import ConvertConfig
+from fpgaflow.errors import ConfigError
+from fpgaflow.estimate.estimator import AXI_WRAPPER, estimate_design_on_board
+from fpgaflow.estimate.spec import DesignSpec, HlsLayerSpec
+from fpgaflow.fit.config import FitConfig
+from fpgaflow.vivado.config import BuildConfig
+from fpgaflow.vivado.project import read_project
+from fpgaflow.vivado.variables import BuildLayout, build_variables
+from fpgaflow_board import boards
+from fpgaflow_board.boards import BOARDS, DEFAULT_BOARD, DEFAULT_BUDGET, Board, get_board
+from fpgaflow_board.errors import UnknownBoardError
+from fpgaflow_board.manifest import Manifest
+
+REPO = Path(__file__).resolve().parents[1]
+STUBS = Path(__file__).resolve().parent / "tcl_stubs"
+
+
+def test_pynq_z2_entry() -> None:
+    b = get_board("pynq-z2")
+    assert (b.part, b.board_part, b.hls4ml_board) == ("xc7z020clg400-1", "tul.com.tw:pynq-z2:part0:1.0", "pynq-z2")
+    # xc7z020 (DS190): 53,200 LUT, 106,400 FF, 220 DSP48E1, 140 RAMB36 = 280 BRAM18.
+    assert b.resources == {"lut": 53_200, "ff": 106_400, "dsp": 220, "bram18": 280}
+    assert (b.clock_period_ns, b.stream_bits) == (10.0, 32)
+    assert b.shell is not None and (b.shell.lut, b.shell.ff, b.shell.bram18, b.shell.dsp) == (3000, 4500, 4, 0)
+    assert not b.shell.measured
+    assert b.source
+
+
+def test_defaults_come_from_the_table() -> None:
+    assert (DEFAULT_BOARD, DEFAULT_BUDGET) == ("pynq-z2", 0.70)
+    assert DEFAULT_BOARD in BOARDS
+    assert (ConvertConfig().board, ConvertConfig().dsp_budget) == (DEFAULT_BOARD, DEFAULT_BUDGET)
+    assert (FitConfig().board, FitConfig().budget) == (DEFAULT_BOARD, DEFAULT_BUDGET)
+    assert BuildConfig().board == DEFAULT_BOARD
+    manifest = Manifest("p", (4, 4, 1), 16, 1, 0.01, "ap_ufixed<8,0>", "ap_fixed<16,6>")
+    assert (manifest.board, manifest.clock_period_ns) == (DEFAULT_BOARD, get_board(DEFAULT_BOARD).clock_period_ns)
+    assert ConvertConfig().clock_ns == get_board(DEFAULT_BOARD).clock_period_ns
+
+
+def test_unknown_board_is_one_line_with_did_you_mean() -> None:
+    with pytest.raises(
+        UnknownBoardError, match=r"^unknown board 'pynq-z1' \(did you mean 'pynq-z2'\?\); known boards: pynq-z2$"
+    ):
+        get_board("pynq-z1")
+    with pytest.raises(ConfigError, match=r"unknown board 'pynqz2' \(did you mean 'pynq-z2'\?\)"):
+        known_board("pynqz2")
+    with pytest.raises(ConfigError, match=r"^fit: unknown board 'zcu104'; known boards: pynq-z2$"):
+        from_mapping(FitConfig, {"board": "zcu104"}, "fit")
+    with pytest.raises(ConfigError, match=r"unknown board 'pynq'"):
+        BuildConfig(board="pynq")
+
+
+def test_entries_are_validated() -> None:
+    good = get_board("pynq-z2")
+    with pytest.raises(ValueError, match="board 'x': dsp must be >= 1, got 0"):
+        replace(good, name="x", dsp=0)
+    with pytest.raises(ValueError, match="stream_bits must be a power of two >= 8, got 24"):
+        replace(good, stream_bits=24)
+    with pytest.raises(ValueError, match="clock_period_ns must be > 0"):
+        replace(good, clock_period_ns=0.0)
+
+
+@pytest.fixture
+def bare_part(monkeypatch: pytest.MonkeyPatch) -> Board:
+    """A bare-part entry as a later issue would add it: no board files, no hls4ml board, no shell."""
+    # Illustrative figures only (a quarter of the xc7z020): this entry exists only inside this test.
+    entry = Board(name="bare", part="xc7z020clg400-1", lut=13_300, ff=26_600, dsp=55, bram18=70, clock_period_ns=5.0)
+    monkeypatch.setitem(boards.BOARDS, "bare", entry)
+    return entry
+
+
+def test_a_bare_part_is_data_and_each_stage_reads_it(bare_part: Board) -> None:
+    with pytest.raises(ConfigError, match=r"has no hls4ml VivadoAccelerator board: use convert\.backend Vivado"):
+        ConvertConfig(board="bare")
+    cfg = ConvertConfig(board="bare", backend="Vivado")
+    assert cfg.clock_ns == 5.0
+    with pytest.raises(ConfigError, match=r"build\.board 'bare' has no Vivado board part"):
+        BuildConfig(board="bare")
+    relu = HlsLayerSpec(name="r", kind="elementwise", width_in=16, width_out=16, input_bits=8, output_bits=8)
+    design = DesignSpec(name="d", layers=(relu,), io_type="io_stream")
+    table = estimate_design_on_board(design, bare_part)
+    assert [row.name for row in table.layers][-1] == AXI_WRAPPER.name  # no DMA shell row without a shell
+    on_z2 = estimate_design_on_board(design, get_board("pynq-z2"))
+    assert on_z2.total.lut - table.total.lut == pytest.approx(3000.0)
+
+
+def test_build_takes_board_part_from_the_table_and_checks_the_part(tmp_path: Path, bare_part: Board) -> None:
+    project = tmp_path / "hls"
+    shutil.copytree(STUBS / "sample_project", project)
+    words = build_variables(read_project(project), BuildConfig(), BuildLayout(project / "b"))
+    assert words["board_part"] == get_board("pynq-z2").board_part
+    other = replace(get_board("pynq-z2"), name="other", part="xc7z010clg400-1")
+    boards.BOARDS["other"] = other
+    try:
+        with pytest.raises(ConfigError, match=r"targets part xc7z020clg400-1 but build.board 'other' carries xc7z010"):
+            build_variables(read_project(project), BuildConfig(board="other"), BuildLayout(project / "b"))
+    finally:
+        del boards.BOARDS["other"]
+
+
+# --- No copies of the table's facts elsewhere -------------------------------------------------------------
+
+#: Literals the CLI rework (issue 12, branch ``cli``) replaces by reading the table: flag defaults and help
+#: texts.  Each entry must still occur (a stale entry fails too), so the list shrinks to empty.
+CLI_PENDING = {
+    ("fpgaflow/cli/estimate.py", "pynq-z2"),
+    ("fpgaflow/cli/estimate.py", "target board (default: pynq-z2)"),
+    ("fpgaflow/cli/estimate.py", 0.7),
+    ("fpgaflow/cli/estimate.py", "fraction of each resource allowed (0.70)"),
+    ("fpgaflow/cli/fit.py", "target board (default: pynq-z2)"),
+    ("fpgaflow/cli/fit.py", "fraction of every resource allowed (default 0.7)"),
+    ("fpgaflow/cli/convert.py", "target board (default: pynq-z2)"),
+}
+#: 0.7 literals that are not a resource budget.
+NOT_A_BUDGET = {
+    ("fpgaflow/data/toy.py", 0.7),  # spread of a toy cluster's charge sharing, rng.uniform(0.7, 1.3)
+    ("fpgaflow/compress/config.py", 0.7),  # final sparsity of the pruning schedule
+}
+TABLE = "board/fpgaflow_board/boards.py"
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                ids.add(id(first.value))
+    return ids
+
+
+def _board_facts_outside_the_table(root: Path = REPO) -> set[tuple[str, str | float]]:
+    """Every code literal (comments and docstrings aside) that names the default board's key or part, or
+    is the 0.70 budget, in fpgaflow/ and board/ outside the table module."""
+    board = get_board(DEFAULT_BOARD)
+    names = {DEFAULT_BOARD, board.part, str(board.board_part)}
+    found: set[tuple[str, str | float]] = set()
+    for path in sorted([*root.glob("fpgaflow/**/*.py"), *root.glob("board/**/*.py")]):
+        rel = path.relative_to(root).as_posix()
+        if rel == TABLE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Constant) or id(node) in skip:
+                continue
+            value = node.value
+            names_board = isinstance(value, str) and (any(n in value for n in names) or "0.7" in value)
+            is_budget = isinstance(value, float) and value == DEFAULT_BUDGET
+            if names_board or is_budget:
+                found.add((rel, value))
+    return found
+
+
+def test_no_board_name_part_or_budget_literal_outside_the_table() -> None:
+    found = _board_facts_outside_the_table()
+    assert found - CLI_PENDING - NOT_A_BUDGET == set()
+    assert CLI_PENDING - found == set(), "wired to the table: remove these entries from CLI_PENDING"
+    assert found >= NOT_A_BUDGET
+
+
+def test_the_literal_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
+    (tmp_path / "fpgaflow").mkdir()
+    (tmp_path / "fpgaflow" / "x.py").write_text(
+        '"""pynq-z2 in a docstring is prose."""\n'
+        "# pynq-z2 in a comment, 0.70 too\n"
+        'BOARD = "pynq-z2"\n'
+        'PART = f"{BOARD}: xc7z020clg400-1"\n'
+        "def f(budget: float = 0.70) -> None:\n"
+        '    """Default budget 0.7."""\n'
+    )
+    assert _board_facts_outside_the_table(tmp_path) == {
+        ("fpgaflow/x.py", "pynq-z2"),
+        ("fpgaflow/x.py", ": xc7z020clg400-1"),
+        ("fpgaflow/x.py", 0.7),
+    }
