@@ -17,8 +17,8 @@ import yaml
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.estimate.calibration import CaseResult, calibrate, find_calibration_root, leave_one_out
 from fpgaflow.estimate.coefficients import COEFFICIENTS_PATH
-from fpgaflow.estimate.report import write_text
 from fpgaflow.estimate.table import RESOURCES
+from fpgaflow_board.atomic import write_text
 
 
 def _is_network(result: CaseResult) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -90,7 +92,8 @@ def test_failed_step_leaves_no_artefact_presented_as_complete(tmp_path: Path, fa
     FAIL_AT.add("verify")
     with pytest.raises(RuntimeError, match="boom"):
         runner.run_pipeline(RunConfig(), out)
-    assert not (out / "verify").exists()  # only the staging dir, never the final name
+    assert not (out / "verify").exists()  # never the final name
+    assert not (out / "verify.partial").exists()  # and the failed step's stage is removed
     assert not (out / ".fpgaflow" / "checkpoints" / "verify.json").exists()
     assert json.loads((out / ".fpgaflow" / "checkpoints" / "convert.json").read_text())["step"] == "convert"
     # The rerun resumes at the failed step.
@@ -98,3 +101,23 @@ def test_failed_step_leaves_no_artefact_presented_as_complete(tmp_path: Path, fa
     fake_steps.clear()
     runner.run_pipeline(RunConfig(), out)
     assert fake_steps == ["verify", "package"]
+
+
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o077, 0o600)])
+def test_run_files_get_the_umask_mode_like_their_neighbours(
+    tmp_path: Path, fake_steps: list[str], mask: int, expected: int
+) -> None:
+    old = os.umask(mask)
+    try:
+        out = tmp_path / "run"
+        runner.run_pipeline(RunConfig(), out, to_step="train")
+    finally:
+        os.umask(old)
+    written = [
+        out / "summary.json",
+        out / "report.md",
+        out / ".fpgaflow" / "run.json",
+        out / ".fpgaflow" / "checkpoints" / "train.json",
+        out / "model" / "out.txt",  # written by the step itself, not by the atomic writer
+    ]
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in written} == {p.name: expected for p in written}

@@ -7,12 +7,12 @@ the driver never touches again.  Times are seconds from ``time.perf_counter``.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from fpgaflow_board.atomic import write_npz
 
 RESULTS_FORMAT = 1
 
@@ -99,23 +99,17 @@ class Classification:
 
 def save_results(path: str | Path, result: Classification, board: str, project_name: str) -> Path:
     """Write what ``fpgaflow check BUNDLE RESULTS`` reads (atomically: temp file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".results", suffix=".npz", dir=path.parent)
-    with os.fdopen(fd, "wb") as f:
-        np.savez(
-            f,
-            raw=result.raw,
-            scores=result.scores,
-            labels=result.labels,
-            batch_sizes=result.timing.batch_sizes,
-            device_s=result.timing.device_s,
-            host_s=result.timing.host_s,
-            wall_s=np.float64(result.timing.wall_s),
-            n_out_of_range=np.int64(result.n_out_of_range),
-            board=np.str_(board),
-            project_name=np.str_(project_name),
-            format=np.int64(RESULTS_FORMAT),
-        )
-    os.replace(tmp, path)
-    return path
+    return write_npz(
+        path,
+        raw=result.raw,
+        scores=result.scores,
+        labels=result.labels,
+        batch_sizes=result.timing.batch_sizes,
+        device_s=result.timing.device_s,
+        host_s=result.timing.host_s,
+        wall_s=np.float64(result.timing.wall_s),
+        n_out_of_range=np.int64(result.n_out_of_range),
+        board=np.str_(board),
+        project_name=np.str_(project_name),
+        format=np.int64(RESULTS_FORMAT),
+    )

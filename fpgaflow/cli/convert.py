@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +58,7 @@ def handle(args: argparse.Namespace) -> int:
     from fpgaflow.errors import OutputDirError, StepError
     from fpgaflow.train.models import load_model
     from fpgaflow.train.sequence import scale_inputs
+    from fpgaflow_board.atomic import atomic_directory
 
     cfg = _config(args)
     out: Path = args.out
@@ -70,17 +70,13 @@ def handle(args: argparse.Namespace) -> int:
     calibration = None
     if args.calibration is not None:
         calibration = scale_inputs(load_npz(args.calibration).maps, args.input_scale)
-    staging = out.with_name(out.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    conversion = convert(model, cfg, staging, input_type_for_adc(args.input_scale), calibration)
-    extra = {"input_scale": args.input_scale, "output_activation": activation, "model": str(args.model.resolve())}
-    write_conversion_report(conversion, staging, extra)
-    name = conversion.config.project_name
-    if not args.no_csim:
-        build_csim_library(staging, staging / "firmware" / f"{name}_csim.so", name)
-    if out.exists():
-        out.rmdir()
-    staging.rename(out)
+    with atomic_directory(out) as staging:
+        conversion = convert(model, cfg, staging, input_type_for_adc(args.input_scale), calibration)
+        extra = {"input_scale": args.input_scale, "output_activation": activation, "model": str(args.model.resolve())}
+        write_conversion_report(conversion, staging, extra)
+        name = conversion.config.project_name
+        if not args.no_csim:
+            build_csim_library(staging, staging / "firmware" / f"{name}_csim.so", name)
     print(f"hls4ml project: {out}\nprecision report: {out / 'conversion.md'}")  # noqa: T201
     if not args.no_csim:
         print(f"C-sim library: {out / 'firmware' / f'{name}_csim.so'}")  # noqa: T201

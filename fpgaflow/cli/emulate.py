@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -48,6 +46,7 @@ def _handler(args: argparse.Namespace) -> int:
     from fpgaflow.emulate.compare import compare_to_csim
     from fpgaflow.emulate.project import load_hls_project
     from fpgaflow.errors import ConfigError, DataError
+    from fpgaflow_board.atomic import write_npz
 
     if args.batch_size is not None and args.batch_size < 1:
         raise ConfigError(f"--batch-size must be >= 1, got {args.batch_size}")
@@ -65,14 +64,6 @@ def _handler(args: argparse.Namespace) -> int:
         result = compare_to_csim(emu, hls_model, maps[: args.check_csim])
         result.raise_if_different()
         log.info("C simulation agrees bit for bit on %d maps", result.n_maps)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=args.out.name, suffix=".tmp.npz", dir=args.out.parent)
-    os.close(fd)
-    try:
-        np.savez(tmp, outputs=outputs)
-        os.replace(tmp, args.out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_npz(args.out, outputs=outputs)
     print(f"{args.out}: {outputs.shape[0]} maps, outputs {outputs.shape[1:]} ({emu.output_type})")  # noqa: T201
     return 0

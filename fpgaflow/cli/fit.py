@@ -108,10 +108,11 @@ def handle(args: argparse.Namespace) -> int:
     from fpgaflow.fit.confirm import confirm_with_csim
     from fpgaflow.fit.errors import FitError
     from fpgaflow.fit.pareto import plot_pareto
-    from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_atomic, write_fit_report
+    from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_fit_report
     from fpgaflow.fit.search import chosen_model, convert_chosen, fit_model
     from fpgaflow.train.models import load_model
     from fpgaflow.train.sequence import scale_inputs
+    from fpgaflow_board.atomic import atomic_file, write_text
 
     cfg = _config(args)
     out: Path = args.out
@@ -137,7 +138,7 @@ def handle(args: argparse.Namespace) -> int:
         except FitError as exc:
             if exc.points:
                 table = [p.to_dict() for p in exc.points]
-                write_atomic(out / JSON_NAME, json.dumps({"error": str(exc), "points": table}, indent=2) + "\n")
+                write_text(out / JSON_NAME, json.dumps({"error": str(exc), "points": table}, indent=2) + "\n")
                 log.warning("every evaluated point is listed in %s", out / JSON_NAME)
             raise
         conversion = convert_chosen(model, result, out / "project")
@@ -160,7 +161,8 @@ def handle(args: argparse.Namespace) -> int:
     extra: dict[str, object] = {"model": str(model_path), "maps": str(maps_path) if maps_path else None}
     if result.chosen.candidate.sparsity:
         pruned = out / "model_pruned.h5"
-        chosen_model(result).save(pruned)
+        with atomic_file(pruned) as tmp:
+            chosen_model(result).save(tmp)
         extra["pruned_model"] = str(pruned)
     paths = write_fit_report(result, out, confirmation, extra)
     plot = plot_pareto(result, out / PLOT_NAME)

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from fpgaflow.errors import StepError, ToolNotFoundError
+from fpgaflow_board.atomic import atomic_file
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +64,11 @@ def build_csim_library(project_dir: Path, output: Path, project_name: str = "myp
             if rc != 0:
                 first = next((ln for ln in err.decode(errors="replace").splitlines() if "error" in ln), "")
                 raise StepError(f"g++ failed on {src}: {first}")
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp_out = output.with_suffix(".so.tmp")
-        res = subprocess.run(
-            [cxx, *flags, "-shared", *map(str, objs), "-o", str(tmp_out)], capture_output=True, check=False
-        )
-        if res.returncode != 0:
-            raise StepError(f"g++ link failed: {res.stderr.decode(errors='replace').strip()[:500]}")
-        tmp_out.replace(output)
+        with atomic_file(output) as tmp_out:
+            res = subprocess.run(
+                [cxx, *flags, "-shared", *map(str, objs), "-o", str(tmp_out)], capture_output=True, check=False
+            )
+            if res.returncode != 0:
+                raise StepError(f"g++ link failed: {res.stderr.decode(errors='replace').strip()[:500]}")
     log.info("C simulation library built: %s", output)
     return output

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from fpgaflow.convert.hls import Conversion
+from fpgaflow_board.atomic import write_text
 
 JSON_NAME = "conversion.json"
 MD_NAME = "conversion.md"
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
 
 
 def _cell(text: object) -> str:
@@ -77,6 +69,6 @@ def write_conversion_report(
     directory = Path(directory or conversion.output_dir)
     data = conversion.to_dict() | dict(extra or {})
     json_path, md_path = directory / JSON_NAME, directory / MD_NAME
-    _atomic_write(json_path, json.dumps(data, indent=2))
-    _atomic_write(md_path, render_markdown(data))
+    write_text(json_path, json.dumps(data, indent=2))
+    write_text(md_path, render_markdown(data))
     return json_path, md_path

@@ -8,8 +8,6 @@ disk; the file appears under its final name only when :meth:`H5Writer.close` suc
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -18,6 +16,7 @@ import numpy as np
 
 from fpgaflow.data.hitmaps import HitMapSet
 from fpgaflow.errors import DataError, MissingExtraError
+from fpgaflow_board.atomic import PendingFile
 
 H5_SUFFIXES = (".h5", ".hdf5")
 
@@ -43,11 +42,8 @@ class H5Writer:
     ) -> None:
         h5py = _h5py()
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp.h5", dir=self.path.parent)
-        os.close(fd)
-        self._tmp = Path(tmp)
-        self._file = h5py.File(self._tmp, "w")
+        self._pending = PendingFile(self.path)
+        self._file = h5py.File(self._pending.tmp, "w")
         # HDF5 chunks of about ``chunk_bytes`` (3 module maps, 256 maps of 32 × 32): slices read cheaply.
         per_map = 4 * int(np.prod(map_shape))
         chunk = (max(1, min(1024, chunk_bytes // per_map)), *map_shape)
@@ -86,13 +82,12 @@ class H5Writer:
     def close(self) -> Path:
         """Finish the file and move it to its final name."""
         self._file.close()
-        os.replace(self._tmp, self.path)
-        return self.path
+        return self._pending.commit()
 
     def abort(self) -> None:
         """Drop the partial file."""
         self._file.close()
-        self._tmp.unlink(missing_ok=True)
+        self._pending.discard()
 
     def __enter__(self) -> H5Writer:
         return self

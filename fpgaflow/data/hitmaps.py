@@ -9,8 +9,6 @@ channels-last layout Keras and hls4ml expect — with one label per map: 1 = *pa
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.errors import DataError
+from fpgaflow_board.atomic import write_npz
 
 PARTICLE = 1
 BACKGROUND = 0
@@ -68,16 +67,7 @@ class HitMapSet:
         }
         if self.soft_labels is not None:
             arrays["soft_labels"] = self.soft_labels
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp.npz", dir=path.parent)
-        os.close(fd)
-        try:
-            np.savez_compressed(tmp, **arrays)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return path
+        return write_npz(path, compressed=True, **arrays)
 
 
 def validate_arrays(

@@ -7,10 +7,7 @@ without a manifest is not a data set).
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,7 @@ from fpgaflow.data.dataset import SHARD_MANIFEST, concat, rechunk
 from fpgaflow.data.hdf5 import H5_SUFFIXES, H5Writer
 from fpgaflow.data.hitmaps import HitMapSet
 from fpgaflow.errors import DataError
+from fpgaflow_board.atomic import write_json
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +83,7 @@ def write_shards(
         "labels": labels,
         "metadata": metadata,
     }
-    fd, tmp = tempfile.mkstemp(prefix="manifest", suffix=".tmp", dir=directory)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(manifest, f)
-    os.replace(tmp, directory / SHARD_MANIFEST)
+    write_json(directory / SHARD_MANIFEST, manifest, indent=None, sort_keys=False)
     return directory
 
 

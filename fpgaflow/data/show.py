@@ -6,8 +6,6 @@ mean cluster size (pixels) and mean cluster charge (ADC sum), mean soft label wh
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import numpy as np
 from fpgaflow.data.clusters import find_clusters
 from fpgaflow.data.dataset import HitMapDataset
 from fpgaflow.data.hitmaps import CLASS_NAMES
+from fpgaflow_board.atomic import atomic_file
 
 
 @dataclass(frozen=True)
@@ -144,14 +143,9 @@ def plot_summary(summary: Summary, out: Path | str, title: str) -> Path:
         ax.legend(fontsize=8)
     fig.suptitle(title)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out.name, suffix=".tmp.png", dir=out.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=90, format="png")
-        os.replace(tmp, out)
+        with atomic_file(out) as tmp:
+            fig.savefig(tmp, dpi=90, format="png")
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return out

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from fpgaflow.estimate.budget import BudgetReport
 from fpgaflow.estimate.coefficients import Coefficients
+from fpgaflow_board.atomic import atomic_file
 
 _LABELS = {"lut": "LUT", "ff": "FF", "dsp": "DSP48", "bram18": "BRAM18"}
 
@@ -54,14 +53,9 @@ def plot_budget(report: BudgetReport, path: Path | str, coeffs: Coefficients | N
     ax.legend(loc="upper left", fontsize=8)
     ax.set_ylim(0, max(110.0, 1.15 * max(values)))
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".png", dir=path.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, format="png")
-        os.replace(tmp, path)
+        with atomic_file(path) as tmp:
+            fig.savefig(tmp, format="png")
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 from fpgaflow.estimate.budget import BudgetReport
 from fpgaflow.estimate.table import LayerResources, ResourceTable
 from fpgaflow.estimate.throughput import Throughput
@@ -78,18 +74,3 @@ def render_markdown(
             f"latency {rate.latency_us:,.2f} µs per map",
         ]
     return "\n".join(lines) + "\n"
-
-
-def write_text(path: Path | str, text: str) -> Path:
-    """Write ``text`` atomically (temp file in the same directory, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ from fpgaflow.config.strict import to_mapping
 from fpgaflow.fit.confirm import CsimConfirmation
 from fpgaflow.fit.pareto import pareto_front
 from fpgaflow.fit.search import FitPoint, FitResult
+from fpgaflow_board.atomic import write_text
 
 #: ``convert:`` section for a run config (``fpgaflow run --config``).
 RUN_SECTION_NAME = "fit.yaml"
@@ -22,15 +21,6 @@ CONVERT_CONFIG_NAME = "convert.yaml"
 JSON_NAME = "fit.json"
 MD_NAME = "fit.md"
 PLOT_NAME = "fit_pareto.png"
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-    return path
 
 
 def _pct(u: float) -> str:
@@ -127,10 +117,10 @@ def write_fit_report(
     data["csim_confirmation"] = confirmation.to_dict() if confirmation else None
     data.update(extra)
     return {
-        "run_section": write_atomic(
+        "run_section": write_text(
             out_dir / RUN_SECTION_NAME, header + yaml.safe_dump({"convert": config}, sort_keys=False)
         ),
-        "convert_config": write_atomic(out_dir / CONVERT_CONFIG_NAME, header + yaml.safe_dump(config, sort_keys=False)),
-        "json": write_atomic(out_dir / JSON_NAME, json.dumps(data, indent=2) + "\n"),
-        "markdown": write_atomic(out_dir / MD_NAME, render_markdown(result, confirmation, extra)),
+        "convert_config": write_text(out_dir / CONVERT_CONFIG_NAME, header + yaml.safe_dump(config, sort_keys=False)),
+        "json": write_text(out_dir / JSON_NAME, json.dumps(data, indent=2) + "\n"),
+        "markdown": write_text(out_dir / MD_NAME, render_markdown(result, confirmation, extra)),
     }

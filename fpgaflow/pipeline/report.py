@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from fpgaflow.config.run import RunConfig
+from fpgaflow_board.atomic import write_text
 
 
 def _fmt(value: Any, pct: bool = False) -> str:
@@ -61,7 +60,4 @@ def render_report(summary: dict[str, Any], cfg: RunConfig) -> str:
 
 
 def write_report(path: Path, summary: dict[str, Any], cfg: RunConfig) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".report", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(render_report(summary, cfg))
-    os.replace(tmp, path)
+    write_text(path, render_report(summary, cfg))

@@ -4,7 +4,8 @@ Layout of a run directory::
 
     DIR/.fpgaflow/run.json            marks DIR as an fpgaflow run (and holds the config)
     DIR/.fpgaflow/checkpoints/S.json  one per finished step: fingerprint, files, metrics, seconds
-    DIR/<step dir>/                   each step's artefacts (staged in <step dir>.partial, renamed at the end)
+    DIR/<step dir>/                   each step's artefacts (staged in <step dir>.partial, renamed at the end;
+                                      a failed step's stage is removed)
     DIR/summary.json, DIR/report.md   written after every run
 
 A step's fingerprint hashes the config sections it depends on and the previous step's fingerprint: a rerun
@@ -16,9 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,19 +29,12 @@ from fpgaflow.errors import ConfigError, OutputDirError
 from fpgaflow.pipeline.artefacts import Artefacts
 from fpgaflow.pipeline.report import write_report
 from fpgaflow.pipeline.steps import STEPS, Step
+from fpgaflow_board.atomic import atomic_directory, write_json
 
 log = logging.getLogger(__name__)
 
 STEP_NAMES = tuple(s.name for s in STEPS)
 MARKER = ".fpgaflow"
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def _step_index(name: str | None, default: int) -> int:
@@ -65,7 +56,7 @@ def prepare_run_dir(run_dir: Path, cfg: RunConfig) -> None:
                 f"{run_dir} exists and holds files that are not an fpgaflow run; choose an empty or new --out"
             )
     (run_dir / MARKER / "checkpoints").mkdir(parents=True, exist_ok=True)
-    atomic_write_text(marker, json.dumps({"fpgaflow": __version__, "config": cfg.to_dict()}, indent=2))
+    write_json(marker, {"fpgaflow": __version__, "config": cfg.to_dict()}, sort_keys=False)
 
 
 @dataclass(frozen=True)
@@ -141,7 +132,7 @@ def run_pipeline(
         status[step.name] = "ran"
         seconds[step.name] = _run_one(step, art, cfg, run_dir, ckpt_path, fp)
     summary = _summary(art, seconds, status)
-    atomic_write_text(run_dir / "summary.json", json.dumps(summary, indent=2, sort_keys=True))
+    write_json(run_dir / "summary.json", summary)
     write_report(run_dir / "report.md", summary, cfg)
     return RunResult(run_dir, status, summary)
 
@@ -152,30 +143,25 @@ def _invalidate_from(ckpt_dir: Path, index: int) -> None:
 
 
 def _run_one(step: Step, art: Artefacts, cfg: RunConfig, run_dir: Path, ckpt_path: Path, fp: str) -> float:
-    staging = run_dir / f"{step.directory}.partial"
     final = run_dir / step.directory
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    art.step_dir, art.step_final = staging, step.directory
     before_files, before_metrics = dict(art.files), dict(art.metrics)
     log.info("step %-8s running → %s", step.name, final)
     t0 = time.perf_counter()
-    try:
-        art = step.fn(art, cfg)
-    finally:
-        art.step_dir, art.step_final = None, None
+    # The step directory is fpgaflow's own (inside a marked run directory): a rerun replaces it.
+    with atomic_directory(final, replace=True) as staging:
+        art.step_dir, art.step_final = staging, step.directory
+        try:
+            art = step.fn(art, cfg)
+        finally:
+            art.step_dir, art.step_final = None, None
     elapsed = time.perf_counter() - t0
-    shutil.rmtree(final, ignore_errors=True)
-    os.replace(staging, final)
     new_files = {k: v for k, v in art.files.items() if before_files.get(k) != v}
     new_metrics = {k: v for k, v in art.metrics.items() if k not in before_metrics or before_metrics[k] != v}
-    atomic_write_text(
+    write_json(
         ckpt_path,
-        json.dumps(
-            {"step": step.name, "fingerprint": fp, "files": new_files, "metrics": new_metrics, "seconds": elapsed},
-            indent=2,
-            default=str,
-        ),
+        {"step": step.name, "fingerprint": fp, "files": new_files, "metrics": new_metrics, "seconds": elapsed},
+        sort_keys=False,
+        default=str,
     )
     log.info("step %-8s done in %.1f s", step.name, elapsed)
     return elapsed

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.study.config import StudyConfig
-from fpgaflow.train import atomic
+from fpgaflow_board import atomic
 
 
 @dataclass(frozen=True)
@@ -140,10 +139,11 @@ def plot(rows: list[Row], path: Path) -> Path:
     ax.set_xlabel("final accuracy (%)")
     ax.legend(loc="lower right")
     ax.grid(axis="x", alpha=0.3)
-    tmp = atomic.temp_path(path)
-    fig.savefig(tmp, dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    os.replace(tmp, path)
+    try:
+        with atomic.atomic_file(path) as tmp:
+            fig.savefig(tmp, dpi=100, bbox_inches="tight")
+    finally:
+        plt.close(fig)
     return path
 
 

@@ -27,10 +27,10 @@ from fpgaflow.data.config import DataConfig
 from fpgaflow.errors import ConfigError, MissingExtraError
 from fpgaflow.study.config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
 from fpgaflow.study.jobs import StudyJob, run_job
-from fpgaflow.train import atomic
 from fpgaflow.train.cost import ModelCost, ensemble_cost
 from fpgaflow.train.datasets import make_splits
 from fpgaflow.train.metrics import accuracy, evaluate
+from fpgaflow_board import atomic
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def run_study(cfg: StudyConfig, out_dir: Path, progress: Callable[[dict[str, Any
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    atomic.write_json(out_dir / "study_config.json", to_mapping(cfg))
+    atomic.write_json(out_dir / "study_config.json", to_mapping(cfg), allow_nan=False)
     data_dir = write_study_data(cfg.data, out_dir)
     jobs = expand_grid(cfg, data_dir)
     job_dir = out_dir / "jobs"
@@ -213,7 +213,7 @@ def run_study(cfg: StudyConfig, out_dir: Path, progress: Callable[[dict[str, Any
     todo = [j for j in jobs if j.job_id not in done]
     log.info("study: %d jobs, %d already done, %d to run (%s)", len(jobs), len(done), len(todo), cfg.executor.kind)
     for result in execute(todo, cfg):
-        atomic.write_json(job_dir / f"{result['job_id']}.json", result)
+        atomic.write_json(job_dir / f"{result['job_id']}.json", result, allow_nan=False)
         done[result["job_id"]] = result
         if progress is not None:
             progress(result)

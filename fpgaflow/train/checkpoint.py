@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fpgaflow.train import atomic
+from fpgaflow_board import atomic
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def save(directory: Path, checkpoint: Any, state: TrainState) -> None:
     sub = f"epoch_{state.epochs_done:04d}"
     prefix = checkpoint.write(str(directory / sub / "ckpt"))
     state.prefix = str(Path(prefix).relative_to(directory))
-    atomic.write_json(directory / STATE_FILE, state.__dict__)
+    atomic.write_json(directory / STATE_FILE, state.__dict__, allow_nan=False)
     for old in directory.glob("epoch_*"):
         if old.name != sub:
             shutil.rmtree(old, ignore_errors=True)

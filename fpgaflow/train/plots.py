@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from fpgaflow.train import atomic
 from fpgaflow.train.metrics import roc_curve
+from fpgaflow_board.atomic import atomic_file
 
 
 def _figure(ncols: int) -> tuple[Any, Any]:
@@ -24,10 +23,11 @@ def _figure(ncols: int) -> tuple[Any, Any]:
 def _save(fig: Any, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
-    tmp = atomic.temp_path(path)
-    fig.savefig(tmp, dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    os.replace(tmp, path)
+    try:
+        with atomic_file(path) as tmp:
+            fig.savefig(tmp, dpi=100, bbox_inches="tight")
+    finally:
+        plt.close(fig)
     return path
 
 

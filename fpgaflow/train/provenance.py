@@ -16,9 +16,9 @@ from fpgaflow import __version__
 from fpgaflow.augment.config import AugmentConfig
 from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import to_mapping
-from fpgaflow.train import atomic
 from fpgaflow.train.config import ModelConfig, TrainConfig
 from fpgaflow.train.metrics import ClassifierMetrics
+from fpgaflow_board import atomic
 
 CARD_JSON = "model_card.json"
 CARD_MD = "model_card.md"
@@ -128,6 +128,6 @@ class ModelCard:
     def write(self, directory: Path) -> tuple[Path, Path]:
         """Write both files atomically into ``directory``."""
         return (
-            atomic.write_json(directory / CARD_JSON, self.to_dict()),
+            atomic.write_json(directory / CARD_JSON, self.to_dict(), allow_nan=False),
             atomic.write_text(directory / CARD_MD, self.to_markdown()),
         )

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from fpgaflow.verify.compare_paths import VerifyReport
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+from fpgaflow_board.atomic import write_npz, write_text
 
 
 def _pct(v: float) -> str:
@@ -95,12 +85,10 @@ def write_verify_report(report: VerifyReport, directory: Path) -> dict[str, Path
     directory.mkdir(parents=True, exist_ok=True)
     data = report.to_dict()
     paths = {"json": directory / "verification.json", "md": directory / "verification.md"}
-    _atomic_write(paths["json"], json.dumps(data, indent=2))
-    _atomic_write(paths["md"], render_markdown(data))
+    write_text(paths["json"], json.dumps(data, indent=2))
+    write_text(paths["md"], render_markdown(data))
     scores = directory / "verification_scores.npz"
-    tmp = directory / ".verification_scores.tmp.npz"
     arrays = {f"{k}_raw": v for k, v in report.raw.items()} | {f"{k}_score": v for k, v in report.scores.items()}
-    np.savez_compressed(tmp, **arrays)
-    os.replace(tmp, scores)
+    write_npz(scores, compressed=True, **arrays)
     paths["scores"] = scores
     return paths

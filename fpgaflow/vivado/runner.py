@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from fpgaflow.vivado.stages import SCRIPTS_DIR, STAGE_SPECS, run_stage
 from fpgaflow.vivado.tools import find_stage_tools
 from fpgaflow.vivado.variables import BuildLayout, build_variables, vars_digest, write_vars
 from fpgaflow_board import design_names
+from fpgaflow_board.atomic import write_json
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +41,6 @@ class BuildResult:
     @property
     def bitstream(self) -> Path:
         return self.layout.output_dir / f"{design_names.OVERLAY_NAME}.bit"
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, sort_keys=True)
-        handle.write("\n")
-    os.replace(tmp, path)
 
 
 def load_state(path: Path) -> dict[str, str]:
@@ -125,7 +115,7 @@ def run_build(
         # Invalidate this stage and everything after it before running: a crash leaves them "not done".
         for later in STAGES[STAGES.index(name) :]:
             state.pop(later, None)
-        _write_json(layout.state_file, {"done": state})
+        write_json(layout.state_file, {"done": state})
         started = time.monotonic()
         run_stage(
             name,
@@ -136,10 +126,10 @@ def run_build(
             scripts_dir=scripts_dir,
         )
         state[name] = digest
-        _write_json(layout.state_file, {"done": state})
+        write_json(layout.state_file, {"done": state})
         log.info("build stage %s: done in %.0f s", name, time.monotonic() - started)
     if "bitstream" in todo:
-        _write_json(layout.output_dir / "build.json", build_manifest(project, words))
+        write_json(layout.output_dir / "build.json", build_manifest(project, words))
     return BuildResult(project, layout, tuple(todo), skipped, collect_reports(layout, project.clock_period_ns))
 
 
