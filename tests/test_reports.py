@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,9 @@ import pytest
 from fpgaflow.errors import DataError
 from fpgaflow.estimate.reports import (
     parse_csynth_rpt,
+    parse_csynth_summary,
     parse_csynth_xml,
+    parse_hls4ml_baseline_json,
     parse_hls_report,
     parse_utilization_rpt,
 )
@@ -132,3 +135,70 @@ def test_parsers_name_the_file_they_cannot_read(tmp_path: Path) -> None:
     broken.write_text("<profile><AreaEstimates>")
     with pytest.raises(DataError, match=r"y\.xml: not valid XML"):
         parse_csynth_xml(broken)
+
+
+def test_csynth_rpt_vivado_hls_2019_1_latency_table_without_absolute_columns() -> None:
+    """2019.1 latency tables have min/max latency and interval only; the calibration's old reader and this
+    parser's old column indices both failed on them (DataError / IndexError)."""
+    reports = CAL / "public-designs" / "vsman_toptag_gru_7vx690t" / "reports"
+    table = parse_csynth_rpt(reports / "myproject_prj__solution1__syn__report__myproject_csynth.rpt")
+    assert table.total == LayerResources(
+        name="total", lut=95156, ff=66982, dsp=2336, bram18=31, latency_cycles=354, interval_cycles=354
+    )
+    gru = next(layer for layer in table.layers if layer.name.startswith("gru_stack"))
+    assert (gru.latency_cycles, gru.interval_cycles) == (339, 339)
+
+
+def _index_rows() -> list[tuple[str, str, str]]:
+    """(design, HLS LUT/FF/DSP/BRAM18, post-synthesis LUT/FF/DSP/BRAM18) as copied into INDEX.md."""
+    index = CAL / "public-designs" / "INDEX.md"
+    if not index.is_file():
+        return []
+    rows = []
+    for line in index.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\| \d+ \| \[(\w+)\]", line)
+        if m:
+            cells = [c.strip() for c in line.split("|")]
+            rows.append((m.group(1), cells[11], cells[12]))
+    return rows
+
+
+def _figures(t: LayerResources) -> str:
+    return f"{t.lut:.0f}/{t.ff:.0f}/{t.dsp:.0f}/{t.bram18:.0f}"
+
+
+@pytest.mark.parametrize(("design", "hls", "post"), _index_rows())
+def test_every_public_design_reads_as_its_index_says(design: str, hls: str, post: str) -> None:
+    """The figures INDEX.md copied by hand from each report (BRAM18 = 2 x Block RAM Tile) = what we parse."""
+    reports = CAL / "public-designs" / design / "reports"
+    csynth = sorted(reports.glob("*myproject_csynth.rpt"))[0]
+    assert _figures(parse_csynth_rpt(csynth).total) == hls
+    utilisation = [p for p in sorted(reports.glob("*.rpt")) if "csynth" not in p.name]
+    assert post in [_figures(parse_utilization_rpt(p).total) for p in utilisation]
+
+
+def test_index_lists_the_public_designs() -> None:
+    assert len(_index_rows()) == 18
+
+
+def test_csynth_summary_rows_by_category() -> None:
+    rows = parse_csynth_summary(CAL / "tutorial-svhn-cnn-pruned" / "myproject_csynth.rpt")
+    assert (rows["FIFO"].ff, rows["FIFO"].lut) == (5518, 13608)
+    assert (rows["Total"].lut, rows["Total"].bram18) == (245466, 100)
+    assert rows["Total"] == LayerResources(name="Total", lut=245466, ff=52549, dsp=5414, bram18=100)
+
+
+def test_hls4ml_baseline_json() -> None:
+    path = CAL / "hls4ml-vivado-2020.1" / "test_keras_api_test_dense_io_stream-Vivado.json"
+    total = parse_hls4ml_baseline_json(path).total
+    assert (total.lut, total.ff, total.dsp, total.bram18) == (304, 51, 2, 1)
+
+
+def test_missing_report_is_a_data_error(tmp_path: Path) -> None:
+    for parse in (parse_csynth_rpt, parse_csynth_xml, parse_utilization_rpt, parse_hls4ml_baseline_json):
+        with pytest.raises(DataError, match=r"nope\.rpt: report not found"):
+            parse(tmp_path / "nope.rpt")
+    bad = tmp_path / "b.json"
+    bad.write_text('{"other": 1}')
+    with pytest.raises(DataError, match=r"b\.json: not an hls4ml baseline report \(KeyError"):
+        parse_hls4ml_baseline_json(bad)

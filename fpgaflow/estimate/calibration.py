@@ -6,13 +6,11 @@ instances where a report lists them (plus its FIFO row), the design totals other
 fractions from a grid search of the mean relative DSP error.  BRAM18 and cycles are not fitted.
 Relative error is ``|estimate - report| / max(report, 1)`` (the 1 keeps zero-BRAM designs finite).
 
-The reports are read by a deliberately small private extractor (the totals row only); the full parsers
-live in :mod:`fpgaflow.estimate.reports`.
+The reports are read by the parsers of :mod:`fpgaflow.estimate.reports`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -32,69 +30,28 @@ from fpgaflow.estimate.coefficients import (
     default_coefficients,
 )
 from fpgaflow.estimate.model import design_features, estimate_design, layer_features, uses_dataflow
-from fpgaflow.estimate.table import RESOURCES
+from fpgaflow.estimate.reports import (
+    parse_csynth_rpt,
+    parse_csynth_summary,
+    parse_hls4ml_baseline_json,
+    parse_utilization_rpt,
+)
+from fpgaflow.estimate.table import RESOURCES, LayerResources
 
 log = logging.getLogger(__name__)
 
-_HLS_TOTAL = re.compile(r"^\|Total\s*\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|", re.MULTILINE)
-_HLS_LATENCY = re.compile(r"^\s*\|\s*(\d+)\|\s*(\d+)\|[^|]*\|[^|]*\|\s*(\d+)\|\s*(\d+)\|", re.MULTILINE)
 
-
-@dataclass(frozen=True)
-class Figures:
-    """Reported (or estimated) totals of one design: LUT, FF, DSP48, BRAM18, worst latency and interval."""
-
-    lut: float
-    ff: float
-    dsp: float
-    bram18: float
-    latency_cycles: float | None = None
-    interval_cycles: float | None = None
-
-    def get(self, resource: str) -> float:
-        return float(getattr(self, resource))
-
-
-def _read(path: Path) -> str:
+def read_report(path: Path, kind: str) -> LayerResources:
+    """Totals of one report (read by :mod:`fpgaflow.estimate.reports`): hls4ml's baseline JSON, a Vivado
+    HLS csynth report, or a Vivado utilisation report."""
     if not path.is_file():
         raise DataError(f"calibration report not found: {path}")
-    return path.read_text(encoding="utf-8", errors="replace")
-
-
-def read_report(path: Path, kind: str) -> Figures:
-    """Totals of one report: hls4ml's baseline JSON, a Vivado HLS csynth report, or a Vivado utilisation."""
-    text = _read(path)
     if kind == "hls_json":
-        rep = json.loads(text)["CSynthesisReport"]
-        return Figures(
-            float(rep["LUT"]),
-            float(rep["FF"]),
-            float(rep["DSP"]),
-            float(rep["BRAM_18K"]),
-            float(rep["WorstLatency"]),
-            float(rep["IntervalMax"]),
-        )
+        return parse_hls4ml_baseline_json(path).total
     if kind == "hls_rpt":
-        util = text[text.find("== Utilization Estimates") :]
-        total = _HLS_TOTAL.search(util)
-        lat = _HLS_LATENCY.search(text[text.find("+ Latency") :])
-        if total is None or lat is None:
-            raise DataError(f"{path}: no utilisation 'Total' row or latency summary found")
-        bram, dsp, ff, lut = (float(v) for v in total.groups())
-        return Figures(lut, ff, dsp, bram, float(lat.group(2)), float(lat.group(4)))
+        return parse_csynth_rpt(path).total
     if kind == "vivado_synth":
-
-        def grab(pattern: str) -> float:
-            m = re.search(pattern + r"\s*\|\s*(\d+)", text)
-            if m is None:
-                raise DataError(f"{path}: no {pattern!r} row in the utilisation report")
-            return float(m.group(1))
-
-        lut = grab(r"\|\s*(?:CLB|Slice) LUTs\*?")
-        ff = grab(r"\|\s*(?:CLB|Slice) Registers")
-        dsp = grab(r"\|\s*DSPs")
-        bram = grab(r"\|\s*RAMB18") + 2 * grab(r"\|\s*RAMB36/FIFO\*?")
-        return Figures(lut, ff, dsp, bram)
+        return parse_utilization_rpt(path).total
     raise DataError(f"unknown report kind {kind!r} for {path}")
 
 
@@ -112,30 +69,23 @@ def find_calibration_root(start: Path | None = None) -> Path:
     raise DataError("calibration reports not found: set FPGAFLOW_CALIBRATION to the shared/calibration folder")
 
 
-_INSTANCE_ROW = re.compile(r"^\s*\|(\S+)\s*\|\S+\s*\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|\s*(\d+)\|", re.MULTILINE)
 _CONFIG = re.compile(r"config(\d+)(?:_|$)")
-_FIFO_ROW = re.compile(r"^\|FIFO\s*\|[^|]*\|[^|]*\|\s*(\d+)\|\s*(\d+)\|", re.MULTILINE)
 
 
-def read_instances(path: Path) -> dict[int, Figures]:
+def read_instances(path: Path) -> dict[int, LayerResources]:
     """Per-instance LUT/FF/DSP/BRAM of an HLS report, keyed by hls4ml's ``configN`` number in the name."""
-    text = _read(path)
-    util = text[text.find("== Utilization Estimates") :]
-    util = util[util.find("* Instance:") : util.find("* DSP48") if "* DSP48" in util else None]
-    out: dict[int, Figures] = {}
-    for m in _INSTANCE_ROW.finditer(util):
-        cfg = _CONFIG.search(m.group(1))
-        if cfg is None:
-            continue
-        bram, dsp, ff, lut = (float(v) for v in m.groups()[1:])
-        out[int(cfg.group(1))] = Figures(lut, ff, dsp, bram)
+    out: dict[int, LayerResources] = {}
+    for row in parse_csynth_rpt(path).layers:
+        cfg = _CONFIG.search(row.name)
+        if cfg is not None:
+            out[int(cfg.group(1))] = row
     return out
 
 
 def read_fifo_row(path: Path) -> tuple[float, float] | None:
     """(FF, LUT) of the FIFO row of an HLS utilisation summary, or None when the design has none."""
-    m = _FIFO_ROW.search(_read(path))
-    return (float(m.group(1)), float(m.group(2))) if m else None
+    fifo = parse_csynth_summary(path).get("FIFO")
+    return (fifo.ff, fifo.lut) if fifo is not None and (fifo.ff or fifo.lut) else None
 
 
 def relative_error(estimate: float, truth: float) -> float:
@@ -149,16 +99,15 @@ class CaseResult:
     name: str
     held_out: bool
     in_scope: bool
-    truth: Figures
-    estimate: Figures
+    truth: LayerResources
+    estimate: LayerResources
 
     def error(self, resource: str) -> float:
         return relative_error(self.estimate.get(resource), self.truth.get(resource))
 
 
-def _estimate(case: CalibrationCase, coeffs: Coefficients) -> Figures:
-    t = estimate_design(case.design, coeffs, target="hls").total
-    return Figures(t.lut, t.ff, t.dsp, t.bram18, t.latency_cycles, t.interval_cycles)
+def _estimate(case: CalibrationCase, coeffs: Coefficients) -> LayerResources:
+    return estimate_design(case.design, coeffs, target="hls").total
 
 
 @dataclass(frozen=True)
@@ -170,7 +119,7 @@ class _Row:
     ff: float
 
 
-def _rows(case: CalibrationCase, truth: Figures, root: Path, coeffs: Coefficients) -> list[_Row]:
+def _rows(case: CalibrationCase, truth: LayerResources, root: Path, coeffs: Coefficients) -> list[_Row]:
     """Instance-level rows where the report lists the layers' instances, else one row for the design."""
     if not case.instances:
         feats = design_features(case.design, coeffs)
@@ -226,7 +175,9 @@ def _fit_dsp(cases: list[CalibrationCase], truths: list[float], coeffs: Coeffici
     return best[1], best[2]
 
 
-def fit(cases: list[CalibrationCase], truths: list[Figures], synth_ratio: dict[str, float], root: Path) -> Coefficients:
+def fit(
+    cases: list[CalibrationCase], truths: list[LayerResources], synth_ratio: dict[str, float], root: Path
+) -> Coefficients:
     """Coefficients fitted on ``cases`` (all of them: the caller leaves the held-out ones out)."""
     start = default_coefficients()
     fc, fs = _fit_dsp(cases, [t.dsp for t in truths], start)

@@ -1,14 +1,17 @@
 """Parse real Xilinx reports into :class:`~fpgaflow.estimate.table.ResourceTable` (same table as estimates).
 
-Supported: Vivado HLS ``<top>_csynth.rpt`` and ``<top>_csynth.xml`` (2019.2, 2020.1; Vitis HLS text
-reports share the layout with a ``DSP`` column instead of ``DSP48E``) and Vivado ``report_utilization``
-text reports (7-series ``Slice LUTs``/``Slice Registers`` and UltraScale ``CLB LUTs``/``CLB Registers``).
+The one reader of synthesis reports (the build's summary and the estimator's calibration both use it).
+Supported: Vivado HLS ``<top>_csynth.rpt`` and ``<top>_csynth.xml`` (2019.1 to 2020.1; 2019.1 latency
+tables lack the absolute-time columns; Vitis HLS text reports share the layout with a ``DSP`` column instead
+of ``DSP48E``), Vivado ``report_utilization`` text reports (7-series ``Slice LUTs``/``Register as Flip
+Flop`` and UltraScale ``CLB LUTs``/``CLB Registers``) and hls4ml's test-baseline JSON (``CSynthesisReport``).
 Latency is the worst case in cycles, interval the largest initiation interval in cycles; a Vivado
-``Block RAM Tile`` is a RAMB36, counted as 2 BRAM18.
+``Block RAM Tile`` is a RAMB36, counted as 2 BRAM18 (``RAMB18`` halves included).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -20,6 +23,12 @@ _HLS_COLUMNS = {"BRAM_18K": "bram18", "DSP48E": "dsp", "DSP": "dsp", "FF": "ff",
 _VERSION = re.compile(r"^\* Version:\s*(\S+)", re.MULTILINE)
 _TOOL = re.compile(r"^== (Vivado|Vitis) HLS Report for '(\w+)'", re.MULTILINE)
 _CLOCK_ROW = re.compile(r"^\s*\|ap_clk\s*\|\s*([\d.]+)\s*ns\s*\|\s*([\d.]+)\s*ns", re.MULTILINE)
+
+
+def _read(path: Path) -> str:
+    if not path.is_file():
+        raise DataError(f"{path}: report not found")
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 def _cells(line: str) -> list[str]:
@@ -69,13 +78,36 @@ def _latency_rows(block: list[str]) -> list[list[str]]:
     return [_cells(line) for line in block if line.strip().startswith("|") and re.search(r"\|\s*\d+\|", line)]
 
 
-def parse_csynth_rpt(path: Path | str) -> ResourceTable:
-    """Read a Vivado/Vitis HLS ``*_csynth.rpt``: totals, per-instance rows, latency, interval, clock."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8", errors="replace")
+def _latency_interval(row: list[str], first: int) -> tuple[float, float]:
+    """(worst latency, largest interval) of a latency-table row whose numbers start at cell ``first``.
+
+    Columns are latency min/max, [absolute min/max (2019.2 and later)], interval min/max, pipeline type:
+    the worst latency is cell ``first + 1`` and the largest interval always the next-to-last cell.
+    """
+    return _number(row[first + 1]), _number(row[-2])
+
+
+def _csynth_text(path: Path) -> tuple[str, re.Match[str]]:
+    text = _read(path)
     tool = _TOOL.search(text)
     if tool is None:
         raise DataError(f"{path}: no '== Vivado HLS Report for ...' banner (not a csynth report)")
+    return text, tool
+
+
+def parse_csynth_summary(path: Path | str) -> dict[str, LayerResources]:
+    """The utilisation summary of a ``*_csynth.rpt`` by category (``DSP``, ``Expression``, ``FIFO``,
+    ``Instance``, ``Memory``, ``Multiplexer``, ``Register``, ``Total``); ``-`` cells read as 0."""
+    path = Path(path)
+    text, _ = _csynth_text(path)
+    header, rows = _resource_table(_section(text, "Utilization Estimates", path).splitlines(), "Name")
+    return {row[0]: LayerResources(name=row[0], **_resources(header, row)) for row in rows if row and row[0]}
+
+
+def parse_csynth_rpt(path: Path | str) -> ResourceTable:
+    """Read a Vivado/Vitis HLS ``*_csynth.rpt``: totals, per-instance rows, latency, interval, clock."""
+    path = Path(path)
+    text, tool = _csynth_text(path)
     perf = _section(text, "Performance Estimates", path)
     util = _section(text, "Utilization Estimates", path)
 
@@ -84,7 +116,7 @@ def parse_csynth_rpt(path: Path | str) -> ResourceTable:
     top_rows = _latency_rows(summary.splitlines())
     if not top_rows:
         raise DataError(f"{path}: no latency summary row under '+ Latency:'")
-    lat = top_rows[0]  # min, max, abs min, abs max, interval min, interval max, pipeline type
+    latency, interval = _latency_interval(top_rows[0], 0)
     instance_latency = {row[0]: row for row in _latency_rows(detail.split("* Loop:")[0].splitlines())}
 
     util_lines = util.splitlines()
@@ -98,13 +130,13 @@ def parse_csynth_rpt(path: Path | str) -> ResourceTable:
     for row in inst_rows:
         if row[0] == "Total":
             break
-        timing = instance_latency.get(row[0])
+        timing = _latency_interval(instance_latency[row[0]], 2) if row[0] in instance_latency else (None, None)
         layers.append(
             LayerResources(
                 name=row[1] or row[0],
                 **_resources(inst_header, row),
-                latency_cycles=_number(timing[3]) if timing else None,
-                interval_cycles=_number(timing[7]) if timing else None,
+                latency_cycles=timing[0],
+                interval_cycles=timing[1],
             )
         )
     version = _VERSION.search(text)
@@ -116,8 +148,8 @@ def parse_csynth_rpt(path: Path | str) -> ResourceTable:
         total=LayerResources(
             name="total",
             **_resources(header, total_row),
-            latency_cycles=_number(lat[1]),
-            interval_cycles=_number(lat[5]),
+            latency_cycles=latency,
+            interval_cycles=interval,
         ),
         layers=tuple(layers),
         clock_period_ns=float(clock.group(1)) if clock else None,
@@ -135,6 +167,8 @@ def _xml_number(root: ET.Element, path: str, file: Path) -> float:
 def parse_csynth_xml(path: Path | str) -> ResourceTable:
     """Read a Vivado HLS ``*_csynth.xml``: totals, worst-case latency, largest interval, target clock."""
     path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: report not found")
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
@@ -179,7 +213,7 @@ _HEADER_FIELD = re.compile(r"^\|\s*(Design State|Device|Tool Version)\s*:\s*(.+?
 def parse_utilization_rpt(path: Path | str, clock_period_ns: float | None = None) -> ResourceTable:
     """Read a flat Vivado ``report_utilization`` text report (post-synthesis or post-implementation)."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = _read(path)
     found: dict[str, float] = {}
     for line in text.splitlines():
         if not line.startswith("|"):
@@ -219,3 +253,24 @@ def parse_hls_report(path: Path | str) -> ResourceTable:
     """Dispatch on the suffix: ``.xml`` to :func:`parse_csynth_xml`, anything else to the text parser."""
     path = Path(path)
     return parse_csynth_xml(path) if path.suffix == ".xml" else parse_csynth_rpt(path)
+
+
+def parse_hls4ml_baseline_json(path: Path | str) -> ResourceTable:
+    """Read an hls4ml test-baseline JSON (``{"CSynthesisReport": {...}}``: the totals of a Vivado HLS run)."""
+    path = Path(path)
+    try:
+        rep = json.loads(_read(path))["CSynthesisReport"]
+        total = LayerResources(
+            name="total",
+            lut=float(rep["LUT"]),
+            ff=float(rep["FF"]),
+            dsp=float(rep["DSP"]),
+            bram18=float(rep["BRAM_18K"]),
+            latency_cycles=float(rep["WorstLatency"]),
+            interval_cycles=float(rep["IntervalMax"]),
+        )
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"{path}: not an hls4ml baseline report ({type(exc).__name__}: {exc})") from None
+    return ResourceTable(
+        source="vivado_hls csynth (hls4ml baseline)", total=total, notes=(f"hls4ml baseline {path.name}",)
+    )
