@@ -1,8 +1,14 @@
-"""Profile activations: the largest |value| every layer produces on calibration maps (in TensorFlow)."""
+"""Profile activations: every layer's output on calibration maps, in TensorFlow, one batch at a time.
+
+:func:`probe_layers` is the one activation probe (a Keras model over the named layers' outputs, run in
+batches so memory stays bounded for any number of maps); profiling, the verify stage's range count and the
+per-layer trace all read layer outputs through it.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -10,34 +16,31 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 
-def _probe(model: Any, names: list[str]) -> Any:
+def probe_layers(model: Any, x: np.ndarray, names: list[str], batch_size: int = 512) -> Iterator[dict[str, np.ndarray]]:
+    """For each batch of ``batch_size`` maps of ``x``: every named layer's output (QKeras in TensorFlow,
+    float32, inference mode), keyed by layer name."""
     import tensorflow as tf
 
-    return tf.keras.Model(model.inputs, [model.get_layer(n).output for n in names])
-
-
-def layer_outputs(model: Any, x: np.ndarray, names: list[str], batch_size: int = 512) -> dict[str, np.ndarray]:
-    """Every named layer's output on ``x`` (QKeras in TensorFlow, float32), keyed by layer name."""
-    outs = _probe(model, names).predict(x, batch_size=batch_size, verbose=0)
-    if len(names) == 1:
-        outs = [outs]
-    return {n: np.asarray(o) for n, o in zip(names, outs, strict=True)}
-
-
-def profile_max_abs(model: Any, x: np.ndarray, batch_size: int = 512) -> dict[str, float]:
-    """``{layer: max |output|}`` over the calibration maps ``x`` for every non-input layer.
-
-    Maps go through in batches so the memory stays bounded for any calibration-set size.
-    """
-    names = [layer.name for layer in model.layers if type(layer).__name__ != "InputLayer"]
-    probe = _probe(model, names)
-    peak = dict.fromkeys(names, 0.0)
+    probe = tf.keras.Model(model.inputs, [model.get_layer(n).output for n in names])
     for start in range(0, len(x), batch_size):
         outs = probe(x[start : start + batch_size], training=False)
         if len(names) == 1:
             outs = [outs]
-        for n, o in zip(names, outs, strict=True):
-            arr = np.asarray(o)
+        yield {n: np.asarray(o) for n, o in zip(names, outs, strict=True)}
+
+
+def layer_outputs(model: Any, x: np.ndarray, names: list[str], batch_size: int = 512) -> dict[str, np.ndarray]:
+    """Every named layer's output on all of ``x`` (batches concatenated), keyed by layer name."""
+    batches = list(probe_layers(model, x, names, batch_size))
+    return {n: np.concatenate([b[n] for b in batches]) for n in names}
+
+
+def profile_max_abs(model: Any, x: np.ndarray, batch_size: int = 512) -> dict[str, float]:
+    """``{layer: max |output|}`` over the calibration maps ``x`` for every non-input layer."""
+    names = [layer.name for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    peak = dict.fromkeys(names, 0.0)
+    for batch in probe_layers(model, x, names, batch_size):
+        for n, arr in batch.items():
             peak[n] = max(peak[n], float(np.max(np.abs(arr))) if arr.size else 0.0)
     log.info("profiled %d layers on %d calibration maps", len(names), len(x))
     return peak

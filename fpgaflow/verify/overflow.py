@@ -1,8 +1,9 @@
 """Range check on the whole test set: how many QKeras values fall outside each layer's planned type.
 
 Runs in TensorFlow (no C simulation), so it covers every test map; a value outside a SAT type saturates
-in hardware, one outside a WRAP type wraps (and would show as a departure in the trace).  Counts use the
-same batches as profiling, so memory stays bounded.
+in hardware, one outside a WRAP type wraps (and would show as a departure in the trace).  Layer outputs
+come from the conversion's activation probe (:func:`fpgaflow.convert.profile.probe_layers`), batch by
+batch, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.convert.plan_precision import PrecisionPlan
+from fpgaflow.convert.profile import probe_layers
 
 
 @dataclass(frozen=True)
@@ -33,19 +35,13 @@ class RangeCount:
 
 def count_out_of_range(model: Any, plan: PrecisionPlan, x: np.ndarray, batch_size: int = 512) -> tuple[RangeCount, ...]:
     """Per non-input layer of ``plan`` present in ``model``: QKeras values outside the planned result type."""
-    import tensorflow as tf
-
     names = [lp.layer for lp in plan.layers if lp.kind != "input" and lp.layer in {ly.name for ly in model.layers}]
-    probe = tf.keras.Model(model.inputs, [model.get_layer(n).output for n in names])
     outside = dict.fromkeys(names, 0)
     values = dict.fromkeys(names, 0)
     peak = dict.fromkeys(names, 0.0)
-    for start in range(0, len(x), batch_size):
-        outs = probe(x[start : start + batch_size], training=False)
-        if len(names) == 1:
-            outs = [outs]
-        for n, o in zip(names, outs, strict=True):
-            arr = np.asarray(o, dtype=np.float64)
+    for batch in probe_layers(model, x, names, batch_size):
+        for n, out in batch.items():
+            arr = out.astype(np.float64)
             t = plan.result_type(n)
             outside[n] += int(np.count_nonzero((arr > t.max_value) | (arr < t.min_value)))
             values[n] += int(arr.size)
