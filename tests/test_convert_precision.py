@@ -8,7 +8,7 @@ from convert_models import tiny_qcnn
 
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.convert.config import ConvertConfig, LayerOverride
-from fpgaflow.convert.errors import PrecisionRangeError, UnsupportedLayerError
+from fpgaflow.convert.errors import PrecisionRangeError, UnconvertibleLayerError
 from fpgaflow.convert.layers import describe_model
 from fpgaflow.convert.plan_precision import plan_precision
 from fpgaflow.convert.precision import FixedType, input_type_for_adc, parse_fixed, signed_integer_bits
@@ -53,9 +53,9 @@ def test_quantizer_types_mirror_hls4ml() -> None:
     assert parameter_type(quantized_bits(6, 2, alpha=1), "l", "kernel") == FixedType(6, 3)
     assert activation_type(quantized_relu(8, 3), "l") == FixedType(8, 3, False, "RND_CONV", "SAT")
     assert activation_type(quantized_bits(8, 2), "l") == FixedType(8, 3, True, "RND_CONV", "SAT")
-    with pytest.raises(UnsupportedLayerError, match=r"layer 'c1'.*alpha='auto'"):
+    with pytest.raises(UnconvertibleLayerError, match=r"layer 'c1'.*alpha='auto'"):
         parameter_type(quantized_bits(8, 0, alpha="auto"), "c1", "kernel")
-    with pytest.raises(UnsupportedLayerError, match=r"layer 'r'.*negative_slope"):
+    with pytest.raises(UnconvertibleLayerError, match=r"layer 'r'.*negative_slope"):
         activation_type(quantized_relu(8, 3, negative_slope=0.25), "r")
 
 
@@ -127,10 +127,10 @@ def test_unsupported_layers_are_named() -> None:
     inp = tf.keras.Input((8, 8, 1), name="x")
     y = tf.keras.layers.Conv2D(2, 3, name="c")(inp)
     y = tf.keras.layers.BatchNormalization(name="bn")(y)
-    with pytest.raises(UnsupportedLayerError, match="layer 'bn' of type BatchNormalization is not supported"):
+    with pytest.raises(UnconvertibleLayerError, match="layer 'bn' of type BatchNormalization is not supported"):
         describe_model(tf.keras.Model(inp, y))
     fused = tf.keras.layers.Conv2D(2, 3, activation="relu", name="cr")(inp)
-    with pytest.raises(UnsupportedLayerError, match="layer 'cr' \\(Conv2D\\) has a fused activation 'relu'"):
+    with pytest.raises(UnconvertibleLayerError, match="layer 'cr' \\(Conv2D\\) has a fused activation 'relu'"):
         describe_model(tf.keras.Model(inp, fused))
 
 

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("hls4ml")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from fpgaflow.emulate import Emulator, UnsupportedLayerError, UnsupportedPrecisionError
+from fpgaflow.emulate import Emulator, UnemulatedLayerError, UnsupportedPrecisionError
 from fpgaflow.emulate.reference_models import convert
 from fpgaflow.errors import DataError, FpgaflowError
 
@@ -51,13 +51,13 @@ def _convert(model: Any, path: Path, **kwargs: Any) -> Any:
 @pytest.mark.parametrize("activation", ["tanh", "softsign"])
 def test_unsupported_activation_names_layer(tmp_path: Path, activation: str) -> None:
     hls_model = _convert(_model(activation), tmp_path)
-    with pytest.raises(UnsupportedLayerError, match=rf"layer 'act'.*activation '{activation}'"):
+    with pytest.raises(UnemulatedLayerError, match=rf"layer 'act'.*activation '{activation}'"):
         Emulator.from_hls_model(hls_model)
 
 
 def test_softmax_latency_implementation_is_rejected(tmp_path: Path) -> None:
     hls_model = _convert(_model("softmax"), tmp_path, overrides={"act": {"Implementation": "latency"}})
-    with pytest.raises(UnsupportedLayerError, match=r"layer 'act': softmax implementation 'latency'"):
+    with pytest.raises(UnemulatedLayerError, match=r"layer 'act': softmax implementation 'latency'"):
         Emulator.from_hls_model(hls_model)
 
 
@@ -67,19 +67,19 @@ def test_unsupported_layer_class_names_layer(tmp_path: Path) -> None:
     inp = tf.keras.Input((16, 2), name="maps")
     x = tf.keras.layers.Conv1D(2, 3, name="conv1d")(inp)
     hls_model = _convert(tf.keras.Model(inp, x), tmp_path)
-    with pytest.raises(UnsupportedLayerError, match=r"layer 'conv1d' of class 'Conv1D'"):
+    with pytest.raises(UnemulatedLayerError, match=r"layer 'conv1d' of class 'Conv1D'"):
         Emulator.from_hls_model(hls_model)
 
 
 def test_resource_strategy_is_rejected(tmp_path: Path) -> None:
     hls_model = _convert(_model("sigmoid"), tmp_path, overrides={"dense": {"Strategy": "Resource", "ReuseFactor": 2}})
-    with pytest.raises(UnsupportedLayerError, match=r"layer 'dense': strategy"):
+    with pytest.raises(UnemulatedLayerError, match=r"layer 'dense': strategy"):
         Emulator.from_hls_model(hls_model)
 
 
 def test_io_parallel_conv_is_rejected(tmp_path: Path) -> None:
     hls_model = _convert(_model("sigmoid"), tmp_path, io_type="io_parallel")
-    with pytest.raises(UnsupportedLayerError, match=r"layer 'conv'.*io_stream only"):
+    with pytest.raises(UnemulatedLayerError, match=r"layer 'conv'.*io_stream only"):
         Emulator.from_hls_model(hls_model)
 
 
@@ -97,4 +97,4 @@ def test_bad_input_is_a_data_error(tmp_path: Path) -> None:
     bad[1, 3, 3, 0] = np.nan
     with pytest.raises(DataError, match="map 1 holds a NaN"):
         emu.predict(bad)
-    assert issubclass(UnsupportedLayerError, FpgaflowError)
+    assert issubclass(UnemulatedLayerError, FpgaflowError)

@@ -16,7 +16,7 @@ from fpgaflow.estimate.model import (
     layer_features,
     multipliers,
 )
-from fpgaflow.estimate.spec import DesignSpec, LayerSpec
+from fpgaflow.estimate.spec import DesignSpec, HlsLayerSpec
 
 # Coefficients with exactly one LUT per multiplier bit-product and nothing else: features read off directly.
 UNIT = replace(
@@ -28,7 +28,7 @@ UNIT = replace(
 )
 
 
-def dense(**kw: object) -> LayerSpec:
+def dense(**kw: object) -> HlsLayerSpec:
     base = {
         "name": "fc",
         "kind": "mult",
@@ -42,7 +42,7 @@ def dense(**kw: object) -> LayerSpec:
         "fifo_depth": 1,
     }
     base.update(kw)
-    return LayerSpec(**base)  # type: ignore[arg-type]
+    return HlsLayerSpec(**base)  # type: ignore[arg-type]
 
 
 def test_dense_16_to_8_reuse_1_has_128_multipliers() -> None:
@@ -99,7 +99,7 @@ def test_resource_weights_in_bram_and_stream_fifos() -> None:
     fc1 = dense(width_out=64, n_weights=1024, weight_bits=16, strategy="resource", reuse=8, fifo_depth=0)
     assert estimate_layer(fc1, UNIT, "io_parallel").bram18 == 57
     # io_stream conv output: 16 channel FIFOs of 676 x 10 bits -> one BRAM18 each; 25 x 3 bits -> SRLs.
-    conv = LayerSpec(
+    conv = HlsLayerSpec(
         name="c",
         kind="mult",
         pixels_in=784,
@@ -119,16 +119,16 @@ def test_resource_weights_in_bram_and_stream_fifos() -> None:
 
 
 def test_sigmoid_table_copies_and_softmax() -> None:
-    sig = LayerSpec(name="s", kind="table", width_in=64, width_out=64, table_size=1024)
+    sig = HlsLayerSpec(name="s", kind="table", width_in=64, width_out=64, table_size=1024)
     assert estimate_layer(sig, UNIT, "io_parallel").bram18 == 32  # one dual-port table per 2 lookups
-    soft = LayerSpec(name="sm", kind="softmax", width_in=5, width_out=5, table_size=1024)
+    soft = HlsLayerSpec(name="sm", kind="softmax", width_in=5, width_out=5, table_size=1024)
     row = estimate_layer(soft, UNIT, "io_parallel")
     assert row.bram18 == 4  # 3 exp-table copies + 1 inversion table (Vivado HLS reported 4 for the jet MLP)
     assert row.dsp == 5
 
 
 def test_stream_interval_scales_with_reuse() -> None:
-    conv = LayerSpec(
+    conv = HlsLayerSpec(
         name="c",
         kind="mult",
         pixels_in=32 * 32,
@@ -146,7 +146,7 @@ def test_stream_interval_scales_with_reuse() -> None:
 
 
 def test_design_interval_is_slowest_layer_and_last_fifo_is_a_port() -> None:
-    conv = LayerSpec(
+    conv = HlsLayerSpec(
         name="c",
         kind="mult",
         pixels_in=1024,
@@ -158,7 +158,7 @@ def test_design_interval_is_slowest_layer_and_last_fifo_is_a_port() -> None:
         row_in=32,
         fifo_depth=900,
     )
-    relu = LayerSpec(
+    relu = HlsLayerSpec(
         name="r", kind="elementwise", pixels_in=900, width_in=16, pixels_out=900, width_out=16, fifo_depth=900
     )
     design = DesignSpec(name="d", layers=(conv, relu), io_type="io_stream", clock_period_ns=10.0)
@@ -179,7 +179,7 @@ def test_synth_target_scales_by_measured_ratio() -> None:
 
 
 def test_reshape_costs_nothing() -> None:
-    flat = LayerSpec(name="f", kind="reshape", width_in=96, width_out=96)
+    flat = HlsLayerSpec(name="f", kind="reshape", width_in=96, width_out=96)
     assert layer_features(flat, UNIT, "io_stream")["layer"] == 0
     assert estimate_layer(flat, load_coefficients(), "io_stream").lut == 0
 
@@ -192,7 +192,7 @@ def test_invalid_layer_specs_are_rejected() -> None:
 
 
 def test_stream_flatten_reads_one_pixel_per_cycle() -> None:
-    flat = LayerSpec(name="f", kind="reshape", pixels_in=225, width_in=16, width_out=3600)
+    flat = HlsLayerSpec(name="f", kind="reshape", pixels_in=225, width_in=16, width_out=3600)
     row = estimate_layer(flat, UNIT, "io_stream")
     assert (row.latency_cycles, row.interval_cycles) == (225, 225)
     assert estimate_layer(flat, UNIT, "io_parallel").interval_cycles == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fpgaflow.config.strict import from_mapping
-from fpgaflow.convert.layers import LayerSpec
+from fpgaflow.convert.layers import KerasLayerSpec
 from fpgaflow.convert.plan_reuse import valid_reuse_factors
 from fpgaflow.convert.precision import FixedType
 from fpgaflow.errors import ConfigError
@@ -21,15 +21,15 @@ from fpgaflow.fit.config import FitConfig
 
 # The default model at 32×32: conv1 (3×3×1 → 4), conv2 (3×3×4 → 8), dense 6·6·8 = 288 → 1.
 SPECS = [
-    LayerSpec("hit_map", "InputLayer", "input", None, (32, 32, 1), (32, 32, 1)),
-    LayerSpec("conv1", "QConv2D", "conv2d", "hit_map", (32, 32, 1), (30, 30, 4), 9, 4),
-    LayerSpec("relu1", "QActivation", "activation", "conv1", (30, 30, 4), (30, 30, 4)),
-    LayerSpec("pool1", "MaxPooling2D", "pool", "relu1", (30, 30, 4), (15, 15, 4)),
-    LayerSpec("conv2", "QConv2D", "conv2d", "pool1", (15, 15, 4), (13, 13, 8), 36, 8),
-    LayerSpec("relu2", "QActivation", "activation", "conv2", (13, 13, 8), (13, 13, 8)),
-    LayerSpec("pool2", "MaxPooling2D", "pool", "relu2", (13, 13, 8), (6, 6, 8)),
-    LayerSpec("flatten", "Flatten", "flatten", "pool2", (6, 6, 8), (288,)),
-    LayerSpec("output_dense", "QDense", "dense", "flatten", (288,), (1,), 288, 1),
+    KerasLayerSpec("hit_map", "InputLayer", "input", None, (32, 32, 1), (32, 32, 1)),
+    KerasLayerSpec("conv1", "QConv2D", "conv2d", "hit_map", (32, 32, 1), (30, 30, 4), 9, 4),
+    KerasLayerSpec("relu1", "QActivation", "activation", "conv1", (30, 30, 4), (30, 30, 4)),
+    KerasLayerSpec("pool1", "MaxPooling2D", "pool", "relu1", (30, 30, 4), (15, 15, 4)),
+    KerasLayerSpec("conv2", "QConv2D", "conv2d", "pool1", (15, 15, 4), (13, 13, 8), 36, 8),
+    KerasLayerSpec("relu2", "QActivation", "activation", "conv2", (13, 13, 8), (13, 13, 8)),
+    KerasLayerSpec("pool2", "MaxPooling2D", "pool", "relu2", (13, 13, 8), (6, 6, 8)),
+    KerasLayerSpec("flatten", "Flatten", "flatten", "pool2", (6, 6, 8), (288,)),
+    KerasLayerSpec("output_dense", "QDense", "dense", "flatten", (288,), (1,), 288, 1),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fpgaflow.errors import ConfigError, FpgaflowError
 
 
-class UnsupportedLayerError(FpgaflowError, ValueError):
+class UnconvertibleLayerError(FpgaflowError, ValueError):
     """The model holds a layer (or a layer option) that fpgaflow cannot convert; names layer and type."""
 
 

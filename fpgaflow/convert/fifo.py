@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from fpgaflow.convert.layers import LayerSpec, consumers
+from fpgaflow.convert.layers import KerasLayerSpec, consumers
 from fpgaflow.convert.plan_reuse import ReusePlan
 from fpgaflow.convert.plan_reuse import layer_cycles as _cycles
 
@@ -43,7 +43,7 @@ class FifoDepth:
         return {"layer": self.layer, "depth": self.depth, "hls4ml_default": self.default, "reason": self.reason}
 
 
-def size_fifos(specs: list[LayerSpec], reuse: ReusePlan) -> tuple[FifoDepth, ...]:
+def size_fifos(specs: list[KerasLayerSpec], reuse: ReusePlan) -> tuple[FifoDepth, ...]:
     """Depth of every stream between two layers (not the network's input or output streams)."""
     by_name = {s.name: s for s in specs}
     eff: dict[str, int] = {}

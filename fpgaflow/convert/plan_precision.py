@@ -36,7 +36,7 @@ import numpy as np
 from fpgaflow.config.strict import suggest
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.convert.errors import PrecisionRangeError
-from fpgaflow.convert.layers import LayerSpec, consumers
+from fpgaflow.convert.layers import KerasLayerSpec, consumers
 from fpgaflow.convert.precision import FixedType, signed_integer_bits
 
 
@@ -110,7 +110,7 @@ def _check_covers(layer: str, tensor: str, chosen: FixedType, needed: FixedType,
         )
 
 
-def _parameter(spec: LayerSpec, tensor: str, cfg: ConvertConfig) -> Choice:
+def _parameter(spec: KerasLayerSpec, tensor: str, cfg: ConvertConfig) -> Choice:
     qtype = spec.weight_type if tensor == "weight" else spec.bias_type
     values = spec.weights if tensor == "weight" else spec.bias
     assert values is not None
@@ -132,7 +132,11 @@ def _parameter(spec: LayerSpec, tensor: str, cfg: ConvertConfig) -> Choice:
 
 
 def _weighted(
-    spec: LayerSpec, in_type: FixedType, specs: list[LayerSpec], profile: dict[str, float] | None, cfg: ConvertConfig
+    spec: KerasLayerSpec,
+    in_type: FixedType,
+    specs: list[KerasLayerSpec],
+    profile: dict[str, float] | None,
+    cfg: ConvertConfig,
 ) -> LayerPrecision:
     weight = _parameter(spec, "weight", cfg)
     bias = _parameter(spec, "bias", cfg)
@@ -166,7 +170,7 @@ def _weighted(
 
 
 def _result(
-    spec: LayerSpec, acc: FixedType, frac: int, peak: float | None, specs: list[LayerSpec], cfg: ConvertConfig
+    spec: KerasLayerSpec, acc: FixedType, frac: int, peak: float | None, specs: list[KerasLayerSpec], cfg: ConvertConfig
 ) -> Choice:
     readers = consumers(specs, spec.name)
     if len(readers) == 1 and readers[0].output_type is not None and readers[0].activation == "relu":
@@ -192,7 +196,7 @@ def _result(
     return Choice(acc, f"calibration max |v| = {peak:g} needs the worst-case width: the exact accumulator type")
 
 
-def _unweighted(spec: LayerSpec, in_type: FixedType, cfg: ConvertConfig, peak: float | None) -> LayerPrecision:
+def _unweighted(spec: KerasLayerSpec, in_type: FixedType, cfg: ConvertConfig, peak: float | None) -> LayerPrecision:
     ov = cfg.override(spec.name).result
     if spec.output_type is not None:
         q = spec.output_type
@@ -223,7 +227,7 @@ def _unweighted(spec: LayerSpec, in_type: FixedType, cfg: ConvertConfig, peak: f
 
 
 def plan_precision(
-    specs: list[LayerSpec],
+    specs: list[KerasLayerSpec],
     cfg: ConvertConfig,
     input_type: FixedType | None,
     profile: dict[str, float] | None = None,

@@ -8,7 +8,7 @@
 
 A quantiser with a learned or per-channel scale (``alpha='auto'``/``'auto_po2'`` or alpha ≠ 1), an
 asymmetric relu (``negative_slope`` ≠ 0) or any other quantiser class raises
-:class:`~fpgaflow.convert.errors.UnsupportedLayerError` naming the layer: its values are not on an
+:class:`~fpgaflow.convert.errors.UnconvertibleLayerError` naming the layer: its values are not on an
 ``ap_fixed`` grid without an extra scaling layer.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fpgaflow.convert.errors import UnsupportedLayerError
+from fpgaflow.convert.errors import UnconvertibleLayerError
 from fpgaflow.convert.precision import FixedType
 
 
@@ -30,7 +30,7 @@ def _check_alpha(quantizer: Any, layer: str, what: str) -> None:
     if alpha is None:
         return
     if isinstance(alpha, str) or float(alpha) != 1.0:
-        raise UnsupportedLayerError(
+        raise UnconvertibleLayerError(
             f"layer {layer!r}: {what} quantizer {quantizer} has alpha={alpha!r}; fpgaflow converts only "
             "power-of-two grids (alpha=1), so that the stored values are exact in an ap_fixed type"
         )
@@ -40,7 +40,7 @@ def parameter_type(quantizer: Any, layer: str, what: str) -> FixedType:
     """The ap_fixed type of a weight or bias quantised by ``quantizer`` (a ``quantized_bits``)."""
     name = type(quantizer).__name__
     if name != "quantized_bits":
-        raise UnsupportedLayerError(
+        raise UnconvertibleLayerError(
             f"layer {layer!r}: {what} quantizer {name} is not supported (use quantized_bits(bits, integer, alpha=1))"
         )
     _check_alpha(quantizer, layer, what)
@@ -57,16 +57,16 @@ def activation_type(quantizer: Any, layer: str) -> FixedType:
     cfg = _cfg(quantizer)
     if name == "quantized_relu":
         if float(cfg.get("negative_slope", 0.0)) != 0.0:
-            raise UnsupportedLayerError(
+            raise UnconvertibleLayerError(
                 f"layer {layer!r}: quantized_relu with negative_slope={cfg['negative_slope']} (leaky relu) "
                 "is not supported; use negative_slope=0"
             )
         if cfg.get("relu_upper_bound") is not None:
-            raise UnsupportedLayerError(f"layer {layer!r}: quantized_relu with relu_upper_bound is not supported")
+            raise UnconvertibleLayerError(f"layer {layer!r}: quantized_relu with relu_upper_bound is not supported")
         return FixedType(int(cfg["bits"]), int(cfg["integer"]), signed=False, rounding="RND_CONV", overflow="SAT")
     if name == "quantized_bits":
         _check_alpha(quantizer, layer, "activation")
         return FixedType(int(cfg["bits"]), int(cfg["integer"]) + 1, signed=True, rounding="RND_CONV", overflow="SAT")
-    raise UnsupportedLayerError(
+    raise UnconvertibleLayerError(
         f"layer {layer!r}: QActivation quantizer {name} is not supported (supported: quantized_relu, quantized_bits)"
     )

@@ -7,18 +7,18 @@
 
 from __future__ import annotations
 
-from fpgaflow.emulate.compare import Comparison, compare_to_csim
+from fpgaflow.emulate.compare import EmulatorCsimComparison, compare_to_csim
 from fpgaflow.emulate.emulator import Emulator
-from fpgaflow.emulate.errors import EmulationMismatchError, UnsupportedLayerError, UnsupportedPrecisionError
+from fpgaflow.emulate.errors import EmulationMismatchError, UnemulatedLayerError, UnsupportedPrecisionError
 from fpgaflow.emulate.fixed import FixedType
 from fpgaflow.emulate.project import load_emulator, load_hls_project
 
 __all__ = [
-    "Comparison",
     "EmulationMismatchError",
     "Emulator",
+    "EmulatorCsimComparison",
     "FixedType",
-    "UnsupportedLayerError",
+    "UnemulatedLayerError",
     "UnsupportedPrecisionError",
     "compare_to_csim",
     "load_emulator",

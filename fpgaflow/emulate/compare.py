@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Comparison:
+class EmulatorCsimComparison:
     """Outcome of one emulator-vs-C-sim check on ``n_maps`` maps.
 
     ``n_output_mismatch``: maps whose final outputs differ in any bit.  ``first_bad_layer``: the first
@@ -50,7 +50,7 @@ class Comparison:
 
 def compare_to_csim(
     emulator: Emulator, hls_model: Any, x: npt.ArrayLike, per_layer: bool = False, dtype: type = np.float32
-) -> Comparison:
+) -> EmulatorCsimComparison:
     """Run ``hls_model.predict`` (and ``hls_model.trace`` when ``per_layer``) on ``x`` cast to ``dtype``,
     and the emulator on the same values; report the first layer that differs."""
     arr: np.ndarray = np.ascontiguousarray(np.asarray(x, dtype=dtype))
@@ -72,7 +72,7 @@ def compare_to_csim(
                 first_bad = name
                 log.warning("layer %r differs on %d values", name, int(np.count_nonzero(ref != values)))
                 break
-    return Comparison(
+    return EmulatorCsimComparison(
         n_maps=int(csim.shape[0]),
         n_output_mismatch=bad_maps,
         max_abs_diff=float(diff.max(initial=0.0)),

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fpgaflow.emulate import layers as L
-from fpgaflow.emulate.errors import UnsupportedLayerError
+from fpgaflow.emulate.errors import UnemulatedLayerError
 from fpgaflow.emulate.fixed import FixedType, from_float, to_float
 from fpgaflow.emulate.fuse import run_layers
 from fpgaflow.errors import DataError
@@ -65,27 +65,27 @@ class Emulator:
                 "float",
                 "double",
             ):
-                raise UnsupportedLayerError(
+                raise UnemulatedLayerError(
                     f"VivadoAccelerator AXI word types {prec} are not modelled (float/double only)"
                 )
             if prec.get("Input", "float") != prec.get("Output", "float"):
-                raise UnsupportedLayerError(f"VivadoAccelerator AXI input/output word types differ: {prec}")
+                raise UnemulatedLayerError(f"VivadoAccelerator AXI input/output word types differ: {prec}")
             axi_word = str(prec.get("Input", "float"))
         elif backend != "Vivado":
-            raise UnsupportedLayerError(f"backend {backend!r} is not modelled (Vivado, VivadoAccelerator)")
+            raise UnemulatedLayerError(f"backend {backend!r} is not modelled (Vivado, VivadoAccelerator)")
         hls_layers = list(hls_model.get_layers())
         if len(hls_model.get_input_variables()) != 1 or len(hls_model.get_output_variables()) != 1:
-            raise UnsupportedLayerError("only single-input, single-output models are emulated")
+            raise UnemulatedLayerError("only single-input, single-output models are emulated")
         layers: list[L.Layer] = []
         prev_out: str | None = None
         in_type = FixedType(16, 6)
         for hl in hls_layers:
             if io_type != "io_stream" and hl.class_name in ("Conv2D", "Pooling2D", "ZeroPadding2D"):
-                raise UnsupportedLayerError(
+                raise UnemulatedLayerError(
                     f"layer {hl.name!r}: {hl.class_name} is modelled for io_stream only, not {io_type}"
                 )
             if prev_out is not None and list(hl.inputs) != [prev_out]:
-                raise UnsupportedLayerError(
+                raise UnemulatedLayerError(
                     f"layer {hl.name!r}: inputs {list(hl.inputs)} - only sequential chains are emulated"
                 )
             layer = build_layer(hl, in_type)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fpgaflow.errors import FpgaflowError
 
 
-class UnsupportedLayerError(FpgaflowError, NotImplementedError):
+class UnemulatedLayerError(FpgaflowError, NotImplementedError):
     """A layer (or a layer option) of the converted design has no bit-exact emulation; names the layer."""
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.emulate import layers as L
-from fpgaflow.emulate.errors import UnsupportedLayerError, UnsupportedPrecisionError
+from fpgaflow.emulate.errors import UnemulatedLayerError, UnsupportedPrecisionError
 from fpgaflow.emulate.fixed import FixedType, IntArray, from_float
 from fpgaflow.emulate.mac import MacUnit
 
@@ -67,7 +67,7 @@ def _out_type(layer: Any) -> FixedType:
 def _attr_type(layer: Any, key: str) -> FixedType:
     named = layer.get_attr(key)
     if named is None:
-        raise UnsupportedLayerError(f"layer {layer.name!r}: attribute {key!r} missing")
+        raise UnemulatedLayerError(f"layer {layer.name!r}: attribute {key!r} missing")
     return fixed_type(named.precision, f"layer {layer.name!r} {key}")
 
 
@@ -77,19 +77,19 @@ def _strategy_is_latency(layer: Any) -> bool:
 
 def _check_latency(layer: Any) -> None:
     if not _strategy_is_latency(layer):
-        raise UnsupportedLayerError(
+        raise UnemulatedLayerError(
             f"layer {layer.name!r}: strategy {layer.get_attr('strategy')!r} is not modelled "
             "(hls4ml reorders its weights); convert with Strategy 'Latency'"
         )
 
 
 def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
-    """One hls4ml layer -> its exact numpy model; raises UnsupportedLayerError naming the layer."""
+    """One hls4ml layer -> its exact numpy model; raises UnemulatedLayerError naming the layer."""
     cls = layer.class_name
     name = layer.name
     shape = tuple(int(s) for s in layer.get_output_variable().shape)
     if cls not in SUPPORTED:
-        raise UnsupportedLayerError(
+        raise UnemulatedLayerError(
             f"layer {name!r} of class {cls!r} has no bit-exact emulation (supported: {SUPPORTED})"
         )
     out_t = _out_type(layer)
@@ -116,7 +116,7 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
             return L.Dense(name, in_type, out_t, shape, mac=mac)
         pads = [layer.get_attr(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
         if any(pads):
-            raise UnsupportedLayerError(f"layer {name!r}: in-layer padding {pads} (io_parallel) is not modelled")
+            raise UnemulatedLayerError(f"layer {name!r}: in-layer padding {pads} (io_parallel) is not modelled")
         filt = (int(layer.get_attr("filt_height")), int(layer.get_attr("filt_width")))
         stride = (int(layer.get_attr("stride_height")), int(layer.get_attr("stride_width")))
         return L.Conv2D(name, in_type, out_t, shape, filt=filt, stride=stride, mac=mac)
@@ -126,7 +126,7 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
     if cls == "Pooling2D":
         pads = [layer.get_attr(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
         if any(pads):
-            raise UnsupportedLayerError(f"layer {name!r}: pooling with padding {pads} is not modelled")
+            raise UnemulatedLayerError(f"layer {name!r}: pooling with padding {pads} is not modelled")
         return L.Pool2D(
             name,
             in_type,
@@ -157,7 +157,7 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
         )
     if act == "softmax":
         return _softmax(layer, in_type, out_t, shape)
-    raise UnsupportedLayerError(
+    raise UnemulatedLayerError(
         f"layer {name!r}: activation {act!r} has no bit-exact emulation (relu, linear, sigmoid, softmax)"
     )
 
@@ -169,10 +169,10 @@ def _softmax(layer: Any, in_type: FixedType, out_t: FixedType, shape: tuple[int,
     name = layer.name
     impl = str(layer.get_attr("implementation", "stable")).lower()
     if impl != "stable":
-        raise UnsupportedLayerError(f"layer {name!r}: softmax implementation {impl!r} is not modelled (stable)")
+        raise UnemulatedLayerError(f"layer {name!r}: softmax implementation {impl!r} is not modelled (stable)")
     n_in = int(layer.get_attr("n_in"))
     if int(layer.get_attr("n_outer", 1)) != 1 or int(layer.get_attr("n_inner", 1)) != 1 or shape != (n_in,):
-        raise UnsupportedLayerError(f"layer {name!r}: softmax over a multi-dimensional tensor is not modelled")
+        raise UnemulatedLayerError(f"layer {name!r}: softmax over a multi-dimensional tensor is not modelled")
     table_size = int(layer.get_attr("table_size", 1024))
     inv_size = int(layer.get_attr("inv_table_size", table_size))
     exp_t = _attr_type(layer, "exp_table_t")
@@ -189,7 +189,7 @@ def _softmax(layer: Any, in_type: FixedType, out_t: FixedType, shape: tuple[int,
     if in_type.signed:
         exp_size = min(exp_size, 2**width)
     if width < int(np.ceil(np.log2(exp_size))):
-        raise UnsupportedLayerError(f"layer {name!r}: softmax input type {in_type} is narrower than its table index")
+        raise UnemulatedLayerError(f"layer {name!r}: softmax input type {in_type} is narrower than its table index")
     return SoftmaxStable(
         name,
         in_type,

@@ -20,7 +20,7 @@ import logging
 
 import numpy as np
 
-from fpgaflow.emulate.errors import UnsupportedLayerError
+from fpgaflow.emulate.errors import UnemulatedLayerError
 from fpgaflow.emulate.fixed import FixedType, IntArray, apply_overflow, requantize
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class MacUnit:
             self.w32 = self.w.astype(np.float32)
         else:
             if not sequential_order:
-                raise UnsupportedLayerError(
+                raise UnemulatedLayerError(
                     f"layer {layer!r}: accumulator {accum} can saturate or products lose bits, and the "
                     "summation order of this strategy is not modelled (use Strategy 'Latency')"
                 )

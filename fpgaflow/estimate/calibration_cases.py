@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from fpgaflow.estimate.spec import DesignSpec, IOType, LayerSpec, Strategy
+from fpgaflow.estimate.spec import DesignSpec, HlsLayerSpec, IOType, Strategy
 
 ReportKind = Literal["hls_json", "hls_rpt", "vivado_synth"]
 
@@ -42,8 +42,8 @@ def _dense(
     strategy: Strategy = "latency",
     zeros: int = 0,
     stream: bool = False,
-) -> LayerSpec:
-    return LayerSpec(
+) -> HlsLayerSpec:
+    return HlsLayerSpec(
         name=name,
         kind="mult",
         width_in=n_in,
@@ -74,9 +74,9 @@ def _conv(
     reuse: int = 1,
     strategy: Strategy = "latency",
     zeros: int = 0,
-) -> LayerSpec:
+) -> HlsLayerSpec:
     out = in_hw - k + 1
-    return LayerSpec(
+    return HlsLayerSpec(
         name=name,
         kind="mult",
         pixels_in=in_hw * in_hw,
@@ -97,8 +97,8 @@ def _conv(
     )
 
 
-def _elem(name: str, pixels: int, width: int, *, bits: int = 16, obits: int = 16, stream: bool = True) -> LayerSpec:
-    return LayerSpec(
+def _elem(name: str, pixels: int, width: int, *, bits: int = 16, obits: int = 16, stream: bool = True) -> HlsLayerSpec:
+    return HlsLayerSpec(
         name=name,
         kind="elementwise",
         pixels_in=pixels,
@@ -111,9 +111,9 @@ def _elem(name: str, pixels: int, width: int, *, bits: int = 16, obits: int = 16
     )
 
 
-def _pool(name: str, in_hw: int, chan: int, *, bits: int = 16) -> LayerSpec:
+def _pool(name: str, in_hw: int, chan: int, *, bits: int = 16) -> HlsLayerSpec:
     out = in_hw // 2
-    return LayerSpec(
+    return HlsLayerSpec(
         name=name,
         kind="pool",
         pixels_in=in_hw * in_hw,
@@ -137,8 +137,8 @@ def _table(
     bits: int = 16,
     obits: int = 16,
     stream: bool = True,
-) -> LayerSpec:
-    return LayerSpec(
+) -> HlsLayerSpec:
+    return HlsLayerSpec(
         name=name,
         kind=kind,
         width_in=width,
@@ -150,8 +150,8 @@ def _table(
     )
 
 
-def _flatten(name: str, n: int, bits: int) -> LayerSpec:
-    return LayerSpec(name=name, kind="reshape", width_in=n, width_out=n, input_bits=bits, output_bits=bits)
+def _flatten(name: str, n: int, bits: int) -> HlsLayerSpec:
+    return HlsLayerSpec(name=name, kind="reshape", width_in=n, width_out=n, input_bits=bits, output_bits=bits)
 
 
 def svhn_cnn() -> DesignSpec:
@@ -230,7 +230,7 @@ def jet_mlp(
 ) -> DesignSpec:
     """PYNQ_IA's jet-tagging MLP 16-64-32-32-5 (io_parallel, xc7z020, 5 ns)."""
     sizes = ((16, 64), (64, 32), (32, 32), (32, 5))
-    layers: list[LayerSpec] = []
+    layers: list[HlsLayerSpec] = []
     for i, ((n_in, n_out), rf, nz) in enumerate(zip(sizes, reuse, zeros, strict=True)):
         layers.append(
             _dense(
@@ -269,7 +269,7 @@ def iris_mlp() -> DesignSpec:
     )
 
 
-def _baseline(name: str, io: IOType, layers: tuple[LayerSpec, ...]) -> DesignSpec:
+def _baseline(name: str, io: IOType, layers: tuple[HlsLayerSpec, ...]) -> DesignSpec:
     return DesignSpec(name=name, layers=layers, io_type=io, clock_period_ns=5.0, input_elements=1)
 
 
@@ -296,7 +296,7 @@ def dense_case(io: IOType) -> CalibrationCase:
 
 def depthwise2d_case() -> CalibrationCase:
     """hls4ml baseline: ``DepthwiseConv2D(3x3)`` on 32x32x3, io_stream."""
-    layer = LayerSpec(
+    layer = HlsLayerSpec(
         name="depthwise",
         kind="depthwise",
         pixels_in=1024,
@@ -317,7 +317,7 @@ def depthwise2d_case() -> CalibrationCase:
 
 def conv2d_parallel_case() -> CalibrationCase:
     """hls4ml baseline: ``Conv2D(32, 4x4, stride 4)`` on 28x28x3, io_parallel, Resource (out of scope)."""
-    layer = LayerSpec(
+    layer = HlsLayerSpec(
         name="conv2d",
         kind="mult",
         pixels_in=1,

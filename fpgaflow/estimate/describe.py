@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.errors import StepError
-from fpgaflow.estimate.spec import DesignSpec, LayerKind, LayerSpec, Strategy
+from fpgaflow.estimate.spec import DesignSpec, HlsLayerSpec, LayerKind, Strategy
 
 _MULT = {"Dense", "Conv1D", "Conv2D", "PointwiseConv1D", "PointwiseConv2D"}
 _DEPTHWISE = {"DepthwiseConv1D", "DepthwiseConv2D"}
@@ -90,8 +90,8 @@ def _strategy(layer: Any) -> Strategy:
     return "resource" if value.startswith("resource") else "latency"
 
 
-def describe_layer(layer: Any, io_type: str) -> LayerSpec:
-    """One hls4ml layer as a :class:`LayerSpec` (raises :class:`StepError` for an unsupported class)."""
+def describe_layer(layer: Any, io_type: str) -> HlsLayerSpec:
+    """One hls4ml layer as a :class:`HlsLayerSpec` (raises :class:`StepError` for an unsupported class)."""
     kind = _kind(layer)
     out_var = layer.get_output_variable()
     in_var = layer.get_input_variable()
@@ -130,7 +130,7 @@ def describe_layer(layer: Any, io_type: str) -> LayerSpec:
         spec["row_in"] = int(layer.get_attr("in_width", 1) or 1) if layer.get_attr("in_height") else 1
     if kind in ("table", "softmax"):
         spec["table_size"] = int(layer.get_attr("table_size", 1024) or 1024)
-    return LayerSpec(**spec)
+    return HlsLayerSpec(**spec)
 
 
 def describe_hls_model(hls_model: Any, name: str = "design") -> DesignSpec:

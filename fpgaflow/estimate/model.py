@@ -1,6 +1,6 @@
 """Analytical per-layer model of hls4ml's Vivado implementation: LUT, FF, DSP48, BRAM18, latency, interval.
 
-What is counted, per layer (:class:`~fpgaflow.estimate.spec.LayerSpec`):
+What is counted, per layer (:class:`~fpgaflow.estimate.spec.HlsLayerSpec`):
 
 * Multipliers.  A Dense/Conv layer instantiates ``ceil(nonzero weights / reuse)`` multipliers in the
   Latency strategy (hls4ml drops zero weights, HLS folds the constants) and ``ceil(weights / reuse)`` in
@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import Literal
 
 from fpgaflow.estimate.coefficients import FEATURES, Coefficients, LinearCoefficients
-from fpgaflow.estimate.spec import DesignSpec, LayerSpec
+from fpgaflow.estimate.spec import DesignSpec, HlsLayerSpec
 from fpgaflow.estimate.table import LayerResources, ResourceTable
 
 Target = Literal["hls", "synth"]
@@ -56,7 +56,7 @@ def dsp_tiles(a_bits: int, b_bits: int) -> int:
     return math.ceil(wide / 25) * math.ceil(narrow / 18) if wide > 25 or narrow > 18 else 1
 
 
-def multipliers(layer: LayerSpec) -> int:
+def multipliers(layer: HlsLayerSpec) -> int:
     """Multipliers instantiated by a ``mult``/``depthwise`` layer (hls4ml's ``multiplier_limit``)."""
     if layer.kind not in ("mult", "depthwise"):
         return 0
@@ -65,7 +65,7 @@ def multipliers(layer: LayerSpec) -> int:
     return math.ceil(layer.n_weights / layer.reuse)
 
 
-def dsp_per_multiplier(layer: LayerSpec, coeffs: Coefficients) -> float:
+def dsp_per_multiplier(layer: HlsLayerSpec, coeffs: Coefficients) -> float:
     """DSP48 slices per multiplier of this layer (fractions are calibrated averages)."""
     wb, ab = layer.weight_bits, layer.input_bits
     if layer.strategy == "latency":  # constant weights, folded by HLS
@@ -77,7 +77,7 @@ def dsp_per_multiplier(layer: LayerSpec, coeffs: Coefficients) -> float:
     return float(dsp_tiles(wb, ab))
 
 
-def _parallel_elements(layer: LayerSpec) -> int:
+def _parallel_elements(layer: HlsLayerSpec) -> int:
     """Elements processed in the same cycle: one stream word (channels) or the whole vector."""
     return layer.width_out
 
@@ -87,7 +87,7 @@ def uses_dataflow(design: DesignSpec) -> bool:
     return design.io_type == "io_stream" or any(layer.strategy == "resource" for layer in design.layers)
 
 
-def fifo_bits(layer: LayerSpec, io_type: str, dataflow: bool) -> int:
+def fifo_bits(layer: HlsLayerSpec, io_type: str, dataflow: bool) -> int:
     """Bits of one of the layer's output FIFOs (one FIFO per element of the output word)."""
     if io_type == "io_stream":
         return layer.fifo_depth * layer.output_bits
@@ -97,7 +97,7 @@ def fifo_bits(layer: LayerSpec, io_type: str, dataflow: bool) -> int:
 
 
 def layer_features(
-    layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True, include_fifo: bool = True
+    layer: HlsLayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True, include_fifo: bool = True
 ) -> dict[str, float]:
     """Bit-level quantities the LUT and FF models are linear in (see :class:`LinearCoefficients`)."""
     f = dict.fromkeys(FEATURES, 0.0)
@@ -132,7 +132,7 @@ def _linear(coeffs: LinearCoefficients, features: dict[str, float]) -> float:
     return sum(c * features[name] for c, name in zip(coeffs.as_tuple(), FEATURES, strict=True))
 
 
-def layer_dsp(layer: LayerSpec, coeffs: Coefficients) -> float:
+def layer_dsp(layer: HlsLayerSpec, coeffs: Coefficients) -> float:
     """DSP48 slices: multipliers mapped to DSPs, plus softmax's normalising multiplies."""
     dsp = multipliers(layer) * dsp_per_multiplier(layer, coeffs)
     if layer.kind == "softmax":
@@ -140,7 +140,7 @@ def layer_dsp(layer: LayerSpec, coeffs: Coefficients) -> float:
     return dsp
 
 
-def layer_bram18(layer: LayerSpec, io_type: str, dataflow: bool = True) -> float:
+def layer_bram18(layer: HlsLayerSpec, io_type: str, dataflow: bool = True) -> float:
     """BRAM18 blocks: Resource-strategy weight ROMs, large stream FIFOs and lookup tables."""
     bram = 0
     if layer.kind in ("mult", "depthwise") and layer.strategy == "resource" and layer.reuse > 1:
@@ -154,7 +154,7 @@ def layer_bram18(layer: LayerSpec, io_type: str, dataflow: bool = True) -> float
     return float(bram)
 
 
-def layer_cycles(layer: LayerSpec, io_type: str) -> tuple[float, float]:
+def layer_cycles(layer: HlsLayerSpec, io_type: str) -> tuple[float, float]:
     """(latency, interval) in clock cycles of one layer for one input sample."""
     per_word = layer.reuse if layer.kind in ("mult", "depthwise") else 1
     terms = max(layer.n_weights // max(layer.width_out, 1), 1)
@@ -175,7 +175,7 @@ def layer_cycles(layer: LayerSpec, io_type: str) -> tuple[float, float]:
     return depth + per_word - 1, float(per_word)
 
 
-def estimate_layer(layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True) -> LayerResources:
+def estimate_layer(layer: HlsLayerSpec, coeffs: Coefficients, io_type: str, dataflow: bool = True) -> LayerResources:
     """HLS-level estimate of one layer, its output FIFOs included (before the post-synthesis scaling)."""
     feats = layer_features(layer, coeffs, io_type, dataflow)
     latency, interval = layer_cycles(layer, io_type)
@@ -190,7 +190,7 @@ def estimate_layer(layer: LayerSpec, coeffs: Coefficients, io_type: str, dataflo
     )
 
 
-def _with_ports(design: DesignSpec) -> tuple[LayerSpec, ...]:
+def _with_ports(design: DesignSpec) -> tuple[HlsLayerSpec, ...]:
     """The design's layers with the last one's output FIFO removed: it is the top-level port."""
     *inner, last = design.layers
     return (*inner, replace(last, fifo_depth=0))

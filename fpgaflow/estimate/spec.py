@@ -22,7 +22,7 @@ Strategy = Literal["latency", "resource"]
 
 
 @dataclass(frozen=True)
-class LayerSpec:
+class HlsLayerSpec:
     """One hls4ml layer as the resource model sees it.
 
     ``pixels_in``/``pixels_out``: stream words per image (``height*width`` for a 2-D feature map, 1 for a
@@ -72,7 +72,7 @@ class DesignSpec:
     """A whole hls4ml design: its layers in dataflow order, I/O type and clock."""
 
     name: str
-    layers: tuple[LayerSpec, ...]
+    layers: tuple[HlsLayerSpec, ...]
     io_type: IOType = "io_stream"
     clock_period_ns: float = 10.0
     #: Elements of one input sample (pixels * channels), for the DMA bandwidth bound.

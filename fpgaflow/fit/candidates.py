@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 
 from fpgaflow.convert.config import ConvertConfig, LayerOverride, Strategy
-from fpgaflow.convert.layers import LayerSpec
+from fpgaflow.convert.layers import KerasLayerSpec
 from fpgaflow.convert.plan_precision import PrecisionPlan
 from fpgaflow.convert.plan_reuse import valid_reuse_factors
 from fpgaflow.convert.precision import FixedType
@@ -80,7 +80,7 @@ def nearest_reuse(valid: tuple[int, ...], rf: int) -> int:
     return min(valid, key=lambda v: (abs(math.log(v / rf)), v))
 
 
-def layer_cycles(spec: LayerSpec, rf: int) -> int:
+def layer_cycles(spec: KerasLayerSpec, rf: int) -> int:
     """Cycles per map of one layer in io_stream (as :func:`fpgaflow.convert.plan_reuse.layer_cycles`):
     pixels_in × R for Conv2D, R for Dense, pixels_in for the others."""
     if spec.kind == "input":
@@ -90,7 +90,7 @@ def layer_cycles(spec: LayerSpec, rf: int) -> int:
     return spec.pixels_in * (rf if spec.kind == "conv2d" else 1)
 
 
-def layer_reuse(specs: list[LayerSpec], rf: int, mode: ReuseMode) -> dict[str, int]:
+def layer_reuse(specs: list[KerasLayerSpec], rf: int, mode: ReuseMode) -> dict[str, int]:
     """Per-layer reuse factors for a global ``rf``: the nearest valid one per layer; ``balanced`` then
     raises each to the largest valid factor whose cycles per map stay within the design's interval."""
     weighted = [s for s in specs if s.kind in ("conv2d", "dense")]
@@ -105,7 +105,7 @@ def layer_reuse(specs: list[LayerSpec], rf: int, mode: ReuseMode) -> dict[str, i
 
 
 def enumerate_candidates(
-    specs: list[LayerSpec],
+    specs: list[KerasLayerSpec],
     variants: list[PrecisionVariant],
     reuse_factors: tuple[int, ...],
     modes: tuple[ReuseMode, ...],

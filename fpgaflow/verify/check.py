@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from fpgaflow.errors import DataError
-from fpgaflow.verify.compare import Comparison, compare_scores
+from fpgaflow.verify.compare import ScoreComparison, compare_scores
 from fpgaflow_board.manifest import read_manifest
 from fpgaflow_board.scores import apply_output_activation
 
@@ -36,12 +36,12 @@ class Disagreement:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """``vs_csim``/``vs_keras``: :class:`Comparison` of board scores (a) with each reference (b)."""
+    """``vs_csim``/``vs_keras``: :class:`ScoreComparison` of board scores (a) with each reference (b)."""
 
     n: int
     board: str
-    vs_csim: Comparison
-    vs_keras: Comparison
+    vs_csim: ScoreComparison
+    vs_keras: ScoreComparison
     accuracy_board: float
     accuracy_csim: float
     accuracy_keras: float

@@ -8,7 +8,7 @@ import numpy as np
 
 
 @dataclass(frozen=True)
-class Comparison:
+class ScoreComparison:
     """Agreement between two score vectors on the same maps.
 
     ``agreement``: fraction of maps whose class decision (score ≥ threshold) is identical;
@@ -31,7 +31,7 @@ class Comparison:
 
 def compare_scores(
     scores_a: np.ndarray, scores_b: np.ndarray, labels: np.ndarray, threshold: float = 0.5, show: int = 10
-) -> Comparison:
+) -> ScoreComparison:
     a = np.asarray(scores_a, dtype=np.float64).reshape(-1)
     b = np.asarray(scores_b, dtype=np.float64).reshape(-1)
     y = np.asarray(labels).reshape(-1)
@@ -40,7 +40,7 @@ def compare_scores(
     ca, cb = a >= threshold, b >= threshold
     diff = np.abs(a - b)
     dis = np.flatnonzero(ca != cb)
-    return Comparison(
+    return ScoreComparison(
         n=int(a.size),
         agreement=float(np.mean(ca == cb)),
         max_abs_diff=float(diff.max()) if a.size else 0.0,

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.errors import StepError
-from fpgaflow.verify.compare import Comparison, compare_scores
+from fpgaflow.verify.compare import ScoreComparison, compare_scores
 from fpgaflow.verify.config import VerifyConfig
 from fpgaflow.verify.overflow import RangeCount
 from fpgaflow.verify.trace import TraceResult
@@ -28,14 +28,14 @@ log = logging.getLogger(__name__)
 @dataclass
 class VerifyReport:
     """The verification's numbers.  ``raw``: per path, the outputs the FPGA would send (the logit when
-    the sigmoid is applied off-chip); ``comparisons``: name → :class:`Comparison` of class decisions and
+    the sigmoid is applied off-chip); ``comparisons``: name → :class:`ScoreComparison` of class decisions and
     score differences; ``paths``: what produced each path's numbers."""
 
     n_maps: int
     output_activation: str
     paths: dict[str, str]
     accuracy: dict[str, float]
-    comparisons: dict[str, Comparison]
+    comparisons: dict[str, ScoreComparison]
     hw_bit_exact_fraction: float
     hw_maps_per_second: float | None
     passed: bool

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.convert.errors import UnsupportedLayerError
+from fpgaflow.convert.errors import UnconvertibleLayerError
 
 
 def _float_layer(layer: Any) -> Any:
@@ -36,9 +36,9 @@ def _float_layer(layer: Any) -> Any:
             return tf.keras.layers.ReLU(name=layer.name)
         if qname == "quantized_bits":
             return tf.keras.layers.Activation("linear", name=layer.name)
-        raise UnsupportedLayerError(f"layer {layer.name!r}: no float twin for QActivation({qname})")
+        raise UnconvertibleLayerError(f"layer {layer.name!r}: no float twin for QActivation({qname})")
     if cls.startswith("Q"):
-        raise UnsupportedLayerError(f"layer {layer.name!r}: no float twin for {cls}")
+        raise UnconvertibleLayerError(f"layer {layer.name!r}: no float twin for {cls}")
     return layer.__class__.from_config(cfg)
 
 
