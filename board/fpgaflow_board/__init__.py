@@ -7,8 +7,9 @@ when a real board is driven.
 Entry points: :func:`fpgaflow_board.session.open_bundle` (real or simulated board for a bundle),
 :class:`fpgaflow_board.driver.HitMapClassifier` (the overlay driver),
 :class:`fpgaflow_board.simulated.SimulatedBoard` (the simulated PYNQ-Z2), :mod:`fpgaflow_board.fixed_point`
-(ap_fixed stream-word packing) and ``python -m fpgaflow_board BUNDLE`` (classify, save results for
-``fpgaflow check``).
+(ap_fixed stream-word packing), :mod:`fpgaflow_board.boards` (the board table the host reads too),
+:mod:`fpgaflow_board.atomic` (the one atomic file writer, host and board) and ``python -m fpgaflow_board
+BUNDLE`` (classify, save results for ``fpgaflow check``).
 """
 
 __version__ = "0.1.0"
