@@ -29,11 +29,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 def throughput(steps: int, batch_size: int) -> list[dict[str, object]]:
     import tensorflow as tf
 
-    from fpgaflow.config.run import DEFAULT_CONFIG, load_run_config
+    from fpgaflow.config.run import load_run_config
+    from fpgaflow.shipped import shipped_dir
     from fpgaflow.train.config import ModelConfig
     from fpgaflow.train.models import build_model
 
-    qcnn_128 = load_run_config(DEFAULT_CONFIG.parent / "qcnn_128.yaml").model
+    qcnn_128 = load_run_config(shipped_dir("models") / "qcnn_128.yaml").model
     cases = [
         ("base", ModelConfig(name="base"), (128, 128, 3)),
         ("reduced", ModelConfig(name="reduced"), (128, 128, 3)),

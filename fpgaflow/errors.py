@@ -36,11 +36,43 @@ class MissingExtraError(FpgaflowError, ImportError):
     """An optional dependency is missing; the message carries the pip command that installs it."""
 
 
-def require(module: str, extra: str) -> None:
-    """Import ``module`` or raise :class:`MissingExtraError` with an install hint for ``extra``."""
+#: The extra of ``pyproject.toml`` that installs each optional third-party module (by top-level import name).
+EXTRA_OF_MODULE: dict[str, str] = {
+    "tensorflow": "host",
+    "qkeras": "host",
+    "tensorflow_model_optimization": "host",
+    "hls4ml": "host",
+    "scipy": "host",
+    "h5py": "host",
+    "uproot": "host",
+    "matplotlib": "host",
+    "tqdm": "host",
+    "dask": "study",
+    "distributed": "study",
+    "pynq": "board",
+}
+
+
+def install_hint(modules: list[str] | tuple[str, ...], feature: str = "this feature") -> MissingExtraError:
+    """The one-line error for missing ``modules``: which of them are missing and the pip command."""
+    extras = sorted({EXTRA_OF_MODULE.get(m.split(".")[0], "host") for m in modules})
+    pip = " ".join(f"'fpgaflow[{e}]'" for e in extras)
+    return MissingExtraError(f"{feature} needs {', '.join(modules)} (not installed): pip install {pip}")
+
+
+def missing_extra(exc: ImportError) -> MissingExtraError | None:
+    """:func:`install_hint` for an import error of an optional module; ``None`` for any other import error."""
+    name = (exc.name or "").split(".")[0]
+    return install_hint([name]) if name in EXTRA_OF_MODULE else None
+
+
+def require(module: str, extra: str | None = None) -> None:
+    """Import ``module`` or raise :class:`MissingExtraError` with an install hint (``extra``: default from
+    :data:`EXTRA_OF_MODULE`)."""
     import importlib
 
     try:
         importlib.import_module(module)
-    except ImportError as exc:  # pragma: no cover - exercised only without the extra
-        raise MissingExtraError(f"{module!r} is required for this feature: pip install 'fpgaflow[{extra}]'") from exc
+    except ImportError as exc:
+        hint = extra or EXTRA_OF_MODULE.get(module.split(".", maxsplit=1)[0], "host")
+        raise MissingExtraError(f"{module!r} is required for this feature: pip install 'fpgaflow[{hint}]'") from exc

@@ -1,9 +1,11 @@
 """The ``fpgaflow`` command line.
 
 Each subcommand lives in its own module under :mod:`fpgaflow.cli` and exposes
-``register(subparsers) -> None``; it adds a parser whose ``func(args) -> int`` runs the command.
+``register(subparsers) -> None``; every one follows the pattern of :mod:`fpgaflow.cli.handler` (a thin
+handler: typed config from ``--config`` and flags, one library function, result lines on stdout).
 Stage modules are imported lazily inside each handler, so ``fpgaflow --help`` does not load TensorFlow.
-User errors (:class:`~fpgaflow.errors.FpgaflowError`) print one line and exit with status 2.
+User errors (:class:`~fpgaflow.errors.FpgaflowError`) print one line and exit with status 2; so does a
+missing optional dependency (the line says which extra to install).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import sys
 from collections.abc import Sequence
 
 from fpgaflow import __version__
-from fpgaflow.errors import FpgaflowError
+from fpgaflow.cli.handler import missing_modules
+from fpgaflow.errors import FpgaflowError, install_hint, missing_extra
 
 #: Subcommand modules, in help order.  A module missing its optional dependencies still registers.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -63,9 +66,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _setup_logging(args.verbose, args.quiet)
     try:
+        missing = missing_modules(args.needs)
+        if missing:
+            raise install_hint(missing, "this command")
         return int(args.func(args))
     except FpgaflowError as exc:
         print(f"fpgaflow {args.command}: error: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
+    except ImportError as exc:
+        hint = missing_extra(exc)  # an optional module the command did not declare in `needs`
+        if hint is None:
+            raise
+        print(f"fpgaflow {args.command}: error: {hint}", file=sys.stderr)  # noqa: T201
         return 2
     except KeyboardInterrupt:
         print("fpgaflow: interrupted; finished steps are checkpointed, rerun to resume", file=sys.stderr)  # noqa: T201

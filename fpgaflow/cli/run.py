@@ -7,29 +7,47 @@ import json
 import logging
 from pathlib import Path
 
+from fpgaflow.cli.handler import Options, add_command
+
 log = logging.getLogger(__name__)
 
 STEPS_HELP = "data, train, convert, verify, package"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "run",
+        handle,
         help="run the whole flow: hit maps → trained, pruned QKeras CNN → hls4ml project → C-sim check → bundle",
         description="Run the flow. Finished steps are checkpointed; rerunning resumes. Steps: " + STEPS_HELP,
+        needs=("tensorflow", "qkeras", "tensorflow_model_optimization", "hls4ml", "scipy"),
     )
-    p.add_argument("config", nargs="?", type=Path, help="run config YAML (default: models/default.yaml)")
-    p.add_argument("--out", required=True, type=Path, help="run directory (created; an earlier run resumes)")
-    p.add_argument("--from", dest="from_step", metavar="STEP", help="re-run from this step on")
-    p.add_argument("--to", dest="to_step", metavar="STEP", help="stop after this step")
-    p.set_defaults(func=handle)
+    opts = Options(p)
+    opts.option("config", nargs="?", type=Path, help="run config YAML (default: the shipped models/default.yaml)")
+    opts.option("--out", type=Path, help="run directory (created; an earlier run resumes); required to run")
+    opts.option("--from", dest="from_step", metavar="STEP", help="re-run from this step on")
+    opts.option("--to", dest="to_step", metavar="STEP", help="stop after this step")
+    opts.option(
+        "--print-config",
+        action="store_true",
+        help="print the run config (checked, defaults filled in) as YAML and stop",
+    )
 
 
 def handle(args: argparse.Namespace) -> int:
-    from fpgaflow.config.run import load_run_config
+    import yaml
+
+    from fpgaflow.config.run import default_config_path, load_run_config
+    from fpgaflow.errors import ConfigError
     from fpgaflow.pipeline.runner import run_pipeline
 
     cfg = load_run_config(args.config)
+    if args.print_config:
+        print(f"# {args.config or default_config_path()}\n" + yaml.safe_dump(cfg.to_dict(), sort_keys=False), end="")  # noqa: T201
+        return 0
+    if args.out is None:
+        raise ConfigError("--out DIR is required to run the flow")
     result = run_pipeline(cfg, args.out, from_step=args.from_step, to_step=args.to_step)
     s = result.summary
     keys = ("accuracy_keras", "accuracy_csim", "csim_agreement", "max_abs_diff", "sparsity", "n_test")

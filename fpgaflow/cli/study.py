@@ -3,47 +3,43 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
+
+from fpgaflow.cli.handler import Options, add_command
+from fpgaflow.study.config import StudyConfig
 
 log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "study",
+        handle,
         help="train a grid of variants (strategies × batch sizes × seeds × models) and tabulate their accuracy",
         description=(
             "Run a study config (e.g. models/study_augmentation.yaml). Finished jobs are kept in OUT/jobs/ and "
             "skipped on a rerun. Writes OUT/results.{md,csv,png}, OUT/jobs.csv."
         ),
+        needs=("tensorflow", "qkeras", "matplotlib"),
     )
-    p.add_argument("config", type=Path, help="study config YAML")
-    p.add_argument("--out", required=True, type=Path, help="study directory (created; an earlier study resumes)")
-    p.add_argument("--executor", choices=("inprocess", "process", "dask"), help="override executor.kind")
-    p.add_argument("--workers", type=int, help="override executor.workers")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler address (implies --executor dask)")
-    p.set_defaults(func=handle)
+    opts = Options(p, StudyConfig, "study", config_positional=True)
+    opts.option("--out", required=True, type=Path, help="study directory (created; an earlier study resumes)")
+    opts.config_flag("--executor", field="executor.kind", help="where the jobs run")
+    opts.config_flag("--workers", type=int, field="executor.workers", help="worker processes")
+    opts.config_flag(
+        "--scheduler",
+        metavar="ADDRESS",
+        field="executor.scheduler_address",
+        implies={"executor.kind": "dask"},
+        help="dask scheduler address (implies --executor dask)",
+    )
 
 
 def handle(args: argparse.Namespace) -> int:
-    from fpgaflow.config.strict import load_yaml
-    from fpgaflow.study.config import ExecutorConfig, StudyConfig
     from fpgaflow.study.runner import run_study
-
-    cfg = load_yaml(StudyConfig, args.config)
-    ex = cfg.executor
-    overrides: dict[str, Any] = {}
-    if args.executor:
-        overrides["kind"] = args.executor
-    if args.workers is not None:
-        overrides["workers"] = args.workers
-    if args.scheduler:
-        overrides.update(kind="dask", scheduler_address=args.scheduler)
-    if overrides:
-        cfg = dataclasses.replace(cfg, executor=ExecutorConfig(**{**dataclasses.asdict(ex), **overrides}))
 
     def progress(result: dict[str, Any]) -> None:
         log.info(
@@ -54,7 +50,7 @@ def handle(args: argparse.Namespace) -> int:
             result["seconds"],
         )
 
-    result = run_study(cfg, args.out, progress=progress)
+    result = run_study(args.options.config(args), args.out, progress=progress)
     print((result.out_dir / "results.md").read_text(encoding="utf-8"))  # noqa: T201
     print(f"table: {result.out_dir / 'results.md'}\ncsv:   {result.out_dir / 'results.csv'}")  # noqa: T201
     return 0

@@ -13,11 +13,9 @@ from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import load_yaml, to_mapping
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.data.config import DataConfig
+from fpgaflow.shipped import shipped_dir
 from fpgaflow.train.config import ModelConfig, TrainConfig
 from fpgaflow.verify.config import VerifyConfig
-
-#: The built-in default run config shipped in ``models/``.
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "models" / "default.yaml"
 
 
 @dataclass(frozen=True)
@@ -41,6 +39,11 @@ class RunConfig:
         return dict(to_mapping(self))
 
 
+def default_config_path() -> Path:
+    """The built-in default run config, ``models/default.yaml`` (shipped in the wheel)."""
+    return shipped_dir("models") / "default.yaml"
+
+
 def load_run_config(path: Path | str | None = None) -> RunConfig:
     """Load a run config from YAML; ``None`` loads the built-in default."""
-    return load_yaml(RunConfig, DEFAULT_CONFIG if path is None else path)
+    return load_yaml(RunConfig, default_config_path() if path is None else path)

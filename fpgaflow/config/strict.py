@@ -153,8 +153,8 @@ def to_mapping(obj: Any) -> Any:
     return obj
 
 
-def load_yaml(cls: type[T], path: Path | str) -> T:
-    """Load ``cls`` from a YAML file with ``yaml.safe_load``; errors name the file."""
+def read_yaml_mapping(path: Path | str) -> dict[str, Any]:
+    """The top-level mapping of a YAML file (``yaml.safe_load``; empty file = ``{}``); errors name the file."""
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
@@ -166,6 +166,12 @@ def load_yaml(cls: type[T], path: Path | str) -> T:
         data = {}
     if not isinstance(data, Mapping):
         raise ConfigError(f"{path}: top level must be a mapping, got {type(data).__name__}")
+    return dict(data)
+
+
+def load_yaml(cls: type[T], path: Path | str) -> T:
+    """Load ``cls`` from a YAML file with ``yaml.safe_load``; errors name the file."""
+    data = read_yaml_mapping(path)
     try:
         return from_mapping(cls, data)
     except ConfigError as exc:

@@ -149,3 +149,16 @@ def plot_summary(summary: Summary, out: Path | str, title: str) -> Path:
     finally:
         plt.close(fig)
     return out
+
+
+def show_file(path: Path, out: Path | None = None, max_maps: int = 5000) -> tuple[Summary, Path]:
+    """Statistics of the hit-map file ``path`` (first ``max_maps`` maps per class) and its gallery PNG at
+    ``out`` (default: ``path`` with ``.png``)."""
+    from fpgaflow.data.dataset import open_dataset
+
+    ds = open_dataset(path)
+    summary = summarize(ds, max_maps=max_maps)
+    png = plot_summary(
+        summary, out or path.with_suffix(".png"), f"{path.name}: {len(ds)} maps {ds.map_shape[0]}x{ds.map_shape[1]}"
+    )
+    return summary, Path(png)

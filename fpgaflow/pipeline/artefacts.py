@@ -40,3 +40,41 @@ class Artefacts:
             raise StepError(
                 f"artefact {key!r} is missing: run the step that produces it first (have: {sorted(self.files)})"
             ) from None
+
+
+#: The step that writes each artefact a later command reads from a run directory.
+_WRITTEN_BY = {"model": "train", "train_maps": "data", "test_maps": "data", "hls_project": "convert"}
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    """The artefacts of an ``fpgaflow run`` directory (from its ``summary.json``) and the ADC → network
+    input scale of its config, for commands that take a run directory instead of single files."""
+
+    run_dir: Path
+    files: dict[str, str]
+    input_scale: float
+
+    @classmethod
+    def read(cls, run_dir: Path) -> FinishedRun:
+        """Read ``run_dir``; :class:`StepError` if it is not a run that finished at least one step."""
+        import json
+
+        summary = run_dir / "summary.json"
+        marker = run_dir / ".fpgaflow" / "run.json"
+        if not summary.is_file() or not marker.is_file():
+            raise StepError(f"{run_dir} is not a finished fpgaflow run (no summary.json / .fpgaflow/run.json)")
+        files = json.loads(summary.read_text(encoding="utf-8"))["files"]
+        scale = float(json.loads(marker.read_text(encoding="utf-8"))["config"]["model"]["input_scale"])
+        return cls(run_dir, dict(files), scale)
+
+    def path(self, key: str) -> Path:
+        """The artefact ``key`` (``model``, ``hls_project``, ``test_maps``, ``train_maps``, ...)."""
+        if key not in self.files:
+            step = _WRITTEN_BY.get(key, key)
+            raise StepError(f"{self.run_dir}: the run has no {key!r} artefact; run `fpgaflow run` up to {step} first")
+        return self.run_dir / self.files[key]
+
+    def optional(self, key: str) -> Path | None:
+        """The artefact ``key``, or ``None`` when the run has not written it."""
+        return self.run_dir / self.files[key] if key in self.files else None

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 
 import fpgaflow_board
+from fpgaflow.shipped import shipped_dir
 from fpgaflow_board.manifest import Manifest, sha256, write_manifest
 
 BOARD_SRC = Path(fpgaflow_board.__file__).resolve().parent
-NOTEBOOKS = BOARD_SRC.parent / "notebooks"
 
 
 def write_bundle(
@@ -32,9 +32,8 @@ def write_bundle(
     """
     bundle_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(BOARD_SRC, bundle_dir / "fpgaflow_board", ignore=shutil.ignore_patterns("__pycache__"))
-    if NOTEBOOKS.is_dir():
-        for nb in NOTEBOOKS.glob("*.ipynb"):
-            shutil.copy2(nb, bundle_dir / nb.name)
+    for nb in shipped_dir("notebooks").glob("*.ipynb"):
+        shutil.copy2(nb, bundle_dir / nb.name)
     (bundle_dir / "lib").mkdir(exist_ok=True)
     lib_name = f"lib/{manifest.project_name}_csim.so"
     shutil.copy2(csim_library, bundle_dir / lib_name)

@@ -26,6 +26,7 @@ from fpgaflow import __version__
 from fpgaflow.config.run import RunConfig
 from fpgaflow.config.strict import suggest
 from fpgaflow.errors import ConfigError, OutputDirError
+from fpgaflow.outdir import MARKER_DIR, claim_output_dir
 from fpgaflow.pipeline.artefacts import Artefacts
 from fpgaflow.pipeline.report import write_report
 from fpgaflow.pipeline.steps import STEPS, Step
@@ -34,7 +35,6 @@ from fpgaflow_board.atomic import atomic_directory, write_json
 log = logging.getLogger(__name__)
 
 STEP_NAMES = tuple(s.name for s in STEPS)
-MARKER = ".fpgaflow"
 
 
 def _step_index(name: str | None, default: int) -> int:
@@ -47,16 +47,8 @@ def _step_index(name: str | None, default: int) -> int:
 
 def prepare_run_dir(run_dir: Path, cfg: RunConfig) -> None:
     """Create ``run_dir`` or accept an existing fpgaflow run; refuse a directory with foreign content."""
-    marker = run_dir / MARKER / "run.json"
-    if run_dir.exists():
-        if not run_dir.is_dir():
-            raise OutputDirError(f"{run_dir} exists and is not a directory")
-        if any(run_dir.iterdir()) and not marker.is_file():
-            raise OutputDirError(
-                f"{run_dir} exists and holds files that are not an fpgaflow run; choose an empty or new --out"
-            )
-    (run_dir / MARKER / "checkpoints").mkdir(parents=True, exist_ok=True)
-    write_json(marker, {"fpgaflow": __version__, "config": cfg.to_dict()}, sort_keys=False)
+    claim_output_dir(run_dir, "run", {"config": cfg.to_dict()})
+    (run_dir / MARKER_DIR / "checkpoints").mkdir(parents=True, exist_ok=True)
 
 
 @dataclass(frozen=True)
@@ -94,7 +86,7 @@ def run_pipeline(
     if first > last:
         raise ConfigError(f"--from {STEP_NAMES[first]} comes after --to {STEP_NAMES[last]}")
     prepare_run_dir(run_dir, cfg)
-    ckpt_dir = run_dir / MARKER / "checkpoints"
+    ckpt_dir = run_dir / MARKER_DIR / "checkpoints"
     art = Artefacts(run_dir)
     status: dict[str, str] = {}
     seconds: dict[str, float] = {}

@@ -25,6 +25,7 @@ from fpgaflow.config.strict import to_mapping
 from fpgaflow.data import HitMapSet, load_npz
 from fpgaflow.data.config import DataConfig
 from fpgaflow.errors import ConfigError, MissingExtraError
+from fpgaflow.outdir import claim_output_dir
 from fpgaflow.study.config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
 from fpgaflow.study.jobs import StudyJob, run_job
 from fpgaflow.train.cost import ModelCost, ensemble_cost
@@ -203,8 +204,7 @@ def run_study(cfg: StudyConfig, out_dir: Path, progress: Callable[[dict[str, Any
     """Run (or resume) the study into ``out_dir`` and write its results table."""
     from fpgaflow.study.report import write_report
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = claim_output_dir(Path(out_dir), "study")
     atomic.write_json(out_dir / "study_config.json", to_mapping(cfg), allow_nan=False)
     data_dir = write_study_data(cfg.data, out_dir)
     jobs = expand_grid(cfg, data_dir)

@@ -15,6 +15,7 @@ import numpy as np
 
 from fpgaflow.errors import DataError
 from fpgaflow.verify.compare import ScoreComparison, compare_scores
+from fpgaflow.verify.config import CheckConfig
 from fpgaflow_board.manifest import read_manifest
 from fpgaflow_board.scores import apply_output_activation
 
@@ -87,19 +88,19 @@ def _load(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
         return {k: data[k] for k in data.files}
 
 
-def check_results(
-    bundle_dir: str | Path,
-    results: str | Path,
-    tolerance: float = 0.0,
-    min_agreement: float = 1.0,
-    min_keras_agreement: float | None = None,
-    show: int = 10,
-) -> CheckReport:
+def check_results(bundle_dir: str | Path, results: str | Path, cfg: CheckConfig | None = None) -> CheckReport:
     """Compare ``results`` (written by ``fpgaflow_board.results.save_results``) with ``bundle_dir``.
 
-    Passes when board-vs-C-sim class agreement ≥ ``min_agreement`` and max |Δraw| ≤ ``tolerance``
-    (default 0: bit-exact), and, if given, board-vs-QKeras agreement ≥ ``min_keras_agreement``.
+    Passes when board-vs-C-sim class agreement ≥ ``cfg.min_agreement`` and max |Δraw| ≤ ``cfg.tolerance``
+    (default 0: bit-exact), and, if set, board-vs-QKeras agreement ≥ ``cfg.min_keras_agreement``.
     """
+    cfg = cfg or CheckConfig()
+    tolerance, min_agreement, min_keras_agreement, show = (
+        cfg.tolerance,
+        cfg.min_agreement,
+        cfg.min_keras_agreement,
+        cfg.show,
+    )
     bundle_dir, results = Path(bundle_dir), Path(results)
     try:
         manifest = read_manifest(bundle_dir)

@@ -38,3 +38,27 @@ class VerifyConfig:
         check(self.auto_emulator_above >= 0, "verify.auto_emulator_above must be >= 0")
         check(self.trace_maps >= 0, f"verify.trace_maps must be >= 0, got {self.trace_maps}")
         check(1 <= self.workers <= 64, f"verify.workers must be in [1, 64], got {self.workers}")
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """The verdict of ``fpgaflow check`` (board results against the bundle's expected outputs).
+
+    ``tolerance``: the largest |board − C-sim| of a raw output (the IP's logit) allowed; ``0`` = bit-exact.
+    ``min_agreement``: minimum fraction of identical board/C-sim class decisions.  ``min_keras_agreement``:
+    if set, also the minimum board/QKeras agreement.  ``show``: how many disagreeing maps the report lists.
+    """
+
+    tolerance: float = 0.0
+    min_agreement: float = 1.0
+    min_keras_agreement: float | None = None
+    show: int = 10
+
+    def __post_init__(self) -> None:
+        check(self.tolerance >= 0.0, f"check.tolerance must be >= 0, got {self.tolerance}")
+        check(0.0 <= self.min_agreement <= 1.0, f"check.min_agreement must be in [0, 1], got {self.min_agreement}")
+        check(
+            self.min_keras_agreement is None or 0.0 <= self.min_keras_agreement <= 1.0,
+            f"check.min_keras_agreement must be in [0, 1], got {self.min_keras_agreement}",
+        )
+        check(self.show >= 0, f"check.show must be >= 0, got {self.show}")

@@ -19,7 +19,7 @@ from fpgaflow.estimate.reports import parse_csynth_rpt, parse_csynth_xml, parse_
 from fpgaflow.estimate.table import ResourceTable
 from fpgaflow.vivado.config import STAGES, BuildConfig
 from fpgaflow.vivado.project import AcceleratorProject, read_project
-from fpgaflow.vivado.stages import SCRIPTS_DIR, STAGE_SPECS, run_stage
+from fpgaflow.vivado.stages import STAGE_SPECS, run_stage
 from fpgaflow.vivado.tools import find_stage_tools
 from fpgaflow.vivado.variables import BuildLayout, build_variables, vars_digest, write_vars
 from fpgaflow_board import design_names
@@ -95,7 +95,7 @@ def collect_reports(layout: BuildLayout, clock_period_ns: float) -> tuple[Resour
 
 
 def run_build(
-    project_dir: Path, config: BuildConfig, stage: str | None = None, scripts_dir: Path = SCRIPTS_DIR
+    project_dir: Path, config: BuildConfig, stage: str | None = None, scripts_dir: Path | None = None
 ) -> BuildResult:
     """Build ``project_dir`` (an hls4ml VivadoAccelerator project) up to the bitstream, or one ``stage``."""
     project = read_project(project_dir)

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fpgaflow.errors import StepError
+from fpgaflow.shipped import shipped_dir
 from fpgaflow.vivado.variables import BuildLayout
 from fpgaflow_board import design_names
 
 log = logging.getLogger(__name__)
 
-#: The static scripts shipped with the repository.
-SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "vivado_scripts"
 #: Vivado HLS versions these scripts were written against (hls4ml 1.3.0's VivadoAccelerator targets).
 HLS_VERSIONS = ("2019.2", "2020.1")
 _VERSION = re.compile(r"\bv(20\d\d\.\d)\b")
@@ -130,13 +129,14 @@ def run_stage(
     layout: BuildLayout,
     project_dir: Path,
     ip_repo: Path,
-    scripts_dir: Path = SCRIPTS_DIR,
+    scripts_dir: Path | None = None,
 ) -> StageRun:
-    """Run ``stage``; raise :class:`StepError` naming the stage, the first error line and the log."""
+    """Run ``stage`` with its script from ``scripts_dir`` (default: the shipped ``vivado_scripts/``); raise
+    :class:`StepError` naming the stage, the first error line and the log."""
     spec = STAGE_SPECS[stage]
-    script = scripts_dir / spec.script
+    script = (scripts_dir or shipped_dir("vivado_scripts")) / spec.script
     if not script.is_file():
-        raise StepError(f"build script {script} is missing (vivado_scripts/ must sit beside the fpgaflow package)")
+        raise StepError(f"build script {script} is missing; reinstall fpgaflow or pass the folder holding it")
     env = dict(os.environ)
     env["FPGAFLOW_VARS"] = str(layout.vars_file)
     cwd = project_dir if stage == "hls" else layout.root

@@ -1,0 +1,41 @@
+"""Simulate labelled hit maps straight to a file (what ``fpgaflow data simulate`` does).
+
+Memory stays at one simulator batch whatever ``data.n_maps`` is: the maps are streamed to ``.h5``/``.hdf5``,
+collected for ``.npz``, or written as npz shards to a directory (staged, see :mod:`fpgaflow.outdir`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpgaflow.data.config import DataConfig
+from fpgaflow.data.shards import SHARD_SIZE, write_stream
+from fpgaflow.errors import ConfigError
+from fpgaflow.outdir import staged_output_dir
+
+
+def write_simulated(cfg: DataConfig, out: Path, shard_size: int = SHARD_SIZE) -> Path:
+    """Simulate ``cfg.n_maps`` maps with ``cfg.seed`` and write them to ``out`` (its suffix picks the format;
+    no suffix = a directory of npz shards of ``shard_size`` maps)."""
+    from fpgaflow.data.simulate.allocator import keep_freed_memory
+    from fpgaflow.data.simulate.simulator import simulation_metadata
+    from fpgaflow.data.source import iter_simulated
+
+    if cfg.source != "simulate":
+        raise ConfigError(f"data.source is {cfg.source!r}; simulating to a file needs 'simulate'")
+    keep_freed_memory()
+    rows, cols = cfg.simulate.window.output_shape
+    meta = simulation_metadata(cfg.simulate, cfg.n_maps, cfg.seed)
+    meta["select_particle_fraction"] = cfg.particle_fraction if cfg.select_particle_fraction else None
+    if out.suffix:
+        return write_stream(iter_simulated(cfg), out, n_maps=cfg.n_maps, map_shape=(rows, cols, 1), metadata=meta)
+    with staged_output_dir(out, "shards") as staging:
+        write_stream(
+            iter_simulated(cfg),
+            staging,
+            n_maps=cfg.n_maps,
+            map_shape=(rows, cols, 1),
+            metadata=meta,
+            shard_size=shard_size,
+        )
+    return out

@@ -1,0 +1,72 @@
+"""Emulate a converted design on the hit maps of a file (what ``fpgaflow emulate`` does)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from fpgaflow.errors import ConfigError, DataError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EmulatedFile:
+    """What :func:`emulate_file` wrote: ``out`` holds ``outputs`` of shape ``shape`` (type ``output_type``);
+    ``csim_checked``: maps the C simulation confirmed bit for bit (0 = not checked)."""
+
+    out: Path
+    shape: tuple[int, ...]
+    output_type: str
+    csim_checked: int
+
+
+def emulate_file(
+    project: Path,
+    maps_path: Path,
+    out: Path,
+    scale: float = 1 / 256,
+    batch_size: int | None = None,
+    check_csim: int = 0,
+) -> EmulatedFile:
+    """Run the maps of npz ``maps_path`` (array ``maps``, ADC counts × ``scale`` = network input) through the
+    bit-exact emulator of the hls4ml project ``project`` and write ``outputs`` to npz ``out``.
+
+    ``batch_size``: maps per batch (default: by memory).  ``check_csim``: also compile the C simulation and
+    require bit identity on the first that many maps.
+    """
+    from fpgaflow.emulate.compare import compare_to_csim
+    from fpgaflow.emulate.emulator import Emulator
+    from fpgaflow.emulate.project import load_hls_project
+
+    if batch_size is not None and batch_size < 1:
+        raise ConfigError(f"batch size must be >= 1, got {batch_size}")
+    if not maps_path.is_file():
+        raise DataError(f"{maps_path}: file not found")
+    with np.load(maps_path, allow_pickle=False) as z:
+        if "maps" not in z:
+            raise DataError(f"{maps_path}: expected an array 'maps', found {sorted(z.files)}")
+        maps = (z["maps"].astype(np.float64) * scale).astype(np.float32)
+    hls_model = load_hls_project(project)
+    emu = Emulator.from_hls_model(hls_model)
+    outputs = emu.predict(maps, batch_size=batch_size)
+    if check_csim:
+        hls_model.compile()
+        result = compare_to_csim(emu, hls_model, maps[:check_csim])
+        result.raise_if_different()
+        log.info("C simulation agrees bit for bit on %d maps", result.n_maps)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=out.name, suffix=".tmp.npz", dir=out.parent)
+    os.close(fd)
+    try:
+        np.savez(tmp, outputs=outputs)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return EmulatedFile(out, tuple(outputs.shape), str(emu.output_type), min(check_csim, len(maps)))

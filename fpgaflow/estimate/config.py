@@ -1,0 +1,31 @@
+"""Typed config of a resource estimate (the ``estimate:`` section / ``fpgaflow estimate`` options)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from fpgaflow.config.strict import check
+from fpgaflow.convert.boards import get_board
+from fpgaflow.estimate.budget import DEFAULT_BUDGET
+
+
+@dataclass(frozen=True)
+class EstimateConfig:
+    """What an estimate predicts and the budget it is judged against.
+
+    ``board``: the target (its LUT/FF/DSP48/BRAM18 totals and fabric clock).  ``budget``: fraction of every
+    resource the design may use (0.7 leaves 30 % for routing and timing closure).  ``target``: predict Vivado
+    synthesis (``synth``) or Vivado HLS C-synthesis (``hls``) figures.  ``input_bits``: bits per input element
+    the DMA sends (32 = float32 words, 8 = packed ADC bytes); sets the modelled transfer time.
+    """
+
+    board: str = "pynq-z2"
+    budget: float = DEFAULT_BUDGET
+    target: Literal["synth", "hls"] = "synth"
+    input_bits: int = 32
+
+    def __post_init__(self) -> None:
+        get_board(self.board)
+        check(0.0 < self.budget <= 1.0, f"estimate.budget must be in (0, 1], got {self.budget}")
+        check(1 <= self.input_bits <= 64, f"estimate.input_bits must be in [1, 64], got {self.input_bits}")

@@ -1,0 +1,69 @@
+"""Estimate a model file or hls4ml project and write the report directory (what ``fpgaflow estimate`` does)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpgaflow.estimate.budget import BudgetReport
+from fpgaflow.estimate.config import EstimateConfig
+from fpgaflow.estimate.table import ResourceTable
+from fpgaflow.estimate.throughput import Throughput
+from fpgaflow.outdir import staged_output_dir
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The estimated ``table`` (per layer and total), its ``budget`` verdict and modelled ``rate``, written
+    to ``out`` (``estimate.md``, ``estimate.json``, ``estimate.png``)."""
+
+    table: ResourceTable
+    budget: BudgetReport
+    rate: Throughput
+    out: Path
+
+    def lines(self) -> list[str]:
+        """The model's error note, one line per resource (used / available, % of the board), the verdict."""
+        rows = [
+            f"  {r.resource:6s} {r.used:12,.0f} / {r.available:9,}  {100 * r.utilisation:7.1f} %"
+            for r in self.budget.rows
+        ]
+        verdict = f"{self.budget.verdict()}; ~{self.rate.maps_per_s:,.0f} maps/s ({self.rate.bound}-bound)"
+        return [self.table.notes[0], *rows, f"{verdict}; written to {self.out}"]
+
+
+def write_estimate(source: Path, cfg: EstimateConfig, out: Path) -> Estimate:
+    """Estimate ``source`` (an hls4ml project directory or a Keras .keras/.h5 file) on ``cfg.board`` and write
+    the report into ``out`` (staged, see :mod:`fpgaflow.outdir`).  The figures are estimates, not synthesis."""
+    from fpgaflow.config.strict import to_mapping
+    from fpgaflow.convert.boards import get_board
+    from fpgaflow.estimate.budget import check_budget
+    from fpgaflow.estimate.coefficients import load_coefficients
+    from fpgaflow.estimate.describe import describe_hls_model
+    from fpgaflow.estimate.estimator import estimate_design_on_board
+    from fpgaflow.estimate.load import load_hls_model
+    from fpgaflow.estimate.plot import plot_budget
+    from fpgaflow.estimate.report import render_markdown, write_text
+    from fpgaflow.estimate.throughput import throughput
+
+    with staged_output_dir(out, "estimate") as staging:
+        board = get_board(cfg.board)
+        coeffs = load_coefficients()
+        hls_model = load_hls_model(source, board)
+        design = describe_hls_model(hls_model, name=source.stem)
+        table = estimate_design_on_board(design, board, coeffs, target=cfg.target)
+        budget = check_budget(table, board, cfg.budget)
+        rate = throughput(table, board, design.input_elements, cfg.input_bits)
+        payload = {
+            "table": to_mapping(table),
+            "fits": budget.fits,
+            "verdict": budget.verdict(),
+            "maps_per_s": rate.maps_per_s,
+            "bound": rate.bound,
+        }
+        title = f"Resource estimate: {source.name}"
+        write_text(staging / "estimate.md", render_markdown(table, budget, rate, title=title))
+        write_text(staging / "estimate.json", json.dumps(payload, indent=2))
+        plot_budget(budget, staging / "estimate.png", coeffs)
+    return Estimate(table, budget, rate, out)

@@ -1,0 +1,140 @@
+"""Fit a saved model to a board and write the chosen design and the search table (what ``fpgaflow fit`` does)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fpgaflow.fit.config import FitConfig
+from fpgaflow.fit.errors import FitError
+from fpgaflow.outdir import staged_output_dir
+
+log = logging.getLogger(__name__)
+
+#: Calibration maps profiled to size result types.
+CALIBRATION_MAPS = 2000
+
+
+@dataclass(frozen=True)
+class FitOutcome:
+    """The search ``result``, the C-sim ``confirmation`` of the chosen design (``None`` if skipped) and the
+    files written to ``out``: ``paths`` (configs and tables), ``plot``, ``project``, ``pruned_model``."""
+
+    result: Any
+    confirmation: Any
+    out: Path
+    paths: dict[str, Path]
+    plot: Path
+    pruned_model: Path | None
+
+    def lines(self) -> list[str]:
+        """What the command prints: the chosen point, how many fit, the C-sim check, the files."""
+        result, c = self.result, self.result.chosen
+        acc = "not scored" if c.accuracy is None else f"accuracy {100 * c.accuracy:.2f} % ({result.n_maps} maps)"
+        util = ", ".join(f"{r} {100 * c.utilisation[r]:.0f} %" for r in ("lut", "ff", "dsp", "bram18"))
+        n_fit = sum(p.fits for p in result.points)
+        lines = [
+            f"chosen: {c.label}: {acc}; estimate {util}; {c.maps_per_s:.0f} maps/s",
+            f"{n_fit}/{len(result.points)} points within the {100 * result.config.budget:.0f} % budget "
+            "(resources are estimates, not synthesis)",
+        ]
+        if self.confirmation is not None:
+            k = self.confirmation
+            lines.append(f"C-sim check: {k.n_identical}/{k.n_maps} maps bit-identical to the emulator")
+        lines += [
+            f"config: {self.paths['run_section']} (convert: section), {self.paths['convert_config']}",
+            f"table: {self.paths['markdown']}, {self.paths['json']}",
+            f"plot: {self.plot}",
+            f"project: {self.out / 'project'}",
+        ]
+        if self.pruned_model is not None:
+            lines.append(f"pruned model (the chosen design's weights): {self.pruned_model}")
+        return lines
+
+
+def fit_saved_model(
+    model_path: Path,
+    cfg: FitConfig,
+    out: Path,
+    maps: Path | None = None,
+    calibration: Path | None = None,
+    train: Path | None = None,
+) -> FitOutcome:
+    """Search ``cfg``'s space for the model in ``model_path`` (.h5) and write the chosen configuration
+    (``fit.yaml``: a ``convert:`` section; ``convert.yaml``), the table of every point, the Pareto plot and
+    the chosen hls4ml project into ``out`` (staged, see :mod:`fpgaflow.outdir`).
+
+    ``maps``: labelled hit maps (.npz, ADC counts) scoring accuracy (``None``: resources only, the fastest
+    design in budget); ``calibration``: maps profiled to size result types; ``train``: training maps for
+    ``cfg.prune_levels``.  When nothing fits, ``fit.json`` still lists every point and :class:`FitError`
+    is raised.
+    """
+    from fpgaflow.convert.hls import split_output_activation
+    from fpgaflow.convert.precision import input_type_for_adc
+    from fpgaflow.data import load_npz
+    from fpgaflow.errors import StepError
+    from fpgaflow.fit.confirm import confirm_with_csim
+    from fpgaflow.fit.pareto import plot_pareto
+    from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_atomic, write_fit_report
+    from fpgaflow.fit.search import chosen_model, convert_chosen, fit_model
+    from fpgaflow.train.models import load_model
+    from fpgaflow.train.sequence import scale_inputs
+
+    if not model_path.is_file():
+        raise StepError(f"{model_path}: model file not found (expected an .h5 or a run directory with a model)")
+    model = load_model(str(model_path))
+    x = labels = x_cal = None
+    if maps is not None:
+        test = load_npz(maps)
+        x, labels = scale_inputs(test.maps[: cfg.accuracy_maps], cfg.input_scale), test.labels[: cfg.accuracy_maps]
+    if calibration is not None:
+        x_cal = scale_inputs(load_npz(calibration).maps[:CALIBRATION_MAPS], cfg.input_scale)
+    train_set = None
+    if cfg.prune_levels and train is not None:
+        loaded = load_npz(train)
+        train_set = (scale_inputs(loaded.maps, cfg.input_scale), loaded.labels)
+    failure: FitError | None = None
+    with staged_output_dir(out, "fit") as staging:
+        work = staging / ".work"
+        try:
+            try:
+                result = fit_model(model, cfg, work, x, labels, x_cal, train_set)
+            except FitError as exc:
+                if not exc.points:
+                    raise
+                table = [p.to_dict() for p in exc.points]
+                write_atomic(staging / JSON_NAME, json.dumps({"error": str(exc), "points": table}, indent=2) + "\n")
+                log.warning("every evaluated point is listed in %s", out / JSON_NAME)
+                failure = exc
+            else:
+                conversion = convert_chosen(model, result, staging / "project")
+                confirmation = None
+                if x is not None and cfg.csim_maps > 0:
+                    logit, _ = split_output_activation(chosen_model(result))
+                    confirmation = confirm_with_csim(
+                        logit,
+                        conversion,
+                        result.chosen.candidate,
+                        input_type_for_adc(cfg.input_scale),
+                        x[: cfg.csim_maps],
+                        work / "twin",
+                    )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if failure is None:
+            extra: dict[str, object] = {"model": str(model_path), "maps": str(maps) if maps else None}
+            pruned = None
+            if result.chosen.candidate.sparsity:
+                chosen_model(result).save(staging / "model_pruned.h5")
+                pruned = out / "model_pruned.h5"
+                extra["pruned_model"] = str(pruned)
+            written = write_fit_report(result, staging, confirmation, extra)
+            plot = plot_pareto(result, staging / PLOT_NAME)
+    if failure is not None:
+        raise failure
+    paths = {k: out / p.relative_to(staging) for k, p in written.items()}
+    return FitOutcome(result, confirmation, out, paths, out / Path(plot).relative_to(staging), pruned)

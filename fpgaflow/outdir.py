@@ -1,0 +1,151 @@
+"""Where a command writes: one policy for every output directory fpgaflow creates.
+
+A directory is accepted as an output of kind ``K`` (``run``, ``study``, ``convert``, ``fit``, ...) when it
+does not exist, is empty, or is an earlier fpgaflow output of kind ``K``: its marker ``.fpgaflow/K.json`` says
+so.  fpgaflow never deletes a file it did not write.
+
+Two ways to write, by how the output is made:
+
+* :func:`claim_output_dir` for outputs that grow and resume in place (``fpgaflow run``, ``fpgaflow study``):
+  the marker is written first, the steps add their own files (each staged in ``<step>.partial``).
+* :func:`staged_output_dir` for outputs written in one go (``convert``, ``fit``, ``estimate``, ``verify``,
+  shard directories): everything is written into ``<dir>.partial``; on success the marker, listing every file,
+  is added and the staging directory is renamed to ``<dir>``.  An earlier output of the same kind is replaced
+  only when it holds nothing but the files its marker lists (and fpgaflow outputs nested in it); otherwise
+  the command refuses, naming the first file fpgaflow did not write.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from fpgaflow import __version__
+from fpgaflow.errors import OutputDirError
+
+#: The folder inside every fpgaflow output that holds its marker(s).
+MARKER_DIR = ".fpgaflow"
+#: Suffix of the staging directory of an output written in one go.
+STAGING_SUFFIX = ".partial"
+
+
+def marker_path(directory: Path, kind: str) -> Path:
+    """The marker that makes ``directory`` an fpgaflow output of ``kind``."""
+    return directory / MARKER_DIR / f"{kind}.json"
+
+
+def output_kind(directory: Path) -> str | None:
+    """The kind of fpgaflow output ``directory`` is (from its marker), or ``None``."""
+    markers = sorted((directory / MARKER_DIR).glob("*.json")) if (directory / MARKER_DIR).is_dir() else []
+    return markers[0].stem if markers else None
+
+
+def _write_marker(directory: Path, kind: str, record: Mapping[str, Any]) -> None:
+    path = marker_path(directory, kind)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # open(), not mkstemp: the umask decides the mode
+    tmp.write_text(json.dumps({"fpgaflow": __version__, "kind": kind, **record}, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _written_by_fpgaflow(directory: Path, kind: str) -> set[str]:
+    """The files (relative paths) the marker of ``directory`` lists; empty for an output that resumes in place."""
+    try:
+        record = json.loads(marker_path(directory, kind).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    files = record.get("files", []) if isinstance(record, dict) else []
+    return {str(f) for f in files}
+
+
+def _foreign_file(directory: Path, kind: str) -> str | None:
+    """The first file under ``directory`` that its ``kind`` marker does not list (nested fpgaflow outputs and
+    marker folders count as fpgaflow's), or ``None``."""
+    listed = _written_by_fpgaflow(directory, kind)
+    pending = [directory]
+    while pending:
+        folder = pending.pop()
+        for entry in sorted(folder.iterdir()):
+            rel = entry.relative_to(directory).as_posix()
+            if entry.name == MARKER_DIR or rel in listed:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                if output_kind(entry) is None:
+                    pending.append(entry)
+                continue
+            return rel
+    return None
+
+
+def check_output_dir(directory: Path, kind: str, *, replace: bool) -> None:
+    """Raise :class:`OutputDirError` unless ``directory`` may hold an output of ``kind``.
+
+    ``replace``: the output is written in one go and replaces an earlier one (then every file there must be
+    one fpgaflow wrote); otherwise an earlier output of the same kind is resumed in place.
+    """
+    if not directory.exists():
+        return
+    if not directory.is_dir():
+        raise OutputDirError(f"{directory} exists and is not a directory; choose a new --out")
+    if not any(directory.iterdir()):
+        return
+    found = output_kind(directory)
+    if found is None or not marker_path(directory, kind).is_file():
+        what = f"an fpgaflow {found} output" if found else f"files that are not an fpgaflow {kind} output"
+        raise OutputDirError(f"{directory} exists and holds {what}; choose an empty or new --out")
+    if replace:
+        foreign = _foreign_file(directory, kind)
+        if foreign is not None:
+            raise OutputDirError(
+                f"{directory} holds {foreign}, which fpgaflow did not write there; move it away or choose a new --out"
+            )
+
+
+def claim_output_dir(directory: Path, kind: str, record: Mapping[str, Any] | None = None) -> Path:
+    """Create ``directory`` (or accept an earlier ``kind`` output, to resume) and write its marker with
+    ``record`` (e.g. the config).  Raises :class:`OutputDirError` for a directory with foreign content."""
+    directory = Path(directory)
+    check_output_dir(directory, kind, replace=False)
+    directory.mkdir(parents=True, exist_ok=True)
+    _write_marker(directory, kind, dict(record or {}))
+    return directory
+
+
+@contextmanager
+def staged_output_dir(directory: Path, kind: str, record: Mapping[str, Any] | None = None) -> Iterator[Path]:
+    """Yield an empty staging directory ``<directory>.partial``; when the block finishes, mark it as a ``kind``
+    output (listing its files, plus ``record``) and rename it to ``directory``.  If the block raises, the
+    staging directory is removed and ``directory`` is left as it was."""
+    directory = Path(directory)
+    check_output_dir(directory, kind, replace=True)
+    staging = directory.with_name(directory.name + STAGING_SUFFIX)
+    if staging.exists():
+        if output_kind(staging) != kind:
+            raise OutputDirError(f"{staging} exists and is not fpgaflow's staging directory; move it away")
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    _write_marker(staging, kind, {"partial": True})
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = sorted(
+        p.relative_to(staging).as_posix()
+        for p in staging.rglob("*")
+        if p.is_file() and MARKER_DIR not in p.relative_to(staging).parts
+    )
+    _write_marker(staging, kind, {**dict(record or {}), "files": files})
+    if directory.exists():
+        check_output_dir(directory, kind, replace=True)  # nothing foreign arrived while we worked
+        old = directory.with_name(f".{directory.name}.replaced-{os.getpid()}")
+        os.replace(directory, old)
+        os.replace(staging, directory)
+        shutil.rmtree(old)
+    else:
+        os.replace(staging, directory)
