@@ -60,19 +60,17 @@ def install_hint(modules: list[str] | tuple[str, ...], feature: str = "this feat
     return MissingExtraError(f"{feature} needs {', '.join(modules)} (not installed): pip install {pip}")
 
 
-def missing_extra(exc: ImportError) -> MissingExtraError | None:
+def missing_extra(exc: ImportError, feature: str = "this command") -> MissingExtraError | None:
     """:func:`install_hint` for an import error of an optional module; ``None`` for any other import error."""
     name = (exc.name or "").split(".")[0]
-    return install_hint([name]) if name in EXTRA_OF_MODULE else None
+    return install_hint([name], feature) if name in EXTRA_OF_MODULE else None
 
 
-def require(module: str, extra: str | None = None) -> None:
-    """Import ``module`` or raise :class:`MissingExtraError` with an install hint (``extra``: default from
-    :data:`EXTRA_OF_MODULE`)."""
+def require(module: str, feature: str = "this feature") -> None:
+    """Import ``module`` or raise :func:`install_hint`'s :class:`MissingExtraError`."""
     import importlib
 
     try:
         importlib.import_module(module)
     except ImportError as exc:
-        hint = extra or EXTRA_OF_MODULE.get(module.split(".", maxsplit=1)[0], "host")
-        raise MissingExtraError(f"{module!r} is required for this feature: pip install 'fpgaflow[{hint}]'") from exc
+        raise install_hint([module], feature) from exc

@@ -71,3 +71,27 @@ def test_user_errors_are_one_line(tmp_path: Path, run_cli, capsys: pytest.Captur
     assert "needs 'simulate'" in capsys.readouterr().err
     assert run_cli(["data", "show", str(tmp_path / "missing.h5")]) == 2
     assert "missing.h5: file not found" in capsys.readouterr().err
+
+
+def test_simulate_to_a_directory_follows_the_output_policy(  # type: ignore[no-untyped-def]
+    tmp_path: Path, run_cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = tmp_path / "sim.yaml"
+    cfg.write_text(CONFIG)
+    shards = tmp_path / "shards"
+    argv = ["data", "simulate", "--config", str(cfg), "--out", str(shards), "--n-maps", "40", "--shard-size", "25"]
+    assert run_cli(argv) == 0
+    assert sorted(p.name for p in shards.glob("shard-*.npz")) == ["shard-00000.npz", "shard-00001.npz"]
+    assert len(open_dataset(shards)) == 40
+    assert run_cli([*argv[:-4], "--n-maps", "30", "--shard-size", "25"]) == 0  # an earlier output is replaced
+    assert len(open_dataset(shards)) == 30
+    assert not (tmp_path / "shards.partial").exists()
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep")
+    capsys.readouterr()
+    assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(foreign), "--n-maps", "40"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert "holds files that are not an fpgaflow shards output" in err
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]

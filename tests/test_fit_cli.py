@@ -16,10 +16,10 @@ from fpgaflow.convert.config import ConvertConfig
 
 @pytest.fixture(autouse=True)
 def _only_this_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Register only ``fit`` (other subcommands live on other branches)."""
+    """Register only ``fit`` and ``convert`` (the test needs no other stage's modules)."""
     import fpgaflow.cli
 
-    monkeypatch.setattr(fpgaflow.cli, "COMMAND_MODULES", ("fit",))
+    monkeypatch.setattr(fpgaflow.cli, "COMMAND_MODULES", ("fit", "convert"))
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +65,14 @@ def test_cli_fit_writes_config_table_plot_and_confirms_with_csim(
     assert (out / "fit_pareto.png").stat().st_size > 10_000
     assert (out / "project" / "firmware" / "myproject_csim.so").is_file()
     assert not (out / ".work").exists()
+    # fit.yaml is what `fpgaflow convert --config` takes: the same reuse factors per layer.
+    project = tmp_path / "converted"
+    assert (
+        main(["-q", "convert", str(model), "--config", str(out / "fit.yaml"), "--out", str(project), "--no-csim"]) == 0
+    )
+    pinned = json.loads((project / "conversion.json").read_text())["pinned_config"]
+    reuse = {n: o["reuse_factor"] for n, o in pinned["layers"].items() if o["reuse_factor"] is not None}
+    assert reuse == chosen["layer_reuse"]
 
 
 def test_cli_fit_nothing_fits_is_one_line_naming_resources(

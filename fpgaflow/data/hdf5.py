@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.data.hitmaps import HitMapSet
-from fpgaflow.errors import DataError, MissingExtraError
+from fpgaflow.errors import DataError, install_hint
 from fpgaflow_board.atomic import PendingFile
 
 H5_SUFFIXES = (".h5", ".hdf5")
@@ -25,7 +25,7 @@ def _h5py() -> Any:
     try:
         import h5py
     except ImportError as exc:  # pragma: no cover - h5py is in the host extra
-        raise MissingExtraError("h5py is required for HDF5 hit maps: pip install 'fpgaflow[host]'") from exc
+        raise install_hint(["h5py"], "HDF5 hit maps") from exc
     return h5py
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from fpgaflow.config.strict import check
 from fpgaflow.data.hitmaps import ADC_MAX, HitMapSet, validate_arrays
 from fpgaflow.data.simulate.config import MODULE_COLS, MODULE_ROWS
-from fpgaflow.errors import DataError, MissingExtraError
+from fpgaflow.errors import DataError, install_hint
 
 ROOT_SUFFIXES = (".root",)
 
@@ -78,7 +78,7 @@ def _uproot() -> Any:
     try:
         import uproot
     except ImportError as exc:  # pragma: no cover - uproot is in the host extra
-        raise MissingExtraError("uproot is required for ROOT ntuples: pip install 'fpgaflow[host]'") from exc
+        raise install_hint(["uproot"], "reading ROOT ntuples") from exc
     return uproot
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fpgaflow.data.config import DataConfig
-from fpgaflow.data.shards import SHARD_SIZE, write_stream
+from fpgaflow.data.shards import SHARD_SIZE, write_shards, write_stream
 from fpgaflow.errors import ConfigError
 from fpgaflow.outdir import staged_output_dir
 
@@ -30,7 +30,7 @@ def write_simulated(cfg: DataConfig, out: Path, shard_size: int = SHARD_SIZE) ->
     if out.suffix:
         return write_stream(iter_simulated(cfg), out, n_maps=cfg.n_maps, map_shape=(rows, cols, 1), metadata=meta)
     with staged_output_dir(out, "shards") as staging:
-        write_stream(
+        write_shards(
             iter_simulated(cfg),
             staging,
             n_maps=cfg.n_maps,

@@ -44,7 +44,7 @@ def convert_keras_default(model: Any, board: Board, output_dir: Path) -> Any:
 
 def load_hls_model(source: Path | str, board: Board, workdir: Path | None = None) -> Any:
     """An hls4ml ``ModelGraph`` from a Keras model file or an hls4ml project directory."""
-    require("hls4ml", "host")
+    require("hls4ml", "reading an hls4ml design")
     source = Path(source)
     workdir = Path(workdir or tempfile.mkdtemp(prefix="fpgaflow-estimate-"))
     if source.is_dir():

@@ -24,7 +24,7 @@ import numpy as np
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.data import HitMapSet, load_npz
 from fpgaflow.data.config import DataConfig
-from fpgaflow.errors import ConfigError, MissingExtraError
+from fpgaflow.errors import ConfigError, install_hint
 from fpgaflow.outdir import claim_output_dir
 from fpgaflow.study.config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
 from fpgaflow.study.jobs import StudyJob, run_job
@@ -108,7 +108,7 @@ def _run_dask(jobs: list[StudyJob], cfg: StudyConfig) -> Iterator[dict[str, Any]
         from dask.distributed import Client, LocalCluster
         from dask.distributed import as_completed as dask_completed
     except ImportError as exc:
-        raise MissingExtraError("executor.kind: dask needs dask.distributed: pip install 'fpgaflow[study]'") from exc
+        raise install_hint(["dask.distributed"], "executor.kind: dask") from exc
     ex = cfg.executor
     cluster = None
     if ex.scheduler_address:
