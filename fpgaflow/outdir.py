@@ -18,8 +18,6 @@ Two ways to write, by how the output is made:
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,11 +25,10 @@ from typing import Any
 
 from fpgaflow import __version__
 from fpgaflow.errors import OutputDirError
+from fpgaflow_board.atomic import PARTIAL_SUFFIX, atomic_directory, write_json
 
 #: The folder inside every fpgaflow output that holds its marker(s).
 MARKER_DIR = ".fpgaflow"
-#: Suffix of the staging directory of an output written in one go.
-STAGING_SUFFIX = ".partial"
 
 
 def marker_path(directory: Path, kind: str) -> Path:
@@ -46,11 +43,7 @@ def output_kind(directory: Path) -> str | None:
 
 
 def _write_marker(directory: Path, kind: str, record: Mapping[str, Any]) -> None:
-    path = marker_path(directory, kind)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # open(), not mkstemp: the umask decides the mode
-    tmp.write_text(json.dumps({"fpgaflow": __version__, "kind": kind, **record}, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_json(marker_path(directory, kind), {"fpgaflow": __version__, "kind": kind, **record}, sort_keys=False)
 
 
 def _written_by_fpgaflow(directory: Path, kind: str) -> set[str]:
@@ -119,33 +112,21 @@ def claim_output_dir(directory: Path, kind: str, record: Mapping[str, Any] | Non
 @contextmanager
 def staged_output_dir(directory: Path, kind: str, record: Mapping[str, Any] | None = None) -> Iterator[Path]:
     """Yield an empty staging directory ``<directory>.partial``; when the block finishes, mark it as a ``kind``
-    output (listing its files, plus ``record``) and rename it to ``directory``.  If the block raises, the
-    staging directory is removed and ``directory`` is left as it was."""
+    output (listing its files, plus ``record``) and rename it to ``directory`` (the atomic directory writer of
+    :mod:`fpgaflow_board.atomic`).  If the block raises, the staging directory is removed and ``directory`` is
+    left as it was."""
     directory = Path(directory)
     check_output_dir(directory, kind, replace=True)
-    staging = directory.with_name(directory.name + STAGING_SUFFIX)
-    if staging.exists():
-        if output_kind(staging) != kind:
-            raise OutputDirError(f"{staging} exists and is not fpgaflow's staging directory; move it away")
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    _write_marker(staging, kind, {"partial": True})
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    files = sorted(
-        p.relative_to(staging).as_posix()
-        for p in staging.rglob("*")
-        if p.is_file() and MARKER_DIR not in p.relative_to(staging).parts
-    )
-    _write_marker(staging, kind, {**dict(record or {}), "files": files})
-    if directory.exists():
-        check_output_dir(directory, kind, replace=True)  # nothing foreign arrived while we worked
-        old = directory.with_name(f".{directory.name}.replaced-{os.getpid()}")
-        os.replace(directory, old)
-        os.replace(staging, directory)
-        shutil.rmtree(old)
-    else:
-        os.replace(staging, directory)
+    staging = directory.with_name(directory.name + PARTIAL_SUFFIX)
+    if staging.exists() and output_kind(staging) != kind:
+        raise OutputDirError(f"{staging} exists and is not fpgaflow's staging directory; move it away")
+    with atomic_directory(directory, replace=True) as stage:
+        _write_marker(stage, kind, {"partial": True})
+        yield stage
+        files = sorted(
+            p.relative_to(stage).as_posix()
+            for p in stage.rglob("*")
+            if p.is_file() and MARKER_DIR not in p.relative_to(stage).parts
+        )
+        _write_marker(stage, kind, {**dict(record or {}), "files": files})
+        check_output_dir(directory, kind, replace=True)  # nothing foreign arrived while the block ran

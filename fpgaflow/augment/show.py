@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +38,7 @@ def render_grid(one_map: np.ndarray, title: str, out: Path, seed: int) -> Path:
     import matplotlib.pyplot as plt
 
     from fpgaflow.augment.registry import TRANSFORMS, make_transform
+    from fpgaflow_board.atomic import atomic_file
 
     rows, cols = one_map.shape[1:3]
     vmax = max(float(one_map.max()), 1.0)  # colour scale of the original, so faint hits stay visible
@@ -64,16 +63,11 @@ def render_grid(one_map: np.ndarray, title: str, out: Path, seed: int) -> Path:
             ax.set_yticks([])
     fig.suptitle(f"{title}: Σq={one_map.sum():.0f} ADC", fontsize=9)
     fig.tight_layout(rect=(0, 0, 1, 0.98))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out.name, suffix=".tmp.png", dir=out.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=80)
-        os.replace(tmp, out)
+        with atomic_file(out) as tmp:
+            fig.savefig(tmp, dpi=80)
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return out
 
 

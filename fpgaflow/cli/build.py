@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opts = Options(parser, BuildConfig, "build")
     opts.option("project", type=Path, help="hls4ml project directory (contains project.tcl)")
     opts.option("--stage", choices=STAGES, help="run only this stage (rerun it if done)")
+    opts.config_flag("--board", field="board", help="target board (its Vivado board part and resources)")
     opts.config_flag(
         "--vivado-dir", type=Path, field="vivado_dir", help="Xilinx install dir with bin/vivado, bin/vivado_hls"
     )
@@ -37,14 +38,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from fpgaflow.convert.boards import get_board
     from fpgaflow.vivado.runner import run_build
     from fpgaflow.vivado.summary import format_side_by_side
+    from fpgaflow_board.boards import get_board
 
-    result = run_build(args.project, args.options.config(args), stage=args.stage)
-    board = get_board("pynq-z2")
-    budget = {"lut": board.lut, "ff": board.ff, "dsp": board.dsp, "bram18": board.bram18}
-    print(format_side_by_side(result.tables, budget))  # noqa: T201 - the table is the command's output
+    config: BuildConfig = args.options.config(args)
+    result = run_build(args.project, config, stage=args.stage)
+    board = get_board(config.board)
+    print(format_side_by_side(result.tables, board.resources))  # noqa: T201 - the table is the command's output
     if result.bitstream.is_file():
         print(f"bitstream: {result.bitstream}")  # noqa: T201
     return 0

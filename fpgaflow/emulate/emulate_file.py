@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from fpgaflow.errors import ConfigError, DataError
+from fpgaflow_board.atomic import write_npz
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +59,5 @@ def emulate_file(
         result = compare_to_csim(emu, hls_model, maps[:check_csim])
         result.raise_if_different()
         log.info("C simulation agrees bit for bit on %d maps", result.n_maps)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out.name, suffix=".tmp.npz", dir=out.parent)
-    os.close(fd)
-    try:
-        np.savez(tmp, outputs=outputs)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_npz(out, outputs=outputs)
     return EmulatedFile(out, tuple(outputs.shape), str(emu.output_type), min(check_csim, len(maps)))

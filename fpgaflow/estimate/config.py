@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from fpgaflow.config.strict import check
-from fpgaflow.convert.boards import get_board
-from fpgaflow.estimate.budget import DEFAULT_BUDGET
+from fpgaflow.config.strict import check, known_board
+from fpgaflow_board.boards import DEFAULT_BOARD, DEFAULT_BUDGET
 
 
 @dataclass(frozen=True)
@@ -20,12 +19,12 @@ class EstimateConfig:
     the DMA sends (32 = float32 words, 8 = packed ADC bytes); sets the modelled transfer time.
     """
 
-    board: str = "pynq-z2"
+    board: str = DEFAULT_BOARD
     budget: float = DEFAULT_BUDGET
     target: Literal["synth", "hls"] = "synth"
     input_bits: int = 32
 
     def __post_init__(self) -> None:
-        get_board(self.board)
+        known_board(self.board)
         check(0.0 < self.budget <= 1.0, f"estimate.budget must be in (0, 1], got {self.budget}")
         check(1 <= self.input_bits <= 64, f"estimate.input_bits must be in [1, 64], got {self.input_bits}")

@@ -36,19 +36,19 @@ class Estimate:
 def write_estimate(source: Path, cfg: EstimateConfig, out: Path) -> Estimate:
     """Estimate ``source`` (an hls4ml project directory or a Keras .keras/.h5 file) on ``cfg.board`` and write
     the report into ``out`` (staged, see :mod:`fpgaflow.outdir`).  The figures are estimates, not synthesis."""
-    from fpgaflow.config.strict import to_mapping
-    from fpgaflow.convert.boards import get_board
+    from fpgaflow.config.strict import known_board, to_mapping
     from fpgaflow.estimate.budget import check_budget
     from fpgaflow.estimate.coefficients import load_coefficients
     from fpgaflow.estimate.describe import describe_hls_model
     from fpgaflow.estimate.estimator import estimate_design_on_board
     from fpgaflow.estimate.load import load_hls_model
     from fpgaflow.estimate.plot import plot_budget
-    from fpgaflow.estimate.report import render_markdown, write_text
+    from fpgaflow.estimate.report import render_markdown
     from fpgaflow.estimate.throughput import throughput
+    from fpgaflow_board.atomic import write_text
 
     with staged_output_dir(out, "estimate") as staging:
-        board = get_board(cfg.board)
+        board = known_board(cfg.board)
         coeffs = load_coefficients()
         hls_model = load_hls_model(source, board)
         design = describe_hls_model(hls_model, name=source.stem)

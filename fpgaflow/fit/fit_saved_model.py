@@ -79,10 +79,11 @@ def fit_saved_model(
     from fpgaflow.errors import StepError
     from fpgaflow.fit.confirm import confirm_with_csim
     from fpgaflow.fit.pareto import plot_pareto
-    from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_atomic, write_fit_report
+    from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_fit_report
     from fpgaflow.fit.search import chosen_model, convert_chosen, fit_model
     from fpgaflow.train.models import load_model
     from fpgaflow.train.sequence import scale_inputs
+    from fpgaflow_board.atomic import atomic_file, write_text
 
     if not model_path.is_file():
         raise StepError(f"{model_path}: model file not found (expected an .h5 or a run directory with a model)")
@@ -107,7 +108,7 @@ def fit_saved_model(
                 if not exc.points:
                     raise
                 table = [p.to_dict() for p in exc.points]
-                write_atomic(staging / JSON_NAME, json.dumps({"error": str(exc), "points": table}, indent=2) + "\n")
+                write_text(staging / JSON_NAME, json.dumps({"error": str(exc), "points": table}, indent=2) + "\n")
                 log.warning("every evaluated point is listed in %s", out / JSON_NAME)
                 failure = exc
             else:
@@ -129,7 +130,8 @@ def fit_saved_model(
             extra: dict[str, object] = {"model": str(model_path), "maps": str(maps) if maps else None}
             pruned = None
             if result.chosen.candidate.sparsity:
-                chosen_model(result).save(staging / "model_pruned.h5")
+                with atomic_file(staging / "model_pruned.h5") as tmp:
+                    chosen_model(result).save(tmp)
                 pruned = out / "model_pruned.h5"
                 extra["pruned_model"] = str(pruned)
             written = write_fit_report(result, staging, confirmation, extra)
