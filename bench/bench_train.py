@@ -69,8 +69,8 @@ def throughput(steps: int, batch_size: int) -> list[dict[str, object]]:
 
 def qat(epochs: int | None) -> dict[str, object]:
     from fpgaflow.config.run import load_run_config
+    from fpgaflow.metrics.roc import evaluate
     from fpgaflow.train.datasets import make_splits
-    from fpgaflow.train.metrics import evaluate
     from fpgaflow.train.trainer import predict_scores, train_classifier
 
     cfg = load_run_config()

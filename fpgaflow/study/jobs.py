@@ -98,8 +98,8 @@ def job_training_set(job: StudyJob, train: HitMapSet) -> HitMapSet:
 
 def run_job(job: StudyJob) -> dict[str, Any]:
     """Train one variant; return its figures (JSON-safe) and its scores (lists of floats)."""
+    from fpgaflow.metrics.roc import evaluate
     from fpgaflow.train.cost import model_cost
-    from fpgaflow.train.metrics import evaluate
     from fpgaflow.train.trainer import predict_scores, train_classifier
 
     t0 = time.perf_counter()

@@ -25,12 +25,12 @@ from fpgaflow.config.strict import to_mapping
 from fpgaflow.data import HitMapSet, load_npz
 from fpgaflow.data.config import DataConfig
 from fpgaflow.errors import ConfigError, install_hint
+from fpgaflow.metrics.roc import accuracy, evaluate
 from fpgaflow.outdir import claim_output_dir
 from fpgaflow.study.config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
 from fpgaflow.study.jobs import StudyJob, run_job
 from fpgaflow.train.cost import ModelCost, ensemble_cost
 from fpgaflow.train.datasets import make_splits
-from fpgaflow.train.metrics import accuracy, evaluate
 from fpgaflow_board import atomic
 
 log = logging.getLogger(__name__)

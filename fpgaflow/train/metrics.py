@@ -1,117 +1,25 @@
-"""Classifier figures of merit as physicists quote them (label 1 = particle = "signal", 0 = noise = "background").
+"""Moved to :mod:`fpgaflow.metrics.roc` (pure numpy, importable by the baselines without the train stage).
 
-* accuracy at a score cut of 0.5;
-* ROC AUC — the probability that a random particle map scores above a random noise map (ties count ½),
-  computed exactly from ranks (Mann–Whitney U);
-* background rejection ``1/FPR`` at a fixed signal efficiency ε: the cut keeps the top ``ceil(ε·n_signal)``
-  particle maps and the rejection is one over the fraction of noise maps that pass the same cut.  When no
-  noise map passes, the rejection is unbounded; it is reported as ``None`` with the lower bound
-  ``n_background`` ("> N" in Markdown).
+Kept as a re-export so that code written against the old path keeps working; new code imports
+:mod:`fpgaflow.metrics`.
 """
 
-from __future__ import annotations
+from fpgaflow.metrics.roc import (
+    DEFAULT_EFFICIENCIES,
+    ClassifierMetrics,
+    accuracy,
+    background_rejection,
+    evaluate,
+    roc_auc,
+    roc_curve,
+)
 
-import math
-from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-from scipy.stats import rankdata
-
-from fpgaflow.errors import DataError
-
-DEFAULT_EFFICIENCIES: tuple[float, ...] = (0.90, 0.95)
-
-
-def _check(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    y = np.asarray(labels).reshape(-1)
-    s = np.asarray(scores, dtype=np.float64).reshape(-1)
-    if y.shape != s.shape:
-        raise DataError(f"{y.size} labels but {s.size} scores")
-    if not np.all(np.isfinite(s)):
-        raise DataError(f"scores contain {int(np.sum(~np.isfinite(s)))} non-finite values")
-    return y.astype(bool), s
-
-
-def accuracy(labels: np.ndarray, scores: np.ndarray, cut: float = 0.5) -> float:
-    """Fraction of maps whose class (score > ``cut``) matches the label."""
-    y, s = _check(labels, scores)
-    return float(np.mean((s > cut) == y))
-
-
-def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    """Area under the ROC curve (exact, ties counted ½); NaN when one class is absent."""
-    y, s = _check(labels, scores)
-    n_pos, n_neg = int(y.sum()), int((~y).sum())
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    ranks = rankdata(s)
-    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
-def roc_curve(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(false-positive rate, true-positive rate) at every distinct score cut, from (0, 0) to (1, 1)."""
-    y, s = _check(labels, scores)
-    order = np.argsort(-s, kind="stable")
-    s_sorted, y_sorted = s[order], y[order]
-    last_of_value = np.r_[np.flatnonzero(np.diff(s_sorted)), s_sorted.size - 1]
-    tp = np.cumsum(y_sorted)[last_of_value]
-    fp = np.cumsum(~y_sorted)[last_of_value]
-    tpr = np.r_[0.0, tp / max(1, int(y.sum()))]
-    fpr = np.r_[0.0, fp / max(1, int((~y).sum()))]
-    return fpr, tpr
-
-
-def background_rejection(labels: np.ndarray, scores: np.ndarray, signal_efficiency: float) -> float:
-    """``1/FPR`` at the cut that keeps ``signal_efficiency`` of the particle maps (``inf`` if FPR is 0)."""
-    if not 0.0 < signal_efficiency <= 1.0:
-        raise DataError(f"signal efficiency must be in (0, 1], got {signal_efficiency}")
-    y, s = _check(labels, scores)
-    sig = np.sort(s[y])[::-1]
-    bkg = s[~y]
-    if sig.size == 0 or bkg.size == 0:
-        raise DataError(f"need both classes for a rejection, got {sig.size} particle and {bkg.size} noise maps")
-    k = min(sig.size, math.ceil(signal_efficiency * sig.size - 1e-9))
-    cut = sig[k - 1]
-    fpr = float(np.mean(bkg >= cut))
-    return math.inf if fpr == 0 else 1.0 / fpr
-
-
-@dataclass(frozen=True)
-class ClassifierMetrics:
-    """Accuracy, ROC AUC and background rejection at fixed signal efficiencies on one labelled set."""
-
-    accuracy: float
-    roc_auc: float
-    rejection: dict[float, float] = field(default_factory=dict)
-    n_signal: int = 0
-    n_background: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: an unbounded rejection becomes ``None`` (see ``n_background`` for the bound)."""
-        return {
-            "accuracy": self.accuracy,
-            "roc_auc": None if math.isnan(self.roc_auc) else self.roc_auc,
-            "background_rejection": {f"{eff:.2f}": (None if math.isinf(r) else r) for eff, r in self.rejection.items()},
-            "n_signal": self.n_signal,
-            "n_background": self.n_background,
-        }
-
-    def rejection_text(self, eff: float) -> str:
-        r = self.rejection[eff]
-        return f"> {self.n_background}" if math.isinf(r) else f"{r:.3g}"
-
-
-def evaluate(
-    labels: np.ndarray, scores: np.ndarray, efficiencies: tuple[float, ...] = DEFAULT_EFFICIENCIES
-) -> ClassifierMetrics:
-    """All figures of merit for particle scores ``scores`` against ``labels``."""
-    y, s = _check(labels, scores)
-    both = bool(y.any() and (~y).any())
-    return ClassifierMetrics(
-        accuracy=accuracy(y, s),
-        roc_auc=roc_auc(y, s),
-        rejection={eff: background_rejection(y, s, eff) for eff in efficiencies} if both else {},
-        n_signal=int(y.sum()),
-        n_background=int((~y).sum()),
-    )
+__all__ = [
+    "DEFAULT_EFFICIENCIES",
+    "ClassifierMetrics",
+    "accuracy",
+    "background_rejection",
+    "evaluate",
+    "roc_auc",
+    "roc_curve",
+]

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.train.metrics import roc_curve
+from fpgaflow.metrics.roc import roc_curve
 from fpgaflow_board.atomic import atomic_file
 
 

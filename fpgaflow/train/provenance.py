@@ -16,8 +16,8 @@ from fpgaflow import __version__
 from fpgaflow.augment.config import AugmentConfig
 from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import to_mapping
+from fpgaflow.metrics.roc import ClassifierMetrics
 from fpgaflow.train.config import ModelConfig, TrainConfig
-from fpgaflow.train.metrics import ClassifierMetrics
 from fpgaflow_board import atomic
 
 CARD_JSON = "model_card.json"

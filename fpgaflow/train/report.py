@@ -8,8 +8,8 @@ from typing import Any
 from fpgaflow.augment.config import AugmentConfig
 from fpgaflow.compress.config import PruneConfig
 from fpgaflow.data.hitmaps import HitMapSet
+from fpgaflow.metrics.roc import ClassifierMetrics, evaluate
 from fpgaflow.train.config import ModelConfig, TrainConfig
-from fpgaflow.train.metrics import ClassifierMetrics, evaluate
 from fpgaflow.train.plots import plot_history, plot_roc
 from fpgaflow.train.provenance import ModelCard
 from fpgaflow.train.trainer import TrainResult, predict_scores

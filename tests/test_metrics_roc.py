@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from fpgaflow.errors import DataError
-from fpgaflow.train.metrics import accuracy, background_rejection, evaluate, roc_auc, roc_curve
+from fpgaflow.metrics.roc import accuracy, background_rejection, evaluate, roc_auc, roc_curve
 
 
 def test_accuracy_uses_a_cut_at_one_half() -> None:
