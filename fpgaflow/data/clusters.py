@@ -1,8 +1,10 @@
 """Clusters in hit maps (8-connected read-out pixels) and per-map statistics.
 
-Used by ``fpgaflow data show`` and by the physics checks.  A cluster's size along x (rows, r-φ) and y
-(columns, z) is the extent of its bounding box in pixels; its charge is the ADC sum times the gain
-(135 e⁻ per count by default), plus half a count per pixel to undo the ADC's rounding down.
+Used by ``fpgaflow data show``, the physics checks and the baselines (:mod:`fpgaflow.baselines`).  A
+cluster's size along x (rows, r-φ) and y (columns, z) is the extent of its bounding box in pixels; its charge
+is the ADC sum times the gain (135 e⁻ per count by default), plus half a count per pixel to undo the ADC's
+rounding down.  Its shape is kept as the bounding box (first/last row and column: a cluster touching the map
+border may be cut by it) and the charge-weighted second moments (pixel units², a single pixel has 0).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ _STRUCTURE[1] = True
 class Clusters:
     """One entry per cluster: ``map_index``; ``n_pixels``; ``size_x`` (rows) and ``size_y`` (columns);
     ``adc`` (sum of counts); ``centroid_x``/``centroid_y`` (charge-weighted, in pixel units: the centre
-    of pixel (r, c) is (r + 0.5, c + 0.5))."""
+    of pixel (r, c) is (r + 0.5, c + 0.5)); ``adc_max`` (highest pixel, counts); ``row_min``/``col_min``
+    (first row and column of the bounding box); ``var_x``/``var_y``/``cov_xy`` (charge-weighted second
+    central moments along rows, along columns and mixed, pixels²)."""
 
     map_index: np.ndarray
     n_pixels: np.ndarray
@@ -30,6 +34,12 @@ class Clusters:
     adc: np.ndarray
     centroid_x: np.ndarray
     centroid_y: np.ndarray
+    adc_max: np.ndarray
+    row_min: np.ndarray
+    col_min: np.ndarray
+    var_x: np.ndarray
+    var_y: np.ndarray
+    cov_xy: np.ndarray
 
     def __len__(self) -> int:
         return int(self.map_index.size)
@@ -52,21 +62,19 @@ def find_clusters(maps: np.ndarray) -> Clusters:
     count = np.bincount(lab, minlength=n_clusters)
     charge = np.bincount(lab, adc, minlength=n_clusters)
     if lab.size == 0:
-        empty = np.zeros(0)
-        return Clusters(
-            np.zeros(0, np.int64),
-            np.zeros(0, np.int64),
-            np.zeros(0, np.int64),
-            np.zeros(0, np.int64),
-            empty,
-            empty,
-            empty,
-        )
-    size_x = np.maximum.reduceat(r, starts) - np.minimum.reduceat(r, starts) + 1
-    size_y = np.maximum.reduceat(c, starts) - np.minimum.reduceat(c, starts) + 1
+        ints, floats = np.zeros(0, np.int64), np.zeros(0)
+        return Clusters(ints, ints, ints, ints, floats, floats, floats, floats, ints, ints, floats, floats, floats)
+    row_min, col_min = np.minimum.reduceat(r, starts), np.minimum.reduceat(c, starts)
+    size_x = np.maximum.reduceat(r, starts) - row_min + 1
+    size_y = np.maximum.reduceat(c, starts) - col_min + 1
     cx = np.bincount(lab, adc * (r + 0.5), minlength=n_clusters) / charge
     cy = np.bincount(lab, adc * (c + 0.5), minlength=n_clusters) / charge
-    return Clusters(m[starts], count, size_x, size_y, charge, cx, cy)
+    dx, dy = r + 0.5 - cx[lab], c + 0.5 - cy[lab]
+    var_x = np.bincount(lab, adc * dx * dx, minlength=n_clusters) / charge
+    var_y = np.bincount(lab, adc * dy * dy, minlength=n_clusters) / charge
+    cov_xy = np.bincount(lab, adc * dx * dy, minlength=n_clusters) / charge
+    adc_max = np.maximum.reduceat(adc, starts)
+    return Clusters(m[starts], count, size_x, size_y, charge, cx, cy, adc_max, row_min, col_min, var_x, var_y, cov_xy)
 
 
 @dataclass(frozen=True)
