@@ -24,6 +24,7 @@ from fpgaflow.errors import FpgaflowError, install_hint, missing_extra
 COMMAND_MODULES: tuple[str, ...] = (
     "run",
     "data",
+    "baselines",
     "augment",
     "study",
     "convert",

@@ -1,0 +1,95 @@
+"""``fpgaflow baselines MAPS --out DIR`` end to end: a run's data directory, a single file, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fpgaflow import cli
+from fpgaflow.data import HitMapSet, split
+from fpgaflow.data.config import DataConfig
+from fpgaflow.data.simulate import SimulatorConfig, TrackConfig, WindowConfig
+from fpgaflow.data.source import load_dataset
+
+DATA = DataConfig(
+    source="simulate",
+    n_maps=600,
+    select_particle_fraction=True,
+    seed=4,
+    simulate=SimulatorConfig(tracks=TrackConfig(pileup=20.0), window=WindowConfig(crop_rows=16, crop_cols=16)),
+)
+FAST = ["--n-bootstrap", "50", "--families", "any_pixel", "single_cut", "shape_table"]
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("baselines",))
+    return cli.main
+
+
+@pytest.fixture(scope="module")
+def maps() -> HitMapSet:
+    return load_dataset(DATA)
+
+
+def test_run_data_directory(tmp_path: Path, maps: HitMapSet, run_cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    run = tmp_path / "run"
+    for name, part in zip(("train", "val", "test"), split(maps, 0.15, 0.15, np.random.default_rng(0)), strict=True):
+        part.save_npz(run / "data" / f"{name}.npz")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert run_cli(["baselines", str(run), "--out", str(out), *FAST]) == 0
+    assert (out / "notes.txt").read_text() == "mine"  # nothing of the user's is touched
+    table = json.loads((out / "baselines.json").read_text())
+    assert table["validation"] == "given"
+    assert table["n_test"] == 90 and table["n_val"] == 90 and table["n_train"] == 420
+    assert set(table["best"]) == {"any_pixel", "single_cut", "shape_table"}
+    assert str(run / "data") in table["maps"]
+    md = (out / "baselines.md").read_text()
+    assert md in capsys.readouterr().out
+    assert "| single_cut |" in md
+    with np.load(out / "baseline_scores.npz") as z:
+        assert z["labels"].size == 90
+        assert z["single_cut_scores"].shape == (90,)
+        best = next(m for m in table["members"] if m["name"] == table["best"]["single_cut"])
+        assert float(z["single_cut_cut"]) == best["cut"]
+        called = z["single_cut_scores"] > z["single_cut_cut"]
+        assert np.mean(called == z["labels"].astype(bool)) == pytest.approx(best["accuracy"])
+
+
+def test_single_file_is_split_like_a_run(tmp_path: Path, maps: HitMapSet, run_cli) -> None:  # type: ignore[no-untyped-def]
+    path = maps.save_npz(tmp_path / "maps.npz")
+    out = tmp_path / "out"
+    assert run_cli(["baselines", str(path), "--out", str(out), *FAST, "--split-seed", "4"]) == 0
+    table = json.loads((out / "baselines.json").read_text())
+    _, _, test = split(maps, 0.15, 0.15, np.random.default_rng([4, 1]))
+    with np.load(out / "baseline_scores.npz") as z:
+        assert np.array_equal(z["labels"], test.labels)
+    assert "split 0.70/0.15/0.15 with seed 4" in table["maps"]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "nope", "not found"),
+        (lambda p: p, "a directory without train.npz + test.npz"),
+    ],
+)
+def test_bad_input_is_one_line(tmp_path: Path, run_cli, capsys: pytest.CaptureFixture[str], make, message: str) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli(["baselines", str(make(tmp_path)), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err
+    assert "\n" not in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_family_is_a_config_error(
+    tmp_path: Path, maps: HitMapSet, run_cli, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    path = maps.save_npz(tmp_path / "maps.npz")
+    assert run_cli(["baselines", str(path), "--out", str(tmp_path / "o"), "--families", "cnn"]) == 2
+    assert "unknown ['cnn']" in capsys.readouterr().err
