@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -206,7 +208,7 @@ def test_table_outputs_are_complete_and_json_safe(table: BaselineTable) -> None:
     d = json.loads(json.dumps(table.to_dict(), allow_nan=False))
     assert d["n_test"] == 450 and d["n_val"] == 450 and d["validation"] == "given"
     assert set(d["best"]) == set(MARGINS)
-    assert len(d["members"]) == 1 + 4 + 6 + 2 + 2
+    assert len(d["members"]) == 1 + 4 + 8 + 2 + 2
     assert set(d["against_strongest"]) == set(MARGINS) - {next(k for k, v in d["best"].items() if v == d["strongest"])}
     md = table.to_markdown()
     for fam, r in table.best().items():
@@ -293,3 +295,14 @@ def test_bad_inputs_are_one_line_errors() -> None:
         prepare(np.zeros((2, 8, 8), np.float32), np.array([0, 2]))
     with pytest.raises(DataError, match="cluster labels for"):
         prepare(_hand_maps(), np.zeros(3, int), np.zeros(7, int))
+
+
+def test_baselines_and_metrics_stay_below_training() -> None:
+    # Layering: the baselines and the metrics import neither TensorFlow nor a stage above the data.
+    code = (
+        "import sys, fpgaflow.baselines, fpgaflow.baselines.inputs, fpgaflow.metrics\n"
+        "above = ('tensorflow', 'keras', 'qkeras', 'hls4ml', 'fpgaflow.train', 'fpgaflow.pipeline', 'fpgaflow.cli')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(above)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -93,3 +93,35 @@ def test_unknown_family_is_a_config_error(
     path = maps.save_npz(tmp_path / "maps.npz")
     assert run_cli(["baselines", str(path), "--out", str(tmp_path / "o"), "--families", "cnn"]) == 2
     assert "unknown ['cnn']" in capsys.readouterr().err
+
+
+def test_a_run_directory_and_its_deployed_model(tiny_run: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # The maps of a real `fpgaflow run`; the any-pixel rule reproduces the run's own figure exactly, and the
+    # deployed model's test scores are compared map by map with one call.
+    from fpgaflow.baselines import BaselineConfig, evaluate_baselines
+    from fpgaflow.data import load_npz
+
+    out = tmp_path / "bl"
+    assert run_cli(["baselines", str(tiny_run), "--out", str(out), *FAST]) == 0
+    summary = json.loads((tiny_run / "summary.json").read_text())
+    table = json.loads((out / "baselines.json").read_text())
+    any_pixel = next(m for m in table["members"] if m["name"] == "any_pixel")
+    assert table["n_test"] == summary["n_test"]
+    assert any_pixel["accuracy"] == pytest.approx(summary["baseline_any_hit_accuracy"], abs=1e-12)
+
+    data = {k: load_npz(tiny_run / "data" / f"{k}.npz") for k in ("train", "val", "test")}
+    with np.load(tiny_run / "verify" / "scores.npz") as z:
+        keras, labels = z["keras"], z["labels"]
+    assert np.array_equal(labels, data["test"].labels)
+    result = evaluate_baselines(
+        data["train"].maps,
+        data["train"].labels,
+        data["test"].maps,
+        data["test"].labels,
+        data["val"].maps,
+        data["val"].labels,
+        cfg=BaselineConfig(families=("any_pixel", "single_cut"), n_bootstrap=50),
+    )
+    comparison = result.compare(keras)
+    assert comparison["any_pixel"].accuracy_b == pytest.approx(summary["accuracy_keras"], abs=1e-12)
+    assert comparison["any_pixel"].accuracy_a == pytest.approx(summary["baseline_any_hit_accuracy"], abs=1e-12)

@@ -66,7 +66,7 @@ def members(cfg: BaselineConfig, with_truth: bool = False) -> list[Baseline]:
     if "single_cut" in cfg.families:
         out += [SingleCut(v) for v in CUT_VARIABLES]
     if "shape_table" in cfg.families:
-        out += [ClusterShapeTable(q, c) for q in (1, 4, 8) for c in ("max", "likelihood")]
+        out += [ClusterShapeTable(q, c) for q in (1, 4, 8, 16) for c in ("max", "likelihood")]
     if "tree" in cfg.families:
         out += [MapTree(s, cfg.seed) for s in TREE_MEMBERS]
     if "two_stage" in cfg.families:
