@@ -295,6 +295,8 @@ def test_bad_inputs_are_one_line_errors() -> None:
         prepare(np.zeros((2, 8, 8), np.float32), np.array([0, 2]))
     with pytest.raises(DataError, match="cluster labels for"):
         prepare(_hand_maps(), np.zeros(3, int), np.zeros(7, int))
+    with pytest.raises(DataError, match="pass both or neither"):
+        evaluate_baselines(_hand_maps(), np.array([1, 0, 0]), _hand_maps(), np.array([1, 0, 0]), _hand_maps())
 
 
 def test_baselines_and_metrics_stay_below_training() -> None:

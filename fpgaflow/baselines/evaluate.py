@@ -18,6 +18,7 @@ from fpgaflow.baselines.table import FAMILIES, BaselineResult, BaselineTable, me
 from fpgaflow.baselines.tree import MapTree, TreeSettings
 from fpgaflow.baselines.two_stage import ClusterStage, TwoStage
 from fpgaflow.config.strict import check
+from fpgaflow.errors import DataError
 from fpgaflow.metrics import DEFAULT_EFFICIENCIES, ONE_SIGMA, accuracy, roc_auc
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ def evaluate_baselines(
     truth of the training maps in :func:`~fpgaflow.data.clusters.find_clusters` order, which adds the
     two-stage member trained on truth.  The test maps are used only after every choice is made.
     """
+    if (val_maps is None) != (val_labels is None):
+        raise DataError("validation maps and validation labels go together: pass both or neither")
     t0 = time.perf_counter()
     train = prepare(train_maps, train_labels, train_cluster_labels)
     test = prepare(test_maps, test_labels)
