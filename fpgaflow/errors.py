@@ -47,6 +47,7 @@ EXTRA_OF_MODULE: dict[str, str] = {
     "uproot": "host",
     "matplotlib": "host",
     "tqdm": "host",
+    "sklearn": "host",
     "dask": "study",
     "distributed": "study",
     "pynq": "board",

@@ -21,7 +21,7 @@ DATA = DataConfig(
     seed=4,
     simulate=SimulatorConfig(tracks=TrackConfig(pileup=20.0), window=WindowConfig(crop_rows=16, crop_cols=16)),
 )
-FAST = ["--n-bootstrap", "50", "--families", "any_pixel", "single_cut", "shape_table"]
+FAST = ["--n-bootstrap", "50", "--families", "any_pixel,single_cut,shape_table"]
 
 
 @pytest.fixture
@@ -40,10 +40,7 @@ def test_run_data_directory(tmp_path: Path, maps: HitMapSet, run_cli, capsys: py
     for name, part in zip(("train", "val", "test"), split(maps, 0.15, 0.15, np.random.default_rng(0)), strict=True):
         part.save_npz(run / "data" / f"{name}.npz")
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "notes.txt").write_text("mine")
     assert run_cli(["baselines", str(run), "--out", str(out), *FAST]) == 0
-    assert (out / "notes.txt").read_text() == "mine"  # nothing of the user's is touched
     table = json.loads((out / "baselines.json").read_text())
     assert table["validation"] == "given"
     assert table["n_test"] == 90 and table["n_val"] == 90 and table["n_train"] == 420
@@ -52,6 +49,9 @@ def test_run_data_directory(tmp_path: Path, maps: HitMapSet, run_cli, capsys: py
     md = (out / "baselines.md").read_text()
     assert md in capsys.readouterr().out
     assert "| single_cut |" in md
+    marker = json.loads((out / ".fpgaflow" / "baselines.json").read_text())
+    assert marker["config"]["families"] == ["any_pixel", "single_cut", "shape_table"]
+    assert marker["config"]["n_bootstrap"] == 50
     with np.load(out / "baseline_scores.npz") as z:
         assert z["labels"].size == 90
         assert z["single_cut_scores"].shape == (90,)
@@ -59,6 +59,15 @@ def test_run_data_directory(tmp_path: Path, maps: HitMapSet, run_cli, capsys: py
         assert float(z["single_cut_cut"]) == best["cut"]
         called = z["single_cut_scores"] > z["single_cut_cut"]
         assert np.mean(called == z["labels"].astype(bool)) == pytest.approx(best["accuracy"])
+    # Rerun into the same directory: replaced.  A file fpgaflow did not write there: refused, left alone.
+    assert run_cli(["baselines", str(run), "--out", str(out), *FAST]) == 0
+    md = (out / "baselines.md").read_text()
+    (out / "notes.txt").write_text("mine")
+    capsys.readouterr()
+    assert run_cli(["baselines", str(run), "--out", str(out), *FAST]) == 2
+    assert "notes.txt, which fpgaflow did not write" in capsys.readouterr().err
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "baselines.md").read_text() == md
 
 
 def test_single_file_is_split_like_a_run(tmp_path: Path, maps: HitMapSet, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +100,7 @@ def test_unknown_family_is_a_config_error(
     tmp_path: Path, maps: HitMapSet, run_cli, capsys: pytest.CaptureFixture[str]
 ) -> None:  # type: ignore[no-untyped-def]
     path = maps.save_npz(tmp_path / "maps.npz")
-    assert run_cli(["baselines", str(path), "--out", str(tmp_path / "o"), "--families", "cnn"]) == 2
+    assert run_cli(["baselines", str(path), "--out", str(tmp_path / "o"), "--families", "tree,cnn"]) == 2
     assert "unknown ['cnn']" in capsys.readouterr().err
 
 

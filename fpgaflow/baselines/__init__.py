@@ -15,10 +15,11 @@ The truth ceiling (``fpgaflow/baselines/ceiling.py``) is kept for the simulator'
 """
 
 from fpgaflow.baselines.base import Baseline, LearnedCut, learn_cut
-from fpgaflow.baselines.evaluate import BaselineConfig, evaluate_baselines, members
+from fpgaflow.baselines.config import FAMILIES, BaselineConfig
+from fpgaflow.baselines.evaluate import evaluate_baselines, members
 from fpgaflow.baselines.features import CLUSTER_FEATURES, MAP_FEATURES, Feature, cluster_table, map_features
 from fpgaflow.baselines.sample import MapSample, prepare
-from fpgaflow.baselines.table import FAMILIES, BaselineResult, BaselineTable
+from fpgaflow.baselines.table import BaselineResult, BaselineTable
 
 __all__ = [
     "CLUSTER_FEATURES",

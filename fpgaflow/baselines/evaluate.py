@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
 from fpgaflow.baselines.base import Baseline
+from fpgaflow.baselines.config import BaselineConfig
 from fpgaflow.baselines.cuts import CUT_VARIABLES, AnyPixel, SingleCut
 from fpgaflow.baselines.features import Array
 from fpgaflow.baselines.sample import MapSample, prepare
 from fpgaflow.baselines.shape_table import ClusterShapeTable
-from fpgaflow.baselines.table import FAMILIES, BaselineResult, BaselineTable, measure
+from fpgaflow.baselines.table import BaselineResult, BaselineTable, measure
 from fpgaflow.baselines.tree import MapTree, TreeSettings
 from fpgaflow.baselines.two_stage import ClusterStage, TwoStage
-from fpgaflow.config.strict import check
 from fpgaflow.errors import DataError
-from fpgaflow.metrics import DEFAULT_EFFICIENCIES, ONE_SIGMA, accuracy, roc_auc
+from fpgaflow.metrics import accuracy, roc_auc
 
 log = logging.getLogger(__name__)
 
@@ -28,35 +27,6 @@ TREE_MEMBERS: tuple[TreeSettings, ...] = (
     TreeSettings(max_iter=200, learning_rate=0.1, max_leaf_nodes=15),
     TreeSettings(max_iter=400, learning_rate=0.05, max_leaf_nodes=31, min_samples_leaf=40, l2=1.0),
 )
-
-
-@dataclass(frozen=True)
-class BaselineConfig:
-    """How the baselines are run.
-
-    ``families``: which of :data:`~fpgaflow.baselines.table.FAMILIES` to run.  ``validation_fraction``: when
-    no validation maps are given, this stratified fraction of the training maps is held out to pick each
-    family's best member (the rest trains).  ``seed``: the split, the trees and the bootstrap.
-    ``n_bootstrap`` replicas for the AUC errors and paired tests; intervals at ``confidence`` (one sigma by
-    default); rejections at ``efficiencies`` (signal efficiency).
-    """
-
-    families: tuple[str, ...] = FAMILIES
-    validation_fraction: float = 0.2
-    seed: int = 0
-    n_bootstrap: int = 1000
-    confidence: float = ONE_SIGMA
-    efficiencies: tuple[float, ...] = DEFAULT_EFFICIENCIES
-
-    def __post_init__(self) -> None:
-        unknown = sorted(set(self.families) - set(FAMILIES))
-        check(not unknown, f"baselines.families: unknown {unknown}; expected some of {list(FAMILIES)}")
-        check(
-            0.0 < self.validation_fraction < 1.0,
-            f"baselines.validation_fraction must be in (0, 1), got {self.validation_fraction}",
-        )
-        check(self.n_bootstrap >= 10, f"baselines.n_bootstrap must be >= 10, got {self.n_bootstrap}")
-        check(0.0 < self.confidence < 1.0, f"baselines.confidence must be in (0, 1), got {self.confidence}")
 
 
 def members(cfg: BaselineConfig, with_truth: bool = False) -> list[Baseline]:
@@ -94,7 +64,7 @@ def evaluate_baselines(
     val_maps: Array | None = None,
     val_labels: Array | None = None,
     train_cluster_labels: Array | None = None,
-    cfg: BaselineConfig = BaselineConfig(),
+    cfg: BaselineConfig | None = None,
 ) -> BaselineTable:
     """Fit every baseline on the training maps, pick each family's best on the validation maps (or on a
     held-out part of the training maps), and measure them all on the test maps.
@@ -103,6 +73,7 @@ def evaluate_baselines(
     truth of the training maps in :func:`~fpgaflow.data.clusters.find_clusters` order, which adds the
     two-stage member trained on truth.  The test maps are used only after every choice is made.
     """
+    cfg = BaselineConfig() if cfg is None else cfg
     if (val_maps is None) != (val_labels is None):
         raise DataError("validation maps and validation labels go together: pass both or neither")
     t0 = time.perf_counter()

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from fpgaflow.baselines.config import FAMILIES
 from fpgaflow.baselines.features import Array
 from fpgaflow.metrics import (
     AucInterval,
@@ -19,9 +20,6 @@ from fpgaflow.metrics import (
     paired_comparison,
 )
 from fpgaflow.metrics.stats import p_text
-
-#: Family names in the order a physicist would try them.
-FAMILIES: tuple[str, ...] = ("any_pixel", "single_cut", "shape_table", "tree", "two_stage")
 
 
 @dataclass(frozen=True)

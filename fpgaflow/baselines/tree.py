@@ -40,7 +40,7 @@ class Booster:
     evaluated on ``threads`` OpenMP threads."""
 
     def __init__(self, settings: TreeSettings, seed: int, threads: int = BOOSTER_THREADS) -> None:
-        require("sklearn", "host")
+        require("sklearn", "the boosted-tree baselines")
         from sklearn.ensemble import HistGradientBoostingClassifier
 
         self.threads = threads

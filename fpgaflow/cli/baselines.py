@@ -5,61 +5,50 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-#: Files the command writes into ``--out`` (nothing else there is touched).
-TABLE_MD = "baselines.md"
-TABLE_JSON = "baselines.json"
-SCORES_NPZ = "baseline_scores.npz"
+from fpgaflow.baselines.config import BaselineConfig
+from fpgaflow.cli.handler import Options, add_command, given
+
+
+def _words(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "baselines",
-        help="any-pixel rule, single cuts, cluster-shape table, boosted trees on the same maps",
+        handle,
+        help="any-pixel rule, single cuts, cluster-shape table, boosted trees on the same maps as the model",
         description="Fit every baseline family on the training maps, pick each family's best member on the "
         "validation maps and measure it on the test maps (accuracy ± Wilson error, ROC AUC ± bootstrap error, "
         "background rejection, working point).  Writes DIR/baselines.md, DIR/baselines.json and "
         "DIR/baseline_scores.npz (test labels and every family's best scores and cut).",
+        needs=("scipy", "sklearn"),
     )
-    p.add_argument(
+    opts = Options(p, BaselineConfig, "baselines")
+    opts.option(
         "maps",
         type=Path,
         help="a run directory (uses data/train.npz, val.npz, test.npz), its data/ directory, or one hit-map "
         "file (.npz, .h5, .root, shard directory) to split",
     )
-    p.add_argument("--out", type=Path, required=True, help="directory for the table and scores")
-    p.add_argument("--seed", type=int, default=0, help="seed of the trees, the bootstrap and an internal holdout")
-    p.add_argument("--n-bootstrap", type=int, default=1000, help="bootstrap replicas for errors and paired tests")
-    p.add_argument("--families", nargs="+", default=None, help="run only these families (default: all)")
-    p.add_argument("--split-seed", type=int, default=1, help="data.seed of the split of a single file")
-    p.add_argument("--val-fraction", type=float, default=0.15, help="validation fraction of a single file")
-    p.add_argument("--test-fraction", type=float, default=0.15, help="test fraction of a single file")
-    p.set_defaults(func=handle)
+    opts.option("--out", type=Path, required=True, help="output directory (new, empty, or an earlier baselines output)")
+    opts.option("--split-seed", type=int, help="data.seed of the split of a single file (default 1)")
+    opts.option("--val-fraction", type=float, help="validation fraction of a single file (default 0.15)")
+    opts.option("--test-fraction", type=float, help="test fraction of a single file (default 0.15)")
+    opts.config_flag("--families", type=_words, field="families", help="baseline families to run, comma-separated")
+    opts.config_flag("--seed", type=int, field="seed", help="seed of the trees, the bootstrap and a holdout")
+    opts.config_flag("--n-bootstrap", type=int, field="n_bootstrap", help="bootstrap replicas for errors and tests")
 
 
 def handle(args: argparse.Namespace) -> int:
-    from fpgaflow.baselines import BaselineConfig, evaluate_baselines
-    from fpgaflow.baselines.inputs import load_split_maps
-    from fpgaflow.baselines.table import FAMILIES
-    from fpgaflow_board import atomic
+    from fpgaflow.baselines.write_baselines import write_baselines
 
-    cfg = BaselineConfig(
-        families=tuple(args.families) if args.families else FAMILIES, seed=args.seed, n_bootstrap=args.n_bootstrap
+    done = write_baselines(
+        args.maps,
+        args.options.config(args),
+        args.out,
+        **given(args, "val_fraction", "test_fraction", "split_seed"),
     )
-    maps = load_split_maps(args.maps, args.val_fraction, args.test_fraction, args.split_seed)
-    val = maps.val
-    table = evaluate_baselines(
-        maps.train.maps,
-        maps.train.labels,
-        maps.test.maps,
-        maps.test.labels,
-        None if val is None else val.maps,
-        None if val is None else val.labels,
-        cfg=cfg,
-    )
-    markdown = f"# Baselines\n\nMaps: {maps.source}.\n\n{table.to_markdown()}"
-    atomic.write_text(args.out / TABLE_MD, markdown)
-    atomic.write_json(args.out / TABLE_JSON, {"maps": maps.source, **table.to_dict()}, allow_nan=False)
-    atomic.write_npz(args.out / SCORES_NPZ, compressed=True, **table.score_arrays())
-    print(markdown)  # noqa: T201
-    print(f"wrote {args.out / TABLE_MD}, {args.out / TABLE_JSON}, {args.out / SCORES_NPZ}")  # noqa: T201
+    print("\n".join(done.lines()))  # noqa: T201
     return 0

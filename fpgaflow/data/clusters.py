@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 #: 8-connectivity inside one map, no connection between maps of a stack.
 _STRUCTURE = np.zeros((3, 3, 3), dtype=bool)
@@ -51,6 +50,8 @@ class Clusters:
 
 def find_clusters(maps: np.ndarray) -> Clusters:
     """Clusters of a stack of maps ``(n, rows, cols)`` or ``(n, rows, cols, 1)`` (pixels > 0)."""
+    from scipy import ndimage  # on first use: importing this module needs numpy only
+
     stack = maps[..., 0] if maps.ndim == 4 else maps
     labels, n_clusters = ndimage.label(stack > 0, structure=_STRUCTURE)
     m, r, c = np.nonzero(labels)

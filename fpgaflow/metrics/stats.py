@@ -15,7 +15,8 @@
   bootstrap (the *same* resampled maps for both), its standard error and two-sided p-value
   p = min(1, 2·min(#{Δ* ≤ 0} + 1, #{Δ* ≥ 0} + 1) / (B + 1)); the smallest p it can give is 2/(B + 1).
 
-Every random draw comes from a ``numpy.random.Generator`` built from the ``seed`` argument.
+Every random draw comes from a ``numpy.random.Generator`` built from the ``seed`` argument.  scipy is imported
+on first use, so importing this module (and the CLI that lists it) needs numpy only.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from fpgaflow.errors import DataError
 from fpgaflow.metrics.roc import Array, roc_auc
@@ -45,6 +45,8 @@ def binomial_interval(
         raise DataError(f"binomial interval needs 0 <= k <= n and n > 0, got k={k}, n={n}")
     if not 0.0 < confidence < 1.0:
         raise DataError(f"confidence must be in (0, 1), got {confidence}")
+    from scipy import stats
+
     alpha = 1.0 - confidence
     if method == "wilson":
         z = float(stats.norm.ppf(1.0 - alpha / 2.0))
@@ -166,6 +168,8 @@ def mcnemar(correct_a: Array, correct_b: Array) -> McNemarResult:
     n = only_a + only_b
     if n == 0:
         return McNemarResult(only_a, only_b, 1.0, 1.0)
+    from scipy import stats
+
     m = min(only_a, only_b)
     exact = min(1.0, 2.0 * float(stats.binom.cdf(m, n, 0.5)))
     mid = min(1.0, 2.0 * float(stats.binom.cdf(m, n, 0.5)) - float(stats.binom.pmf(m, n, 0.5)))
