@@ -29,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 def throughput(steps: int, batch_size: int) -> list[dict[str, object]]:
     import tensorflow as tf
 
-    from fpgaflow.config.run import load_run_config
+    from fpgaflow.pipeline.config import load_run_config
     from fpgaflow.shipped import shipped_dir
     from fpgaflow.train.config import ModelConfig
     from fpgaflow.train.models import build_model
@@ -68,8 +68,8 @@ def throughput(steps: int, batch_size: int) -> list[dict[str, object]]:
 
 
 def qat(epochs: int | None) -> dict[str, object]:
-    from fpgaflow.config.run import load_run_config
     from fpgaflow.metrics.roc import evaluate
+    from fpgaflow.pipeline.config import load_run_config
     from fpgaflow.train.datasets import make_splits
     from fpgaflow.train.trainer import predict_scores, train_classifier
 

@@ -22,9 +22,9 @@ from fpgaflow.augment import (
 from fpgaflow.augment.flip import HorizontalFlip, VerticalFlip
 from fpgaflow.augment.gain import GainJitter
 from fpgaflow.augment.shift import Shift
-from fpgaflow.config.run import load_run_config
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.errors import ConfigError
+from fpgaflow.pipeline.config import load_run_config
 
 
 def test_skeleton_keys_build_the_same_flip_pipeline() -> None:

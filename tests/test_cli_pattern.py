@@ -14,11 +14,11 @@ import yaml
 
 from fpgaflow.cli import COMMAND_MODULES, build_parser
 from fpgaflow.cli.handler import COMMAND_SECTIONS, Options, config_default, load_section, render_default
-from fpgaflow.config.run import RunConfig
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.errors import ConfigError
 from fpgaflow.fit.config import FitConfig
+from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.shipped import shipped_dir
 from fpgaflow.verify.config import VerifyConfig
 

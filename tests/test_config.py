@@ -6,9 +6,9 @@ from typing import Literal
 
 import pytest
 
-from fpgaflow.config.run import RunConfig, load_run_config
 from fpgaflow.config.strict import check, from_mapping, load_yaml, to_mapping
 from fpgaflow.errors import ConfigError
+from fpgaflow.pipeline.config import RunConfig, load_run_config
 
 
 @dataclass(frozen=True)

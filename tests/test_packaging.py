@@ -15,7 +15,7 @@ import pytest
 import tomllib
 import yaml
 
-from fpgaflow.config.run import load_run_config
+from fpgaflow.pipeline.config import load_run_config
 from fpgaflow.shipped import CHECKOUT_FOLDERS, shipped_dir
 
 REPO = Path(__file__).resolve().parents[1]

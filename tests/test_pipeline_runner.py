@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from fpgaflow.config.run import RunConfig
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.errors import ConfigError, OutputDirError
 from fpgaflow.pipeline import runner, steps
 from fpgaflow.pipeline.artefacts import Artefacts
+from fpgaflow.pipeline.config import RunConfig
 
 FAIL_AT: set[str] = set()
 

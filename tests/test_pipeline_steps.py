@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fpgaflow.config.run import RunConfig
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.data import load_npz, split_indices
 from fpgaflow.pipeline.artefacts import Artefacts
+from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.pipeline.steps import step_data
 from fpgaflow_board.csim import CSimLibrary
 from fpgaflow_board.manifest import read_manifest

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fpgaflow.config.run import load_run_config
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.errors import ConfigError, DataError
+from fpgaflow.pipeline.config import load_run_config
 from fpgaflow.train.config import ModelConfig
 from fpgaflow.train.models import MODEL_BUILDERS, build_model, check_input_shape, check_model_name
 

@@ -183,7 +183,7 @@ def load_section(cls: type, path: Path, section: str) -> Any:
     """``cls`` from YAML file ``path``: a whole config whose ``section:`` is used (other known sections are
     left to the commands that read them), or the section alone.  A run config without that section gives
     the defaults.  Errors name the file and the key path."""
-    from fpgaflow.config.run import RunConfig
+    from fpgaflow.pipeline.config import RunConfig
 
     raw = read_yaml_mapping(path)
     own = {f.name for f in dataclasses.fields(cls)}

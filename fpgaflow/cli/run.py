@@ -38,8 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     import yaml
 
-    from fpgaflow.config.run import default_config_path, load_run_config
     from fpgaflow.errors import ConfigError
+    from fpgaflow.pipeline.config import default_config_path, load_run_config
     from fpgaflow.pipeline.runner import run_pipeline
 
     cfg = load_run_config(args.config)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fpgaflow.config.run import RunConfig
+from fpgaflow.pipeline.config import RunConfig
 from fpgaflow_board.atomic import write_text
 
 

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from fpgaflow import __version__
-from fpgaflow.config.run import RunConfig
 from fpgaflow.config.strict import suggest
 from fpgaflow.errors import ConfigError, OutputDirError
 from fpgaflow.outdir import MARKER_DIR, claim_output_dir
 from fpgaflow.pipeline.artefacts import Artefacts
+from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.pipeline.report import write_report
 from fpgaflow.pipeline.steps import STEPS, Step
 from fpgaflow_board.atomic import atomic_directory, write_json

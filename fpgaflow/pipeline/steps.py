@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fpgaflow.config.run import RunConfig
 from fpgaflow.data import HitMapSet, load_npz
 from fpgaflow.pipeline.artefacts import Artefacts
+from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.train.datasets import make_splits
 
 log = logging.getLogger(__name__)
