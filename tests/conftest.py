@@ -33,6 +33,19 @@ prune:
 
 
 @pytest.fixture(scope="session")
+def calibration_root() -> Path:
+    """The real Vivado / Vivado HLS reports (``../shared/calibration`` or ``$FPGAFLOW_CALIBRATION``), found by
+    the library's one helper; tests that read them skip where they are absent."""
+    from fpgaflow.errors import DataError
+    from fpgaflow.estimate.calibration import find_calibration_root
+
+    try:
+        return find_calibration_root()
+    except DataError:
+        pytest.skip("calibration reports (../shared/calibration) not present on this machine")
+
+
+@pytest.fixture(scope="session")
 def tiny_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cfg") / "tiny.yaml"
     path.write_text(TINY_CONFIG)

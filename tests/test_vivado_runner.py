@@ -25,7 +25,7 @@ from fpgaflow.vivado.config import BuildConfig
 from fpgaflow.vivado.runner import load_state, run_build
 
 STUBS = Path(__file__).resolve().parent / "tcl_stubs"
-CAL = Path(__file__).resolve().parents[2] / "shared" / "calibration" / "pynqia_jet_Qkeras_pruned_hls4ml_PYNQ_prj"
+JET_PRUNED = "pynqia_jet_Qkeras_pruned_hls4ml_PYNQ_prj"  # in the calibration reports
 UTIL_ROUTED = """\
 | Tool Version : Vivado v.2020.1 (lin64) Build 2902540 Wed May 27 19:54:35 MDT 2020
 | Design State : {state}
@@ -94,10 +94,9 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def fake_vivado(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def fake_vivado(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calibration_root: Path) -> Path:
     """Put fake vivado/vivado_hls first on PATH; returns the file their calls are recorded in."""
-    if not CAL.is_dir():
-        pytest.skip("calibration reports not present")
+    reports = calibration_root / JET_PRUNED
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     banners = {
@@ -111,8 +110,8 @@ def fake_vivado(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     calls = tmp_path / "calls.jsonl"
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setenv("FAKE_CALLS", str(calls))
-    monkeypatch.setenv("FAKE_CSYNTH_RPT", str(CAL / "myproject_axi_csynth.rpt"))
-    monkeypatch.setenv("FAKE_CSYNTH_XML", str(CAL / "myproject_axi_csynth.xml"))
+    monkeypatch.setenv("FAKE_CSYNTH_RPT", str(reports / "myproject_axi_csynth.rpt"))
+    monkeypatch.setenv("FAKE_CSYNTH_XML", str(reports / "myproject_axi_csynth.xml"))
     monkeypatch.setenv("FAKE_UTIL", UTIL_ROUTED)
     monkeypatch.delenv("FAKE_FAIL_STAGE", raising=False)
     monkeypatch.delenv("FAKE_SKIP_OUTPUTS", raising=False)

@@ -55,18 +55,26 @@ def read_report(path: Path, kind: str) -> LayerResources:
     raise DataError(f"unknown report kind {kind!r} for {path}")
 
 
+#: Overrides where the real reports are looked for.
+CALIBRATION_ENV = "FPGAFLOW_CALIBRATION"
+
+
 def find_calibration_root(start: Path | None = None) -> Path:
-    """The ``shared/calibration`` folder: ``$FPGAFLOW_CALIBRATION``, else the nearest ``shared/calibration``
-    beside or above ``start`` (default: this package's location)."""
-    env = os.environ.get("FPGAFLOW_CALIBRATION")
+    """The folder of real Vivado / Vivado HLS reports, ``shared/calibration``: ``$FPGAFLOW_CALIBRATION`` if
+    set, else the nearest ``shared/calibration`` in a folder holding ``start`` (default: this package's
+    location), so a checkout finds ``../shared`` beside it.  The tests, the bench scripts and
+    :func:`calibrate` all locate the reports through this one function."""
+    env = os.environ.get(CALIBRATION_ENV)
     if env:
+        if not Path(env).is_dir():
+            raise DataError(f"${CALIBRATION_ENV} = {env}: not a folder of calibration reports")
         return Path(env)
     here = (start or Path(__file__)).resolve()
     for parent in here.parents:
-        for candidate in (parent / "shared" / "calibration", parent.parent / "shared" / "calibration"):
-            if candidate.is_dir():
-                return candidate
-    raise DataError("calibration reports not found: set FPGAFLOW_CALIBRATION to the shared/calibration folder")
+        candidate = parent / "shared" / "calibration"
+        if candidate.is_dir():
+            return candidate
+    raise DataError(f"calibration reports not found: set ${CALIBRATION_ENV} to the shared/calibration folder")
 
 
 _CONFIG = re.compile(r"config(\d+)(?:_|$)")
