@@ -4,7 +4,6 @@ emulator hook, and the `fpgaflow verify` CLI."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from fpgaflow.data import HitMapSet
 from fpgaflow.verify import csim_pool
 from fpgaflow.verify.compare_paths import verify_design
 from fpgaflow.verify.config import VerifyConfig
-from fpgaflow.verify.emulator_hook import EmulatorNotAvailableError
 from fpgaflow.verify.float_twin import float_twin
 from fpgaflow_board.csim import CSimLibrary
 
@@ -95,15 +93,6 @@ def test_pool_gives_the_single_process_answer(
     pooled, procs = csim_pool.predict_csim(lib, 64, 1, "myproject", data[0], workers=2)
     assert procs == 2
     np.testing.assert_array_equal(pooled, single)
-
-
-def test_emulator_backend_is_a_clear_error_until_it_exists(
-    model: Any, project: Path, data: tuple[np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "fpgaflow.emulate", None)  # as if the emulator stage were absent
-    cfg = VerifyConfig(backend="emulator", trace_maps=0, float_twin=False)
-    with pytest.raises(EmulatorNotAvailableError, match=r"use verify\.backend 'csim'"):
-        verify_design(model, project, data[0][:10], data[1][:10], cfg)
 
 
 def test_emulator_backend_matches_the_csim_and_says_so(

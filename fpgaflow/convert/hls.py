@@ -236,11 +236,6 @@ def convert(
 KERAS_TWIN = "keras_model.h5"
 
 
-def convert_model(model: Any, cfg: ConvertConfig, output_dir: Path, input_type: FixedType | None) -> Any:
-    """Backwards-compatible wrapper: convert and write without calibration; returns the ``ModelGraph``."""
-    return convert(model, cfg, output_dir, input_type).hls_model
-
-
 def load_pinned_config(project_dir: Path) -> ConvertConfig:
     """The pinned :class:`ConvertConfig` in a project's ``conversion.json`` (:meth:`Conversion.pinned_config`)."""
     import json

@@ -261,8 +261,3 @@ def plan_precision(
         else:
             planned[spec.name] = _unweighted(spec, in_type, cfg, peak)
     return PrecisionPlan(tuple(planned[n] for n in names), calibration_maps)
-
-
-def plan_to_json(plan: PrecisionPlan) -> dict[str, Any]:
-    """JSON-safe form of the plan (the precision report's data)."""
-    return plan.to_dict()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import replace
 
 import numpy as np
 
@@ -76,8 +75,3 @@ def load_dataset(cfg: DataConfig) -> HitMapSet:
         return data
     assert cfg.path is not None  # checked by DataConfig
     return load_file(cfg.path, cfg.root)
-
-
-def with_source(cfg: DataConfig, source: str) -> DataConfig:
-    """``cfg`` with another source (helper for the CLI)."""
-    return replace(cfg, source=source)  # type: ignore[arg-type]

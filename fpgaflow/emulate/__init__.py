@@ -11,7 +11,7 @@ from fpgaflow.emulate.compare import EmulatorCsimComparison, compare_to_csim
 from fpgaflow.emulate.emulator import Emulator
 from fpgaflow.emulate.errors import EmulationMismatchError, UnemulatedLayerError, UnsupportedPrecisionError
 from fpgaflow.emulate.fixed import FixedType
-from fpgaflow.emulate.project import load_emulator, load_hls_project
+from fpgaflow.emulate.project import load_emulator
 
 __all__ = [
     "EmulationMismatchError",
@@ -22,5 +22,4 @@ __all__ = [
     "UnsupportedPrecisionError",
     "compare_to_csim",
     "load_emulator",
-    "load_hls_project",
 ]

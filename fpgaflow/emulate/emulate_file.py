@@ -39,9 +39,9 @@ def emulate_file(
     ``batch_size``: maps per batch (default: by memory).  ``check_csim``: also compile the C simulation and
     require bit identity on the first that many maps.
     """
+    from fpgaflow.convert.project import load_hls_project
     from fpgaflow.emulate.compare import compare_to_csim
     from fpgaflow.emulate.emulator import Emulator
-    from fpgaflow.emulate.project import load_hls_project
 
     if batch_size is not None and batch_size < 1:
         raise ConfigError(f"batch size must be >= 1, got {batch_size}")

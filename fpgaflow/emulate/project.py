@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fpgaflow.convert.project import load_hls_project
 
-__all__ = ["load_emulator", "load_hls_project"]
+if TYPE_CHECKING:
+    from fpgaflow.emulate.emulator import Emulator
 
 
-def load_emulator(project_dir: Path | str) -> Any:
+def load_emulator(project_dir: Path | str) -> Emulator:
     """The :class:`~fpgaflow.emulate.Emulator` of a converted project (what ``fpgaflow verify`` calls)."""
     from fpgaflow.emulate.emulator import Emulator
 

@@ -106,9 +106,6 @@ class Coefficients:
     def synth_ratio(self, resource: str) -> float:
         return float(getattr(self, f"synth_{resource}"))
 
-    def error_of(self, resource: str) -> HeldOutError | None:
-        return next((e for e in self.held_out_error if e.resource == resource), None)
-
 
 def default_coefficients() -> Coefficients:
     """Starting values before calibration: 1 LUT per multiplier bit-product, measured ratios unknown (1)."""

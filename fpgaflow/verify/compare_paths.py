@@ -69,7 +69,7 @@ def _hardware_outputs(
     t0 = time.perf_counter()
     use_emulator = cfg.backend == "emulator" or (cfg.backend == "auto" and len(x) > cfg.auto_emulator_above)
     if use_emulator:
-        from fpgaflow.verify.emulator_hook import load_emulator
+        from fpgaflow.emulate.project import load_emulator
 
         out = np.asarray(load_emulator(project_dir).predict(x), dtype=np.float32).reshape(len(x), -1)
         elapsed = time.perf_counter() - t0
