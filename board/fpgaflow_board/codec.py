@@ -12,8 +12,10 @@ float → ``ap_ufixed<8,0>`` cast wraps (AP_WRAP) such values silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow_board.fixed_point import FixedPointType, pack, quantize, unpack
 from fpgaflow_board.manifest import Manifest
@@ -44,14 +46,14 @@ class StreamCodec:
         )
 
     @property
-    def in_word(self) -> np.dtype:
+    def in_word(self) -> np.dtype[Any]:
         return np.dtype(np.float32) if self.stream_dtype == "float32" else self.input_type.lane_dtype
 
     @property
-    def out_word(self) -> np.dtype:
+    def out_word(self) -> np.dtype[Any]:
         return np.dtype(np.float32) if self.stream_dtype == "float32" else self.output_type.lane_dtype
 
-    def encode_into(self, adc: np.ndarray, out: np.ndarray) -> int:
+    def encode_into(self, adc: npt.NDArray[np.floating[Any]], out: npt.NDArray[Any]) -> int:
         """Write the words for ADC maps ``adc`` (n, n_in) into ``out`` (n, n_in); return out-of-range count."""
         if self.stream_dtype == "float32":
             np.multiply(adc, np.float32(self.input_scale), out=out, casting="unsafe")
@@ -67,7 +69,7 @@ class StreamCodec:
         out[...] = packed.words
         return packed.n_overflow
 
-    def decode(self, words: np.ndarray) -> np.ndarray:
+    def decode(self, words: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
         """Raw outputs as a new float32 array (fixed-point outputs ≤ 24 bits are exact in float32)."""
         if self.stream_dtype == "float32":
             return np.array(words, dtype=np.float32, copy=True)

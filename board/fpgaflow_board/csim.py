@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 
 class CSimLibrary:
@@ -56,7 +57,7 @@ class CSimLibrary:
             finally:
                 os.chdir(cwd)
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
+    def predict(self, x: npt.ArrayLike) -> npt.NDArray[np.float32]:
         """Outputs ``(n, n_out)`` float32 for inputs reshaped to ``(n, n_in)`` (network input units)."""
         flat = np.ascontiguousarray(np.asarray(x, dtype=np.float32).reshape(-1, self.n_in))
         out = np.zeros((flat.shape[0], self.n_out), dtype=np.float32)

@@ -70,7 +70,7 @@ def dma_length_width(max_transfer_bytes: int) -> int:
 
 def max_batch_for(length_width: int, bytes_per_sample: int) -> int:
     """Largest batch (samples) one transfer of a DMA with ``length_width``-bit length register can carry."""
-    return (2**length_width - 1) // bytes_per_sample
+    return ((1 << length_width) - 1) // bytes_per_sample
 
 
 def fclk_mhz(clock_period_ns: float) -> float:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow_board.codec import StreamCodec
 from fpgaflow_board.design import Design, find_design
@@ -139,7 +140,7 @@ class HitMapClassifier:
         self.dma.reset()
 
     # ------------------------------------------------------------------ one batch
-    def _encode(self, maps: np.ndarray, slot: _Slot) -> tuple[int, float]:
+    def _encode(self, maps: npt.NDArray[np.float32], slot: _Slot) -> tuple[int, float]:
         t0 = time.perf_counter()
         n = maps.shape[0]
         flat = maps.reshape(n, self.manifest.n_in)
@@ -177,12 +178,12 @@ class HitMapClassifier:
             n_out_of_range=enc[0],
         )
 
-    def predict_raw(self, maps: np.ndarray) -> np.ndarray:
+    def predict_raw(self, maps: npt.ArrayLike) -> npt.NDArray[np.float32]:
         """The IP's raw outputs for ``maps`` (one map or a batch, ADC counts): a new float32 (n, n_out)."""
         batch = as_batch(maps, self.manifest.input_shape)
         return self._one_batch(batch, 0).raw
 
-    def _one_batch(self, batch: np.ndarray, first: int) -> BatchResult:
+    def _one_batch(self, batch: npt.NDArray[np.float32], first: int) -> BatchResult:
         n = batch.shape[0]
         slot = self._slot(n)
         enc = self._encode(batch, slot)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 QUANTIZATION_MODES = ("AP_TRN", "AP_TRN_ZERO", "AP_RND", "AP_RND_ZERO", "AP_RND_MIN_INF", "AP_RND_INF", "AP_RND_CONV")
 OVERFLOW_MODES = ("AP_WRAP", "AP_SAT", "AP_SAT_ZERO", "AP_SAT_SYM")
@@ -93,7 +95,7 @@ class FixedPointType:
         return next(b for b in (8, 16, 32) if self.width <= b)
 
     @property
-    def lane_dtype(self) -> np.dtype:
+    def lane_dtype(self) -> np.dtype[np.unsignedinteger[Any]]:
         return np.dtype(f"uint{self.lane_bits}")
 
     def __str__(self) -> str:
@@ -107,28 +109,31 @@ class FixedPointType:
 class PackedWords:
     """Stream words (unsigned lane dtype) plus how many inputs lay outside the type's range."""
 
-    words: np.ndarray
+    words: npt.NDArray[np.unsignedinteger[Any]]
     n_overflow: int
     n_values: int
 
 
-def _round(scaled: np.ndarray, mode: str) -> np.ndarray:
+def _round(scaled: npt.NDArray[np.float64], mode: str) -> npt.NDArray[np.float64]:
+    out: npt.NDArray[np.float64]
     if mode == "AP_TRN":
-        return np.floor(scaled)
-    if mode == "AP_TRN_ZERO":
-        return np.trunc(scaled)
-    if mode == "AP_RND":
-        return np.floor(scaled + 0.5)
-    if mode == "AP_RND_MIN_INF":
-        return np.ceil(scaled - 0.5)
-    if mode == "AP_RND_ZERO":
-        return np.sign(scaled) * np.ceil(np.abs(scaled) - 0.5)
-    if mode == "AP_RND_INF":
-        return np.sign(scaled) * np.floor(np.abs(scaled) + 0.5)
-    return np.rint(scaled)  # AP_RND_CONV: ties to even
+        out = np.floor(scaled)
+    elif mode == "AP_TRN_ZERO":
+        out = np.trunc(scaled)
+    elif mode == "AP_RND":
+        out = np.floor(scaled + 0.5)
+    elif mode == "AP_RND_MIN_INF":
+        out = np.ceil(scaled - 0.5)
+    elif mode == "AP_RND_ZERO":
+        out = np.sign(scaled) * np.ceil(np.abs(scaled) - 0.5)
+    elif mode == "AP_RND_INF":
+        out = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5)
+    else:
+        out = np.rint(scaled)  # AP_RND_CONV: ties to even
+    return out
 
 
-def quantize(values: np.ndarray, fmt: FixedPointType) -> tuple[np.ndarray, int]:
+def quantize(values: npt.ArrayLike, fmt: FixedPointType) -> tuple[npt.NDArray[np.int64], int]:
     """Integer codes (int64, value = code × LSB) and the number of values outside the type's range."""
     x = np.asarray(values, dtype=np.float64)
     if not np.all(np.isfinite(x)):
@@ -149,7 +154,7 @@ def quantize(values: np.ndarray, fmt: FixedPointType) -> tuple[np.ndarray, int]:
     return np.clip(codes, lo, hi).astype(np.int64), n_overflow
 
 
-def pack(values: np.ndarray, fmt: FixedPointType) -> PackedWords:
+def pack(values: npt.ArrayLike, fmt: FixedPointType) -> PackedWords:
     """Encode floats as stream words: W-bit two's complement in a ``fmt.lane_dtype`` lane."""
     codes, n_overflow = quantize(values, fmt)
     mask = np.uint64((1 << fmt.width) - 1)
@@ -157,7 +162,7 @@ def pack(values: np.ndarray, fmt: FixedPointType) -> PackedWords:
     return PackedWords(words=words, n_overflow=n_overflow, n_values=int(codes.size))
 
 
-def unpack(words: np.ndarray, fmt: FixedPointType) -> np.ndarray:
+def unpack(words: npt.ArrayLike, fmt: FixedPointType) -> npt.NDArray[np.float64]:
     """Decode stream words (any unsigned lane) to float64; padding bits above W are ignored."""
     w = np.asarray(words).astype(np.uint64) & np.uint64((1 << fmt.width) - 1)
     codes = w.astype(np.int64)
@@ -166,6 +171,6 @@ def unpack(words: np.ndarray, fmt: FixedPointType) -> np.ndarray:
     return np.ldexp(codes.astype(np.float64), -fmt.fractional)
 
 
-def count_out_of_range(values: np.ndarray, fmt: FixedPointType) -> int:
+def count_out_of_range(values: npt.ArrayLike, fmt: FixedPointType) -> int:
     """How many values the type cannot hold after quantisation (what AP_WRAP would silently wrap)."""
     return quantize(values, fmt)[1]

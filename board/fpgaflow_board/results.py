@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow_board.atomic import write_npz
 
@@ -27,9 +29,9 @@ class BatchResult:
     """
 
     first: int
-    raw: np.ndarray
-    scores: np.ndarray
-    labels: np.ndarray
+    raw: npt.NDArray[np.float32]
+    scores: npt.NDArray[np.float64]
+    labels: npt.NDArray[np.int8]
     device_s: float
     encode_s: float
     decode_s: float
@@ -46,9 +48,9 @@ class Timing:
 
     n_maps: int
     wall_s: float
-    batch_sizes: np.ndarray = field(repr=False)
-    device_s: np.ndarray = field(repr=False)
-    host_s: np.ndarray = field(repr=False)
+    batch_sizes: npt.NDArray[np.int64] = field(repr=False)
+    device_s: npt.NDArray[np.float64] = field(repr=False)
+    host_s: npt.NDArray[np.float64] = field(repr=False)
 
     @property
     def maps_per_s(self) -> float:
@@ -70,15 +72,15 @@ class Timing:
 class Classification:
     """All maps of a source: concatenated batch results plus timing."""
 
-    raw: np.ndarray
-    scores: np.ndarray
-    labels: np.ndarray
+    raw: npt.NDArray[np.float32]
+    scores: npt.NDArray[np.float64]
+    labels: npt.NDArray[np.int8]
     timing: Timing
     n_out_of_range: int
 
     @classmethod
     def from_batches(cls, batches: list[BatchResult], wall_s: float, n_out: int) -> Classification:
-        def cat(arrs: list[np.ndarray], dtype: type, shape: tuple[int, ...]) -> np.ndarray:
+        def cat(arrs: list[npt.NDArray[Any]], dtype: type, shape: tuple[int, ...]) -> npt.NDArray[Any]:
             return np.concatenate(arrs) if arrs else np.zeros(shape, dtype)
 
         timing = Timing(

@@ -7,9 +7,10 @@ The FPGA computes the classifier's logit; the monotonic sigmoid is applied here,
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 
-def apply_output_activation(raw: np.ndarray, activation: str) -> np.ndarray:
+def apply_output_activation(raw: npt.ArrayLike, activation: str) -> npt.NDArray[np.float64]:
     """Scores (float64) from raw outputs for ``activation`` ``sigmoid`` or ``linear``."""
     x = np.asarray(raw, dtype=np.float64)
     if activation == "sigmoid":
@@ -19,6 +20,6 @@ def apply_output_activation(raw: np.ndarray, activation: str) -> np.ndarray:
     raise ValueError(f"unsupported output activation {activation!r} (expected 'sigmoid' or 'linear')")
 
 
-def classify(scores: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+def classify(scores: npt.ArrayLike, threshold: float = 0.5) -> npt.NDArray[np.int8]:
     """Class index per map: 1 = particle where ``score >= threshold``, else 0 = background."""
     return (np.asarray(scores) >= threshold).astype(np.int8)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow_board import dma_status as reg
 from fpgaflow_board.codec import StreamCodec
@@ -47,12 +48,12 @@ class SimulatedNetwork:
         self.csim, self.codec, self.n_in, self.n_out, self.stall = csim, codec, n_in, n_out, stall
         self._partial = np.zeros(0, codec.in_word)
         self._partial_last = False
-        self._out: list[tuple[np.ndarray, bool]] = []  # word runs; bool: TLAST on the run's last word
+        self._out: list[tuple[npt.NDArray[Any], bool]] = []  # word runs; bool: TLAST on the run's last word
         self.maps_done = 0
         self.csim_seconds = 0.0
         self.clock = clock
 
-    def push(self, words: np.ndarray, tlast: bool) -> bool:
+    def push(self, words: npt.NDArray[Any], tlast: bool) -> bool:
         """Accept one MM2S transfer's words (False when stalled on input)."""
         if self.stall == "input":
             return False
@@ -77,7 +78,7 @@ class SimulatedNetwork:
         self._partial = data[used:].copy()
         return True
 
-    def _compute(self, x: np.ndarray) -> np.ndarray:
+    def _compute(self, x: npt.NDArray[Any]) -> npt.NDArray[Any]:
         """(n, n_in) input words → (n, n_out) output words through the C simulation."""
         if self.codec.stream_dtype == "float32":
             values = np.ascontiguousarray(x, dtype=np.float32)
@@ -90,11 +91,11 @@ class SimulatedNetwork:
             return y
         return pack(y, self.codec.output_type).words
 
-    def pull(self, max_words: int) -> tuple[np.ndarray, bool]:
+    def pull(self, max_words: int) -> tuple[npt.NDArray[Any], bool]:
         """Up to ``max_words`` output words, stopping after a TLAST word; returns (words, ended on TLAST)."""
         if self.stall == "output" or not self._out:
             return np.zeros(0, self.codec.out_word), False
-        got: list[np.ndarray] = []
+        got: list[npt.NDArray[Any]] = []
         n = 0
         while self._out and n < max_words:
             run, last = self._out[0]
@@ -119,7 +120,7 @@ class _ChannelState:
         self.length = 0
         self.remaining = 0  # S2MM: bytes still expected
         self.written = 0
-        self.dram: np.ndarray | None = None
+        self.dram: npt.NDArray[np.uint8] | None = None
 
 
 class SimulatedDma:

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 PAGE = 4096
 
 
-class SimulatedBuffer(np.ndarray):
+class SimulatedBuffer(np.ndarray[Any, np.dtype[Any]]):
     """An ndarray with ``physical_address``, ``flush``/``invalidate`` and ``freebuffer``/``close``."""
 
     physical_address: int
@@ -38,9 +39,6 @@ class SimulatedBuffer(np.ndarray):
     @property
     def device_address(self) -> int:
         return self.physical_address
-
-    def _dram(self) -> np.ndarray:
-        return self._memory.dram_of(self._base_buffer)
 
     def flush(self) -> None:
         """CPU cache → DRAM for the whole allocation (what the MM2S channel will read)."""
@@ -83,7 +81,7 @@ class SimulatedMemory:
         self.clock = clock  # times the emulated cache maintenance (``copy_seconds``)
         self.offset = offset
         self._next = base
-        self._buffers: dict[int, tuple[SimulatedBuffer, np.ndarray]] = {}
+        self._buffers: dict[int, tuple[SimulatedBuffer, npt.NDArray[np.uint8]]] = {}
         self.allocations = 0
         self.flushes = 0
         self.invalidates = 0
@@ -103,7 +101,7 @@ class SimulatedMemory:
         self.allocations += 1
         return buf
 
-    def dram_of(self, buf: SimulatedBuffer) -> np.ndarray:
+    def dram_of(self, buf: SimulatedBuffer) -> npt.NDArray[np.uint8]:
         if buf.physical_address not in self._buffers:
             raise ValueError(f"buffer at 0x{buf.physical_address:x} was freed")
         return self._buffers[buf.physical_address][1]
@@ -115,7 +113,7 @@ class SimulatedMemory:
     def live_buffers(self) -> int:
         return len(self._buffers)
 
-    def resolve(self, address: int, nbytes: int) -> np.ndarray | None:
+    def resolve(self, address: int, nbytes: int) -> npt.NDArray[np.uint8] | None:
         """DRAM bytes ``[address, address + nbytes)`` inside one live allocation, or None (decode error)."""
         for start, (_buf, dram) in self._buffers.items():
             if start <= address and address + nbytes <= start + dram.size:

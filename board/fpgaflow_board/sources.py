@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow_board.errors import InputShapeError
 
-MapSource = np.ndarray | str | Path | Iterable[Any]
+MapSource = npt.NDArray[Any] | str | Path | Iterable[Any]
 
 
-def as_batch(x: Any, input_shape: tuple[int, ...], where: str = "input") -> np.ndarray:
+def as_batch(x: Any, input_shape: tuple[int, ...], where: str = "input") -> npt.NDArray[np.float32]:
     """``x`` as (n, *input_shape) float32: accepts one map or a batch, with or without the channel axis."""
     shape = tuple(input_shape)
     if isinstance(x, np.ndarray) and x.dtype == np.float32 and x.shape[1:] == shape:
@@ -35,14 +36,16 @@ def as_batch(x: Any, input_shape: tuple[int, ...], where: str = "input") -> np.n
     )
 
 
-def _load_file(path: Path) -> np.ndarray:
+def _load_file(path: Path) -> npt.NDArray[Any]:
     if path.suffix == ".npy":
-        return np.load(path, mmap_mode="r")
+        mapped: npt.NDArray[Any] = np.load(path, mmap_mode="r")
+        return mapped
     with np.load(path) as data:
         key = "maps" if "maps" in data.files else (data.files[0] if len(data.files) == 1 else None)
         if key is None:
             raise InputShapeError(f"{path}: no 'maps' array (found {data.files})")
-        return data[key]
+        maps: npt.NDArray[Any] = data[key]
+        return maps
 
 
 def _items(source: MapSource) -> Iterator[tuple[str, Any]]:
@@ -65,11 +68,11 @@ def _items(source: MapSource) -> Iterator[tuple[str, Any]]:
             yield f"item {i}", item
 
 
-def iter_batches(source: MapSource, input_shape: tuple[int, ...], batch_size: int) -> Iterator[np.ndarray]:
+def iter_batches(source: MapSource, input_shape: tuple[int, ...], batch_size: int) -> Iterator[npt.NDArray[np.float32]]:
     """Batches of exactly ``batch_size`` maps (the last one may be shorter), in source order."""
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    pending: list[np.ndarray] = []
+    pending: list[npt.NDArray[np.float32]] = []
     held = 0
     shape = tuple(input_shape)
     for where, item in _items(source):

@@ -11,8 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from fpgaflow.augment.base import BatchTransform, Compose
 from fpgaflow.augment.config import AugmentConfig, TransformSpec
 from fpgaflow.augment.flip import HorizontalFlip, VerticalFlip, flip_maps
@@ -21,6 +19,7 @@ from fpgaflow.augment.policies import RandAugment, SubPolicyAugment, TrivialAugm
 from fpgaflow.augment.registry import DEFAULT_POLICY_OPS, TRANSFORMS, make_transform
 from fpgaflow.augment.strategies import STRATEGIES, BatchPlan, Strategy
 from fpgaflow.config.strict import to_mapping
+from fpgaflow.data.hitmaps import TargetArray
 
 
 def _transforms(cfg: AugmentConfig) -> list[BatchTransform]:
@@ -59,7 +58,7 @@ def build_strategy(cfg: AugmentConfig) -> Strategy:
     return cls(pipeline, cfg.seed, cfg.balance_threshold)
 
 
-def build_class_weights(cfg: AugmentConfig, labels: np.ndarray) -> dict[int, float] | None:
+def build_class_weights(cfg: AugmentConfig, labels: TargetArray) -> dict[int, float] | None:
     """Keras ``class_weight`` for the training labels, or ``None`` when ``class_weighting: none``."""
     if cfg.class_weighting == "none":
         return None

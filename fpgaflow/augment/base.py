@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
+from fpgaflow.data.hitmaps import MapArray
 from fpgaflow.errors import ConfigError
 
 #: Pixels below this many ADC counts are zero-suppressed by the ROC (2000 e⁻ threshold / 135 e⁻ per count).
@@ -60,10 +62,10 @@ class BatchTransform(ABC):
         return {"apply": rng.random(n) < self.p}
 
     @abstractmethod
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         """Pure function: return transformed maps (never modifies ``maps`` in place)."""
 
-    def __call__(self, maps: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def __call__(self, maps: MapArray, rng: np.random.Generator) -> MapArray:
         return self.apply(maps, **self.sample_params(maps.shape[0], rng))
 
     def __repr__(self) -> str:
@@ -82,7 +84,7 @@ class Compose:
         """Restart the random stream from ``seed``."""
         self.rng = np.random.default_rng(self.seed)
 
-    def __call__(self, maps: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
+    def __call__(self, maps: MapArray, rng: np.random.Generator | None = None) -> MapArray:
         gen = self.rng if rng is None else rng
         out = maps
         for t in self.transforms:
@@ -93,14 +95,14 @@ class Compose:
         return f"Compose({self.transforms!r}, seed={self.seed})"
 
 
-def scatter(maps: np.ndarray, which: np.ndarray, changed: np.ndarray) -> np.ndarray:
+def scatter(maps: MapArray, which: npt.NDArray[np.bool_], changed: MapArray) -> MapArray:
     """A copy of ``maps`` with the maps selected by boolean ``which`` replaced by ``changed``."""
     out = maps.copy()
     out[which] = changed
     return out
 
 
-def hit_pixels(maps: np.ndarray, which: np.ndarray) -> tuple[np.ndarray, ...]:
+def hit_pixels(maps: MapArray, which: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], ...]:
     """Index tuple (map, row, col, channel) of the hit (non-zero) pixels of the maps selected by boolean
     ``which``, in row-major order.  Hit maps are sparse, so per-pixel randomness is drawn for these only."""
     sel = np.flatnonzero(which)

@@ -11,12 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import BatchTransform, check_level
+from fpgaflow.data.hitmaps import MapArray
 from fpgaflow.errors import ConfigError
 
 
-def crop_maps(maps: np.ndarray, r0: np.ndarray, c0: np.ndarray, height: np.ndarray, width: np.ndarray) -> np.ndarray:
+def crop_maps(
+    maps: MapArray,
+    r0: npt.NDArray[np.integer[Any]],
+    c0: npt.NDArray[np.integer[Any]],
+    height: npt.NDArray[np.integer[Any]],
+    width: npt.NDArray[np.integer[Any]],
+) -> MapArray:
     """Zero everything outside rows ``[r0, r0+height)`` × columns ``[c0, c0+width)`` of each map."""
     rows, cols = maps.shape[1:3]
     r = np.arange(rows)[None, :]
@@ -44,7 +52,7 @@ class Crop(BatchTransform):
     def sample_params(self, n: int, rng: np.random.Generator) -> dict[str, Any]:
         return {"apply": rng.random(n) < self.p, "offset": rng.random((n, 2))}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         _n, rows, cols = maps.shape[:3]
         apply = params["apply"]
         h = max(1, round(self.keep_fraction * rows))

@@ -13,8 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import BatchTransform, check_level, check_probability, hit_pixels
+from fpgaflow.data.hitmaps import MapArray
 from fpgaflow.errors import ConfigError
 
 #: One readout chip (PSI46dig / PROC600): rows along r-φ × columns along z.
@@ -22,7 +24,7 @@ ROC_ROWS = 80
 ROC_COLS = 52
 
 
-def drop_pixels(maps: np.ndarray, dead: np.ndarray) -> np.ndarray:
+def drop_pixels(maps: MapArray, dead: npt.NDArray[np.bool_]) -> MapArray:
     """Empty the pixels where boolean ``dead`` (broadcastable to ``maps``) is true."""
     return np.where(dead, np.zeros((), dtype=maps.dtype), maps).astype(maps.dtype, copy=False)
 
@@ -42,7 +44,7 @@ class PixelDropout(BatchTransform):
     def sample_params(self, n: int, rng: np.random.Generator) -> dict[str, Any]:
         return {"apply": rng.random(n) < self.p, "rng_state": rng.integers(0, 2**63 - 1)}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         # Only hit pixels can lose charge: draw for those (maps are sparse), a pure function of the seed.
         idx = hit_pixels(maps, params["apply"])
         out = maps.copy()
@@ -54,7 +56,7 @@ class PixelDropout(BatchTransform):
         return f"PixelDropout(p={self.p}, rate={self.rate})"
 
 
-def _grid_ids(n_pix: int, phase: np.ndarray, size: int) -> np.ndarray:
+def _grid_ids(n_pix: int, phase: npt.NDArray[np.integer[Any]], size: int) -> npt.NDArray[np.integer[Any]]:
     """Block index of each pixel (per map) for a grid of ``size`` shifted by ``phase``: shape (n, n_pix)."""
     return (np.arange(n_pix)[None, :] + phase[:, None]) // size
 
@@ -82,7 +84,7 @@ class DoubleColumnDropout(BatchTransform):
             "col_phase": rng.integers(0, 2, size=n),
         }
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         n, rows, cols = maps.shape[:3]
         rid = _grid_ids(rows, params["phase"], ROC_ROWS)  # ROC row block of each row
         dcid = _grid_ids(cols, params["col_phase"], 2)  # double column of each column
@@ -126,7 +128,7 @@ class RocDropout(BatchTransform):
             ),
         }
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         n, rows, cols = maps.shape[:3]
         rid = _grid_ids(rows, params["phase"][:, 0], self.roc_shape[0])
         cid = _grid_ids(cols, params["phase"][:, 1], self.roc_shape[1])

@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import BatchTransform
+from fpgaflow.data.hitmaps import MapArray
 
 
-def flip_maps(maps: np.ndarray, which: np.ndarray, axis: int) -> np.ndarray:
+def flip_maps(maps: MapArray, which: npt.NDArray[np.bool_], axis: int) -> MapArray:
     """Return a copy of ``maps`` with the maps selected by boolean ``which`` mirrored along ``axis``."""
     out = maps.copy()
     out[which] = np.flip(maps[which], axis=axis)
@@ -26,7 +28,7 @@ class HorizontalFlip(BatchTransform):
 
     conserves_charge = True
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         return flip_maps(maps, params["apply"], axis=2)
 
 
@@ -35,5 +37,5 @@ class VerticalFlip(BatchTransform):
 
     conserves_charge = True
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         return flip_maps(maps, params["apply"], axis=1)

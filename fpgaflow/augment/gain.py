@@ -13,20 +13,23 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import DEFAULT_THRESHOLD_ADC, BatchTransform, check_level, hit_pixels
-from fpgaflow.data.hitmaps import ADC_MAX
+from fpgaflow.data.hitmaps import ADC_MAX, MapArray
 from fpgaflow.errors import ConfigError
 
 
-def scale_charge(maps: np.ndarray, gain: np.ndarray, threshold_adc: float) -> np.ndarray:
+def scale_charge(maps: MapArray, gain: npt.NDArray[np.floating[Any]], threshold_adc: float) -> MapArray:
     """Multiply charge by ``gain`` (broadcastable), round to ADC counts, zero-suppress, saturate at 255."""
     scaled = np.rint(maps * gain)
     scaled = np.where((scaled < threshold_adc) | (maps <= 0), 0.0, np.minimum(scaled, ADC_MAX))
     return scaled.astype(maps.dtype)
 
 
-def scale_hits(charge: np.ndarray, gain: np.ndarray, threshold_adc: float) -> np.ndarray:
+def scale_hits(
+    charge: npt.NDArray[np.floating[Any]], gain: npt.NDArray[np.floating[Any]], threshold_adc: float
+) -> npt.NDArray[np.floating[Any]]:
     """Like :func:`scale_charge` for a flat array of hit-pixel charges and their gains."""
     scaled = np.rint(charge * gain)
     return np.where(scaled < threshold_adc, 0.0, np.minimum(scaled, ADC_MAX))
@@ -62,7 +65,7 @@ class GainJitter(BatchTransform):
         gain = rng.uniform(1.0 - self.max_change, 1.0 + self.max_change, size=n)
         return {"gain": np.where(apply, gain, 1.0), "apply": apply, "rng_state": rng.integers(0, 2**63 - 1)}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         # Hit pixels of the chosen maps only (maps are sparse); empty pixels stay empty at any gain.
         idx = hit_pixels(maps, params["apply"])
         gain = params["gain"][idx[0]]

@@ -20,32 +20,36 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
+from fpgaflow.data.hitmaps import IndexArray, TargetArray
 from fpgaflow.errors import ConfigError, DataError
 
 WeightMethod = Literal["ins", "isns", "ens"]
 
 
-def class_counts(labels: np.ndarray) -> dict[int, int]:
+def class_counts(labels: TargetArray) -> dict[int, int]:
     """Number of maps per class present in ``labels``."""
     classes, counts = np.unique(labels, return_counts=True)
     return {int(c): int(k) for c, k in zip(classes, counts, strict=False)}
 
 
-def balancing_rates(labels: np.ndarray, threshold: int) -> dict[int, float]:
+def balancing_rates(labels: TargetArray, threshold: int) -> dict[int, float]:
     """Per-class sampling rate ``threshold / n_c`` (> 1: up-sampled with augmentation; < 1: down-sampled)."""
     if threshold < 1:
         raise ConfigError(f"balancing threshold must be >= 1 maps per class, got {threshold}")
     return {c: threshold / n for c, n in class_counts(labels).items()}
 
 
-def balanced_indices(labels: np.ndarray, threshold: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def balanced_indices(
+    labels: TargetArray, threshold: int, rng: np.random.Generator
+) -> tuple[IndexArray, npt.NDArray[np.bool_]]:
     """Indices of one balanced epoch (``threshold`` per class) and which of them must be augmented."""
     balancing_rates(labels, threshold)
     if labels.size == 0:
         raise DataError("cannot balance an empty training set")
-    idx_parts: list[np.ndarray] = []
-    aug_parts: list[np.ndarray] = []
+    idx_parts: list[IndexArray] = []
+    aug_parts: list[npt.NDArray[np.bool_]] = []
     for c in np.unique(labels):
         members = np.flatnonzero(labels == c)
         if members.size >= threshold:
@@ -58,7 +62,7 @@ def balanced_indices(labels: np.ndarray, threshold: int, rng: np.random.Generato
     return np.concatenate(idx_parts).astype(np.int64), np.concatenate(aug_parts)
 
 
-def class_weights(labels: np.ndarray, method: WeightMethod, beta: float = 0.999) -> dict[int, float]:
+def class_weights(labels: TargetArray, method: WeightMethod, beta: float = 0.999) -> dict[int, float]:
     """Class weights by ``method`` (formulas in the module docstring), summing to the number of classes."""
     counts = class_counts(labels)
     if not counts:

@@ -23,16 +23,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.strategies import Strategy
+from fpgaflow.data.hitmaps import MapArray, TargetArray
 from fpgaflow.errors import ConfigError, DataError
 
-XTransform = Callable[[np.ndarray], np.ndarray]
+XTransform = Callable[[MapArray], npt.NDArray[np.floating[Any]]]
 
-_CACHE: dict[str, Any] = {}
+_CACHE: dict[str, type] = {}
 
 
-def _check_inputs(maps: np.ndarray, labels: np.ndarray) -> None:
+def _check_inputs(maps: MapArray, labels: TargetArray) -> None:
     if maps.ndim != 4 or maps.shape[0] != labels.shape[0]:
         raise DataError(f"maps must be (n, rows, cols, 1) with one label each, got {maps.shape} and {labels.shape}")
 
@@ -42,13 +44,13 @@ def _sequence_class() -> type:
         return _CACHE["StrategySequence"]
     from tensorflow import keras
 
-    class StrategySequence(keras.utils.Sequence):
+    class StrategySequence(keras.utils.Sequence):  # type: ignore[misc]  # TensorFlow ships no type hints
         """Training batches of a strategy, one epoch at a time (see module docstring)."""
 
         def __init__(
             self,
-            maps: np.ndarray,
-            labels: np.ndarray,
+            maps: MapArray,
+            labels: TargetArray,
             strategy: Strategy,
             batch_size: int,
             *,
@@ -68,7 +70,7 @@ def _sequence_class() -> type:
         def __len__(self) -> int:
             return len(self._plan)
 
-        def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        def __getitem__(self, index: int) -> tuple[npt.NDArray[np.floating[Any]], TargetArray]:
             if not 0 <= index < len(self._plan):
                 raise IndexError(f"batch {index} out of range 0..{len(self._plan) - 1}")
             x, y = self.strategy.make_batch(self.maps, self.labels, self._plan[index], self.epoch, index)
@@ -89,15 +91,15 @@ def __getattr__(name: str) -> Any:
 
 
 def iterate_epochs(
-    maps: np.ndarray,
-    labels: np.ndarray,
+    maps: MapArray,
+    labels: TargetArray,
     strategy: Strategy,
     batch_size: int,
     epochs: int,
     *,
     x_transform: XTransform | None = None,
     initial_epoch: int = 0,
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+) -> Iterator[tuple[npt.NDArray[np.floating[Any]], TargetArray]]:
     """Every batch of epochs ``initial_epoch .. epochs-1`` in order (the generator behind the dataset)."""
     _check_inputs(maps, labels)
     for epoch in range(initial_epoch, epochs):
@@ -106,8 +108,8 @@ def iterate_epochs(
 
 
 def strategy_dataset(
-    maps: np.ndarray,
-    labels: np.ndarray,
+    maps: MapArray,
+    labels: TargetArray,
     strategy: Strategy,
     batch_size: int,
     epochs: int,
@@ -140,13 +142,13 @@ def strategy_dataset(
 
 def fit_with_strategy(
     model: Any,
-    maps: np.ndarray,
-    labels: np.ndarray,
+    maps: MapArray,
+    labels: TargetArray,
     strategy: Strategy,
     batch_size: int,
     *,
     epochs: int,
-    validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+    validation_data: tuple[npt.NDArray[np.floating[Any]], TargetArray] | None = None,
     x_transform: XTransform | None = None,
     initial_epoch: int = 0,
     use_dataset: bool = False,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import (
     DEFAULT_THRESHOLD_ADC,
@@ -22,11 +23,13 @@ from fpgaflow.augment.base import (
     check_probability,
     hit_pixels,
 )
-from fpgaflow.data.hitmaps import ADC_MAX
+from fpgaflow.data.hitmaps import ADC_MAX, MapArray
 from fpgaflow.errors import ConfigError
 
 
-def add_readout_noise(charge: np.ndarray, noise: np.ndarray, threshold_adc: float) -> np.ndarray:
+def add_readout_noise(
+    charge: npt.NDArray[np.floating[Any]], noise: npt.NDArray[np.floating[Any]], threshold_adc: float
+) -> npt.NDArray[np.floating[Any]]:
     """Charges of hit pixels plus ``noise`` (ADC): rounded, zero-suppressed below threshold, saturated."""
     noisy = np.rint(charge + noise)
     return np.where(noisy < threshold_adc, 0.0, np.minimum(noisy, ADC_MAX))
@@ -52,7 +55,7 @@ class GaussianNoise(BatchTransform):
     def sample_params(self, n: int, rng: np.random.Generator) -> dict[str, Any]:
         return {"apply": rng.random(n) < self.p, "rng_state": rng.integers(0, 2**63 - 1)}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         # Per-pixel noise is a pure function of the sampled seed and of which pixels are hit.
         idx = hit_pixels(maps, params["apply"])
         noise = np.random.default_rng(int(params["rng_state"])).normal(0.0, self.sigma_adc, size=idx[0].size)
@@ -88,7 +91,7 @@ class SaltAndPepper(BatchTransform):
     def sample_params(self, n: int, rng: np.random.Generator) -> dict[str, Any]:
         return {"apply": rng.random(n) < self.p, "rng_state": rng.integers(0, 2**63 - 1)}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         n, rows, cols = maps.shape[:3]
         apply = params["apply"]
         g = np.random.default_rng(int(params["rng_state"]))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import BatchTransform
 from fpgaflow.augment.registry import (
@@ -37,6 +38,7 @@ from fpgaflow.augment.registry import (
     make_transform,
 )
 from fpgaflow.config.strict import check, load_yaml
+from fpgaflow.data.hitmaps import MapArray
 from fpgaflow.errors import ConfigError
 
 
@@ -47,8 +49,8 @@ def _check_ops(ops: Sequence[str], owner: str) -> tuple[str, ...]:
 
 
 def _apply_groups(
-    maps: np.ndarray, groups: np.ndarray, transforms: Sequence[BatchTransform], rng: np.random.Generator
-) -> np.ndarray:
+    maps: MapArray, groups: npt.NDArray[np.integer[Any]], transforms: Sequence[BatchTransform], rng: np.random.Generator
+) -> MapArray:
     """Apply ``transforms[g]`` to the maps whose ``groups`` entry is ``g`` (``-1``: untouched)."""
     out = maps.copy()
     for g in np.unique(groups):
@@ -78,7 +80,7 @@ class RandAugment(BatchTransform):
         apply = rng.random(n) < self.p
         return {"choice": np.where(apply[:, None], choice, -1), "seed": rng.integers(0, 2**63 - 1)}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         sub = np.random.default_rng(int(params["seed"]))
         out = maps
         for stage in range(self.n_ops):
@@ -107,7 +109,7 @@ class TrivialAugment(BatchTransform):
             "seed": rng.integers(0, 2**63 - 1),
         }
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         return _apply_groups(maps, params["group"], self._transforms, np.random.default_rng(int(params["seed"])))
 
     def __repr__(self) -> str:
@@ -157,7 +159,7 @@ class SubPolicyAugment(BatchTransform):
         apply = rng.random(n) < self.p
         return {"which": np.where(apply, which, -1), "fire": fire, "seed": rng.integers(0, 2**63 - 1)}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         sub = np.random.default_rng(int(params["seed"]))
         out = maps.copy()
         which, fire = params["which"], params["fire"]

@@ -13,12 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import BatchTransform, check_level
+from fpgaflow.data.hitmaps import MapArray
 from fpgaflow.errors import ConfigError, DataError
 
 
-def rotate_maps(maps: np.ndarray, turns: np.ndarray) -> np.ndarray:
+def rotate_maps(maps: MapArray, turns: npt.NDArray[np.integer[Any]]) -> MapArray:
     """Rotate map ``i`` by ``turns[i]`` × 90° counter-clockwise (0 leaves it); odd turns need square maps."""
     rows, cols = maps.shape[1:3]
     if rows != cols and np.any(turns % 2 == 1):
@@ -56,7 +58,7 @@ class Rotate90(BatchTransform):
         turns = np.asarray(self.quarter_turns)[rng.integers(0, len(self.quarter_turns), size=n)]
         return {"turns": np.where(apply, turns, 0)}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         return rotate_maps(maps, params["turns"])
 
     def __repr__(self) -> str:

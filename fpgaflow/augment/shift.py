@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import BatchTransform, check_level
+from fpgaflow.data.hitmaps import MapArray
 from fpgaflow.errors import ConfigError
 
 
-def shift_maps(maps: np.ndarray, d_rows: np.ndarray, d_cols: np.ndarray) -> np.ndarray:
+def shift_maps(maps: MapArray, d_rows: npt.NDArray[np.integer[Any]], d_cols: npt.NDArray[np.integer[Any]]) -> MapArray:
     """Move map ``i`` by ``d_rows[i]`` rows down and ``d_cols[i]`` columns right, filling with zeros.
 
     The batch is zero-padded by the largest shift and each map's window is cut out of its padded copy
@@ -54,7 +56,7 @@ class Shift(BatchTransform):
         frac = rng.uniform(-self.max_fraction, self.max_fraction, size=(n, 2))
         return {"fraction": np.where(apply[:, None], frac, 0.0)}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         frac = params["fraction"]
         rows, cols = maps.shape[1:3]
         d_rows = np.rint(frac[:, 0] * rows).astype(np.int64)

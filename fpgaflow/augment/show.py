@@ -6,11 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
+from fpgaflow.data.hitmaps import MapArray
+
 #: Policy magnitudes (0..10) shown as columns after the original map.
 SHOW_MAGNITUDES = (2, 6, 10)
 
 
-def pick_map(path: Path | None, index: int | None) -> tuple[np.ndarray, str]:
+def pick_map(path: Path | None, index: int | None) -> tuple[MapArray, str]:
     from fpgaflow.data.hitmaps import load_npz
     from fpgaflow.data.toy import ToyConfig, generate_toy
     from fpgaflow.errors import DataError
@@ -30,7 +32,7 @@ def pick_map(path: Path | None, index: int | None) -> tuple[np.ndarray, str]:
     return data.maps[index : index + 1], f"{source} #{index} (label {int(data.labels[index])})"
 
 
-def render_grid(one_map: np.ndarray, title: str, out: Path, seed: int) -> Path:
+def render_grid(one_map: MapArray, title: str, out: Path, seed: int) -> Path:
     """Draw the grid and write it atomically to ``out``."""
     import matplotlib
 

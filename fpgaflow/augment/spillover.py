@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import DEFAULT_THRESHOLD_ADC, BatchTransform, check_level
-from fpgaflow.data.hitmaps import ADC_MAX
+from fpgaflow.data.hitmaps import ADC_MAX, MapArray
 from fpgaflow.errors import ConfigError
 
 #: Most probable MIP charge at normal incidence in ADC counts (≈ 21 ke⁻ / 135 e⁻, clipped by saturation).
@@ -26,16 +27,16 @@ _MAX_DEPTH = 2
 
 
 def add_spillover(
-    maps: np.ndarray,
-    which: np.ndarray,
+    maps: MapArray,
+    which: npt.NDArray[np.bool_],
     *,
-    edge: np.ndarray,
-    position: np.ndarray,
-    length: np.ndarray,
-    depth: np.ndarray,
-    charge_adc: np.ndarray,
+    edge: npt.NDArray[np.integer[Any]],
+    position: npt.NDArray[np.integer[Any]],
+    length: npt.NDArray[np.integer[Any]],
+    depth: npt.NDArray[np.integer[Any]],
+    charge_adc: npt.NDArray[np.floating[Any]],
     threshold_adc: float,
-) -> np.ndarray:
+) -> MapArray:
     """Add an edge cluster to the maps selected by ``which``.
 
     ``edge`` 0/1/2/3 = top row / bottom row / left column / right column; ``position`` the first pixel along
@@ -102,7 +103,7 @@ class Spillover(BatchTransform):
             "charge_adc": frac * self.mip_adc * rng.lognormal(0.0, 0.25, size=n),
         }
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         rows, cols = maps.shape[1:3]
         edge = params["edge"]
         extent = np.where(edge < 2, cols, rows)

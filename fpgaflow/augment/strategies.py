@@ -39,13 +39,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import check_probability
 from fpgaflow.augment.imbalance import balanced_indices
+from fpgaflow.data.hitmaps import IndexArray, MapArray, TargetArray
 from fpgaflow.errors import ConfigError, DataError
 
 #: Anything that maps ``(maps, rng) -> augmented maps`` (a Compose, a policy, a single transform).
-Augmenter = Callable[[np.ndarray, np.random.Generator], np.ndarray]
+Augmenter = Callable[[MapArray, np.random.Generator], MapArray]
 
 _PLAN, _AUGMENT, _BALANCE, _SHARDS = 0, 1, 2, 3
 
@@ -54,11 +56,11 @@ _PLAN, _AUGMENT, _BALANCE, _SHARDS = 0, 1, 2, 3
 class BatchPlan:
     """One batch: ``index`` into the training set; ``augment`` (bool, same length) marks what to augment."""
 
-    index: np.ndarray
-    augment: np.ndarray
+    index: IndexArray
+    augment: npt.NDArray[np.bool_]
 
 
-def _chunks(index: np.ndarray, augment: np.ndarray, batch_size: int) -> list[BatchPlan]:
+def _chunks(index: IndexArray, augment: npt.NDArray[np.bool_], batch_size: int) -> list[BatchPlan]:
     return [BatchPlan(index[i : i + batch_size], augment[i : i + batch_size]) for i in range(0, index.size, batch_size)]
 
 
@@ -80,13 +82,13 @@ class Strategy:
     def _rng(self, *stream: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, *stream])
 
-    def _base(self, labels: np.ndarray, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+    def _base(self, labels: TargetArray, epoch: int) -> tuple[IndexArray, npt.NDArray[np.bool_]]:
         """The epoch's base set: all maps, or a balanced re-draw (indices, forced-augment flags)."""
         if self.balance_threshold > 0:
             return balanced_indices(labels, self.balance_threshold, self._rng(_BALANCE, epoch))
         return np.arange(labels.shape[0], dtype=np.int64), np.zeros(labels.shape[0], dtype=bool)
 
-    def epoch_length(self, labels: np.ndarray) -> int:
+    def epoch_length(self, labels: TargetArray) -> int:
         """Entries (maps fed to the network) per epoch."""
         if self.balance_threshold > 0:
             base = self.balance_threshold * np.unique(labels).size
@@ -94,12 +96,12 @@ class Strategy:
             base = int(labels.shape[0])
         return base * self.multiplicity
 
-    def steps_per_epoch(self, labels: np.ndarray, batch_size: int) -> int:
+    def steps_per_epoch(self, labels: TargetArray, batch_size: int) -> int:
         """Batches per epoch (the last batch may be short); the same for every epoch."""
         _check_batch(batch_size)
         return math.ceil(self.epoch_length(labels) / batch_size)
 
-    def plan_epoch(self, labels: np.ndarray, epoch: int, batch_size: int) -> list[BatchPlan]:
+    def plan_epoch(self, labels: TargetArray, epoch: int, batch_size: int) -> list[BatchPlan]:
         """The batches of epoch ``epoch`` (pure function of seed, epoch, labels and batch size)."""
         _check_batch(batch_size)
         if labels.shape[0] == 0:
@@ -108,15 +110,15 @@ class Strategy:
         return self._arrange(base, forced, epoch, batch_size, self._rng(_PLAN, epoch))
 
     def _arrange(
-        self, base: np.ndarray, forced: np.ndarray, epoch: int, batch_size: int, rng: np.random.Generator
+        self, base: IndexArray, forced: npt.NDArray[np.bool_], epoch: int, batch_size: int, rng: np.random.Generator
     ) -> list[BatchPlan]:
         perm = rng.permutation(base.size)
         return _chunks(base[perm], np.zeros(base.size, dtype=bool), batch_size)
 
     # -- building batches ------------------------------------------------------------------------------------
     def make_batch(
-        self, maps: np.ndarray, labels: np.ndarray, plan: BatchPlan, epoch: int, step: int
-    ) -> tuple[np.ndarray, np.ndarray]:
+        self, maps: MapArray, labels: TargetArray, plan: BatchPlan, epoch: int, step: int
+    ) -> tuple[MapArray, TargetArray]:
         """Gather batch ``step`` of ``epoch``; augment its marked entries (seeded by (seed, epoch, step))."""
         x = maps[plan.index]
         y = labels[plan.index]
@@ -125,8 +127,8 @@ class Strategy:
         return x, y
 
     def epoch_batches(
-        self, maps: np.ndarray, labels: np.ndarray, epoch: int, batch_size: int
-    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        self, maps: MapArray, labels: TargetArray, epoch: int, batch_size: int
+    ) -> Iterator[tuple[MapArray, TargetArray]]:
         """Yield ``(x, y)`` for every batch of ``epoch``."""
         if maps.shape[0] != labels.shape[0]:
             raise DataError(f"{maps.shape[0]} training maps but {labels.shape[0]} labels")
@@ -158,7 +160,7 @@ class Exclusive(Strategy):
     name = "exclusive"
 
     def _arrange(
-        self, base: np.ndarray, forced: np.ndarray, epoch: int, batch_size: int, rng: np.random.Generator
+        self, base: IndexArray, forced: npt.NDArray[np.bool_], epoch: int, batch_size: int, rng: np.random.Generator
     ) -> list[BatchPlan]:
         perm = rng.permutation(base.size)
         return _chunks(base[perm], np.ones(base.size, dtype=bool), batch_size)
@@ -177,7 +179,7 @@ class MixingSystematic(Strategy):
             raise ConfigError(f"mixing_systematic needs shards S >= 2 (S = 1 would never augment), got {shards}")
         self.shards = int(shards)
 
-    def shard_of(self, m: int) -> np.ndarray:
+    def shard_of(self, m: int) -> npt.NDArray[np.int64]:
         """Shard number of each of ``m`` base positions (fixed across epochs: depends only on the seed)."""
         shard = np.empty(m, dtype=np.int64)
         order = self._rng(_SHARDS).permutation(m)
@@ -190,7 +192,7 @@ class MixingSystematic(Strategy):
         return epoch % self.shards
 
     def _arrange(
-        self, base: np.ndarray, forced: np.ndarray, epoch: int, batch_size: int, rng: np.random.Generator
+        self, base: IndexArray, forced: npt.NDArray[np.bool_], epoch: int, batch_size: int, rng: np.random.Generator
     ) -> list[BatchPlan]:
         augment = (self.shard_of(base.size) != self.skipped_shard(epoch)) | forced
         perm = rng.permutation(base.size)
@@ -213,7 +215,7 @@ class MixingRandomFull(Strategy):
         self.fraction = check_probability(self.name, "fraction", fraction)
 
     def _arrange(
-        self, base: np.ndarray, forced: np.ndarray, epoch: int, batch_size: int, rng: np.random.Generator
+        self, base: IndexArray, forced: npt.NDArray[np.bool_], epoch: int, batch_size: int, rng: np.random.Generator
     ) -> list[BatchPlan]:
         augment = forced.copy()
         augment[rng.choice(base.size, size=round(self.fraction * base.size), replace=False)] = True
@@ -227,7 +229,7 @@ class MixingRandomInBatch(MixingRandomFull):
     name = "mixing_random_in_batch"
 
     def _arrange(
-        self, base: np.ndarray, forced: np.ndarray, epoch: int, batch_size: int, rng: np.random.Generator
+        self, base: IndexArray, forced: npt.NDArray[np.bool_], epoch: int, batch_size: int, rng: np.random.Generator
     ) -> list[BatchPlan]:
         perm = rng.permutation(base.size)
         plans = _chunks(base[perm], forced[perm], batch_size)
@@ -245,12 +247,12 @@ class DoublingSameBatch(Strategy):
     name = "doubling_same_batch"
     multiplicity = 2
 
-    def steps_per_epoch(self, labels: np.ndarray, batch_size: int) -> int:
+    def steps_per_epoch(self, labels: TargetArray, batch_size: int) -> int:
         _check_even(batch_size)
         return math.ceil(self.epoch_length(labels) // 2 / (batch_size // 2))
 
     def _arrange(
-        self, base: np.ndarray, forced: np.ndarray, epoch: int, batch_size: int, rng: np.random.Generator
+        self, base: IndexArray, forced: npt.NDArray[np.bool_], epoch: int, batch_size: int, rng: np.random.Generator
     ) -> list[BatchPlan]:
         _check_even(batch_size)
         perm = rng.permutation(base.size)
@@ -277,7 +279,7 @@ class DoublingCombinational(Strategy):
     multiplicity = 2
 
     def _arrange(
-        self, base: np.ndarray, forced: np.ndarray, epoch: int, batch_size: int, rng: np.random.Generator
+        self, base: IndexArray, forced: npt.NDArray[np.bool_], epoch: int, batch_size: int, rng: np.random.Generator
     ) -> list[BatchPlan]:
         index = np.concatenate([base, base])
         augment = np.concatenate([forced, np.ones(base.size, dtype=bool)])

@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import DEFAULT_THRESHOLD_ADC, BatchTransform, check_level
+from fpgaflow.data.hitmaps import MapArray
 from fpgaflow.errors import ConfigError
 
 
-def apply_threshold(maps: np.ndarray, threshold_adc: np.ndarray) -> np.ndarray:
+def apply_threshold(maps: MapArray, threshold_adc: npt.NDArray[np.floating[Any]]) -> MapArray:
     """Empty pixels of map ``i`` below ``threshold_adc[i]`` ADC counts."""
     t = np.asarray(threshold_adc, dtype=np.float64)[:, None, None, None]
     return np.where(maps < t, np.zeros((), dtype=maps.dtype), maps).astype(maps.dtype, copy=False)
@@ -42,7 +44,7 @@ class Threshold(BatchTransform):
         t = rng.uniform(self.min_adc, self.max_adc, size=n)
         return {"threshold_adc": np.where(apply, t, 0.0)}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         return apply_threshold(maps, params["threshold_adc"])
 
     def __repr__(self) -> str:

@@ -14,13 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.augment.base import BatchTransform, check_level
-from fpgaflow.data.hitmaps import ADC_MAX
+from fpgaflow.data.hitmaps import ADC_MAX, MapArray
 from fpgaflow.errors import ConfigError
 
 
-def _centre(small: np.ndarray, rows: int, cols: int) -> np.ndarray:
+def _centre(small: MapArray, rows: int, cols: int) -> MapArray:
     out = np.zeros((small.shape[0], rows, cols, small.shape[3]), dtype=small.dtype)
     r0 = (rows - small.shape[1]) // 2
     c0 = (cols - small.shape[2]) // 2
@@ -28,7 +29,7 @@ def _centre(small: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return out
 
 
-def zoom_out(maps: np.ndarray, factor: int) -> np.ndarray:
+def zoom_out(maps: MapArray, factor: int) -> MapArray:
     """Rebin ``factor × factor`` pixel blocks into one (sum, saturating at 255 ADC), centred, zero-filled."""
     n, rows, cols, ch = maps.shape
     pr, pc = -rows % factor, -cols % factor
@@ -38,7 +39,7 @@ def zoom_out(maps: np.ndarray, factor: int) -> np.ndarray:
     return _centre(np.minimum(summed, ADC_MAX).astype(maps.dtype), rows, cols)
 
 
-def zoom_in(maps: np.ndarray, factor: int) -> np.ndarray:
+def zoom_in(maps: MapArray, factor: int) -> MapArray:
     """Split each pixel of the central ``1/factor`` region into ``factor²`` pixels of charge / factor²."""
     rows, cols = maps.shape[1:3]
     r, c = max(rows // factor, 1), max(cols // factor, 1)
@@ -48,7 +49,7 @@ def zoom_in(maps: np.ndarray, factor: int) -> np.ndarray:
     return _centre(big.astype(maps.dtype), rows, cols)
 
 
-def zoom_maps(maps: np.ndarray, factors: np.ndarray) -> np.ndarray:
+def zoom_maps(maps: MapArray, factors: npt.NDArray[np.integer[Any]]) -> MapArray:
     """Zoom map ``i`` by ``factors[i]``: ``f >= 2`` zooms in, ``f <= -2`` out by ``|f|``, else unchanged."""
     out = maps.copy()
     for f in np.unique(factors):
@@ -82,7 +83,7 @@ class Zoom(BatchTransform):
         sign = np.where(np.asarray(self.directions)[rng.integers(0, len(self.directions), size=n)] == "in", 1, -1)
         return {"factors": np.where(apply, sign * mag, 1)}
 
-    def apply(self, maps: np.ndarray, **params: Any) -> np.ndarray:
+    def apply(self, maps: MapArray, **params: Any) -> MapArray:
         return zoom_maps(maps, params["factors"])
 
     def __repr__(self) -> str:

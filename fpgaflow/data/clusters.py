@@ -1,4 +1,4 @@
-"""Clusters in hit maps (8-connected read-out pixels) and per-map statistics.
+"""Clusters in hit maps (8-connected read-out pixels).
 
 Used by ``fpgaflow data show``, the physics checks and the baselines (:mod:`fpgaflow.baselines`).  A
 cluster's size along x (rows, r-φ) and y (columns, z) is the extent of its bounding box in pixels; its charge
@@ -10,8 +10,10 @@ border may be cut by it) and the charge-weighted second moments (pixel units², 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 #: 8-connectivity inside one map, no connection between maps of a stack.
 _STRUCTURE = np.zeros((3, 3, 3), dtype=bool)
@@ -26,29 +28,29 @@ class Clusters:
     (first row and column of the bounding box); ``var_x``/``var_y``/``cov_xy`` (charge-weighted second
     central moments along rows, along columns and mixed, pixels²)."""
 
-    map_index: np.ndarray
-    n_pixels: np.ndarray
-    size_x: np.ndarray
-    size_y: np.ndarray
-    adc: np.ndarray
-    centroid_x: np.ndarray
-    centroid_y: np.ndarray
-    adc_max: np.ndarray
-    row_min: np.ndarray
-    col_min: np.ndarray
-    var_x: np.ndarray
-    var_y: np.ndarray
-    cov_xy: np.ndarray
+    map_index: npt.NDArray[np.integer[Any]]
+    n_pixels: npt.NDArray[np.integer[Any]]
+    size_x: npt.NDArray[np.integer[Any]]
+    size_y: npt.NDArray[np.integer[Any]]
+    adc: npt.NDArray[np.float64]
+    centroid_x: npt.NDArray[np.float64]
+    centroid_y: npt.NDArray[np.float64]
+    adc_max: npt.NDArray[np.float64]
+    row_min: npt.NDArray[np.integer[Any]]
+    col_min: npt.NDArray[np.integer[Any]]
+    var_x: npt.NDArray[np.float64]
+    var_y: npt.NDArray[np.float64]
+    cov_xy: npt.NDArray[np.float64]
 
     def __len__(self) -> int:
         return int(self.map_index.size)
 
-    def charge_e(self, electrons_per_adc: float = 135.0) -> np.ndarray:
+    def charge_e(self, electrons_per_adc: float = 135.0) -> npt.NDArray[np.float64]:
         """Cluster charge in electrons: (ADC sum + ½ per pixel) × gain."""
         return (self.adc + 0.5 * self.n_pixels) * electrons_per_adc
 
 
-def find_clusters(maps: np.ndarray) -> Clusters:
+def find_clusters(maps: npt.NDArray[np.floating[Any]]) -> Clusters:
     """Clusters of a stack of maps ``(n, rows, cols)`` or ``(n, rows, cols, 1)`` (pixels > 0)."""
     from scipy import ndimage  # on first use: importing this module needs numpy only
 
@@ -61,7 +63,7 @@ def find_clusters(maps: np.ndarray) -> Clusters:
     lab, m, r, c, adc = lab[order], m[order], r[order], c[order], adc[order]
     starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]]) if lab.size else np.zeros(0, np.int64)
     count = np.bincount(lab, minlength=n_clusters)
-    charge = np.bincount(lab, adc, minlength=n_clusters)
+    charge = np.asarray(np.bincount(lab, adc, minlength=n_clusters), dtype=np.float64)  # weighted: float64
     if lab.size == 0:
         ints, floats = np.zeros(0, np.int64), np.zeros(0)
         return Clusters(ints, ints, ints, ints, floats, floats, floats, floats, ints, ints, floats, floats, floats)
@@ -76,26 +78,3 @@ def find_clusters(maps: np.ndarray) -> Clusters:
     cov_xy = np.bincount(lab, adc * dx * dy, minlength=n_clusters) / charge
     adc_max = np.maximum.reduceat(adc, starts)
     return Clusters(m[starts], count, size_x, size_y, charge, cx, cy, adc_max, row_min, col_min, var_x, var_y, cov_xy)
-
-
-@dataclass(frozen=True)
-class MapStats:
-    """Per-map summaries: ``occupancy`` (fraction of pixels read out), ``n_clusters``, ``total_adc``,
-    ``mean_cluster_size`` (pixels; 0 where no cluster)."""
-
-    occupancy: np.ndarray
-    n_clusters: np.ndarray
-    total_adc: np.ndarray
-    mean_cluster_size: np.ndarray
-
-
-def map_stats(maps: np.ndarray) -> MapStats:
-    """Occupancy, cluster count, charge and mean cluster size of each map of a stack."""
-    stack = maps[..., 0] if maps.ndim == 4 else maps
-    n = stack.shape[0]
-    flat = stack.reshape(n, -1)
-    cl = find_clusters(stack)
-    n_clusters = np.bincount(cl.map_index, minlength=n)
-    pixels = np.bincount(cl.map_index, cl.n_pixels, minlength=n)
-    mean_size = np.divide(pixels, n_clusters, out=np.zeros(n), where=n_clusters > 0)
-    return MapStats((flat > 0).mean(axis=1), n_clusters, flat.sum(axis=1, dtype=np.float64), mean_size)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.data.hdf5 import H5_SUFFIXES, open_h5, read_h5_slice
-from fpgaflow.data.hitmaps import HitMapSet, load_npz
+from fpgaflow.data.hitmaps import HitMapSet, IndexArray, LabelArray, load_npz
 from fpgaflow.data.root import ROOT_SUFFIXES, RootConfig, iter_root, load_root
 from fpgaflow.errors import DataError
 
@@ -34,7 +34,7 @@ class HitMapDataset:
         return int(self.labels.shape[0])
 
     @property
-    def labels(self) -> np.ndarray:  # pragma: no cover - abstract
+    def labels(self) -> LabelArray:  # pragma: no cover - abstract
         raise NotImplementedError
 
     @property
@@ -45,7 +45,7 @@ class HitMapDataset:
         """Consecutive chunks of at most ``size`` maps, in order."""
         raise NotImplementedError
 
-    def take(self, index: np.ndarray) -> HitMapSet:
+    def take(self, index: IndexArray) -> HitMapSet:
         """The maps at ``index`` (any order), reading only the chunks that hold them."""
         index = np.asarray(index, dtype=np.int64)
         if index.size and (index.min() < 0 or index.max() >= len(self)):
@@ -78,7 +78,7 @@ class InMemoryDataset(HitMapDataset):
         self.source = source
 
     @property
-    def labels(self) -> np.ndarray:
+    def labels(self) -> LabelArray:
         return self.data.labels
 
     @property
@@ -89,7 +89,7 @@ class InMemoryDataset(HitMapDataset):
         for start in range(0, len(self.data), size):
             yield self.data.subset(np.arange(start, min(start + size, len(self.data))))
 
-    def take(self, index: np.ndarray) -> HitMapSet:
+    def take(self, index: IndexArray) -> HitMapSet:
         return self.data.subset(np.asarray(index, dtype=np.int64))
 
 
@@ -112,7 +112,7 @@ class H5Dataset(HitMapDataset):
             self._shape = (*self._shape, 1)
 
     @property
-    def labels(self) -> np.ndarray:
+    def labels(self) -> LabelArray:
         return self._labels
 
     @property
@@ -127,7 +127,7 @@ class H5Dataset(HitMapDataset):
         finally:
             f.close()
 
-    def take(self, index: np.ndarray) -> HitMapSet:
+    def take(self, index: IndexArray) -> HitMapSet:
         """The maps at ``index``, read directly from the file (sorted, de-duplicated, then re-ordered)."""
         index = np.asarray(index, dtype=np.int64)
         if index.size and (index.min() < 0 or index.max() >= len(self)):
@@ -172,7 +172,7 @@ class ShardDataset(HitMapDataset):
             self._labels = np.concatenate([load_npz(s).labels for s in self.shards])
 
     @property
-    def labels(self) -> np.ndarray:
+    def labels(self) -> LabelArray:
         assert self._labels is not None
         return self._labels
 
@@ -203,7 +203,7 @@ class RootDataset(HitMapDataset):
         self._labels = np.concatenate([c.labels for c in iter_root(self.path, cfg)] or [np.zeros(0, np.int8)])
 
     @property
-    def labels(self) -> np.ndarray:
+    def labels(self) -> LabelArray:
         return self._labels
 
     @property
@@ -241,7 +241,7 @@ def shuffled_batches(
     batch_size: int,
     rng: np.random.Generator,
     *,
-    index: np.ndarray | None = None,
+    index: IndexArray | None = None,
     buffer_maps: int = 16_384,
 ) -> Iterator[HitMapSet]:
     """Batches of the maps ``index`` (default all) in a random order, with bounded memory.

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.errors import DataError
 from fpgaflow_board.atomic import write_npz
@@ -27,6 +28,15 @@ CLASS_NAMES = ("background", "particle")
 #: ADC full scale of the PSI46dig / PROC600 readout chip (8-bit ADC).
 ADC_MAX = 255.0
 
+#: Hit maps ``(n, rows, cols, 1)`` (or one map, or a stack without the channel axis): float32 ADC counts.
+MapArray = npt.NDArray[np.float32]
+#: Class labels ``(n,)``: integers, 1 = particle, 0 = background.
+LabelArray = npt.NDArray[np.integer[Any]]
+#: Labels as training targets: the integer labels or their float32 copy (what Keras is given).
+TargetArray = npt.NDArray[np.integer[Any] | np.floating[Any]]
+#: Indices into a set of maps (which maps to take, in which order).
+IndexArray = npt.NDArray[np.integer[Any]]
+
 
 @dataclass(frozen=True)
 class HitMapSet:
@@ -36,9 +46,9 @@ class HitMapSet:
     ``metadata`` is free-form provenance (generator config, seed, source file).
     """
 
-    maps: np.ndarray
-    labels: np.ndarray
-    soft_labels: np.ndarray | None = None
+    maps: MapArray
+    labels: LabelArray
+    soft_labels: npt.NDArray[np.floating[Any]] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -52,7 +62,7 @@ class HitMapSet:
         """Per-map shape (rows, cols, channels)."""
         return tuple(int(s) for s in self.maps.shape[1:])  # type: ignore[return-value]
 
-    def subset(self, index: np.ndarray) -> HitMapSet:
+    def subset(self, index: IndexArray) -> HitMapSet:
         """Maps selected by an integer index array (copies)."""
         soft = None if self.soft_labels is None else self.soft_labels[index]
         return HitMapSet(self.maps[index], self.labels[index], soft, dict(self.metadata))
@@ -60,7 +70,7 @@ class HitMapSet:
     def save_npz(self, path: Path | str) -> Path:
         """Write atomically to ``path`` (.npz): arrays ``maps``, ``labels``, ``soft_labels``, ``metadata``."""
         path = Path(path)
-        arrays: dict[str, np.ndarray] = {
+        arrays: dict[str, npt.NDArray[Any]] = {
             "maps": self.maps,
             "labels": self.labels,
             "metadata": np.array(json.dumps(self.metadata, sort_keys=True)),
@@ -71,7 +81,11 @@ class HitMapSet:
 
 
 def validate_arrays(
-    maps: np.ndarray, labels: np.ndarray, source: str, offset: int = 0, soft_labels: np.ndarray | None = None
+    maps: MapArray,
+    labels: LabelArray,
+    source: str,
+    offset: int = 0,
+    soft_labels: npt.NDArray[np.floating[Any]] | None = None,
 ) -> None:
     """Check shapes, dtypes, finiteness, charge range and labels; raise :class:`DataError` naming the
     source and the first offending sample.  ``offset`` is added to sample indices in messages (for chunks

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.config.strict import check
-from fpgaflow.data.hitmaps import ADC_MAX, HitMapSet, validate_arrays
+from fpgaflow.data.hitmaps import ADC_MAX, HitMapSet, IndexArray, MapArray, validate_arrays
 from fpgaflow.data.simulate.config import MODULE_COLS, MODULE_ROWS
 from fpgaflow.errors import DataError, install_hint
 
@@ -62,7 +63,7 @@ class RootConfig:
         return [b for b in names if b]
 
 
-def decode_bpix_id(raw_id: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def decode_bpix_id(raw_id: npt.ArrayLike) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(layer, ladder, module) of Phase-1 BPix raw detector IDs."""
     raw = np.asarray(raw_id).astype(np.int64)
     return (raw >> 20) & 0xF, (raw >> 12) & 0xFF, (raw >> 2) & 0x3FF
@@ -112,15 +113,15 @@ def open_tree(path: Path | str, cfg: RootConfig) -> Any:
 
 
 def dense_maps(
-    entry: np.ndarray,
-    row: np.ndarray,
-    col: np.ndarray,
-    adc: np.ndarray,
+    entry: IndexArray,
+    row: npt.NDArray[np.floating[Any]],
+    col: npt.NDArray[np.floating[Any]],
+    adc: npt.NDArray[np.floating[Any]],
     *,
     n: int,
     source: str,
-    entry_numbers: np.ndarray | None = None,
-) -> np.ndarray:
+    entry_numbers: IndexArray | None = None,
+) -> MapArray:
     """Module maps ``(n, 160, 416, 1)`` float32 from flat digis (``entry`` = map index 0..n-1 of each
     digi): ``np.add.at`` sums repeated pixels.  Out-of-range rows/columns or ADC values raise
     :class:`DataError` naming the tree entry (``entry_numbers[map]``, default the map index)."""
@@ -164,7 +165,9 @@ def iter_root(path: Path | str, cfg: RootConfig) -> Iterator[HitMapSet]:
         first += len(arrays)
 
 
-def _jagged(arrays: Any, name: str, idx: np.ndarray, source: str) -> tuple[np.ndarray, np.ndarray]:
+def _jagged(
+    arrays: Any, name: str, idx: IndexArray, source: str
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Flattened values and per-entry counts of a jagged branch for the selected entries (vectorised
     with awkward, which uproot brings along)."""
     import awkward as ak
@@ -177,7 +180,7 @@ def _jagged(arrays: Any, name: str, idx: np.ndarray, source: str) -> tuple[np.nd
     return flat, counts
 
 
-def ak_numpy(array: Any) -> np.ndarray:
+def ak_numpy(array: Any) -> npt.NDArray[Any]:
     """A flat (one value per entry) awkward branch as numpy."""
     import awkward as ak
 

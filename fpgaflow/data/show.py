@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.data.clusters import find_clusters
 from fpgaflow.data.dataset import HitMapDataset
-from fpgaflow.data.hitmaps import CLASS_NAMES
+from fpgaflow.data.hitmaps import CLASS_NAMES, MapArray
 from fpgaflow_board.atomic import atomic_file
 
 
@@ -35,16 +37,16 @@ class Summary:
     """What :func:`summarize` found: per-class stats, gallery maps and the per-cluster distributions."""
 
     stats: list[ClassStats]
-    gallery: dict[int, np.ndarray]
-    occupancy: dict[int, np.ndarray]
-    cluster_size: dict[int, np.ndarray]
-    cluster_adc: dict[int, np.ndarray]
+    gallery: dict[int, MapArray]
+    occupancy: dict[int, npt.NDArray[np.float64]]
+    cluster_size: dict[int, npt.NDArray[np.integer[Any]]]
+    cluster_adc: dict[int, npt.NDArray[np.float64]]
 
 
 def summarize(ds: HitMapDataset, max_maps: int = 5000, gallery: int = 6) -> Summary:
     """Statistics over the first ``max_maps`` maps of each class (read chunk by chunk)."""
-    maps_by: dict[int, list[np.ndarray]] = {0: [], 1: []}
-    soft_by: dict[int, list[np.ndarray]] = {0: [], 1: []}
+    maps_by: dict[int, list[MapArray]] = {0: [], 1: []}
+    soft_by: dict[int, list[npt.NDArray[np.floating[Any]]]] = {0: [], 1: []}
     counts = {0: 0, 1: 0}
     for chunk in ds.chunks(1024):
         for cls in (0, 1):
@@ -57,10 +59,10 @@ def summarize(ds: HitMapDataset, max_maps: int = 5000, gallery: int = 6) -> Summ
         if all(c >= max_maps for c in counts.values()):
             break
     stats: list[ClassStats] = []
-    occ: dict[int, np.ndarray] = {}
-    size: dict[int, np.ndarray] = {}
-    adc: dict[int, np.ndarray] = {}
-    shown: dict[int, np.ndarray] = {}
+    occ: dict[int, npt.NDArray[np.float64]] = {}
+    size: dict[int, npt.NDArray[np.integer[Any]]] = {}
+    adc: dict[int, npt.NDArray[np.float64]] = {}
+    shown: dict[int, MapArray] = {}
     for cls in (0, 1):
         if not maps_by[cls]:
             stats.append(ClassStats(CLASS_NAMES[cls], 0, 0.0, 0.0, 0.0, 0.0, None))
@@ -129,7 +131,7 @@ def plot_summary(summary: Summary, out: Path | str, title: str) -> Path:
             if j == 0:
                 ax.set_ylabel(CLASS_NAMES[cls])
     hist_grid = grid[2, :].subgridspec(1, 3, wspace=0.35)
-    panels = (
+    panels: tuple[tuple[str, dict[int, npt.NDArray[Any]]], ...] = (
         ("occupancy per map", summary.occupancy),
         ("cluster size [pixels]", summary.cluster_size),
         ("cluster charge [ADC]", summary.cluster_adc),

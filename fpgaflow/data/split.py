@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from fpgaflow.data.hitmaps import HitMapSet
+from fpgaflow.data.hitmaps import HitMapSet, IndexArray, LabelArray
 from fpgaflow.errors import ConfigError
 
 
 def split_indices(
-    labels: np.ndarray, val_fraction: float, test_fraction: float, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    labels: LabelArray, val_fraction: float, test_fraction: float, rng: np.random.Generator
+) -> tuple[IndexArray, IndexArray, IndexArray]:
     """Stratified index split; each class is shuffled and cut by the same fractions."""
     if not (0 < val_fraction < 1 and 0 < test_fraction < 1 and val_fraction + test_fraction < 1):
         raise ConfigError(f"split fractions must be in (0, 1) with sum < 1, got {val_fraction}, {test_fraction}")
-    parts: list[list[np.ndarray]] = [[], [], []]
+    parts: list[list[IndexArray]] = [[], [], []]
     for cls in np.unique(labels):
         idx = rng.permutation(np.flatnonzero(labels == cls))
         n_val = round(val_fraction * idx.size)

@@ -53,7 +53,7 @@ def compare_to_csim(
 ) -> EmulatorCsimComparison:
     """Run ``hls_model.predict`` (and ``hls_model.trace`` when ``per_layer``) on ``x`` cast to ``dtype``,
     and the emulator on the same values; report the first layer that differs."""
-    arr: np.ndarray = np.ascontiguousarray(np.asarray(x, dtype=dtype))
+    arr: npt.NDArray[np.floating[Any]] = np.ascontiguousarray(np.asarray(x, dtype=dtype))
     csim = np.asarray(hls_model.predict(arr)).reshape(arr.shape[0] if arr.ndim > 1 else 1, -1)
     emu = emulator.predict(arr)
     diff = np.abs(csim.astype(np.float64) - emu.astype(np.float64))

@@ -20,14 +20,14 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from fpgaflow.emulate import layers as L
 from fpgaflow.emulate.errors import UnemulatedLayerError
-from fpgaflow.emulate.fixed import FixedType, from_float, to_float
+from fpgaflow.emulate.fixed import FixedType, FloatArray, IntArray, from_float, to_float
 from fpgaflow.emulate.fuse import run_layers
 from fpgaflow.errors import DataError
 
@@ -111,7 +111,11 @@ class Emulator:
             biggest = max(biggest, n)
         return max(1, min(1024, _BATCH_ELEMENTS // biggest))
 
-    def quantise_input(self, x: npt.ArrayLike, float_codes: bool = False) -> np.ndarray:
+    @overload
+    def quantise_input(self, x: npt.ArrayLike, float_codes: Literal[False] = False) -> IntArray: ...
+    @overload
+    def quantise_input(self, x: npt.ArrayLike, float_codes: bool) -> IntArray | FloatArray: ...
+    def quantise_input(self, x: npt.ArrayLike, float_codes: bool = False) -> IntArray | FloatArray:
         """The bridge's conversion of caller values to ``input_t`` codes (int64, or exact float codes
         with ``float_codes``)."""
         arr = np.asarray(x)
@@ -127,7 +131,7 @@ class Emulator:
                 f"map {int(bad[0])} holds a NaN or infinite value; the fixed-point input has none"
             ) from None
 
-    def _reshape(self, x: npt.ArrayLike) -> np.ndarray:
+    def _reshape(self, x: npt.ArrayLike) -> npt.NDArray[Any]:
         arr = np.asarray(x)
         size = int(np.prod(self.input_shape))
         if arr.size % size:
@@ -136,8 +140,8 @@ class Emulator:
             raise DataError(f"input of shape {arr.shape} is not a whole number of maps of shape {self.input_shape}")
         return arr.reshape(-1, *self.input_shape)
 
-    def _run(self, x: np.ndarray, keep: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        trace: dict[str, np.ndarray] = {}
+    def _run(self, x: npt.NDArray[Any], keep: bool) -> tuple[IntArray, dict[str, npt.NDArray[np.float64]]]:
+        trace: dict[str, npt.NDArray[np.float64]] = {}
         if not keep and self.fuse:
             return run_layers(self.layers, self.quantise_input(x, float_codes=True)), trace
         q = self.quantise_input(x)
@@ -147,7 +151,7 @@ class Emulator:
                 trace[layer.name] = to_float(q, layer.out_type)
         return q, trace
 
-    def _to_caller(self, q: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    def _to_caller(self, q: IntArray, dtype: np.dtype[np.floating[Any]]) -> npt.NDArray[np.floating[Any]]:
         vals = to_float(q, self.output_type).reshape(q.shape[0], -1)
         if self.axi_word == "float" or dtype == np.float32:
             vals = vals.astype(np.float32)
@@ -155,7 +159,7 @@ class Emulator:
 
     def batches(
         self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None
-    ) -> Iterator[np.ndarray]:
+    ) -> Iterator[npt.NDArray[np.floating[Any]]]:
         """Outputs batch by batch (each (batch, n_out)), in order, for streaming very large map sets.
 
         ``threads`` batches run concurrently (numpy releases the GIL in its kernels); default: the
@@ -167,7 +171,7 @@ class Emulator:
         n_threads = threads or max(1, min(4, (os.cpu_count() or 1) // 2))
         starts = range(0, arr.shape[0], bs)
 
-        def one(start: int) -> np.ndarray:
+        def one(start: int) -> npt.NDArray[np.floating[Any]]:
             q, _ = self._run(arr[start : start + bs], keep=False)
             return self._to_caller(q, dtype)
 
@@ -176,7 +180,7 @@ class Emulator:
                 yield one(start)
             return
         with ThreadPoolExecutor(max_workers=n_threads) as pool:
-            pending: list[Future[np.ndarray]] = []
+            pending: list[Future[npt.NDArray[np.floating[Any]]]] = []
             for start in starts:
                 pending.append(pool.submit(one, start))
                 if len(pending) > n_threads:
@@ -184,7 +188,9 @@ class Emulator:
             for fut in pending:
                 yield fut.result()
 
-    def predict(self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None) -> np.ndarray:
+    def predict(
+        self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None
+    ) -> npt.NDArray[np.floating[Any]]:
         """What ``hls_model.predict(x)`` returns, always as (n_maps, n_out): float32 for float32 input,
         float64 otherwise (hls4ml squeezes a single map to 1-D; this does not)."""
         parts = list(self.batches(x, batch_size, threads))
@@ -192,7 +198,7 @@ class Emulator:
             return np.zeros((0, int(np.prod(self.layers[-1].out_shape))), np.float32)
         return np.concatenate(parts)
 
-    def trace(self, x: npt.ArrayLike) -> dict[str, np.ndarray]:
+    def trace(self, x: npt.ArrayLike) -> dict[str, npt.NDArray[np.float64]]:
         """Exact value of every layer's output, keyed by hls4ml layer name, shape (n_maps, *layer shape)."""
         arr = self._reshape(x)
         _, trace = self._run(arr, keep=True)

@@ -14,6 +14,7 @@ saturation bits (``AP_WRAP_SM`` or ``N > 0``) is not modelled and is rejected.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,11 @@ from fpgaflow.emulate.errors import UnsupportedPrecisionError
 from fpgaflow.errors import DataError
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.floating[Any]]
+#: Codes as the fast paths carry them: int64, or float32/float64 holding exact integers.
+CodeArray = npt.NDArray[np.int64 | np.floating[Any]]
+#: A function that keeps its codes' kind: int64 codes in, int64 out; float codes in, float out.
+CodeT = TypeVar("CodeT", IntArray, CodeArray)
 
 ROUNDING_MODES = ("TRN", "TRN_ZERO", "RND", "RND_ZERO", "RND_INF", "RND_MIN_INF", "RND_CONV")
 OVERFLOW_MODES = ("WRAP", "SAT", "SAT_ZERO", "SAT_SYM")
@@ -70,25 +76,28 @@ class FixedType:
 
 def _round_shift(q: IntArray, shift: int, mode: str) -> IntArray:
     """Divide integer codes by ``2**shift`` (shift > 0) and round per the ap_fixed quantisation mode."""
-    fl = q >> shift  # floor: arithmetic shift
+    fl: IntArray = q >> shift  # floor: arithmetic shift
     if mode == "TRN":
         return fl
     rem = q - (fl << shift)  # in [0, 2**shift)
     half = 1 << (shift - 1)
     if mode == "TRN_ZERO":
-        return fl + ((rem != 0) & (q < 0))
-    above = rem > half
-    tie = rem == half
-    if mode == "RND":  # ties toward +inf
-        return fl + (above | tie)
-    if mode == "RND_MIN_INF":
-        return fl + above
-    if mode == "RND_ZERO":  # ties toward zero
-        return fl + (above | (tie & (q < 0)))
-    if mode == "RND_INF":  # ties away from zero
-        return fl + (above | (tie & (q > 0)))
-    # RND_CONV: ties to even
-    return fl + (above | (tie & ((fl & 1) == 1)))
+        up = (rem != 0) & (q < 0)
+    else:
+        above = rem > half
+        tie = rem == half
+        if mode == "RND":  # ties toward +inf
+            up = above | tie
+        elif mode == "RND_MIN_INF":
+            up = above
+        elif mode == "RND_ZERO":  # ties toward zero
+            up = above | (tie & (q < 0))
+        elif mode == "RND_INF":  # ties away from zero
+            up = above | (tie & (q > 0))
+        else:  # RND_CONV: ties to even
+            up = above | (tie & ((fl & 1) == 1))
+    out: IntArray = fl + up
+    return out
 
 
 def apply_overflow(q: IntArray, dst: FixedType) -> IntArray:
@@ -140,7 +149,11 @@ def fits(lo: int, hi: int, frac: int, dst: FixedType) -> bool:
     return dst.qmin <= lo * scale and hi * scale <= dst.qmax
 
 
-def from_float(x: npt.ArrayLike, dst: FixedType, float_codes: bool = False) -> np.ndarray:
+@overload
+def from_float(x: npt.ArrayLike, dst: FixedType, float_codes: Literal[False] = False) -> IntArray: ...
+@overload
+def from_float(x: npt.ArrayLike, dst: FixedType, float_codes: bool) -> IntArray | FloatArray: ...
+def from_float(x: npt.ArrayLike, dst: FixedType, float_codes: bool = False) -> IntArray | FloatArray:
     """``dst y = (double)x`` for every element: exact quantisation and overflow of binary64 values.
 
     float32 input is processed in float32 (scaling by a power of two, floor and comparisons are exact

@@ -17,10 +17,10 @@ from __future__ import annotations
 import numpy as np
 
 from fpgaflow.emulate import layers as L
-from fpgaflow.emulate.fixed import IntArray, apply_overflow, is_monotone_on, requantize
+from fpgaflow.emulate.fixed import CodeArray, IntArray, apply_overflow, is_monotone_on, requantize
 
 
-def run_layers(layers: list[L.Layer], q: np.ndarray) -> IntArray:
+def run_layers(layers: list[L.Layer], q: CodeArray) -> IntArray:
     """All layers on a batch, fusing Conv2D..MaxPool groups where that is exact.  ``q``: int64 codes or
     exact float codes (as :meth:`Emulator.quantise_input` gives them); other layers get int64."""
     i = 0
@@ -40,7 +40,7 @@ def run_layers(layers: list[L.Layer], q: np.ndarray) -> IntArray:
     return q.astype(np.int64, copy=False)
 
 
-def _chain(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, sums: np.ndarray, check: bool) -> tuple[IntArray, bool]:
+def _chain(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, sums: CodeArray, check: bool) -> tuple[IntArray, bool]:
     """Apply f to product sums (last axis = channel); with ``check`` also report whether every cast
     was monotone on these values."""
     mac = conv.mac
@@ -65,7 +65,7 @@ def _chain(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, sums: np.ndarray
     return requantize(a, pool.accum.frac, pool.out_type), ok
 
 
-def _conv_act_maxpool(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, q: IntArray) -> IntArray:
+def _conv_act_maxpool(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, q: CodeArray) -> IntArray:
     oh, ow = conv.out_hw(q)
     # convolution outputs no pooling window reads (the cropped border) are not computed
     used_h = ((oh - pool.pool[0]) // pool.stride[0]) * pool.stride[0] + pool.pool[0]

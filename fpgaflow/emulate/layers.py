@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from fpgaflow.emulate.fixed import FixedType, IntArray, requantize
+from fpgaflow.emulate.fixed import CodeArray, CodeT, FixedType, FloatArray, IntArray, requantize
 from fpgaflow.emulate.mac import MacUnit
 from fpgaflow.emulate.tables import sigmoid_index, sigmoid_table
 
@@ -58,7 +58,7 @@ class Conv2D(Layer):
     stride: tuple[int, int] = (1, 1)
     mac: MacUnit = field(repr=False, default=None)  # type: ignore[assignment]
 
-    def columns(self, q: IntArray, absmax: int | None = None) -> np.ndarray:
+    def columns(self, q: CodeArray, absmax: int | None = None) -> CodeArray:
         """im2col: (N*OH*OW, fh*fw*C) windows, kernel index (kh, kw, c); float when the product is exact.
         ``absmax``: max |code| of ``q`` if already known."""
         n = q.shape[0]
@@ -69,16 +69,16 @@ class Conv2D(Layer):
         dt = self.mac.float_dtype(absmax) if self.mac.mode == "matmul" else None
         src = q.astype(dt, copy=False) if dt is not None else q.astype(np.int64, copy=False)
         # (N, OH, OW, C, fh, fw)
-        win = sliding_window_view(src, (fh, fw), axis=(1, 2))[:, ::sh, ::sw]  # type: ignore[call-overload]
+        win: CodeArray = sliding_window_view(src, (fh, fw), axis=(1, 2))[:, ::sh, ::sw]  # type: ignore[call-overload]
         return win.transpose(0, 1, 2, 4, 5, 3).reshape(n * win.shape[1] * win.shape[2], -1)
 
-    def out_hw(self, q: IntArray) -> tuple[int, int]:
+    def out_hw(self, q: CodeArray) -> tuple[int, int]:
         return (
             (q.shape[1] - self.filt[0]) // self.stride[0] + 1,
             (q.shape[2] - self.filt[1]) // self.stride[1] + 1,
         )
 
-    def sums(self, q: IntArray, absmax: int | None = None) -> np.ndarray:
+    def sums(self, q: CodeArray, absmax: int | None = None) -> CodeArray:
         """Exact product sums ``window @ w`` as (N, OH, OW, n_filt) (matmul mode only; may be a view).
 
         With one or two input channels the windows are gathered tap-major, (fh*fw*C, N*OH*OW): each tap is
@@ -94,8 +94,8 @@ class Conv2D(Layer):
             return self.mac.products(self.columns(q, absmax)).reshape(n, oh, ow, -1)
         fh, fw = self.filt
         sh, sw = self.stride
-        src: np.ndarray = q.astype(dt, copy=False)
-        cols: np.ndarray = np.empty((fh, fw, chans, n, oh, ow), dtype=dt)
+        src: CodeArray = q.astype(dt, copy=False)
+        cols: FloatArray = np.empty((fh, fw, chans, n, oh, ow), dtype=dt)
         for kh in range(fh):
             for kw in range(fw):
                 rows = src[:, kh : kh + sh * (oh - 1) + 1 : sh, kw : kw + sw * (ow - 1) + 1 : sw]
@@ -136,7 +136,7 @@ class Pool2D(Layer):
     stride: tuple[int, int] = (2, 2)
     accum: FixedType = field(default_factory=lambda: FixedType(16, 6))
 
-    def windows(self, a: np.ndarray) -> np.ndarray:
+    def windows(self, a: CodeT) -> CodeT:
         """(N, OH, OW, C, ph*pw) view (or copy) of the pooling windows of ``a``."""
         ph, pw = self.pool
         sh, sw = self.stride
@@ -145,10 +145,10 @@ class Pool2D(Layer):
             oh, ow = (h - ph) // sh + 1, (w - pw) // sw + 1
             blocks = a[:, : oh * ph, : ow * pw].reshape(n, oh, ph, ow, pw, c)
             return blocks.transpose(0, 1, 3, 5, 2, 4).reshape(n, oh, ow, c, ph * pw)
-        win = sliding_window_view(a, (ph, pw), axis=(1, 2))[:, ::sh, ::sw]  # type: ignore[call-overload]
+        win: CodeT = sliding_window_view(a, (ph, pw), axis=(1, 2))[:, ::sh, ::sw]  # type: ignore[call-overload]
         return win.reshape(*win.shape[:4], ph * pw)
 
-    def max_raw(self, a: np.ndarray) -> np.ndarray:
+    def max_raw(self, a: CodeT) -> CodeT:
         """Window maxima of ``a`` (any dtype, no cast), separably: element-wise maxima of the ph
         strided row sets (contiguous rows), then of the pw strided column sets of that."""
         ph, pw = self.pool
@@ -157,13 +157,14 @@ class Pool2D(Layer):
         if (sh, sw) == (ph, pw) and ph * pw > 9:  # large non-overlapping windows: a reshaped reduction
             n, c = a.shape[0], a.shape[3]
             blocks = a[:, : oh * ph, : ow * pw].reshape(n, oh, ph, ow, pw, c)
-            return blocks.max(axis=2).max(axis=3)
-        rows: np.ndarray | None = None
+            maxima: CodeT = blocks.max(axis=2).max(axis=3)
+            return maxima
+        rows: CodeT | None = None
         for i in range(ph):
             part = a[:, i : i + sh * (oh - 1) + 1 : sh]
             rows = part.copy() if rows is None else np.maximum(rows, part, out=rows)
         assert rows is not None
-        out: np.ndarray | None = None
+        out: CodeT | None = None
         for j in range(pw):
             part = rows[:, :, j : j + sw * (ow - 1) + 1 : sw]
             out = part.copy() if out is None else np.maximum(out, part, out=out)

@@ -21,7 +21,7 @@ import logging
 import numpy as np
 
 from fpgaflow.emulate.errors import UnemulatedLayerError
-from fpgaflow.emulate.fixed import FixedType, IntArray, apply_overflow, requantize
+from fpgaflow.emulate.fixed import CodeArray, FixedType, IntArray, apply_overflow, requantize
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class MacUnit:
             return np.float32
         return np.float64 if exact < _EXACT_FLOAT else None
 
-    def products(self, x: np.ndarray) -> np.ndarray:
+    def products(self, x: CodeArray) -> CodeArray:
         """``x @ w`` exactly (matmul mode): ``x`` int64 codes, or float codes already of the exact dtype."""
         if x.dtype == np.float32:
             return x @ self.w32
@@ -104,7 +104,7 @@ class MacUnit:
             return x @ self.w
         return x.astype(dt) @ (self.w32 if dt == np.float32 else self.wf)
 
-    def finish(self, sums: np.ndarray) -> IntArray:
+    def finish(self, sums: CodeArray) -> IntArray:
         """Exact product sums (at the product scale) -> accumulator (bias, wrap) -> result codes."""
         s = sums.astype(np.int64)
         if self.shift:
@@ -114,7 +114,7 @@ class MacUnit:
             s = apply_overflow(s, self.accum)
         return requantize(s, self.accum.frac, self.result)
 
-    def __call__(self, x: np.ndarray) -> IntArray:
+    def __call__(self, x: CodeArray) -> IntArray:
         """``x``: (rows, n_in) input codes; returns (rows, n_out) result codes."""
         if self.mode == "matmul":
             return self.finish(self.products(x))

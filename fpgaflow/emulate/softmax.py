@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.emulate.fixed import FixedType, IntArray, from_float, requantize
 from fpgaflow.emulate.layers import Layer, reduce_add
@@ -26,7 +27,7 @@ def ceillog2(n: int) -> int:
     return int(np.ceil(np.log2(n))) if n > 1 else 0
 
 
-def _float_to_fixed(vals: np.ndarray, t: FixedType) -> IntArray:
+def _float_to_fixed(vals: npt.NDArray[np.float32], t: FixedType) -> IntArray:
     """float32 table values to ``t`` codes, infinities as ap_fixed converts them."""
     vals = vals.astype(np.float64)
     finite = np.isfinite(vals)
@@ -37,7 +38,7 @@ def _float_to_fixed(vals: np.ndarray, t: FixedType) -> IntArray:
     return out
 
 
-def index_value(t: FixedType, size: int) -> np.ndarray:
+def index_value(t: FixedType, size: int) -> npt.NDArray[np.float32]:
     """``softmax_real_val_from_idx``: values of ``t`` whose top ceil(log2(size)) bits are i (float32)."""
     n = ceillog2(size)
     raw = np.arange(size, dtype=np.int64) << (t.width - n)

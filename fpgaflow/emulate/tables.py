@@ -8,12 +8,15 @@ compare every table entry against the compiled header).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.emulate.fixed import FixedType, IntArray, from_float
 
 
-def _expf(x: np.ndarray) -> np.ndarray:
+def _expf(x: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float32]:
     return np.exp(x.astype(np.float64)).astype(np.float32)
 
 

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.errors import StepError
 from fpgaflow.estimate.spec import DesignSpec, HlsLayerSpec, LayerKind, Strategy
@@ -49,7 +50,7 @@ def _shape(var: Any) -> tuple[int, int]:
     return int(np.prod(shape[:-1])), shape[-1]
 
 
-def count_zero_weights(data: np.ndarray, type_obj: Any) -> int:
+def count_zero_weights(data: npt.ArrayLike, type_obj: Any) -> int:
     """Weights that are zero in hardware: exactly zero, or truncated to zero by their ``ap_fixed`` type."""
     precision = getattr(type_obj, "precision", None)
     width, integer = getattr(precision, "width", None), getattr(precision, "integer", None)

@@ -9,6 +9,7 @@ reconstruction cut, edge fragments and spill-over from the adjacent chip come ou
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.data.simulate.config import BackgroundConfig, SimulatorConfig
 from fpgaflow.data.simulate.geometry import ModuleGeometry
@@ -48,16 +49,18 @@ def _per_collision(rate_at_reference: float, cfg: SimulatorConfig) -> float:
     return rate_at_reference * cfg.tracks.pileup / REFERENCE_PILEUP
 
 
-def _counts(rng: np.random.Generator, regions: np.ndarray, rate_per_cm2: float) -> np.ndarray:
+def _counts(rng: np.random.Generator, regions: npt.NDArray[np.float64], rate_per_cm2: float) -> npt.NDArray[np.int64]:
     area_cm2 = (regions[:, 1] - regions[:, 0]) * (regions[:, 3] - regions[:, 2]) * 1e-8
     return rng.poisson(rate_per_cm2 * area_cm2)
 
 
-def _full_depth(n: int, geom: ModuleGeometry) -> tuple[np.ndarray, np.ndarray]:
+def _full_depth(n: int, geom: ModuleGeometry) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     return np.zeros(n), np.full(n, geom.thickness)
 
 
-def loopers(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry) -> Tracks:
+def loopers(
+    rng: np.random.Generator, regions: npt.NDArray[np.float64], cfg: SimulatorConfig, geom: ModuleGeometry
+) -> Tracks:
     """Low-pT e± (16.5–40 MeV) that curl in the field and meet the module at grazing r-φ angles."""
     g = cfg.geometry
     map_index, x, y = uniform_positions(
@@ -73,7 +76,9 @@ def loopers(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig,
     return Tracks(map_index, x, y, cot_a, cot_b, d0, d1, q, np.zeros(n, bool), np.full(n, LOOPER, np.int8), pt)
 
 
-def delta_rays(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry) -> Tracks:
+def delta_rays(
+    rng: np.random.Generator, regions: npt.NDArray[np.float64], cfg: SimulatorConfig, geom: ModuleGeometry
+) -> Tracks:
     """Short, dense tracks that start and stop inside the sensor in a random direction."""
     map_index, x, y = uniform_positions(
         rng, _counts(rng, regions, _per_collision(cfg.backgrounds.delta_ray_rate_per_cm2, cfg)), regions
@@ -102,7 +107,9 @@ def delta_rays(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConf
     )
 
 
-def halo(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry) -> Tracks:
+def halo(
+    rng: np.random.Generator, regions: npt.NDArray[np.float64], cfg: SimulatorConfig, geom: ModuleGeometry
+) -> Tracks:
     """Beam-halo muons almost parallel to the beam: long, thin clusters along the columns (z)."""
     map_index, x, y = uniform_positions(rng, _counts(rng, regions, cfg.backgrounds.halo_rate_per_cm2), regions)
     n = map_index.size
@@ -113,7 +120,9 @@ def halo(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, ge
     return Tracks(map_index, x, y, cot_a, cot_b, d0, d1, q, np.zeros(n, bool), np.full(n, HALO, np.int8), np.zeros(n))
 
 
-def out_of_time(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry) -> Tracks:
+def out_of_time(
+    rng: np.random.Generator, regions: npt.NDArray[np.float64], cfg: SimulatorConfig, geom: ModuleGeometry
+) -> Tracks:
     """Tracks of the previous bunch crossing seen with reduced (time-walked) charge; never *particle*."""
     b: BackgroundConfig = cfg.backgrounds
     density = primary_density_per_cm2(cfg.tracks, cfg.geometry.radius_mm) * b.out_of_time_fraction
@@ -133,7 +142,7 @@ def out_of_time(rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorCon
 
 
 def background_tracks(
-    rng: np.random.Generator, regions: np.ndarray, cfg: SimulatorConfig, geom: ModuleGeometry
+    rng: np.random.Generator, regions: npt.NDArray[np.float64], cfg: SimulatorConfig, geom: ModuleGeometry
 ) -> list[Tracks]:
     """All background particles of a batch, in a fixed order (so a seed reproduces them)."""
     return [f(rng, regions, cfg, geom) for f in (loopers, delta_rays, halo, out_of_time)]

@@ -16,6 +16,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy.special import erfc, ndtri
 
 from fpgaflow.data.simulate.config import MODULE_COLS, MODULE_ROWS, SensorConfig
@@ -32,14 +33,14 @@ class Deposits:
     track's charge collected anywhere on the module / inside its window (e⁻).
     """
 
-    flat: np.ndarray
-    charge: np.ndarray
-    track: np.ndarray
-    track_total: np.ndarray
-    track_in_window: np.ndarray
+    flat: npt.NDArray[np.int64]
+    charge: npt.NDArray[np.float64]
+    track: npt.NDArray[np.int64]
+    track_total: npt.NDArray[np.float64]
+    track_in_window: npt.NDArray[np.float64]
 
 
-def segment_counts(tracks: Tracks, sensor: SensorConfig, geom: ModuleGeometry) -> np.ndarray:
+def segment_counts(tracks: Tracks, sensor: SensorConfig, geom: ModuleGeometry) -> npt.NDArray[np.int64]:
     """Segments per track: path / ``segment_um``, and at least 2 per pitch crossed in projection."""
     depth = tracks.depth1 - tracks.depth0
     path = depth * np.sqrt(1 + tracks.cot_alpha**2 + tracks.cot_beta**2)
@@ -50,22 +51,29 @@ def segment_counts(tracks: Tracks, sensor: SensorConfig, geom: ModuleGeometry) -
             np.abs(tracks.cot_beta) * depth / (0.5 * geom.pitch_y),
         ]
     )
-    return np.clip(np.ceil(need), 1, sensor.max_segments).astype(np.int64)
+    counts: npt.NDArray[np.int64] = np.clip(np.ceil(need), 1, sensor.max_segments).astype(np.int64)
+    return counts
 
 
-def lorentz_shift(depth_um: np.ndarray | float, tan_lorentz: float) -> np.ndarray | float:
+def lorentz_shift(depth_um: npt.NDArray[np.float64] | float, tan_lorentz: float) -> npt.NDArray[np.float64] | float:
     """Shift along x (µm) of charge drifting ``depth_um`` to the pixels: depth · tan θ_L."""
     return depth_um * tan_lorentz
 
 
-def diffusion_sigma(depth_um: np.ndarray, sensor: SensorConfig) -> np.ndarray:
+def diffusion_sigma(depth_um: npt.NDArray[np.float64], sensor: SensorConfig) -> npt.NDArray[np.float64]:
     """Diffusion σ (µm) after drifting ``depth_um``: σ0 · √(depth / d_ref) [DA]."""
-    return sensor.diffusion_sigma_um * np.sqrt(np.maximum(depth_um, 0.0) / sensor.diffusion_ref_um)
+    sigma: npt.NDArray[np.float64] = sensor.diffusion_sigma_um * np.sqrt(
+        np.maximum(depth_um, 0.0) / sensor.diffusion_ref_um
+    )
+    return sigma
 
 
 def _nearest_share(
-    pos: np.ndarray, index: np.ndarray, edges: np.ndarray, sigma: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    pos: npt.NDArray[np.float64],
+    index: npt.NDArray[np.int64],
+    edges: npt.NDArray[np.float64],
+    sigma: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Neighbour index across the nearest pixel boundary, the Gaussian fraction Φ(−d/σ) that crosses it,
     and where that fraction reaches :data:`MIN_SHARE` (elsewhere it is 0 and the charge stays)."""
     d_lo = pos - edges[index]
@@ -97,8 +105,8 @@ def deposit(
     sensor: SensorConfig,
     geom: ModuleGeometry,
     tan_lorentz: float,
-    origin_row: np.ndarray,
-    origin_col: np.ndarray,
+    origin_row: npt.NDArray[np.int64],
+    origin_col: npt.NDArray[np.int64],
     rows: int,
     cols: int,
 ) -> Deposits:
@@ -135,7 +143,8 @@ def deposit(
     r_all = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
     c_all = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
     q_all = np.concatenate([p[3] for p in parts]) if parts else np.zeros(0)
-    track_total = np.bincount(trk_all, q_all, minlength=n_tracks)
+    # A weighted bincount is float64 (numpy's stubs say intp): astype(copy=False) tells mypy and copies nothing.
+    track_total = np.bincount(trk_all, q_all, minlength=n_tracks).astype(np.float64, copy=False)
     m_all = tracks.map_index[trk_all]
     if rows == MODULE_ROWS and cols == MODULE_COLS:  # the window is the module
         flat = (m_all * rows + r_all) * cols + c_all
@@ -143,7 +152,7 @@ def deposit(
     r_all -= origin_row[m_all]
     c_all -= origin_col[m_all]
     inside = (r_all >= 0) & (r_all < rows) & (c_all >= 0) & (c_all < cols)
-    track_in_window = np.bincount(trk_all[inside], q_all[inside], minlength=n_tracks)
+    track_in_window = np.bincount(trk_all[inside], q_all[inside], minlength=n_tracks).astype(np.float64, copy=False)
     flat = (m_all[inside] * rows + r_all[inside]) * cols + c_all[inside]
     return Deposits(flat, q_all[inside], trk_all[inside], track_total, track_in_window)
 
@@ -153,13 +162,13 @@ def _deposit_tracks(
     lo: int,
     hi: int,
     *,
-    nseg: np.ndarray,
-    ends: np.ndarray,
-    weight: np.ndarray | None,
+    nseg: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    weight: npt.NDArray[np.float64] | None,
     sensor: SensorConfig,
     geom: ModuleGeometry,
     tan_lorentz: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Charge entries (track, module row, module col, e⁻) of tracks ``lo:hi`` that land on the module."""
     counts = nseg[lo:hi]
     seg_track = np.repeat(np.arange(lo, hi), counts)

@@ -12,6 +12,7 @@ same as drawing noise everywhere at a fraction of the cost.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from scipy.special import ndtr, ndtri
 
 from fpgaflow.data.simulate.config import MODULE_COLS, MODULE_ROWS, ROC_COLS, ROC_ROWS, ElectronicsConfig
@@ -22,7 +23,9 @@ def noise_hit_probability(cfg: ElectronicsConfig) -> float:
     return float(ndtr(-cfg.threshold_e / cfg.pixel_noise_e)) if cfg.pixel_noise_e > 0 else 0.0
 
 
-def hot_pixel_mask(cfg: ElectronicsConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def hot_pixel_mask(
+    cfg: ElectronicsConfig, rng: np.random.Generator
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The fixed set of noisy pixels of the module (row, col indices), ``noisy_pixel_fraction`` of it."""
     n = round(cfg.noisy_pixel_fraction * MODULE_ROWS * MODULE_COLS)
     flat = rng.choice(MODULE_ROWS * MODULE_COLS, size=n, replace=False) if n else np.zeros(0, np.int64)
@@ -33,13 +36,13 @@ def hot_pixel_mask(cfg: ElectronicsConfig, rng: np.random.Generator) -> tuple[np
 def hot_pixel_hits(
     cfg: ElectronicsConfig,
     rng: np.random.Generator,
-    hot: tuple[np.ndarray, np.ndarray],
+    hot: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
     *,
-    origin_row: np.ndarray,
-    origin_col: np.ndarray,
+    origin_row: npt.NDArray[np.int64],
+    origin_col: npt.NDArray[np.int64],
     rows: int,
     cols: int,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Flat window indices and charge (e⁻) of the noisy pixels firing in each map.  A firing noisy pixel
     carries threshold + an exponential charge of mean 3 ke⁻ (*assumption*)."""
     hr, hc = hot
@@ -54,8 +57,12 @@ def hot_pixel_hits(
 
 
 def module_pixel(
-    flat: np.ndarray, origin_row: np.ndarray, origin_col: np.ndarray, rows: int, cols: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    flat: npt.NDArray[np.int64],
+    origin_row: npt.NDArray[np.int64],
+    origin_col: npt.NDArray[np.int64],
+    rows: int,
+    cols: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Map index and module (row, col) of flat window indices."""
     m = flat // (rows * cols)
     rem = flat % (rows * cols)
@@ -63,16 +70,16 @@ def module_pixel(
 
 
 def digitize(
-    hit: np.ndarray,
-    signal: np.ndarray,
+    hit: npt.NDArray[np.int64],
+    signal: npt.NDArray[np.float64],
     cfg: ElectronicsConfig,
     rng: np.random.Generator,
     *,
-    origin_row: np.ndarray,
-    origin_col: np.ndarray,
+    origin_row: npt.NDArray[np.int64],
+    origin_col: npt.NDArray[np.int64],
     rows: int,
     cols: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
     """Read out the pixels ``hit`` (sorted flat window indices) holding ``signal`` e⁻.
 
     Steps: noise on pixels with signal; per-pixel threshold N(threshold, spread); dead pixels / double

@@ -12,22 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.data.simulate.config import MODULE_COLS, MODULE_ROWS, ROC_COLS, ROC_ROWS, GeometryConfig
 
 
-def _unit_widths(n_pixels: int, big: np.ndarray) -> np.ndarray:
+def _unit_widths(n_pixels: int, big: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     widths = np.ones(n_pixels, dtype=np.int64)
     widths[big] = 2
     return widths
 
 
-def big_rows() -> np.ndarray:
+def big_rows() -> npt.NDArray[np.int64]:
     """Indices of the double-size rows (the two rows where the upper and lower ROC rows meet)."""
     return np.array([ROC_ROWS - 1, ROC_ROWS])
 
 
-def big_cols() -> np.ndarray:
+def big_cols() -> npt.NDArray[np.int64]:
     """Indices of the double-size columns (first and last column of every ROC)."""
     starts = np.arange(0, MODULE_COLS, ROC_COLS)
     return np.sort(np.concatenate([starts, starts + ROC_COLS - 1]))
@@ -44,10 +45,10 @@ class ModuleGeometry:
     pitch_x: float
     pitch_y: float
     thickness: float
-    x_edges: np.ndarray
-    y_edges: np.ndarray
-    x_unit_to_row: np.ndarray
-    y_unit_to_col: np.ndarray
+    x_edges: npt.NDArray[np.float64]
+    y_edges: npt.NDArray[np.float64]
+    x_unit_to_row: npt.NDArray[np.int64]
+    y_unit_to_col: npt.NDArray[np.int64]
 
     @classmethod
     def from_config(cls, cfg: GeometryConfig) -> ModuleGeometry:
@@ -75,10 +76,10 @@ class ModuleGeometry:
         """Active length along y (z), µm: 64 800 µm for the default pitch."""
         return float(self.y_edges[-1])
 
-    def rows_of(self, x: np.ndarray) -> np.ndarray:
+    def rows_of(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
         """Row index of positions ``x`` (µm, must lie in [0, width_x))."""
         return self.x_unit_to_row[(x / self.pitch_x).astype(np.int64)]
 
-    def cols_of(self, y: np.ndarray) -> np.ndarray:
+    def cols_of(self, y: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
         """Column index of positions ``y`` (µm, must lie in [0, width_y))."""
         return self.y_unit_to_col[(y / self.pitch_y).astype(np.int64)]

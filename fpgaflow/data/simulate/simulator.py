@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.data.hitmaps import HitMapSet
@@ -38,8 +39,8 @@ class BatchTruth:
     """Simulation truth per map of a batch: in-time primaries and reconstructable tracks whose cluster
     is mostly inside the window, and the crossing particles (all kinds, in the generation region)."""
 
-    n_primary_in_window: np.ndarray
-    n_reco_in_window: np.ndarray
+    n_primary_in_window: npt.NDArray[np.int64]
+    n_reco_in_window: npt.NDArray[np.int64]
     tracks: Tracks
 
 
@@ -53,7 +54,7 @@ def batch_rng(seed: int, batch_index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAM_BATCH, batch_index)))
 
 
-def module_hot_pixels(cfg: SimulatorConfig, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def module_hot_pixels(cfg: SimulatorConfig, seed: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The module's fixed noisy-pixel mask for ``seed`` (the same for every map of a set)."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAM_HOT_PIXELS,)))
     return hot_pixel_mask(cfg.electronics, rng)
@@ -63,8 +64,8 @@ def simulate_batch(
     cfg: SimulatorConfig,
     n: int,
     rng: np.random.Generator,
-    hot: tuple[np.ndarray, np.ndarray],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, BatchTruth]:
+    hot: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int8], npt.NDArray[np.float32], BatchTruth]:
     """Simulate ``n`` maps: ``(maps (n, rows, cols) float32 ADC, labels int8, soft labels float32,
     truth)``."""
     geom = _geometry(cfg.geometry)
@@ -93,12 +94,12 @@ def simulate_batch(
 def render(
     cfg: SimulatorConfig,
     tracks: Tracks,
-    origin_row: np.ndarray,
-    origin_col: np.ndarray,
+    origin_row: npt.NDArray[np.int64],
+    origin_col: npt.NDArray[np.int64],
     *,
     rng: np.random.Generator,
-    hot: tuple[np.ndarray, np.ndarray] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, BatchTruth]:
+    hot: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None,
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int8], npt.NDArray[np.float32], BatchTruth]:
     """Turn given particles into labelled maps: drift and share their charge, digitise, label, rebin.
 
     ``origin_row``/``origin_col`` place each map's window on the module (one entry per map); ``hot`` is
@@ -137,7 +138,15 @@ def render(
     pix = lookup[dep.flat]
     signal = np.bincount(pix, dep.charge, minlength=hit.size) + np.bincount(lookup[hot_flat], hot_q, minlength=hit.size)
     read, read_adc, noise_flat, noise_adc = digitize(
-        hit, signal, cfg.electronics, rng, origin_row=origin_row, origin_col=origin_col, rows=rows, cols=cols
+        # weighted bincounts are float64 (numpy's stubs say intp): astype(copy=False) copies nothing
+        hit,
+        signal.astype(np.float64, copy=False),
+        cfg.electronics,
+        rng,
+        origin_row=origin_row,
+        origin_col=origin_col,
+        rows=rows,
+        cols=cols,
     )
     adc = np.zeros(size, np.float32)
     adc[hit[read]] = read_adc

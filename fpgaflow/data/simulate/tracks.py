@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.data.simulate.config import SensorConfig, TrackConfig
 from fpgaflow.data.simulate.geometry import ModuleGeometry
@@ -30,16 +31,19 @@ KIND_NAMES = ("primary", "looper", "delta_ray", "halo", "out_of_time", "noisy_pi
 MAX_COT = 25.0
 
 
-def sample_landau(rng: np.random.Generator, n: int) -> np.ndarray:
+def sample_landau(rng: np.random.Generator, n: int) -> npt.NDArray[np.float64]:
     """Standard Landau variates (the stable law α = 1, β = 1; same law as ``scipy.stats.landau``),
     by the Chambers–Mallows–Stuck transform: exact and vectorised."""
     v = rng.uniform(-np.pi / 2, np.pi / 2, n)
     w = rng.exponential(1.0, n)
     h = np.pi / 2 + v
-    return (2 / np.pi) * (h * np.tan(v) - np.log((np.pi / 2) * w * np.cos(v) / h))
+    out: npt.NDArray[np.float64] = (2 / np.pi) * (h * np.tan(v) - np.log((np.pi / 2) * w * np.cos(v) / h))
+    return out
 
 
-def landau_charge(rng: np.random.Generator, path_fraction: np.ndarray, cfg: SensorConfig) -> np.ndarray:
+def landau_charge(
+    rng: np.random.Generator, path_fraction: npt.NDArray[np.float64], cfg: SensorConfig
+) -> npt.NDArray[np.float64]:
     """Signal charge (e⁻) for tracks whose path length is ``path_fraction`` × the sensor thickness.
 
     Q = f · (MPV + ξ (λ − λ_mode)), λ standard Landau capped at ``landau_lambda_max``: the most probable
@@ -47,7 +51,8 @@ def landau_charge(rng: np.random.Generator, path_fraction: np.ndarray, cfg: Sens
     """
     lam = np.minimum(sample_landau(rng, path_fraction.size), cfg.landau_lambda_max)
     per_thickness = np.maximum(cfg.mip_mpv_e + cfg.landau_xi_e * (lam - LANDAU_MODE), 0.0)
-    return path_fraction * per_thickness
+    charge: npt.NDArray[np.float64] = path_fraction * per_thickness
+    return charge
 
 
 def min_pt_to_reach(radius_mm: float, b_field_t: float) -> float:
@@ -57,14 +62,14 @@ def min_pt_to_reach(radius_mm: float, b_field_t: float) -> float:
 
 
 @lru_cache(maxsize=16)
-def _tsallis_table(t_gev: float, n: float, pt_min: float) -> tuple[np.ndarray, np.ndarray]:
+def _tsallis_table(t_gev: float, n: float, pt_min: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     pt = np.geomspace(pt_min, 50.0, 4096)
     pdf = pt * (1 + pt / (n * t_gev)) ** (-n)
     cdf = np.concatenate([[0.0], np.cumsum(0.5 * (pdf[1:] + pdf[:-1]) * np.diff(pt))])
     return cdf / cdf[-1], pt
 
 
-def sample_pt(rng: np.random.Generator, n_tracks: int, cfg: TrackConfig, pt_min: float) -> np.ndarray:
+def sample_pt(rng: np.random.Generator, n_tracks: int, cfg: TrackConfig, pt_min: float) -> npt.NDArray[np.float64]:
     """pT (GeV) from the Tsallis spectrum above ``pt_min``, by inverse CDF on a 4096-point table."""
     cdf, pt = _tsallis_table(cfg.tsallis_t_gev, cfg.tsallis_n, pt_min)
     return np.interp(rng.random(n_tracks), cdf, pt)
@@ -83,7 +88,7 @@ def primary_density_per_cm2(cfg: TrackConfig, radius_mm: float) -> float:
     return cfg.pileup * cfg.dndeta / (2 * np.pi * r_cm**2)
 
 
-def ionisation_scale(p_gev: np.ndarray, mass_gev: float, cap: float) -> np.ndarray:
+def ionisation_scale(p_gev: npt.NDArray[np.float64], mass_gev: float, cap: float) -> npt.NDArray[np.float64]:
     """dE/dx relative to a minimum-ionising particle, ∝ 1/β² below the minimum (βγ ≈ 3.5)."""
     if mass_gev == 0:
         return np.ones_like(p_gev)
@@ -102,17 +107,17 @@ class Tracks:
     ``kind``: see :data:`KIND_NAMES`; ``pt``: transverse momentum (GeV, 0 where meaningless).
     """
 
-    map_index: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    cot_alpha: np.ndarray
-    cot_beta: np.ndarray
-    depth0: np.ndarray
-    depth1: np.ndarray
-    charge: np.ndarray
-    reco: np.ndarray
-    kind: np.ndarray
-    pt: np.ndarray
+    map_index: npt.NDArray[np.int64]
+    x: npt.NDArray[np.float64]
+    y: npt.NDArray[np.float64]
+    cot_alpha: npt.NDArray[np.float64]
+    cot_beta: npt.NDArray[np.float64]
+    depth0: npt.NDArray[np.float64]
+    depth1: npt.NDArray[np.float64]
+    charge: npt.NDArray[np.float64]
+    reco: npt.NDArray[np.bool_]
+    kind: npt.NDArray[np.int64]
+    pt: npt.NDArray[np.float64]
 
     def __len__(self) -> int:
         return int(self.map_index.size)
@@ -124,8 +129,8 @@ class Tracks:
 
 
 def uniform_positions(
-    rng: np.random.Generator, counts: np.ndarray, regions: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng: np.random.Generator, counts: npt.NDArray[np.int64], regions: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Map index and uniform (x, y) for ``counts[i]`` particles in rectangle ``regions[i]``
     = (x0, x1, y0, y1) µm."""
     map_index = np.repeat(np.arange(counts.size), counts)
@@ -136,15 +141,15 @@ def uniform_positions(
 
 
 def helix_angles(
-    x: np.ndarray,
-    pt: np.ndarray,
-    charge_sign: np.ndarray,
-    eta: np.ndarray,
+    x: npt.NDArray[np.float64],
+    pt: npt.NDArray[np.float64],
+    charge_sign: npt.NDArray[np.float64],
+    eta: npt.NDArray[np.float64],
     *,
     geom: ModuleGeometry,
     radius_mm: float,
     b_field_t: float,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Local cot α, cot β of a track from the beam line crossing the module at local x (µm).
 
     The flat module is tangent to the layer at its centre, so a straight radial track meets it at
@@ -164,7 +169,7 @@ def helix_angles(
 
 def primary_tracks(
     rng: np.random.Generator,
-    regions: np.ndarray,
+    regions: npt.NDArray[np.float64],
     density_per_cm2: float,
     *,
     cfg: TrackConfig,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.data.simulate.config import MODULE_COLS, MODULE_ROWS, ROC_COLS, ROC_ROWS, WindowConfig
 from fpgaflow.data.simulate.geometry import ModuleGeometry
 
 
-def place_windows(cfg: WindowConfig, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def place_windows(
+    cfg: WindowConfig, n: int, rng: np.random.Generator
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Module pixel (row, col) of each window's corner.  ROC windows are aligned to the ROC grid."""
     rows, cols = cfg.pixel_shape
     if cfg.region == "module":
@@ -28,13 +31,13 @@ def place_windows(cfg: WindowConfig, n: int, rng: np.random.Generator) -> tuple[
 
 def generation_regions(
     geom: ModuleGeometry,
-    origin_row: np.ndarray,
-    origin_col: np.ndarray,
+    origin_row: npt.NDArray[np.int64],
+    origin_col: npt.NDArray[np.int64],
     *,
     rows: int,
     cols: int,
     margin_um: float,
-) -> np.ndarray:
+) -> npt.NDArray[np.float64]:
     """Per map (x0, x1, y0, y1) in µm: the window's silicon plus ``margin_um``, clipped to the module.
 
     Particles crossing the margin leave edge fragments and spill-over from the adjacent chip.
@@ -48,11 +51,12 @@ def generation_regions(
     return np.stack([x0, x1 - eps, y0, y1 - eps], axis=1)
 
 
-def rebin(maps: np.ndarray, rebin_rows: int, rebin_cols: int, adc_max: float) -> np.ndarray:
+def rebin(maps: npt.NDArray[np.float32], rebin_rows: int, rebin_cols: int, adc_max: float) -> npt.NDArray[np.float32]:
     """Sum ``rebin_rows`` × ``rebin_cols`` pixel blocks of ``(n, rows, cols)`` maps, saturating at
     ``adc_max``."""
     if rebin_rows == 1 and rebin_cols == 1:
         return maps
     n, rows, cols = maps.shape
     blocks = maps.reshape(n, rows // rebin_rows, rebin_rows, cols // rebin_cols, rebin_cols)
-    return np.minimum(blocks.sum(axis=(2, 4)), adc_max).astype(np.float32)
+    rebinned: npt.NDArray[np.float32] = np.minimum(blocks.sum(axis=(2, 4)), adc_max).astype(np.float32)
+    return rebinned
