@@ -1,6 +1,7 @@
 # Two commands for a new user on a fresh machine (Python 3.11 and g++ present):
 #   make run    install everything into .venv and run the main job on the built-in default config
 #   make test   install everything into .venv and run the test suite (what CI runs)
+#   make test-fast   the suite without the tests marked slow (pytest -m "not slow")
 # Everything is installed by these targets; nothing needs installing by hand.
 
 PYTHON ?= python3.11
@@ -9,7 +10,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= runs/default
 
-.PHONY: run test lint install clean board-env
+.PHONY: run test test-fast lint install clean board-env
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (fpgaflow's host side needs Python 3.11)"; exit 1; }
@@ -26,12 +27,17 @@ run: $(STAMP)
 test: $(STAMP) board-env-if-possible
 	$(PY) -m pytest
 
+test-fast: $(STAMP) board-env-if-possible
+	$(PY) -m pytest -m "not slow"
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check fpgaflow board tests bench
+	$(VENV)/bin/ruff format --check fpgaflow board tests bench
 	$(VENV)/bin/mypy fpgaflow board/fpgaflow_board
+	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) $(BOARD_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BOARD_VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
 
 # The board side's own environment: Python 3.10 + pynq 3.1.2 (what PYNQ image v3.1 runs).  pynq pulls
 # protobuf 5, which TensorFlow 2.15 cannot share, so it lives apart from .venv; tests that drive pynq's

@@ -1,7 +1,9 @@
 """fpgaflow: from pixel-detector hit maps to a classifier on a PYNQ-Z2 FPGA.
 
-Stages (one package each, importable alone): ``data`` → ``augment`` → ``train``/``compress`` →
-``convert`` → ``emulate``/``estimate``/``verify`` → ``build``; ``pipeline`` and ``cli`` sit on top.
+Stages (one package each, importable alone): ``data`` → ``augment`` → ``compress``/``train`` (``study``
+above train) → ``convert`` → ``emulate``/``estimate`` → ``fit``/``verify`` → ``vivado``; ``pipeline`` and
+``cli`` sit on top, ``config`` and ``errors`` at the bottom.  Imports run downward only: the contract is
+``[tool.importlinter]`` in ``pyproject.toml``.
 Importing this package does not import TensorFlow or hls4ml.
 """
 
