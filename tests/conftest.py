@@ -32,6 +32,14 @@ prune:
 """
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the end-to-end tiny run is ``slow``: the fixture trains, converts and compiles
+    (about a minute on the shared 2-core machine), so ``pytest -m "not slow"`` must not build it."""
+    for item in items:
+        if "tiny_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def calibration_root() -> Path:
     """The real Vivado / Vivado HLS reports (``../shared/calibration`` or ``$FPGAFLOW_CALIBRATION``), found by

@@ -59,6 +59,7 @@ def vivado(deployed: Any, maps: np.ndarray, tmp_path_factory: pytest.TempPathFac
     return _build(deployed, cfg, tmp_path_factory.mktemp("viv") / "prj", maps[:200])
 
 
+@pytest.mark.slow  # trains, converts and compiles the C simulation per backend (~14-17 s each)
 @pytest.mark.parametrize("which", ["accelerator", "vivado"])
 def test_csim_is_bit_exact_with_qkeras(
     which: str, deployed: Any, maps: np.ndarray, request: pytest.FixtureRequest

@@ -46,6 +46,7 @@ def default_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Emulat
     return hls_model, Emulator.from_hls_model(hls_model)
 
 
+@pytest.mark.slow  # the default_model fixture converts and compiles the project (~17 s on the shared machine)
 def test_default_like_model_bit_identical(default_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = default_model
     rng = np.random.default_rng(11)
@@ -59,6 +60,7 @@ def test_default_like_model_bit_identical(default_model: tuple[Any, Emulator]) -
     assert len(np.unique(emu.predict(x))) > 20
 
 
+@pytest.mark.slow  # default_model, and hls_model.trace recompiles the project
 def test_default_like_per_layer_trace(default_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = default_model
     x = _edge_maps(np.random.default_rng(5), 24, (32, 32, 1), (0.0, 1.0), 1 / 256)
@@ -125,6 +127,7 @@ def stress_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Emulato
     return hls_model, Emulator.from_hls_model(hls_model)
 
 
+@pytest.mark.slow  # the stress_model fixture converts and compiles the project (~20 s)
 def test_stress_model_saturation_wrap_rounding(stress_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = stress_model
     assert {type(layer).__name__ for layer in emu.layers} >= {
@@ -156,6 +159,7 @@ def test_stress_model_per_layer(stress_model: tuple[Any, Emulator]) -> None:
     assert "sig" in result.layers_checked
 
 
+@pytest.mark.slow  # converts and compiles a 20x18x3 model (~18 s)
 def test_plain_keras_16_6_inputs_that_saturate(tmp_path: Path) -> None:
     """Plain Keras, ap_fixed<16,6> inputs and defaults (the reduced model's precision) on a small map;
     inputs up to +-40 wrap in the input cast and push the accumulators to their limits."""
@@ -166,6 +170,7 @@ def test_plain_keras_16_6_inputs_that_saturate(tmp_path: Path) -> None:
     assert result.n_output_mismatch == 0, result
 
 
+@pytest.mark.slow  # two conversions and C-sim builds (~39 s)
 def test_softmax_head_bit_identical(tmp_path: Path) -> None:
     """Dense -> softmax (hls4ml's 'stable' softmax: max-normalised exp table, adder tree, inverse
     table), default types and a narrow variant with small tables and a saturating accumulator."""
