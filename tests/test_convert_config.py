@@ -6,8 +6,8 @@ import pytest
 
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.convert.config import ConvertConfig, LayerOverride
-from fpgaflow.convert.precision import FixedType
 from fpgaflow.errors import ConfigError
+from fpgaflow_board.fixed_point import FixedType
 
 
 def test_overrides_and_auto_reuse_load() -> None:

@@ -1,4 +1,4 @@
-"""Typed fixed-point specs, QKeras quantiser reading and the per-layer precision plan (no hls4ml)."""
+"""The exact input type, integer-bit sizing, QKeras quantiser reading and the per-layer precision plan (no hls4ml)."""
 
 from __future__ import annotations
 
@@ -11,27 +11,29 @@ from fpgaflow.convert.config import ConvertConfig, LayerOverride
 from fpgaflow.convert.errors import PrecisionRangeError, UnconvertibleLayerError
 from fpgaflow.convert.layers import describe_model
 from fpgaflow.convert.plan_precision import plan_precision
-from fpgaflow.convert.precision import FixedType, input_type_for_adc, parse_fixed, signed_integer_bits
+from fpgaflow.convert.precision import input_type_for_adc, signed_integer_bits
 from fpgaflow.convert.quantizers import activation_type, parameter_type
 from fpgaflow.errors import ConfigError
+from fpgaflow_board.fixed_point import FixedType, from_float, to_float
+from fpgaflow_board.scaling import scale_inputs
 
 ADC = FixedType(8, 0, signed=False)
 
 
-def test_fixed_type_range_and_rendering() -> None:
-    t = FixedType(8, 1)
-    assert (t.max_value, t.min_value, t.step) == (1 - 2**-7, -1.0, 2**-7)
-    u = FixedType(8, 3, False, "RND_CONV", "SAT")
-    assert (u.max_value, u.min_value) == (8 - 2**-5, 0.0)
-    assert u.hls() == "ap_ufixed<8,3,AP_RND_CONV,AP_SAT>"
-    assert parse_fixed(u.hls()) == u
-    assert parse_fixed("ap_fixed<16,6>") == FixedType(16, 6)
-    assert FixedType(9, 2).covers(t)
-    assert not t.covers(FixedType(9, 2))
-    assert not FixedType(8, 1).covers(FixedType(9, 1))  # one fractional bit short
+def test_input_type_holds_every_scaled_adc_value_exactly() -> None:
     assert input_type_for_adc(1 / 256) == ADC
-    with pytest.raises(ConfigError, match="not a fixed-point type"):
-        parse_fixed("float")
+    assert input_type_for_adc(1.0) == FixedType(8, 8, signed=False)
+    assert input_type_for_adc(2**-10) == FixedType(8, -2, signed=False)
+    # Not a power of two: float32 inputs with up to 24 significant bits; the narrowest exact type is wider.
+    for scale, expected in [(0.01, FixedType(31, 2, False)), (3.0, FixedType(10, 10, False))]:
+        t = input_type_for_adc(scale)
+        assert t == expected
+        x = scale_inputs(np.arange(256), scale)
+        np.testing.assert_array_equal(to_float(from_float(x, t), t), x)
+        for narrower in (FixedType(t.width - 1, t.integer - 1, False), FixedType(t.width - 1, t.integer, False)):
+            assert not np.array_equal(to_float(from_float(x, narrower), narrower), x)
+    with pytest.raises(ConfigError, match="input scale must be > 0"):
+        input_type_for_adc(0.0)
 
 
 @pytest.mark.parametrize(

@@ -98,3 +98,17 @@ def test_bad_input_is_a_data_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="map 1 holds a NaN"):
         emu.predict(bad)
     assert issubclass(UnemulatedLayerError, FpgaflowError)
+
+
+def test_precisions_beyond_int64_or_wrap_sm_are_unsupported() -> None:
+    """The emulator refuses what its int64 arithmetic cannot compute exactly (the type itself allows it; AP_WRAP_SM,
+    which hls4ml 1.3.0 cannot express, is refused by the arithmetic: tests/test_fixed_point.py)."""
+    from hls4ml.model.types import FixedPrecisionType, IntegerPrecisionType
+
+    from fpgaflow.emulate.from_hls import fixed_type
+    from fpgaflow_board.fixed_point import FixedType, int_type
+
+    with pytest.raises(UnsupportedPrecisionError, match=r"layer 'd' accum: ap_fixed<64,10>: width 64"):
+        fixed_type(FixedPrecisionType(64, 10), "layer 'd' accum")
+    assert fixed_type(FixedPrecisionType(62, 10), "x") == FixedType(62, 10)
+    assert fixed_type(IntegerPrecisionType(6), "x") == int_type(6)  # ap_int<6>: C-cast truncation toward zero

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from fpgaflow.emulate import layers as L
-from fpgaflow.emulate.fixed import FixedType, from_float, requantize
 from fpgaflow.emulate.fuse import run_layers
 from fpgaflow.emulate.mac import MacUnit
 from fpgaflow.emulate.tables import sigmoid_table
+from fpgaflow_board.fixed_point import FixedType, from_float, requantize
 
 hls4ml = pytest.importorskip("hls4ml")
 TEMPLATES = Path(hls4ml.__file__).parent / "templates" / "vivado"
@@ -46,7 +46,7 @@ def cpp_sigmoid(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[list[int
             f"  {{ cfg{k}::table_t t[{size}]; nnet::init_sigmoid_table<cfg{k}, {size}>(t);",
             f"    for (int i = 0; i < {size}; i++)",
             '      printf("%lld ", (long long) t[i].range().to_int64()); printf("\\n");',
-            f"    for (long long v = {data_t.qmin}; v <= {data_t.qmax}; v++) {{",
+            f"    for (long long v = {data_t.code_min}; v <= {data_t.code_max}; v++) {{",
             f"      {_ct(data_t)} d[1]; d[0].range() = v;",
             f"      {_ct(res_t)} r[1]; nnet::sigmoid<{_ct(data_t)}, {_ct(res_t)}, cfg{k}>(d, r);",
             '      printf("%lld ", (long long) r[0].range().to_int64()); } printf("\\n"); }',
@@ -72,7 +72,7 @@ def test_sigmoid_table_and_lookup_match_header(cpp_sigmoid: list, case: int) -> 
     table_ref, out_ref = cpp_sigmoid[case]
     mask_t = (1 << table_t.width) - 1
     np.testing.assert_array_equal(sigmoid_table(size, table_t) & mask_t, table_ref)
-    codes = np.arange(data_t.qmin, data_t.qmax + 1, dtype=np.int64)
+    codes = np.arange(data_t.code_min, data_t.code_max + 1, dtype=np.int64)
     layer = L.Sigmoid("sig", data_t, res_t, (1,), table_size=size, table_t=table_t)
     got = layer.run(codes) & ((1 << res_t.width) - 1)
     np.testing.assert_array_equal(got, out_ref)
@@ -143,7 +143,7 @@ def test_fused_conv_pool_equals_layer_by_layer(relu_t: FixedType) -> None:
     # the wrapping relu type really wraps here (so the fused path had to fall back)
     if relu_t.overflow == "WRAP":
         conv_out = chain[0].run(q)
-        assert np.max(conv_out) * 2.0 ** -chain[0].out_type.frac > 2.0
+        assert np.max(conv_out) * 2.0 ** -chain[0].out_type.fractional > 2.0
 
 
 def test_requantize_shift_left_and_wrap() -> None:

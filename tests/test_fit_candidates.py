@@ -7,7 +7,6 @@ import pytest
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.convert.layers import KerasLayerSpec
 from fpgaflow.convert.plan_reuse import valid_reuse_factors
-from fpgaflow.convert.precision import FixedType
 from fpgaflow.errors import ConfigError
 from fpgaflow.fit.candidates import (
     PrecisionVariant,
@@ -18,6 +17,7 @@ from fpgaflow.fit.candidates import (
     trim,
 )
 from fpgaflow.fit.config import FitConfig
+from fpgaflow_board.fixed_point import FixedType
 
 # The default model at 32×32: conv1 (3×3×1 → 4), conv2 (3×3×4 → 8), dense 6·6·8 = 288 → 1.
 SPECS = [

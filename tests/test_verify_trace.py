@@ -13,9 +13,10 @@ from convert_models import adc_maps, tiny_qcnn
 from fpgaflow.convert.config import ConvertConfig, LayerOverride
 from fpgaflow.convert.hls import convert, split_output_activation
 from fpgaflow.convert.plan_precision import Choice, LayerPrecision, PrecisionPlan
-from fpgaflow.convert.precision import FixedType, input_type_for_adc
+from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow.convert.profile import layer_outputs
 from fpgaflow.verify.trace import compare_layer, trace_design
+from fpgaflow_board.fixed_point import FixedType
 
 
 def _plan(t: FixedType) -> PrecisionPlan:

@@ -29,3 +29,7 @@ class InputShapeError(BoardError, ValueError):
 
 class UnknownBoardError(ValueError):
     """A board name that is not in :data:`fpgaflow_board.boards.BOARDS` (the message suggests the closest)."""
+
+
+class FixedPointError(ValueError):
+    """A fixed-point type that is malformed, or that an operation cannot handle (names the type)."""

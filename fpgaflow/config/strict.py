@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from fpgaflow.errors import ConfigError
+from fpgaflow.errors import ConfigError, FpgaflowError
 from fpgaflow_board.boards import Board, get_board
 from fpgaflow_board.errors import UnknownBoardError
 
@@ -134,6 +134,10 @@ def from_mapping(cls: type[T], mapping: Mapping[str, Any], path: str = "") -> T:
         if path and not str(exc).startswith(path.rsplit(".", 1)[-1]):
             raise ConfigError(f"{path}: {exc}") from None
         raise
+    except ValueError as exc:  # a value type's own check (e.g. a fixed-point type's width): a config error
+        if isinstance(exc, FpgaflowError):
+            raise
+        raise ConfigError(f"{path or cls.__name__}: {exc}") from None
     except TypeError as exc:  # missing required field
         raise ConfigError(f"{path or cls.__name__}: {exc}") from None
 

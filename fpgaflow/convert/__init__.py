@@ -5,15 +5,13 @@ hls4ml and TensorFlow are imported lazily, inside the functions that need them.
 
 from fpgaflow.convert.config import ConvertConfig, LayerOverride
 from fpgaflow.convert.errors import InvalidReuseFactorError, PrecisionRangeError, UnconvertibleLayerError
-from fpgaflow.convert.precision import FixedType, input_type_for_adc, parse_fixed
+from fpgaflow.convert.precision import input_type_for_adc
 
 __all__ = [
     "ConvertConfig",
-    "FixedType",
     "InvalidReuseFactorError",
     "LayerOverride",
     "PrecisionRangeError",
     "UnconvertibleLayerError",
     "input_type_for_adc",
-    "parse_fixed",
 ]

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from fpgaflow.config.strict import check, known_board
-from fpgaflow.convert.precision import FixedType, parse_fixed
+from fpgaflow.errors import ConfigError
 from fpgaflow_board.boards import DEFAULT_BOARD, DEFAULT_BUDGET, get_board
+from fpgaflow_board.errors import FixedPointError
+from fpgaflow_board.fixed_point import FixedType, parse_fixed
 
 Strategy = Literal["Latency", "Resource"]
 
@@ -90,7 +92,7 @@ class ConvertConfig:
         check(
             self.project_name.isidentifier(), f"convert.project_name must be a C identifier, got {self.project_name!r}"
         )
-        parse_fixed(self.default_precision)
+        self.default_type  # noqa: B018 - parses (or refuses) default_precision
 
     @property
     def clock_ns(self) -> float:
@@ -99,7 +101,11 @@ class ConvertConfig:
 
     @property
     def default_type(self) -> FixedType:
-        return parse_fixed(self.default_precision)
+        """``default_precision`` as a type."""
+        try:
+            return parse_fixed(self.default_precision)
+        except FixedPointError as exc:
+            raise ConfigError(f"convert.default_precision: {exc}") from None
 
     def override(self, layer: str) -> LayerOverride:
         """The overrides for ``layer`` (all ``None`` when none are configured)."""

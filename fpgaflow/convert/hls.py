@@ -19,9 +19,9 @@ from fpgaflow.convert.fifo import FifoDepth, size_fifos
 from fpgaflow.convert.layers import KerasLayerSpec, describe_model
 from fpgaflow.convert.plan_precision import PrecisionPlan, plan_precision
 from fpgaflow.convert.plan_reuse import ReusePlan, interval_cycles, plan_reuse
-from fpgaflow.convert.precision import FixedType
 from fpgaflow.convert.profile import profile_max_abs
 from fpgaflow_board.boards import get_board
+from fpgaflow_board.fixed_point import FixedType
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from typing import Any, Literal
 import numpy as np
 
 from fpgaflow.convert.errors import UnconvertibleLayerError
-from fpgaflow.convert.precision import FixedType
 from fpgaflow.convert.quantizers import activation_type, parameter_type
+from fpgaflow_board.fixed_point import FixedType
 
 Kind = Literal["input", "conv2d", "dense", "activation", "pool", "flatten"]
 

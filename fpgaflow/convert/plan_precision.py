@@ -37,7 +37,8 @@ from fpgaflow.config.strict import suggest
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.convert.errors import PrecisionRangeError
 from fpgaflow.convert.layers import KerasLayerSpec, consumers
-from fpgaflow.convert.precision import FixedType, signed_integer_bits
+from fpgaflow.convert.precision import signed_integer_bits
+from fpgaflow_board.fixed_point import FixedType
 
 
 @dataclass(frozen=True)

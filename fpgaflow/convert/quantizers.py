@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from fpgaflow.convert.errors import UnconvertibleLayerError
-from fpgaflow.convert.precision import FixedType
+from fpgaflow_board.fixed_point import FixedType
 
 
 def _cfg(quantizer: Any) -> dict[str, Any]:

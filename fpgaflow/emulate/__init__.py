@@ -10,14 +10,12 @@ from __future__ import annotations
 from fpgaflow.emulate.compare import EmulatorCsimComparison, compare_to_csim
 from fpgaflow.emulate.emulator import Emulator
 from fpgaflow.emulate.errors import EmulationMismatchError, UnemulatedLayerError, UnsupportedPrecisionError
-from fpgaflow.emulate.fixed import FixedType
 from fpgaflow.emulate.project import load_emulator
 
 __all__ = [
     "EmulationMismatchError",
     "Emulator",
     "EmulatorCsimComparison",
-    "FixedType",
     "UnemulatedLayerError",
     "UnsupportedPrecisionError",
     "compare_to_csim",

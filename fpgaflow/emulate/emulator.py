@@ -27,9 +27,10 @@ import numpy.typing as npt
 
 from fpgaflow.emulate import layers as L
 from fpgaflow.emulate.errors import UnemulatedLayerError
-from fpgaflow.emulate.fixed import FixedType, FloatArray, IntArray, from_float, to_float
 from fpgaflow.emulate.fuse import run_layers
 from fpgaflow.errors import DataError
+from fpgaflow_board.errors import FixedPointError
+from fpgaflow_board.fixed_point import FixedType, FloatArray, IntArray, from_float, to_float
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ class Emulator:
             vals = arr.astype(np.float64, copy=False)
         try:
             return from_float(vals, self.layers[0].out_type, float_codes=float_codes)
-        except DataError:
+        except FixedPointError:
             bad = np.argwhere(~np.isfinite(vals.reshape(vals.shape[0], -1)))[0]
             raise DataError(
                 f"map {int(bad[0])} holds a NaN or infinite value; the fixed-point input has none"

@@ -10,7 +10,8 @@ class UnemulatedLayerError(FpgaflowError, NotImplementedError):
 
 
 class UnsupportedPrecisionError(FpgaflowError, NotImplementedError):
-    """A precision type or mode (width > 62 bits, saturation bits, float types) cannot be emulated exactly."""
+    """A precision type or mode (width > 62 bits, AP_WRAP_SM, saturation bits, float types) cannot be emulated
+    exactly (see :func:`fpgaflow_board.fixed_point.check_int64`)."""
 
 
 class EmulationMismatchError(FpgaflowError, AssertionError):

@@ -13,8 +13,9 @@ import numpy as np
 
 from fpgaflow.emulate import layers as L
 from fpgaflow.emulate.errors import UnemulatedLayerError, UnsupportedPrecisionError
-from fpgaflow.emulate.fixed import FixedType, IntArray, from_float
 from fpgaflow.emulate.mac import MacUnit
+from fpgaflow_board.errors import FixedPointError
+from fpgaflow_board.fixed_point import FixedType, IntArray, check_int64, from_float, int_type
 
 #: hls4ml layer classes with a bit-exact model here
 SUPPORTED = (
@@ -33,29 +34,35 @@ SUPPORTED = (
 
 
 def fixed_type(precision: Any, what: str) -> FixedType:
-    """hls4ml FixedPrecisionType / IntegerPrecisionType -> FixedType; anything else is unsupported."""
+    """hls4ml FixedPrecisionType / IntegerPrecisionType -> FixedType (``ap_int`` truncates toward zero);
+    a float type, saturation bits or a type the int64 arithmetic cannot hold exactly is unsupported."""
     from hls4ml.model.types import FixedPrecisionType, IntegerPrecisionType
 
     cls = type(precision).__name__
-    if isinstance(precision, FixedPrecisionType):
-        if precision.saturation_bits:
-            raise UnsupportedPrecisionError(f"{what}: {precision} has saturation bits, not modelled")
-        return FixedType(
-            int(precision.width),
-            int(precision.integer),
-            bool(precision.signed),
-            str(precision.rounding_mode),
-            str(precision.saturation_mode),
-        )
-    if isinstance(precision, IntegerPrecisionType):
-        return FixedType(int(precision.width), int(precision.width), bool(precision.signed))
+    try:
+        if isinstance(precision, FixedPrecisionType):
+            if precision.saturation_bits:
+                raise UnsupportedPrecisionError(f"{what}: {precision} has saturation bits, not modelled")
+            return check_int64(
+                FixedType(
+                    int(precision.width),
+                    int(precision.integer),
+                    bool(precision.signed),
+                    str(precision.rounding_mode),  # type: ignore[arg-type]
+                    str(precision.saturation_mode),  # type: ignore[arg-type]
+                )
+            )
+        if isinstance(precision, IntegerPrecisionType):
+            return check_int64(int_type(int(precision.width), bool(precision.signed)))
+    except FixedPointError as exc:
+        raise UnsupportedPrecisionError(f"{what}: {exc}") from None
     raise UnsupportedPrecisionError(f"{what}: precision {precision} ({cls}) has no exact fixed-point model")
 
 
 def _weights(layer: Any, key: str) -> tuple[IntArray, FixedType]:
     var = layer.weights[key]
     t = fixed_type(var.type.precision, f"layer {layer.name!r} {key}")
-    decimals = max(0, t.frac)
+    decimals = max(0, t.fractional)
     text = np.array([float(f"{float(v):.{decimals}f}") for v in np.asarray(var.data, np.float64).ravel()])
     return from_float(text, t).reshape(np.asarray(var.data).shape), t
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from fpgaflow.emulate import layers as L
-from fpgaflow.emulate.fixed import CodeArray, IntArray, apply_overflow, is_monotone_on, requantize
+from fpgaflow_board.fixed_point import CodeArray, IntArray, apply_overflow, is_monotone_on, requantize
 
 
 def run_layers(layers: list[L.Layer], q: CodeArray) -> IntArray:
@@ -50,19 +50,19 @@ def _chain(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, sums: CodeArray,
     r += mac.bias_acc
     ok = True
     if mac.wrap:
-        ok = ok and (not check or is_monotone_on(r, mac.accum.frac, mac.accum))
+        ok = ok and (not check or is_monotone_on(r, mac.accum.fractional, mac.accum))
         r = apply_overflow(r, mac.accum)
-    ok = ok and (not check or is_monotone_on(r, mac.accum.frac, mac.result))
-    r = requantize(r, mac.accum.frac, mac.result)
+    ok = ok and (not check or is_monotone_on(r, mac.accum.fractional, mac.result))
+    r = requantize(r, mac.accum.fractional, mac.result)
     for act in acts:
         if isinstance(act, L.Relu):
             r = np.maximum(r, 0)
-        ok = ok and (not check or is_monotone_on(r, act.in_type.frac, act.out_type))
-        r = requantize(r, act.in_type.frac, act.out_type)
-    ok = ok and (not check or is_monotone_on(r, pool.in_type.frac, pool.accum))
-    a = requantize(r, pool.in_type.frac, pool.accum)
-    ok = ok and (not check or is_monotone_on(a, pool.accum.frac, pool.out_type))
-    return requantize(a, pool.accum.frac, pool.out_type), ok
+        ok = ok and (not check or is_monotone_on(r, act.in_type.fractional, act.out_type))
+        r = requantize(r, act.in_type.fractional, act.out_type)
+    ok = ok and (not check or is_monotone_on(r, pool.in_type.fractional, pool.accum))
+    a = requantize(r, pool.in_type.fractional, pool.accum)
+    ok = ok and (not check or is_monotone_on(a, pool.accum.fractional, pool.out_type))
+    return requantize(a, pool.accum.fractional, pool.out_type), ok
 
 
 def _conv_act_maxpool(conv: L.Conv2D, acts: list[L.Layer], pool: L.Pool2D, q: CodeArray) -> IntArray:

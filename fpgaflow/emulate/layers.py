@@ -1,6 +1,6 @@
 """Bit-exact numpy models of hls4ml's ``io_stream`` layer kernels (pure numpy, no hls4ml import).
 
-Every layer maps a batch of input codes (int64, NHWC or (N, features), value ``code * 2**-in_type.frac``)
+Every layer maps a batch of input codes (int64, NHWC or (N, features), value ``code * 2**-in_type.fractional``)
 to output codes of ``out_type``.  The C++ each one reproduces is named in its docstring.
 """
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from fpgaflow.emulate.fixed import CodeArray, CodeT, FixedType, FloatArray, IntArray, requantize
 from fpgaflow.emulate.mac import MacUnit
 from fpgaflow.emulate.tables import sigmoid_index, sigmoid_table
+from fpgaflow_board.fixed_point import CodeArray, CodeT, FixedType, FloatArray, IntArray, requantize
 
 
 @dataclass
@@ -122,7 +122,7 @@ class ZeroPad2D(Layer):
     def run(self, q: IntArray) -> IntArray:
         top, bottom, left, right = self.pads
         padded = np.pad(q, ((0, 0), (top, bottom), (left, right), (0, 0)))
-        return requantize(padded, self.in_type.frac, self.out_type)
+        return requantize(padded, self.in_type.fractional, self.out_type)
 
 
 @dataclass
@@ -173,17 +173,17 @@ class Pool2D(Layer):
 
     def finish(self, red: IntArray) -> IntArray:
         """Cast already-pooled input codes through accum_t to the output type (Max pooling)."""
-        return requantize(requantize(red, self.in_type.frac, self.accum), self.accum.frac, self.out_type)
+        return requantize(requantize(red, self.in_type.fractional, self.accum), self.accum.fractional, self.out_type)
 
     def run(self, q: IntArray) -> IntArray:
-        a = requantize(q, self.in_type.frac, self.accum)
+        a = requantize(q, self.in_type.fractional, self.accum)
         if self.op == "Max":
             red = self.max_raw(a)
         else:
             red = reduce_add(self.windows(a), self.accum)
             size = self.pool[0] * self.pool[1]
             red = np.where(red >= 0, red // size, -((-red) // size))
-        return requantize(red, self.accum.frac, self.out_type)
+        return requantize(red, self.accum.fractional, self.out_type)
 
 
 def reduce_add(x: IntArray, t: FixedType) -> IntArray:
@@ -192,9 +192,9 @@ def reduce_add(x: IntArray, t: FixedType) -> IntArray:
     if n == 1:
         return x[..., 0]
     if n == 2:
-        return requantize(x[..., 0] + x[..., 1], t.frac, t)
+        return requantize(x[..., 0] + x[..., 1], t.fractional, t)
     left = 1 << int(np.floor(np.log2(n - 1))) if n > 2 else 1
-    return requantize(reduce_add(x[..., :left], t) + reduce_add(x[..., left:], t), t.frac, t)
+    return requantize(reduce_add(x[..., :left], t) + reduce_add(x[..., left:], t), t.fractional, t)
 
 
 @dataclass
@@ -202,7 +202,7 @@ class Relu(Layer):
     """``nnet::relu``: ``out = in > 0 ? in : 0`` with the output type's rounding and saturation."""
 
     def run(self, q: IntArray) -> IntArray:
-        return requantize(np.maximum(q, 0), self.in_type.frac, self.out_type)
+        return requantize(np.maximum(q, 0), self.in_type.fractional, self.out_type)
 
 
 @dataclass
@@ -210,7 +210,7 @@ class Linear(Layer):
     """``nnet::linear``: a plain cast to the output type."""
 
     def run(self, q: IntArray) -> IntArray:
-        return requantize(q, self.in_type.frac, self.out_type)
+        return requantize(q, self.in_type.fractional, self.out_type)
 
 
 @dataclass
@@ -224,8 +224,8 @@ class Sigmoid(Layer):
         self.table = sigmoid_table(self.table_size, self.table_t)
 
     def run(self, q: IntArray) -> IntArray:
-        idx = sigmoid_index(q, self.in_type.frac, self.table_size)
-        return requantize(self.table[idx], self.table_t.frac, self.out_type)
+        idx = sigmoid_index(q, self.in_type.fractional, self.table_size)
+        return requantize(self.table[idx], self.table_t.fractional, self.out_type)
 
 
 @dataclass
@@ -238,10 +238,10 @@ class BatchNorm(Layer):
     bias_t: FixedType = field(default_factory=lambda: FixedType(16, 6))
 
     def run(self, q: IntArray) -> IntArray:
-        pf = self.in_type.frac + self.scale_t.frac
-        work = max(pf, self.bias_t.frac)
+        pf = self.in_type.fractional + self.scale_t.fractional
+        work = max(pf, self.bias_t.fractional)
         prod = (q * self.scale) << (work - pf)
-        total = prod + (self.bias << (work - self.bias_t.frac))
+        total = prod + (self.bias << (work - self.bias_t.fractional))
         return requantize(total, work, self.out_type)
 
 

@@ -21,7 +21,7 @@ import logging
 import numpy as np
 
 from fpgaflow.emulate.errors import UnemulatedLayerError
-from fpgaflow.emulate.fixed import CodeArray, FixedType, IntArray, apply_overflow, requantize
+from fpgaflow_board.fixed_point import CodeArray, FixedType, IntArray, apply_overflow, requantize
 
 log = logging.getLogger(__name__)
 
@@ -48,23 +48,23 @@ class MacUnit:
     ) -> None:
         self.layer = layer
         self.in_type, self.accum, self.result = in_type, accum, result
-        self.w = np.asarray(weights, dtype=np.int64)  # (n_in, n_out) codes at weight_type.frac
-        self.prod_frac = in_type.frac + weight_type.frac
-        self.bias_acc = requantize(np.asarray(bias, dtype=np.int64), bias_type.frac, accum)
-        xmax = max(abs(in_type.qmin), abs(in_type.qmax))
+        self.w = np.asarray(weights, dtype=np.int64)  # (n_in, n_out) codes at weight_type.fractional
+        self.prod_frac = in_type.fractional + weight_type.fractional
+        self.bias_acc = requantize(np.asarray(bias, dtype=np.int64), bias_type.fractional, accum)
+        xmax = max(abs(in_type.code_min), abs(in_type.code_max))
         wabs = np.abs(self.w)
         # can any single product lose bits when cast to accum_t?
-        lossless_products = self.prod_frac <= accum.frac
+        lossless_products = self.prod_frac <= accum.fractional
         if lossless_products:
-            scale = 1 << (accum.frac - self.prod_frac)
+            scale = 1 << (accum.fractional - self.prod_frac)
             pmax = int(wabs.max(initial=0)) * xmax * scale
-            lossless_products = pmax <= accum.qmax and -pmax >= accum.qmin
+            lossless_products = pmax <= accum.code_max and -pmax >= accum.code_min
         # worst partial sum, in accum codes
         col = wabs.sum(axis=0).astype(object) * xmax
-        bound = int(max((col * (1 << max(accum.frac - self.prod_frac, 0))).max(initial=0), 0)) + int(
+        bound = int(max((col * (1 << max(accum.fractional - self.prod_frac, 0))).max(initial=0), 0)) + int(
             np.abs(self.bias_acc).max(initial=0)
         )
-        sums_fit = bound <= accum.qmax and -bound >= accum.qmin
+        sums_fit = bound <= accum.code_max and -bound >= accum.code_min
         self.bound = bound  # |partial sums| <= bound, in accum codes
         if lossless_products and (sums_fit or accum.overflow == "WRAP") and bound < _INT_LIMIT:
             self.mode = "matmul"
@@ -72,7 +72,7 @@ class MacUnit:
             self.col_max = int(max(col.max(initial=0), 0))  # |x @ w| <= max|x code| * col_max / xmax
             self.wsum = int(wabs.sum(axis=0).max(initial=0))
             self.use_float = self.col_max < _EXACT_FLOAT
-            self.shift = accum.frac - self.prod_frac
+            self.shift = accum.fractional - self.prod_frac
             self.wf = self.w.astype(np.float64)
             self.w32 = self.w.astype(np.float32)
         else:
@@ -112,7 +112,7 @@ class MacUnit:
         s += self.bias_acc
         if self.wrap:
             s = apply_overflow(s, self.accum)
-        return requantize(s, self.accum.frac, self.result)
+        return requantize(s, self.accum.fractional, self.result)
 
     def __call__(self, x: CodeArray) -> IntArray:
         """``x``: (rows, n_in) input codes; returns (rows, n_out) result codes."""
@@ -123,4 +123,4 @@ class MacUnit:
         for i in range(self.w.shape[0]):
             prod = requantize(x[:, i : i + 1] * self.w[i], self.prod_frac, self.accum)
             acc = apply_overflow(acc + prod, self.accum)
-        return requantize(acc, self.accum.frac, self.result)
+        return requantize(acc, self.accum.fractional, self.result)

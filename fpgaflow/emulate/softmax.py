@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from fpgaflow.emulate.fixed import FixedType, IntArray, from_float, requantize
 from fpgaflow.emulate.layers import Layer, reduce_add
+from fpgaflow_board.fixed_point import FixedType, IntArray, from_float, requantize
 
 
 def ceillog2(n: int) -> int:
@@ -33,8 +33,8 @@ def _float_to_fixed(vals: npt.NDArray[np.float32], t: FixedType) -> IntArray:
     finite = np.isfinite(vals)
     out = from_float(np.where(finite, vals, 0.0), t)
     if t.overflow in ("SAT", "SAT_SYM"):
-        lo = -t.qmax if (t.overflow == "SAT_SYM" and t.signed) else t.qmin
-        out = np.where(~finite & (vals > 0), t.qmax, np.where(~finite & (vals < 0), lo, out))
+        lo = -t.code_max if (t.overflow == "SAT_SYM" and t.signed) else t.code_min
+        out = np.where(~finite & (vals > 0), t.code_max, np.where(~finite & (vals < 0), lo, out))
     return out
 
 
@@ -44,7 +44,7 @@ def index_value(t: FixedType, size: int) -> npt.NDArray[np.float32]:
     raw = np.arange(size, dtype=np.int64) << (t.width - n)
     if t.signed:
         raw = np.where(raw >= (1 << (t.width - 1)), raw - (1 << t.width), raw)
-    return np.ldexp(raw.astype(np.float64), -t.frac).astype(np.float32)
+    return np.ldexp(raw.astype(np.float64), -t.fractional).astype(np.float32)
 
 
 def top_bits(q: IntArray, t: FixedType, size: int) -> IntArray:
@@ -74,13 +74,13 @@ class SoftmaxStable(Layer):
         self.inv_table = _float_to_fixed(inv, self.inv_table_t)
 
     def run(self, q: IntArray) -> IntArray:
-        fin = self.in_type.frac
+        fin = self.in_type.fractional
         d = requantize(q.max(axis=-1, keepdims=True) - q, fin, self.inp_norm_t)
         e = requantize(
             self.exp_table[top_bits(d, self.inp_norm_t, self.exp_table_size)],
-            self.exp_table_t.frac,
+            self.exp_table_t.fractional,
             self.accum,
         )
-        total = requantize(reduce_add(e, self.accum), self.accum.frac, self.inv_inp_t)
+        total = requantize(reduce_add(e, self.accum), self.accum.fractional, self.inv_inp_t)
         r = self.inv_table[top_bits(total, self.inv_inp_t, self.inv_table_size)]
-        return requantize(e * r[..., None], self.accum.frac + self.inv_table_t.frac, self.out_type)
+        return requantize(e * r[..., None], self.accum.fractional + self.inv_table_t.fractional, self.out_type)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from fpgaflow.emulate.fixed import FixedType, IntArray, from_float
+from fpgaflow_board.fixed_point import FixedType, IntArray, from_float
 
 
 def _expf(x: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float32]:

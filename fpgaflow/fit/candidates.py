@@ -14,8 +14,8 @@ from fpgaflow.convert.config import ConvertConfig, LayerOverride, Strategy
 from fpgaflow.convert.layers import KerasLayerSpec
 from fpgaflow.convert.plan_precision import PrecisionPlan
 from fpgaflow.convert.plan_reuse import valid_reuse_factors
-from fpgaflow.convert.precision import FixedType
 from fpgaflow.fit.config import ReuseMode
+from fpgaflow_board.fixed_point import FixedType
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ import numpy as np
 
 from fpgaflow.convert.csim_build import build_csim_library
 from fpgaflow.convert.hls import Conversion, convert
-from fpgaflow.convert.precision import FixedType
 from fpgaflow.fit.candidates import Candidate
+from fpgaflow_board.fixed_point import FixedType
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ import numpy as np
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.convert.hls import Conversion, convert, plan, split_output_activation
-from fpgaflow.convert.precision import FixedType, input_type_for_adc
+from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow.estimate import check_budget, estimate_model, throughput
 from fpgaflow.estimate.describe import describe_hls_model
 from fpgaflow.estimate.table import RESOURCES
@@ -31,6 +31,7 @@ from fpgaflow.fit.candidates import Candidate, PrecisionVariant, enumerate_candi
 from fpgaflow.fit.config import FitConfig
 from fpgaflow.fit.errors import FitError
 from fpgaflow_board.boards import Board, get_board
+from fpgaflow_board.fixed_point import FixedType
 
 log = logging.getLogger(__name__)
 

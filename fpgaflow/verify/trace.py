@@ -82,7 +82,7 @@ def compare_layer(name: str, plan: PrecisionPlan, csim: np.ndarray, keras: np.nd
         n_values=int(c.size),
         max_abs_diff=float(diff.max()) if diff.size else 0.0,
         bit_exact_fraction=float(np.mean(diff == 0)) if diff.size else 1.0,
-        beyond_lsb=int(np.count_nonzero(diff > t.step)),
+        beyond_lsb=int(np.count_nonzero(diff > t.lsb)),
         at_max=int(np.count_nonzero(c >= t.max_value)),
         at_min=int(np.count_nonzero(c <= t.min_value)) if t.signed else 0,
         outside=outside,

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from fpgaflow.errors import StepError
 from fpgaflow_board import design_names
+from fpgaflow_board.errors import FixedPointError
+from fpgaflow_board.fixed_point import parse_fixed
 
 _TCL_SET = re.compile(r'^\s*set\s+(\w+)\s+"?([^"\s]*)"?\s*$')
 _CONST = re.compile(r"static\s+const\s+unsigned\s+(N_IN|N_OUT)\s*=\s*(\d+)\s*;")
 _TYPEDEF = re.compile(r"typedef\s+(.+?)\s+(T_in|T_out)\s*;")
-_AP_WIDTH = re.compile(r"^ap_u?(?:fixed|int)\s*<\s*(\d+)")
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,12 @@ def _word_bits(ctype: str, header: Path) -> int:
         return 32
     if ctype == "double":
         return 64
-    match = _AP_WIDTH.match(ctype)
-    if match:
-        return int(match.group(1))
-    if ctype.startswith("fixed<"):
+    if ctype.startswith("ap_"):
+        try:
+            return parse_fixed(ctype).width
+        except FixedPointError as exc:
+            raise StepError(f"{header}: stream type {ctype!r}: {exc}") from None
+    if ctype.startswith(("fixed<", "ufixed<")):
         # hls4ml 1.3.0 writes its internal precision string here for non-float accelerator types.
         raise StepError(
             f"{header}: stream type {ctype!r} is not a C++ type (hls4ml 1.3.0 writes it for ap_fixed "
