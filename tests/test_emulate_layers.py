@@ -27,10 +27,6 @@ SIGMOID_CASES = [
 ]
 
 
-def _ct(t: FixedType) -> str:
-    return f"{'ap_fixed' if t.signed else 'ap_ufixed'}<{t.width},{t.integer},AP_{t.rounding},AP_{t.overflow}>"
-
-
 @pytest.fixture(scope="module")
 def cpp_sigmoid(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[list[int], list[int]]]:
     if shutil.which("g++") is None:
@@ -40,15 +36,15 @@ def cpp_sigmoid(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[list[int
     for k, (size, table_t, data_t, res_t) in enumerate(SIGMOID_CASES):
         src.append(
             f"struct cfg{k} : nnet::activ_config {{ static const unsigned n_in = 1; "
-            f"static const unsigned table_size = {size}; typedef {_ct(table_t)} table_t; }};"
+            f"static const unsigned table_size = {size}; typedef {table_t.hls()} table_t; }};"
         )
         body += [
             f"  {{ cfg{k}::table_t t[{size}]; nnet::init_sigmoid_table<cfg{k}, {size}>(t);",
             f"    for (int i = 0; i < {size}; i++)",
             '      printf("%lld ", (long long) t[i].range().to_int64()); printf("\\n");',
             f"    for (long long v = {data_t.code_min}; v <= {data_t.code_max}; v++) {{",
-            f"      {_ct(data_t)} d[1]; d[0].range() = v;",
-            f"      {_ct(res_t)} r[1]; nnet::sigmoid<{_ct(data_t)}, {_ct(res_t)}, cfg{k}>(d, r);",
+            f"      {data_t.hls()} d[1]; d[0].range() = v;",
+            f"      {res_t.hls()} r[1]; nnet::sigmoid<{data_t.hls()}, {res_t.hls()}, cfg{k}>(d, r);",
             '      printf("%lld ", (long long) r[0].range().to_int64()); } printf("\\n"); }',
         ]
     src += ["int main() {", *body, "  return 0; }"]
