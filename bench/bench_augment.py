@@ -28,6 +28,8 @@ import numpy as np
 from fpgaflow.augment import AugmentConfig, TransformSpec, build_strategy
 from fpgaflow.augment.keras_adapter import fit_with_strategy
 from fpgaflow.data.toy import ToyConfig, generate_toy
+from fpgaflow.modelio import DEFAULT_INPUT_SCALE
+from fpgaflow_board.scaling import scale_inputs
 
 
 def build_model(rows: int, cols: int):  # type: ignore[no-untyped-def]
@@ -89,7 +91,6 @@ def main() -> None:
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     data = generate_toy(ToyConfig(rows=args.size, cols=args.size), args.n, 0.5, np.random.default_rng(1))
-    scale = 1.0 / 256.0
     runs = {name: build_strategy(cfg) for name, cfg in variants(2).items()}
     models = {name: build_model(args.size, args.size) for name in runs}
     for name, strategy in runs.items():  # warm-up: graph tracing, first-epoch allocations
@@ -100,7 +101,7 @@ def main() -> None:
             strategy,
             args.batch,
             epochs=1,
-            x_transform=lambda x: x * scale,
+            x_transform=lambda x: scale_inputs(x, DEFAULT_INPUT_SCALE),
             verbose=0,
             use_dataset=args.dataset,
         )
@@ -119,7 +120,7 @@ def main() -> None:
                 args.batch,
                 epochs=rep + 1,
                 initial_epoch=rep,
-                x_transform=lambda x: x * scale,
+                x_transform=lambda x: scale_inputs(x, DEFAULT_INPUT_SCALE),
                 verbose=0,
                 use_dataset=args.dataset,
             )

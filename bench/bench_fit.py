@@ -56,6 +56,7 @@ def main() -> None:
     import tensorflow as tf
 
     from fpgaflow.fit import FitConfig, fit_model
+    from fpgaflow.modelio import DEFAULT_INPUT_SCALE
     from fpgaflow.train.config import ModelConfig
     from fpgaflow.train.models import build_model
 
@@ -71,31 +72,29 @@ def main() -> None:
             if pruned:
                 _prune(model, pruned)
             t0 = time.perf_counter()
-            result = fit_model(model, FitConfig(csim_maps=0), Path(tmp) / f"p{pruned}")
+            result = fit_model(model, FitConfig(csim_maps=0), Path(tmp) / f"p{pruned}", input_scale=DEFAULT_INPUT_SCALE)
             name = f"default arch. 128×128×1, random weights{', 50 % pruned' if pruned else ''}"
             print(_row(name, result, time.perf_counter() - t0))
         if args.run is not None:
             from fpgaflow.convert.hls import split_output_activation
-            from fpgaflow.convert.precision import input_type_for_adc
             from fpgaflow.data import load_npz
             from fpgaflow.fit.confirm import confirm_with_csim
             from fpgaflow.fit.search import convert_chosen
-            from fpgaflow.train.models import load_model
-            from fpgaflow.train.sequence import scale_inputs
+            from fpgaflow.modelio import input_scale_for, load_model
+            from fpgaflow_board.scaling import scale_inputs
 
-            model = load_model(str(args.run / "model" / "model.h5"))
+            model_path = args.run / "model" / "model.h5"
+            model, scale = load_model(model_path), input_scale_for(model_path)
             test = load_npz(args.run / "data" / "test.npz")
-            cal = scale_inputs(load_npz(args.run / "data" / "train.npz").maps[:2000], 1 / 256)
-            x = scale_inputs(test.maps, 1 / 256)
+            cal = scale_inputs(load_npz(args.run / "data" / "train.npz").maps[:2000], scale)
+            x = scale_inputs(test.maps, scale)
             t0 = time.perf_counter()
             cfg = FitConfig()
-            result = fit_model(model, cfg, Path(tmp) / "run", x, test.labels, cal)
+            result = fit_model(model, cfg, Path(tmp) / "run", x, test.labels, cal, input_scale=scale)
             seconds = time.perf_counter() - t0
             conv = convert_chosen(model, result, Path(tmp) / "chosen")
             logit, _ = split_output_activation(model)
-            check = confirm_with_csim(
-                logit, conv, result.chosen.candidate, input_type_for_adc(1 / 256), x[:200], Path(tmp) / "twin"
-            )
+            check = confirm_with_csim(logit, conv, result.chosen.candidate, x[:200], Path(tmp) / "twin")
             shape = "×".join(str(s) for s in x.shape[1:])
             print(_row(f"trained `fpgaflow run` model, {shape}", result, seconds))
             ref = result.reference_accuracy or 0.0

@@ -16,10 +16,9 @@ from fpgaflow.convert.config import ConvertConfig, LayerOverride
 from fpgaflow.convert.csim_build import build_csim_library
 from fpgaflow.convert.hls import Conversion, _hls4ml_changes, convert, split_output_activation
 from fpgaflow.convert.plan_reuse import LayerReuse, ReusePlan
-from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow_board.csim import CSimLibrary
 
-ADC = input_type_for_adc(1 / 256)
+SCALE = 1 / 256  # ADC counts → network input: ap_ufixed<8,0>
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +34,7 @@ def maps() -> np.ndarray:
 
 
 def _build(model: Any, cfg: ConvertConfig, out: Path, calibration: np.ndarray) -> tuple[Conversion, CSimLibrary]:
-    conversion = convert(model, cfg, out, ADC, calibration)
+    conversion = convert(model, cfg, out, SCALE, calibration)
     lib = build_csim_library(out, out / "firmware" / "myproject_csim.so")
     return conversion, CSimLibrary(lib, 64, 1)
 

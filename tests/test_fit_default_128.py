@@ -28,8 +28,9 @@ def test_default_architecture_at_128x128_fits_the_70_percent_budget(tmp_path: Pa
                 reuse_factors=(1,), reuse_modes=("uniform",), strategies=("Latency",), trim_bits=(0,), csim_maps=0
             ),
             tmp_path / "r1",
+            input_scale=1 / 256,
         )
-    result = fit_model(model, cfg, tmp_path / "work")
+    result = fit_model(model, cfg, tmp_path / "work", input_scale=1 / 256)
     c = result.chosen
     assert all(c.utilisation[r] <= 0.70 for r in RESOURCES), c.utilisation
     # The fastest design within budget: balanced reuse keeps the conv1 interval, 128·128 = 16384 cycles.

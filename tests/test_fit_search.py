@@ -11,7 +11,6 @@ import yaml
 
 from fpgaflow.config.strict import from_mapping, load_yaml
 from fpgaflow.convert.config import ConvertConfig
-from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow.estimate import estimate_model
 from fpgaflow.estimate.table import RESOURCES
 from fpgaflow.fit import FitConfig, FitError, FitResult, fit_model
@@ -57,7 +56,7 @@ def tiny() -> tuple[Any, np.ndarray, np.ndarray]:
 @pytest.fixture(scope="module")
 def result(tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path_factory: pytest.TempPathFactory) -> FitResult:
     model, maps, labels = tiny
-    return fit_model(model, SMALL, tmp_path_factory.mktemp("work"), maps, labels, calibration=maps)
+    return fit_model(model, SMALL, tmp_path_factory.mktemp("work"), maps, labels, calibration=maps, input_scale=SCALE)
 
 
 def test_exact_plan_scores_like_qkeras_and_trimming_costs_accuracy(result: FitResult) -> None:
@@ -129,7 +128,7 @@ def test_nothing_fits_names_the_over_budget_resources(tiny: tuple[Any, np.ndarra
         r"searched\); the closest, R1-uniform/Latency/trim0/margin1, needs lut \d+ %.*"
         r"over budget: lut, ff, bram18\)",
     ):
-        fit_model(tiny[0], cfg, tmp_path)
+        fit_model(tiny[0], cfg, tmp_path, input_scale=SCALE)
 
 
 def test_throughput_floor_is_enforced(
@@ -145,14 +144,14 @@ def test_throughput_floor_is_enforced(
         csim_maps=0,
     )
     with pytest.raises(FitError, match="none reaches"):
-        fit_model(tiny[0], cfg, tmp_path)
+        fit_model(tiny[0], cfg, tmp_path, input_scale=SCALE)
 
 
 def test_without_maps_the_fastest_fitting_point_is_chosen(
     tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path
 ) -> None:
     cfg = FitConfig(reuse_factors=(1, 8), reuse_modes=("uniform",), strategies=("Latency",), trim_bits=(0,))
-    res = fit_model(tiny[0], cfg, tmp_path)
+    res = fit_model(tiny[0], cfg, tmp_path, input_scale=SCALE)
     assert all(p.accuracy is None for p in res.points)
     assert res.chosen.interval_cycles == min(p.interval_cycles for p in res.points if p.fits)
     assert accuracy_of(np.array([[0.0], [-0.5], [2.0]]), np.array([1, 1, 1])) == pytest.approx(2 / 3)
@@ -174,13 +173,13 @@ def test_resource_point_csim_is_bit_identical_to_the_latency_twin_emulator(
         and max(p.candidate.layer_reuse.values()) > 1
     )
     logit, _ = split_output_activation(model)
-    conv = convert(logit, point.config, tmp_path / "prj", input_type_for_adc(SCALE))
+    conv = convert(logit, point.config, tmp_path / "prj", SCALE)
     assert {
         layer.name: str(layer.get_attr("strategy")).lower()
         for layer in conv.hls_model.get_layers()
         if layer.name in point.candidate.layer_reuse
     } == dict.fromkeys(point.candidate.layer_reuse, "resource")
-    check = confirm_with_csim(logit, conv, point.candidate, input_type_for_adc(SCALE), maps[:100], tmp_path / "twin")
+    check = confirm_with_csim(logit, conv, point.candidate, maps[:100], tmp_path / "twin")
     assert check.emulated.startswith("its Latency-strategy twin")
     assert (check.n_maps, check.n_identical, check.max_abs_diff) == (100, 100, 0.0)
 
@@ -203,7 +202,7 @@ def test_pruning_levels_are_fine_tuned_copies_scored_bit_exactly(
         prune_levels=(0.6,),
         prune_epochs=2,
     )
-    res = fit_model(model, cfg, tmp_path, maps, labels, train=(maps, labels))
+    res = fit_model(model, cfg, tmp_path, maps, labels, train=(maps, labels), input_scale=SCALE)
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))  # a copy is pruned
     pruned = res.models[0.6]
     assert all(s >= 0.59 for s in layer_sparsity(pruned).values()), layer_sparsity(pruned)
@@ -217,6 +216,6 @@ def test_pruning_levels_are_fine_tuned_copies_scored_bit_exactly(
     assert by_sparsity[0.6].resources["lut"] < by_sparsity[0.0].resources["lut"]
     assert chosen_model(res) is res.models[res.chosen.candidate.sparsity]
     with pytest.raises(FitError, match="prune_levels needs training maps"):
-        fit_model(model, cfg, tmp_path / "again", maps, labels)
+        fit_model(model, cfg, tmp_path / "again", maps, labels, input_scale=SCALE)
     with pytest.raises(FitError, match="prune_levels needs labelled maps to score accuracy"):
-        fit_model(model, cfg, tmp_path / "again", train=(maps, labels))
+        fit_model(model, cfg, tmp_path / "again", train=(maps, labels), input_scale=SCALE)

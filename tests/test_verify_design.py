@@ -15,7 +15,6 @@ from fpgaflow.cli import main
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.convert.csim_build import build_csim_library
 from fpgaflow.convert.hls import convert, split_output_activation
-from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow.convert.report import write_conversion_report
 from fpgaflow.data import HitMapSet
 from fpgaflow.verify import csim_pool
@@ -40,7 +39,7 @@ def data() -> tuple[np.ndarray, np.ndarray]:
 def project(model: Any, data: tuple[np.ndarray, np.ndarray], tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("v") / "prj"
     deployed, activation = split_output_activation(model)
-    conversion = convert(deployed, ConvertConfig(), out, input_type_for_adc(1 / 256), data[0][:100])
+    conversion = convert(deployed, ConvertConfig(), out, 1 / 256, data[0][:100])
     write_conversion_report(conversion, extra={"input_scale": 1 / 256, "output_activation": activation})
     build_csim_library(out, out / "firmware" / "myproject_csim.so")
     return out

@@ -51,7 +51,7 @@ def test_trace_finds_saturation_and_the_first_departure(model: Any, tmp_path: Pa
     has outside that range (conv1 itself stays exact after clipping), and relu1, whose quantiser range
     reaches 8, is the first layer that departs from QKeras."""
     x = adc_maps(np.random.default_rng(9), 60)
-    base = convert(model, ConvertConfig(), tmp_path / "base", input_type_for_adc(1 / 256), x).pinned_config()
+    base = convert(model, ConvertConfig(), tmp_path / "base", 1 / 256, x).pinned_config()
     frac = base.layers["conv1"].accum.fractional  # type: ignore[union-attr]
     narrow = FixedType(frac + 1, 1, True, "TRN", "SAT")
     layers = dict(base.layers)

@@ -13,8 +13,9 @@ Importing this module does not import TensorFlow; the Keras classes are built on
 * :func:`fit_with_strategy` — the call the training stage makes: builds the training input (Sequence or
   dataset), and passes validation data through ``x_transform`` only — **never augmented**.
 
-``x_transform`` maps ADC counts to the network input (e.g. ``lambda x: x * model_cfg.input_scale``); it is
-applied after augmentation, which always works on ADC counts.
+``x_transform`` maps ADC counts to the network input (the trainer passes
+``lambda x: scale_inputs(x, model_cfg.input_scale)``, :mod:`fpgaflow_board.scaling`); it is applied after
+augmentation, which always works on ADC counts.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fpgaflow.cli.handler import Options, add_command, given
 from fpgaflow.convert.config import ConvertConfig
+from fpgaflow.modelio import OVERRIDE_HELP
 
 
 def _reuse(text: str) -> int | str:
@@ -34,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     opts.config_flag("--strategy", field="strategy", help="hls4ml strategy for every layer")
     opts.option("--calibration", type=Path, help="hit maps (.npz) profiled to size result types")
-    opts.option("--input-scale", type=float, help="ADC counts → network input (default 1/256)")
+    opts.option("--input-scale", type=float, help=OVERRIDE_HELP)
     opts.option("--no-csim", action="store_true", help="do not compile the C-simulation library")
 
 

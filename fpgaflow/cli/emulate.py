@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from fpgaflow.cli.handler import Options, add_command, given
+from fpgaflow.modelio import OVERRIDE_HELP
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,12 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opts.option("project", type=Path, metavar="HLS_PROJECT_DIR", help="hls4ml project directory")
     opts.option("--maps", type=Path, required=True, metavar="NPZ", help="npz with an array 'maps'")
     opts.option("--out", type=Path, required=True, metavar="FILE", help="output npz ('outputs')")
-    opts.option(
-        "--scale",
-        type=float,
-        help="multiplier from stored map values to network inputs "
-        "(default 1/256: ADC counts to the deployed ap_ufixed<8,0> input)",
-    )
+    opts.option("--scale", type=float, help=OVERRIDE_HELP)
     opts.option("--batch-size", type=int, help="maps per batch (default: by memory)")
     opts.option(
         "--check-csim",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from fpgaflow.cli.handler import Options, add_command, overlay
+from fpgaflow.cli.handler import Options, add_command, given, overlay
 from fpgaflow.fit.config import FitConfig
+from fpgaflow.modelio import OVERRIDE_HELP
 
 
 def _ints(text: str) -> list[int]:
@@ -51,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     opts.config_flag(
         "--csim-maps", type=int, field="csim_maps", help="maps run through the chosen design's C-sim (0 = skip)"
     )
-    opts.config_flag("--input-scale", type=float, field="input_scale", help="ADC counts → network input")
+    opts.option("--input-scale", type=float, help=OVERRIDE_HELP)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -60,14 +61,16 @@ def handle(args: argparse.Namespace) -> int:
 
     cfg: FitConfig = args.options.config(args)
     model, maps, calibration, train = args.model, args.maps, args.calibration, args.train
-    if model.is_dir():  # a run directory supplies the model, test maps and training maps
+    scale = given(args, "input_scale")
+    if model.is_dir():  # a run directory supplies the model, test maps and training maps (and its config's scale)
         run = FinishedRun.read(model)
         model = run.path("model")
+        scale = scale or {"input_scale": run.input_scale}
         maps = maps or run.optional("test_maps")
         calibration = calibration or run.optional("train_maps")
         train = train or run.optional("train_maps")
     if args.no_accuracy:
         cfg, maps = overlay(cfg, {"csim_maps": 0}, "fit"), None
-    done = fit_saved_model(model, cfg, args.out, maps, calibration, train)
+    done = fit_saved_model(model, cfg, args.out, maps, calibration, train, **scale)
     print("\n".join(done.lines()))  # noqa: T201
     return 0

@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 from fpgaflow.cli.handler import Options, add_command
+from fpgaflow.modelio import OVERRIDE_HELP
 from fpgaflow.verify.config import VerifyConfig
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     opts.option("--model", type=Path, help="saved (Q)Keras model (.h5)")
     opts.option("--project", type=Path, help="hls4ml project written by `fpgaflow convert`")
     opts.option("--maps", type=Path, help="test hit maps with labels (.npz)")
-    opts.option("--input-scale", type=float, help="ADC counts → network input (default: from the project/run)")
+    opts.option("--input-scale", type=float, help=OVERRIDE_HELP)
     opts.option("--out", type=Path, help="report directory (default: RUN_DIR/verification or PROJECT/verification)")
     opts.config_flag("--max-maps", type=int, field="max_csim_maps", help="maps through the hardware path (0 = all)")
     opts.config_flag("--trace-maps", type=int, field="trace_maps", help="maps traced layer by layer (0 = no trace)")

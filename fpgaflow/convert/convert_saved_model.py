@@ -32,7 +32,7 @@ def convert_saved_model(
     model_path: Path,
     cfg: ConvertConfig,
     out: Path,
-    input_scale: float = 1.0 / 256.0,
+    input_scale: float | None = None,
     calibration: Path | None = None,
     csim: bool = True,
 ) -> ConvertedProject:
@@ -40,24 +40,26 @@ def convert_saved_model(
     project, ``conversion.{json,md}`` and (``csim``) its relocatable C-simulation library into ``out``
     (staged, see :mod:`fpgaflow.outdir`).
 
-    ``input_scale``: ADC counts → network input (sizes the input type).  ``calibration``: hit maps (.npz, ADC
-    counts) profiled to size result types.  The output activation is split off (applied by the driver).
+    ``input_scale``: ADC counts → network input, only for a model that does not store it (a different value
+    is refused: :func:`fpgaflow.modelio.input_scale_for`); it sizes the input type.  ``calibration``: hit
+    maps (.npz, ADC counts) profiled to size result types.  The output activation is split off (applied by
+    the driver).
     """
     from fpgaflow.convert.csim_build import build_csim_library
     from fpgaflow.convert.hls import convert, split_output_activation
-    from fpgaflow.convert.precision import input_type_for_adc
     from fpgaflow.convert.report import write_conversion_report
     from fpgaflow.data import load_npz
-    from fpgaflow.train.models import load_model
-    from fpgaflow.train.sequence import scale_inputs
+    from fpgaflow.modelio import input_scale_for, load_model
+    from fpgaflow_board.scaling import scale_inputs
 
     if not model_path.is_file():
         raise StepError(f"{model_path}: model file not found")
+    scale = input_scale_for(model_path, input_scale)
     with staged_output_dir(out, "convert") as staging:
-        model, activation = split_output_activation(load_model(str(model_path)))
-        maps = None if calibration is None else scale_inputs(load_npz(calibration).maps, input_scale)
-        conversion = convert(model, cfg, staging, input_type_for_adc(input_scale), maps)
-        extra = {"input_scale": input_scale, "output_activation": activation, "model": str(model_path.resolve())}
+        model, activation = split_output_activation(load_model(model_path))
+        maps = None if calibration is None else scale_inputs(load_npz(calibration).maps, scale)
+        conversion = convert(model, cfg, staging, scale, maps)
+        extra = {"output_activation": activation, "model": str(model_path.resolve())}
         write_conversion_report(conversion, staging, extra)
         library = f"firmware/{conversion.config.project_name}_csim.so"
         if csim:

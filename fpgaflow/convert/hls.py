@@ -19,7 +19,9 @@ from fpgaflow.convert.fifo import FifoDepth, size_fifos
 from fpgaflow.convert.layers import KerasLayerSpec, describe_model
 from fpgaflow.convert.plan_precision import PrecisionPlan, plan_precision
 from fpgaflow.convert.plan_reuse import ReusePlan, interval_cycles, plan_reuse
+from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow.convert.profile import profile_max_abs
+from fpgaflow.modelio import save_model
 from fpgaflow_board.boards import get_board
 from fpgaflow_board.fixed_point import FixedType
 
@@ -47,7 +49,8 @@ class Conversion:
     """A converted model: the hls4ml ``ModelGraph`` (written, not compiled) and the plans behind it.
 
     ``hls4ml_changes``: layers where hls4ml's own passes replaced a planned reuse factor or strategy
-    (empty when the plan was valid, which :func:`convert` ensures up front)."""
+    (empty when the plan was valid, which :func:`convert` ensures up front); ``input_scale``: ADC counts →
+    network input the design was planned for (``None`` when the input type came from the config)."""
 
     hls_model: Any
     specs: list[KerasLayerSpec]
@@ -57,6 +60,7 @@ class Conversion:
     config: ConvertConfig
     output_dir: Path
     hls4ml_changes: list[str] = field(default_factory=list)
+    input_scale: float | None = None
 
     def pinned_config(self) -> ConvertConfig:
         """This conversion's config with every planned choice written as a per-layer override: converting
@@ -85,6 +89,7 @@ class Conversion:
             "io_type": self.config.io_type,
             "clock_period_ns": self.config.clock_ns,
             "project_name": self.config.project_name,
+            "input_scale": self.input_scale,
             "interval_cycles": interval_cycles(self.specs, self.reuse),
             "interval_us": interval_cycles(self.specs, self.reuse) * self.config.clock_ns / 1000.0,
             "precision": self.precision.to_dict(),
@@ -182,22 +187,42 @@ def plan(
     return specs, precision, reuse, fifos
 
 
+def _warn_if_keras_rounds_the_first_layer(specs: list[KerasLayerSpec], input_type: FixedType | None) -> None:
+    """A scale that is not a power of two gives inputs of up to 24 significant bits: TensorFlow's float32
+    products with the first layer's weights then round, while the FPGA computes them exactly."""
+    if input_type is None or input_type.width <= 16 or len(specs) < 2 or specs[1].kind not in ("conv2d", "dense"):
+        return
+    log.warning(
+        "the input type %s (the scaled ADC counts, exact) has %d bits: QKeras computes layer %r in float32 and "
+        "rounds where the FPGA is exact, so their outputs can differ in the last bits; a power-of-two "
+        "model.input_scale or a model.input_quantizer makes both exact",
+        input_type,
+        input_type.width,
+        specs[1].name,
+    )
+
+
 def convert(
     model: Any,
     cfg: ConvertConfig,
     output_dir: Path,
-    input_type: FixedType | None,
+    input_scale: float | None,
     calibration: np.ndarray | None = None,
     trace: bool = False,
 ) -> Conversion:
     """Plan, convert and write the hls4ml project to ``output_dir`` (not compiled; see ``csim_build``).
 
-    ``calibration``: network-input maps (scaled like the training inputs) profiled to size the result
-    types; ``trace``: enable hls4ml's per-layer output tracing (C simulation only; synthesis ignores it).
+    ``input_scale``: ADC counts → network input of the model (its input type is the narrowest that holds
+    every scaled ADC count exactly, :func:`~fpgaflow.convert.precision.input_type_for_adc`); ``None`` leaves
+    the input type to ``cfg`` (a per-layer override, else the default precision).  ``calibration``:
+    network-input maps (scaled like the training inputs) profiled to size the result types; ``trace``:
+    enable hls4ml's per-layer output tracing (C simulation only; synthesis ignores it).
     """
     import hls4ml
 
+    input_type = None if input_scale is None else input_type_for_adc(input_scale)
     specs, precision, reuse, fifos = plan(model, cfg, input_type, calibration)
+    _warn_if_keras_rounds_the_first_layer(specs, input_type)
     board = get_board(cfg.board)
     kwargs: dict[str, Any] = {
         "hls_config": hls_config(model, cfg, precision, reuse, trace),
@@ -224,11 +249,19 @@ def convert(
     applied = _apply_fifo_depths(hls_model, fifos)
     log.info("FIFO depths sized from geometry: %d streams", applied)
     hls_model.write()
-    # hls4ml saves keras_model.keras, from which QKeras' QActivation cannot be deserialised; an .h5 twin lets
-    # `fpgaflow estimate/emulate/verify PROJECT` rebuild the graph from the project directory alone.
-    model.save(Path(output_dir) / KERAS_TWIN)
+    # hls4ml saves keras_model.keras, from which QKeras' QActivation cannot be deserialised; an .h5 twin (with
+    # the input scale) lets `fpgaflow estimate/emulate/verify PROJECT` rebuild the graph from the project alone.
+    save_model(model, Path(output_dir) / KERAS_TWIN, input_scale)
     return Conversion(
-        hls_model, specs, precision, reuse, fifos, cfg, Path(output_dir), _hls4ml_changes(hls_model, reuse)
+        hls_model,
+        specs,
+        precision,
+        reuse,
+        fifos,
+        cfg,
+        Path(output_dir),
+        _hls4ml_changes(hls_model, reuse),
+        input_scale,
     )
 
 

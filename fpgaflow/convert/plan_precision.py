@@ -249,7 +249,7 @@ def plan_precision(
             if ov is not None:
                 choice = Choice(ov, "override")
             elif input_type is not None:
-                choice = Choice(input_type, "ADC counts × a power-of-two scale: every input exact")
+                choice = Choice(input_type, "ADC counts × the input scale (float32): every input exact")
             else:
                 choice = Choice(cfg.default_type, "no input type given: default precision")
             planned[spec.name] = LayerPrecision(spec.name, "input", choice)

@@ -12,8 +12,22 @@ from pathlib import Path
 from typing import Any
 
 from fpgaflow.errors import DataError
+from fpgaflow.modelio import load_model
 
 log = logging.getLogger(__name__)
+
+
+def project_model_path(project_dir: Path | str) -> Path:
+    """The Keras model of a converted project: fpgaflow's ``keras_model.h5`` twin (which also stores the input
+    scale; QKeras' QActivation does not deserialise from hls4ml's ``.keras`` file), else hls4ml's own."""
+    project = Path(project_dir)
+    if not (project / "hls4ml_config.yml").is_file():
+        raise DataError(f"{project}: no hls4ml_config.yml (not an hls4ml 1.3 project directory)")
+    candidates = (project / "keras_model.h5", project / "keras_model.keras")
+    model_path = next((p for p in candidates if p.is_file()), None)
+    if model_path is None:
+        raise DataError(f"{project}: no keras_model.h5 or keras_model.keras next to hls4ml_config.yml")
+    return model_path
 
 
 def load_hls_project(project_dir: Path | str) -> Any:
@@ -22,17 +36,11 @@ def load_hls_project(project_dir: Path | str) -> Any:
 
     project = Path(project_dir)
     cfg_path = project / "hls4ml_config.yml"
-    if not cfg_path.is_file():
-        raise DataError(f"{project}: no hls4ml_config.yml (not an hls4ml 1.3 project directory)")
-    # fpgaflow keeps an .h5 twin: QKeras' QActivation does not deserialise from hls4ml's .keras file.
-    candidates = (project / "keras_model.h5", project / "keras_model.keras")
-    model_path = next((p for p in candidates if p.is_file()), candidates[-1])
-    if not model_path.is_file():
-        raise DataError(f"{project}: no keras_model.h5 or keras_model.keras next to hls4ml_config.yml")
+    model_path = project_model_path(project)
 
     def keras_model(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         loader.construct_scalar(node)
-        return _load_keras(model_path)
+        return load_model(model_path)
 
     class Loader(yaml.SafeLoader):
         pass
@@ -47,9 +55,3 @@ def load_hls_project(project_dir: Path | str) -> Any:
 
     log.info("rebuilding the hls4ml model of %s", project)
     return hls4ml.converters.convert_from_config(config)
-
-
-def _load_keras(path: Path) -> Any:
-    from fpgaflow.train.models import load_model
-
-    return load_model(str(path))

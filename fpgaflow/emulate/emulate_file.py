@@ -29,19 +29,25 @@ def emulate_file(
     project: Path,
     maps_path: Path,
     out: Path,
-    scale: float = 1 / 256,
+    scale: float | None = None,
     batch_size: int | None = None,
     check_csim: int = 0,
 ) -> EmulatedFile:
-    """Run the maps of npz ``maps_path`` (array ``maps``, ADC counts × ``scale`` = network input) through the
-    bit-exact emulator of the hls4ml project ``project`` and write ``outputs`` to npz ``out``.
+    """Run the maps of npz ``maps_path`` (array ``maps``, ADC counts) through the bit-exact emulator of the
+    hls4ml project ``project`` and write ``outputs`` to npz ``out``.
+
+    The counts are scaled (float32, :func:`fpgaflow_board.scaling.scale_inputs`) by the input scale stored in
+    the project's ``keras_model.h5``; ``scale`` only for a project whose model stores none (a different value
+    is refused: :func:`fpgaflow.modelio.input_scale_for`).
 
     ``batch_size``: maps per batch (default: by memory).  ``check_csim``: also compile the C simulation and
     require bit identity on the first that many maps.
     """
-    from fpgaflow.convert.project import load_hls_project
+    from fpgaflow.convert.project import load_hls_project, project_model_path
     from fpgaflow.emulate.compare import compare_to_csim
     from fpgaflow.emulate.emulator import Emulator
+    from fpgaflow.modelio import input_scale_for
+    from fpgaflow_board.scaling import scale_inputs
 
     if batch_size is not None and batch_size < 1:
         raise ConfigError(f"batch size must be >= 1, got {batch_size}")
@@ -50,7 +56,8 @@ def emulate_file(
     with np.load(maps_path, allow_pickle=False) as z:
         if "maps" not in z:
             raise DataError(f"{maps_path}: expected an array 'maps', found {sorted(z.files)}")
-        maps = (z["maps"].astype(np.float64) * scale).astype(np.float32)
+        adc = z["maps"]
+    maps = scale_inputs(adc, input_scale_for(project_model_path(project), scale, "--scale"))
     hls_model = load_hls_project(project)
     emu = Emulator.from_hls_model(hls_model)
     outputs = emu.predict(maps, batch_size=batch_size)

@@ -14,7 +14,7 @@ from typing import Any
 
 from fpgaflow.convert.project import load_hls_project
 from fpgaflow.errors import DataError, require
-from fpgaflow.train.models import load_model
+from fpgaflow.modelio import load_model
 from fpgaflow_board.boards import Board
 
 log = logging.getLogger(__name__)
@@ -54,5 +54,5 @@ def load_hls_model(source: Path | str, board: Board, workdir: Path | None = None
         return load_hls_project(source)
     if source.suffix in KERAS_SUFFIXES and source.is_file():
         log.info("converting %s with default settings for %s", source, board.name)
-        return convert_keras_default(load_model(str(source)), board, workdir)
+        return convert_keras_default(load_model(source), board, workdir)
     raise DataError(f"{source}: expected an hls4ml project directory or a Keras model file (.keras or .h5)")

@@ -30,7 +30,7 @@ class FitConfig:
     ``prune_levels``: kernel sparsities to also search (each a copy of the model fine-tuned for
     ``prune_epochs`` epochs on training maps with magnitude pruning, seeded by ``prune_seed``; empty = the model
     as given only).  ``csim_maps``: maps run through the real C simulation of the chosen design to confirm the emulator
-    (0 = skip).  ``input_scale``: ADC counts → network input.
+    (0 = skip).  The input scale is the model's own (stored in the model file, :mod:`fpgaflow.modelio`).
     """
 
     board: str = DEFAULT_BOARD
@@ -46,7 +46,6 @@ class FitConfig:
     prune_epochs: int = 2
     prune_seed: int = 0
     csim_maps: int = 200
-    input_scale: float = 1.0 / 256.0
 
     def __post_init__(self) -> None:
         known_board(self.board)
@@ -69,4 +68,3 @@ class FitConfig:
         )
         check(self.prune_epochs >= 1, f"fit.prune_epochs must be >= 1, got {self.prune_epochs}")
         check(self.csim_maps >= 0, f"fit.csim_maps must be >= 0, got {self.csim_maps}")
-        check(self.input_scale > 0, f"fit.input_scale must be > 0, got {self.input_scale}")

@@ -19,7 +19,6 @@ import numpy as np
 from fpgaflow.convert.csim_build import build_csim_library
 from fpgaflow.convert.hls import Conversion, convert
 from fpgaflow.fit.candidates import Candidate
-from fpgaflow_board.fixed_point import FixedType
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,6 @@ def confirm_with_csim(
     logit_model: Any,
     conversion: Conversion,
     candidate: Candidate,
-    input_type: FixedType | None,
     maps: np.ndarray,
     work: Path,
 ) -> CsimConfirmation:
@@ -85,7 +83,7 @@ def confirm_with_csim(
             candidate.layer_reuse,
             candidate.sparsity,
         )
-        emu_model = convert(logit_model, twin.convert_config(conversion.config), work, input_type).hls_model
+        emu_model = convert(logit_model, twin.convert_config(conversion.config), work, conversion.input_scale).hls_model
         emulated = "its Latency-strategy twin (Resource is not emulated)"
     emu = Emulator.from_hls_model(emu_model).predict(x)
     same = np.all(hw.reshape(len(x), -1) == emu.reshape(len(x), -1), axis=1)

@@ -63,6 +63,7 @@ def fit_saved_model(
     maps: Path | None = None,
     calibration: Path | None = None,
     train: Path | None = None,
+    input_scale: float | None = None,
 ) -> FitOutcome:
     """Search ``cfg``'s space for the model in ``model_path`` (.h5) and write the chosen configuration
     (``fit.yaml``: a ``convert:`` section; ``convert.yaml``), the table of every point, the Pareto plot and
@@ -70,40 +71,41 @@ def fit_saved_model(
 
     ``maps``: labelled hit maps (.npz, ADC counts) scoring accuracy (``None``: resources only, the fastest
     design in budget); ``calibration``: maps profiled to size result types; ``train``: training maps for
-    ``cfg.prune_levels``.  When nothing fits, ``fit.json`` still lists every point and :class:`FitError`
-    is raised.
+    ``cfg.prune_levels``; ``input_scale``: ADC → network input, only for a model that does not store it (a
+    different value is refused: :func:`fpgaflow.modelio.input_scale_for`).  When nothing fits, ``fit.json``
+    still lists every point and :class:`FitError` is raised.
     """
     from fpgaflow.convert.hls import split_output_activation
-    from fpgaflow.convert.precision import input_type_for_adc
     from fpgaflow.data import load_npz
     from fpgaflow.errors import StepError
     from fpgaflow.fit.confirm import confirm_with_csim
     from fpgaflow.fit.pareto import plot_pareto
     from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_fit_report
     from fpgaflow.fit.search import chosen_model, convert_chosen, fit_model
-    from fpgaflow.train.models import load_model
-    from fpgaflow.train.sequence import scale_inputs
-    from fpgaflow_board.atomic import atomic_file, write_text
+    from fpgaflow.modelio import input_scale_for, load_model, save_model
+    from fpgaflow_board.atomic import write_text
+    from fpgaflow_board.scaling import scale_inputs
 
     if not model_path.is_file():
         raise StepError(f"{model_path}: model file not found (expected an .h5 or a run directory with a model)")
-    model = load_model(str(model_path))
+    scale = input_scale_for(model_path, input_scale)
+    model = load_model(model_path)
     x = labels = x_cal = None
     if maps is not None:
         test = load_npz(maps)
-        x, labels = scale_inputs(test.maps[: cfg.accuracy_maps], cfg.input_scale), test.labels[: cfg.accuracy_maps]
+        x, labels = scale_inputs(test.maps[: cfg.accuracy_maps], scale), test.labels[: cfg.accuracy_maps]
     if calibration is not None:
-        x_cal = scale_inputs(load_npz(calibration).maps[:CALIBRATION_MAPS], cfg.input_scale)
+        x_cal = scale_inputs(load_npz(calibration).maps[:CALIBRATION_MAPS], scale)
     train_set = None
     if cfg.prune_levels and train is not None:
         loaded = load_npz(train)
-        train_set = (scale_inputs(loaded.maps, cfg.input_scale), loaded.labels)
+        train_set = (scale_inputs(loaded.maps, scale), loaded.labels)
     failure: FitError | None = None
     with staged_output_dir(out, "fit") as staging:
         work = staging / ".work"
         try:
             try:
-                result = fit_model(model, cfg, work, x, labels, x_cal, train_set)
+                result = fit_model(model, cfg, work, x, labels, x_cal, train_set, input_scale=scale)
             except FitError as exc:
                 if not exc.points:
                     raise
@@ -117,12 +119,7 @@ def fit_saved_model(
                 if x is not None and cfg.csim_maps > 0:
                     logit, _ = split_output_activation(chosen_model(result))
                     confirmation = confirm_with_csim(
-                        logit,
-                        conversion,
-                        result.chosen.candidate,
-                        input_type_for_adc(cfg.input_scale),
-                        x[: cfg.csim_maps],
-                        work / "twin",
+                        logit, conversion, result.chosen.candidate, x[: cfg.csim_maps], work / "twin"
                     )
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -130,8 +127,7 @@ def fit_saved_model(
             extra: dict[str, object] = {"model": str(model_path), "maps": str(maps) if maps else None}
             pruned = None
             if result.chosen.candidate.sparsity:
-                with atomic_file(staging / "model_pruned.h5") as tmp:
-                    chosen_model(result).save(tmp)
+                save_model(chosen_model(result), staging / "model_pruned.h5", scale)
                 pruned = out / "model_pruned.h5"
                 extra["pruned_model"] = str(pruned)
             written = write_fit_report(result, staging, confirmation, extra)

@@ -91,6 +91,8 @@ class FitResult:
 
     board: Board
     config: FitConfig
+    #: ADC counts → network input of the model searched (its input type follows from it)
+    input_scale: float
     points: list[FitPoint]
     chosen: FitPoint
     n_maps: int
@@ -104,6 +106,7 @@ class FitResult:
             "board": self.board.name,
             "part": self.board.part,
             "fit_config": to_mapping(self.config),
+            "input_scale": self.input_scale,
             "n_points": len(self.points),
             "n_within_budget": sum(p.fits for p in self.points),
             "n_maps_scored": self.n_maps,
@@ -138,7 +141,7 @@ def _score(
     model: Any,
     variant: PrecisionVariant,
     base: ConvertConfig,
-    input_type: FixedType | None,
+    input_scale: float,
     work: Path,
     maps: np.ndarray,
     labels: np.ndarray,
@@ -147,7 +150,7 @@ def _score(
     from fpgaflow.emulate import Emulator
 
     cand = Candidate(variant, 1, "uniform", "Latency", dict.fromkeys(variant.types, 1))
-    conv = convert(model, cand.convert_config(base), work, input_type)
+    conv = convert(model, cand.convert_config(base), work, input_scale)
     logits = Emulator.from_hls_model(conv.hls_model).predict(maps)
     shutil.rmtree(work, ignore_errors=True)
     return accuracy_of(logits, labels)
@@ -160,13 +163,13 @@ def evaluate(
     base: ConvertConfig,
     board: Board,
     cfg: FitConfig,
-    input_type: FixedType | None,
+    input_scale: float,
     work: Path,
     accuracy: float | None,
 ) -> FitPoint:
     """Convert, estimate and budget-check one candidate (its project is deleted afterwards)."""
     conv_cfg = cand.convert_config(base)
-    conv = convert(model, conv_cfg, work, input_type)
+    conv = convert(model, conv_cfg, work, input_scale)
     table = estimate_model(conv.hls_model, board)
     budget = check_budget(table, board, cfg.budget)
     rate = throughput(table, board, describe_hls_model(conv.hls_model).input_elements)
@@ -254,14 +257,17 @@ def fit_model(
     labels: np.ndarray | None = None,
     calibration: np.ndarray | None = None,
     train: tuple[np.ndarray, np.ndarray] | None = None,
+    *,
+    input_scale: float,
 ) -> FitResult:
     """Search ``cfg``'s space for ``model`` (a (Q)Keras model; a final sigmoid is split off, the FPGA
     computes the logit).  ``maps``/``labels``: network-input maps scored by the emulator (``None``: no
     accuracy, the fastest fitting design is chosen); ``calibration``: maps profiled to size result types;
-    ``train``: (network-input maps, labels) to fine-tune the pruned copies of ``cfg.prune_levels``.
-    ``work_dir`` holds the temporary projects."""
+    ``train``: (network-input maps, labels) to fine-tune the pruned copies of ``cfg.prune_levels``;
+    ``input_scale``: the model's ADC → network-input scale (:func:`fpgaflow.modelio.input_scale_for`), which
+    sets the input type.  ``work_dir`` holds the temporary projects."""
     board = get_board(cfg.board)
-    input_type = input_type_for_adc(cfg.input_scale)
+    input_type = input_type_for_adc(input_scale)
     base = ConvertConfig(board=cfg.board)
     if maps is not None:
         if labels is None:
@@ -280,12 +286,12 @@ def fit_model(
             if sparsity == 0.0:
                 reference = accuracy_of(np.asarray(logit_model.predict(maps, verbose=0)), labels)
             for i, v in enumerate(variants):
-                scores[v.key] = _score(logit_model, v, base, input_type, work_dir / f"score_{i}", maps, labels)
+                scores[v.key] = _score(logit_model, v, base, input_scale, work_dir / f"score_{i}", maps, labels)
                 log.info("fit: %s accuracy %.4f on %d maps (emulator)", v.key, scores[v.key], len(maps))
         for cand in candidates:
             i = len(points)
             p = evaluate(
-                logit_model, cand, i, base, board, cfg, input_type, work_dir / f"point_{i}", scores[cand.precision.key]
+                logit_model, cand, i, base, board, cfg, input_scale, work_dir / f"point_{i}", scores[cand.precision.key]
             )
             log.info(
                 "fit: %3d %-48s LUT %8.0f FF %8.0f DSP %4.0f BRAM18 %5.1f %s",
@@ -304,7 +310,7 @@ def fit_model(
     if changed:
         notes.append(f"hls4ml changed the plan of {len(changed)} points (listed per point)")
     n_maps = 0 if maps is None else len(maps)
-    return FitResult(board, cfg, points, chosen, n_maps, reference, notes, models)
+    return FitResult(board, cfg, input_scale, points, chosen, n_maps, reference, notes, models)
 
 
 def chosen_model(result: FitResult) -> Any:
@@ -318,4 +324,4 @@ def convert_chosen(model: Any, result: FitResult, out_dir: Path) -> Conversion:
     if result.chosen.candidate.sparsity:
         model = chosen_model(result)
     logit_model, _ = split_output_activation(model)
-    return convert(logit_model, result.chosen.config, out_dir, input_type_for_adc(result.config.input_scale))
+    return convert(logit_model, result.chosen.config, out_dir, result.input_scale)

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from fpgaflow.data import HitMapSet, load_npz
+from fpgaflow.modelio import input_scale_for, load_model, save_model
 from fpgaflow.pipeline.artefacts import Artefacts
 from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.train.datasets import make_splits
+from fpgaflow_board.scaling import scale_inputs
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ def step_train(art: Artefacts, cfg: RunConfig) -> Artefacts:
     assert art.step_dir is not None
     epochs_dir = art.run_dir / "model.epochs"
     result = train_classifier(train, val, cfg.model, cfg.train, cfg.prune, cfg.augment, checkpoint_dir=epochs_dir)
-    result.model.save(art.add("model", "model.h5"))
+    save_model(result.model, art.add("model", "model.h5"), cfg.model.input_scale)
     art.add("history", "history.json").write_text(json.dumps(result.history, indent=2))
     test = load_npz(art.path("test_maps"))
     data_info = {**to_mapping(cfg.data), "n_train": len(train), "n_val": len(val), "n_test": len(test)}
@@ -89,17 +91,14 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
     hls4ml project (VivadoAccelerator, pynq-z2, io_stream) and its conversion report, compile the C-sim."""
     from fpgaflow.convert.csim_build import build_csim_library
     from fpgaflow.convert.hls import convert, split_output_activation
-    from fpgaflow.convert.precision import input_type_for_adc
     from fpgaflow.convert.report import write_conversion_report
-    from fpgaflow.train.models import load_model
-    from fpgaflow.train.sequence import scale_inputs
 
-    model, output_activation = split_output_activation(load_model(str(art.path("model"))))
+    model, output_activation = split_output_activation(load_model(art.path("model")))
     assert art.step_dir is not None
-    input_type = input_type_for_adc(cfg.model.input_scale)
+    scale = _input_scale(art, cfg)
     train = load_npz(art.path("train_maps"))
-    calibration = scale_inputs(train.maps[: cfg.convert.calibration_maps], cfg.model.input_scale)
-    conversion = convert(model, cfg.convert, art.step_dir, input_type, calibration)
+    calibration = scale_inputs(train.maps[: cfg.convert.calibration_maps], scale)
+    conversion = convert(model, cfg.convert, art.step_dir, scale, calibration)
     write_conversion_report(conversion)
     art.add("conversion_report", "conversion.json")
     hls_model = conversion.hls_model
@@ -114,7 +113,7 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
         hls_backend=cfg.convert.backend,
         board=cfg.convert.board,
         clock_period_ns=cfg.convert.clock_ns,
-        input_precision=input_type.hls() if input_type else cfg.convert.default_precision,
+        input_precision=next(lp for lp in conversion.precision.layers if lp.kind == "input").result.type.hls(),
         output_precision=str(out_layer.type.precision.definition_cpp()),
         n_in=int(np.prod(model.input_shape[1:])),
         n_out=int(np.prod(model.output_shape[1:])),
@@ -124,6 +123,11 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
         hls4ml_changes=conversion.hls4ml_changes,
     )
     return art
+
+
+def _input_scale(art: Artefacts, cfg: RunConfig) -> float:
+    """The trained model's input scale (stored in model.h5; the run config's for a model saved without it)."""
+    return input_scale_for(art.path("model"), cfg.model.input_scale, "model.input_scale")
 
 
 def _estimate_metrics(hls_model: object, cfg: RunConfig) -> dict[str, object]:
@@ -149,14 +153,12 @@ def _estimate_metrics(hls_model: object, cfg: RunConfig) -> dict[str, object]:
 def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
     """Float twin vs QKeras vs C-sim on the test maps (accuracy of each, class agreement, score differences)
     and a per-layer trace of the C-sim against QKeras with saturation counts."""
-    from fpgaflow.train.models import load_model
-    from fpgaflow.train.sequence import scale_inputs
     from fpgaflow.verify.compare_paths import verify_design
     from fpgaflow.verify.report import write_verify_report
 
     test = load_npz(art.path("test_maps"))
-    x = scale_inputs(test.maps, cfg.model.input_scale)
-    model = load_model(str(art.path("model")))
+    x = scale_inputs(test.maps, _input_scale(art, cfg))
+    model = load_model(art.path("model"))
     rep = verify_design(model, art.path("hls_project"), x, test.labels, cfg.verify, art.path("csim_library"))
     assert art.step_dir is not None
     write_verify_report(rep, art.step_dir)
@@ -218,7 +220,7 @@ def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
         input_shape=tuple(art.metrics["input_shape"]),
         n_in=art.metrics["n_in"],
         n_out=art.metrics["n_out"],
-        input_scale=cfg.model.input_scale,
+        input_scale=_input_scale(art, cfg),
         input_precision=art.metrics["input_precision"],
         output_precision=art.metrics["output_precision"],
         output_activation=art.metrics["output_activation"],

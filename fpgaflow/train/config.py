@@ -16,6 +16,7 @@ from typing import Literal
 
 from fpgaflow.compress.config import ActivationQuantizerSpec, QuantizerSpec
 from fpgaflow.config.strict import check
+from fpgaflow.modelio import DEFAULT_INPUT_SCALE
 
 ModelName = Literal["qcnn", "base", "reduced"]
 MODEL_NAMES: tuple[str, ...] = ("qcnn", "base", "reduced")
@@ -77,7 +78,11 @@ class ModelConfig:
     particle).  ``batch_norm`` uses QKeras ``QConv2DBatchnorm`` (batch-norm fused into the conv during
     training, folded into its weights and bias for hls4ml).  ``quantized: false`` builds the same
     architecture with float Keras layers (the float reference for QAT).  ``input_scale`` maps ADC counts to
-    the network input (1/256 maps 0–255 ADC into [0, 1), exactly representable in ``ap_ufixed<8,0>``).
+    the network input (1/256 maps 0–255 ADC into [0, 1), exactly representable in ``ap_ufixed<8,0>``); it is
+    saved inside the trained model file and every later stage reads it from there (:mod:`fpgaflow.modelio`).
+    ``input_quantizer``: a ``quantized_relu`` on the network input (hardware ``ap_ufixed<bits, integer>``),
+    for scales that are not a power of two: the scaled counts then carry up to 24 significant bits, which
+    QKeras' float32 first layer rounds while the FPGA computes exactly; on this short grid both are exact.
     """
 
     name: ModelName = "qcnn"
@@ -90,7 +95,8 @@ class ModelConfig:
     quantized: bool = True
     weights: QuantizerSpec = field(default_factory=QuantizerSpec)
     activations: ActivationQuantizerSpec = field(default_factory=ActivationQuantizerSpec)
-    input_scale: float = 1.0 / 256.0
+    input_scale: float = DEFAULT_INPUT_SCALE
+    input_quantizer: ActivationQuantizerSpec | None = None
     base: BaseCNNOptions = field(default_factory=BaseCNNOptions)
     reduced: ReducedCNNOptions = field(default_factory=ReducedCNNOptions)
 

@@ -1,6 +1,6 @@
-"""Model registry: build a model by name from its typed config, check it against the data, reload it.
+"""Model registry: build a model by name from its typed config and check it against the data.
 
-Models are saved as ``.h5``: QKeras' ``QActivation`` does not round-trip through the ``.keras`` format.
+Saving and loading (with the input scale) is :mod:`fpgaflow.modelio`.
 """
 
 from __future__ import annotations
@@ -54,19 +54,3 @@ def check_input_shape(model: Any, map_shape: tuple[int, ...], what: str = "train
         e is not None and e != m for e, m in zip(expected, map_shape, strict=True)
     ):
         raise DataError(f"model {model.name!r} expects input {expected} but the {what} has maps of {tuple(map_shape)}")
-
-
-def custom_objects() -> dict[str, Any]:
-    """Objects Keras needs to reload a saved QKeras model."""
-    from qkeras.utils import _add_supported_quantized_objects
-
-    objects: dict[str, Any] = {}
-    _add_supported_quantized_objects(objects)
-    return objects
-
-
-def load_model(path: str) -> Any:
-    """Load a saved (stripped) QKeras or Keras model."""
-    import tensorflow as tf
-
-    return tf.keras.models.load_model(path, custom_objects=custom_objects(), compile=False)

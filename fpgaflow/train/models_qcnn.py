@@ -60,7 +60,8 @@ def _dense(cfg: ModelConfig, units: int, name: str) -> Any:
 
 
 def build_qcnn(cfg: ModelConfig, input_shape: tuple[int, int, int]) -> Any:
-    """Per ``conv_filters`` entry: (Q)Conv2D ``kernel_size`` 'valid' with stride ``strides()[i]`` (or
+    """``cfg.input_quantizer``, when set: a QActivation ``quantized_relu`` on the input.  Per ``conv_filters``
+    entry: (Q)Conv2D ``kernel_size`` 'valid' with stride ``strides()[i]`` (or
     QConv2DBatchnorm when ``batch_norm``) + quantized_relu + MaxPool ``pools()[i]`` (skipped when 1 or when
     the map is smaller than the pool); then flatten, optional (Q)Dense + quantized_relu layers and one
     (Q)Dense unit with a sigmoid.
@@ -74,6 +75,10 @@ def build_qcnn(cfg: ModelConfig, input_shape: tuple[int, int, int]) -> Any:
     rows, cols, _ = input_shape
     inp = tf.keras.Input(shape=input_shape, name="hit_map")
     x = inp
+    if cfg.input_quantizer is not None and cfg.quantized:
+        from qkeras import QActivation
+
+        x = QActivation(activation_quantizer(cfg.input_quantizer), name="input_quant")(x)
     k = cfg.kernel_size
     for i, (filters, stride, pool) in enumerate(zip(cfg.conv_filters, cfg.strides(), cfg.pools(), strict=True), 1):
         if rows < k or cols < k:

@@ -26,7 +26,7 @@ from fpgaflow.train import callbacks as cb
 from fpgaflow.train import checkpoint, determinism
 from fpgaflow.train.config import ModelConfig, TrainConfig
 from fpgaflow.train.models import build_model, check_input_shape
-from fpgaflow.train.sequence import scale_inputs
+from fpgaflow_board.scaling import scale_inputs
 
 log = logging.getLogger(__name__)
 

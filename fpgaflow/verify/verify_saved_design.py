@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,11 +30,19 @@ class VerifiedDesign:
         }
 
 
-def project_input_scale(project: Path) -> float:
-    """The ADC → network input scale the project was converted for (``conversion.json``; 1/256 if absent)."""
-    stored = project / "conversion.json"
-    scale = json.loads(stored.read_text(encoding="utf-8")).get("input_scale") if stored.is_file() else None
-    return float(scale) if scale is not None else 1.0 / 256.0
+def design_input_scale(model_path: Path, project: Path, override: float | None = None) -> float:
+    """The model's ADC → network input scale (:func:`fpgaflow.modelio.input_scale_for`, ``override`` for a model
+    that stores none); the project must have been converted for the same scale."""
+    from fpgaflow.convert.project import project_model_path
+    from fpgaflow.errors import ConfigError
+    from fpgaflow.modelio import input_scale_for, stored_input_scale
+    from fpgaflow_board.scaling import same_input_scale
+
+    scale = input_scale_for(model_path, override)
+    converted = stored_input_scale(project_model_path(project))
+    if converted is not None and not same_input_scale(converted, scale):
+        raise ConfigError(f"{project} was converted for input scale {converted!r}, but {model_path} uses {scale!r}")
+    return scale
 
 
 def verify_saved_design(
@@ -47,17 +54,18 @@ def verify_saved_design(
     input_scale: float | None = None,
 ) -> VerifiedDesign:
     """Float twin vs QKeras vs the hardware path (C-sim or emulator, ``cfg.backend``) on the labelled maps of
-    ``maps_path`` (.npz, ADC counts × ``input_scale``; default: the project's); report into ``out`` (staged)."""
+    ``maps_path`` (.npz, ADC counts × the model's input scale, :func:`design_input_scale`; ``input_scale``
+    only for a model that stores none); report into ``out`` (staged)."""
     from fpgaflow.data import load_npz
-    from fpgaflow.train.models import load_model
-    from fpgaflow.train.sequence import scale_inputs
+    from fpgaflow.modelio import load_model
     from fpgaflow.verify.compare_paths import verify_design
     from fpgaflow.verify.report import write_verify_report
+    from fpgaflow_board.scaling import scale_inputs
 
-    scale = project_input_scale(project) if input_scale is None else input_scale
+    scale = design_input_scale(model_path, project, input_scale)
     with staged_output_dir(out, "verify") as staging:
         test = load_npz(maps_path)
-        model = load_model(str(model_path))
+        model = load_model(model_path)
         report = verify_design(model, project, scale_inputs(test.maps, scale), test.labels, cfg)
         written = write_verify_report(report, staging)
     return VerifiedDesign(report, {k: out / p.relative_to(staging) for k, p in written.items()})
