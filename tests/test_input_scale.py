@@ -102,6 +102,17 @@ def test_a_disagreeing_flag_is_refused(identity_run: Path, capsys: pytest.Captur
     assert "was trained with input scale 0.01; --scale 0.00390625 disagrees" in capsys.readouterr().err
 
 
+def test_verify_refuses_a_project_converted_for_another_scale(
+    identity_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fpgaflow.modelio import load_model
+
+    save_model(load_model(identity_run / "model.h5"), tmp_path / "other.h5", 1 / 256)
+    argv = ["verify", "--model", str(tmp_path / "other.h5"), "--project", str(identity_run / "prj")]
+    assert main([*argv, "--maps", str(identity_run / "maps.npz")]) == 2
+    assert "prj was converted for input scale 0.01, but" in capsys.readouterr().err
+
+
 def _model_at(scale: float, input_quantizer: bool) -> Any:
     """fpgaflow's QKeras CNN for 8×8 maps at ``scale``, random weights on the quantiser grid."""
     from fpgaflow.compress.config import ActivationQuantizerSpec
@@ -131,7 +142,6 @@ def test_keras_rounding_of_wide_inputs_is_announced(tmp_path: Path, caplog: pyte
     assert stored_input_scale(tmp_path / "prj" / "keras_model.h5") == SCALE
 
 
-@pytest.mark.slow
 def test_a_model_at_scale_0_01_converts_and_verifies_bit_exact(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -25,6 +25,7 @@ word carries W ≤ 32 bits in an 8/16/32-bit lane (:attr:`FixedType.lane_bits`, 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args, overload
 
@@ -201,6 +202,32 @@ def check_int64(t: FixedType) -> FixedType:
     return t
 
 
+def _round_up(
+    mode: str,
+    value: npt.NDArray[Any],
+    inexact: npt.NDArray[np.bool_],
+    above: npt.NDArray[np.bool_],
+    tie: npt.NDArray[np.bool_],
+    floor_is_odd: Callable[[], npt.NDArray[np.bool_]],
+) -> npt.NDArray[np.bool_]:
+    """Where a floored code goes up by one under quantisation ``mode`` (not TRN): ``above``/``tie`` say
+    whether the dropped fraction is above or exactly half an LSB, ``inexact`` whether any was dropped."""
+    up: npt.NDArray[np.bool_]
+    if mode == "TRN_ZERO":
+        up = inexact & (value < 0)
+    elif mode == "RND":  # ties toward +inf
+        up = above | tie
+    elif mode == "RND_MIN_INF":
+        up = above
+    elif mode == "RND_ZERO":
+        up = above | (tie & (value < 0))
+    elif mode == "RND_INF":
+        up = above | (tie & (value > 0))
+    else:  # RND_CONV: ties to even
+        up = above | (tie & floor_is_odd())
+    return up
+
+
 def _round_shift(q: IntArray, shift: int, mode: str) -> IntArray:
     """Divide codes by 2^shift (shift > 0), rounding per the quantisation mode."""
     fl: IntArray = q >> shift  # floor: arithmetic shift
@@ -208,20 +235,7 @@ def _round_shift(q: IntArray, shift: int, mode: str) -> IntArray:
         return fl
     rem = q - (fl << shift)  # in [0, 2^shift)
     half = 1 << (shift - 1)
-    above, tie = rem > half, rem == half
-    if mode == "TRN_ZERO":
-        up = (rem != 0) & (q < 0)
-    elif mode == "RND":  # ties toward +inf
-        up = above | tie
-    elif mode == "RND_MIN_INF":
-        up = above
-    elif mode == "RND_ZERO":
-        up = above | (tie & (q < 0))
-    elif mode == "RND_INF":
-        up = above | (tie & (q > 0))
-    else:  # RND_CONV: ties to even
-        up = above | (tie & ((fl & 1) == 1))
-    out: IntArray = fl + up
+    out: IntArray = fl + _round_up(mode, q, rem != 0, rem > half, rem == half, lambda: (fl & 1) == 1)
     return out
 
 
@@ -296,21 +310,13 @@ def _rounded_codes(x: npt.ArrayLike, dst: FixedType) -> FloatArray:
     # exact wherever y has a fraction (|y| < 2^52 in float64, 2^23 in float32).
     inexact = y != fl
     half = fl + 0.5
-    above, tie = inexact & (y > half), inexact & (y == half)
-    if mode == "TRN_ZERO":
-        up = inexact & (y < 0)
-    elif mode == "RND":
-        up = above | tie
-    elif mode == "RND_MIN_INF":
-        up = above
-    elif mode == "RND_ZERO":
-        up = above | (tie & (y < 0))
-    elif mode == "RND_INF":
-        up = above | (tie & (y > 0))
-    else:  # RND_CONV
-        with np.errstate(invalid="ignore"):  # fmod(±inf): NaN input is refused later
-            up = above | (tie & (np.fmod(fl, 2.0) != 0))
-    out: FloatArray = fl + up
+
+    def floor_is_odd() -> npt.NDArray[np.bool_]:
+        with np.errstate(invalid="ignore"):  # fmod(±inf): non-finite input is refused later
+            odd: npt.NDArray[np.bool_] = np.fmod(fl, 2.0) != 0
+        return odd
+
+    out: FloatArray = fl + _round_up(mode, y, inexact, inexact & (y > half), inexact & (y == half), floor_is_odd)
     return out
 
 
