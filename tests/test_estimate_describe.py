@@ -82,8 +82,17 @@ def test_count_zero_weights_after_truncation() -> None:
     lsb = 2.0**-7
     data = np.array([0.0, lsb / 2, -lsb / 2, lsb, 0.5])
     assert count_zero_weights(data, prec) == 2  # 0 and +lsb/2 truncate to 0; -lsb/2 truncates to -lsb
+    # Drift pinned: the count used |w| < lsb/2 for every RND mode; AP_RND rounds the tie -lsb/2 up, to 0 (the one
+    # fixed-point cast, checked against the C++ in tests/test_fixed_point.py), and AP_TRN_ZERO zeroes (-lsb, lsb).
     rnd = SimpleNamespace(precision=SimpleNamespace(width=8, integer=1, rounding_mode="RND"))
-    assert count_zero_weights(data, rnd) == 1
+    assert count_zero_weights(data, rnd) == 2
+    conv = SimpleNamespace(precision=SimpleNamespace(width=8, integer=1, rounding_mode="RND_CONV"))
+    assert count_zero_weights(data, conv) == 3
+    trn_zero = SimpleNamespace(precision=SimpleNamespace(width=8, integer=1, rounding_mode="TRN_ZERO"))
+    assert count_zero_weights(data, trn_zero) == 3
+    wraps = SimpleNamespace(precision=SimpleNamespace(width=8, integer=1, rounding_mode="TRN"))
+    assert count_zero_weights(np.array([2.0, -2.0, 1.5]), wraps) == 2  # ±2 wrap to 0 in ap_fixed<8,1>
+    assert count_zero_weights(data, SimpleNamespace(precision=SimpleNamespace(width=32))) == 1  # float: exact zeros
 
 
 def test_unsupported_layer_is_named() -> None:

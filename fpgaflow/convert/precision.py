@@ -1,4 +1,5 @@
-"""Planning helpers for fixed-point types: integer bits for a range, and the exact network-input type.
+"""Planning helpers for fixed-point types: integer bits for a range, the exact network-input type, and the
+type of an hls4ml precision object.
 
 The type itself (``FixedType``, ``parse_fixed``, the ``ap_fixed`` renderer) is
 :mod:`fpgaflow_board.fixed_point`, shared with the emulator and the board.
@@ -7,11 +8,13 @@ The type itself (``FixedType``, ``parse_fixed``, the ``ap_fixed`` renderer) is
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from fpgaflow.errors import ConfigError
-from fpgaflow_board.fixed_point import FixedType
+from fpgaflow_board.errors import FixedPointError
+from fpgaflow_board.fixed_point import FixedType, int_type
 from fpgaflow_board.scaling import scale_inputs
 
 
@@ -20,6 +23,27 @@ def signed_integer_bits(max_abs: float, fractional: int) -> int:
     if max_abs <= 0:
         return 1
     return max(1, math.ceil(math.log2(max_abs + 2.0**-fractional)) + 1)
+
+
+def hls4ml_fixed_type(precision: Any) -> FixedType | None:
+    """The :class:`FixedType` of an hls4ml precision: ``FixedPrecisionType`` (``ap_[u]fixed`` with its modes) or
+    ``IntegerPrecisionType`` (``ap_[u]int``: truncation toward zero); ``None`` for a float or other type.
+    Saturation bits (N > 0) raise :class:`FixedPointError`."""
+    width, integer = getattr(precision, "width", None), getattr(precision, "integer", None)
+    signed = bool(getattr(precision, "signed", True))
+    if width is None:
+        return None
+    # By name (this module does not import hls4ml).  hls4ml reports integer = width and AP_TRN for it, but
+    # the C++ type is ap_int<W>, which takes an ap_fixed or a double toward zero.
+    if type(precision).__name__ == "IntegerPrecisionType":
+        return int_type(int(width), signed)
+    if integer is None:
+        return None
+    if getattr(precision, "saturation_bits", 0):
+        raise FixedPointError(f"{precision}: saturation bits are not modelled")
+    rounding = str(getattr(precision, "rounding_mode", "TRN")).upper()
+    overflow = str(getattr(precision, "saturation_mode", "WRAP")).upper()
+    return FixedType(int(width), int(integer), signed, rounding, overflow)  # type: ignore[arg-type]
 
 
 def input_type_for_adc(input_scale: float, adc_bits: int = 8) -> FixedType:

@@ -11,11 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from fpgaflow.convert.precision import hls4ml_fixed_type
 from fpgaflow.emulate import layers as L
 from fpgaflow.emulate.errors import UnemulatedLayerError, UnsupportedPrecisionError
 from fpgaflow.emulate.mac import MacUnit
 from fpgaflow_board.errors import FixedPointError
-from fpgaflow_board.fixed_point import FixedType, IntArray, check_int64, from_float, int_type
+from fpgaflow_board.fixed_point import FixedType, IntArray, check_int64, from_float
 
 #: hls4ml layer classes with a bit-exact model here
 SUPPORTED = (
@@ -36,26 +37,13 @@ SUPPORTED = (
 def fixed_type(precision: Any, what: str) -> FixedType:
     """hls4ml FixedPrecisionType / IntegerPrecisionType -> FixedType (``ap_int`` truncates toward zero);
     a float type, saturation bits or a type the int64 arithmetic cannot hold exactly is unsupported."""
-    from hls4ml.model.types import FixedPrecisionType, IntegerPrecisionType
-
-    cls = type(precision).__name__
     try:
-        if isinstance(precision, FixedPrecisionType):
-            if precision.saturation_bits:
-                raise UnsupportedPrecisionError(f"{what}: {precision} has saturation bits, not modelled")
-            return check_int64(
-                FixedType(
-                    int(precision.width),
-                    int(precision.integer),
-                    bool(precision.signed),
-                    str(precision.rounding_mode),  # type: ignore[arg-type]
-                    str(precision.saturation_mode),  # type: ignore[arg-type]
-                )
-            )
-        if isinstance(precision, IntegerPrecisionType):
-            return check_int64(int_type(int(precision.width), bool(precision.signed)))
+        t = hls4ml_fixed_type(precision)
+        if t is not None:
+            return check_int64(t)
     except FixedPointError as exc:
         raise UnsupportedPrecisionError(f"{what}: {exc}") from None
+    cls = type(precision).__name__
     raise UnsupportedPrecisionError(f"{what}: precision {precision} ({cls}) has no exact fixed-point model")
 
 

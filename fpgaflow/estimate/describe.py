@@ -13,8 +13,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from fpgaflow.convert.precision import hls4ml_fixed_type
 from fpgaflow.errors import StepError
 from fpgaflow.estimate.spec import DesignSpec, HlsLayerSpec, LayerKind, Strategy
+from fpgaflow_board.errors import FixedPointError
+from fpgaflow_board.fixed_point import quantize
 
 _MULT = {"Dense", "Conv1D", "Conv2D", "PointwiseConv1D", "PointwiseConv2D"}
 _DEPTHWISE = {"DepthwiseConv1D", "DepthwiseConv2D"}
@@ -51,17 +54,16 @@ def _shape(var: Any) -> tuple[int, int]:
 
 
 def count_zero_weights(data: npt.ArrayLike, type_obj: Any) -> int:
-    """Weights that are zero in hardware: exactly zero, or truncated to zero by their ``ap_fixed`` type."""
-    precision = getattr(type_obj, "precision", None)
-    width, integer = getattr(precision, "width", None), getattr(precision, "integer", None)
+    """Weights that are zero in hardware: their code is 0 once cast to their ``ap_fixed`` type (with its
+    rounding and overflow modes); exactly zero when the type is not a fixed-point one."""
     flat = np.asarray(data, dtype=float).ravel()
-    if width is None or integer is None:
-        return int(np.count_nonzero(flat == 0))
-    lsb = 2.0 ** -(int(width) - int(integer))
-    rounding = str(getattr(precision, "rounding_mode", "TRN")).upper()
-    if "RND" in rounding:
-        return int(np.count_nonzero(np.abs(flat) < lsb / 2))
-    return int(np.count_nonzero((flat >= 0) & (flat < lsb)))
+    try:
+        t = hls4ml_fixed_type(getattr(type_obj, "precision", None))
+        if t is not None:
+            return int(np.count_nonzero(quantize(flat, t)[0] == 0))
+    except FixedPointError:  # saturation bits, or wider than the exact int64 cast
+        pass
+    return int(np.count_nonzero(flat == 0))
 
 
 def _kind(layer: Any) -> LayerKind:
