@@ -142,6 +142,7 @@ def test_keras_rounding_of_wide_inputs_is_announced(tmp_path: Path, caplog: pyte
     assert stored_input_scale(tmp_path / "prj" / "keras_model.h5") == SCALE
 
 
+@pytest.mark.slow  # 13-22 s: two C-sim builds (the design and its tracing build)
 def test_a_model_at_scale_0_01_converts_and_verifies_bit_exact(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
