@@ -20,7 +20,7 @@ import numpy as np
 
 from fpgaflow.data.simulate import SimulatorConfig, TrackConfig, WindowConfig, iter_batches
 from fpgaflow.data.simulate.allocator import keep_freed_memory
-from fpgaflow.data.simulate.simulator import batch_rng, module_hot_pixels, simulate_batch
+from fpgaflow.data.simulate.simulator import batch_rng, simulate_batch
 
 
 def _rate(fn: Callable[[], None], n: int, repeats: int) -> tuple[float, float]:
@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--pileup", type=float, default=60.0)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--keep-memory", action="store_true", help="glibc mallopt tuning (as the CLI does)")
+    parser.add_argument("--module-only", action="store_true", help="only module-sized maps (for A/B runs)")
     args = parser.parse_args()
     tuned = keep_freed_memory() if args.keep_memory else False
     windows = {
@@ -47,6 +48,8 @@ def main() -> None:
         "crop 128x128": WindowConfig(region="crop", crop_rows=128, crop_cols=128),
         "crop 32x32": WindowConfig(region="crop", crop_rows=32, crop_cols=32),
     }
+    if args.module_only:
+        windows = {"module 160x416": windows["module 160x416"]}
     print(f"maps per run: {args.maps}, pileup {args.pileup:g}, best of {args.repeats}, glibc tuning: {tuned}")
     print(
         f"{'window':<18} {'batch':>5} {'kernel maps/s':>14} {'(wall)':>8} {'API maps/s':>11} {'(wall)':>8} "
@@ -55,14 +58,13 @@ def main() -> None:
     for name, window in windows.items():
         cfg = SimulatorConfig(window=window, tracks=TrackConfig(pileup=args.pileup))
         batch = cfg.effective_batch_size
-        hot = module_hot_pixels(cfg, 1)
         n_batches = max(1, args.maps // batch)
         n = n_batches * batch
         labels: list[np.ndarray] = []
 
-        def kernel(cfg: SimulatorConfig = cfg, hot: tuple[np.ndarray, np.ndarray] = hot, nb: int = n_batches) -> None:
+        def kernel(cfg: SimulatorConfig = cfg, nb: int = n_batches) -> None:
             for b in range(nb):
-                simulate_batch(cfg, cfg.effective_batch_size, batch_rng(1, b), hot)
+                simulate_batch(cfg, cfg.effective_batch_size, batch_rng(1, b))
 
         def full(cfg: SimulatorConfig = cfg, n: int = n, out: list[np.ndarray] = labels) -> None:
             out.clear()

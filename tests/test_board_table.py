@@ -116,6 +116,7 @@ def test_build_takes_board_part_from_the_table_and_checks_the_part(tmp_path: Pat
 NOT_A_BUDGET = {
     ("fpgaflow/data/toy.py", 0.7),  # spread of a toy cluster's charge sharing, rng.uniform(0.7, 1.3)
     ("fpgaflow/compress/config.py", 0.7),  # final sparsity of the pruning schedule
+    ("fpgaflow/data/simulate/config.py", 0.7),  # δ-ray reach as a fraction of its CSDA range (detour factor)
 }
 TABLE = "board/fpgaflow_board/boards.py"
 

@@ -95,3 +95,31 @@ def test_simulate_to_a_directory_follows_the_output_policy(  # type: ignore[no-u
     assert err.count("\n") == 0
     assert "holds files that are not an fpgaflow shards output" in err
     assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
+
+
+def test_simulate_with_truth_keeps_the_maps(tmp_path: Path, run_cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    import h5py
+
+    from fpgaflow.data.truth import load_truth
+
+    cfg = tmp_path / "sim.yaml"
+    cfg.write_text(CONFIG)
+    plain, rich = tmp_path / "plain.h5", tmp_path / "truth.h5"
+    assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(plain)]) == 0
+    assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(rich), "--truth"]) == 0
+    assert "with per-cluster truth" in capsys.readouterr().out
+    with h5py.File(plain, "r") as a, h5py.File(rich, "r") as b:
+        assert a["maps"][:].tobytes() == b["maps"][:].tobytes()
+        assert a["labels"][:].tobytes() == b["labels"][:].tobytes()
+        assert "clusters" not in a
+        assert b["clusters/offsets"].shape == (121,)
+    truth = load_truth(rich)
+    assert len(truth) == int(h5py.File(rich, "r")["clusters/offsets"][-1]) > 0
+    # A task preset through the CLI: cluster stamps with their groups and module positions.
+    bib = tmp_path / "bib.yaml"
+    bib.write_text("data: {task: cluster-bib, n_maps: 300}\n")
+    stamps = tmp_path / "stamps.npz"
+    assert run_cli(["data", "simulate", "--config", str(bib), "--out", str(stamps)]) == 0
+    with np.load(stamps) as z:
+        assert z["maps"].shape == (300, 16, 16, 1)
+        assert z["groups"].shape == (300,) and z["positions"].shape == (300, 2)

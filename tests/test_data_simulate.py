@@ -18,7 +18,7 @@ from fpgaflow.data.simulate.tracks import (
     Tracks,
     min_pt_to_reach,
     primary_density_per_cm2,
-    sample_landau,
+    sample_landau_below,
     tsallis_fraction_above,
 )
 from fpgaflow.errors import ConfigError
@@ -44,12 +44,15 @@ def test_track_physics_figures() -> None:
     assert min_pt_to_reach(29.0, 3.8) == pytest.approx(0.0165, abs=0.0003)
     # 6.3 primaries /cm² at μ = 60 (physics.md, r = 2.9 cm).
     assert primary_density_per_cm2(SMALL.tracks, 29.0) == pytest.approx(6.3, rel=0.02)
-    # The Landau sampler follows scipy.stats.landau (quantiles to 2 %).
+    # The truncated Landau sampler follows scipy.stats.landau below its cut (quantiles to 2 %).
     from scipy import stats
 
-    x = sample_landau(np.random.default_rng(0), 400_000)
+    cut = 10.0
+    x = sample_landau_below(np.random.default_rng(0), np.full(400_000, cut))
+    assert x.max() <= cut
     for q in (0.1, 0.5, 0.9):
-        assert np.quantile(x, q) == pytest.approx(stats.landau.ppf(q), rel=0.02, abs=0.01)
+        expected = stats.landau.ppf(q * stats.landau.cdf(cut))
+        assert np.quantile(x, q) == pytest.approx(expected, rel=0.02, abs=0.01)
     # A Tsallis spectrum with T = 0.145 GeV, n = 6.6 puts roughly 30–45 % of tracks above 0.5 GeV.
     assert 0.30 < tsallis_fraction_above(SMALL.tracks, 0.0165, 0.5) < 0.45
 

@@ -23,7 +23,7 @@ from fpgaflow.data.simulate import (
 )
 from fpgaflow.data.simulate.charge import lorentz_shift
 from fpgaflow.data.simulate.simulator import _geometry, render, simulate_batch
-from fpgaflow.data.simulate.tracks import PRIMARY, Tracks, landau_charge
+from fpgaflow.data.simulate.tracks import PRIMARY, Tracks, ionisation_charge
 
 NO_DEFECTS = ElectronicsConfig(
     dead_pixel_fraction=0.0,
@@ -49,7 +49,8 @@ def shoot(cfg: SimulatorConfig, n: int, cot_alpha: float, cot_beta: float, seed:
     cfg = replace(cfg, window=WindowConfig(region="crop", crop_rows=SHOT_WINDOW, crop_cols=SHOT_WINDOW))
     x = rng.uniform(2000.0, 6500.0, n)
     y = rng.uniform(2000.0, 60000.0, n)
-    path = np.full(n, np.sqrt(1 + cot_alpha**2 + cot_beta**2))
+    path_um = np.full(n, cfg.geometry.thickness_um * np.sqrt(1 + cot_alpha**2 + cot_beta**2))
+    beta_gamma = np.full(n, 3.5)  # minimum ionising
     tracks = Tracks(
         map_index=np.arange(n),
         x=x,
@@ -58,7 +59,7 @@ def shoot(cfg: SimulatorConfig, n: int, cot_alpha: float, cot_beta: float, seed:
         cot_beta=np.full(n, cot_beta),
         depth0=np.zeros(n),
         depth1=np.full(n, cfg.geometry.thickness_um),
-        charge=landau_charge(rng, path, cfg.sensor),
+        charge=ionisation_charge(rng, beta_gamma, np.full(n, 0.13957), path_um, cfg.sensor),
         reco=np.ones(n, bool),
         kind=np.full(n, PRIMARY, np.int8),
         pt=np.ones(n),
@@ -116,7 +117,7 @@ def test_cluster_width_is_smallest_at_minus_lorentz_angle() -> None:
 def test_cluster_sizes_at_small_eta() -> None:
     # physics.md at |η| < 0.2: 1–2 columns along z, ≈ 2 rows along r-φ (Lorentz shift + local angle).
     cfg = replace(MODULE, backgrounds=QUIET, tracks=TrackConfig(pileup=20.0))
-    maps, _, _, _ = simulate_batch(cfg, 64, np.random.default_rng(14), (np.zeros(0, int), np.zeros(0, int)))
+    maps, _, _, _ = simulate_batch(cfg, 64, np.random.default_rng(14))
     cl = find_clusters(maps)
     mip = cl.charge_e() > 12_000  # MIP-like clusters (drop split fragments)
     size_x, size_y = cl.size_x[mip], cl.size_y[mip]
@@ -128,7 +129,6 @@ def test_cluster_sizes_at_small_eta() -> None:
 def test_track_density_and_occupancy_scale_with_pileup() -> None:
     # physics.md: ≈ 6.3 primaries /cm² at μ = 60, r = 2.9 cm → ≈ 66 per module, ≈ 15 per 128×128 window,
     # ≈ 1 per 32×32.  Tolerance 10 % (r = 29 mm and η ≈ 0 approximations; Poisson error < 2 %).
-    hot = (np.zeros(0, int), np.zeros(0, int))
     expected = {"module": 66.0, "crop128": 15.0, "crop32": 1.0}
     windows = {
         "module": (WindowConfig(region="module"), 64),
@@ -137,7 +137,7 @@ def test_track_density_and_occupancy_scale_with_pileup() -> None:
     }
     for name, (window, n) in windows.items():
         cfg = replace(MODULE, window=window, backgrounds=QUIET)
-        _, _, _, truth = simulate_batch(cfg, n, np.random.default_rng(15), hot)
+        _, _, _, truth = simulate_batch(cfg, n, np.random.default_rng(15))
         assert truth.n_primary_in_window.mean() == pytest.approx(expected[name], rel=0.10), name
     # Pixel occupancy grows linearly with pileup (sources that do not scale with μ switched off).
     occ = {}
@@ -147,7 +147,7 @@ def test_track_density_and_occupancy_scale_with_pileup() -> None:
             backgrounds=replace(QUIET, looper_rate_per_cm2=0.2, delta_ray_rate_per_cm2=0.3),
             tracks=TrackConfig(pileup=mu),
         )
-        maps, _, _, _ = simulate_batch(cfg, 48, np.random.default_rng(16), hot)
+        maps, _, _, _ = simulate_batch(cfg, 48, np.random.default_rng(16))
         occ[mu] = float((maps > 0).mean())
     assert occ[120.0] / occ[60.0] == pytest.approx(2.0, rel=0.1)
     assert occ[30.0] / occ[60.0] == pytest.approx(0.5, rel=0.1)

@@ -31,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opts.config_flag("--n-maps", type=int, field="n_maps", help="maps to simulate")
     opts.config_flag("--seed", type=int, field="seed", help="seed of the simulation")
     opts.option("--shard-size", type=int, help="maps per npz shard when --out is a directory (default 10,000)")
+    opts.option(
+        "--truth",
+        action="store_true",
+        help="also save per-cluster simulation truth beside the maps (the maps are the same either way)",
+    )
 
     show = add_command(
         sub,
@@ -49,9 +54,10 @@ def _simulate(args: argparse.Namespace) -> int:
     from fpgaflow.data.write_simulated import write_simulated
 
     cfg: DataConfig = args.options.config(args)
-    out = write_simulated(cfg, args.out, **given(args, "shard_size"))
-    rows, cols = cfg.simulate.window.output_shape
-    print(f"wrote {cfg.n_maps} maps of {rows}x{cols} to {out}")  # noqa: T201
+    out = write_simulated(cfg, args.out, truth=args.truth, **given(args, "shard_size"))
+    rows, cols = cfg.map_shape
+    truth = " with per-cluster truth" if args.truth else ""
+    print(f"wrote {cfg.n_maps} maps of {rows}x{cols}{truth} to {out}")  # noqa: T201
     return 0
 
 

@@ -118,6 +118,9 @@ def from_mapping(cls: type[T], mapping: Mapping[str, Any], path: str = "") -> T:
     """Build dataclass ``cls`` from ``mapping``, rejecting unknown keys (with a did-you-mean hint)."""
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls!r} is not a dataclass")
+    expand = getattr(cls, "expand_mapping", None)
+    if callable(expand):  # a config that names a preset (e.g. ``data.task``) expands it before checking
+        mapping = expand(mapping, path)
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     kwargs: dict[str, Any] = {}

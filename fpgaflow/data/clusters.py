@@ -50,12 +50,24 @@ class Clusters:
         return (self.adc + 0.5 * self.n_pixels) * electrons_per_adc
 
 
-def find_clusters(maps: npt.NDArray[np.floating[Any]]) -> Clusters:
-    """Clusters of a stack of maps ``(n, rows, cols)`` or ``(n, rows, cols, 1)`` (pixels > 0)."""
+def label_clusters(maps: npt.NDArray[np.floating[Any]]) -> tuple[npt.NDArray[np.int32], int]:
+    """Cluster number (1, 2, …; 0 = no hit) of every pixel of a stack ``(n, rows, cols)`` and the number of
+    clusters; clusters are numbered in map order, so cluster ``k`` is entry ``k − 1`` of
+    :func:`find_clusters`."""
     from scipy import ndimage  # on first use: importing this module needs numpy only
 
     stack = maps[..., 0] if maps.ndim == 4 else maps
     labels, n_clusters = ndimage.label(stack > 0, structure=_STRUCTURE)
+    return np.asarray(labels, dtype=np.int32), int(n_clusters)
+
+
+def find_clusters(
+    maps: npt.NDArray[np.floating[Any]], labelled: tuple[npt.NDArray[np.int32], int] | None = None
+) -> Clusters:
+    """Clusters of a stack of maps ``(n, rows, cols)`` or ``(n, rows, cols, 1)`` (pixels > 0).
+    ``labelled``: the result of :func:`label_clusters` on the same maps, if already computed."""
+    stack = maps[..., 0] if maps.ndim == 4 else maps
+    labels, n_clusters = labelled if labelled is not None else label_clusters(stack)
     m, r, c = np.nonzero(labels)
     lab = labels[m, r, c] - 1
     adc = stack[m, r, c].astype(np.float64)

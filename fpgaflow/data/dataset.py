@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.data.hdf5 import H5_SUFFIXES, open_h5, read_h5_slice
 from fpgaflow.data.hitmaps import HitMapSet, IndexArray, LabelArray, load_npz
 from fpgaflow.data.root import ROOT_SUFFIXES, RootConfig, iter_root, load_root
+from fpgaflow.data.truth import ClusterTruth
 from fpgaflow.errors import DataError
 
 SHARD_MANIFEST = "manifest.json"
@@ -231,9 +233,25 @@ def rechunk(parts: Iterable[HitMapSet], size: int) -> Iterator[HitMapSet]:
 
 
 def concat(parts: list[HitMapSet]) -> HitMapSet:
-    """One set holding ``parts`` in order (metadata dropped)."""
-    soft = np.concatenate([p.soft_labels for p in parts]) if parts[0].soft_labels is not None else None
-    return HitMapSet(np.concatenate([p.maps for p in parts]), np.concatenate([p.labels for p in parts]), soft, {})
+    """One set holding ``parts`` in order (metadata dropped; side data kept where every part has it)."""
+
+    def joined(name: str) -> npt.NDArray[Any] | None:
+        arrays = [getattr(p, name) for p in parts]
+        return None if any(a is None for a in arrays) else np.concatenate(arrays)
+
+    truths = [p.truth for p in parts]
+    truth = (
+        None if any(t is None for t in truths) else ClusterTruth.concatenate(truths, [len(p) for p in parts])  # type: ignore[arg-type]
+    )
+    return HitMapSet(
+        np.concatenate([p.maps for p in parts]),
+        np.concatenate([p.labels for p in parts]),
+        joined("soft_labels"),
+        {},
+        truth=truth,
+        groups=joined("groups"),
+        positions=joined("positions"),
+    )
 
 
 def shuffled_batches(

@@ -1,5 +1,6 @@
 """HDF5 hit-map files: datasets ``maps`` (n, rows, cols, 1) float32 ADC, ``labels`` (n,) int8, optional
-``soft_labels`` (n,) float32, and the JSON ``metadata`` attribute.
+``soft_labels`` (n,) float32, ``groups`` (n,) int64, ``positions`` (n, 2) float32, the group ``clusters``
+(per-cluster truth, :mod:`fpgaflow.data.truth`) and the JSON ``metadata`` attribute.
 
 :class:`H5Writer` appends chunks to resizable, chunked datasets, so sets larger than memory stream to
 disk; the file appears under its final name only when :meth:`H5Writer.close` succeeds.
@@ -62,7 +63,34 @@ class H5Writer:
             else None
         )
         self._file.attrs["metadata"] = json.dumps(metadata, sort_keys=True)
+        self._side: dict[str, Any] | None = None  # created from the first chunk's side data
+        self._clusters = 0
         self.n = 0
+
+    def _append_side(self, chunk: HitMapSet) -> None:
+        """Append the chunk's ``groups``, ``positions`` and cluster truth (``clusters/…``, offsets shifted)."""
+        arrays = chunk.side_arrays()
+        if self._side is None:
+            self._side = {}
+            for name, a in arrays.items():
+                if name == "clusters/names":
+                    self._file.attrs["cluster_names"] = str(a)
+                    continue
+                shape = (0, *a.shape[1:]) if name != "clusters/offsets" else (1,)
+                ds = self._file.create_dataset(name, shape=shape, maxshape=(None, *a.shape[1:]), dtype=a.dtype)
+                self._side[name] = ds
+        elif set(self._side) != set(arrays) - {"clusters/names"}:
+            raise DataError(
+                f"{self.path}: chunk at sample {self.n} has side data {sorted(arrays)}, expected {sorted(self._side)}"
+            )
+        for name, ds in self._side.items():
+            a = arrays[name]
+            if name == "clusters/offsets":
+                a = a[1:] + self._clusters
+                self._clusters = int(a[-1]) if a.size else self._clusters
+            start = ds.shape[0]
+            ds.resize(start + a.shape[0], axis=0)
+            ds[start:] = a
 
     def append(self, chunk: HitMapSet) -> None:
         """Append the maps, labels and soft labels of ``chunk``."""
@@ -77,6 +105,7 @@ class H5Writer:
                 raise DataError(f"{self.path}: chunk at sample {self.n} has no soft labels but the file expects them")
             self._soft.resize(end, axis=0)
             self._soft[self.n : end] = chunk.soft_labels
+        self._append_side(chunk)
         self.n = end
 
     def close(self) -> Path:
@@ -134,13 +163,18 @@ def read_h5_slice(f: Any, path: Path | str, start: int, stop: int) -> HitMapSet:
         maps = np.asarray(f["maps"][start:stop])
         labels = np.asarray(f["labels"][start:stop])
         soft = np.asarray(f["soft_labels"][start:stop]) if "soft_labels" in f else None
+        groups = np.asarray(f["groups"][start:stop]) if "groups" in f else None
+        positions = np.asarray(f["positions"][start:stop]) if "positions" in f else None
     except (OSError, KeyError) as exc:
         raise DataError(f"{path}: cannot read samples {start}..{stop - 1} (truncated or corrupt?): {exc}") from None
     if maps.ndim == 3:
         maps = maps[..., np.newaxis]
     validate_arrays(maps, labels, source=str(path), offset=start, soft_labels=soft)
     meta = json.loads(f.attrs["metadata"]) if "metadata" in f.attrs else {}
-    return HitMapSet(maps, labels, soft, meta)
+    try:
+        return HitMapSet(maps, labels, soft, meta, groups=groups, positions=positions)
+    except DataError as exc:
+        raise DataError(str(exc).replace("<memory>", f"{path} samples {start}..{stop - 1}")) from None
 
 
 def load_h5(path: Path | str) -> HitMapSet:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from fpgaflow.data.truth import ClusterTruth
 from fpgaflow.errors import DataError
 from fpgaflow_board.atomic import write_npz
 
@@ -43,16 +44,31 @@ class HitMapSet:
     """Hit maps ``(n, rows, cols, 1)`` float32 in ADC counts with integer labels ``(n,)``.
 
     ``soft_labels`` (optional) holds the fraction of charge that came from reconstructable tracks.
-    ``metadata`` is free-form provenance (generator config, seed, source file).
+    ``metadata`` is free-form provenance (generator config, seed, source file).  Optional side data:
+    ``groups`` (n,) int64 — maps sharing a group come from one simulated module event and must stay in
+    one split (:func:`fpgaflow.data.split.split_indices`); ``positions`` (n, 2) float32 — where the map
+    sits on its module in module pixel coordinates (row, col), which the readout knows (an input for
+    models that take it); ``truth`` — per-cluster simulation truth (:class:`~fpgaflow.data.truth.ClusterTruth`,
+    never an input).
     """
 
     maps: MapArray
     labels: LabelArray
     soft_labels: npt.NDArray[np.floating[Any]] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    truth: ClusterTruth | None = None
+    groups: npt.NDArray[np.int64] | None = None
+    positions: npt.NDArray[np.float32] | None = None
 
     def __post_init__(self) -> None:
         validate_arrays(self.maps, self.labels, source="<memory>", soft_labels=self.soft_labels)
+        n = self.labels.shape[0]
+        if self.groups is not None and self.groups.shape != (n,):
+            raise DataError(f"<memory>: groups have shape {self.groups.shape}, expected ({n},)")
+        if self.positions is not None and self.positions.shape != (n, 2):
+            raise DataError(f"<memory>: positions have shape {self.positions.shape}, expected ({n}, 2)")
+        if self.truth is not None and len(self.truth) and int(self.truth.map_index.max()) >= n:
+            raise DataError(f"<memory>: cluster truth refers to map {int(self.truth.map_index.max())} of {n}")
 
     def __len__(self) -> int:
         return int(self.labels.shape[0])
@@ -63,17 +79,39 @@ class HitMapSet:
         return tuple(int(s) for s in self.maps.shape[1:])  # type: ignore[return-value]
 
     def subset(self, index: IndexArray) -> HitMapSet:
-        """Maps selected by an integer index array (copies)."""
-        soft = None if self.soft_labels is None else self.soft_labels[index]
-        return HitMapSet(self.maps[index], self.labels[index], soft, dict(self.metadata))
+        """Maps selected by an integer index array (copies; side data follows its maps)."""
+        index = np.asarray(index, dtype=np.int64)
+        return HitMapSet(
+            self.maps[index],
+            self.labels[index],
+            None if self.soft_labels is None else self.soft_labels[index],
+            dict(self.metadata),
+            truth=None if self.truth is None else self.truth.for_maps(index, len(self)),
+            groups=None if self.groups is None else self.groups[index],
+            positions=None if self.positions is None else self.positions[index],
+        )
+
+    def side_arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """The optional per-map and per-cluster arrays as stored in files (``groups``, ``positions``,
+        ``clusters/…``)."""
+        out: dict[str, npt.NDArray[Any]] = {}
+        if self.groups is not None:
+            out["groups"] = self.groups.astype(np.int64)
+        if self.positions is not None:
+            out["positions"] = self.positions.astype(np.float32)
+        if self.truth is not None:
+            out.update(self.truth.to_arrays(len(self)))
+        return out
 
     def save_npz(self, path: Path | str) -> Path:
-        """Write atomically to ``path`` (.npz): arrays ``maps``, ``labels``, ``soft_labels``, ``metadata``."""
+        """Write atomically to ``path`` (.npz): arrays ``maps``, ``labels``, ``soft_labels``, ``metadata``
+        and the side data of :meth:`side_arrays`."""
         path = Path(path)
         arrays: dict[str, npt.NDArray[Any]] = {
             "maps": self.maps,
             "labels": self.labels,
             "metadata": np.array(json.dumps(self.metadata, sort_keys=True)),
+            **self.side_arrays(),
         }
         if self.soft_labels is not None:
             arrays["soft_labels"] = self.soft_labels
@@ -151,9 +189,14 @@ def load_npz(path: Path | str) -> HitMapSet:
             labels = z["labels"]
             soft = z.get("soft_labels")
             meta = json.loads(str(z["metadata"])) if "metadata" in z else {}
+            groups = z.get("groups")
+            positions = z.get("positions")
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise DataError(f"{path}: not a readable npz file, truncated or corrupt ({exc})") from None
     if maps.ndim == 3:
         maps = maps[..., np.newaxis]
     validate_arrays(maps, labels, source=str(path), soft_labels=soft)
-    return HitMapSet(maps, labels, soft, meta)
+    try:
+        return HitMapSet(maps, labels, soft, meta, groups=groups, positions=positions)
+    except DataError as exc:
+        raise DataError(str(exc).replace("<memory>", str(path))) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +106,7 @@ def write_stream(
     if suffix in H5_SUFFIXES:
         return write_h5_stream(chunks, out, n_maps=n_maps, map_shape=map_shape, metadata=metadata)
     if suffix == ".npz":
-        data = concat(list(chunks))
-        return HitMapSet(data.maps, data.labels, data.soft_labels, metadata).save_npz(out)
+        return replace(concat(list(chunks)), metadata=metadata).save_npz(out)
     if suffix:
         raise DataError(f"{out}: unknown output format {suffix!r}; use .npz, .h5/.hdf5, or a directory for shards")
     return write_shards(chunks, out, n_maps=n_maps, map_shape=map_shape, metadata=metadata, shard_size=shard_size)

@@ -14,24 +14,25 @@ from fpgaflow.errors import ConfigError
 from fpgaflow.outdir import staged_output_dir
 
 
-def write_simulated(cfg: DataConfig, out: Path, shard_size: int = SHARD_SIZE) -> Path:
+def write_simulated(cfg: DataConfig, out: Path, shard_size: int = SHARD_SIZE, *, truth: bool = False) -> Path:
     """Simulate ``cfg.n_maps`` maps with ``cfg.seed`` and write them to ``out`` (its suffix picks the format;
-    no suffix = a directory of npz shards of ``shard_size`` maps)."""
+    no suffix = a directory of npz shards of ``shard_size`` maps).  ``truth``: also save the per-cluster
+    simulation truth (:mod:`fpgaflow.data.truth`); the maps are byte-identical either way."""
     from fpgaflow.data.simulate.allocator import keep_freed_memory
-    from fpgaflow.data.simulate.simulator import simulation_metadata
-    from fpgaflow.data.source import iter_simulated
+    from fpgaflow.data.source import iter_simulated, simulated_metadata
 
     if cfg.source != "simulate":
         raise ConfigError(f"data.source is {cfg.source!r}; simulating to a file needs 'simulate'")
     keep_freed_memory()
-    rows, cols = cfg.simulate.window.output_shape
-    meta = simulation_metadata(cfg.simulate, cfg.n_maps, cfg.seed)
-    meta["select_particle_fraction"] = cfg.particle_fraction if cfg.select_particle_fraction else None
+    rows, cols = cfg.map_shape
+    meta = simulated_metadata(cfg)
     if out.suffix:
-        return write_stream(iter_simulated(cfg), out, n_maps=cfg.n_maps, map_shape=(rows, cols, 1), metadata=meta)
+        return write_stream(
+            iter_simulated(cfg, truth=truth), out, n_maps=cfg.n_maps, map_shape=(rows, cols, 1), metadata=meta
+        )
     with staged_output_dir(out, "shards") as staging:
         write_shards(
-            iter_simulated(cfg),
+            iter_simulated(cfg, truth=truth),
             staging,
             n_maps=cfg.n_maps,
             map_shape=(rows, cols, 1),

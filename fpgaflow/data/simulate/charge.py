@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +22,11 @@ from scipy.special import erfc, ndtri
 
 from fpgaflow.data.simulate.config import MODULE_COLS, MODULE_ROWS, SensorConfig
 from fpgaflow.data.simulate.geometry import ModuleGeometry
+from fpgaflow.data.simulate.ionisation import electron_energy_at_range_um
 from fpgaflow.data.simulate.tracks import Tracks
+
+#: Any numpy array (dtypes as documented where each is made).
+Array = npt.NDArray[Any]
 
 
 @dataclass
@@ -68,6 +73,18 @@ def diffusion_sigma(depth_um: npt.NDArray[np.float64], sensor: SensorConfig) -> 
     return sigma
 
 
+def range_profile(tracks: Tracks, index: Array, k: Array, n_seg: Array) -> Array:
+    """Energy (MeV) a stopping electron ``index`` loses in its segment ``k`` of ``n_seg`` (segments are
+    numbered from ``depth0``): E(f_lo) − E(f_hi), E(f) the kinetic energy left after the fraction f of its
+    straight reach, from the CSDA range table (so the charge is densest where it stops)."""
+    t_lo, t_hi = k / n_seg, (k + 1) / n_seg
+    deep = tracks.starts_deep[index]
+    f_lo = np.where(deep, 1.0 - t_hi, t_lo) * tracks.range_fraction[index]
+    f_hi = np.where(deep, 1.0 - t_lo, t_hi) * tracks.range_fraction[index]
+    csda = tracks.csda_um[index]
+    return electron_energy_at_range_um(csda * (1.0 - f_lo)) - electron_energy_at_range_um(csda * (1.0 - f_hi))
+
+
 def _nearest_share(
     pos: npt.NDArray[np.float64],
     index: npt.NDArray[np.int64],
@@ -76,8 +93,8 @@ def _nearest_share(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Neighbour index across the nearest pixel boundary, the Gaussian fraction Φ(−d/σ) that crosses it,
     and where that fraction reaches :data:`MIN_SHARE` (elsewhere it is 0 and the charge stays)."""
-    d_lo = pos - edges[index]
-    d_hi = edges[index + 1] - pos
+    d_lo = pos - edges[:-1][index]
+    d_hi = edges[1:][index] - pos
     lower = d_lo < d_hi
     dist = np.minimum(d_lo, d_hi)
     neighbour = np.where(lower, index - 1, index + 1)
@@ -171,26 +188,36 @@ def _deposit_tracks(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Charge entries (track, module row, module col, e⁻) of tracks ``lo:hi`` that land on the module."""
     counts = nseg[lo:hi]
-    seg_track = np.repeat(np.arange(lo, hi), counts)
+    local = np.repeat(np.arange(hi - lo), counts)  # track of each segment, relative to ``lo``
+    seg_track = local + lo
     first_seg = int(ends[lo] - nseg[lo]) if hi > lo else 0
-    starts = ends[lo:hi] - counts - first_seg
-    local = seg_track - lo
-    t = (np.arange(seg_track.size) - starts[local] + 0.5) / counts[local]
-    d0 = tracks.depth0[seg_track]
-    z = d0 + t * (tracks.depth1[seg_track] - d0)
-    dz = z - 0.5 * geom.thickness
-    x = tracks.x[seg_track] + dz * tracks.cot_alpha[seg_track] + lorentz_shift(z, tan_lorentz)
-    y = tracks.y[seg_track] + dz * tracks.cot_beta[seg_track]
+    k = np.arange(local.size) - (ends[lo:hi] - counts - first_seg)[local]  # segment number along its track
+    # Per track: segment centres at depth z = z0 + k·h; position at depth z is a + b·z (the straight track
+    # plus the Lorentz drift z·tan θ_L towards the pixels).
+    d0, d1 = tracks.depth0[lo:hi], tracks.depth1[lo:hi]
+    h = (d1 - d0) / counts
+    cot_a, cot_b = tracks.cot_alpha[lo:hi], tracks.cot_beta[lo:hi]
+    half = 0.5 * geom.thickness
+    z = (d0 + 0.5 * h)[local] + k * h[local]
+    x = (tracks.x[lo:hi] - half * cot_a)[local] + z * (cot_a + lorentz_shift(1.0, tan_lorentz))[local]
+    y = (tracks.y[lo:hi] - half * cot_b)[local] + z * cot_b[local]
     sigma = diffusion_sigma(z, sensor)
-    if weight is not None:
-        w = weight[first_seg : first_seg + seg_track.size]
+    w = weight[first_seg : first_seg + local.size] if weight is not None else None
+    stopping_track = tracks.csda_um[lo:hi] > 0
+    if stopping_track.any():  # stopping electrons: charge follows their energy loss along the range
+        seg = np.flatnonzero(stopping_track[local])
+        profile = np.ones(local.size)
+        profile[seg] = range_profile(tracks, seg_track[seg], k[seg], counts[local[seg]])
+        w = profile if w is None else w * profile
+    if w is not None:
         norm = np.bincount(local, w, minlength=hi - lo)
-        q = tracks.charge[seg_track] * w / norm[local]
+        q = tracks.charge[seg_track] * w / np.where(norm > 0, norm, 1.0)[local]
     else:
         q = (tracks.charge[lo:hi] / counts)[local]
 
     on = (x >= 0) & (x < geom.width_x) & (y >= 0) & (y < geom.width_y)
-    seg_track, x, y, sigma, q = seg_track[on], x[on], y[on], sigma[on], q[on]
+    if not on.all():
+        seg_track, x, y, sigma, q = seg_track[on], x[on], y[on], sigma[on], q[on]
     row = geom.rows_of(x)
     col = geom.cols_of(y)
     nrow, fx, sx = _nearest_share(x, row, geom.x_edges, sigma)
@@ -205,4 +232,6 @@ def _deposit_tracks(
     trk_all = np.concatenate([seg_track, seg_track[sx], seg_track[sy], seg_track[sxy]])
     # Shares into a neighbour beyond the module edge are lost with the rest of the off-sensor charge.
     on_module = (r_all >= 0) & (r_all < MODULE_ROWS) & (c_all >= 0) & (c_all < MODULE_COLS)
+    if on_module.all():
+        return trk_all, r_all, c_all, q_all
     return trk_all[on_module], r_all[on_module], c_all[on_module], q_all[on_module]

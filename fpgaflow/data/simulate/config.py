@@ -8,6 +8,7 @@ are parameters precisely so a user can change them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -49,20 +50,25 @@ class GeometryConfig:
 class SensorConfig:
     """Charge generation and drift in the silicon.
 
-    ``mip_mpv_e`` / ``landau_xi_e``: Landau most-probable value and width of a MIP crossing the full
-    thickness at normal incidence, ≈ 21 ke / 1.4 ke in 285 µm (derived, physics.md); both scale with path
-    length.  ``landau_lambda_max`` caps the Landau variable (delta electrons escaping the sensor;
-    *assumption*: 30 → at most ≈ 63 ke at normal incidence).  ``lorentz_tan_per_t``: tan θ_L per tesla,
-    0.106 /T → 0.40 at 3.8 T, ≈ 115 µm shift across 285 µm [SP, DA].  ``diffusion_sigma_um`` at
-    ``diffusion_ref_um`` drift: σ = 3.7 µm·√(d / 300 µm) [DA].  ``segment_um``: length of the track
-    segments drifted independently (~10 µm [DA]).  ``segment_fluctuation``: charge of each segment is
-    exponentially fluctuated around the track mean (ionisation is clustered; *assumption*), the track
-    total keeps its Landau distribution.
+    Energy loss per track follows the PDG formulas (:mod:`.ionisation`): Landau–Vavilov most probable
+    value and width ξ for the track's βγ and path length (20.6 ke⁻ most probable for a minimum-ionising
+    particle crossing 285 µm at normal incidence, ξ ≈ 1.5 ke⁻), 3.61 eV per electron-hole pair [DA].
+    Collisions giving an electron more than ``delta_ray_cut_kev`` (50 keV: CSDA range ≈ 24 µm, a quarter
+    pitch) are made explicitly as knock-on electrons (1/T² spectrum up to T_max, emitted at the kinematic
+    angle, straight tracks ``delta_ray_detour_factor`` × their CSDA range long: multiple-scattering detours
+    shorten the reach, Tabata et al., NIM B 119 (1996) 463; 0.7 is an *assumption*), softer ones fluctuate
+    the track's own charge (Landau truncated at the cut).  ``charge_collection_efficiency``: fraction of
+    the generated charge collected (1 for an unirradiated sensor; *assumption*, a parameter for irradiated
+    ones).  ``lorentz_tan_per_t``: tan θ_L per tesla, 0.106 /T → 0.40 at 3.8 T, ≈ 115 µm shift across
+    285 µm [SP, DA].  ``diffusion_sigma_um`` at ``diffusion_ref_um`` drift: σ = 3.7 µm·√(d / 300 µm) [DA].
+    ``segment_um``: length of the track segments drifted independently (~10 µm [DA]).
+    ``segment_fluctuation``: charge of each segment is exponentially fluctuated around the track mean
+    (ionisation is clustered; *assumption*), the track total keeps its Landau distribution.
     """
 
-    mip_mpv_e: float = 21000.0
-    landau_xi_e: float = 1400.0
-    landau_lambda_max: float = 30.0
+    charge_collection_efficiency: float = 1.0
+    delta_ray_cut_kev: float = 50.0
+    delta_ray_detour_factor: float = 0.7
     lorentz_tan_per_t: float = 0.106
     diffusion_sigma_um: float = 3.7
     diffusion_ref_um: float = 300.0
@@ -71,8 +77,18 @@ class SensorConfig:
     max_segments: int = 512
 
     def __post_init__(self) -> None:
-        check(self.mip_mpv_e > 0 and self.landau_xi_e > 0, "sensor.mip_mpv_e and sensor.landau_xi_e must be > 0")
-        check(self.landau_lambda_max > 0, f"sensor.landau_lambda_max must be > 0, got {self.landau_lambda_max}")
+        check(
+            0.0 < self.charge_collection_efficiency <= 1.0,
+            f"sensor.charge_collection_efficiency must be in (0, 1], got {self.charge_collection_efficiency}",
+        )
+        check(
+            5.0 <= self.delta_ray_cut_kev <= 10_000.0,
+            f"sensor.delta_ray_cut_kev must be in [5, 10000], got {self.delta_ray_cut_kev}",
+        )
+        check(
+            0.1 <= self.delta_ray_detour_factor <= 1.0,
+            f"sensor.delta_ray_detour_factor must be in [0.1, 1], got {self.delta_ray_detour_factor}",
+        )
         check(
             0.0 <= self.lorentz_tan_per_t <= 0.3,
             f"sensor.lorentz_tan_per_t must be in [0, 0.3], got {self.lorentz_tan_per_t}",
@@ -96,8 +112,10 @@ class ElectronicsConfig:
     ``pixel_noise_e`` 175 e⁻ (pixel cell) makes empty pixels fire, Φ(−threshold / 175 e⁻) per pixel.
     Threshold 2000 e⁻ (Run 3 layer 1; 3000 e⁻ in 2017–18) with pixel-to-pixel spread σ = 245 e⁻ [SP].
     ADC gain 135 e⁻ per count, saturating at 255 [SP].  Inefficiencies (*assumptions*): random dead pixels,
-    dead double columns and dead ROCs, drawn per map.  Noisy pixels: a fixed mask of ``noisy_pixel_fraction``
-    of the module (~1e-4, *assumption*) whose pixels fire with ``noisy_fire_probability`` per event.
+    dead double columns and dead ROCs, drawn per map.  Noisy pixels: a mask of ``noisy_pixel_fraction``
+    of the module (~1e-4, *assumption*) whose pixels fire with ``noisy_fire_probability`` per event.  Every
+    map is simulated on its own module (its own mask), so no two maps share a module's defects and maps
+    may be split into training and test sets freely.
     """
 
     pixel_noise_e: float = 175.0
@@ -143,11 +161,18 @@ class TrackConfig:
 
     ``pileup`` μ interactions per crossing, each with ``dndeta`` charged particles per unit η
     (5.49 at 13 TeV [DN]); at μ = 60 and r = 29 mm that is ≈ 6.2 tracks/cm² (physics.md).  ``eta_max``:
-    the studied |η| range (< 0.2).  pT follows a Tsallis spectrum dN/dpT ∝ pT (1 + pT/(n T))^-n with
-    ``tsallis_t_gev`` and ``tsallis_n`` (*assumption*: T = 0.145 GeV, n = 6.6, typical of CMS charged-hadron
-    fits); tracks below the pT needed to reach the layer (r·0.3·B/2 ≈ 16.5 MeV) never hit it.  Primaries are
-    pions (``particle_mass_gev``) whose dE/dx rises as 1/β² below minimum ionisation, capped at
-    ``max_ionisation_scale``.
+    the studied |η| range (< 0.2).  Species: ``kaon_fraction`` and ``proton_fraction`` of the charged
+    hadrons (p and p̄ together), the rest pions: 0.105 and 0.05 from the pT-integrated ratios
+    K/π ≈ 0.125 and p/π ≈ 0.06 measured at mid-rapidity in 13 TeV pp collisions [ALICE, EPJC 80 (2020)
+    693; CMS, PRD 96 (2017) 112003]; leptons and hyperons (a few %) are counted as pions.  pT follows
+    the Tsallis–Pareto form used by those measurements, dN/dpT ∝ pT (1 + (m_T − m)/(n T))^-n, with
+    ``tsallis_n`` for all species, T = ``tsallis_t_gev`` for pions (*assumption*: T = 0.145 GeV, n = 6.6,
+    typical of CMS charged-hadron fits; mean pT 0.51 GeV) and the kaon and proton T set so their mean pT
+    is ``kaon_mean_pt_gev`` / ``proton_mean_pt_gev`` (0.75 / 0.87 GeV, ≈ ALICE's inelastic 13 TeV values).
+    K/π and p/π then rise with pT (0.09 / 0.03 at 0.3 GeV, 0.22 / 0.14 at 1 GeV), as measured.  Tracks
+    below the pT needed to reach the layer (r·0.3·B/2 ≈ 16.5 MeV) never hit it.  Each track's charge
+    follows the Bethe/Landau energy loss of its species and momentum: slow kaons and protons are heavily
+    ionising.
     """
 
     pileup: float = 60.0
@@ -155,8 +180,10 @@ class TrackConfig:
     eta_max: float = 0.2
     tsallis_t_gev: float = 0.145
     tsallis_n: float = 6.6
-    particle_mass_gev: float = 0.13957
-    max_ionisation_scale: float = 6.0
+    kaon_fraction: float = 0.105
+    proton_fraction: float = 0.05
+    kaon_mean_pt_gev: float = 0.75
+    proton_mean_pt_gev: float = 0.87
 
     def __post_init__(self) -> None:
         check(0.0 <= self.pileup <= 400.0, f"tracks.pileup must be in [0, 400], got {self.pileup}")
@@ -166,8 +193,20 @@ class TrackConfig:
             self.tsallis_t_gev > 0 and self.tsallis_n > 3.0,
             "tracks.tsallis_t_gev must be > 0 and tsallis_n > 3",
         )
-        check(self.particle_mass_gev >= 0, "tracks.particle_mass_gev must be >= 0")
-        check(self.max_ionisation_scale >= 1.0, "tracks.max_ionisation_scale must be >= 1")
+        check(
+            self.kaon_fraction >= 0 and self.proton_fraction >= 0 and self.kaon_fraction + self.proton_fraction <= 1,
+            f"tracks.kaon_fraction + tracks.proton_fraction must be in [0, 1], got "
+            f"{self.kaon_fraction} + {self.proton_fraction}",
+        )
+        check(
+            0.3 <= self.kaon_mean_pt_gev <= 3.0 and 0.3 <= self.proton_mean_pt_gev <= 3.0,
+            "tracks.kaon_mean_pt_gev and tracks.proton_mean_pt_gev must be in [0.3, 3] GeV",
+        )
+
+    @property
+    def species_fractions(self) -> tuple[float, float, float]:
+        """(pion, kaon, proton) fractions of the charged hadrons."""
+        return (1.0 - self.kaon_fraction - self.proton_fraction, self.kaon_fraction, self.proton_fraction)
 
 
 @dataclass(frozen=True)
@@ -175,8 +214,11 @@ class BackgroundConfig:
     """Background sources besides low-pT primaries (all rates are *assumptions*; set 0 to switch off).
 
     ``looper_rate_per_cm2``: extra low-pT e± (16.5–40 MeV) from conversions, curling at grazing angles.
-    ``delta_ray_rate_per_cm2``: delta rays / secondaries: short, dense, not pointing to the vertex.
-    Both are quoted at μ = 60 and scale with ``tracks.pileup`` (they come from the collisions).
+    ``delta_ray_rate_per_cm2``: isolated secondary electrons (Compton electrons and knock-ons from nearby
+    material) starting inside the sensor in a random direction, 1/T² spectrum from the δ-ray cut to
+    1 MeV, stopping or leaving along their range: short, dense, not pointing to the vertex.  (Knock-on
+    electrons of the particles crossing the sensor are made from their energy loss, see ``sensor``.)
+    Both rates are quoted at μ = 60 and scale with ``tracks.pileup`` (they come from the collisions).
     ``halo_rate_per_cm2``: beam-halo muons almost parallel to the beam, long along the columns.
     ``out_of_time_fraction``: hits of the previous crossing, as a fraction of the in-time track density,
     with charge scaled by ``out_of_time_charge_scale`` (faint).  ``margin_um``: tracks are generated this far
@@ -281,9 +323,10 @@ class LabelConfig:
         check(0.0 < self.min_charge_fraction <= 1.0, "labels.min_charge_fraction must be in (0, 1]")
 
 
-#: Automatic batches hold about this many window pixels (16 module maps, 1024 maps of 32 × 32): small
-#: enough that the per-batch arrays are recycled by the allocator, large enough to amortise numpy overhead.
-AUTO_BATCH_PIXELS = 1 << 20
+#: Automatic batches hold about this many window pixels (64 module maps, 256 maps of 128 × 128, at most 1024
+#: maps): large enough to amortise numpy's per-call overhead over the batch (bench/results_data.md), small
+#: enough that a batch's arrays stay at a few tens of MB.
+AUTO_BATCH_PIXELS = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -292,8 +335,8 @@ class SimulatorConfig:
 
     ``batch_size`` maps share one random stream keyed by (seed, batch index), so the same seed gives
     byte-identical maps however the set is chunked or sharded (but a different ``batch_size`` gives a
-    different, equally valid set).  0 = automatic: about 2^20 window pixels per batch, between 16 and 1024
-    maps (16 module maps, 64 for 2 × 2 ROCs or 128 × 128, 1024 for 32 × 32).
+    different, equally valid set).  0 = automatic: about 2^22 window pixels per batch rounded to a power of
+    two, between 16 and 1024 maps (64 module maps, 256 for 2 × 2 ROCs or 128 × 128, 1024 for 32 × 32).
     """
 
     geometry: GeometryConfig = field(default_factory=GeometryConfig)
@@ -317,5 +360,5 @@ class SimulatorConfig:
         if self.batch_size:
             return self.batch_size
         rows, cols = self.window.pixel_shape
-        fit = max(1, AUTO_BATCH_PIXELS // (rows * cols))
-        return int(min(1024, max(16, 1 << (fit.bit_length() - 1))))  # a power of two
+        fit = max(1.0, AUTO_BATCH_PIXELS / (rows * cols))
+        return int(min(1024, max(16, 1 << round(math.log2(fit)))))  # the nearest power of two

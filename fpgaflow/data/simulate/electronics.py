@@ -11,11 +11,16 @@ same as drawing noise everywhere at a fraction of the cost.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtr, ndtri
 
-from fpgaflow.data.simulate.config import MODULE_COLS, MODULE_ROWS, ROC_COLS, ROC_ROWS, ElectronicsConfig
+from fpgaflow.data.simulate.config import MODULE_COLS, ROC_COLS, ROC_ROWS, ElectronicsConfig
+
+#: Any numpy array (dtypes as documented where each is made).
+Array = npt.NDArray[Any]
 
 
 def noise_hit_probability(cfg: ElectronicsConfig) -> float:
@@ -23,46 +28,25 @@ def noise_hit_probability(cfg: ElectronicsConfig) -> float:
     return float(ndtr(-cfg.threshold_e / cfg.pixel_noise_e)) if cfg.pixel_noise_e > 0 else 0.0
 
 
-def hot_pixel_mask(
-    cfg: ElectronicsConfig, rng: np.random.Generator
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """The fixed set of noisy pixels of the module (row, col indices), ``noisy_pixel_fraction`` of it."""
-    n = round(cfg.noisy_pixel_fraction * MODULE_ROWS * MODULE_COLS)
-    flat = rng.choice(MODULE_ROWS * MODULE_COLS, size=n, replace=False) if n else np.zeros(0, np.int64)
-    flat = np.sort(flat)
-    return flat // MODULE_COLS, flat % MODULE_COLS
+def noisy_pixel_hits(
+    cfg: ElectronicsConfig, rng: np.random.Generator, n_maps: int, rows: int, cols: int
+) -> tuple[Array, Array]:
+    """Flat window indices and charge (e⁻) of the noisy pixels firing in each map.
+
+    Each map is a different module with its own mask: ``noisy_pixel_fraction`` of its pixels are noisy
+    and each fires with ``noisy_fire_probability``, so a window of ``rows × cols`` pixels holds a binomial
+    number of firing noisy pixels at uniform positions.  A firing noisy pixel carries threshold + an
+    exponential charge of mean 3 ke⁻ (*assumption*).
+    """
+    p = cfg.noisy_pixel_fraction * cfg.noisy_fire_probability
+    counts = rng.binomial(rows * cols, p, n_maps) if p > 0 else np.zeros(n_maps, np.int64)
+    m = np.repeat(np.arange(n_maps), counts)
+    flat = m * rows * cols + rng.integers(0, rows * cols, m.size)
+    charge = cfg.threshold_e + rng.exponential(3000.0, m.size)
+    return flat, charge
 
 
-def hot_pixel_hits(
-    cfg: ElectronicsConfig,
-    rng: np.random.Generator,
-    hot: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
-    *,
-    origin_row: npt.NDArray[np.int64],
-    origin_col: npt.NDArray[np.int64],
-    rows: int,
-    cols: int,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Flat window indices and charge (e⁻) of the noisy pixels firing in each map.  A firing noisy pixel
-    carries threshold + an exponential charge of mean 3 ke⁻ (*assumption*)."""
-    hr, hc = hot
-    n = origin_row.size
-    r = hr[None, :] - origin_row[:, None]
-    c = hc[None, :] - origin_col[:, None]
-    fire = rng.random((n, hr.size)) < cfg.noisy_fire_probability
-    charge = cfg.threshold_e + rng.exponential(3000.0, (n, hr.size))
-    keep = fire & (r >= 0) & (r < rows) & (c >= 0) & (c < cols)
-    m = np.broadcast_to(np.arange(n)[:, None], keep.shape)[keep]
-    return (m * rows + r[keep]) * cols + c[keep], charge[keep]
-
-
-def module_pixel(
-    flat: npt.NDArray[np.int64],
-    origin_row: npt.NDArray[np.int64],
-    origin_col: npt.NDArray[np.int64],
-    rows: int,
-    cols: int,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def module_pixel(flat: Array, origin_row: Array, origin_col: Array, rows: int, cols: int) -> tuple[Array, Array, Array]:
     """Map index and module (row, col) of flat window indices."""
     m = flat // (rows * cols)
     rem = flat % (rows * cols)
@@ -70,16 +54,16 @@ def module_pixel(
 
 
 def digitize(
-    hit: npt.NDArray[np.int64],
-    signal: npt.NDArray[np.float64],
+    hit: Array,
+    signal: Array,
     cfg: ElectronicsConfig,
     rng: np.random.Generator,
     *,
-    origin_row: npt.NDArray[np.int64],
-    origin_col: npt.NDArray[np.int64],
+    origin_row: Array,
+    origin_col: Array,
     rows: int,
     cols: int,
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+) -> tuple[Array, Array, Array, Array]:
     """Read out the pixels ``hit`` (sorted flat window indices) holding ``signal`` e⁻.
 
     Steps: noise on pixels with signal; per-pixel threshold N(threshold, spread); dead pixels / double
