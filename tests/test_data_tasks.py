@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from scipy.stats import ks_2samp
 
-from fpgaflow.config.run import RunConfig
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.data.config import DataConfig
 from fpgaflow.data.source import simulate_set
@@ -20,6 +19,7 @@ from fpgaflow.data.stamps import SIGNAL_SOURCES
 from fpgaflow.data.tasks import load_task, task_names
 from fpgaflow.data.truth import SRC_BELOW_PT_CUT, SRC_PRIMARY
 from fpgaflow.errors import ConfigError
+from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.train.datasets import make_splits
 
 
