@@ -33,8 +33,15 @@ def test_pynq_z2_entry() -> None:
     # xc7z020 (DS190): 53,200 LUT, 106,400 FF, 220 DSP48E1, 140 RAMB36 = 280 BRAM18.
     assert b.resources == {"lut": 53_200, "ff": 106_400, "dsp": 220, "bram18": 280}
     assert (b.clock_period_ns, b.stream_bits) == (10.0, 32)
-    assert b.shell is not None and (b.shell.lut, b.shell.ff, b.shell.bram18, b.shell.dsp) == (3000, 4500, 4, 0)
-    assert not b.shell.measured
+    # hls4ml's pynq-z2 block design, synthesised IP by IP (hls4ml-live-demo pynqz2_rn06_v8, Vivado 2019.2.1):
+    # AXI DMA + protocol converter + two width converters + crossbar + reset + PS7 wrapper.
+    assert b.shell is not None and (b.shell.lut, b.shell.ff, b.shell.bram18, b.shell.dsp) == (
+        1725 + 393 + 209 + 244 + 291 + 19 + 112,
+        2271 + 430 + 322 + 265 + 353 + 40,
+        10,
+        0,
+    )
+    assert b.shell.measured
     assert b.source
 
 
@@ -93,7 +100,7 @@ def test_a_bare_part_is_data_and_each_stage_reads_it(bare_part: Board) -> None:
     table = estimate_design_on_board(design, bare_part)
     assert [row.name for row in table.layers][-1] == AXI_WRAPPER.name  # no DMA shell row without a shell
     on_z2 = estimate_design_on_board(design, get_board("pynq-z2"))
-    assert on_z2.total.lut - table.total.lut == pytest.approx(3000.0)
+    assert on_z2.total.lut - table.total.lut == pytest.approx(2993.0)
 
 
 def test_build_takes_board_part_from_the_table_and_checks_the_part(tmp_path: Path, bare_part: Board) -> None:
@@ -119,6 +126,11 @@ NOT_A_BUDGET = {
     ("fpgaflow/data/simulate/config.py", 0.7),  # δ-ray reach as a fraction of its CSDA range (detour factor)
 }
 TABLE = "board/fpgaflow_board/boards.py"
+#: Parts of published designs the estimator is calibrated on: facts of those designs' reports, not of the table.
+PUBLIC_DESIGN_PARTS = {
+    ("fpgaflow/estimate/public_designs/mlps.py", "xc7z020clg400-1"),
+    ("fpgaflow/estimate/public_designs/cnns.py", "xc7z020clg400-1"),
+}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -156,7 +168,7 @@ def _board_facts_outside_the_table(root: Path = REPO) -> set[tuple[str, str | fl
 
 def test_no_board_name_part_or_budget_literal_outside_the_table() -> None:
     found = _board_facts_outside_the_table()
-    assert found - NOT_A_BUDGET == set()  # the CLI's flags read their defaults from the typed configs
+    assert found - NOT_A_BUDGET - PUBLIC_DESIGN_PARTS == set()  # the CLI's flags read defaults from the configs
     assert found >= NOT_A_BUDGET
 
 

@@ -1,198 +1,154 @@
-"""Per-layer formulas of the analytical resource model on hand-checkable layers."""
+"""The design model: levels, per-layer rows, DSP48 cap, FIFOs, cycles, the shell and the ranges."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-from fpgaflow.errors import ConfigError
-from fpgaflow.estimate.coefficients import LinearCoefficients, default_coefficients, load_coefficients
-from fpgaflow.estimate.model import (
-    bram18_for,
-    dsp_tiles,
-    estimate_design,
-    estimate_layer,
-    layer_features,
-    multipliers,
-)
+from fpgaflow.estimate.budget import check_budget
+from fpgaflow.estimate.coefficients import default_coefficients, load_coefficients
+from fpgaflow.estimate.design_cost import FIFOS_ROW, OVERFLOW_ROW, design_cost
+from fpgaflow.estimate.estimator import AXI_WRAPPER, estimate_design_on_board, shell_row
+from fpgaflow.estimate.model import estimate_design
 from fpgaflow.estimate.spec import DesignSpec, HlsLayerSpec
+from fpgaflow.estimate.timing import Delays
+from fpgaflow.estimate.weights import WeightProfile
+from fpgaflow_board.boards import get_board
 
-# Coefficients with exactly one LUT per multiplier bit-product and nothing else: features read off directly.
-UNIT = replace(
-    default_coefficients(),
-    lut=LinearCoefficients(mult_lut_bits=1.0),
-    ff=LinearCoefficients(),
-    dsp_constant_fraction=1.0,
-    dsp_small_variable_fraction=0.5,
-)
+COEFFS = load_coefficients()
+BOARD = get_board("pynq-z2")
 
 
-def dense(**kw: object) -> HlsLayerSpec:
-    base = {
-        "name": "fc",
-        "kind": "mult",
-        "width_in": 16,
-        "width_out": 8,
-        "input_bits": 16,
-        "output_bits": 16,
-        "weight_bits": 8,
-        "accum_bits": 24,
-        "n_weights": 128,
-        "fifo_depth": 1,
-    }
-    base.update(kw)
-    return HlsLayerSpec(**base)  # type: ignore[arg-type]
-
-
-def test_dense_16_to_8_reuse_1_has_128_multipliers() -> None:
-    assert multipliers(dense()) == 128
-
-
-def test_pruned_weights_cost_nothing_in_latency_but_do_in_resource() -> None:
-    assert multipliers(dense(n_zeros=96)) == 32
-    # Resource strategy reads weights from a ROM: zeros still occupy a multiplier slot.
-    assert multipliers(dense(n_zeros=96, strategy="resource", reuse=4)) == 32
-    assert multipliers(dense(n_zeros=0, strategy="resource", reuse=4)) == 32
-
-
-def test_reuse_factor_divides_multipliers_rounding_up() -> None:
-    assert [multipliers(dense(reuse=r)) for r in (1, 2, 4, 8, 16, 128)] == [128, 64, 32, 16, 8, 1]
-    assert multipliers(dense(reuse=3)) == 43  # ceil(128 / 3)
-
-
-def test_8bit_constant_weights_go_to_luts_16bit_to_dsps() -> None:
-    narrow = estimate_layer(dense(), UNIT, "io_parallel")
-    assert narrow.dsp == 0
-    assert narrow.lut == 128 * 8 * 16  # every multiplier built from LUTs: 8 x 16 bit-products each
-    wide = estimate_layer(dense(weight_bits=16), UNIT, "io_parallel")
-    assert wide.dsp == 128
-    assert wide.lut == 0
-
-
-def test_resource_strategy_uses_dsp_when_either_operand_is_wide() -> None:
-    layer = dense(strategy="resource", reuse=4)  # 8-bit weights from ROM x 16-bit inputs: variable multiply
-    assert estimate_layer(layer, UNIT, "io_parallel").dsp == 32
-    small = dense(strategy="resource", reuse=4, input_bits=6, weight_bits=6)
-    assert estimate_layer(small, UNIT, "io_parallel").dsp == pytest.approx(16.0)  # 0.5 DSP per 6x6 multiply
-
-
-def test_dsp_tiles_for_wide_operands() -> None:
-    assert dsp_tiles(16, 16) == 1
-    assert dsp_tiles(25, 18) == 1
-    assert dsp_tiles(32, 16) == 2
-    assert dsp_tiles(32, 32) == 4
-
-
-def test_bram18_aspect_ratios() -> None:
-    assert bram18_for(1024, 18) == 1
-    assert bram18_for(1024, 16) == 1
-    assert bram18_for(676, 10) == 1  # 1K x 18 shape
-    assert bram18_for(4, 256) == 8  # wide and shallow: 36 bits per block
-    assert bram18_for(4096, 16) == 4
-    assert bram18_for(0, 16) == 0
-
-
-def test_resource_weights_in_bram_and_stream_fifos() -> None:
-    # Jet-tagging fc1 (16 -> 64, RF 8, 16-bit): block factor 128 x 16 bits = 2048 bits wide -> 57 BRAM18,
-    # exactly what Vivado HLS reported for that instance.
-    fc1 = dense(width_out=64, n_weights=1024, weight_bits=16, strategy="resource", reuse=8, fifo_depth=0)
-    assert estimate_layer(fc1, UNIT, "io_parallel").bram18 == 57
-    # io_stream conv output: 16 channel FIFOs of 676 x 10 bits -> one BRAM18 each; 25 x 3 bits -> SRLs.
-    conv = HlsLayerSpec(
-        name="c",
+def fc(name: str, n_in: int, n_out: int, code: int = 11, **kw: object) -> HlsLayerSpec:
+    n = n_in * n_out
+    return HlsLayerSpec(
+        name=name,
         kind="mult",
-        pixels_in=784,
-        width_in=1,
-        pixels_out=676,
-        width_out=16,
-        input_bits=8,
-        output_bits=10,
-        weight_bits=4,
-        n_weights=144,
-        kernel=(3, 3),
-        row_in=28,
-        fifo_depth=676,
+        width_in=n_in,
+        width_out=n_out,
+        n_weights=n,
+        weights=WeightProfile.from_codes([code] * n, 16),
+        terms=n_in,
+        **kw,  # type: ignore[arg-type]
     )
-    assert estimate_layer(conv, UNIT, "io_stream").bram18 == 16
-    assert estimate_layer(replace(conv, fifo_depth=25, output_bits=3), UNIT, "io_stream").bram18 == 0
 
 
-def test_sigmoid_table_copies_and_softmax() -> None:
-    sig = HlsLayerSpec(name="s", kind="table", width_in=64, width_out=64, table_size=1024)
-    assert estimate_layer(sig, UNIT, "io_parallel").bram18 == 32  # one dual-port table per 2 lookups
-    soft = HlsLayerSpec(name="sm", kind="softmax", width_in=5, width_out=5, table_size=1024)
-    row = estimate_layer(soft, UNIT, "io_parallel")
-    assert row.bram18 == 4  # 3 exp-table copies + 1 inversion table (Vivado HLS reported 4 for the jet MLP)
-    assert row.dsp == 5
+def mlp(n_hidden: int = 32) -> DesignSpec:
+    relu = HlsLayerSpec(name="relu", kind="elementwise", width_in=n_hidden, width_out=n_hidden)
+    return DesignSpec(
+        "mlp", (fc("fc1", 16, n_hidden), relu, fc("fc2", n_hidden, 5)), io_type="io_parallel", clock_period_ns=5.0
+    )
 
 
-def test_stream_interval_scales_with_reuse() -> None:
+def cnn() -> DesignSpec:
     conv = HlsLayerSpec(
-        name="c",
+        name="conv",
         kind="mult",
         pixels_in=32 * 32,
-        width_in=3,
-        pixels_out=900,
-        width_out=16,
-        n_weights=432,
-        kernel=(3, 3),
-        row_in=32,
-        fifo_depth=900,
-    )
-    for reuse in (1, 2, 4):
-        row = estimate_layer(replace(conv, reuse=reuse), UNIT, "io_stream")
-        assert row.interval_cycles == 1024 * reuse
-
-
-def test_design_interval_is_slowest_layer_and_last_fifo_is_a_port() -> None:
-    conv = HlsLayerSpec(
-        name="c",
-        kind="mult",
-        pixels_in=1024,
-        width_in=3,
-        pixels_out=900,
-        width_out=16,
-        n_weights=432,
+        width_in=1,
+        pixels_out=30 * 30,
+        width_out=4,
+        n_weights=36,
+        weights=WeightProfile.from_codes([11] * 36, 16),
+        terms=9,
         kernel=(3, 3),
         row_in=32,
         fifo_depth=900,
     )
     relu = HlsLayerSpec(
-        name="r", kind="elementwise", pixels_in=900, width_in=16, pixels_out=900, width_out=16, fifo_depth=900
+        name="relu", kind="elementwise", pixels_in=900, width_in=4, pixels_out=900, width_out=4, fifo_depth=900
     )
-    design = DesignSpec(name="d", layers=(conv, relu), io_type="io_stream", clock_period_ns=10.0)
-    table = estimate_design(design, UNIT, target="hls")
-    assert table.total.interval_cycles == 1024
-    assert table.layers[0].bram18 == 16  # conv -> relu FIFOs
-    assert table.layers[1].bram18 == 0  # relu's output is the top-level port, not a FIFO
-    assert table.latency_us() == pytest.approx(table.total.latency_cycles * 10e-3)
+    pool = HlsLayerSpec(
+        name="pool",
+        kind="pool",
+        pixels_in=900,
+        width_in=4,
+        pixels_out=225,
+        width_out=4,
+        kernel=(2, 2),
+        stride=(2, 2),
+        row_in=30,
+        fifo_depth=225,
+    )
+    return DesignSpec("cnn", (conv, relu, pool), io_type="io_stream", clock_period_ns=10.0)
 
 
-def test_synth_target_scales_by_measured_ratio() -> None:
-    coeffs = load_coefficients()
-    design = DesignSpec(name="d", layers=(dense(weight_bits=16),), io_type="io_parallel")
-    hls = estimate_design(design, coeffs, target="hls").total
-    syn = estimate_design(design, coeffs, target="synth").total
-    assert syn.lut == pytest.approx(hls.lut * coeffs.synth_lut)
-    assert 0.3 < coeffs.synth_lut < 0.7  # tutorial SVHN: 123,948 synthesised vs 245,466 HLS-estimated LUTs
+def test_rows_add_up_to_the_total_at_every_level() -> None:
+    for level in ("hls", "synth", "impl"):
+        table = estimate_design(cnn(), COEFFS, level)
+        names = [r.name for r in table.layers]
+        assert names == ["conv", "relu", "pool", FIFOS_ROW]
+        assert table.total.lut == pytest.approx(sum(r.lut for r in table.layers))
+        assert table.total.bram18 == sum(r.bram18 for r in table.layers)
+    # 8 FIFOs of 900 x 16 bits (14,400 bits: one BRAM18 each); the pool's output is the top-level port.
+    assert estimate_design(cnn(), COEFFS, "synth").total.bram18 == 8
+    hls, synth = (estimate_design(cnn(), COEFFS, lv).total for lv in ("hls", "synth"))
+    assert synth.lut < hls.lut  # HLS overstates LUTs
+    impl = estimate_design(cnn(), COEFFS, "impl").total
+    assert impl.lut == pytest.approx(synth.lut * COEFFS.impl_lut)
 
 
-def test_reshape_costs_nothing() -> None:
-    flat = HlsLayerSpec(name="f", kind="reshape", width_in=96, width_out=96)
-    assert layer_features(flat, UNIT, "io_stream")["layer"] == 0
-    assert estimate_layer(flat, load_coefficients(), "io_stream").lut == 0
+def test_stream_interval_is_the_slowest_layer() -> None:
+    cost = design_cost(cnn(), COEFFS.delays)
+    conv_depth = cost.depths[0]
+    assert cost.interval_cycles == 32 * 32 + conv_depth + 1  # one input pixel per cycle, plus the fill
+    assert cost.latency_cycles > cost.interval_cycles
 
 
-def test_invalid_layer_specs_are_rejected() -> None:
-    with pytest.raises(ConfigError, match="reuse factor must be >= 1"):
-        dense(reuse=0)
-    with pytest.raises(ConfigError, match="n_zeros 200 must lie in"):
-        dense(n_zeros=200)
+def test_parallel_latency_follows_the_chain_not_the_sum_of_layers() -> None:
+    d = Delays(dsp=3.0, adder=0.5, boundary=0.0)
+    cost = design_cost(mlp(), d)
+    # fc1: 3 + 5 x 0.5 = 5.5 ns, relu 0.9 ns, fc2: 3 + 6 x 0.5 = 6 ns -> 12.4 ns chained at 4.375 ns: 3 stages,
+    # where each layer rounded up on its own would take 2 + 1 + 2.
+    assert cost.latency_cycles == 3
+    assert cost.interval_cycles == 1
 
 
-def test_stream_flatten_reads_one_pixel_per_cycle() -> None:
-    flat = HlsLayerSpec(name="f", kind="reshape", pixels_in=225, width_in=16, width_out=3600)
-    row = estimate_layer(flat, UNIT, "io_stream")
-    assert (row.latency_cycles, row.interval_cycles) == (225, 225)
-    assert estimate_layer(flat, UNIT, "io_parallel").interval_cycles == 1
+def test_dsp_cap_moves_products_to_luts_after_synthesis() -> None:
+    big = DesignSpec("big", (fc("fc", 32, 10),), io_type="io_parallel")  # 320 products of 3 digits: 320 DSP48
+    hls = estimate_design(big, COEFFS, "hls", device_dsp=220)
+    assert hls.total.dsp == 320
+    synth = estimate_design(big, COEFFS, "synth", device_dsp=220)
+    assert synth.total.dsp == 220
+    assert [r.name for r in synth.layers][-1] == OVERFLOW_ROW
+    uncapped = estimate_design(big, COEFFS, "synth")
+    assert synth.total.lut > uncapped.total.lut + 100 * 20  # 100 products of ~28-bit shift-adds
+
+
+def test_board_adds_wrapper_and_measured_shell_and_core_only_does_not() -> None:
+    shell = shell_row(BOARD)
+    assert shell is not None and shell.name == "axi_dma+interconnect"  # measured, not nominal
+    full = estimate_design_on_board(cnn(), BOARD, COEFFS)
+    core = estimate_design_on_board(cnn(), BOARD, COEFFS, core_only=True)
+    assert [r.name for r in full.layers][-2:] == [AXI_WRAPPER.name, shell.name]
+    assert full.total.lut == pytest.approx(core.total.lut + AXI_WRAPPER.lut + shell.lut)
+    assert any("core only" in n for n in core.notes)
+    assert "ESTIMATE of the post-implementation utilisation" in full.notes[0]
+
+
+def test_ranges_scale_the_model_part_by_the_measured_error() -> None:
+    table = estimate_design_on_board(cnn(), BOARD, COEFFS)
+    band = table.band("lut")
+    err = COEFFS.error("synth", "lut")
+    assert band is not None and err is not None
+    fixed = AXI_WRAPPER.lut + BOARD.shell.lut  # type: ignore[union-attr]
+    assert band.low == pytest.approx(fixed + (table.total.lut - fixed) * err.ratio_low)
+    assert band.high == pytest.approx(fixed + (table.total.lut - fixed) * err.ratio_high)
+    assert band.low <= table.total.lut <= band.high
+    text = table.with_interval("lut")
+    assert text.startswith("LUT ") and "(" in text and "–" in text
+    # Before calibration there is no measured error: the range is the estimate itself.
+    plain = estimate_design_on_board(cnn(), BOARD, default_coefficients())
+    assert plain.band("lut") is not None and plain.band("lut").low == pytest.approx(plain.total.lut)  # type: ignore[union-attr]
+
+
+def test_any_board_table_entry_caps_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from fpgaflow_board import boards
+
+    small = replace(BOARD, name="small", dsp=100, shell=None)
+    monkeypatch.setitem(boards.BOARDS, "small", small)
+    big = DesignSpec("big", (fc("fc", 32, 10),), io_type="io_parallel")
+    table = estimate_design_on_board(big, small, COEFFS, level="synth", core_only=True)
+    assert table.total.dsp == 100
+    assert check_budget(table, small).status == "does not fit"

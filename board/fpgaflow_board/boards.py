@@ -100,13 +100,21 @@ BOARDS: dict[str, Board] = {
         # TUL's board files for Vivado (installed separately; docs/vivado.md).
         board_part="tul.com.tw:pynq-z2:part0:1.0",
         hls4ml_board="pynq-z2",
+        # hls4ml's pynq-z2 block design (VivadoAccelerator axi_stream: AXI DMA with 32-bit streams, simple
+        # mode; PS7 GP0/HP0 interconnects; PS reset), measured in a public build of that design: Vivado
+        # 2019.2.1 out-of-context synthesis of each shell IP on the xc7z020clg400-1
+        # (fastmachinelearning/hls4ml-live-demo @6fb5322, webcam-ic-pynq/camera_demo_overlay/pynqz2_rn06_v8/
+        # myproject_vivado_accelerator/project_1.runs/*_synth_1/*_utilization_synth.rpt): axi_dma 1,725 LUT /
+        # 2,271 FF / 5 RAMB36, auto_pc 393 / 430, auto_us 209 / 322 and 244 / 265, xbar 291 / 353, reset
+        # 19 / 40, PS7 wrapper 112 / 0.  Cross-check: the placed design (impl_1) less the network IP's own
+        # synthesis leaves 1,714 LUT / 3,709 FF / 10 BRAM18 for the shell (placement trims LUTs).
         shell=ShellCost(
-            lut=3000.0,
-            ff=4500.0,
-            bram18=4.0,
-            measured=False,
-            note="AXI DMA + interconnect + PS reset (nominal values for a 32-bit simple-mode AXI DMA on a "
-            "7-series part, not calibrated)",
+            lut=2993.0,
+            ff=3681.0,
+            bram18=10.0,
+            measured=True,
+            note="AXI DMA + interconnects + PS reset of hls4ml's pynq-z2 block design (measured: Vivado 2019.2.1 "
+            "synthesis of each IP, hls4ml-live-demo pynqz2_rn06_v8)",
         ),
         source="Xilinx DS190 (resources); PYNQ / hls4ml pynq-z2 design (clock, DMA width)",
     ),

@@ -1,12 +1,18 @@
-"""Fit the resource model's coefficients on real reports and measure its error on designs kept out.
+"""Fit the model's coefficients on the public designs' reports and measure its error on designs left out.
 
-The LUT and FF coefficients come from a non-negative least-squares fit over report rows: the per-layer
-instances where a report lists them (plus its FIFO row), the design totals otherwise, each row weighted by
-1/sqrt(reported value) so that neither the largest nor the smallest instances dominate; the two DSP
-fractions from a grid search of the mean relative DSP error.  BRAM18 and cycles are not fitted.
-Relative error is ``|estimate - report| / max(report, 1)`` (the 1 keeps zero-BRAM designs finite).
+Every public design (:mod:`fpgaflow.estimate.public_designs`) is a whole network rebuilt as an hls4ml graph
+and described once (cached in ``public_designs/designs.json``).  For each level with a report (HLS, Vivado
+post-synthesis):
 
-The reports are read by the parsers of :mod:`fpgaflow.estimate.reports`.
+* LUT and FF: least squares on the design totals, relative error weighted, every coefficient >= 0 and pulled
+  towards its physical prior (:data:`~fpgaflow.estimate.coefficients.PRIOR_LUT`, ``PRIOR_FF``) so that a
+  coefficient the data barely constrain stays near its physical value instead of swinging;
+* DSP48 and BRAM18: not fitted (counted by the rules);
+* delays: one scale of the physical delays, the function-boundary cycles and the recurrent step cycles,
+  chosen on the io_parallel designs' latencies.
+
+:func:`leave_one_out` refits all of that without each design in turn and estimates the design left out:
+the errors reported with every estimate.  Relative error is ``|estimate - report| / report``.
 """
 
 from __future__ import annotations
@@ -14,49 +20,38 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
 
 from fpgaflow.errors import DataError
-from fpgaflow.estimate.calibration_cases import HELD_OUT, SYNTH_PAIR, CalibrationCase, all_cases
 from fpgaflow.estimate.coefficients import (
-    FEATURES,
     MODEL_VERSION,
+    PRIOR_FF,
+    PRIOR_LUT,
     Coefficients,
-    HeldOutError,
+    ErrorBand,
+    Level,
+    LevelCoefficients,
     LinearCoefficients,
-    default_coefficients,
 )
-from fpgaflow.estimate.model import design_features, estimate_design, layer_features, uses_dataflow
-from fpgaflow.estimate.reports import (
-    parse_csynth_rpt,
-    parse_csynth_summary,
-    parse_hls4ml_baseline_json,
-    parse_utilization_rpt,
-)
+from fpgaflow.estimate.design_cost import design_cost
+from fpgaflow.estimate.model import estimate_design
+from fpgaflow.estimate.public_designs import NOT_MODELLED, PUBLIC_DESIGNS, PublicDesign
+from fpgaflow.estimate.reports import parse_csynth_rpt, parse_utilization_rpt
+from fpgaflow.estimate.spec import DesignSpec
 from fpgaflow.estimate.table import RESOURCES, LayerResources
+from fpgaflow.estimate.timing import Delays
+from fpgaflow_board.boards import BOARDS
 
 log = logging.getLogger(__name__)
 
-
-def read_report(path: Path, kind: str) -> LayerResources:
-    """Totals of one report (read by :mod:`fpgaflow.estimate.reports`): hls4ml's baseline JSON, a Vivado
-    HLS csynth report, or a Vivado utilisation report."""
-    if not path.is_file():
-        raise DataError(f"calibration report not found: {path}")
-    if kind == "hls_json":
-        return parse_hls4ml_baseline_json(path).total
-    if kind == "hls_rpt":
-        return parse_csynth_rpt(path).total
-    if kind == "vivado_synth":
-        return parse_utilization_rpt(path).total
-    raise DataError(f"unknown report kind {kind!r} for {path}")
-
-
 #: Overrides where the real reports are looked for.
 CALIBRATION_ENV = "FPGAFLOW_CALIBRATION"
+#: Strength of the pull towards the physical priors (relative to one design's relative error).
+PRIOR_WEIGHT = 0.1
+_PACKAGE = re.compile(r"(clg|cl|ffg|fbg|sbg|ffvb|ffvc|ffv|fsvh|figd|flga|fsgd)\d+$")
 
 
 def find_calibration_root(start: Path | None = None) -> Path:
@@ -77,181 +72,216 @@ def find_calibration_root(start: Path | None = None) -> Path:
     raise DataError(f"calibration reports not found: set ${CALIBRATION_ENV} to the shared/calibration folder")
 
 
-_CONFIG = re.compile(r"config(\d+)(?:_|$)")
+def device_of(part: str) -> str:
+    """The die of a Xilinx part name, without package and speed grade (``xc7z020clg400-1`` -> ``xc7z020``)."""
+    return _PACKAGE.sub("", part.lower().split("-")[0])
 
 
-def read_instances(path: Path) -> dict[int, LayerResources]:
-    """Per-instance LUT/FF/DSP/BRAM of an HLS report, keyed by hls4ml's ``configN`` number in the name."""
-    out: dict[int, LayerResources] = {}
-    for row in parse_csynth_rpt(path).layers:
-        cfg = _CONFIG.search(row.name)
-        if cfg is not None:
-            out[int(cfg.group(1))] = row
-    return out
-
-
-def read_fifo_row(path: Path) -> tuple[float, float] | None:
-    """(FF, LUT) of the FIFO row of an HLS utilisation summary, or None when the design has none."""
-    fifo = parse_csynth_summary(path).get("FIFO")
-    return (fifo.ff, fifo.lut) if fifo is not None and (fifo.ff or fifo.lut) else None
-
-
-def relative_error(estimate: float, truth: float) -> float:
-    return abs(estimate - truth) / max(truth, 1.0)
+def device_dsp(part: str) -> int | None:
+    """DSP48 slices of ``part`` from the board table (any entry on the same die); ``None`` if not listed."""
+    die = device_of(part)
+    return next((b.dsp for b in BOARDS.values() if device_of(b.part) == die), None)
 
 
 @dataclass(frozen=True)
-class CaseResult:
-    """One design's reported figures and the model's HLS-level estimate of them."""
+class Case:
+    """One public design: its description, the reports' figures per level, the part's DSP48 count."""
 
     name: str
-    held_out: bool
-    in_scope: bool
-    truth: LayerResources
-    estimate: LayerResources
-
-    def error(self, resource: str) -> float:
-        return relative_error(self.estimate.get(resource), self.truth.get(resource))
+    spec: DesignSpec
+    truth: dict[str, LayerResources]
+    device_dsp: int | None
+    modelled: bool = True
 
 
-def _estimate(case: CalibrationCase, coeffs: Coefficients) -> LayerResources:
-    return estimate_design(case.design, coeffs, target="hls").total
+def read_truth(design: PublicDesign, root: Path) -> dict[str, LayerResources]:
+    """The report totals of ``design`` by level (``hls`` always; ``synth``/``impl`` when reported)."""
+    truth = {"hls": parse_csynth_rpt(root / design.reports.hls).total}
+    if design.reports.synth:
+        truth["synth"] = parse_utilization_rpt(root / design.reports.synth).total
+    if design.reports.impl and design.reports.impl_scope == "core":
+        truth["impl"] = parse_utilization_rpt(root / design.reports.impl).total
+    return truth
 
 
-@dataclass(frozen=True)
-class _Row:
-    """One equation of the LUT/FF fit: features and the reported LUT and FF they should reproduce."""
-
-    features: tuple[float, ...]
-    lut: float
-    ff: float
-
-
-def _rows(case: CalibrationCase, truth: LayerResources, root: Path, coeffs: Coefficients) -> list[_Row]:
-    """Instance-level rows where the report lists the layers' instances, else one row for the design."""
-    if not case.instances:
-        feats = design_features(case.design, coeffs)
-        return [_Row(tuple(feats[f] for f in FEATURES), truth.lut, truth.ff)]
-    path = root / case.report
-    reported = read_instances(path)
-    by_name = {layer.name: layer for layer in case.design.layers}
-    dataflow = uses_dataflow(case.design)
-    rows = []
-    for number, names in case.instances:
-        if number not in reported:
-            raise DataError(f"{path}: no instance with config{number} (layers {', '.join(names)})")
-        total = dict.fromkeys(FEATURES, 0.0)
-        for name in names:
-            for f, v in layer_features(by_name[name], coeffs, case.design.io_type, dataflow, False).items():
-                total[f] += v
-        rows.append(_Row(tuple(total[f] for f in FEATURES), reported[number].lut, reported[number].ff))
-    fifo = read_fifo_row(path)
-    if fifo is not None:
-        fifo_feats = design_features(case.design, coeffs)["fifo_bits"]
-        rows.append(_Row(tuple(fifo_feats if f == "fifo_bits" else 0.0 for f in FEATURES), fifo[1], fifo[0]))
-    return rows
+def load_cases(root: Path, specs: dict[str, DesignSpec]) -> list[Case]:
+    """Every public design with its cached description and its reports."""
+    cases = []
+    for design in PUBLIC_DESIGNS:
+        if design.name not in specs:
+            raise DataError(f"{design.name}: no cached description; run bench/calibrate_estimator.py --rebuild")
+        cases.append(
+            Case(
+                name=design.name,
+                spec=specs[design.name],
+                truth=read_truth(design, root),
+                device_dsp=device_dsp(design.part),
+                modelled=design.name not in NOT_MODELLED,
+            )
+        )
+    return cases
 
 
-def _fit_linear(rows: list[_Row], resource: str) -> LinearCoefficients:
-    from scipy.optimize import nnls
-
-    a = np.array([r.features for r in rows], dtype=float)
-    y = np.array([getattr(r, resource) for r in rows], dtype=float)
-    # Rows weighted by 1/sqrt(report): between absolute error (only the largest designs count) and relative
-    # error (a 20-LUT ReLU instance counts as much as a 40k-LUT convolution).
-    w = 1.0 / np.sqrt(np.maximum(y, 200.0))
-    solution, _ = nnls(a * w[:, None], y * w, maxiter=10_000)
-    return LinearCoefficients(**{f: float(v) for f, v in zip(FEATURES, solution, strict=True)})
+_LUT_FEATURES = tuple(f.name for f in fields(LinearCoefficients) if getattr(PRIOR_LUT, f.name) > 0)
+_FF_FEATURES = tuple(f.name for f in fields(LinearCoefficients) if getattr(PRIOR_FF, f.name) > 0)
 
 
-def _fit_dsp(cases: list[CalibrationCase], truths: list[float], coeffs: Coefficients) -> tuple[float, float]:
-    def dsp_at(c: CalibrationCase, fc: float, fs: float) -> float:
-        trial = replace(coeffs, dsp_constant_fraction=fc, dsp_small_variable_fraction=fs)
-        return estimate_design(c.design, trial, target="hls").total.dsp
+def _fit_linear(
+    rows: list[dict[str, float]], targets: list[float], prior: LinearCoefficients, names: tuple[str, ...]
+) -> LinearCoefficients:
+    """Non-negative least squares on relative errors, with each coefficient pulled towards its prior."""
+    from scipy.optimize import lsq_linear
 
-    # DSP count is linear in both fractions: evaluate the three corners once, then search a grid.
-    base = np.array([dsp_at(c, 0.0, 0.0) for c in cases])
-    per_const = np.array([dsp_at(c, 1.0, 0.0) for c in cases]) - base
-    per_small = np.array([dsp_at(c, 0.0, 1.0) for c in cases]) - base
-    y = np.maximum(np.array(truths), 1.0)
-    best = (float("inf"), 1.0, 0.5)
-    for fc in np.linspace(0.3, 1.0, 71):
-        for fs in np.linspace(0.0, 1.0, 101):
-            err = float(np.mean(np.abs(base + fc * per_const + fs * per_small - np.array(truths)) / y))
-            if err < best[0]:
-                best = (err, float(fc), float(fs))
-    return best[1], best[2]
+    x = np.array([[r[n] for n in names] for r in rows], dtype=float)
+    y = np.array(targets, dtype=float)
+    w = 1.0 / np.maximum(y, 100.0)
+    p = np.array([getattr(prior, n) for n in names], dtype=float)
+    a = np.vstack([x * w[:, None], np.diag(np.sqrt(PRIOR_WEIGHT) / p)])
+    b = np.concatenate([y * w, np.full(len(names), np.sqrt(PRIOR_WEIGHT))])
+    solution = lsq_linear(a, b, bounds=(0.0, np.inf)).x
+    return LinearCoefficients(**{n: float(v) for n, v in zip(names, solution, strict=True)})
 
 
-def fit(
-    cases: list[CalibrationCase], truths: list[LayerResources], synth_ratio: dict[str, float], root: Path
-) -> Coefficients:
-    """Coefficients fitted on ``cases`` (all of them: the caller leaves the held-out ones out)."""
-    start = default_coefficients()
-    fc, fs = _fit_dsp(cases, [t.dsp for t in truths], start)
-    start = replace(start, dsp_constant_fraction=fc, dsp_small_variable_fraction=fs)
-    rows = [row for c, t in zip(cases, truths, strict=True) for row in _rows(c, t, root, start)]
-    lut = _fit_linear(rows, "lut")
-    ff = _fit_linear(rows, "ff")
-    return Coefficients(
-        version=MODEL_VERSION,
-        calibrated_on=tuple(c.design.name for c in cases),
-        held_out=(),
-        lut=lut,
-        ff=ff,
-        dsp_constant_fraction=fc,
-        dsp_small_variable_fraction=fs,
-        synth_lut=synth_ratio["lut"],
-        synth_ff=synth_ratio["ff"],
-        synth_dsp=synth_ratio["dsp"],
-        synth_bram18=synth_ratio["bram18"],
+def _fit_level(cases: list[Case], level: Level, delays: Delays) -> LevelCoefficients:
+    chosen = [c for c in cases if level in c.truth]
+    if not chosen:
+        return LevelCoefficients(lut=PRIOR_LUT, ff=PRIOR_FF)
+    place_level: Level = "hls" if level == "hls" else "synth"
+    rows = [design_cost(c.spec, delays, c.device_dsp).features(place_level) for c in chosen]
+    return LevelCoefficients(
+        lut=_fit_linear(rows, [c.truth[level].lut for c in chosen], PRIOR_LUT, _LUT_FEATURES),
+        ff=_fit_linear(rows, [c.truth[level].ff for c in chosen], PRIOR_FF, _FF_FEATURES),
     )
 
 
-def measure_synth_ratio(root: Path) -> dict[str, float]:
-    """Post-synthesis / HLS-estimate ratio of each resource on the design that has both reports."""
-    hls = read_report(root / SYNTH_PAIR[0], "hls_rpt")
-    syn = read_report(root / SYNTH_PAIR[1], "vivado_synth")
-    return {r: syn.get(r) / hls.get(r) for r in RESOURCES}
+def _latency_error(cases: list[Case], delays: Delays) -> float:
+    errs = []
+    for c in cases:
+        truth = c.truth["hls"].latency_cycles or 1.0
+        errs.append(abs(design_cost(c.spec, delays).latency_cycles - truth) / truth)
+    return float(np.mean(errs))
 
 
-def summarise(results: list[CaseResult]) -> tuple[HeldOutError, ...]:
-    """Mean and worst relative error per resource over the held-out, in-scope designs."""
-    chosen = [r for r in results if r.held_out and r.in_scope]
+def _fit_delays(cases: list[Case]) -> Delays:
+    """Scale of the physical delays and function-boundary cycles that best reproduce the latency of the
+    feed-forward io_parallel designs, then the recurrent step cycles on the recurrent ones."""
+    chosen = [c for c in cases if c.spec.io_type == "io_parallel" and c.truth["hls"].latency_cycles]
+    recurrent = [c for c in chosen if any(layer.kind == "recurrent" for layer in c.spec.layers)]
+    feed_forward = [c for c in chosen if c not in recurrent]
+    base = Delays()
+    best = base
+    if feed_forward:
+        grid = [base.scaled(float(s), b, 0.0) for s in np.arange(0.5, 1.55, 0.1) for b in (0.0, 0.25, 0.5, 0.75, 1.0)]
+        best = min(grid, key=lambda d: _latency_error(feed_forward, d))
+    if recurrent:
+        steps = [replace(best, recurrent_step=float(s)) for s in range(0, 30)]
+        best = min(steps, key=lambda d: _latency_error(recurrent, d))
+    return best
+
+
+def _impl_ratios(cases: list[Case]) -> tuple[float, float]:
+    """Post-implementation / post-synthesis LUT and FF of the cores reported at both levels."""
+    both = [c for c in cases if "impl" in c.truth and "synth" in c.truth]
+    if not both:
+        return 1.0, 1.0
+    lut = float(np.mean([c.truth["impl"].lut / c.truth["synth"].lut for c in both]))
+    ff = float(np.mean([c.truth["impl"].ff / c.truth["synth"].ff for c in both]))
+    return lut, ff
+
+
+def fit(cases: list[Case]) -> Coefficients:
+    """Coefficients fitted on ``cases`` (the modelled ones; the caller leaves out what it tests on)."""
+    used = [c for c in cases if c.modelled]
+    delays = _fit_delays(used)
+    impl_lut, impl_ff = _impl_ratios(used)
+    return Coefficients(
+        version=MODEL_VERSION,
+        calibrated_on=tuple(c.name for c in used),
+        hls=_fit_level(used, "hls", delays),
+        synth=_fit_level(used, "synth", delays),
+        impl_lut=impl_lut,
+        impl_ff=impl_ff,
+        delays=delays,
+    )
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One design estimated by coefficients fitted without it, at every level it has a report for."""
+
+    name: str
+    modelled: bool
+    truth: dict[str, LayerResources]
+    estimate: dict[str, LayerResources]
+
+    def error(self, level: str, resource: str) -> float:
+        """Signed relative error (estimate - report) / report."""
+        t = self.truth[level].get(resource)
+        return (self.estimate[level].get(resource) - t) / max(t, 1.0)
+
+    def cycles_error(self, kind: str) -> float:
+        """Signed relative error of the HLS latency or interval (``kind``: ``latency_cycles``/``interval_cycles``)."""
+        t = float(getattr(self.truth["hls"], kind) or 1.0)
+        return (float(getattr(self.estimate["hls"], kind) or 0.0) - t) / t
+
+
+def predict(case: Case, coeffs: Coefficients) -> Prediction:
+    """``case`` estimated at each level it has a report for."""
+    estimate = {
+        level: estimate_design(case.spec, coeffs, level, case.device_dsp).total  # type: ignore[arg-type]
+        for level in case.truth
+    }
+    return Prediction(case.name, case.modelled, case.truth, estimate)
+
+
+def leave_one_out(cases: list[Case]) -> list[Prediction]:
+    """Every design predicted by coefficients fitted on all the other modelled designs."""
     out = []
-    for resource in RESOURCES:
-        errs = [r.error(resource) for r in chosen]
-        out.append(HeldOutError(resource, float(np.mean(errs)), float(np.max(errs)), len(errs)))
-    return tuple(out)
-
-
-def calibrate(root: Path, held_out: tuple[str, ...] = HELD_OUT) -> tuple[Coefficients, list[CaseResult]]:
-    """Fit on every in-scope design not in ``held_out``; return the coefficients and every design's result."""
-    cases = list(all_cases())
-    unknown = set(held_out) - {c.design.name for c in cases}
-    if unknown:
-        raise DataError(f"held-out designs not among the calibration cases: {sorted(unknown)}")
-    truths = [read_report(root / c.report, c.report_kind) for c in cases]
-    train = [(c, t) for c, t in zip(cases, truths, strict=True) if c.in_scope and c.design.name not in held_out]
-    ratio = measure_synth_ratio(root)
-    coeffs = fit([c for c, _ in train], [t for _, t in train], ratio, root)
-    results = [
-        CaseResult(c.design.name, c.design.name in held_out, c.in_scope, t, _estimate(c, coeffs))
-        for c, t in zip(cases, truths, strict=True)
-    ]
-    coeffs = replace(coeffs, held_out=tuple(held_out), held_out_error=summarise(results))
-    log.info("calibrated on %d designs, %d held out", len(train), len(held_out))
-    return coeffs, results
-
-
-def leave_one_out(root: Path) -> list[CaseResult]:
-    """Each in-scope design estimated by coefficients fitted on all the other in-scope designs."""
-    cases = [c for c in all_cases() if c.in_scope]
-    truths = [read_report(root / c.report, c.report_kind) for c in cases]
-    ratio = measure_synth_ratio(root)
-    out = []
-    for i, (case, truth) in enumerate(zip(cases, truths, strict=True)):
-        rest = [j for j in range(len(cases)) if j != i]
-        coeffs = fit([cases[j] for j in rest], [truths[j] for j in rest], ratio, root)
-        out.append(CaseResult(case.design.name, True, True, truth, _estimate(case, coeffs)))
+    for i, case in enumerate(cases):
+        rest = [c for j, c in enumerate(cases) if j != i]
+        out.append(predict(case, fit(rest)))
+        log.info("leave-one-out: %s done", case.name)
     return out
+
+
+def error_bands(predictions: list[Prediction], levels: tuple[str, ...] = ("hls", "synth")) -> tuple[ErrorBand, ...]:
+    """Mean/worst |error| and the 10-90 % range of report/estimate per level and resource (modelled designs).
+
+    The implementation level has one core report: its estimate is the synthesis estimate times a measured
+    ratio, so it carries the synthesis level's band (``levels`` leaves it out by default)."""
+    bands = []
+    for level in levels:
+        chosen = [p for p in predictions if p.modelled and level in p.truth]
+        if not chosen:
+            continue
+        for resource in RESOURCES:
+            errs = np.array([p.error(level, resource) for p in chosen])
+            ratios = np.array(
+                [
+                    p.truth[level].get(resource) / max(p.estimate[level].get(resource), 1e-9)
+                    for p in chosen
+                    if p.estimate[level].get(resource) > 0 or p.truth[level].get(resource) > 0
+                ]
+                or [1.0]
+            )
+            ratios = np.where(np.isfinite(ratios), ratios, 1.0)
+            bands.append(
+                ErrorBand(
+                    level=level,
+                    resource=resource,
+                    mean=float(np.mean(np.abs(errs))),
+                    worst=float(np.max(np.abs(errs))),
+                    ratio_low=float(min(1.0, np.quantile(ratios, 0.1))),
+                    ratio_high=float(max(1.0, np.quantile(ratios, 0.9))),
+                    n=len(chosen),
+                )
+            )
+    return tuple(bands)
+
+
+def calibrate(cases: list[Case]) -> tuple[Coefficients, list[Prediction]]:
+    """Coefficients fitted on every modelled design, with the leave-one-design-out error bands."""
+    predictions = leave_one_out(cases)
+    coeffs = replace(fit(cases), errors=error_bands(predictions))
+    log.info("calibrated on %d designs", len(coeffs.calibrated_on))
+    return coeffs, predictions

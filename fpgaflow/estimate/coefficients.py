@@ -1,127 +1,161 @@
-"""The calibrated coefficients of the resource model, stored in ``coefficients.yaml`` beside this module.
+"""The calibrated coefficients of the resource model and its measured error, in ``coefficients.yaml``.
 
-``bench/calibrate_estimator.py`` regenerates the file from the real reports in ``shared/calibration/``;
-``version`` increases when the model's features change, so an old file is refused instead of misread.
+``bench/calibrate_estimator.py --write`` regenerates the file from the real reports (shared/calibration)
+and the public designs rebuilt as hls4ml graphs; ``version`` increases when the model's features change,
+so an old file is refused instead of misread.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Literal
 
 from fpgaflow.config.strict import check, load_yaml
+from fpgaflow.estimate.timing import Delays
 
-#: Features of the linear LUT and FF models, in the order of :class:`LinearCoefficients`'s fields.
-FEATURES: tuple[str, ...] = (
-    "mult_lut_bits",
-    "adder_bits",
-    "mux_bits",
-    "io_bits",
-    "linebuffer_srls",
-    "fifo_bits",
-    "elementwise_bits",
-    "pool_bits",
-    "table_bits",
-    "layer",
-)
-
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 COEFFICIENTS_PATH = Path(__file__).with_name("coefficients.yaml")
+#: The three levels an estimate predicts: Vivado HLS's C-synthesis report, Vivado post-synthesis
+#: utilisation, and post-implementation utilisation (of the whole block design on a board).
+Level = Literal["hls", "synth", "impl"]
+LEVELS: tuple[Level, ...] = ("hls", "synth", "impl")
 
 
 @dataclass(frozen=True)
 class LinearCoefficients:
-    """LUTs (or FFs) per unit of each feature; see :func:`fpgaflow.estimate.model.layer_features`.
+    """LUTs (or FFs) per unit of each design feature (see :mod:`fpgaflow.estimate.design_cost`).
 
-    ``mult_lut_bits``: per weight-bit x input-bit of a multiplier built from LUTs; ``adder_bits``: per
-    accumulator bit of each multiplier's adder; ``mux_bits``: per input bit of each weight when the reuse
-    factor is > 1 (operand multiplexers); ``io_bits``: per bit of the layer's input and output words;
-    ``linebuffer_srls``: per 32-deep shift-register lane of an ``io_stream`` line buffer;
-    ``fifo_bits``: per bit of a FIFO between layers small enough for shift registers;
-    ``elementwise_bits``: per output
-    bit of an element-wise operator; ``pool_bits``: per bit compared/added in a pooling window;
-    ``table_bits``: per address bit of a table lookup; ``layer``: fixed cost of each layer's control logic.
-    """
+    Bit-count features: ``shift_add_bits`` (constant multipliers from LUTs), ``adder_bits`` (fabric adder
+    trees), ``dsp_adder_bits`` (adder trees over DSP48 products), ``var_mult_bits`` (LUT-built variable
+    multipliers), ``mux_bits`` (operand multiplexers), ``logic_bits`` (activations, comparators),
+    ``register_bits`` (held values), ``cut_bits`` (one pipeline cut, per layer), ``pipeline_bits`` (cuts x
+    stages), ``staged_bits`` (datapath bits x delay / clock), ``overflow_bits`` (products moved out of
+    DSP48s, 32 each), ``word_bits`` (bits of each layer's input and output word).  Counts: ``memory_luts``
+    (LUTs of SRL/LUT-ROM memories), ``fifos``/``bram_fifos`` (stream FIFOs in SRLs / in BRAM), ``control``
+    (functions), ``dsp`` (DSP48 slices)."""
 
-    mult_lut_bits: float = 0.0
+    shift_add_bits: float = 0.0
     adder_bits: float = 0.0
+    dsp_adder_bits: float = 0.0
+    var_mult_bits: float = 0.0
     mux_bits: float = 0.0
-    io_bits: float = 0.0
-    linebuffer_srls: float = 0.0
-    fifo_bits: float = 0.0
-    elementwise_bits: float = 0.0
-    pool_bits: float = 0.0
-    table_bits: float = 0.0
-    layer: float = 0.0
+    logic_bits: float = 0.0
+    register_bits: float = 0.0
+    cut_bits: float = 0.0
+    control: float = 0.0
+    memory_luts: float = 0.0
+    fifos: float = 0.0
+    bram_fifos: float = 0.0
+    pipeline_bits: float = 0.0
+    staged_bits: float = 0.0
+    overflow_bits: float = 0.0
+    word_bits: float = 0.0
+    dsp: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
             check(getattr(self, f.name) >= 0, f"coefficient {f.name} must be >= 0")
 
-    def as_tuple(self) -> tuple[float, ...]:
-        return tuple(float(getattr(self, name)) for name in FEATURES)
+    def apply(self, features: dict[str, float]) -> float:
+        """Sum of coefficient x feature over the features this model has."""
+        return float(sum(float(getattr(self, name)) * value for name, value in features.items() if hasattr(self, name)))
+
+    def nonzero(self) -> dict[str, float]:
+        return {f.name: float(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name)}
 
 
 @dataclass(frozen=True)
-class HeldOutError:
-    """Mean and worst relative error |estimate - report| / report on the held-out designs, per resource."""
+class LevelCoefficients:
+    """LUT and FF models of one level (``hls`` or ``synth``)."""
 
+    lut: LinearCoefficients
+    ff: LinearCoefficients
+
+
+@dataclass(frozen=True)
+class ErrorBand:
+    """Leave-one-design-out error of one resource at one level, over ``n`` whole networks.
+
+    ``mean``/``worst``: mean and largest |estimate - report| / report; ``ratio_low``/``ratio_high``: the 10th
+    and 90th percentile of report / estimate, so ``estimate x [ratio_low, ratio_high]`` is the range the
+    real figure fell in for 8 designs out of 10 it was not fitted on."""
+
+    level: str
     resource: str
     mean: float
     worst: float
-    n_designs: int
+    ratio_low: float
+    ratio_high: float
+    n: int
 
 
 @dataclass(frozen=True)
 class Coefficients:
-    """Everything the model fitted or measured, with where it came from.
+    """Everything the model fitted or measured, with the designs it came from.
 
-    ``dsp_constant_fraction``: DSPs per wide (> 10 x 10 bit) constant-weight multiplier in the Latency
-    strategy (below 1 because HLS turns weights that are zero or powers of two after quantisation into
-    shifts); ``dsp_small_variable_fraction``: DSPs per narrow (both operands <= 10 bits) multiplier whose
-    weight is read from memory (Resource strategy).  ``synth_*``: post-synthesis count / HLS estimate,
-    measured on the one design that has both reports; applied when the target is ``synth``.
-    """
+    ``hls``/``synth``: LUT and FF models of each level; ``impl_lut``/``impl_ff``: post-implementation /
+    post-synthesis ratio of the network core (Vivado's ``opt_design`` and placement trim logic);
+    ``delays``: datapath delays for pipeline depth and latency; ``recurrent_step_cycles``: cycles hls4ml's
+    recurrent cell adds to each time step; ``calibrated_on``: designs of the fit; ``errors``:
+    leave-one-design-out error bands, shown beside every estimate."""
 
     version: int
     calibrated_on: tuple[str, ...]
-    held_out: tuple[str, ...]
-    lut: LinearCoefficients
-    ff: LinearCoefficients
-    dsp_constant_fraction: float
-    dsp_small_variable_fraction: float
-    synth_lut: float
-    synth_ff: float
-    synth_dsp: float
-    synth_bram18: float
-    held_out_error: tuple[HeldOutError, ...] = ()
+    hls: LevelCoefficients
+    synth: LevelCoefficients
+    impl_lut: float = 1.0
+    impl_ff: float = 1.0
+    delays: Delays = field(default_factory=Delays)
+    recurrent_step_cycles: float = 0.0
+    errors: tuple[ErrorBand, ...] = ()
 
     def __post_init__(self) -> None:
         check(
             self.version == MODEL_VERSION,
             f"coefficients file has model version {self.version}, this fpgaflow needs {MODEL_VERSION}: "
-            "rerun bench/calibrate_estimator.py",
+            "rerun bench/calibrate_estimator.py --write",
         )
 
-    def synth_ratio(self, resource: str) -> float:
-        return float(getattr(self, f"synth_{resource}"))
+    def level(self, level: Level) -> LevelCoefficients:
+        """The LUT/FF model of ``level`` (``impl`` uses the synthesis model, then the impl ratios)."""
+        return self.hls if level == "hls" else self.synth
+
+    def error(self, level: str, resource: str) -> ErrorBand | None:
+        """The measured error band of ``resource`` at ``level`` (``None`` if not measured)."""
+        return next((e for e in self.errors if e.level == level and e.resource == resource), None)
+
+
+#: Physical starting values (and the prior of the regularised fit): 1 LUT per adder bit, a 4:1 multiplexer
+#: per LUT6, an SRL FIFO's pointers ~8 LUTs, a BRAM FIFO's ~20, one register bit per held bit.
+PRIOR_LUT = LinearCoefficients(
+    shift_add_bits=1.0,
+    adder_bits=1.0,
+    dsp_adder_bits=0.5,
+    var_mult_bits=0.5,
+    mux_bits=0.33,
+    logic_bits=1.0,
+    memory_luts=1.0,
+    fifos=8.0,
+    bram_fifos=20.0,
+    control=50.0,
+)
+PRIOR_FF = LinearCoefficients(
+    register_bits=1.0,
+    word_bits=1.0,
+    pipeline_bits=1.0,
+    staged_bits=0.05,
+    overflow_bits=0.5,
+    fifos=5.0,
+    bram_fifos=40.0,
+    control=30.0,
+)
 
 
 def default_coefficients() -> Coefficients:
-    """Starting values before calibration: 1 LUT per multiplier bit-product, measured ratios unknown (1)."""
-    return Coefficients(
-        version=MODEL_VERSION,
-        calibrated_on=(),
-        held_out=(),
-        lut=LinearCoefficients(mult_lut_bits=1.0, adder_bits=1.0, layer=50.0),
-        ff=LinearCoefficients(adder_bits=1.0, layer=50.0),
-        dsp_constant_fraction=1.0,
-        dsp_small_variable_fraction=0.5,
-        synth_lut=1.0,
-        synth_ff=1.0,
-        synth_dsp=1.0,
-        synth_bram18=1.0,
-    )
+    """The physical priors at every level, no measured error (before calibration)."""
+    prior = LevelCoefficients(lut=PRIOR_LUT, ff=PRIOR_FF)
+    return Coefficients(version=MODEL_VERSION, calibrated_on=(), hls=prior, synth=prior)
 
 
 def load_coefficients(path: Path | str = COEFFICIENTS_PATH) -> Coefficients:

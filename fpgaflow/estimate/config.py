@@ -13,15 +13,19 @@ from fpgaflow_board.boards import DEFAULT_BOARD, DEFAULT_BUDGET
 class EstimateConfig:
     """What an estimate predicts and the budget it is judged against.
 
-    ``board``: the target (its LUT/FF/DSP48/BRAM18 totals and fabric clock).  ``budget``: fraction of every
-    resource the design may use (0.7 leaves 30 % for routing and timing closure).  ``target``: predict Vivado
-    synthesis (``synth``) or Vivado HLS C-synthesis (``hls``) figures.  ``input_bits``: bits per input element
-    the DMA sends (32 = float32 words, 8 = packed ADC bytes); sets the modelled transfer time.
+    ``board``: the target in the board table (its LUT/FF/DSP48/BRAM18 totals, fabric clock and shell; any
+    entry, a bare part too).  ``budget``: fraction of every resource the design may use (0.7 leaves 30 % for
+    routing and timing closure).  ``level``: predict the Vivado HLS C-synthesis report (``hls``), Vivado
+    post-synthesis utilisation (``synth``) or post-implementation utilisation (``impl``, the default).
+    ``core_only``: the network core alone, without hls4ml's AXI wrapper and the board's DMA/interconnect
+    shell (synthesis-only studies).  ``input_bits``: bits per input element the DMA sends (32 = float32
+    words, 8 = packed ADC bytes); sets the modelled transfer time.
     """
 
     board: str = DEFAULT_BOARD
     budget: float = DEFAULT_BUDGET
-    target: Literal["synth", "hls"] = "synth"
+    level: Literal["hls", "synth", "impl"] = "impl"
+    core_only: bool = False
     input_bits: int = 32
 
     def __post_init__(self) -> None:

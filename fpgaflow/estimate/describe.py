@@ -1,42 +1,41 @@
-"""Read a converted hls4ml ``ModelGraph`` (hls4ml 1.3) into a :class:`DesignSpec` for the resource model.
+"""Read a converted hls4ml ``ModelGraph`` (hls4ml 1.3) into a :class:`DesignSpec` for the resource rules.
 
 Only attributes hls4ml has already resolved are read: shapes from each layer's output variable, bit widths
-from the layer's ``*_t`` types, reuse factor and strategy from the layer config, weights (to count zeros
-after quantisation) from ``layer.weights``.  Nothing here imports hls4ml, so the model stays testable.
+from the layer's ``*_t`` types, reuse factor and strategy from the layer config, weights (their values once
+cast to the weight type: zeros, powers of two, CSD digits) from ``layer.weights``.  Nothing here imports
+hls4ml, so the rules stay testable without it.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from fpgaflow.convert.precision import hls4ml_fixed_type
 from fpgaflow.errors import StepError
 from fpgaflow.estimate.spec import DesignSpec, HlsLayerSpec, LayerKind, Strategy
-from fpgaflow_board.errors import FixedPointError
-from fpgaflow_board.fixed_point import quantize
+from fpgaflow.estimate.weights import WeightProfile, weight_codes
 
-_MULT = {"Dense", "Conv1D", "Conv2D", "PointwiseConv1D", "PointwiseConv2D"}
-_DEPTHWISE = {"DepthwiseConv1D", "DepthwiseConv2D"}
-_ELEMENTWISE = {
-    "ReLU",
-    "LeakyReLU",
-    "PReLU",
-    "ThresholdedReLU",
-    "HardActivation",
-    "ZeroPadding1D",
-    "ZeroPadding2D",
-    "ApplyAlpha",
+#: hls4ml layer class -> what it is in hardware (activations are told apart by their function below).
+_KINDS: dict[str, LayerKind] = {
+    **dict.fromkeys(
+        ("Dense", "Conv1D", "Conv2D", "PointwiseConv1D", "PointwiseConv2D", "Conv2DBatchnorm", "DenseBatchnorm"),
+        "mult",
+    ),
+    **dict.fromkeys(("DepthwiseConv1D", "DepthwiseConv2D"), "depthwise"),
+    **dict.fromkeys(("BatchNormalization", "ApplyAlpha"), "batchnorm"),
+    **dict.fromkeys(("ReLU", "LeakyReLU", "PReLU", "ThresholdedReLU", "HardActivation"), "elementwise"),
+    **dict.fromkeys(("Pooling1D", "Pooling2D"), "pool"),
+    **dict.fromkeys(("GlobalPooling1D", "GlobalPooling2D"), "global_pool"),
+    **dict.fromkeys(("ZeroPadding1D", "ZeroPadding2D"), "pad"),
+    **dict.fromkeys(("Reshape", "Flatten", "Transpose"), "reshape"),
+    **dict.fromkeys(("GRU", "LSTM"), "recurrent"),
 }
-_POOL = {"Pooling1D", "Pooling2D", "GlobalPooling1D", "GlobalPooling2D"}
-_RESHAPE = {"Reshape", "Flatten", "Transpose", "Input", "InputLayer"}
+_INPUTS = ("Input", "InputLayer")
 _TABLE_ACTIVATIONS = {"sigmoid", "tanh", "elu", "selu", "softplus", "softsign", "hard_tanh"}
-SUPPORTED = sorted(
-    _MULT | _DEPTHWISE | _ELEMENTWISE | _POOL | _RESHAPE | {"Activation", "ELU", "Softmax", "BatchNormalization"}
-)
+SUPPORTED = sorted({*_KINDS, "Activation", "ELU", "Softmax"})
 
 
 def _bits(type_obj: Any, default: int) -> int:
@@ -53,35 +52,37 @@ def _shape(var: Any) -> tuple[int, int]:
     return int(np.prod(shape[:-1])), shape[-1]
 
 
-def count_zero_weights(data: npt.ArrayLike, type_obj: Any) -> int:
-    """Weights that are zero in hardware: their code is 0 once cast to their ``ap_fixed`` type (with its
-    rounding and overflow modes); exactly zero when the type is not a fixed-point one."""
+def weight_profile(data: Any, type_obj: Any) -> WeightProfile:
+    """Zeros, powers of two and CSD digits of ``data`` once cast to its ``ap_fixed`` type (hls4ml weight type)."""
+    precision = getattr(type_obj, "precision", None)
+    codes = weight_codes(data, precision)
     flat = np.asarray(data, dtype=float).ravel()
-    try:
-        t = hls4ml_fixed_type(getattr(type_obj, "precision", None))
-        if t is not None:
-            return int(np.count_nonzero(quantize(flat, t)[0] == 0))
-    except FixedPointError:  # saturation bits, or wider than the exact int64 cast
-        pass
-    return int(np.count_nonzero(flat == 0))
+    if codes is None:  # a float type: only exact zeros are known to be free, the rest are full-width
+        nonzero = int(np.count_nonzero(flat))
+        full = WeightProfile.dense(nonzero, 32)
+        return WeightProfile(bits=32, zeros=flat.size - nonzero, classes=full.classes)
+    return WeightProfile.from_codes(codes, _bits(type_obj, 16))
+
+
+def count_zero_weights(data: Any, type_obj: Any) -> int:
+    """Weights that are zero in hardware: their code is 0 once cast to their ``ap_fixed`` type."""
+    return weight_profile(data, type_obj).zeros
+
+
+def _activation(layer: Any) -> str:
+    return str(layer.get_attr("activation", "") or "").lower()
 
 
 def _kind(layer: Any) -> LayerKind:
     cls = layer.class_name
-    if cls in _MULT:
-        return "mult"
-    if cls in _DEPTHWISE or cls == "BatchNormalization":
-        return "depthwise"
-    if cls == "Softmax" or (cls == "Activation" and str(layer.get_attr("activation", "")).lower() == "softmax"):
+    if cls in _KINDS:
+        return _KINDS[cls]
+    if cls == "Softmax" or (cls == "Activation" and _activation(layer) == "softmax"):
         return "softmax"
-    if cls == "ELU" or (cls == "Activation" and str(layer.get_attr("activation", "")).lower() in _TABLE_ACTIVATIONS):
+    if cls == "ELU" or (cls == "Activation" and _activation(layer) in _TABLE_ACTIVATIONS):
         return "table"
-    if cls in _ELEMENTWISE or cls == "Activation":
+    if cls == "Activation":
         return "elementwise"
-    if cls in _POOL:
-        return "pool"
-    if cls in _RESHAPE:
-        return "reshape"
     raise StepError(
         f"layer {layer.name!r} ({cls}) is not covered by the resource model; supported layer classes: "
         f"{', '.join(SUPPORTED)}"
@@ -91,6 +92,53 @@ def _kind(layer: Any) -> LayerKind:
 def _strategy(layer: Any) -> Strategy:
     value = str(layer.get_attr("strategy", "latency")).lower()
     return "resource" if value.startswith("resource") else "latency"
+
+
+def _int(layer: Any, name: str, default: int = 1) -> int:
+    value = layer.get_attr(name)
+    return int(value) if value is not None else default
+
+
+def _window(layer: Any, kind: LayerKind) -> dict[str, Any]:
+    """Kernel, stride and input row length of a convolution or pooling window (1-D: height 1)."""
+    prefix = "pool" if kind == "pool" else "filt"
+    two_d = layer.get_attr("in_height") is not None
+    kw = _int(layer, f"{prefix}_width")
+    kh = _int(layer, f"{prefix}_height") if two_d else 1
+    sw = _int(layer, "stride_width", kw if kind == "pool" else 1)
+    sh = _int(layer, "stride_height", kh if kind == "pool" else 1) if two_d else 1
+    return {"kernel": (kh, kw), "stride": (sh, sw), "row_in": _int(layer, "in_width") if two_d else 1}
+
+
+def _weights(layer: Any, kind: LayerKind) -> dict[str, Any]:
+    """Weight count, width, value profile and fan-in of a multiplying layer."""
+    weights = getattr(layer, "weights", {}) or {}
+    keys = {"batchnorm": ("scale",), "recurrent": ("weight", "recurrent_weight")}.get(kind, ("weight",))
+    missing = [k for k in keys if k not in weights]
+    if missing:
+        raise StepError(f"layer {layer.name!r} ({layer.class_name}) has no {missing[0]} array for the resource model")
+    profiles = [weight_profile(np.asarray(weights[k].data), weights[k].type) for k in keys]
+    classes: dict[tuple[int, int], int] = {}
+    for p in profiles:
+        for s, d, c in p.classes:
+            classes[(s, d)] = classes.get((s, d), 0) + c
+    profile = WeightProfile(
+        bits=max(p.bits for p in profiles),
+        zeros=sum(p.zeros for p in profiles),
+        classes=tuple(sorted((s, d, c) for (s, d), c in classes.items())),
+    )
+    return {"weights": profile, "n_weights": profile.total, "weight_bits": profile.bits}
+
+
+def _terms(layer: Any, kind: LayerKind, width_in: int, kernel: tuple[int, int]) -> int:
+    if kind == "mult":
+        channels = _int(layer, "n_chan", 0) or _int(layer, "n_in", width_in)
+        return max(1, channels * kernel[0] * kernel[1])
+    if kind == "depthwise":
+        return kernel[0] * kernel[1]
+    if kind == "recurrent":
+        return _int(layer, "n_in") + _int(layer, "n_out")
+    return 1
 
 
 def describe_layer(layer: Any, io_type: str) -> HlsLayerSpec:
@@ -116,36 +164,56 @@ def describe_layer(layer: Any, io_type: str) -> HlsLayerSpec:
     }
     accum = layer.get_attr("accum_t")
     spec["accum_bits"] = _bits(accum, out_bits) if accum is not None else out_bits
-    weights = getattr(layer, "weights", {}) or {}
-    if kind in ("mult", "depthwise"):
-        wvar = weights.get("weight") or weights.get("depthwise") or weights.get("scale")
-        if wvar is None:
-            raise StepError(f"layer {layer.name!r} ({layer.class_name}) has no weights for the resource model")
-        spec["weight_bits"] = _bits(wvar.type, 16)
-        spec["n_weights"] = int(np.asarray(wvar.data).size)
-        spec["n_zeros"] = count_zero_weights(np.asarray(wvar.data), wvar.type)
     if kind in ("mult", "depthwise", "pool"):
-        kh = int(layer.get_attr("filt_height", layer.get_attr("pool_height", 1)) or 1)
-        kw = int(layer.get_attr("filt_width", layer.get_attr("pool_width", 1)) or 1)
-        if pixels_in > 1 and layer.get_attr("in_height") is None:  # 1-D: the window slides along one axis
-            kh, kw = kw, 1
-        spec["kernel"] = (kh, kw)
-        spec["row_in"] = int(layer.get_attr("in_width", 1) or 1) if layer.get_attr("in_height") else 1
+        spec.update(_window(layer, kind))
+    if kind in ("mult", "depthwise", "batchnorm", "recurrent"):
+        spec.update(_weights(layer, kind))
+        spec["terms"] = _terms(layer, kind, width_in, spec.get("kernel", (1, 1)))
+    if kind == "recurrent":
+        spec["timesteps"] = _int(layer, "n_timesteps")
+        spec["gates"] = 3 if layer.class_name == "GRU" else 4
+        spec["width_in"] = _int(layer, "n_in")
+        spec["table_size"] = _int(layer, "table_size", 1024)
+        spec["table_bits"] = _bits(layer.get_attr("table_t"), 18)
     if kind in ("table", "softmax"):
-        spec["table_size"] = int(layer.get_attr("table_size", 1024) or 1024)
+        spec["table_size"] = _int(layer, "table_size", 1024)
+        spec["table_bits"] = _bits(layer.get_attr("table_t") or layer.get_attr("exp_table_t"), 18)
     return HlsLayerSpec(**spec)
 
 
+def _inplace_flatten(specs: tuple[HlsLayerSpec, ...], layers: list[Any]) -> tuple[HlsLayerSpec, ...]:
+    """In ``io_stream`` hls4ml 1.3 keeps the stream of a flattened map as it was (``InplaceStreamFlatten``): the
+    layer after a Flatten reads the map's words one by one.  A batch normalisation there multiplies each word
+    by the scales of its position, so its multipliers are shared by the words, like a reuse factor."""
+    out = list(specs)
+    for i, spec in enumerate(specs):
+        if spec.kind != "reshape" or spec.pixels_in <= 1 or i + 1 >= len(specs):
+            continue
+        words, width = spec.pixels_in, spec.width_in
+        out[i] = replace(spec, pixels_out=words, width_out=width)
+        nxt = specs[i + 1]
+        if nxt.width_in != words * width:
+            continue
+        nxt = replace(nxt, pixels_in=words, width_in=width)
+        if nxt.kind == "batchnorm" and _int(layers[i + 1], "n_filt", -1) == -1:
+            nxt = replace(nxt, pixels_out=words, width_out=width, reuse=max(nxt.reuse, words))
+        out[i + 1] = nxt
+    return tuple(out)
+
+
 def describe_hls_model(hls_model: Any, name: str = "design") -> DesignSpec:
-    """Every layer of a converted hls4ml model, in order, with the model's I/O type and clock."""
+    """Every layer of a converted hls4ml model, in order, with the model's I/O type, clock and part."""
     io_type = str(hls_model.config.get_config_value("IOType"))
     if io_type not in ("io_stream", "io_parallel"):
         raise StepError(f"IOType {io_type!r} is not covered by the resource model (io_stream or io_parallel)")
     clock = float(hls_model.config.get_config_value("ClockPeriod"))
+    part = str(hls_model.config.get_config_value("Part") or hls_model.config.get_config_value("XilinxPart") or "")
     layers = list(hls_model.get_layers())
-    inputs = [lay for lay in layers if lay.class_name in ("Input", "InputLayer")]
+    inputs = [lay for lay in layers if lay.class_name in _INPUTS]
     input_elements = sum(math.prod(int(s) for s in lay.get_output_variable().shape) for lay in inputs) or 1
-    specs = tuple(describe_layer(lay, io_type) for lay in layers if lay.class_name not in ("Input", "InputLayer"))
+    specs = tuple(describe_layer(lay, io_type) for lay in layers if lay.class_name not in _INPUTS)
+    if io_type == "io_stream":
+        specs = _inplace_flatten(specs, [lay for lay in layers if lay.class_name not in _INPUTS])
     if not specs:
         raise StepError(f"hls4ml model {name!r} has no layers besides its input")
     return DesignSpec(
@@ -153,5 +221,6 @@ def describe_hls_model(hls_model: Any, name: str = "design") -> DesignSpec:
         layers=specs,
         io_type=io_type,  # type: ignore[arg-type]
         clock_period_ns=clock,
+        part=part,
         input_elements=input_elements,
     )

@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from fpgaflow.estimate.budget import BudgetReport
-from fpgaflow.estimate.coefficients import Coefficients
 from fpgaflow_board.atomic import atomic_file
 
 _LABELS = {"lut": "LUT", "ff": "FF", "dsp": "DSP48", "bram18": "BRAM18"}
 
 
-def plot_budget(report: BudgetReport, path: Path | str, coeffs: Coefficients | None = None, title: str = "") -> Path:
+def plot_budget(report: BudgetReport, path: Path | str, title: str = "") -> Path:
     """Write a bar chart of utilisation (% of the board) per resource, with the budget and 100 % lines.
 
-    With ``coeffs``, each bar carries an error bar of the model's mean held-out relative error.
+    Each bar carries the estimate's expected range (leave-one-design-out) as an error bar.
     """
     import matplotlib
 
@@ -24,11 +23,12 @@ def plot_budget(report: BudgetReport, path: Path | str, coeffs: Coefficients | N
     path = Path(path)
     names = [_LABELS.get(r.resource, r.resource) for r in report.rows]
     values = [100 * r.utilisation for r in report.rows]
-    errors = None
-    if coeffs is not None:
-        rel = {e.resource: e.mean for e in coeffs.held_out_error}
-        errors = [v * rel.get(r.resource, 0.0) for v, r in zip(values, report.rows, strict=True)]
-    colours = ["tab:green" if r.within_budget else "tab:red" for r in report.rows]
+    errors = [
+        [100 * (r.used - (r.low if r.low is not None else r.used)) / r.available for r in report.rows],
+        [100 * ((r.high if r.high is not None else r.used) - r.used) / r.available for r in report.rows],
+    ]
+    colour = {"fits": "tab:green", "fits only if the estimate is high": "tab:orange", "does not fit": "tab:red"}
+    colours = [colour[r.verdict] for r in report.rows]
     fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
     bars = ax.bar(names, values, color=colours, yerr=errors, capsize=6)
     ax.axhline(
@@ -49,9 +49,9 @@ def plot_budget(report: BudgetReport, path: Path | str, coeffs: Coefficients | N
             textcoords="offset points",
         )
     ax.set_ylabel(f"estimated utilisation of the {report.board} (%)")
-    ax.set_title(title or f"ESTIMATE vs {report.board} budget: {'fits' if report.fits else 'does not fit'}")
+    ax.set_title(title or f"ESTIMATE vs {report.board} budget: {report.status}")
     ax.legend(loc="upper left", fontsize=8)
-    ax.set_ylim(0, max(110.0, 1.15 * max(values)))
+    ax.set_ylim(0, max(110.0, 1.15 * max(v + e for v, e in zip(values, errors[1], strict=True))))
     fig.tight_layout()
     try:
         with atomic_file(path) as tmp:

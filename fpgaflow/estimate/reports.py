@@ -36,6 +36,8 @@ def _cells(line: str) -> list[str]:
 
 
 def _number(text: str) -> float:
+    """A report cell: ``-``/empty/``N/A`` read as 0; Vitis HLS prints ``~0`` for a rounded-down fraction."""
+    text = text.lstrip("~")
     return 0.0 if text in ("-", "", "N/A") else float(text)
 
 

@@ -29,11 +29,31 @@ class LayerResources:
 
 
 @dataclass(frozen=True)
+class Band:
+    """The range a resource's real figure is expected in: ``low`` <= report <= ``high`` for 8 designs out of 10
+    the model was not fitted on (leave-one-design-out; :class:`fpgaflow.estimate.coefficients.ErrorBand`)."""
+
+    resource: str
+    low: float
+    high: float
+
+
+def compact(value: float) -> str:
+    """``21,480`` -> ``21.5k``; small counts as integers."""
+    if abs(value) >= 10_000:
+        return f"{value / 1000:.0f}k"
+    if abs(value) >= 1_000:
+        return f"{value / 1000:.1f}k"
+    return f"{value:.0f}"
+
+
+@dataclass(frozen=True)
 class ResourceTable:
     """Per-layer rows plus the design total, with where the numbers came from.
 
     ``source`` says what produced the numbers (``estimate``, ``vivado_hls csynth``, ``vivado synth``);
-    ``clock_period_ns`` converts cycles into µs.
+    ``clock_period_ns`` converts cycles into µs; ``bands``: an estimate's expected range per resource
+    (empty for a report).
     """
 
     source: str
@@ -41,6 +61,17 @@ class ResourceTable:
     layers: tuple[LayerResources, ...] = ()
     clock_period_ns: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    bands: tuple[Band, ...] = ()
+
+    def band(self, resource: str) -> Band | None:
+        return next((b for b in self.bands if b.resource == resource), None)
+
+    def with_interval(self, resource: str) -> str:
+        """``LUT 21.5k (17k–26k)``: the total and, for an estimate, its expected range."""
+        label = {"lut": "LUT", "ff": "FF", "dsp": "DSP48", "bram18": "BRAM18"}.get(resource, resource)
+        text = f"{label} {compact(self.total.get(resource))}"
+        b = self.band(resource)
+        return text if b is None else f"{text} ({compact(b.low)}–{compact(b.high)})"
 
     def latency_us(self) -> float | None:
         if self.total.latency_cycles is None or self.clock_period_ns is None:

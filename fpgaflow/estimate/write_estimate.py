@@ -24,9 +24,10 @@ class Estimate:
     out: Path
 
     def lines(self) -> list[str]:
-        """The model's error note, one line per resource (used / available, % of the board), the verdict."""
+        """The model's error note, one line per resource (estimate with its range / available, % of the
+        board), the verdict."""
         rows = [
-            f"  {r.resource:6s} {r.used:12,.0f} / {r.available:9,}  {100 * r.utilisation:7.1f} %"
+            f"  {r.interval():28s} / {r.available:9,}  {100 * r.utilisation:7.1f} %  {r.verdict}"
             for r in self.budget.rows
         ]
         verdict = f"{self.budget.verdict()}; ~{self.rate.maps_per_s:,.0f} maps/s ({self.rate.bound}-bound)"
@@ -52,12 +53,15 @@ def write_estimate(source: Path, cfg: EstimateConfig, out: Path) -> Estimate:
         coeffs = load_coefficients()
         hls_model = load_hls_model(source, board)
         design = describe_hls_model(hls_model, name=source.stem)
-        table = estimate_design_on_board(design, board, coeffs, target=cfg.target)
+        table = estimate_design_on_board(design, board, coeffs, level=cfg.level, core_only=cfg.core_only)
         budget = check_budget(table, board, cfg.budget)
         rate = throughput(table, board, design.input_elements, cfg.input_bits)
         payload = {
             "table": to_mapping(table),
+            "level": cfg.level,
+            "core_only": cfg.core_only,
             "fits": budget.fits,
+            "status": budget.status,
             "verdict": budget.verdict(),
             "maps_per_s": rate.maps_per_s,
             "bound": rate.bound,
@@ -65,5 +69,5 @@ def write_estimate(source: Path, cfg: EstimateConfig, out: Path) -> Estimate:
         title = f"Resource estimate: {source.name}"
         write_text(staging / "estimate.md", render_markdown(table, budget, rate, title=title))
         write_text(staging / "estimate.json", json.dumps(payload, indent=2))
-        plot_budget(budget, staging / "estimate.png", coeffs)
+        plot_budget(budget, staging / "estimate.png")
     return Estimate(table, budget, rate, out)

@@ -35,12 +35,15 @@ class FitOutcome:
         """What the command prints: the chosen point, how many fit, the C-sim check, the files."""
         result, c = self.result, self.result.chosen
         acc = "not scored" if c.accuracy is None else f"accuracy {100 * c.accuracy:.2f} % ({result.n_maps} maps)"
-        util = ", ".join(f"{r} {100 * c.utilisation[r]:.0f} %" for r in ("lut", "ff", "dsp", "bram18"))
+        from fpgaflow.fit.report import interval
+
+        util = ", ".join(f"{r} {interval(c, r)}" for r in ("lut", "ff", "dsp", "bram18"))
         n_fit = sum(p.fits for p in result.points)
+        n_maybe = sum(p.verdict == "fits only if the estimate is high" for p in result.points)
         lines = [
-            f"chosen: {c.label}: {acc}; estimate {util}; {c.maps_per_s:.0f} maps/s",
-            f"{n_fit}/{len(result.points)} points within the {100 * result.config.budget:.0f} % budget "
-            "(resources are estimates, not synthesis)",
+            f"chosen: {c.label}: {acc}; {c.verdict}; estimate {util}; {c.maps_per_s:.0f} maps/s",
+            f"{n_fit}/{len(result.points)} points fit the {100 * result.config.budget:.0f} % budget over the whole "
+            f"range of the estimate, {n_maybe} only if the estimate is high (resources are estimates, not synthesis)",
         ]
         if self.confirmation is not None:
             k = self.confirmation

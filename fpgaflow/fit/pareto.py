@@ -24,8 +24,9 @@ def pareto_front(points: list[FitPoint]) -> list[FitPoint]:
 
 
 def plot_pareto(result: FitResult, path: Path) -> Path:
-    """Accuracy (or maps/s) vs estimated LUTs of every point: within budget filled, over budget hollow,
-    the Pareto front as a line, the chosen point starred, the LUT budget as a vertical line."""
+    """Accuracy (or maps/s) vs estimated LUTs of every point: fitting over the whole range of the estimate
+    filled, fitting only if the estimate is high hollow orange, not fitting hollow red, the Pareto front as
+    a line, the chosen point starred, the LUT budget as a vertical line."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -33,8 +34,12 @@ def plot_pareto(result: FitResult, path: Path) -> Path:
 
     scored = all(p.accuracy is not None for p in result.points)
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
-    for fits, face, edge in ((True, "tab:blue", "tab:blue"), (False, "none", "tab:red")):
-        sel = [p for p in result.points if p.fits == fits]
+    for verdict, face, edge in (
+        ("fits", "tab:blue", "tab:blue"),
+        ("fits only if the estimate is high", "none", "tab:orange"),
+        ("does not fit", "none", "tab:red"),
+    ):
+        sel = [p for p in result.points if p.verdict == verdict]
         if sel:
             ax.scatter(
                 [p.resources["lut"] for p in sel],
@@ -42,7 +47,7 @@ def plot_pareto(result: FitResult, path: Path) -> Path:
                 s=22,
                 facecolors=face,
                 edgecolors=edge,
-                label="within budget" if fits else "over budget",
+                label=verdict,
             )
     front = pareto_front(result.points)
     ax.plot(

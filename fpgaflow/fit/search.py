@@ -25,6 +25,7 @@ from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.convert.hls import Conversion, convert, plan, split_output_activation
 from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow.estimate import check_budget, estimate_model, throughput
+from fpgaflow.estimate.budget import Verdict
 from fpgaflow.estimate.describe import describe_hls_model
 from fpgaflow.estimate.table import RESOURCES
 from fpgaflow.fit.candidates import Candidate, PrecisionVariant, enumerate_candidates, precision_variant
@@ -39,8 +40,11 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class FitPoint:
     """One evaluated design.  ``resources``: estimated LUT, FF, DSP48, BRAM18 of the deployed design
-    (shell included); ``utilisation``: fraction of the board's total of each; ``fits``: every resource
-    within the budget; ``interval_cycles``: estimated clock cycles between maps; ``maps_per_s``: modelled
+    (post-implementation, shell included); ``ranges``: each one's expected (low, high) range, from the
+    model's leave-one-design-out error; ``utilisation``: fraction of the board's total of each;
+    ``verdict``: ``fits`` (every range within the budget), ``fits only if the estimate is high`` (a range
+    straddles it) or ``does not fit``; ``fits``: the verdict is ``fits``; ``interval_cycles``: estimated
+    clock cycles between maps; ``maps_per_s``: modelled
     throughput (compute or DMA bound); ``accuracy``: fraction of maps whose class (logit ≥ 0) matches the
     label, from the bit-exact emulator (``None`` when not scored)."""
 
@@ -56,6 +60,8 @@ class FitPoint:
     accuracy: float | None
     accuracy_source: str
     hls4ml_changes: tuple[str, ...] = ()
+    verdict: Verdict = "fits"
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -74,8 +80,10 @@ class FitPoint:
             "result_margin_bits": c.precision.margin_bits,
             "layer_reuse": dict(c.layer_reuse),
             "resources": {k: round(v, 1) for k, v in self.resources.items()},
+            "ranges": {k: [round(lo, 1), round(hi, 1)] for k, (lo, hi) in self.ranges.items()},
             "utilisation": {k: round(v, 4) for k, v in self.utilisation.items()},
             "fits": self.fits,
+            "verdict": self.verdict,
             "over_budget": list(self.over),
             "interval_cycles": self.interval_cycles,
             "maps_per_s": round(self.maps_per_s, 1),
@@ -187,6 +195,8 @@ def evaluate(
         utilisation={u.resource: u.utilisation for u in budget.rows},
         fits=budget.fits,
         over=budget.over,
+        verdict=budget.status,
+        ranges={u.resource: (u.low or u.used, u.high or u.used) for u in budget.rows},
         interval_cycles=float(table.total.interval_cycles or 0.0),
         maps_per_s=rate.maps_per_s,
         accuracy=accuracy,
@@ -204,13 +214,15 @@ def _trim(p: FitPoint) -> int:
 
 
 def choose(points: list[FitPoint], cfg: FitConfig, board: Board) -> FitPoint:
-    """The most accurate point within budget (and above the throughput floor); ties → fewer LUTs, then the
-    shorter interval, then fewer trimmed bits.  Without accuracy: the fastest point within budget, ties →
-    fewer LUTs, then fewer trimmed bits (precision is never given up when it is not measured).
-    Raises :class:`FitError` naming the closest point's over-budget resources when none fits."""
+    """The most accurate point that fits (every resource's expected range within the budget) and reaches the
+    throughput floor; ties → fewer LUTs, then the shorter interval, then fewer trimmed bits.  Without
+    accuracy: the fastest such point, ties → fewer LUTs, then fewer trimmed bits (precision is never given
+    up when it is not measured).  When no point fits over its whole range, the points that fit only if the
+    estimate is high are chosen from (the result's notes say so: confirm with synthesis).  Raises
+    :class:`FitError` naming the closest point's over-budget resources when no point can fit."""
     if not points:
         raise FitError("the fit search space is empty")
-    fitting = [p for p in points if p.fits]
+    fitting = [p for p in points if p.verdict == "fits"] or [p for p in points if p.verdict != "does not fit"]
     if not fitting:
         closest = min(points, key=lambda p: max(p.utilisation[r] for r in RESOURCES))
         raise FitError(
@@ -298,7 +310,7 @@ def fit_model(
                 i,
                 p.label,
                 *p.resources.values(),
-                "fits" if p.fits else "over: " + ",".join(p.over),
+                p.verdict if p.fits else f"{p.verdict}: " + ",".join(p.over),
             )
             points.append(p)
     try:
@@ -306,6 +318,11 @@ def fit_model(
     except FitError as exc:
         raise FitError(str(exc), points) from None
     notes = []
+    if chosen.verdict != "fits":
+        notes.append(
+            f"no point fits over the whole range of the estimate; the chosen one {chosen.verdict} "
+            f"({', '.join(chosen.over)}): confirm with synthesis before building"
+        )
     changed = [p for p in points if p.hls4ml_changes]
     if changed:
         notes.append(f"hls4ml changed the plan of {len(changed)} points (listed per point)")

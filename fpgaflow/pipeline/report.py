@@ -41,7 +41,8 @@ def render_report(summary: dict[str, Any], cfg: RunConfig) -> str:
         f"| C-sim speed (maps/s, one core) | {_fmt(s.get('csim_maps_per_second'))} |",
         f"| input / output precision | {s.get('input_precision', '—')} / {s.get('output_precision', '—')} |",
         f"| bitstream | {s.get('bitstream') or 'absent: no Vivado build yet'} |",
-        f"| resources (ESTIMATE, see `fpgaflow estimate`) | {_fmt(s.get('estimate'))} |",
+        f"| resources (ESTIMATE after implementation, with expected range; see `fpgaflow estimate`) | "
+        f"{s.get('estimate_intervals') or _fmt(s.get('estimate'))} |",
         f"| budget verdict (estimate) | {s.get('estimate_verdict', '—')} |",
         f"| modelled board throughput | {_fmt(s.get('modelled_maps_per_second'))} maps/s "
         f"({s.get('modelled_bound', '—')}-bound), latency {_fmt(s.get('modelled_latency_us'))} µs |",

@@ -142,7 +142,10 @@ def _estimate_metrics(hls_model: object, cfg: RunConfig) -> dict[str, object]:
     rate = throughput(table, board, describe_hls_model(hls_model).input_elements)
     return {
         "estimate": {r: round(table.total.get(r), 1) for r in ("lut", "ff", "dsp", "bram18")},
+        "estimate_range": {u.resource: [round(u.low or u.used, 1), round(u.high or u.used, 1)] for u in budget.rows},
+        "estimate_intervals": ", ".join(u.interval() for u in budget.rows),
         "estimate_utilisation": {u.resource: round(u.utilisation, 4) for u in budget.rows},
+        "estimate_status": budget.status,
         "estimate_verdict": budget.verdict(),
         "modelled_maps_per_second": round(rate.maps_per_s, 1),
         "modelled_bound": rate.bound,
