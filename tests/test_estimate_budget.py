@@ -92,3 +92,19 @@ def test_png_is_written(tmp_path: Path) -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 5_000
     assert [p.name for p in path.parent.iterdir()] == ["u.png"]  # no temp file left behind
+
+
+def test_cli_level_and_core_only_reach_the_config() -> None:
+    import argparse
+
+    from fpgaflow.cli import estimate
+
+    parser = argparse.ArgumentParser()
+    estimate.register(parser.add_subparsers())
+    args = parser.parse_args(["estimate", "m.keras", "--out", "o", "--level", "synth", "--core-only"])
+    cfg = args.options.config(args)
+    assert (cfg.level, cfg.core_only) == ("synth", True)
+    plain = parser.parse_args(["estimate", "m.keras", "--out", "o"])
+    assert (plain.options.config(plain).level, plain.options.config(plain).core_only) == ("impl", False)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["estimate", "m.keras", "--out", "o", "--level", "post"])

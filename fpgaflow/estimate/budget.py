@@ -60,11 +60,6 @@ class ResourceUse:
             return OVER
         return UNCERTAIN
 
-    @property
-    def within_budget(self) -> bool:
-        """The point estimate is within the budget (the range may still cross it: see :attr:`verdict`)."""
-        return self.used <= self.limit
-
     def interval(self) -> str:
         """``LUT 21.5k (17k–26k)`` or ``LUT 21.5k`` without a range."""
         text = f"{_LABELS.get(self.resource, self.resource)} {compact(self.used)}"

@@ -96,8 +96,8 @@ class Coefficients:
 
     ``hls``/``synth``: LUT and FF models of each level; ``impl_lut``/``impl_ff``: post-implementation /
     post-synthesis ratio of the network core (Vivado's ``opt_design`` and placement trim logic);
-    ``delays``: datapath delays for pipeline depth and latency; ``recurrent_step_cycles``: cycles hls4ml's
-    recurrent cell adds to each time step; ``calibrated_on``: designs of the fit; ``errors``:
+    ``delays``: datapath delays for pipeline depth and latency (and the cycles hls4ml's recurrent cell adds
+    to each time step); ``calibrated_on``: designs of the fit; ``errors``:
     leave-one-design-out error bands, shown beside every estimate."""
 
     version: int
@@ -107,7 +107,6 @@ class Coefficients:
     impl_lut: float = 1.0
     impl_ff: float = 1.0
     delays: Delays = field(default_factory=Delays)
-    recurrent_step_cycles: float = 0.0
     errors: tuple[ErrorBand, ...] = ()
 
     def __post_init__(self) -> None:
