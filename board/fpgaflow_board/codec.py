@@ -1,9 +1,10 @@
 """What one AXI-Stream word carries, both ways: hit maps → input words, output words → raw outputs.
 
-hls4ml's VivadoAccelerator wrapper streams either ``float`` words (the default: the IP casts each to
-``input_t`` = the manifest's ``input_precision``) or fixed-point words of ``input_t``/``result_t``
-directly.  The manifest's ``stream_dtype`` selects: ``"float32"`` (4 bytes per word) or ``"fixed"``
-(``input_precision``/``output_precision`` bits per word, rounded up to an 8/16/32-bit lane).
+hls4ml's VivadoAccelerator wrapper and fpgaflow's Vitis-route top (:mod:`fpgaflow_board.wire_format`) stream
+either ``float`` words (the default: the IP casts each to ``input_t`` = the manifest's ``input_precision``) or
+fixed-point words of ``input_t``/``result_t`` directly.  The manifest's ``stream_dtype`` selects: ``"float32"``
+(4 bytes per word) or ``"fixed"`` (``input_precision``/``output_precision`` bits per word, rounded up to an
+8/16/32-bit lane).
 
 Either way the ADC counts are scaled by :func:`fpgaflow_board.scaling.scale_inputs` (float32, as in
 training) and the driver counts the network inputs that ``input_precision`` cannot hold: inside the IP the

@@ -27,9 +27,11 @@ class Manifest:
     ``input_shape`` is one hit map (rows, cols, channels); ``input_scale`` converts ADC counts to the
     network input; ``input_precision``/``output_precision`` are the ap_fixed types inside the IP;
     ``output_activation`` is applied to the IP's raw output by the driver (the FPGA computes the logit);
-    ``stream_dtype`` is the numpy type of one AXI-Stream word the DMA moves (``float32`` with hls4ml's
-    default float wrapper).  ``bitstream``/``hwh`` are file names or ``None`` with ``bitstream_note``
-    saying why.  ``files`` maps each bundled file to its SHA-256.
+    ``stream_dtype`` is the element one AXI-Stream word carries (``float32`` with hls4ml's default float
+    wrapper and with fpgaflow's Vitis-route top by default, ``fixed`` for ``input_precision``/``output_precision``
+    codes; :class:`fpgaflow_board.wire_format.WireFormat`): the one field both routes fill.
+    ``bitstream``/``hwh`` are file names or ``None`` with ``bitstream_note`` saying why.  ``files`` maps each
+    bundled file to its SHA-256.
     """
 
     project_name: str

@@ -10,6 +10,7 @@ from fpgaflow.errors import ConfigError
 from fpgaflow_board.boards import DEFAULT_BOARD, DEFAULT_BUDGET, get_board
 from fpgaflow_board.errors import FixedPointError
 from fpgaflow_board.fixed_point import FixedType, parse_fixed
+from fpgaflow_board.wire_format import WireFormat
 
 Strategy = Literal["Latency", "Resource"]
 
@@ -42,8 +43,12 @@ class LayerOverride:
 class ConvertConfig:
     """hls4ml conversion settings.
 
-    ``backend``: ``VivadoAccelerator`` wraps the network in an AXI-Stream IP for the board's DMA;
-    ``Vivado`` writes a bare HLS project for synthesis-only studies.  ``clock_period_ns`` defaults to
+    ``backend``: ``VivadoAccelerator`` wraps the network in hls4ml's AXI-Stream IP for the board's DMA
+    (built with Vivado HLS 2019.2/2020.1); ``Vitis`` writes hls4ml's Vitis HLS network and fpgaflow's own
+    AXI-Stream top function with the same wire contract (built with Vitis HLS 2023.2 or later, see
+    :mod:`fpgaflow.convert.write_axis_wrapper`); ``Vivado`` writes a bare HLS project for synthesis-only studies.
+    ``wire``: what the AXI-Stream words carry on the Vitis route (:class:`~fpgaflow_board.wire_format.WireFormat`;
+    default one float32 per 32-bit word, as hls4ml's VivadoAccelerator wrapper).  ``clock_period_ns`` defaults to
     the board's fabric clock (10 ns = 100 MHz FCLK0 on the PYNQ-Z2; hls4ml's own default is 5 ns).
     ``reuse_factor``: how many times each multiplier is reused per output pixel (1 = fully parallel,
     more = fewer multipliers, proportionally more cycles); ``"auto"`` picks, per layer, the smallest valid
@@ -56,7 +61,7 @@ class ConvertConfig:
     """
 
     board: str = DEFAULT_BOARD
-    backend: Literal["VivadoAccelerator", "Vivado"] = "VivadoAccelerator"
+    backend: Literal["VivadoAccelerator", "Vitis", "Vivado"] = "VivadoAccelerator"
     io_type: Literal["io_stream", "io_parallel"] = "io_stream"
     clock_period_ns: float | None = None
     reuse_factor: int | Literal["auto"] = 1
@@ -67,6 +72,7 @@ class ConvertConfig:
     calibration_maps: int = 2000
     fifo_depth: Literal["geometry", "hls4ml"] = "geometry"
     project_name: str = "myproject"
+    wire: WireFormat = field(default_factory=WireFormat)
     layers: dict[str, LayerOverride] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -74,6 +80,20 @@ class ConvertConfig:
         check(
             self.backend != "VivadoAccelerator" or board.hls4ml_board is not None,
             f"convert.board {self.board!r} has no hls4ml VivadoAccelerator board: use convert.backend Vivado",
+        )
+        check(
+            self.backend != "Vitis" or self.io_type == "io_stream",
+            "convert.backend Vitis: fpgaflow's AXI-Stream top streams the network's io_stream ports; "
+            "set convert.io_type io_stream",
+        )
+        check(
+            self.backend == "Vitis" or self.wire == WireFormat(),
+            f"convert.wire applies to the Vitis route only ({self.backend} uses hls4ml's float32 wrapper)",
+        )
+        check(
+            self.wire.inputs_per_word == 1,
+            "convert.wire.inputs_per_word > 1: the generated C++ unpacks packed words, but the board driver "
+            "does not pack them yet (issue 20); use 1",
         )
         check(
             self.reuse_factor == "auto" or (isinstance(self.reuse_factor, int) and self.reuse_factor >= 1),

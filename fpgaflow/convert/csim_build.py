@@ -38,8 +38,9 @@ def _cxx_flags(cxx: str) -> list[str]:
 def build_csim_library(project_dir: Path, output: Path, project_name: str = "myproject") -> Path:
     """Compile ``project_dir``'s firmware into ``output`` (a ``.so``) with relative weights.
 
-    Sources: ``firmware/<p>.cpp``, ``firmware/<p>_axi.cpp`` (VivadoAccelerator only) and ``<p>_bridge.cpp``;
-    the translation units compile in parallel (one g++ per unit).
+    Sources: ``firmware/<p>.cpp``, ``firmware/<p>_axi.cpp`` (the AXI-Stream top: hls4ml's VivadoAccelerator
+    wrapper or fpgaflow's own on the Vitis route), ``<p>_bridge.cpp`` and, on the Vitis route, ``<p>_axi_bridge.cpp``
+    (``<p>_axis``, the top on raw DMA bytes); the translation units compile in parallel (one g++ per unit).
     """
     cxx = shutil.which("g++")
     if cxx is None:
@@ -49,6 +50,9 @@ def build_csim_library(project_dir: Path, output: Path, project_name: str = "myp
     axi = project_dir / "firmware" / f"{project_name}_axi.cpp"
     if axi.is_file():
         sources.insert(1, axi)
+    axis_bridge = project_dir / f"{project_name}_axi_bridge.cpp"
+    if axis_bridge.is_file():
+        sources.append(axis_bridge)
     for src in sources:
         if not src.is_file():
             raise StepError(f"{project_dir}: {src.name} missing; is this an hls4ml project written by write()?")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from fpgaflow.convert.axis_wrapper import AxisWrapper
 from fpgaflow.convert.config import ConvertConfig, LayerOverride
 from fpgaflow.convert.fifo import FifoDepth, size_fifos
 from fpgaflow.convert.layers import KerasLayerSpec, describe_model
@@ -50,7 +51,8 @@ class Conversion:
 
     ``hls4ml_changes``: layers where hls4ml's own passes replaced a planned reuse factor or strategy
     (empty when the plan was valid, which :func:`convert` ensures up front); ``input_scale``: ADC counts →
-    network input the design was planned for (``None`` when the input type came from the config)."""
+    network input the design was planned for (``None`` when the input type came from the config);
+    ``axis``: fpgaflow's AXI-Stream top on the Vitis route (``None`` for the other backends)."""
 
     hls_model: Any
     specs: list[KerasLayerSpec]
@@ -61,6 +63,7 @@ class Conversion:
     output_dir: Path
     hls4ml_changes: list[str] = field(default_factory=list)
     input_scale: float | None = None
+    axis: AxisWrapper | None = None
 
     def pinned_config(self) -> ConvertConfig:
         """This conversion's config with every planned choice written as a per-layer override: converting
@@ -96,6 +99,7 @@ class Conversion:
             "reuse": self.reuse.to_dict(),
             "fifo_depths": [f.to_dict() for f in self.fifos],
             "hls4ml_changes": list(self.hls4ml_changes),
+            "axis": self.axis.to_dict() if self.axis is not None else None,
             "pinned_config": to_mapping(self.pinned_config()),
         }
 
@@ -249,6 +253,11 @@ def convert(
     applied = _apply_fifo_depths(hls_model, fifos)
     log.info("FIFO depths sized from geometry: %d streams", applied)
     hls_model.write()
+    axis = None
+    if cfg.backend == "Vitis":
+        from fpgaflow.convert.write_axis_wrapper import axis_wrapper_for, write_axis_wrapper
+
+        axis = write_axis_wrapper(Path(output_dir), axis_wrapper_for(hls_model, cfg.wire))
     # hls4ml saves keras_model.keras, from which QKeras' QActivation cannot be deserialised; an .h5 twin (with
     # the input scale) lets `fpgaflow estimate/emulate/verify PROJECT` rebuild the graph from the project alone.
     save_model(model, Path(output_dir) / KERAS_TWIN, input_scale)
@@ -262,6 +271,7 @@ def convert(
         Path(output_dir),
         _hls4ml_changes(hls_model, reuse),
         input_scale,
+        axis,
     )
 
 

@@ -4,7 +4,8 @@ The C simulation hls4ml compiles runs this chain for each map:
 
 * the bridge (``myproject_bridge.cpp``) takes float or double maps;
 * VivadoAccelerator: ``myproject_axi`` stores each value in the AXI word's C type (``float`` on the
-  PYNQ-Z2: a double input is rounded to float32 first) and casts it to ``input_t``; plain Vivado casts
+  PYNQ-Z2: a double input is rounded to float32 first) and casts it to ``input_t``; fpgaflow's own top on the
+  Vitis route does the same with float32 lanes (``fpgaflow_axis.json`` says which); plain Vivado casts
   the float/double straight to ``input_t``;
 * every layer in exact fixed-point arithmetic (see :mod:`fpgaflow.emulate.layers`);
 * ``result_t`` to the AXI word (``float``) and back to the caller's dtype.
@@ -20,11 +21,13 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from fpgaflow.convert.axis_wrapper import read_axis_wrapper
 from fpgaflow.emulate import layers as L
 from fpgaflow.emulate.errors import UnemulatedLayerError
 from fpgaflow.emulate.fuse import run_layers
@@ -43,7 +46,8 @@ class Emulator:
     """A chain of exact layer models plus the bridge's float handling.
 
     ``axi_word``: C type of the AXI-stream word of a VivadoAccelerator design (``"float"`` or
-    ``"double"``), ``None`` for a plain Vivado design whose bridge casts the caller's values directly.
+    ``"double"``) or of a Vitis design with float32 lanes (``"float"``), ``None`` for a design whose bridge casts
+    the caller's values directly (plain Vivado; Vitis without fpgaflow's top or with fixed lanes).
     """
 
     layers: list[L.Layer]
@@ -72,8 +76,13 @@ class Emulator:
             if prec.get("Input", "float") != prec.get("Output", "float"):
                 raise UnemulatedLayerError(f"VivadoAccelerator AXI input/output word types differ: {prec}")
             axi_word = str(prec.get("Input", "float"))
+        elif backend == "Vitis":
+            # fpgaflow's AXI-Stream top (fpgaflow.convert.write_axis_wrapper): float32 lanes are cast like the
+            # accelerator's float words; fixed lanes carry input_t/result_t codes, i.e. the network alone.
+            axis = read_axis_wrapper(Path(hls_model.config.get_output_dir()))
+            axi_word = "float" if axis is not None and axis.wire.element == "float32" else None
         elif backend != "Vivado":
-            raise UnemulatedLayerError(f"backend {backend!r} is not modelled (Vivado, VivadoAccelerator)")
+            raise UnemulatedLayerError(f"backend {backend!r} is not modelled (Vivado, VivadoAccelerator, Vitis)")
         hls_layers = list(hls_model.get_layers())
         if len(hls_model.get_input_variables()) != 1 or len(hls_model.get_output_variables()) != 1:
             raise UnemulatedLayerError("only single-input, single-output models are emulated")
