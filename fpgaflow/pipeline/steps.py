@@ -88,7 +88,8 @@ def step_train(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
     """Plan precisions (quantisers + profiling on training maps), reuse factors and FIFO depths, write the
-    hls4ml project (VivadoAccelerator, pynq-z2, io_stream) and its conversion report, compile the C-sim."""
+    hls4ml project (VivadoAccelerator, or Vitis with fpgaflow's AXI-Stream top; pynq-z2, io_stream) and its
+    conversion report, compile the C-sim."""
     from fpgaflow.convert.csim_build import build_csim_library
     from fpgaflow.convert.hls import convert, split_output_activation
     from fpgaflow.convert.report import write_conversion_report
@@ -121,6 +122,9 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
         multipliers=conversion.reuse.multipliers,
         reuse_factors={lr.layer: lr.reuse_factor for lr in conversion.reuse.layers},
         hls4ml_changes=conversion.hls4ml_changes,
+        # The wire element of the AXI-Stream top: hls4ml's VivadoAccelerator wrapper streams float words (the
+        # default fpgaflow converts with); on the Vitis route fpgaflow's own top records its wire format.
+        stream_dtype=conversion.axis.wire.stream_dtype if conversion.axis is not None else "float32",
     )
     return art
 
@@ -187,6 +191,7 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
         mean_abs_diff=cmp.mean_abs_diff,
         csim_maps_per_second=rep.hw_maps_per_second,
         csim_bit_exact_fraction=rep.hw_bit_exact_fraction,
+        axis_top=rep.axis_top.to_dict() if rep.axis_top else None,
         verify_hw_path=rep.paths["hw"],
         trace_exact_layers=list(rep.trace.exact_layers) if rep.trace else None,
         trace_first_departure=rep.trace.first_departure if rep.trace else None,
@@ -227,6 +232,7 @@ def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
         input_precision=art.metrics["input_precision"],
         output_precision=art.metrics["output_precision"],
         output_activation=art.metrics["output_activation"],
+        stream_dtype=art.metrics["stream_dtype"],
         board=cfg.convert.board,
         clock_period_ns=cfg.convert.clock_ns,
     )

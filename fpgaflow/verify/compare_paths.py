@@ -2,7 +2,10 @@
 
 Each number in the resulting :class:`VerifyReport` names the path that produced it: ``float`` (TensorFlow,
 quantisers removed), ``qkeras`` (TensorFlow), ``csim`` (hls4ml C simulation, ``processes`` processes) or
-``emulator`` (fpgaflow.emulate), and ``trace`` (a tracing C-sim build on a sample).
+``emulator`` (fpgaflow.emulate), and ``trace`` (a tracing C-sim build on a sample).  On the Vitis route,
+``axis_top`` runs fpgaflow's AXI-Stream top function (its host C simulation, on the bytes the DMA would move)
+on every map and compares its output words with the hardware path bit for bit, and its TLAST/TKEEP with
+the DMA contract.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from fpgaflow.convert.axis_csim import AxisCheck
 from fpgaflow.errors import StepError
 from fpgaflow.verify.compare import ScoreComparison, compare_scores
 from fpgaflow.verify.config import VerifyConfig
@@ -42,6 +46,7 @@ class VerifyReport:
     min_agreement: float
     trace: TraceResult | None = None
     ranges: tuple[RangeCount, ...] = ()
+    axis_top: AxisCheck | None = None
     raw: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     scores: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
@@ -58,6 +63,7 @@ class VerifyReport:
             "passed": self.passed,
             "trace": self.trace.to_dict() if self.trace else None,
             "ranges": [r.to_dict() for r in self.ranges],
+            "axis_top": self.axis_top.to_dict() if self.axis_top else None,
         }
 
 
@@ -86,6 +92,27 @@ def _hardware_outputs(
         return out, f"emulator (fpgaflow.emulate; C simulation identical on the first {k} maps)", elapsed
     out, procs = predict_csim(library, n_in, n_out, project, x, cfg.workers)
     return out, f"C simulation ({library.name}, {procs} process{'es' if procs > 1 else ''})", time.perf_counter() - t0
+
+
+def _check_axis_top(project_dir: Path, library: Path, x: np.ndarray, hw: np.ndarray) -> AxisCheck | None:
+    """fpgaflow's AXI-Stream top (Vitis route) against the hardware path; ``None`` for other projects."""
+    from fpgaflow.convert.axis_csim import AxisCSim
+    from fpgaflow.convert.axis_wrapper import read_axis_wrapper
+
+    record = read_axis_wrapper(project_dir)
+    if record is None:
+        return None
+    check = AxisCSim(library, record).check(x, hw)
+    log_fn = log.info if check.passed else log.error
+    log_fn(
+        "verify: AXI-Stream top %s on %d maps: bit-exact %.4f, TLAST %s, TKEEP/TSTRB %s",
+        record.top,
+        check.n_maps,
+        check.bit_exact,
+        "as the DMA expects" if check.tlast_ok else "WRONG",
+        "all ones" if check.keep_ok else "WRONG",
+    )
+    return check
 
 
 def verify_design(
@@ -137,6 +164,12 @@ def verify_design(
         m = min(cfg.trace_maps, n)
         paths["trace"] = f"tracing C-simulation build on the first {m} maps"
         trace = trace_design(deployed, pinned, x[:m], raw["hw"][:m])
+    axis_top = _check_axis_top(Path(project_dir), library, x, raw["hw"])
+    if axis_top is not None:
+        paths["axis_top"] = (
+            f"AXI-Stream top {name}_axi (host C simulation on DMA bytes, transfers of "
+            f"{axis_top.maps_per_transfer} maps) vs the hw path"
+        )
     from fpgaflow.convert.hls import plan
     from fpgaflow.verify.overflow import count_out_of_range
 
@@ -151,10 +184,11 @@ def verify_design(
         comparisons=comparisons,
         hw_bit_exact_fraction=hw_exact,
         hw_maps_per_second=n / dt if dt > 0 else None,
-        passed=agreement >= cfg.min_agreement,
+        passed=agreement >= cfg.min_agreement and (axis_top is None or axis_top.passed),
         min_agreement=cfg.min_agreement,
         trace=trace,
         ranges=ranges,
+        axis_top=axis_top,
         raw=raw,
         scores=scores,
     )

@@ -44,6 +44,14 @@ def render_markdown(data: dict[str, Any]) -> str:
         f"Raw outputs bit-exact QKeras ↔ hw: {_pct(data['hw_bit_exact_fraction'])}; "
         f"required class agreement ≥ {_pct(data['min_agreement'])}.",
     ]
+    axis = data.get("axis_top")
+    if axis:
+        lines += [
+            "",
+            f"AXI-Stream top (Vitis route), {axis['n_maps']} maps in DMA transfers of {axis['maps_per_transfer']}: "
+            f"output words bit-exact with hw {_pct(axis['bit_exact'])}; TLAST on the last word of each transfer: "
+            f"{axis['tlast_ok']}; TKEEP/TSTRB all ones: {axis['keep_ok']}.",
+        ]
     tr = data.get("trace")
     if tr:
         lines += [
