@@ -1,9 +1,8 @@
-"""The build runner with fake ``vivado_hls``/``vivado`` executables on PATH.
+"""The build runner with fake ``vivado_hls``/``vivado`` executables on PATH (VivadoAccelerator route).
 
-The fakes (written into tmp_path by the tests) read vars.tcl like the real scripts do, print a Vivado
-banner and ``fpgaflow:`` progress lines, write canned reports where the real tools would, record their
-argument lists, and fail on demand: ``FAKE_FAIL_STAGE`` makes that stage print an ERROR line and exit 1,
-``FAKE_SKIP_OUTPUTS`` makes it exit 0 without writing its outputs.
+The fakes (:mod:`fake_xilinx`, written into tmp_path by the tests) read vars.tcl like the real scripts do, print
+a Vivado banner and ``fpgaflow:`` progress lines, write canned reports where the real tools would, record their
+argument lists, and fail on demand.  The Vitis route's runner tests are in ``test_vivado_vitis.py``.
 """
 
 from __future__ import annotations
@@ -12,11 +11,10 @@ import argparse
 import json
 import logging
 import shutil
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from fake_xilinx import BANNERS, UTIL_ROUTED, install_fakes, recorded
 
 from fpgaflow.cli import build as build_cli
 from fpgaflow.errors import StepError, ToolNotFoundError
@@ -26,64 +24,6 @@ from fpgaflow.vivado.runner import load_state, run_build
 
 STUBS = Path(__file__).resolve().parent / "tcl_stubs"
 JET_PRUNED = "pynqia_jet_Qkeras_pruned_hls4ml_PYNQ_prj"  # in the calibration reports
-UTIL_ROUTED = """\
-| Tool Version : Vivado v.2020.1 (lin64) Build 2902540 Wed May 27 19:54:35 MDT 2020
-| Design State : {state}
-| Slice LUTs                 | {lut} |     0 |     53200 | 22.62 |
-| Slice Registers            | 15110 |     0 |    106400 | 14.20 |
-|   Register as Flip Flop    | 15102 |     0 |    106400 | 14.19 |
-| Block RAM Tile    |  9.5 |     0 |       140 |  6.79 |
-| DSPs           |   57 |     0 |       220 | 25.91 |
-"""
-
-FAKE = '''\
-#!{python}
-"""Fake {tool}: behaves like the real tool running one of vivado_scripts/*.tcl (see test docstring)."""
-import json, os, re, shutil, sys
-from pathlib import Path
-
-args = sys.argv[1:]
-script = Path(next(a for a in args if a.endswith(".tcl") and "vivado_scripts" in a)).name
-vars_file = Path(args[-1])
-assert os.environ["FPGAFLOW_VARS"] == str(vars_file)
-v = {{}}
-for line in vars_file.read_text().splitlines():
-    m = re.match(r"set (\\w+) \\{{?([^}}]*)\\}}?$", line)
-    if m:
-        v[m.group(1)] = m.group(2)
-stage = {{"hls_synth.tcl": "hls", "block_design.tcl": "bd", "bitstream.tcl": "bitstream"}}[script]
-with open(os.environ["FAKE_CALLS"], "a") as fh:
-    fh.write(json.dumps({{"tool": "{tool}", "stage": stage, "argv": args, "cwd": os.getcwd()}}) + "\\n")
-print("****** {banner}")
-print(f"fpgaflow: {{stage}}: starting")
-print("INFO: [Common 17-206] Exiting")
-if os.environ.get("FAKE_FAIL_STAGE") == stage:
-    print("WARNING: [Vivado 12-818] nothing to worry about")
-    print("ERROR: [BD 41-1273] Error running connect_bd_intf_net: interface width mismatch")
-    print("ERROR: [Common 17-39] 'connect_bd_intf_net' failed due to earlier errors.")
-    sys.exit(1)
-if os.environ.get("FAKE_SKIP_OUTPUTS") == stage:
-    sys.exit(0)
-report, out = Path(v["report_dir"]), Path(v["output_dir"])
-if stage == "hls":
-    report.mkdir(parents=True, exist_ok=True)
-    shutil.copy(os.environ["FAKE_CSYNTH_RPT"], report / "csynth.rpt")
-    shutil.copy(os.environ["FAKE_CSYNTH_XML"], report / "csynth.xml")
-    Path(v["ip_repo"]).mkdir(parents=True, exist_ok=True)
-    (Path(v["ip_repo"]) / "component.xml").write_text("<component/>")
-elif stage == "bd":
-    Path(v["vivado_project_dir"]).mkdir(parents=True, exist_ok=True)
-    (Path(v["vivado_project_dir"]) / (v["vivado_project_name"] + ".xpr")).write_text("xpr")
-    (report / (v["bd_name"] + ".tcl")).write_text("bd")
-else:
-    out.mkdir(parents=True, exist_ok=True)
-    for name in (".bit", ".hwh"):
-        (out / (v["overlay_name"] + name)).write_text(name)
-    (out / "utilization_synth.rpt").write_text(os.environ["FAKE_UTIL"].format(state="Synthesized", lut=12500))
-    (out / "utilization_impl.rpt").write_text(os.environ["FAKE_UTIL"].format(state="Routed", lut=12034))
-    (out / "timing_summary.rpt").write_text("WNS 0.25")
-print(f"fpgaflow: {{stage}}: done")
-'''
 
 
 @pytest.fixture
@@ -98,15 +38,7 @@ def fake_vivado(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calibration_roo
     """Put fake vivado/vivado_hls first on PATH; returns the file their calls are recorded in."""
     reports = calibration_root / JET_PRUNED
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    banners = {
-        "vivado_hls": "Vivado(TM) HLS - High-Level Synthesis from C, C++ and SystemC v2020.1 (64-bit)",
-        "vivado": "Vivado v2020.1 (64-bit)",
-    }
-    for tool, banner in banners.items():
-        exe = bin_dir / tool
-        exe.write_text(textwrap.dedent(FAKE.format(python=sys.executable, tool=tool, banner=banner)))
-        exe.chmod(0o755)
+    install_fakes(bin_dir, {tool: BANNERS[tool] for tool in ("vivado_hls", "vivado")})
     calls = tmp_path / "calls.jsonl"
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setenv("FAKE_CALLS", str(calls))
@@ -116,12 +48,6 @@ def fake_vivado(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calibration_roo
     monkeypatch.delenv("FAKE_FAIL_STAGE", raising=False)
     monkeypatch.delenv("FAKE_SKIP_OUTPUTS", raising=False)
     return calls
-
-
-def recorded(calls: Path) -> list[dict[str, object]]:
-    if not calls.is_file():
-        return []
-    return [json.loads(line) for line in calls.read_text().splitlines()]
 
 
 def test_full_build_runs_three_stages_with_argument_lists(

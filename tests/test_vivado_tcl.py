@@ -1,7 +1,9 @@
 """Run every script of vivado_scripts/ under tclsh with recording stubs for the Vivado/HLS commands.
 
-The stubs (tests/tcl_stubs/vivado_stubs.tcl) log each call; the tests assert the order of the commands
-and their key arguments for the default project, so a typo, a missing command or a wrong order fails.
+The stubs (tests/tcl_stubs/vivado_stubs.tcl) log each call and know each tool's commands and options: a command
+the running tool lacks or an option the command lacks fails the script.  The tests assert the order of the
+commands and their key arguments for the default project, so a typo, a missing command or a wrong order fails.
+The Vitis route's script (hls_synth_vitis.tcl) is tested in test_vivado_vitis.py.
 """
 
 from __future__ import annotations
@@ -43,9 +45,11 @@ def write_default_vars(project: Path, config: BuildConfig | None = None) -> tupl
 
 
 def run_tcl(
-    script: str, vars_file: Path, tmp_path: Path, **knobs: str
+    script: str | Path, vars_file: Path, tmp_path: Path, **knobs: str
 ) -> tuple[subprocess.CompletedProcess[str], list[Call]]:
-    log = tmp_path / f"{script}.calls"
+    """Run ``script`` (a name in vivado_scripts/, or a path) under tclsh with the stubs; the calls it made."""
+    path = script if isinstance(script, Path) else SCRIPTS / script
+    log = tmp_path / f"{path.name}.calls"
     log.unlink(missing_ok=True)
     extra = [item for pair in knobs.items() for item in pair]
     assert TCLSH is not None
@@ -55,7 +59,7 @@ def run_tcl(
             str(STUBS / "run_script.tcl"),
             str(log),
             str(tmp_path / "stubwork"),
-            str(SCRIPTS / script),
+            str(path),
             str(vars_file),
             *extra,
         ],
@@ -99,24 +103,40 @@ def test_vars_file_defines_every_variable_the_scripts_require(project: Path) -> 
     assert set(required.group(1).split()) <= set(words)
 
 
-def test_hls_script_sequence_and_arguments(project: Path, tmp_path: Path) -> None:
+# route -> (hls script, sample project, open_project args, open_solution args, directives, clock uncertainty)
+HLS_ROUTES = {
+    "vivado_hls": (
+        "hls_synth.tcl", "sample_project", ["myproject_prj"], ["-reset", "solution1"],
+        ["config_array_partition", "config_compile", "config_schedule"], "12.5%",
+    ),
+    "vitis_hls": (
+        "hls_synth_vitis.tcl", "sample_vitis_project", ["-reset", "myproject_prj"],
+        ["-reset", "solution1", "-flow_target", "vivado"], ["config_compile", "config_schedule"], "27%",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("route", sorted(HLS_ROUTES))
+def test_hls_script_sequence_and_arguments(route: str, tmp_path: Path) -> None:
+    script, sample, open_project, open_solution, directives, uncertainty = HLS_ROUTES[route]
+    project = tmp_path / "hls"
+    shutil.copytree(STUBS / sample, project)
     vars_file, _ = write_default_vars(project)
-    proc, calls = run_tcl("hls_synth.tcl", vars_file, tmp_path)
+    proc, calls = run_tcl(script, vars_file, tmp_path)  # under the stubs of that tool (run_script.tcl)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert names(calls) == [
         "open_project", "set_top", "add_files", "add_files", "open_solution", "set_part", "create_clock",
-        "set_clock_uncertainty", "config_array_partition", "config_compile", "config_schedule",
-        "csynth_design", "export_design", "close_project",
+        "set_clock_uncertainty", *directives, "csynth_design", "export_design", "close_project",
     ]  # fmt: skip
     args = dict(calls)
-    assert args["open_project"] == ["myproject_prj"]
+    assert args["open_project"] == open_project
     assert args["set_top"] == ["myproject_axi"]
     assert calls[2][1] == ["firmware/myproject_axi.cpp", "-cflags", "-std=c++0x"]
     assert calls[3][1] == ["firmware/myproject.cpp", "-cflags", "-std=c++0x"]
-    assert args["open_solution"] == ["-reset", "solution1"]
+    assert args["open_solution"] == open_solution
     assert args["set_part"] == ["xc7z020clg400-1"]
     assert args["create_clock"] == ["-period", "10.0", "-name", "default"]
-    assert args["set_clock_uncertainty"] == ["12.5%", "default"]
+    assert args["set_clock_uncertainty"] == [uncertainty, "default"]
     assert args["export_design"][:8] == [
         "-format",
         "ip_catalog",
@@ -130,6 +150,7 @@ def test_hls_script_sequence_and_arguments(project: Path, tmp_path: Path) -> Non
     reports = project / "fpgaflow_build" / "reports"
     assert (reports / "csynth.rpt").is_file()
     assert (reports / "csynth.xml").is_file()
+    assert (project / "myproject_prj" / "solution1" / "impl" / "ip" / "component.xml").is_file()
     assert "fpgaflow: hls: done" in proc.stdout
 
 

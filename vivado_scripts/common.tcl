@@ -1,8 +1,8 @@
 # fpgaflow: helpers shared by the stage scripts.  Static: every parameter comes from the generated
 # vars.tcl (written by `fpgaflow build`), named by the first script argument or by $FPGAFLOW_VARS.
 #
-# Runs under vivado_hls (2019.2-2020.1) and vivado (2019.2-2020.1); plain Tcl 8.5 only, no Vivado
-# commands here.
+# Runs under vivado_hls (2019.2-2020.1), vitis_hls / vitis-run (2023.2 and later) and vivado (2019.2 and
+# later); plain Tcl 8.5 only, no tool commands here.
 
 proc fpgaflow_log {msg} {
     # Progress lines the runner streams to the user start with "fpgaflow:".
@@ -18,9 +18,10 @@ proc fpgaflow_fail {msg} {
 }
 
 proc fpgaflow_vars_file {} {
-    # vivado passes only the -tclargs words in argv; vivado_hls passes "-f <script> <args...>", so the
-    # last word is the variables file unless it is the script itself (no argument given).  The
-    # variables file never lives beside the scripts.
+    # vivado passes only the -tclargs words in argv; vivado_hls/vitis_hls pass "-f <script> <args...>", so
+    # the last word is the variables file unless it is the script itself (no argument given).  vitis-run
+    # passes no script arguments at all: then $FPGAFLOW_VARS names it.  The variables file never lives
+    # beside the scripts.
     if {[info exists ::argv] && [llength $::argv] > 0} {
         set last [lindex $::argv end]
         set here [file dirname [file normalize [info script]]]

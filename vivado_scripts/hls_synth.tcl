@@ -22,20 +22,4 @@ catch {config_array_partition -maximum_size 4096}
 config_compile -name_max_length 80
 catch {config_schedule -enable_dsp_full_reg=false}
 
-fpgaflow_log "hls: csynth_design"
-csynth_design
-
-set syn_report [file join $project_dir $hls_prj $hls_solution syn report]
-fpgaflow_copy [file join $syn_report ${hls_top}_csynth.rpt] [file join $report_dir csynth.rpt]
-fpgaflow_copy [file join $syn_report ${hls_top}_csynth.xml] [file join $report_dir csynth.xml]
-
-fpgaflow_log "hls: export_design (IP catalog ${ip_vendor}:${ip_library}:${hls_top}:${ip_version})"
-export_design -format ip_catalog -vendor $ip_vendor -library $ip_library -version $ip_version \
-    -description "fpgaflow network $hls_top"
-set component [file join $ip_repo component.xml]
-if {![file isfile $component]} {
-    fpgaflow_fail "export_design wrote no IP: $component is missing"
-}
-fpgaflow_log "hls: done, IP in $ip_repo"
-close_project
-exit
+source [file join [file dirname [info script]] hls_export.tcl]

@@ -1,4 +1,4 @@
-"""``fpgaflow build PROJECT [--stage hls|bd|bitstream]``: Vivado HLS + Vivado to a PYNQ-Z2 bitstream."""
+"""``fpgaflow build PROJECT [--stage hls|bd|bitstream]``: Vivado HLS or Vitis HLS + Vivado to a PYNQ-Z2 bitstream."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         handle,
         help="synthesise an hls4ml project into a PYNQ-Z2 bitstream (.bit + .hwh) with Vivado",
         description=(
-            "Run vivado_scripts/ on an hls4ml VivadoAccelerator project (RUN_DIR/hls from fpgaflow run): "
-            "hls = C synthesis and IP export (Vivado HLS 2019.2-2020.1), bd = PYNQ-Z2 block design, "
-            "bitstream = synthesis, implementation, .bit/.hwh and reports. Finished stages are skipped."
+            "Run vivado_scripts/ on a project from fpgaflow run (RUN_DIR/hls): hls = C synthesis and IP export "
+            "(VivadoAccelerator project: Vivado HLS 2019.2-2020.1; Vitis project: Vitis HLS 2023.2 or later via "
+            "vitis-run or vitis_hls), bd = PYNQ-Z2 block design, bitstream = synthesis, implementation, .bit/.hwh "
+            "and reports (Vivado). The tools are taken from --vivado-dir/--vitis-dir, then PATH. Finished stages "
+            "are skipped."
         ),
     )
     opts = Options(parser, BuildConfig, "build")
@@ -27,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opts.config_flag("--board", field="board", help="target board (its Vivado board part and resources)")
     opts.config_flag(
         "--vivado-dir", type=Path, field="vivado_dir", help="Xilinx install dir with bin/vivado, bin/vivado_hls"
+    )
+    opts.config_flag(
+        "--vitis-dir",
+        type=Path,
+        field="vitis_dir",
+        help="Vitis install dir with bin/vitis-run or bin/vitis_hls (Vitis route's hls stage)",
     )
     opts.config_flag("--jobs", type=int, field="jobs", help="parallel Vivado jobs")
     opts.config_flag(

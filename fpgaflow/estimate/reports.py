@@ -167,7 +167,7 @@ def _xml_number(root: ET.Element, path: str, file: Path) -> float:
 
 
 def parse_csynth_xml(path: Path | str) -> ResourceTable:
-    """Read a Vivado HLS ``*_csynth.xml``: totals, worst-case latency, largest interval, target clock."""
+    """Read a Vivado HLS or Vitis HLS ``*_csynth.xml``: totals, worst-case latency, largest interval, target clock."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: report not found")
@@ -186,11 +186,13 @@ def parse_csynth_xml(path: Path | str) -> ResourceTable:
     version = root.findtext("ReportVersion/Version", default="?")
     top = root.findtext("UserAssignments/TopModelName", default="?")
     estimated = root.findtext("PerformanceEstimates/SummaryOfTimingAnalysis/EstimatedClockPeriod")
-    notes = [f"Vivado HLS {version} report for {top}"]
+    # Vitis HLS (2020.2+) records its flow target; Vivado HLS has no such element.
+    tool = "vitis_hls" if root.find("UserAssignments/FlowTarget") is not None else "vivado_hls"
+    notes = [f"{'Vitis' if tool == 'vitis_hls' else 'Vivado'} HLS {version} report for {top}"]
     if estimated:
         notes.append(f"estimated clock {estimated} ns")
     return ResourceTable(
-        source="vivado_hls csynth",
+        source=f"{tool} csynth",
         total=LayerResources(
             name="total",
             **values,

@@ -1,9 +1,14 @@
-"""Read what the build needs from an hls4ml VivadoAccelerator project directory.
+"""Read what the build needs from an hls4ml project directory of either deployable route.
 
-hls4ml writes ``project.tcl`` (project name, part, clock) and ``firmware/<name>_axi.h`` (the AXI-Stream
-wrapper: ``N_IN``/``N_OUT`` words per sample and the word types ``T_in``/``T_out``).  The stream widths
-are read from the header, not from ``project.tcl``: hls4ml 1.3.0 writes the input width into
-``bit_width_hls_output`` and the output width into ``bit_width_hls_input`` (swapped).
+hls4ml writes ``project.tcl`` (project name, backend, part, clock, clock uncertainty).  The stream geometry
+comes from the AXI-Stream top:
+
+* **VivadoAccelerator** (Vivado HLS): hls4ml's ``firmware/<name>_axi.h`` (``N_IN``/``N_OUT`` words per sample
+  and the word types ``T_in``/``T_out``).  The widths are read from the header, not from ``project.tcl``:
+  hls4ml 1.3.0 writes the input width into ``bit_width_hls_output`` and the output width into
+  ``bit_width_hls_input`` (swapped).
+* **Vitis** (Vitis HLS): fpgaflow's own top, described by ``fpgaflow_axis.json``
+  (:mod:`fpgaflow.convert.axis_wrapper`).
 """
 
 from __future__ import annotations
@@ -12,22 +17,27 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from fpgaflow.convert.axis_wrapper import AXIS_RECORD, read_axis_wrapper
 from fpgaflow.errors import StepError
 from fpgaflow_board import design_names
 from fpgaflow_board.errors import FixedPointError
 from fpgaflow_board.fixed_point import parse_fixed
 
 _TCL_SET = re.compile(r'^\s*set\s+(\w+)\s+"?([^"\s]*)"?\s*$')
+#: hls4ml's ``set backend`` value → the HLS tool family that builds it.
+ROUTES = {"vivadoaccelerator": "vivado_hls", "vitis": "vitis_hls"}
 _CONST = re.compile(r"static\s+const\s+unsigned\s+(N_IN|N_OUT)\s*=\s*(\d+)\s*;")
 _TYPEDEF = re.compile(r"typedef\s+(.+?)\s+(T_in|T_out)\s*;")
 
 
 @dataclass(frozen=True)
 class AcceleratorProject:
-    """An hls4ml VivadoAccelerator project: names, target and stream geometry.
+    """A deployable hls4ml project: names, target, the HLS tool family and stream geometry.
 
-    ``n_in``/``n_out``: AXI-Stream words per sample into / out of the network; ``in_bits``/``out_bits``:
-    the width of one word (32 for ``float``, W for ``ap_fixed<W,I>``).
+    ``backend``: hls4ml's ``vivadoaccelerator`` or ``vitis``; ``clock_uncertainty``: as hls4ml wrote it
+    (12.5 % for Vivado HLS, 27 % for Vitis HLS).  ``n_in``/``n_out``: AXI-Stream words per sample into /
+    out of the network; ``in_bits``/``out_bits``: the width of one word (32 for ``float``, W for
+    ``ap_fixed<W,I>``, the lanes of a packed word).
     """
 
     path: Path
@@ -38,6 +48,13 @@ class AcceleratorProject:
     n_out: int
     in_bits: int
     out_bits: int
+    backend: str = "vivadoaccelerator"
+    clock_uncertainty: str = "12.5%"
+
+    @property
+    def hls_tool(self) -> str:
+        """``vivado_hls`` (VivadoAccelerator) or ``vitis_hls`` (Vitis): the tool family of the hls stage."""
+        return ROUTES[self.backend]
 
     @property
     def top(self) -> str:
@@ -85,13 +102,48 @@ def read_project(path: Path) -> AcceleratorProject:
     for key in ("project_name", "part", "clock_period", "backend"):
         if key not in values:
             raise StepError(f"{project_tcl}: no 'set {key} ...' line")
-    if values["backend"].lower() != "vivadoaccelerator":
+    backend = values["backend"].lower()
+    if backend not in ROUTES:
         raise StepError(
             f"{project_tcl}: backend is {values['backend']!r}; fpgaflow build needs a VivadoAccelerator "
-            "project "
-            "(convert with backend VivadoAccelerator, io_type io_stream)"
+            "project (Vivado HLS) or a Vitis project with fpgaflow's AXI-Stream top (Vitis HLS): convert with "
+            "convert.backend VivadoAccelerator or Vitis, io_type io_stream"
         )
+    try:
+        clock = float(values["clock_period"])
+    except ValueError:
+        raise StepError(f"{project_tcl}: clock_period {values['clock_period']!r} is not a number") from None
     name = values["project_name"]
+    geometry = _vitis_geometry(path, name) if backend == "vitis" else _accelerator_geometry(path, name)
+    return AcceleratorProject(
+        path=path,
+        name=name,
+        part=values["part"],
+        clock_period_ns=clock,
+        n_in=geometry[0],
+        n_out=geometry[1],
+        in_bits=geometry[2],
+        out_bits=geometry[3],
+        backend=backend,
+        clock_uncertainty=values.get("clock_uncertainty", "27%" if backend == "vitis" else "12.5%"),
+    )
+
+
+def _vitis_geometry(path: Path, name: str) -> tuple[int, int, int, int]:
+    """Words per sample in/out and their widths, from fpgaflow's record of its AXI-Stream top."""
+    axis = read_axis_wrapper(path)
+    if axis is None:
+        raise StepError(
+            f"{path / AXIS_RECORD} is missing: this Vitis project has no AXI-Stream top (hls4ml's Vitis backend "
+            "writes none); convert it with fpgaflow (convert.backend Vitis)"
+        )
+    if axis.project_name != name:
+        raise StepError(f"{path / AXIS_RECORD}: project {axis.project_name!r}, project.tcl says {name!r}")
+    return axis.in_words, axis.out_words, axis.in_word_bits, axis.out_word_bits
+
+
+def _accelerator_geometry(path: Path, name: str) -> tuple[int, int, int, int]:
+    """Words per sample in/out and their widths, from hls4ml's ``firmware/<name>_axi.h``."""
     header = path / "firmware" / f"{name}_axi.h"
     if not header.is_file():
         raise StepError(f"{header} is missing: the project has no AXI-Stream wrapper")
@@ -104,17 +156,9 @@ def read_project(path: Path) -> AcceleratorProject:
     for key in ("T_in", "T_out"):
         if key not in types:
             raise StepError(f"{header}: no 'typedef ... {key};'")
-    try:
-        clock = float(values["clock_period"])
-    except ValueError:
-        raise StepError(f"{project_tcl}: clock_period {values['clock_period']!r} is not a number") from None
-    return AcceleratorProject(
-        path=path,
-        name=name,
-        part=values["part"],
-        clock_period_ns=clock,
-        n_in=int(consts["N_IN"]),
-        n_out=int(consts["N_OUT"]),
-        in_bits=_word_bits(types["T_in"], header),
-        out_bits=_word_bits(types["T_out"], header),
+    return (
+        int(consts["N_IN"]),
+        int(consts["N_OUT"]),
+        _word_bits(types["T_in"], header),
+        _word_bits(types["T_out"], header),
     )

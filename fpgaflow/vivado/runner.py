@@ -43,17 +43,29 @@ class BuildResult:
         return self.layout.output_dir / f"{design_names.OVERLAY_NAME}.bit"
 
 
-def load_state(path: Path) -> dict[str, str]:
-    """Stage name -> vars digest it finished with (missing = not done)."""
+def _state_entries(path: Path, key: str) -> dict[str, str]:
+    """``state.json``'s mapping ``key`` (``done``: stage → vars digest; ``tools``: stage → launcher and release),
+    restricted to known stages; empty when the file is missing or unreadable."""
     if not path.is_file():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError:
-        log.warning("%s is not valid JSON; rebuilding every stage", path)
+        if key == "done":  # said once per build
+            log.warning("%s is not valid JSON; rebuilding every stage", path)
         return {}
-    done = data.get("done", {}) if isinstance(data, dict) else {}
-    return {str(k): str(v) for k, v in done.items() if k in STAGES}
+    entries = data.get(key, {}) if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in entries.items() if k in STAGES} if isinstance(entries, dict) else {}
+
+
+def load_state(path: Path) -> dict[str, str]:
+    """Stage name -> vars digest it finished with (missing = not done)."""
+    return _state_entries(path, "done")
+
+
+def load_tool_versions(path: Path) -> dict[str, str]:
+    """Stage name -> ``"<launcher> <release>"`` of the tool that last finished it."""
+    return _state_entries(path, "tools")
 
 
 def _is_done(stage: str, state: dict[str, str], digest: str, layout: BuildLayout, ip_repo: Path) -> bool:
@@ -97,7 +109,7 @@ def collect_reports(layout: BuildLayout, clock_period_ns: float) -> tuple[Resour
 def run_build(
     project_dir: Path, config: BuildConfig, stage: str | None = None, scripts_dir: Path | None = None
 ) -> BuildResult:
-    """Build ``project_dir`` (an hls4ml VivadoAccelerator project) up to the bitstream, or one ``stage``."""
+    """Build ``project_dir`` (a VivadoAccelerator or fpgaflow Vitis project) up to the bitstream, or one ``stage``."""
     project = read_project(project_dir)
     layout = BuildLayout(project.path / config.build_subdir)
     words = build_variables(project, config, layout)
@@ -110,32 +122,39 @@ def run_build(
         log.info("build stage %s: already done with these variables, skipped", s)
     # vars.tcl first: without Vivado here, it and vivado_scripts/ still run by hand on another machine.
     write_vars(words, layout.vars_file)
-    tools = find_stage_tools(tuple(todo), config.vivado_dir)
+    tools = find_stage_tools(tuple(todo), project.hls_tool, config.vivado_dir, config.vitis_dir)
+    versions = load_tool_versions(layout.state_file)
     for name in todo:
         # Invalidate this stage and everything after it before running: a crash leaves them "not done".
         for later in STAGES[STAGES.index(name) :]:
             state.pop(later, None)
-        write_json(layout.state_file, {"done": state})
+        write_json(layout.state_file, {"done": state, "tools": versions})
         started = time.monotonic()
-        run_stage(
+        run = run_stage(
             name,
             tools[name],
             layout=layout,
             project_dir=project.path,
             ip_repo=ip_repo,
             scripts_dir=scripts_dir,
+            hls_family=project.hls_tool,
         )
         state[name] = digest
-        write_json(layout.state_file, {"done": state})
+        versions[name] = f"{tools[name].name} {run.version or '(version not in the log)'}"
+        write_json(layout.state_file, {"done": state, "tools": versions})
         log.info("build stage %s: done in %.0f s", name, time.monotonic() - started)
     if "bitstream" in todo:
-        write_json(layout.output_dir / "build.json", build_manifest(project, words))
+        write_json(layout.output_dir / "build.json", build_manifest(project, words, versions))
     return BuildResult(project, layout, tuple(todo), skipped, collect_reports(layout, project.clock_period_ns))
 
 
-def build_manifest(project: AcceleratorProject, words: dict[str, str]) -> dict[str, Any]:
+def build_manifest(
+    project: AcceleratorProject, words: dict[str, str], tools: dict[str, str] | None = None
+) -> dict[str, Any]:
     """What the board side needs to know about the bitstream, written next to it as ``build.json``."""
     return {
+        "route": project.backend,
+        "tools": dict(tools or {}),
         "overlay": f"{design_names.OVERLAY_NAME}.bit",
         "hwh": f"{design_names.OVERLAY_NAME}.hwh",
         "dma_instance": design_names.DMA_INSTANCE,

@@ -2,7 +2,10 @@
 
 A stage runs one batch-mode tool process on one static script of ``vivado_scripts/``; its stdout goes
 line by line into ``<build>/logs/<stage>.log`` and, filtered, into :mod:`logging`: the scripts' own
-``fpgaflow:`` progress lines at INFO, ``CRITICAL WARNING`` at WARNING, ``ERROR`` at ERROR.
+``fpgaflow:`` progress lines at INFO, ``CRITICAL WARNING`` at WARNING, ``ERROR`` at ERROR.  The hls stage
+runs ``hls_synth.tcl`` under Vivado HLS (VivadoAccelerator route) or ``hls_synth_vitis.tcl`` under Vitis HLS
+(Vitis route); ``vitis-run`` passes no arguments to a Tcl script, so the scripts also read ``vars.tcl`` from
+``$FPGAFLOW_VARS``, which the runner always sets.
 """
 
 from __future__ import annotations
@@ -16,14 +19,22 @@ from pathlib import Path
 
 from fpgaflow.errors import StepError
 from fpgaflow.shipped import shipped_dir
+from fpgaflow.vivado.tools import Tool
 from fpgaflow.vivado.variables import BuildLayout
 from fpgaflow_board import design_names
 
 log = logging.getLogger(__name__)
 
-#: Vivado HLS versions these scripts were written against (hls4ml 1.3.0's VivadoAccelerator targets).
-HLS_VERSIONS = ("2019.2", "2020.1")
+#: Releases the hls scripts were written against, per tool family: hls4ml 1.3.0's VivadoAccelerator targets;
+#: Vitis HLS from the first release whose installers carry vitis-run and hls::axis options (2023.2) to 2025.2.
+HLS_VERSIONS = {
+    "vivado_hls": ("2019.2", "2020.1"),
+    "vitis_hls": ("2023.2", "2024.1", "2024.2", "2025.1", "2025.2"),
+}
+#: The hls script of each tool family.
+HLS_SCRIPTS = {"vivado_hls": "hls_synth.tcl", "vitis_hls": "hls_synth_vitis.tcl"}
 _VERSION = re.compile(r"\bv(20\d\d\.\d)\b")
+_BANNER = re.compile(r"Vivado|Vitis|vitis")
 
 
 @dataclass(frozen=True)
@@ -65,12 +76,15 @@ STAGE_SPECS: dict[str, StageSpec] = {
 }
 
 
-def command(stage: str, tool: Path, script: Path, vars_file: Path) -> list[str]:
+def command(stage: str, tool: Tool, script: Path, vars_file: Path) -> list[str]:
     """The argument list of ``stage`` (never a shell string)."""
+    if tool.name == "vitis-run":
+        # Vitis 2023.1+ (required from 2025.1): no Tcl arguments, the script reads $FPGAFLOW_VARS.
+        return [str(tool.path), "--mode", "hls", "--tcl", str(script)]
     if stage == "hls":
-        return [str(tool), "-f", str(script), str(vars_file)]
+        return [str(tool.path), "-f", str(script), str(vars_file)]
     return [
-        str(tool), "-mode", "batch", "-nojournal", "-nolog", "-notrace",
+        str(tool.path), "-mode", "batch", "-nojournal", "-nolog", "-notrace",
         "-source", str(script), "-tclargs", str(vars_file),
     ]  # fmt: skip
 
@@ -105,7 +119,7 @@ def run_process(cmd: list[str], cwd: Path, log_file: Path, env: dict[str, str]) 
             for line in proc.stdout:
                 sink.write(line)
                 text = line.rstrip()
-                if version is None and "Vivado" in text:
+                if version is None and _BANNER.search(text):
                     match = _VERSION.search(text)
                     version = match.group(1) if match else None
                 if text.startswith("ERROR:"):
@@ -124,17 +138,19 @@ def run_process(cmd: list[str], cwd: Path, log_file: Path, env: dict[str, str]) 
 
 def run_stage(
     stage: str,
-    tool: Path,
+    tool: Tool,
     *,
     layout: BuildLayout,
     project_dir: Path,
     ip_repo: Path,
     scripts_dir: Path | None = None,
+    hls_family: str = "vivado_hls",
 ) -> StageRun:
     """Run ``stage`` with its script from ``scripts_dir`` (default: the shipped ``vivado_scripts/``); raise
     :class:`StepError` naming the stage, the first error line and the log."""
     spec = STAGE_SPECS[stage]
-    script = (scripts_dir or shipped_dir("vivado_scripts")) / spec.script
+    name = HLS_SCRIPTS[hls_family] if stage == "hls" else spec.script
+    script = (scripts_dir or shipped_dir("vivado_scripts")) / name
     if not script.is_file():
         raise StepError(f"build script {script} is missing; reinstall fpgaflow or pass the folder holding it")
     env = dict(os.environ)
@@ -155,10 +171,13 @@ def run_stage(
             f"build stage '{stage}' exited 0 but did not write {missing[0]}"
             f"{' (' + result.first_error + ')' if result.first_error else ''}; log: {log_file}; {rerun}"
         )
-    if stage == "hls" and result.version is not None and result.version not in HLS_VERSIONS:
+    known = HLS_VERSIONS[hls_family]
+    if stage == "hls" and result.version is not None and result.version not in known:
         log.warning(
-            "vivado_hls %s: these scripts were written for %s (hls4ml's VivadoAccelerator range)",
+            "%s %s: the hls script was written for %s; check %s before trusting the result",
+            tool.name,
             result.version,
-            " and ".join(HLS_VERSIONS),
+            ", ".join(known),
+            log_file,
         )
     return result

@@ -95,7 +95,7 @@ def build_variables(project: AcceleratorProject, config: BuildConfig, layout: Bu
         "part": project.part,
         "board_part": board.board_part,
         "clock_period_ns": _number(project.clock_period_ns),
-        "clock_uncertainty": config.clock_uncertainty,
+        "clock_uncertainty": config.clock_uncertainty or project.clock_uncertainty,
         "fclk_mhz": _number(design_names.fclk_mhz(project.clock_period_ns), integral_as_int=True),
         "ip_vendor": design_names.IP_VENDOR,
         "ip_library": design_names.IP_LIBRARY,
