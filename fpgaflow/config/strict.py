@@ -3,8 +3,13 @@
 hls4ml-style nested dicts read with ``.get()`` let a misspelt key pass silently.  Here every config is
 a frozen dataclass; :func:`from_mapping` builds it from a plain mapping, rejects unknown keys with the
 closest valid key suggested, checks types (``int``, ``float``, ``bool``, ``str``, ``Literal``, ``Enum``,
-``tuple[...]``, ``Optional``, nested dataclasses) and reports the full key path of any error.  Range
-checks live in each dataclass's ``__post_init__`` and raise :class:`ConfigError`.
+``tuple[...]``, ``Optional``, nested dataclasses) and reports the full key path of any error.  A ``float``
+field takes finite numbers only (``.inf``/``.nan`` are refused for every key).  Range checks live in each
+dataclass's ``__post_init__`` and raise :class:`ConfigError`.
+
+:func:`read_yaml_mapping` is the one YAML reader of user configs: ``yaml.safe_load`` rules, plus a key given
+twice in one mapping is an error (PyYAML lets the last one win silently) and ``3e-3`` is a float (YAML 1.1,
+which PyYAML follows, wants ``3.0e-3``; YAML 1.2 and every other tool read both).
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import enum
+import math
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -100,6 +107,8 @@ def _convert(value: Any, tp: Any, path: str) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{path}: expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{path}: expected a finite number, got {value!r}")
         return float(value)
     if tp is str:
         if not isinstance(value, str):
@@ -160,15 +169,70 @@ def to_mapping(obj: Any) -> Any:
     return obj
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a key given twice in one mapping and reads ``3e-3`` as a float."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, yaml.Mark] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *base` may be overridden on purpose
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    earlier = first.setdefault(key, key_node.start_mark)
+                except TypeError:  # an unhashable key: SafeLoader's own error follows
+                    continue
+                if earlier is not key_node.start_mark:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"key {key!r} is given twice in one mapping (first on line {earlier.line + 1}); "
+                        "keep one (PyYAML would silently use the last)",
+                        key_node.start_mark,
+                    )
+        return super().construct_mapping(node, deep)
+
+
+# Exponent without a decimal point (``3e-3``, ``1E6``): a float in YAML 1.2; YAML 1.1 resolvers miss it.
+_ConfigLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
+
+
+def _yaml_error_line(exc: yaml.YAMLError) -> str:
+    """A YAML error as one line: what is wrong and where (line, column)."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"line {mark.line + 1}, column {mark.column + 1}: {exc.problem}"
+    return " ".join(str(exc).split())
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """Parse YAML ``text`` with the config loader; :class:`ConfigError` names ``source`` and the line."""
+    try:
+        return yaml.load(text, Loader=_ConfigLoader)  # a SafeLoader subclass: no Python tags
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML: {_yaml_error_line(exc)}") from None
+
+
 def read_yaml_mapping(path: Path | str) -> dict[str, Any]:
-    """The top-level mapping of a YAML file (``yaml.safe_load``; empty file = ``{}``); errors name the file."""
+    """The top-level mapping of a YAML file (empty file = ``{}``); errors name the file.
+
+    Safe-load rules (no Python tags), duplicate keys refused, ``3e-3`` read as a float (see the module doc).
+    """
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not a YAML text file (byte {exc.start} is 0x{exc.object[exc.start]:02x}, not UTF-8 text)"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config ({exc.strerror or exc})") from None
+    data = parse_yaml(text, str(path))
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
