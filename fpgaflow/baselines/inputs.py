@@ -54,7 +54,7 @@ def load_split_maps(path: Path, val_fraction: float = 0.15, test_fraction: float
             f"{path}: a directory without train.npz + test.npz, data/train.npz + data/test.npz or a shard "
             "manifest.json; expected a run directory, its data/ directory or a hit-map file"
         )
-    train, val, test = split(load_file(path), val_fraction, test_fraction, np.random.default_rng([seed, 1]))
+    train, val, test = split(load_file(path), val_fraction, test_fraction, np.random.default_rng([seed, 1]), str(path))
     return SplitMaps(
         train,
         val,

@@ -10,7 +10,6 @@ are small), and maps are read in chunks or by index, so a set larger than memory
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,9 @@ import numpy.typing as npt
 from fpgaflow.data.hdf5 import H5_SUFFIXES, open_h5, read_h5_slice
 from fpgaflow.data.hitmaps import HitMapSet, IndexArray, LabelArray, load_npz
 from fpgaflow.data.root import ROOT_SUFFIXES, RootConfig, iter_root, load_root
+from fpgaflow.data.shard_manifest import read_shard_manifest
 from fpgaflow.data.truth import ClusterTruth
 from fpgaflow.errors import DataError
-
-SHARD_MANIFEST = "manifest.json"
 
 
 class HitMapDataset:
@@ -152,35 +150,26 @@ class H5Dataset(HitMapDataset):
 
 
 class ShardDataset(HitMapDataset):
-    """A directory of npz shards with a ``manifest.json`` (see :func:`~fpgaflow.data.shards.write_shards`)."""
+    """A directory of npz shards with a ``manifest.json`` (see :func:`~fpgaflow.data.shards.write_shards`),
+    checked against the shards when opened (:func:`~fpgaflow.data.shard_manifest.read_shard_manifest`)."""
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
         self.source = str(directory)
-        manifest = self.directory / SHARD_MANIFEST
-        if not manifest.is_file():
-            raise DataError(f"{directory}: not a shard directory (no {SHARD_MANIFEST})")
-        try:
-            info: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
-            self.shards = [self.directory / s["file"] for s in info["shards"]]
-            counts = [int(s["n_maps"]) for s in info["shards"]]
-            self._shape = tuple(int(v) for v in info["map_shape"])
-            self._labels = np.asarray(info["labels"], dtype=np.int8) if "labels" in info else None
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DataError(f"{manifest}: malformed shard manifest ({exc})") from None
-        self.counts = counts
-        self.metadata = info.get("metadata", {})
-        if self._labels is None:
-            self._labels = np.concatenate([load_npz(s).labels for s in self.shards])
+        manifest = read_shard_manifest(self.directory)
+        self.shards = list(manifest.shards)
+        self.counts = list(manifest.counts)
+        self._shape = manifest.map_shape
+        self._labels = manifest.labels
+        self.metadata = manifest.metadata
 
     @property
     def labels(self) -> LabelArray:
-        assert self._labels is not None
         return self._labels
 
     @property
     def map_shape(self) -> tuple[int, int, int]:
-        return self._shape  # type: ignore[return-value]
+        return self._shape
 
     def chunks(self, size: int) -> Iterator[HitMapSet]:
         start = 0
@@ -190,6 +179,8 @@ class ShardDataset(HitMapDataset):
                 raise DataError(f"{shard}: holds {len(data)} maps, the manifest says {count}")
             if data.map_shape != self.map_shape:
                 raise DataError(f"{shard}: map shape {data.map_shape}, the manifest says {self.map_shape}")
+            if not np.array_equal(data.labels, self._labels[start : start + count]):
+                raise DataError(f"{shard}: labels changed since the directory was opened")
             for lo in range(0, count, size):
                 yield data.subset(np.arange(lo, min(lo + size, count)))
             start += count

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.data.hitmaps import HitMapSet
+from fpgaflow.data.hitmaps import HitMapSet, read_metadata
 from fpgaflow.errors import DataError, install_hint
 from fpgaflow_board.atomic import PendingFile
 
@@ -170,7 +170,7 @@ def read_h5_slice(f: Any, path: Path | str, start: int, stop: int) -> HitMapSet:
     if maps.ndim == 3:
         maps = maps[..., np.newaxis]
     validate_arrays(maps, labels, source=str(path), offset=start, soft_labels=soft)
-    meta = json.loads(f.attrs["metadata"]) if "metadata" in f.attrs else {}
+    meta = read_metadata(f.attrs.get("metadata"), path)
     try:
         return HitMapSet(maps, labels, soft, meta, groups=groups, positions=positions)
     except DataError as exc:

@@ -8,6 +8,7 @@ channels-last layout Keras and hls4ml expect — with one label per map: 1 = *pa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 import zlib
@@ -77,6 +78,14 @@ class HitMapSet:
     def map_shape(self) -> tuple[int, int, int]:
         """Per-map shape (rows, cols, channels)."""
         return tuple(int(s) for s in self.maps.shape[1:])  # type: ignore[return-value]
+
+    def digest(self) -> str:
+        """SHA-256 of the maps and labels (their dtype, shape and bytes): equal digests, equal data."""
+        h = hashlib.sha256()
+        for array in (self.maps, self.labels):
+            h.update(f"{array.dtype.str}{array.shape}".encode())
+            h.update(np.ascontiguousarray(array).data)
+        return h.hexdigest()
 
     def subset(self, index: IndexArray) -> HitMapSet:
         """Maps selected by an integer index array (copies; side data follows its maps)."""
@@ -174,6 +183,19 @@ def validate_arrays(
         )
 
 
+def read_metadata(raw: Any, source: Path | str) -> dict[str, Any]:
+    """The provenance ``metadata`` attribute of a hit-map file: a JSON object (absent = ``{}``)."""
+    if raw is None:
+        return {}
+    try:
+        meta = json.loads(raw.decode() if isinstance(raw, bytes) else str(raw))
+    except ValueError as exc:
+        raise DataError(f"{source}: the 'metadata' attribute is not JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise DataError(f"{source}: the 'metadata' attribute is JSON {type(meta).__name__}, expected an object")
+    return meta
+
+
 def load_npz(path: Path | str) -> HitMapSet:
     """Read a :class:`HitMapSet` written by :meth:`HitMapSet.save_npz` (or any npz holding ``maps`` and
     ``labels``)."""
@@ -188,7 +210,7 @@ def load_npz(path: Path | str) -> HitMapSet:
             maps = z["maps"]
             labels = z["labels"]
             soft = z.get("soft_labels")
-            meta = json.loads(str(z["metadata"])) if "metadata" in z else {}
+            meta_raw = str(z["metadata"]) if "metadata" in z else None
             groups = z.get("groups")
             positions = z.get("positions")
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
@@ -196,6 +218,7 @@ def load_npz(path: Path | str) -> HitMapSet:
     if maps.ndim == 3:
         maps = maps[..., np.newaxis]
     validate_arrays(maps, labels, source=str(path), soft_labels=soft)
+    meta = read_metadata(meta_raw, path)
     try:
         return HitMapSet(maps, labels, soft, meta, groups=groups, positions=positions)
     except DataError as exc:

@@ -97,18 +97,19 @@ def open_tree(path: Path | str, cfg: RootConfig) -> Any:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
-    try:
+    try:  # uproot reads the directory and the tree's header lazily: a short file fails at any of these
         f = uproot.open(path)
+        if cfg.tree not in f:
+            raise DataError(f"{path}: no TTree {cfg.tree!r}; the file holds {sorted(f.keys(cycle=False))}")
+        tree = f[cfg.tree]
+        missing = [b for b in cfg.branches if b not in tree]
+        if missing:
+            raise DataError(f"{path}: tree {cfg.tree!r} lacks branches {missing}; found {sorted(tree.keys())}")
+    except DataError:
+        raise
     except _read_errors() as exc:
-        raise DataError(
-            f"{path}: not a readable ROOT file (truncated or corrupt?): {type(exc).__name__}: {exc}"
-        ) from None
-    if cfg.tree not in f:
-        raise DataError(f"{path}: no TTree {cfg.tree!r}; the file holds {sorted(f.keys(cycle=False))}")
-    tree = f[cfg.tree]
-    missing = [b for b in cfg.branches if b not in tree]
-    if missing:
-        raise DataError(f"{path}: tree {cfg.tree!r} lacks branches {missing}; found {sorted(tree.keys())}")
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+        raise DataError(f"{path}: not a readable ROOT file (truncated or corrupt?): {detail}") from None
     return tree
 
 
@@ -158,8 +159,9 @@ def iter_root(path: Path | str, cfg: RootConfig) -> Iterator[HitMapSet]:
         except StopIteration:
             return
         except _read_errors() as exc:
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())
             raise DataError(
-                f"{source}: cannot read entries from {first} on (truncated or corrupt?): {type(exc).__name__}: {exc}"
+                f"{source}: cannot read entries from {first} on (truncated or corrupt?): {detail}"
             ) from None
         yield _chunk_to_set(arrays, cfg, source, first)
         first += len(arrays)

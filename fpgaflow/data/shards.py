@@ -13,9 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from fpgaflow.data.dataset import SHARD_MANIFEST, concat, rechunk
+from fpgaflow.data.dataset import concat, rechunk
 from fpgaflow.data.hdf5 import H5_SUFFIXES, H5Writer
 from fpgaflow.data.hitmaps import HitMapSet
+from fpgaflow.data.shard_manifest import SHARD_MANIFEST
 from fpgaflow.errors import DataError
 from fpgaflow_board.atomic import write_json
 

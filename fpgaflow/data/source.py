@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
@@ -15,6 +17,7 @@ from fpgaflow.data.simulate.simulator import iter_batches, simulation_metadata
 from fpgaflow.data.stamps import cut_stamps
 from fpgaflow.data.toy import generate_toy
 from fpgaflow.errors import DataError
+from fpgaflow_board.manifest import sha256
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,30 @@ def simulated_metadata(cfg: DataConfig) -> dict[str, object]:
 def simulate_set(cfg: DataConfig, *, truth: bool = False) -> HitMapSet:
     """The simulated set of ``cfg`` in memory (with per-cluster truth if ``truth``)."""
     return replace(concat(list(iter_simulated(cfg, truth=truth))), metadata=simulated_metadata(cfg))
+
+
+def source_name(cfg: DataConfig) -> str:
+    """How errors name the data of ``cfg``: the file, or the generator and its seed."""
+    return str(cfg.path) if cfg.source == "file" else f"data.source {cfg.source} (seed {cfg.seed})"
+
+
+def source_digest(cfg: DataConfig) -> str:
+    """SHA-256 of the bytes ``cfg`` reads: the input file, or every file of a shard directory (by relative
+    name).  Empty for the toy generator and the simulator, whose maps the config alone determines.
+
+    The pipeline puts it into the data step's fingerprint, so replacing the input file reruns the flow.
+    """
+    if cfg.source != "file":
+        return ""
+    assert cfg.path is not None  # checked by DataConfig
+    path = Path(cfg.path)
+    if not path.exists():
+        raise DataError(f"{path}: file not found (data.path)")
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f"{f.relative_to(path).as_posix() if path.is_dir() else ''}\0{sha256(f)}\0".encode())
+    return h.hexdigest()
 
 
 def load_dataset(cfg: DataConfig) -> HitMapSet:
