@@ -3,10 +3,11 @@
 After every epoch the model's variables (weights, batch-norm statistics, pruning masks and step) and
 the optimizer's (slots, iteration count) are written with ``tf.train.Checkpoint`` into
 ``epoch_NNNN/``; then ``state.json`` — the epoch count, the history so far, the early-stopping counters
-and a hash of the configs — is replaced atomically.  ``state.json`` is written last, so a process killed
-at any moment leaves either the previous complete checkpoint or the new one.  On resume the model is
-rebuilt from the same config and seed, the variables restored, and ``fit`` continues at
-``initial_epoch``; the augmentation plan is a pure function of (seed, epoch), so the data match too.
+and a hash of the configs and of the training and validation maps' contents — is replaced atomically.
+``state.json`` is written last, so a process killed at any moment leaves either the previous complete
+checkpoint or the new one.  On resume the model is rebuilt from the same config and seed, the variables
+restored, and ``fit`` continues at ``initial_epoch``; the augmentation plan is a pure function of
+(seed, epoch), so the data match too.
 """
 
 from __future__ import annotations
@@ -44,11 +45,15 @@ def load_state(directory: Path, config_hash: str) -> TrainState | None:
     path = directory / STATE_FILE
     if not path.is_file():
         return None
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    state = TrainState(**raw)
+    try:
+        state = TrainState(**json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as exc:  # not JSON, or not a state fpgaflow wrote
+        log.warning("%s: unreadable training checkpoint (%s); starting afresh", path, exc)
+        return None
     if state.config_hash != config_hash:
         log.warning(
-            "%s: checkpoint is for other model/train/prune/augment settings (%s, now %s); starting afresh",
+            "%s: checkpoint is for other model/train/prune/augment settings or other maps (%s, now %s); "
+            "starting afresh",
             path,
             state.config_hash,
             config_hash,

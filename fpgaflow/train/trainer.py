@@ -55,13 +55,19 @@ def check_data(train_set: HitMapSet, val_set: HitMapSet) -> None:
         raise DataError(f"empty data: {len(train_set)} training and {len(val_set)} validation maps")
     if train_set.map_shape != val_set.map_shape:
         raise DataError(f"training maps are {train_set.map_shape} but validation maps are {val_set.map_shape}")
-    classes = set(np.unique(train_set.labels).tolist())
-    if not classes <= {0, 1}:
-        raise DataError(f"labels must be 0 (noise) or 1 (particle), got classes {sorted(classes)}")
+    for name, part in (("training", train_set), ("validation", val_set)):
+        classes = set(np.unique(part.labels).tolist())
+        if not classes <= {0, 1}:
+            raise DataError(f"labels must be 0 (noise) or 1 (particle), got classes {sorted(classes)}")
+        if classes != {0, 1}:
+            raise DataError(
+                f"the {len(part)} {name} maps are all of class {classes.pop()}; a classifier needs both classes "
+                "(0 = background, 1 = particle)"
+            )
 
 
 def config_hash(*configs: Any, extra: Any = None) -> str:
-    """Short stable hash of configs (and e.g. the data shape): a checkpoint only resumes the same run."""
+    """Short stable hash of configs (and e.g. the data's digest): a checkpoint only resumes the same run."""
     payload = json.dumps([to_mapping(c) for c in configs] + [extra], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
@@ -105,7 +111,10 @@ def train_classifier(
     if checkpoint_dir is not None:
         checkpoint_dir = Path(checkpoint_dir)
         checkpoint_dir.mkdir(parents=True, exist_ok=True)
-        digest = config_hash(model_cfg, train_cfg, prune_cfg, augment_cfg, extra=[train_set.map_shape, len(train_set)])
+        # The data's content hash, not only its shape and count: other maps (another seed, a replaced
+        # input file) must never resume, or finish, the training of a model on the old maps.
+        data = [train_set.map_shape, len(train_set), train_set.digest(), val_set.digest()]
+        digest = config_hash(model_cfg, train_cfg, prune_cfg, augment_cfg, extra=data)
         ckpt = tf.train.Checkpoint(model=model, optimizer=optimizer)
         state = checkpoint.load_state(checkpoint_dir, digest) or checkpoint.TrainState(config_hash=digest)
         if state.epochs_done:
