@@ -79,7 +79,7 @@ def test_wrong_results_are_user_errors(
     assert main(["check", str(tiny_bundle), str(short)]) == 2
     assert "10 board outputs but the bundle expects 240" in capsys.readouterr().err
     np.savez(tmp_path / "other.npz", raw=np.zeros((240, 1), np.float32), project_name=np.str_("otherproject"))
-    with pytest.raises(DataError, match=r"results of design 'otherproject', but .* holds 'myproject'"):
+    with pytest.raises(DataError, match=r"results of another design \('otherproject'\), but .* holds 'myproject'"):
         check_results(tiny_bundle, tmp_path / "other.npz")
     np.savez(tmp_path / "nothing.npz", scores=np.zeros(3))
     with pytest.raises(DataError, match=r"nothing.npz: missing array\(s\) \['raw'\]"):

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from fpgaflow_board.errors import BoardError
-from fpgaflow_board.results import save_results
+from fpgaflow_board.results import design_digest, save_results
 from fpgaflow_board.session import open_bundle
 
 
@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         source = args.maps or session.bundle_dir / (session.manifest.test_maps or "test_maps.npz")
         with session.classifier as clf:
             result = clf.classify(source, batch_size=args.batch_size)
-        save_results(args.out, result, session.board, session.manifest.project_name)
+        m = session.manifest
+        save_results(args.out, result, session.board, m.project_name, design_digest(m))
     except (BoardError, OSError, ValueError) as exc:
         print(f"fpgaflow_board: error: {exc}", file=sys.stderr)  # noqa: T201
         return 2

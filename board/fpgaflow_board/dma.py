@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from math import gcd
+from math import gcd, isfinite
 from typing import Any
 
 from fpgaflow_board import dma_status as reg
@@ -54,8 +54,8 @@ class DmaLink:
     """One DMA, both channels.  ``timeout_s`` bounds every wait; ``clock`` is injectable for tests."""
 
     def __init__(self, dma: Any, max_bytes: int, timeout_s: float = 2.0, clock: Callable[[], float] | None = None):
-        if timeout_s <= 0:
-            raise ValueError(f"timeout_s must be > 0, got {timeout_s}")
+        if not (isfinite(timeout_s) and timeout_s > 0):  # a NaN deadline is never passed: the wait would spin
+            raise ValueError(f"timeout_s must be a finite number of seconds > 0, got {timeout_s}")
         self.dma = dma
         self.send = dma.sendchannel
         self.recv = dma.recvchannel
@@ -63,6 +63,7 @@ class DmaLink:
         self.timeout_s = float(timeout_s)
         self._clock = clock or time.perf_counter
         self.transfers = 0  # MM2S transfers started (one per chunk)
+        self.fault: str | None = None  # the last timeout or DMA error, until reset() clears it
 
     def status(self) -> tuple[int, int]:
         """Raw MM2S_DMASR and S2MM_DMASR."""
@@ -72,9 +73,27 @@ class DmaLink:
         return reg.decode(*self.status())
 
     def start(self, in_buf: Any, out_buf: Any, chunk: Chunk, in_bytes: int, out_bytes: int) -> None:
-        """Start one chunk: the receive side first, so the network's output never backs up."""
-        self.recv.transfer(out_buf, chunk.first * out_bytes, chunk.count * out_bytes)
-        self.send.transfer(in_buf, chunk.first * in_bytes, chunk.count * in_bytes)
+        """Start one chunk: the receive side first, so the network's output never backs up.
+
+        After a timeout or a DMA error the channels are not idle (or halted): starting again raises
+        :class:`DmaError` with the earlier fault and the status registers instead of pynq's bare
+        ``RuntimeError``, until :meth:`reset` has run.
+        """
+        if self.fault is not None:
+            raise DmaError(
+                f"the DMA has not been reset since {self.fault}; now {self.describe_status()}. "
+                "Call reset_dma() before the next transfer"
+            )
+        for channel, name, buf, nbytes, itemsize in (
+            (self.recv, "S2MM (recv)", out_buf, chunk.count * out_bytes, out_bytes),
+            (self.send, "MM2S (send)", in_buf, chunk.count * in_bytes, in_bytes),
+        ):
+            try:
+                channel.transfer(buf, chunk.first * itemsize, nbytes)
+            except RuntimeError as exc:
+                if isinstance(exc, DmaError):
+                    raise
+                raise DmaError(f"{name}: {exc}; {self.describe_status()}") from None
         self.transfers += 1
 
     def finish(self, chunk: Chunk, in_bytes: int, out_bytes: int) -> None:
@@ -88,10 +107,12 @@ class DmaLink:
         while True:
             sr = int(self.dma.read(offset + reg.DMASR))
             if sr & reg.SR_ERRORS:
+                self.fault = f"{name} failed ({what})"
                 raise DmaError(f"{name} failed ({what}): {self.describe_status()}")
             if sr & reg.SR_IDLE:
                 break
             if self._clock() > deadline:
+                self.fault = f"{name} timed out after {self.timeout_s:g} s ({what})"
                 raise DmaTimeoutError(
                     f"{name} not idle after {self.timeout_s:g} s ({what}): {self.describe_status()}. "
                     "The network stopped consuming or producing stream words; call reset_dma() before retrying"
@@ -109,3 +130,4 @@ class DmaLink:
                 )
         self.send.start()
         self.recv.start()
+        self.fault = None

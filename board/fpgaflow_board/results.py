@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fpgaflow_board.atomic import write_npz
+from fpgaflow_board.manifest import Manifest
 
 RESULTS_FORMAT = 1
 
@@ -99,8 +100,18 @@ class Classification:
         )
 
 
-def save_results(path: str | Path, result: Classification, board: str, project_name: str) -> Path:
-    """Write what ``fpgaflow check BUNDLE RESULTS`` reads (atomically: temp file, then rename)."""
+def design_digest(manifest: Manifest) -> str:
+    """What identifies the design a result belongs to: the SHA-256 of the bundle's expected outputs (the
+    C simulation's and QKeras' outputs on the bundled test maps), as the manifest lists it; "" if unlisted."""
+    return manifest.files.get(manifest.expected_outputs or "", "")
+
+
+def save_results(path: str | Path, result: Classification, board: str, project_name: str, design: str = "") -> Path:
+    """Write what ``fpgaflow check BUNDLE RESULTS`` reads (atomically: temp file, then rename).
+
+    ``design``: :func:`design_digest` of the bundle run, so ``fpgaflow check`` can tell results of another
+    design (even one with the same project name) from a failing board.
+    """
     return write_npz(
         path,
         raw=result.raw,
@@ -113,5 +124,6 @@ def save_results(path: str | Path, result: Classification, board: str, project_n
         n_out_of_range=np.int64(result.n_out_of_range),
         board=np.str_(board),
         project_name=np.str_(project_name),
+        design=np.str_(design),
         format=np.int64(RESULTS_FORMAT),
     )

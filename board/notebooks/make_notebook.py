@@ -25,7 +25,7 @@ import numpy as np
 BUNDLE = Path(os.environ.get("FPGAFLOW_BUNDLE", ".")).resolve()
 sys.path.insert(0, str(BUNDLE))  # the bundle carries its own copy of the driver package
 
-from fpgaflow_board.results import save_results
+from fpgaflow_board.results import design_digest, save_results
 from fpgaflow_board.session import open_bundle
 
 session = open_bundle(BUNDLE)
@@ -83,7 +83,7 @@ for ax, i in zip(axes, show, strict=True):
     ax.axis("off")
 plt.show()"""),
     new_code_cell("""out = Path(os.environ.get("FPGAFLOW_RESULTS", "results.npz"))
-save_results(out, result, session.board, m.project_name)
+save_results(out, result, session.board, m.project_name, design_digest(m))
 clf.close()
 print(f"saved {out}; on the host run:  fpgaflow check {BUNDLE.name} {out.name}")"""),
 ]

@@ -8,6 +8,8 @@ on a few maps through rounding) and enters the verdict only with ``min_keras_agr
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import numpy as np
 from fpgaflow.errors import DataError
 from fpgaflow.verify.compare import ScoreComparison, compare_scores
 from fpgaflow.verify.config import CheckConfig
-from fpgaflow_board.manifest import read_manifest
+from fpgaflow_board.manifest import read_manifest, sha256
 from fpgaflow_board.scores import apply_output_activation
 
 RESULT_KEYS = ("raw",)
@@ -81,18 +83,34 @@ class CheckReport:
 def _load(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
     if not path.is_file():
         raise DataError(f"{path}: file not found")
-    with np.load(path) as data:
-        missing = [k for k in keys if k not in data.files]
-        if missing:
-            raise DataError(f"{path}: missing array(s) {missing} (has {sorted(data.files)})")
-        return {k: data[k] for k in data.files}
+    try:
+        with path.open("rb") as fh, np.load(fh, allow_pickle=False) as data:
+            missing = [k for k in keys if k not in data.files]
+            if missing:
+                raise DataError(f"{path}: missing array(s) {missing} (has {sorted(data.files)})")
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        if isinstance(exc, DataError):
+            raise
+        raise DataError(f"{path}: not a readable .npz file, truncated or corrupt ({exc})") from None
+
+
+def _nonfinite(name: str, values: np.ndarray) -> str | None:
+    """The FAIL reason for NaN/inf among ``values`` (a NaN compares false with every threshold), or None."""
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return None
+    return f"{int(bad.sum())} {name} are NaN or inf (first: map {int(np.argmax(bad))})"
 
 
 def check_results(bundle_dir: str | Path, results: str | Path, cfg: CheckConfig | None = None) -> CheckReport:
     """Compare ``results`` (written by ``fpgaflow_board.results.save_results``) with ``bundle_dir``.
 
     Passes when board-vs-C-sim class agreement ≥ ``cfg.min_agreement`` and max |Δraw| ≤ ``cfg.tolerance``
-    (default 0: bit-exact), and, if set, board-vs-QKeras agreement ≥ ``cfg.min_keras_agreement``.
+    (default 0: bit-exact), and, if set, board-vs-QKeras agreement ≥ ``cfg.min_keras_agreement``.  Any NaN
+    or inf among the board's (or the expected) raw outputs is a FAIL.  Results of another design (other
+    project name, other expected outputs, another number of maps) and unreadable files are
+    :class:`DataError`.
     """
     cfg = cfg or CheckConfig()
     tolerance, min_agreement, min_keras_agreement, show = (
@@ -113,8 +131,15 @@ def check_results(bundle_dir: str | Path, results: str | Path, cfg: CheckConfig 
     got = _load(results, RESULT_KEYS)
     if "project_name" in got and str(got["project_name"]) != manifest.project_name:
         raise DataError(
-            f"{results}: results of design {str(got['project_name'])!r}, but {bundle_dir} holds "
+            f"{results}: results of another design ({str(got['project_name'])!r}), but {bundle_dir} holds "
             f"{manifest.project_name!r}"
+        )
+    ours = manifest.files.get(manifest.expected_outputs) or sha256(bundle_dir / manifest.expected_outputs)
+    theirs = str(got.get("design", ""))
+    if theirs and theirs != ours:
+        raise DataError(
+            f"{results}: results of another design: made with a bundle whose expected outputs are "
+            f"{theirs[:12]}…, {bundle_dir} has {ours[:12]}… (run the board on this bundle)"
         )
     raw = np.asarray(got["raw"], dtype=np.float32).reshape(len(got["raw"]), -1)[:, 0]
     csim_raw = np.asarray(expected["csim_raw"], np.float32).reshape(-1)
@@ -122,14 +147,16 @@ def check_results(bundle_dir: str | Path, results: str | Path, cfg: CheckConfig 
     if raw.shape != csim_raw.shape:
         raise DataError(
             f"{results}: {raw.size} board outputs but the bundle expects {csim_raw.size} "
-            f"(one per test map in {manifest.test_maps})"
+            f"(one per test map in {manifest.test_maps}): results of another design or other maps"
         )
     act = manifest.output_activation
     s_board, s_csim, s_keras = (apply_output_activation(r, act) for r in (raw, csim_raw, keras_raw))
     vs_csim = compare_scores(s_board, s_csim, labels, manifest.threshold, show)
     vs_keras = compare_scores(s_board, s_keras, labels, manifest.threshold, show)
     raw_diff = np.abs(raw.astype(np.float64) - csim_raw)
-    reasons = []
+    reasons = [
+        r for r in (_nonfinite("board outputs", raw), _nonfinite("expected C-sim outputs", csim_raw)) if r is not None
+    ]
     if vs_csim.agreement < min_agreement:
         reasons.append(f"board/C-sim class agreement {vs_csim.agreement:.4f} < {min_agreement}")
     if raw.size and raw_diff.max() > tolerance:

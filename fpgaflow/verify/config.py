@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -55,7 +56,10 @@ class CheckConfig:
     show: int = 10
 
     def __post_init__(self) -> None:
-        check(self.tolerance >= 0.0, f"check.tolerance must be >= 0, got {self.tolerance}")
+        check(
+            math.isfinite(self.tolerance) and self.tolerance >= 0.0,
+            f"check.tolerance must be a finite number >= 0, got {self.tolerance}",
+        )
         check(0.0 <= self.min_agreement <= 1.0, f"check.min_agreement must be in [0, 1], got {self.min_agreement}")
         check(
             self.min_keras_agreement is None or 0.0 <= self.min_keras_agreement <= 1.0,
