@@ -7,6 +7,8 @@ bug and keeps its traceback.
 
 from __future__ import annotations
 
+import errno
+
 
 class FpgaflowError(Exception):
     """Base class of every user-facing fpgaflow error."""
@@ -75,3 +77,23 @@ def require(module: str, feature: str = "this feature") -> None:
         importlib.import_module(module)
     except ImportError as exc:
         raise install_hint([module], feature) from exc
+
+
+#: Why a file operation failed that the user, not fpgaflow, must fix: the disk, the permissions.
+_ENVIRONMENT_ERRNOS: dict[int, str] = {
+    errno.ENOSPC: "the disk is full: free space (or choose another --out) and rerun; finished steps are kept",
+    errno.EDQUOT: "the disk quota is exceeded: free space (or choose another --out) and rerun",
+    errno.EROFS: "the file system is read-only: choose a writable --out",
+    errno.EACCES: "permission denied: check the permissions or choose another --out",
+    errno.EPERM: "operation not permitted: check the permissions or choose another --out",
+}
+
+
+def environment_error_line(exc: OSError) -> str | None:
+    """One line for a file-system error the user must fix (full disk, read-only or unwritable directory),
+    naming the file; ``None`` for any other :class:`OSError` (a bug: its traceback is kept)."""
+    why = _ENVIRONMENT_ERRNOS.get(exc.errno or -1)
+    if why is None:
+        return None
+    where = exc.filename if exc.filename is not None else "a file"
+    return f"cannot write {where}: {why}" if exc.errno not in (errno.EACCES, errno.EPERM) else f"{where}: {why}"

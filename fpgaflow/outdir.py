@@ -8,6 +8,8 @@ Two ways to write, by how the output is made:
 
 * :func:`claim_output_dir` for outputs that grow and resume in place (``fpgaflow run``, ``fpgaflow study``):
   the marker is written first, the steps add their own files (each staged in ``<step>.partial``).
+  :func:`locked_output_dir` does the same while holding the directory's lock for the whole command: a second
+  process writing into the same directory at once refuses in one line (:class:`OutputDirError`).
 * :func:`staged_output_dir` for outputs written in one go (``convert``, ``fit``, ``estimate``, ``verify``,
   shard directories): everything is written into ``<dir>.partial``; on success the marker, listing every file,
   is added and the staging directory is renamed to ``<dir>``.  An earlier output of the same kind is replaced
@@ -17,7 +19,12 @@ Two ways to write, by how the output is made:
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
+import os
+import socket
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +36,8 @@ from fpgaflow_board.atomic import PARTIAL_SUFFIX, atomic_directory, write_json
 
 #: The folder inside every fpgaflow output that holds its marker(s).
 MARKER_DIR = ".fpgaflow"
+#: The lock file inside ``MARKER_DIR`` of an output that resumes in place (its text names the holder).
+LOCK_NAME = "lock"
 
 
 def marker_path(directory: Path, kind: str) -> Path:
@@ -75,6 +84,14 @@ def _foreign_file(directory: Path, kind: str) -> str | None:
     return None
 
 
+def _empty(directory: Path) -> bool:
+    """Nothing in ``directory`` but, at most, the lock of a claim that stopped before its marker."""
+    for entry in directory.iterdir():
+        if entry.name != MARKER_DIR or not entry.is_dir() or any(e.name != LOCK_NAME for e in entry.iterdir()):
+            return False
+    return True
+
+
 def check_output_dir(directory: Path, kind: str, *, replace: bool) -> None:
     """Raise :class:`OutputDirError` unless ``directory`` may hold an output of ``kind``.
 
@@ -85,7 +102,7 @@ def check_output_dir(directory: Path, kind: str, *, replace: bool) -> None:
         return
     if not directory.is_dir():
         raise OutputDirError(f"{directory} exists and is not a directory; choose a new --out")
-    if not any(directory.iterdir()):
+    if _empty(directory):
         return
     found = output_kind(directory)
     if found is None or not marker_path(directory, kind).is_file():
@@ -130,3 +147,49 @@ def staged_output_dir(directory: Path, kind: str, record: Mapping[str, Any] | No
         )
         _write_marker(stage, kind, {**dict(record or {}), "files": files})
         check_output_dir(directory, kind, replace=True)  # nothing foreign arrived while the block ran
+
+
+@contextmanager
+def hold_lock(directory: Path) -> Iterator[None]:
+    """Hold the exclusive lock of ``directory`` (``.fpgaflow/lock``, ``flock``) while the block runs.
+
+    Another holder makes this raise :class:`OutputDirError` naming it (pid, host, since when).  The kernel
+    drops an ``flock`` when its process exits however it ends (killed, crashed), so a lock is never stale;
+    the file is left behind, empty.  On a network file system without ``flock`` support the lock is skipped
+    with a warning.
+    """
+    path = directory / MARKER_DIR / LOCK_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                import logging
+
+                logging.getLogger(__name__).warning("%s: cannot lock (%s); not guarded against a second run", path, exc)
+            else:
+                holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "another process"
+                raise OutputDirError(
+                    f"{directory} is in use by {holder}; wait for it to finish or choose another --out"
+                ) from None
+        os.ftruncate(fd, 0)
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        os.pwrite(fd, f"fpgaflow pid {os.getpid()} on {socket.gethostname()} since {stamp}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def locked_output_dir(directory: Path, kind: str, record: Mapping[str, Any] | None = None) -> Iterator[Path]:
+    """:func:`claim_output_dir` under the directory's lock (:func:`hold_lock`), held until the block ends."""
+    directory = Path(directory)
+    check_output_dir(directory, kind, replace=False)
+    directory.mkdir(parents=True, exist_ok=True)
+    with hold_lock(directory):
+        yield claim_output_dir(directory, kind, record)

@@ -5,7 +5,8 @@ Each subcommand lives in its own module under :mod:`fpgaflow.cli` and exposes
 handler: typed config from ``--config`` and flags, one library function, result lines on stdout).
 Stage modules are imported lazily inside each handler, so ``fpgaflow --help`` does not load TensorFlow.
 User errors (:class:`~fpgaflow.errors.FpgaflowError`) print one line and exit with status 2; so does a
-missing optional dependency (the line says which extra to install).
+missing optional dependency (the line says which extra to install), and so does a full, read-only or
+unwritable disk (:func:`~fpgaflow.errors.environment_error_line`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 from fpgaflow import __version__
 from fpgaflow.cli.handler import missing_modules
-from fpgaflow.errors import FpgaflowError, install_hint, missing_extra
+from fpgaflow.errors import FpgaflowError, environment_error_line, install_hint, missing_extra
 
 #: Subcommand modules, in help order.  A module missing its optional dependencies still registers.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -73,6 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except FpgaflowError as exc:
         print(f"fpgaflow {args.command}: error: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
+    except OSError as exc:
+        line = environment_error_line(exc)
+        if line is None:
+            raise
+        print(f"fpgaflow {args.command}: error: {line}", file=sys.stderr)  # noqa: T201
         return 2
     except ImportError as exc:
         hint = missing_extra(exc)  # an optional module the command did not declare in `needs`

@@ -3,13 +3,18 @@
 Layout of a run directory::
 
     DIR/.fpgaflow/run.json            marks DIR as an fpgaflow run (and holds the config)
+    DIR/.fpgaflow/lock                held (flock) by the run writing DIR; a second run refuses
     DIR/.fpgaflow/checkpoints/S.json  one per finished step: fingerprint, files, metrics, seconds
+    DIR/.fpgaflow/written/S.json      every file step S wrote, with its SHA-256 (its inventory)
     DIR/<step dir>/                   each step's artefacts (staged in <step dir>.partial, renamed at the end;
                                       a failed step's stage is removed)
-    DIR/summary.json, DIR/report.md   written after every run
+    DIR/summary.json, DIR/report.md   rewritten before each step runs (that step "running") and last
 
-A step's fingerprint hashes the config sections it depends on and the previous step's fingerprint: a rerun
-skips a step whose checkpoint matches, and redoes it and every later step otherwise.
+A step's fingerprint hashes the config sections it depends on, the content of the files outside DIR it
+reads (the data step's input file) and the previous step's fingerprint.  A rerun skips a step whose
+checkpoint matches and whose files still have the content its inventory records, and redoes it and every
+later step otherwise.  Redoing a step replaces its directory, keeping what fpgaflow did not write there
+(:mod:`fpgaflow.pipeline.step_files`).
 """
 
 from __future__ import annotations
@@ -25,10 +30,11 @@ from typing import Any
 from fpgaflow import __version__
 from fpgaflow.config.strict import suggest
 from fpgaflow.errors import ConfigError, OutputDirError
-from fpgaflow.outdir import MARKER_DIR, claim_output_dir
+from fpgaflow.outdir import MARKER_DIR, locked_output_dir
 from fpgaflow.pipeline.artefacts import Artefacts
 from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.pipeline.report import write_report
+from fpgaflow.pipeline.step_files import Kept, carry_over, first_changed, inventory, read_inventory, write_inventory
 from fpgaflow.pipeline.steps import STEPS, Step
 from fpgaflow_board.atomic import atomic_directory, write_json
 
@@ -45,12 +51,6 @@ def _step_index(name: str | None, default: int) -> int:
     return STEP_NAMES.index(name)
 
 
-def prepare_run_dir(run_dir: Path, cfg: RunConfig) -> None:
-    """Create ``run_dir`` or accept an existing fpgaflow run; refuse a directory with foreign content."""
-    claim_output_dir(run_dir, "run", {"config": cfg.to_dict()})
-    (run_dir / MARKER_DIR / "checkpoints").mkdir(parents=True, exist_ok=True)
-
-
 @dataclass(frozen=True)
 class RunResult:
     """What a run did: per-step status (``ran`` / ``skipped`` / ``not run``) and the summary written."""
@@ -62,7 +62,9 @@ class RunResult:
 
 def _fingerprint(step: Step, cfg: RunConfig, previous: str) -> str:
     own = cfg.section_hash(*step.sections) if step.sections else ""
-    return hashlib.sha256(f"{__version__}|{step.name}|{own}|{previous}".encode()).hexdigest()[:16]
+    inputs = step.inputs(cfg) if step.inputs is not None else ""
+    text = f"{__version__}|{step.name}|{own}|{previous}" + (f"|{inputs}" if inputs else "")
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _load_checkpoint(path: Path) -> dict[str, Any] | None:
@@ -76,57 +78,110 @@ def _load_checkpoint(path: Path) -> dict[str, Any] | None:
     return data
 
 
+class _Run:
+    """One invocation of the runner on a locked run directory: the artefacts so far, each step's status,
+    and the summary that says exactly that."""
+
+    def __init__(self, cfg: RunConfig, run_dir: Path) -> None:
+        self.cfg = cfg
+        self.run_dir = run_dir
+        self.ckpt_dir = run_dir / MARKER_DIR / "checkpoints"
+        self.written_dir = run_dir / MARKER_DIR / "written"
+        self.ckpt_dir.mkdir(parents=True, exist_ok=True)
+        self.art = Artefacts(run_dir)
+        self.status: dict[str, str] = {s.name: "not run" for s in STEPS}
+        self.seconds: dict[str, float] = {}
+        self.kept: dict[str, Kept] = {}
+
+    def valid(self, step: Step, ckpt: dict[str, Any] | None, fp: str) -> bool:
+        """The checkpoint matches ``fp`` and every file the step wrote is still there, unchanged."""
+        if ckpt is None or ckpt.get("fingerprint") != fp:
+            return False
+        if not all((self.run_dir / f).exists() for f in ckpt.get("files", {}).values()):
+            return False
+        changed = first_changed(self.run_dir / step.directory, read_inventory(self.inventory_path(step)))
+        if changed is not None:
+            log.info(
+                "step %-8s: %s/%s changed since the step wrote it; redoing the step", step.name, step.directory, changed
+            )
+        return changed is None
+
+    def inventory_path(self, step: Step) -> Path:
+        return self.written_dir / f"{step.name}.json"
+
+    def take(self, step: Step, ckpt: dict[str, Any]) -> None:
+        self.art.files.update(ckpt["files"])
+        self.art.metrics.update(ckpt["metrics"])
+        self.seconds[step.name] = ckpt["seconds"]
+
+    def publish(self) -> dict[str, Any]:
+        """Rewrite summary.json and report.md from the current state (written before and after every step)."""
+        summary = _summary(self.art, self.seconds, self.status, self.kept)
+        write_json(self.run_dir / "summary.json", summary)
+        write_report(self.run_dir / "report.md", summary, self.cfg)
+        return summary
+
+    def run_step(self, index: int, step: Step, fp: str) -> None:
+        """Invalidate the checkpoints from ``step`` on and the summary, run the step, checkpoint it."""
+        _invalidate_from(self.ckpt_dir, index)
+        self.status[step.name] = "running"
+        self.publish()
+        before_files, before_metrics = dict(self.art.files), dict(self.art.metrics)
+        try:
+            elapsed, kept = _run_one(step, self.art, self.cfg, self.run_dir, fp, self.inventory_path(step))
+        except BaseException as exc:
+            self.art.files, self.art.metrics = before_files, before_metrics
+            self.status[step.name] = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            try:
+                self.publish()
+            except OSError as again:  # e.g. the disk that failed the step is full: keep the step's error
+                log.error("could not rewrite %s/summary.json: %s", self.run_dir, again)
+            raise
+        self.status[step.name] = "ran"
+        self.seconds[step.name] = elapsed
+        if kept:
+            self.kept[step.name] = kept
+            log.warning("step %-8s: %s/ %s", step.name, step.directory, kept.describe())
+
+
 def run_pipeline(
     cfg: RunConfig, run_dir: Path | str, from_step: str | None = None, to_step: str | None = None
 ) -> RunResult:
-    """Run steps ``from_step``..``to_step`` (default: all), resuming from checkpoints."""
+    """Run steps ``from_step``..``to_step`` (default: all), resuming from checkpoints.
+
+    The run directory is locked for the whole call: a second ``run_pipeline`` on it (another process)
+    raises :class:`OutputDirError` at once.
+    """
     run_dir = Path(run_dir).resolve()
     first = _step_index(from_step, 0)
     last = _step_index(to_step, len(STEPS) - 1)
     if first > last:
         raise ConfigError(f"--from {STEP_NAMES[first]} comes after --to {STEP_NAMES[last]}")
-    prepare_run_dir(run_dir, cfg)
-    ckpt_dir = run_dir / MARKER_DIR / "checkpoints"
-    art = Artefacts(run_dir)
-    status: dict[str, str] = {}
-    seconds: dict[str, float] = {}
-    previous = ""
-    for i, step in enumerate(STEPS):
-        fp = _fingerprint(step, cfg, previous)
-        previous = fp
-        ckpt_path = ckpt_dir / f"{step.name}.json"
-        ckpt = _load_checkpoint(ckpt_path)
-        valid = (
-            ckpt is not None
-            and ckpt.get("fingerprint") == fp
-            and all((run_dir / f).exists() for f in ckpt.get("files", {}).values())
-        )
-        if i > last:
-            status[step.name] = "not run"
-            if valid and ckpt is not None:
-                art.files.update(ckpt["files"])
-                art.metrics.update(ckpt["metrics"])
-                seconds[step.name] = ckpt["seconds"]
-            continue
-        if valid and ckpt is not None and (i < first or from_step is None):
-            art.files.update(ckpt["files"])
-            art.metrics.update(ckpt["metrics"])
-            seconds[step.name] = ckpt["seconds"]
-            status[step.name] = "skipped"
-            log.info("step %-8s up to date (checkpoint %s), skipped", step.name, fp)
-            continue
-        if i < first:
-            raise OutputDirError(
-                f"--from {STEP_NAMES[first]}: step {step.name!r} has no valid checkpoint in {run_dir}; "
-                f"run it first (fpgaflow run --to {step.name})"
-            )
-        _invalidate_from(ckpt_dir, i)
-        status[step.name] = "ran"
-        seconds[step.name] = _run_one(step, art, cfg, run_dir, ckpt_path, fp)
-    summary = _summary(art, seconds, status)
-    write_json(run_dir / "summary.json", summary)
-    write_report(run_dir / "report.md", summary, cfg)
-    return RunResult(run_dir, status, summary)
+    with locked_output_dir(run_dir, "run", {"config": cfg.to_dict()}):
+        run = _Run(cfg, run_dir)
+        previous = ""
+        for i, step in enumerate(STEPS):
+            fp = _fingerprint(step, cfg, previous)
+            previous = fp
+            ckpt = _load_checkpoint(run.ckpt_dir / f"{step.name}.json")
+            valid = ckpt is not None and run.valid(step, ckpt, fp)
+            if i > last:
+                if valid and ckpt is not None:
+                    run.take(step, ckpt)
+                continue
+            if valid and ckpt is not None and (i < first or from_step is None):
+                run.take(step, ckpt)
+                run.status[step.name] = "skipped"
+                log.info("step %-8s up to date (checkpoint %s), skipped", step.name, fp)
+                continue
+            if i < first:
+                raise OutputDirError(
+                    f"--from {STEP_NAMES[first]}: step {step.name!r} has no valid checkpoint in {run_dir}; "
+                    f"run it first (fpgaflow run --to {step.name})"
+                )
+            run.run_step(i, step, fp)
+        summary = run.publish()
+    return RunResult(run_dir, run.status, summary)
 
 
 def _invalidate_from(ckpt_dir: Path, index: int) -> None:
@@ -134,36 +189,49 @@ def _invalidate_from(ckpt_dir: Path, index: int) -> None:
         (ckpt_dir / f"{later.name}.json").unlink(missing_ok=True)
 
 
-def _run_one(step: Step, art: Artefacts, cfg: RunConfig, run_dir: Path, ckpt_path: Path, fp: str) -> float:
+def _run_one(
+    step: Step, art: Artefacts, cfg: RunConfig, run_dir: Path, fp: str, inventory_path: Path
+) -> tuple[float, Kept]:
+    """Run ``step`` into ``<dir>.partial``; keep in it what the old ``<dir>`` holds that fpgaflow did not
+    write; swap it in; record its inventory and checkpoint.  Returns (seconds, what was kept)."""
     final = run_dir / step.directory
     before_files, before_metrics = dict(art.files), dict(art.metrics)
     log.info("step %-8s running → %s", step.name, final)
     t0 = time.perf_counter()
-    # The step directory is fpgaflow's own (inside a marked run directory): a rerun replaces it.
     with atomic_directory(final, replace=True) as staging:
         art.step_dir, art.step_final = staging, step.directory
         try:
             art = step.fn(art, cfg)
         finally:
             art.step_dir, art.step_final = None, None
+        written = inventory(staging)
+        kept = carry_over(final, staging, read_inventory(inventory_path))
     elapsed = time.perf_counter() - t0
+    write_inventory(inventory_path, step.name, written)
     new_files = {k: v for k, v in art.files.items() if before_files.get(k) != v}
     new_metrics = {k: v for k, v in art.metrics.items() if k not in before_metrics or before_metrics[k] != v}
     write_json(
-        ckpt_path,
+        run_dir / MARKER_DIR / "checkpoints" / f"{step.name}.json",
         {"step": step.name, "fingerprint": fp, "files": new_files, "metrics": new_metrics, "seconds": elapsed},
         sort_keys=False,
         default=str,
     )
     log.info("step %-8s done in %.1f s", step.name, elapsed)
-    return elapsed
+    return elapsed, kept
 
 
-def _summary(art: Artefacts, seconds: dict[str, float], status: dict[str, str]) -> dict[str, Any]:
+def _summary(
+    art: Artefacts, seconds: dict[str, float], status: dict[str, str], kept: dict[str, Kept]
+) -> dict[str, Any]:
+    """What the directory holds now: the metrics and files of the steps that finished, each step's status
+    (``ran``, ``skipped``, ``running``, ``failed``, ``interrupted``, ``not run``) and what a rerun kept.
+    ``complete`` only when every step ran or was up to date."""
     summary: dict[str, Any] = dict(art.metrics)
     summary["steps_seconds"] = {k: round(v, 3) for k, v in seconds.items()}
-    summary["steps_status"] = status
-    summary["complete"] = all(s != "not run" for s in status.values())
+    summary["steps_status"] = dict(status)
+    summary["complete"] = all(s in ("ran", "skipped") for s in status.values())
     summary["files"] = dict(art.files)
+    if kept:
+        summary["kept_files"] = {name: {"kept": k.kept, "moved_aside": k.moved_aside} for name, k in kept.items()}
     summary["fpgaflow_version"] = __version__
     return summary

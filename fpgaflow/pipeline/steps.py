@@ -25,13 +25,15 @@ StepFn = Callable[[Artefacts, RunConfig], Artefacts]
 
 @dataclass(frozen=True)
 class Step:
-    """A named step: its function, the directory it owns under the run dir, and the config sections
-    its result depends on (a change there invalidates its checkpoint and every later one)."""
+    """A named step: its function, the directory it owns under the run dir, the config sections its result
+    depends on (a change there invalidates its checkpoint and every later one) and ``inputs``: the content
+    hash of files outside the run directory that it reads (a change there does the same)."""
 
     name: str
     fn: StepFn
     directory: str
     sections: tuple[str, ...]
+    inputs: Callable[[RunConfig], str] | None = None
 
 
 def step_data(art: Artefacts, cfg: RunConfig) -> Artefacts:
@@ -50,6 +52,13 @@ def step_data(art: Artefacts, cfg: RunConfig) -> Artefacts:
     )
     log.info("data: %d train / %d val / %d test maps of %s", len(train), len(val), len(test), train.map_shape)
     return art
+
+
+def data_inputs(cfg: RunConfig) -> str:
+    """SHA-256 of the input file(s) the data step reads (``""`` for generated maps)."""
+    from fpgaflow.data.source import source_digest
+
+    return source_digest(cfg.data)
 
 
 def step_train(art: Artefacts, cfg: RunConfig) -> Artefacts:
@@ -251,7 +260,7 @@ def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("data", step_data, "data", ("data",)),
+    Step("data", step_data, "data", ("data",), data_inputs),
     Step("train", step_train, "model", ("augment", "model", "train", "prune")),
     Step("convert", step_convert, "hls", ("convert",)),
     Step("verify", step_verify, "verify", ("verify",)),

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class StudyJob:
     """One training run of the grid.  ``bag`` ≥ 0 marks a bagging member (trained on bootstrap sample
-    ``bag``) of ensemble ``ensemble``."""
+    ``bag``) of ensemble ``ensemble``.  ``data_digest``: SHA-256 of the study's train/val maps, so a cached
+    result is never reused for other maps."""
 
     strategy: str
     model_label: str
@@ -44,6 +45,7 @@ class StudyJob:
     data_dir: str
     ensemble: str = ""
     bag: int = -1
+    data_digest: str = ""
 
     @property
     def job_id(self) -> str:

@@ -10,6 +10,7 @@ where it stopped), (4) averages the ensembles' member scores and (5) writes the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -24,14 +25,16 @@ import numpy as np
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.data import HitMapSet, load_npz
 from fpgaflow.data.config import DataConfig
+from fpgaflow.data.source import source_digest
 from fpgaflow.errors import ConfigError, install_hint
 from fpgaflow.metrics.roc import accuracy, evaluate
-from fpgaflow.outdir import claim_output_dir
+from fpgaflow.outdir import locked_output_dir
 from fpgaflow.study.config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
 from fpgaflow.study.jobs import StudyJob, run_job
 from fpgaflow.train.cost import ModelCost, ensemble_cost
 from fpgaflow.train.datasets import make_splits
 from fpgaflow_board import atomic
+from fpgaflow_board.manifest import sha256
 
 log = logging.getLogger(__name__)
 
@@ -45,26 +48,63 @@ class StudyResult:
     out_dir: Path
 
 
+#: Beside the study's maps: the data config and input-file digest they were made from.
+DATA_SOURCE = "source.json"
+
+
 def write_study_data(cfg: DataConfig, out_dir: Path) -> Path:
-    """Make the maps and split them as ``fpgaflow run`` does; save train/val to ``out_dir/data``."""
+    """Make the maps and split them as ``fpgaflow run`` does; save train/val to ``out_dir/data``.
+
+    Maps made earlier are reused only when ``data/source.json`` records the same data config and the same
+    input-file content (:func:`~fpgaflow.data.source.source_digest`); otherwise they are made again.
+    """
     data_dir = out_dir / "data"
-    if (data_dir / "train.npz").is_file() and (data_dir / "val.npz").is_file():
+    record = json.dumps({"data": to_mapping(cfg), "inputs": source_digest(cfg)}, sort_keys=True)
+    stamp = data_dir / DATA_SOURCE
+    have = (data_dir / "train.npz").is_file() and (data_dir / "val.npz").is_file()
+    if have and stamp.is_file() and stamp.read_text(encoding="utf-8") == record:
         return data_dir
+    if have:
+        log.info(
+            "study: the data config or its input file changed since %s was written; making the maps again", data_dir
+        )
     train, val, _test = make_splits(cfg)
     train.save_npz(data_dir / "train.npz")
     val.save_npz(data_dir / "val.npz")
+    atomic.write_text(stamp, record)
     return data_dir
 
 
-def expand_grid(cfg: StudyConfig, data_dir: Path) -> list[StudyJob]:
-    """Every (strategy, model, batch size, seed, imbalance) job, then the bagging members."""
+def study_data_digest(data_dir: Path) -> str:
+    """SHA-256 of the study's train and validation maps (part of every job's digest)."""
+    h = hashlib.sha256()
+    for name in ("train.npz", "val.npz"):
+        h.update(sha256(data_dir / name).encode())
+    return h.hexdigest()
+
+
+def expand_grid(cfg: StudyConfig, data_dir: Path, data_digest: str = "") -> list[StudyJob]:
+    """Every (strategy, model, batch size, seed, imbalance) job, then the bagging members (``data_digest``:
+    :func:`study_data_digest` of ``data_dir``)."""
     jobs: list[StudyJob] = []
 
     def job(
         s: StrategyVariant, m: ModelVariant, b: int, seed: int, imb: ImbalanceVariant, ens: str = "", bag: int = -1
     ) -> StudyJob:
         return StudyJob(
-            s.label, m.label, b, seed, imb, s.augment, m.model, cfg.train, cfg.prune, str(data_dir), ens, bag
+            s.label,
+            m.label,
+            b,
+            seed,
+            imb,
+            s.augment,
+            m.model,
+            cfg.train,
+            cfg.prune,
+            str(data_dir),
+            ens,
+            bag,
+            data_digest,
         )
 
     for s in cfg.strategies:
@@ -201,13 +241,18 @@ def combine_ensembles(
 
 
 def run_study(cfg: StudyConfig, out_dir: Path, progress: Callable[[dict[str, Any]], None] | None = None) -> StudyResult:
-    """Run (or resume) the study into ``out_dir`` and write its results table."""
+    """Run (or resume) the study into ``out_dir`` and write its results table (``out_dir`` is locked
+    meanwhile: a second study into it refuses)."""
+    with locked_output_dir(Path(out_dir), "study") as locked:
+        return _run_study(cfg, locked, progress)
+
+
+def _run_study(cfg: StudyConfig, out_dir: Path, progress: Callable[[dict[str, Any]], None] | None) -> StudyResult:
     from fpgaflow.study.report import write_report
 
-    out_dir = claim_output_dir(Path(out_dir), "study")
     atomic.write_json(out_dir / "study_config.json", to_mapping(cfg), allow_nan=False)
     data_dir = write_study_data(cfg.data, out_dir)
-    jobs = expand_grid(cfg, data_dir)
+    jobs = expand_grid(cfg, data_dir, study_data_digest(data_dir))
     job_dir = out_dir / "jobs"
     done = {j.job_id: r for j in jobs if (r := _load_result(job_dir / f"{j.job_id}.json", j.digest)) is not None}
     todo = [j for j in jobs if j.job_id not in done]
