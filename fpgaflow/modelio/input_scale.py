@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 from fpgaflow.errors import ConfigError, DataError, require
@@ -40,8 +41,8 @@ def stored_input_scale(path: Path | str) -> float | None:
     if value is None:
         return None
     scale = float(value)
-    if not scale > 0:
-        raise DataError(f"{path}: stored input scale {scale!r} is not > 0")
+    if not (math.isfinite(scale) and scale > 0):
+        raise DataError(f"{path}: stored input scale {scale!r} is not a finite number > 0")
     return scale
 
 
@@ -61,8 +62,8 @@ def input_scale_for(path: Path | str, override: float | None = None, flag: str =
             )
         return stored
     if override is not None:
-        if not override > 0:
-            raise ConfigError(f"{flag} must be > 0, got {override!r}")
+        if not (math.isfinite(override) and override > 0):
+            raise ConfigError(f"{flag} must be a finite number > 0, got {override!r}")
         return float(override)
     log.warning(
         "%s stores no input scale (saved by another tool or an older fpgaflow): assuming %g (1/256); "
