@@ -6,13 +6,22 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from fpgaflow.errors import OutputDirError
-from fpgaflow.outdir import check_output_dir, claim_output_dir, marker_path, output_kind, staged_output_dir
+from fpgaflow.outdir import (
+    check_output_dir,
+    claim_output_dir,
+    locked_output_dir,
+    marker_path,
+    output_kind,
+    staged_output_dir,
+)
 
 
 def _write_report(directory: Path, text: str = "one") -> None:
@@ -156,3 +165,40 @@ def test_the_marker_honours_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(marker_path(tmp_path / "o", "estimate").stat().st_mode) == 0o644
+
+
+_HOLDER = """
+import sys, time
+from pathlib import Path
+from fpgaflow.outdir import hold_lock
+with hold_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_the_lock_refuses_a_second_process_and_dies_with_its_holder(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    claim_output_dir(out, "run")
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "locked"
+        refused = rf"run is in use by fpgaflow pid {holder.pid} on .* since "
+        with pytest.raises(OutputDirError, match=refused), locked_output_dir(out, "run"):
+            pytest.fail("a second holder got the lock")
+    finally:
+        holder.kill()  # SIGKILL: no cleanup code runs in the holder
+        holder.communicate()
+    with locked_output_dir(out, "run") as claimed:  # the kernel dropped the killed holder's flock
+        assert (claimed / ".fpgaflow" / "lock").read_text().startswith(f"fpgaflow pid {os.getpid()} on ")
+    assert (out / ".fpgaflow" / "lock").read_text() == ""
+
+
+def test_a_claim_that_stopped_before_its_marker_is_not_foreign(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    (out / ".fpgaflow").mkdir(parents=True)
+    (out / ".fpgaflow" / "lock").write_text("")
+    with locked_output_dir(out, "run"):
+        pass
+    assert output_kind(out) == "run"

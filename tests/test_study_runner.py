@@ -67,6 +67,24 @@ def test_grid_expands_every_axis_and_adds_bagging_members(tmp_path: Path) -> Non
     assert {(j.strategy, j.model_label, j.ensemble) for j in bag_jobs} == {("b", "m1", "bags")}
 
 
+def test_study_maps_are_made_again_when_the_data_config_changes(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from fpgaflow.study.runner import study_data_digest, write_study_data
+
+    cfg = from_mapping(StudyConfig, yaml.safe_load(TINY_STUDY))
+    data_dir = write_study_data(cfg.data, tmp_path)
+    first, written = study_data_digest(data_dir), (data_dir / "train.npz").stat().st_mtime_ns
+    assert write_study_data(cfg.data, tmp_path) == data_dir  # same config: the maps are reused as they are
+    assert (data_dir / "train.npz").stat().st_mtime_ns == written
+    write_study_data(replace(cfg.data, seed=6), tmp_path)  # same count and shape, other maps
+    second = study_data_digest(data_dir)
+    assert second != first
+    old_jobs, new_jobs = expand_grid(cfg, data_dir, first), expand_grid(cfg, data_dir, second)
+    assert [j.job_id for j in old_jobs] == [j.job_id for j in new_jobs]
+    assert not {j.digest for j in old_jobs} & {j.digest for j in new_jobs}  # no cached result is reused
+
+
 def _fake(model: str, scores: list[float], params: int, ensemble: str = "", bag: int = -1) -> dict[str, object]:
     return {
         "strategy": "a",

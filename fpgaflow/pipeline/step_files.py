@@ -134,6 +134,7 @@ def carry_over(old: Path, stage: Path, written: dict[str, str]) -> Kept:
     result = Kept()
     if not old.is_dir():
         return result
+    conflicts: list[tuple[str, Path, Path]] = []
     for path in sorted(old.rglob("*")):
         rel = path.relative_to(old).as_posix()
         if path.is_dir() and not path.is_symlink():
@@ -150,7 +151,10 @@ def carry_over(old: Path, stage: Path, written: dict[str, str]) -> Kept:
         if not target.exists() and not target.is_symlink():
             _link(path, target)
             result.kept.append(rel)
-        elif not _same_bytes(path, target):
+        else:
+            conflicts.append((rel, path, target))
+    for rel, path, target in conflicts:  # after the same-path files: a kept name never takes a user file's place
+        if not _same_bytes(path, target):
             aside = _free_name(target)
             _link(path, aside)
             result.moved_aside[rel] = aside.relative_to(stage).as_posix()
