@@ -180,14 +180,13 @@ class ClusterTruth:
 
 def load_truth(path: Path | str) -> ClusterTruth:
     """The cluster truth saved beside the maps of ``path`` (.npz, .h5/.hdf5 or a shard directory)."""
-    from fpgaflow.data.dataset import SHARD_MANIFEST
     from fpgaflow.data.hdf5 import H5_SUFFIXES, open_h5
+    from fpgaflow.data.shard_manifest import read_shard_manifest
 
     path = Path(path)
-    if path.is_dir():
-        manifest = json.loads((path / SHARD_MANIFEST).read_text(encoding="utf-8"))
-        parts = [load_truth(path / s["file"]) for s in manifest["shards"]]
-        return ClusterTruth.concatenate(parts, [int(s["n_maps"]) for s in manifest["shards"]])
+    if path.is_dir():  # the manifest is checked against the shards (paths inside the directory) first
+        manifest = read_shard_manifest(path)
+        return ClusterTruth.concatenate([load_truth(s) for s in manifest.shards], list(manifest.counts))
     if path.suffix.lower() in H5_SUFFIXES:
         f = open_h5(path)
         try:
