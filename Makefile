@@ -24,10 +24,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/fpgaflow run --out $(OUT)
 
-test: $(STAMP) board-env-if-possible
+test: $(STAMP) board-env-if-possible browser-if-possible
 	$(PY) -m pytest
 
-test-fast: $(STAMP) board-env-if-possible
+test-fast: $(STAMP) board-env-if-possible browser-if-possible
 	$(PY) -m pytest -m "not slow"
 
 lint: $(STAMP)
@@ -45,7 +45,7 @@ clean:
 PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) python3.10)
 BOARD_VENV := .venv-board
 
-.PHONY: board-env-if-possible
+.PHONY: board-env-if-possible browser-if-possible
 board-env: $(BOARD_VENV)/.installed
 
 # `make test` builds the board environment too; without a Python 3.10 it says so and the pynq tests skip.
@@ -58,3 +58,15 @@ $(BOARD_VENV)/.installed:
 	$(PYTHON310) -m venv $(BOARD_VENV)
 	$(BOARD_VENV)/bin/pip install --quiet 'pynq==3.1.2' 'numpy>=1.23,<2' 'pycparser<3'
 	touch $@
+
+# The run report's browser test (tests/test_report_browser.py) renders report.html in Debian's headless
+# Chromium.  `make test` installs it when it is missing and apt-get can (root, Debian's registry reachable,
+# non-interactive); otherwise it says so and that test skips, naming the reason.
+browser-if-possible:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium (headless browser for the report test)"; \
+		{ DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } \
+		|| echo "note: chromium could not be installed; the report's browser test will skip"; \
+	else echo "note: no chromium, and apt-get needs root; the report's browser test will skip"; fi

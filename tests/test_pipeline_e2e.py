@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,52 @@ def test_summary_numbers(tiny_run: Path) -> None:
     assert set(s["steps_seconds"]) == {"data", "train", "convert", "verify", "package"}
     assert s["bitstream"] is None
     report = (tiny_run / "report.md").read_text()
-    assert "QKeras ↔ C-sim class agreement | 100.00 %" in report
+    assert "| QKeras ↔ hardware model class agreement | 100.00 % (passed) |" in report
+
+
+def test_run_writes_one_report_page(tiny_run: Path) -> None:
+    """`fpgaflow run` leaves report.md and the self-contained report.html, every section filled."""
+    from html.parser import HTMLParser
+
+    from fpgaflow.pipeline.report import SECTION_IDS
+
+    sections: dict[str, str] = {}
+
+    class Sections(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "section":
+                sections[str(a["id"])] = str(a["class"])
+
+    Sections().feed((tiny_run / "report.html").read_text(encoding="utf-8"))
+    assert sections == dict.fromkeys(SECTION_IDS, "available")
+    md = (tiny_run / "report.md").read_text(encoding="utf-8")
+    assert "## Verification: QKeras ↔ C simulation ↔ emulator ↔ board" in md
+    assert "maps/s" in md and "e+0" not in md
+
+
+def test_verify_run_dir_reverifies_the_run_in_place(tiny_run: Path, tmp_path: Path) -> None:
+    """`fpgaflow verify RUN_DIR` keeps one verification report per run: the run's verify step, rerun with the
+    run's own settings overridden by the flags, recorded in the run's config (no RUN_DIR/verification)."""
+    from fpgaflow.pipeline.config import recorded_config
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run, symlinks=True)
+    assert recorded_config(run).verify.min_agreement == 0.99
+    assert main(["verify", str(run), "--min-agreement", "0.5", "--trace-maps", "0"]) == 0
+    assert not (run / "verification").exists()
+    report = json.loads((run / "verify" / "verification.json").read_text())
+    assert report["min_agreement"] == 0.5 and report["trace"] is None
+    assert recorded_config(run).verify.min_agreement == 0.5
+    s = json.loads((run / "summary.json").read_text())
+    assert s["steps_status"]["verify"] == "ran" and s["complete"] is True
+    assert "required ≥ 50.00 %" in (run / "report.md").read_text()
+
+
+def test_verify_run_dir_refuses_a_second_report_elsewhere(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(tmp_path), "--out", str(tmp_path / "elsewhere")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "the verification is the run's own (RUN_DIR/verify" in err and len(err.splitlines()) == 1
 
 
 def test_hls_project_targets_the_pynq_z2(tiny_run: Path) -> None:

@@ -116,6 +116,7 @@ def test_run_files_get_the_umask_mode_like_their_neighbours(
     written = [
         out / "summary.json",
         out / "report.md",
+        out / "report.html",
         out / ".fpgaflow" / "run.json",
         out / ".fpgaflow" / "checkpoints" / "train.json",
         out / "model" / "out.txt",  # written by the step itself, not by the atomic writer

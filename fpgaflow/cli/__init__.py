@@ -24,6 +24,7 @@ from fpgaflow.errors import FpgaflowError, environment_error_line, install_hint,
 #: Subcommand modules, in help order.  A module missing its optional dependencies still registers.
 COMMAND_MODULES: tuple[str, ...] = (
     "run",
+    "report",
     "data",
     "baselines",
     "augment",

@@ -62,7 +62,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from fpgaflow.data.show import format_stats, show_file
+    from fpgaflow.data.show import format_stats
+    from fpgaflow.figures.map_summary import show_file
 
     summary, png = show_file(args.file, args.out, **given(args, "max_maps"))
     print(format_stats(summary))  # noqa: T201

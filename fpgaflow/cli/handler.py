@@ -164,12 +164,16 @@ class Options:
             self._implied[action.dest] = dict(implies)
         return action
 
-    def config(self, args: argparse.Namespace) -> Any:
-        """The typed config: ``--config`` (or the config's defaults) with every given flag applied."""
+    def config(self, args: argparse.Namespace, base: Any = None) -> Any:
+        """The typed config: ``--config`` (or ``base``, e.g. the section a run recorded, or the config's
+        defaults) with every given flag applied."""
         if self.config_cls is None:
             raise TypeError("this command has no typed config")
         path = getattr(args, "config", None)
-        cfg = load_section(self.config_cls, path, self.section) if path is not None else self.config_cls()
+        if path is not None:
+            cfg = load_section(self.config_cls, path, self.section)
+        else:
+            cfg = base if base is not None else self.config_cls()
         values: dict[str, Any] = {}
         for dest, field in self.config_fields.items():
             value = getattr(args, dest, None)

@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 from fpgaflow.cli.handler import Options, add_command
+from fpgaflow.cli.report import REPORT_NEEDS
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         handle,
         help="run the whole flow: hit maps → trained, pruned QKeras CNN → hls4ml project → C-sim check → bundle",
         description="Run the flow. Finished steps are checkpointed; rerunning resumes. Steps: " + STEPS_HELP,
-        needs=("tensorflow", "qkeras", "tensorflow_model_optimization", "hls4ml", "scipy"),
+        needs=("tensorflow", "qkeras", "tensorflow_model_optimization", "hls4ml", "scipy", *REPORT_NEEDS),
     )
     opts = Options(p)
     opts.option("config", nargs="?", type=Path, help="run config YAML (default: the shipped models/default.yaml)")
@@ -52,7 +53,10 @@ def handle(args: argparse.Namespace) -> int:
     s = result.summary
     keys = ("accuracy_keras", "accuracy_csim", "csim_agreement", "max_abs_diff", "sparsity", "n_test")
     print(json.dumps({k: s.get(k) for k in keys}, indent=2))  # noqa: T201
-    print(f"summary: {result.run_dir / 'summary.json'}\nreport:  {result.run_dir / 'report.md'}")  # noqa: T201
+    print(  # noqa: T201
+        f"summary: {result.run_dir / 'summary.json'}\nreport:  {result.run_dir / 'report.md'}\n"
+        f"page:    {result.run_dir / 'report.html'}"
+    )
     if s.get("verify_passed") is False:
         log.error("verification failed: QKeras/C-sim agreement %.4f below the configured minimum", s["csim_agreement"])
         return 1

@@ -29,6 +29,11 @@ CLASS_NAMES = ("background", "particle")
 
 #: ADC full scale of the PSI46dig / PROC600 readout chip (8-bit ADC).
 ADC_MAX = 255.0
+#: Electrons per ADC count of the readout chip (the simulator's ``electronics.electrons_per_adc`` default).
+ELECTRONS_PER_ADC = 135.0
+#: Pixel pitch of the Phase-1 barrel sensor, µm: rows run along local x (r-φ), columns along local y (z).
+PITCH_ROW_UM = 100.0
+PITCH_COL_UM = 150.0
 
 #: Hit maps ``(n, rows, cols, 1)`` (or one map, or a stack without the channel axis): float32 ADC counts.
 MapArray = npt.NDArray[np.float32]

@@ -1,4 +1,5 @@
-"""A picture of a hit-map set: a gallery of maps of each class and per-class statistics.
+"""Per-class statistics of a hit-map set (``fpgaflow data show``; its picture is
+:mod:`fpgaflow.figures.map_summary`).
 
 Statistics per class: number of maps, mean occupancy (fraction of pixels read out), clusters per map,
 mean cluster size (pixels) and mean cluster charge (ADC sum), mean soft label when present.
@@ -7,7 +8,6 @@ mean cluster size (pixels) and mean cluster charge (ADC sum), mean soft label wh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,7 +16,6 @@ import numpy.typing as npt
 from fpgaflow.data.clusters import find_clusters
 from fpgaflow.data.dataset import HitMapDataset
 from fpgaflow.data.hitmaps import CLASS_NAMES, MapArray
-from fpgaflow_board.atomic import atomic_file
 
 
 @dataclass(frozen=True)
@@ -101,66 +100,3 @@ def format_stats(summary: Summary) -> str:
             f"{s.cluster_size:>11.2f} {s.cluster_adc:>12.1f} {soft:>11}"
         )
     return "\n".join(lines)
-
-
-def plot_summary(summary: Summary, out: Path | str, title: str) -> Path:
-    """Write the gallery and the per-class histograms to a PNG (matplotlib Agg), atomically."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    shapes = [g.shape[1:] for g in summary.gallery.values() if len(g)]
-    rows, cols = shapes[0] if shapes else (1, 1)
-    wide = cols * 150 / (rows * 100)  # physical width / height of one map (16.2 × 64.8 mm module: 4)
-    available = max([len(g) for g in summary.gallery.values()] + [1])
-    n_cols = max(1, min(available, round(6 / max(1.0, wide / 1.5))))
-    fig = plt.figure(figsize=(12.0, 9.0))
-    grid = fig.add_gridspec(3, n_cols, height_ratios=[1, 1, 1.2])
-    for cls in (0, 1):
-        for j in range(n_cols):
-            ax = fig.add_subplot(grid[cls, j])
-            ax.set_xticks([])
-            ax.set_yticks([])
-            maps = summary.gallery.get(cls)
-            if maps is not None and j < len(maps):
-                # Rows are 100 µm (r-φ), columns 150 µm (z): draw pixels at their physical aspect.
-                ax.imshow(maps[j], cmap="viridis", vmin=0, vmax=255, aspect=100 / 150, interpolation="nearest")
-            elif j == 0:
-                ax.text(0.5, 0.5, "no maps", ha="center", va="center", transform=ax.transAxes)
-            if j == 0:
-                ax.set_ylabel(CLASS_NAMES[cls])
-    hist_grid = grid[2, :].subgridspec(1, 3, wspace=0.35)
-    panels: tuple[tuple[str, dict[int, npt.NDArray[Any]]], ...] = (
-        ("occupancy per map", summary.occupancy),
-        ("cluster size [pixels]", summary.cluster_size),
-        ("cluster charge [ADC]", summary.cluster_adc),
-    )
-    for k, (label, values) in enumerate(panels):
-        ax = fig.add_subplot(hist_grid[0, k])
-        for cls, v in values.items():
-            if v.size:
-                ax.hist(v, bins=30, histtype="step", density=True, label=CLASS_NAMES[cls])
-        ax.set_xlabel(label)
-        ax.legend(fontsize=8)
-    fig.suptitle(title)
-    out = Path(out)
-    try:
-        with atomic_file(out) as tmp:
-            fig.savefig(tmp, dpi=90, format="png")
-    finally:
-        plt.close(fig)
-    return out
-
-
-def show_file(path: Path, out: Path | None = None, max_maps: int = 5000) -> tuple[Summary, Path]:
-    """Statistics of the hit-map file ``path`` (first ``max_maps`` maps per class) and its gallery PNG at
-    ``out`` (default: ``path`` with ``.png``)."""
-    from fpgaflow.data.dataset import open_dataset
-
-    ds = open_dataset(path)
-    summary = summarize(ds, max_maps=max_maps)
-    png = plot_summary(
-        summary, out or path.with_suffix(".png"), f"{path.name}: {len(ds)} maps {ds.map_shape[0]}x{ds.map_shape[1]}"
-    )
-    return summary, Path(png)

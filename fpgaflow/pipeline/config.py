@@ -47,3 +47,21 @@ def default_config_path() -> Path:
 def load_run_config(path: Path | str | None = None) -> RunConfig:
     """Load a run config from YAML; ``None`` loads the built-in default."""
     return load_yaml(RunConfig, default_config_path() if path is None else path)
+
+
+def recorded_config(run_dir: Path | str) -> RunConfig:
+    """The config an ``fpgaflow run`` directory was run with (its ``.fpgaflow/run.json``); :class:`ConfigError`
+    when the directory has none or it does not load with this fpgaflow."""
+    from fpgaflow.config.strict import from_mapping
+    from fpgaflow.errors import ConfigError
+
+    marker = Path(run_dir) / ".fpgaflow" / "run.json"
+    try:
+        record = json.loads(marker.read_text(encoding="utf-8"))
+        mapping = record["config"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ConfigError(f"{run_dir} has no readable run config ({marker})") from None
+    try:
+        return from_mapping(RunConfig, mapping, "config")
+    except ConfigError as exc:
+        raise ConfigError(f"{marker}: {exc} (a run written by another fpgaflow version?)") from None

@@ -8,7 +8,8 @@ Layout of a run directory::
     DIR/.fpgaflow/written/S.json      every file step S wrote, with its SHA-256 (its inventory)
     DIR/<step dir>/                   each step's artefacts (staged in <step dir>.partial, renamed at the end;
                                       a failed step's stage is removed)
-    DIR/summary.json, DIR/report.md   rewritten before each step runs (that step "running") and last
+    DIR/summary.json, DIR/report.md,  rewritten before each step runs (that step "running") and last
+    DIR/report.html                   (report.html: the self-contained page with the figures; fpgaflow.pipeline.report)
 
 A step's fingerprint hashes the config sections it depends on, the content of the files outside DIR it
 reads (the data step's input file) and the previous step's fingerprint.  A rerun skips a step whose
@@ -33,7 +34,7 @@ from fpgaflow.errors import ConfigError, OutputDirError
 from fpgaflow.outdir import MARKER_DIR, locked_output_dir
 from fpgaflow.pipeline.artefacts import Artefacts
 from fpgaflow.pipeline.config import RunConfig
-from fpgaflow.pipeline.report import write_report
+from fpgaflow.pipeline.report import write_reports
 from fpgaflow.pipeline.step_files import Kept, carry_over, first_changed, inventory, read_inventory, write_inventory
 from fpgaflow.pipeline.steps import STEPS, Step
 from fpgaflow_board.atomic import atomic_directory, write_json
@@ -115,10 +116,10 @@ class _Run:
         self.seconds[step.name] = ckpt["seconds"]
 
     def publish(self) -> dict[str, Any]:
-        """Rewrite summary.json and report.md from the current state (written before and after every step)."""
+        """Rewrite summary.json, report.md and report.html from the current state (before and after every step)."""
         summary = _summary(self.art, self.seconds, self.status, self.kept)
         write_json(self.run_dir / "summary.json", summary)
-        write_report(self.run_dir / "report.md", summary, self.cfg)
+        write_reports(self.run_dir, summary, self.cfg)
         return summary
 
     def run_step(self, index: int, step: Step, fp: str) -> None:

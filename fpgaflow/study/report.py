@@ -121,30 +121,25 @@ def to_csv(records: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def plot(rows: list[Row], path: Path) -> Path:
-    import matplotlib
+def plot(rows: list[Row], path: Path, no_augmentation: str | None = None, title: str = "") -> Path:
+    """Final training and validation accuracy per row (:func:`fpgaflow.figures.study.study_figure`), with the
+    validation accuracy of the variant labelled ``no_augmentation`` (first such row) as the line to beat."""
+    from fpgaflow.figures.canvas import save_png
+    from fpgaflow.figures.study import StudyBar, study_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    labels = [f"{r.variant} [{r.model}, b{r.batch_size}, {r.imbalance}]" for r in rows]
-    y = np.arange(len(rows))
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.5))
-    ax.barh(y - 0.2, [100 * r.train_mean for r in rows], 0.4, xerr=[100 * r.train_std for r in rows], label="train")
-    ax.barh(y + 0.2, [100 * r.val_mean for r in rows], 0.4, xerr=[100 * r.val_std for r in rows], label="validation")
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.invert_yaxis()
-    lo = min(min(r.train_mean, r.val_mean) for r in rows) * 100
-    ax.set_xlim(max(0.0, lo - 5), 100)
-    ax.set_xlabel("final accuracy (%)")
-    ax.legend(loc="lower right")
-    ax.grid(axis="x", alpha=0.3)
-    try:
-        with atomic.atomic_file(path) as tmp:
-            fig.savefig(tmp, dpi=100, bbox_inches="tight")
-    finally:
-        plt.close(fig)
-    return path
+    bars = [
+        StudyBar(
+            f"{r.variant} [{r.model}, b{r.batch_size}, {r.imbalance}]",
+            r.n_seeds,
+            r.train_mean,
+            r.train_std,
+            r.val_mean,
+            r.val_std,
+        )
+        for r in rows
+    ]
+    baseline = next((b for b, r in zip(bars, rows, strict=True) if r.variant == no_augmentation), None)
+    return save_png(study_figure(bars, baseline, title or "augmentation study: final accuracy per variant"), path)
 
 
 def write_report(
@@ -167,5 +162,11 @@ def write_report(
         ]
         atomic.write_text(out_dir / "ensembles.csv", to_csv(ens_flat))
     if rows:
-        plot(rows, out_dir / "results.png")
+        none = next((v.label for v in cfg.strategies if v.augment.strategy == "none"), None)
+        plot(
+            rows,
+            out_dir / "results.png",
+            none,
+            f"augmentation study: {cfg.data.source} maps, {cfg.train.epochs} epochs",
+        )
     return rows

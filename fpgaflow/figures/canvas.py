@@ -1,0 +1,64 @@
+"""Make, save and embed a figure: matplotlib's off-screen Agg backend, atomic PNG files, PNG bytes.
+
+Every figure function in :mod:`fpgaflow.figures` returns a ``matplotlib.figure.Figure`` (so tests can inspect
+its axes, labels and artists); the caller saves it with :func:`save_png` or embeds it with :func:`png_bytes`,
+both of which close it.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from fpgaflow_board.atomic import atomic_file
+
+#: Resolution of saved figures (dots per inch).
+DPI = 110
+
+#: Colours by budget verdict (fits / fits only if the estimate is high / does not fit), shared by the
+#: resource bars and the design-search plot.
+VERDICT_COLOURS = {"fits": "tab:green", "uncertain": "tab:orange", "over": "tab:red"}
+
+
+def pyplot() -> Any:
+    """``matplotlib.pyplot`` on the Agg backend (no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Any, Any]:
+    """A ``width`` × ``height`` inch figure with a grid of axes (constrained layout); returns ``(fig, axes)``
+    with ``axes`` a single Axes for a 1 × 1 grid, else an array."""
+    plt = pyplot()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", **kwargs)
+    return fig, axes
+
+
+def close(fig: Any) -> None:
+    pyplot().close(fig)
+
+
+def save_png(fig: Any, path: Path | str, dpi: int = DPI) -> Path:
+    """Write ``fig`` as a PNG at ``path`` (atomically: a reader sees no half-written file) and close it."""
+    path = Path(path)
+    try:
+        with atomic_file(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, format="png")
+    finally:
+        close(fig)
+    return path
+
+
+def png_bytes(fig: Any, dpi: int = DPI) -> bytes:
+    """``fig`` as PNG bytes (for a data URI in a self-contained page); closes it."""
+    buf = io.BytesIO()
+    try:
+        fig.savefig(buf, dpi=dpi, format="png")
+    finally:
+        close(fig)
+    return buf.getvalue()

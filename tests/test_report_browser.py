@@ -1,0 +1,126 @@
+"""The run report in a real browser: Debian's headless Chromium renders report.html from a file (no network,
+no DevTools protocol).  A copy of the page with a probe script appended says, after the load event, where
+each section and image was laid out and whether each image decoded (``--dump-dom``); a screenshot of the page
+itself must then show each figure where the probe found it, pixel for pixel.
+
+`make test` installs Chromium when it can (Makefile: browser-if-possible); without it this test skips,
+saying so."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from report_run import make_run
+
+from fpgaflow.pipeline.report import SECTION_IDS, write_reports
+
+CHROMIUM = shutil.which("chromium")
+
+#: Headless flags that work on a closed network as root (no sandbox, no background connections).
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+)
+WIDTH, HEIGHT = 1280, 2400
+
+PROBE = """<script>
+window.addEventListener("load", function () {
+  var out = {sections: {}, images: []};
+  document.querySelectorAll("section").forEach(function (s) {
+    var r = s.getBoundingClientRect();
+    out.sections[s.id] = {height: r.height, top: r.top + window.scrollY, shown: s.offsetParent !== null};
+  });
+  document.querySelectorAll("img").forEach(function (i) {
+    var r = i.getBoundingClientRect();
+    out.images.push({alt: i.alt, complete: i.complete, naturalWidth: i.naturalWidth,
+                     naturalHeight: i.naturalHeight, x: r.left + window.scrollX, y: r.top + window.scrollY,
+                     width: r.width, height: r.height, src: i.src});
+  });
+  var pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>"""
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (`make test` installs it: apt-get install chromium)"
+)
+
+
+def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={WIDTH},{HEIGHT}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+    from PIL import Image
+
+    run = tmp_path / "run"
+    make_run(run)
+    page = write_reports(run).html
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
+
+    dom = _chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom", probe.as_uri()).stdout
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+    assert found, "the probe did not run: the page did not finish loading"
+    laid_out = json.loads(html.unescape(found.group(1)))
+
+    # Every section is displayed, in order, with its content.
+    sections = laid_out["sections"]
+    assert list(sections) == list(SECTION_IDS)
+    tops = [sections[s]["top"] for s in SECTION_IDS]
+    assert tops == sorted(tops)
+    for name, box in sections.items():
+        assert box["shown"] and box["height"] > 60, (name, box)
+
+    # No broken image: every figure decoded, at its own size (none scaled up, none empty).
+    images = laid_out["images"]
+    assert len(images) == 7
+    for img in images:
+        assert img["complete"] and img["naturalWidth"] > 300 and img["naturalHeight"] > 150, img["alt"]
+        assert img["src"].startswith("data:image/png;base64,")
+
+    # The screenshot of the page itself shows each figure that lies in view where the probe found it.
+    shot = tmp_path / "page.png"
+    _chromium(tmp_path, f"--screenshot={shot}", page.as_uri())
+    screen = np.asarray(Image.open(shot).convert("RGB"), dtype=np.int16)
+    assert screen.shape == (HEIGHT, WIDTH, 3)
+    assert (np.abs(screen - 255).sum(axis=2) > 30).mean() > 0.05  # not a blank page
+    compared = 0
+    for img in images:
+        x, y = round(img["x"]) + 1, round(img["y"]) + 1  # inside the 1 px border
+        w, h = img["naturalWidth"], img["naturalHeight"]
+        unscaled = abs(img["width"] - 2 - w) < 0.5
+        if not unscaled or y + h > HEIGHT:
+            continue
+        png = Image.open(io.BytesIO(base64.b64decode(img["src"].split(",", 1)[1]))).convert("RGB")
+        expected = np.asarray(png, dtype=np.int16)
+        shown = screen[y : y + h, x : x + w]
+        assert np.abs(shown - expected).mean() < 4.0, img["alt"]
+        compared += 1
+    assert compared >= 1, "no figure fell inside the screenshot unscaled"
