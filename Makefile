@@ -1,6 +1,7 @@
 # Two commands for a new user on a fresh machine (Python 3.11 and g++ present):
 #   make run    install everything into .venv and run the main job on the built-in default config
-#   make test   install everything into .venv and run the test suite (what CI runs)
+#   make test   install everything into .venv and run the test suite (what CI runs; installs Debian's chromium
+#               for the report's browser test when apt-get can)
 #   make test-fast   the suite without the tests marked slow (pytest -m "not slow")
 # Everything is installed by these targets; nothing needs installing by hand.
 
