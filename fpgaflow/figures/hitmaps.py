@@ -66,7 +66,7 @@ def draw_hitmap(ax: Any, adc: npt.ArrayLike, geometry: PixelGeometry = PHASE1, l
     plane = _plane(adc)
     cmap = matplotlib.colormaps[CMAP].with_extremes(bad=(0.0, 0.0, 0.0, 0.0))  # masked: transparent over white
     image = ax.imshow(
-        np.ma.masked_array(plane, mask=plane <= 0.0),
+        np.where(plane > 0.0, plane, np.nan),  # not read out: NaN, which imshow masks
         cmap=cmap,
         vmin=0.0,
         vmax=geometry.adc_max,
