@@ -1,5 +1,5 @@
 """The picture of a hit-map file (``fpgaflow data show``): a gallery of maps of each class (mm axes, true
-aspect, charge in ADC and ke⁻, empty pixels blank) above per-class histograms of occupancy, cluster size and
+aspect, charge in ADC and ke⁻, empty pixels blank) above per-class histograms of pixels read out, cluster size and
 cluster charge (counts per bin, log scale)."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def _binning(name: str, unit: str, values: list[npt.NDArray[Any]], integer: bool
     if integer:
         step = max(1, int(np.ceil(max(1.0, top) / 30)))
         bins = int(np.ceil((max(1.0, top) + 1) / step))
-        return Binning(name, unit, bins, 0.5, 0.5 + bins * step)
+        return Binning(name, unit, bins, -0.5, -0.5 + bins * step)
     return Binning(name, unit, 30, 0.0, max(top * 1.1, 1e-6))
 
 
@@ -43,10 +43,13 @@ def summary_figure(summary: Summary, title: str, geometry: PixelGeometry = PHASE
     draw_gallery(top, rows, geometry, title)
     axes = bottom.subplots(1, 3)
     names = {c: CLASS_NAMES[c] for c in (1, 0)}
+    shapes = [g.shape[1:3] for g in summary.gallery.values() if len(g)]
+    n_pixels = int(np.prod(shapes[0])) if shapes else 1
+    read_out = {c: np.rint(v * n_pixels) for c, v in summary.occupancy.items()}  # integers: no binning comb
     panels: tuple[tuple[dict[int, npt.NDArray[Any]], Binning, str], ...] = (
         (
-            summary.occupancy,
-            _binning("occupancy (fraction of pixels read out)", "", list(summary.occupancy.values())),
+            read_out,
+            _binning(f"pixels read out per map (of {n_pixels:,})", "pixels", list(read_out.values()), True),
             "maps",
         ),
         (

@@ -1,5 +1,5 @@
 """A design search as a trade-off: estimated LUTs against modelled throughput, one marker per design point,
-coloured by accuracy; filled when it fits the budget, hollow when it does not; the chosen point starred,
+filled with its accuracy's colour, its marker and edge saying whether it fits the budget; the chosen point starred,
 the LUT budget and the throughput target as lines.  What differs between the points (LUTs and maps/s) gets
 the axes; accuracy, often the same to a map, gets the colour."""
 
@@ -12,6 +12,13 @@ from typing import Any
 from fpgaflow.figures.canvas import VERDICT_COLOURS, new_figure
 
 LUT_LABEL = "estimated LUTs (whole design with the board shell)"
+
+#: Marker, edge colour and legend words of each budget verdict.
+_STYLES = (
+    ("fits", "o", "black", "fits (fill: accuracy)"),
+    ("uncertain", "o", VERDICT_COLOURS["uncertain"], "fits only if the estimate is high"),
+    ("over", "X", VERDICT_COLOURS["over"], "does not fit"),
+)
 RATE_LABEL = "modelled throughput (maps/s)"
 
 
@@ -43,33 +50,32 @@ def tradeoff_figure(
     hi = max((100 * (p.accuracy or 0.0) for p in scored), default=1.0)
     if hi - lo < 0.2:  # one colour for all: widen so the colour bar reads "all the same"
         lo, hi = lo - 0.5, hi + 0.5
+    from matplotlib.lines import Line2D
+
     mappable = None
-    for verdict, marker, fill in (("fits", "o", True), ("uncertain", "o", False), ("over", "X", False)):
+    handles = []
+    for verdict, marker, edge, words in _STYLES:
         sel = [p for p in points if p.verdict == verdict]
         if not sel:
             continue
-        xs = [p.lut for p in sel]
-        ys = [p.maps_per_s for p in sel]
-        if scored:
-            colours = [100 * (p.accuracy or 0.0) for p in sel]
-            drawn = ax.scatter(
-                xs,
-                ys,
-                c=colours,
-                cmap="viridis",
-                vmin=lo,
-                vmax=hi,
-                marker=marker,
-                s=36,
-                edgecolors=VERDICT_COLOURS[verdict] if not fill else "face",
-                linewidths=1.2,
-                label={"fits": "fits", "uncertain": "fits only if the estimate is high", "over": "does not fit"}[
-                    verdict
-                ],
-            )
-            mappable = drawn
-        else:
-            ax.scatter(xs, ys, marker=marker, s=36, color=VERDICT_COLOURS[verdict], label=verdict)
+        colour: Any = [100 * (p.accuracy or 0.0) for p in sel] if scored else VERDICT_COLOURS[verdict]
+        drawn = ax.scatter(
+            [p.lut for p in sel],
+            [p.maps_per_s for p in sel],
+            c=colour,
+            cmap="viridis" if scored else None,
+            vmin=lo if scored else None,
+            vmax=hi if scored else None,
+            marker=marker,
+            s=40,
+            edgecolors=edge,
+            linewidths=1.4,
+        )
+        mappable = drawn if scored else None
+        # The legend says the verdict by marker and edge; the fill is the accuracy (the colour bar).
+        handles.append(
+            Line2D([], [], ls="", marker=marker, markerfacecolor="lightgrey", markeredgecolor=edge, label=words)
+        )
     c = points[chosen]
     ax.scatter(
         [c.lut],
@@ -93,6 +99,6 @@ def tradeoff_figure(
         on = f" on {accuracy_maps:,} maps" if accuracy_maps else ""
         bar.set_label(f"accuracy (%){on}")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(handles=handles + ax.get_legend_handles_labels()[0], fontsize=7, loc="best")
     ax.set_title(title or f"design search: {len(points)} configurations")
     return fig
