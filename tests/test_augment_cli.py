@@ -37,3 +37,20 @@ def test_show_npz_non_square(tmp_path: Path) -> None:
     assert out.stat().st_size > 1000
     with pytest.raises(DataError, match=r"--index 7 out of range 0\.\.2"):
         run(["augment", "show", "--input", str(tmp_path / "m.npz"), "--index", "7", "--out", str(out)])
+
+
+def test_grid_draws_hit_maps_with_empty_pixels_blank() -> None:
+    from fpgaflow.augment.show import grid_figure
+    from fpgaflow.figures.canvas import close
+
+    one = np.zeros((1, 16, 24, 1), np.float32)
+    one[0, 5:8, 10:12] = 60.0
+    fig = grid_figure(one, "m", seed=0)
+    try:
+        first = next(ax for ax in fig.axes if ax.images)
+        data = first.images[0].get_array()
+        assert data.mask.sum() == 16 * 24 - 6  # only the 6 read-out pixels are drawn
+        assert first.images[0].get_extent() == pytest.approx((0.0, 3.6, 1.6, 0.0)) and first.get_aspect() == 1.0
+        assert any(ax.get_ylabel() == "charge per pixel (ADC counts)" for ax in fig.axes)
+    finally:
+        close(fig)

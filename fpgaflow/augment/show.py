@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,24 +34,30 @@ def pick_map(path: Path | None, index: int | None) -> tuple[MapArray, str]:
     return data.maps[index : index + 1], f"{source} #{index} (label {int(data.labels[index])})"
 
 
-def render_grid(one_map: MapArray, title: str, out: Path, seed: int) -> Path:
-    """Draw the grid and write it atomically to ``out``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+def grid_figure(one_map: MapArray, title: str, seed: int) -> Any:
+    """One row per transform: the original map, then the map at each of :data:`SHOW_MAGNITUDES`, drawn in mm
+    at the true aspect with empty pixels blank (:mod:`fpgaflow.figures.hitmaps`), on the original's colour scale
+    so faint hits stay visible (one colour bar in ADC counts and ke⁻)."""
     from fpgaflow.augment.registry import TRANSFORMS, make_transform
-    from fpgaflow_board.atomic import atomic_file
+    from fpgaflow.figures.canvas import new_figure
+    from fpgaflow.figures.hitmaps import PHASE1, charge_colourbar, draw_hitmap
 
     rows, cols = one_map.shape[1:3]
-    vmax = max(float(one_map.max()), 1.0)  # colour scale of the original, so faint hits stay visible
+    geometry = dataclasses.replace(PHASE1, adc_max=max(float(one_map.max()), 1.0))
     names = list(TRANSFORMS)
-    fig, axes = plt.subplots(
-        len(names), len(SHOW_MAGNITUDES) + 1, figsize=(2.0 * (len(SHOW_MAGNITUDES) + 1), 1.9 * len(names))
+    wide = (cols * geometry.pitch_col_um) / (rows * geometry.pitch_row_um)
+    fig, axes = new_figure(
+        2.2 * (len(SHOW_MAGNITUDES) + 1) + 1.0,
+        len(names) * (1.9 / wide + 0.45),
+        len(names),
+        len(SHOW_MAGNITUDES) + 1,
+        layout=None,  # 50-odd panels: placed by hand (constrained layout would take seconds)
+        squeeze=False,
     )
+    fig.subplots_adjust(left=0.05, right=0.88, top=1 - 0.9 / fig.get_size_inches()[1], bottom=0.01, hspace=0.35)
+    image = None
     for r, name in enumerate(names):
-        axes[r, 0].imshow(one_map[0, ..., 0], cmap="viridis", vmin=0, vmax=vmax, interpolation="nearest")
+        image = draw_hitmap(axes[r, 0], one_map[0], geometry, labels=False)
         axes[r, 0].set_ylabel(name, fontsize=8)
         axes[r, 0].set_title("original" if r == 0 else "", fontsize=8)
         for c, m in enumerate(SHOW_MAGNITUDES, start=1):
@@ -58,19 +66,23 @@ def render_grid(one_map: MapArray, title: str, out: Path, seed: int) -> Path:
                 ax.text(0.5, 0.5, "90° needs\nsquare map", ha="center", va="center", fontsize=7)
             else:
                 img = make_transform(name, m, 1.0)(one_map, np.random.default_rng([seed, r, c]))
-                ax.imshow(img[0, ..., 0], cmap="viridis", vmin=0, vmax=vmax, interpolation="nearest")
-                ax.set_title(f"M={m}  Σq={img.sum():.0f}", fontsize=7)
+                draw_hitmap(ax, img[0], geometry, labels=False)
+                ax.set_title(f"M={m}  Σq={img.sum():.0f} ADC", fontsize=7)
         for ax in axes[r]:
             ax.set_xticks([])
             ax.set_yticks([])
-    fig.suptitle(f"{title}: Σq={one_map.sum():.0f} ADC", fontsize=9)
-    fig.tight_layout(rect=(0, 0, 1, 0.98))
-    try:
-        with atomic_file(out) as tmp:
-            fig.savefig(tmp, dpi=80)
-    finally:
-        plt.close(fig)
-    return out
+    if image is not None:
+        charge_colourbar(fig, image, axes, geometry, pad=0.1)
+    left, right, bottom, top = geometry.extent_mm(rows, cols)
+    fig.suptitle(f"{title}: Σq={one_map.sum():.0f} ADC; maps {right - left:.1f} mm (z) × {bottom - top:.1f} mm (r-φ)")
+    return fig
+
+
+def render_grid(one_map: MapArray, title: str, out: Path, seed: int) -> Path:
+    """Draw the grid (:func:`grid_figure`) and write it atomically to ``out``."""
+    from fpgaflow.figures.canvas import save_png
+
+    return save_png(grid_figure(one_map, title, seed), out, dpi=80)
 
 
 def show_transforms(out: Path, path: Path | None = None, index: int | None = None, seed: int = 0) -> Path:

@@ -31,11 +31,14 @@ def pyplot() -> Any:
     return plt
 
 
-def new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Any, Any]:
-    """A ``width`` × ``height`` inch figure with a grid of axes (constrained layout); returns ``(fig, axes)``
-    with ``axes`` a single Axes for a 1 × 1 grid, else an array."""
+def new_figure(
+    width: float, height: float, nrows: int = 1, ncols: int = 1, layout: str | None = "constrained", **kwargs: Any
+) -> tuple[Any, Any]:
+    """A ``width`` × ``height`` inch figure with a grid of axes (constrained layout unless ``layout`` says
+    otherwise: ``None`` for a large grid placed by hand, where constrained layout costs seconds); returns
+    ``(fig, axes)`` with ``axes`` a single Axes for a 1 × 1 grid, else an array."""
     plt = pyplot()
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", **kwargs)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout=layout, **kwargs)
     return fig, axes
 
 

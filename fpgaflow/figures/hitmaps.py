@@ -81,9 +81,10 @@ def draw_hitmap(ax: Any, adc: npt.ArrayLike, geometry: PixelGeometry = PHASE1, l
     return image
 
 
-def charge_colourbar(fig: Any, image: Any, axes: Any, geometry: PixelGeometry = PHASE1) -> Any:
-    """A colour bar for ``image`` beside ``axes``: ADC counts on its right, ke⁻ on its left."""
-    bar = fig.colorbar(image, ax=axes, shrink=0.95, fraction=0.04, pad=0.02, aspect=25)
+def charge_colourbar(fig: Any, image: Any, axes: Any, geometry: PixelGeometry = PHASE1, pad: float = 0.02) -> Any:
+    """A colour bar for ``image`` beside ``axes``: ADC counts on its right, ke⁻ on its left (``pad``: the gap,
+    as a fraction of the axes, wider where no layout engine moves the ke⁻ label clear)."""
+    bar = fig.colorbar(image, ax=axes, shrink=0.95, fraction=0.04, pad=pad, aspect=25)
     bar.set_label(ADC_LABEL)
     per_count = geometry.electrons_per_adc / 1000.0
     ke = bar.ax.secondary_yaxis("left", functions=(lambda a: a * per_count, lambda q: q / per_count))
