@@ -165,16 +165,14 @@ def test_confusion_matrix_contrast() -> None:
 
 
 def test_estimate_bars_say_what_the_error_bars_are() -> None:
-    bars = [ResourceBar("LUT", 21_480, 53_200, 17_000, 26_000), ResourceBar("DSP48", 0, 220, 0, 0)]
+    bars = [ResourceBar("LUT", 21_480, 53_200, "fits", 17_000, 26_000), ResourceBar("DSP48", 0, 220, "fits", 0, 0)]
     fig = resources_figure(bars, 0.7, "pynq-z2", "expected range: 8 of 10 held-out designs")
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "expected range: 8 of 10 held-out designs" in labels and "budget 70 %" in labels
     assert ax.get_ylabel() == "estimated utilisation of the pynq-z2 (%)"
-    assert bars[0].verdict(0.7) == "fits" and ResourceBar("LUT", 35_000, 53_200, 30_000, 40_000).verdict(0.7) == (
-        "uncertain"
-    )
-    plain = resources_figure([ResourceBar("LUT", 21_480, 53_200)], 0.7, "pynq-z2").axes[0]
+    assert ax.patches[0].get_facecolor() == pytest.approx((0.172, 0.627, 0.172, 1.0), abs=1e-3)  # green: fits
+    plain = resources_figure([ResourceBar("LUT", 21_480, 53_200, "does not fit")], 0.7, "pynq-z2").axes[0]
     assert "no interval: the estimate is a single number" in [t.get_text() for t in plain.get_legend().get_texts()]
     with pytest.raises(ValueError, match="legend label"):
         resources_figure(bars, 0.7, "pynq-z2")
@@ -184,7 +182,7 @@ def test_fit_tradeoff_puts_what_differs_on_the_axes() -> None:
     points = [
         DesignPoint(30_000, 100_000.0, 0.858, "fits", "rf1"),
         DesignPoint(12_000, 2_800.0, 0.858, "fits", "rf32"),
-        DesignPoint(90_000, 390_000.0, 0.861, "over", "rf1 wide"),
+        DesignPoint(90_000, 390_000.0, 0.861, "does not fit", "rf1 wide"),
     ]
     fig = tradeoff_figure(points, 0, 37_240, [(100_000.0, "throughput target")], 900)
     ax = fig.axes[0]
@@ -195,6 +193,7 @@ def test_fit_tradeoff_puts_what_differs_on_the_axes() -> None:
     assert fig.axes[1].get_ylabel() == "accuracy (%) on 900 maps"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "chosen: rf1" in legend and "throughput target: 100,000 maps/s" in legend
+    assert "fits (fill: accuracy)" in legend and "does not fit" in legend
 
 
 def test_study_plot_has_a_title_and_the_no_augmentation_line() -> None:

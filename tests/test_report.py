@@ -130,7 +130,8 @@ def test_baselines_beside_the_model(report: tuple[Path, Page, str]) -> None:
 
 
 def test_estimate_interval_shown_when_the_estimate_carries_one(tmp_path: Path) -> None:
-    from fpgaflow.pipeline.report.hardware import INTERVAL_MEANING, resources_section
+    from fpgaflow.estimate.plot import RANGE_LABEL
+    from fpgaflow.pipeline.report.hardware import resources_section
     from fpgaflow.pipeline.report.markdown import render_markdown
     from fpgaflow.pipeline.report.record import RunRecord
 
@@ -139,8 +140,9 @@ def test_estimate_interval_shown_when_the_estimate_carries_one(tmp_path: Path) -
     md = render_markdown("r", [section])
     lut = next(line for line in md.splitlines() if line.startswith("| LUT |"))
     assert "17,000–26,000" in lut and "no interval" not in lut
+    assert lut.endswith("| fits |")  # 26,000 LUT at the top of the range: within 70 % of 53,200 (37,240)
     assert "error bars: the estimator's expected range" in section.figures[0].caption
-    assert INTERVAL_MEANING.startswith("estimator's expected range")
+    assert "8 of 10 designs held out" in md and RANGE_LABEL.startswith("expected range")
 
 
 def test_a_partial_run_says_what_is_missing(tmp_path: Path) -> None:

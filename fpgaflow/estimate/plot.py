@@ -20,7 +20,10 @@ def plot_budget(report: BudgetReport, path: Path | str, title: str = "") -> Path
     Each bar carries the estimate's expected range (leave-one-design-out) as an error bar, which the legend
     names; an estimate without ranges says so in the legend instead.
     """
-    bars = [ResourceBar(_LABELS.get(r.resource, r.resource), r.used, r.available, r.low, r.high) for r in report.rows]
+    bars = [
+        ResourceBar(_LABELS.get(r.resource, r.resource), r.used, r.available, r.verdict, r.low, r.high)
+        for r in report.rows
+    ]
     has_range = any(r.low is not None for r in report.rows)
     fig = resources_figure(
         bars,

@@ -16,9 +16,9 @@ from fpgaflow_board.atomic import atomic_file
 #: Resolution of saved figures (dots per inch).
 DPI = 110
 
-#: Colours by budget verdict (fits / fits only if the estimate is high / does not fit), shared by the
-#: resource bars and the design-search plot.
-VERDICT_COLOURS = {"fits": "tab:green", "uncertain": "tab:orange", "over": "tab:red"}
+#: Colours by budget verdict (the estimator's words, :mod:`fpgaflow.estimate.budget`), shared by the resource
+#: bars and the design-search plot.
+VERDICT_COLOURS = {"fits": "tab:green", "fits only if the estimate is high": "tab:orange", "does not fit": "tab:red"}
 
 
 def pyplot() -> Any:

@@ -13,27 +13,19 @@ from fpgaflow.figures.canvas import VERDICT_COLOURS, new_figure
 
 @dataclass(frozen=True)
 class ResourceBar:
-    """One resource: the estimate ``used``, the device's ``available`` count and the estimate's interval
-    (``low``/``high``; ``None`` when the estimate carries none)."""
+    """One resource: the estimate ``used``, the device's ``available`` count, the estimate's interval
+    (``low``/``high``; ``None`` when the estimate carries none) and its budget verdict in the estimator's words
+    (``fits``, ``fits only if the estimate is high``, ``does not fit``: :mod:`fpgaflow.estimate.budget`)."""
 
     name: str
     used: float
     available: float
+    verdict: str
     low: float | None = None
     high: float | None = None
 
     def percent(self, value: float) -> float:
         return 100.0 * value / self.available
-
-    def verdict(self, budget_fraction: float) -> str:
-        """``fits`` (the interval's top within the budget), ``uncertain`` (the budget inside the interval),
-        ``over`` (the interval's bottom above it)."""
-        limit = budget_fraction * self.available
-        low = self.used if self.low is None else self.low
-        high = self.used if self.high is None else self.high
-        if high <= limit:
-            return "fits"
-        return "over" if low > limit else "uncertain"
 
 
 def resources_figure(
@@ -48,7 +40,7 @@ def resources_figure(
     fig, ax = new_figure(6.0, 4.0)
     names = [b.name for b in bars]
     values = [b.percent(b.used) for b in bars]
-    colours = [VERDICT_COLOURS[b.verdict(budget_fraction)] for b in bars]
+    colours = [VERDICT_COLOURS[b.verdict] for b in bars]
     drawn = ax.bar(names, values, color=colours)
     with_interval = [i for i, b in enumerate(bars) if b.low is not None and b.high is not None]
     if with_interval:

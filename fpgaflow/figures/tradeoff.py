@@ -16,8 +16,13 @@ LUT_LABEL = "estimated LUTs (whole design with the board shell)"
 #: Marker, edge colour and legend words of each budget verdict.
 _STYLES = (
     ("fits", "o", "black", "fits (fill: accuracy)"),
-    ("uncertain", "o", VERDICT_COLOURS["uncertain"], "fits only if the estimate is high"),
-    ("over", "X", VERDICT_COLOURS["over"], "does not fit"),
+    (
+        "fits only if the estimate is high",
+        "o",
+        VERDICT_COLOURS["fits only if the estimate is high"],
+        "fits only if the estimate is high",
+    ),
+    ("does not fit", "X", VERDICT_COLOURS["does not fit"], "does not fit"),
 )
 RATE_LABEL = "modelled throughput (maps/s)"
 
@@ -25,7 +30,8 @@ RATE_LABEL = "modelled throughput (maps/s)"
 @dataclass(frozen=True)
 class DesignPoint:
     """One configuration: estimated LUTs, modelled maps/s, accuracy (``None`` when not scored), the budget
-    verdict (``fits``/``uncertain``/``over``) and a short label."""
+    verdict in the estimator's words (``fits``, ``fits only if the estimate is high``, ``does not fit``) and a
+    short label."""
 
     lut: float
     maps_per_s: float

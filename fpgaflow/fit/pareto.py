@@ -22,9 +22,6 @@ def pareto_front(points: list[FitPoint]) -> list[FitPoint]:
     return front
 
 
-_VERDICT_KEY = {"fits": "fits", "fits only if the estimate is high": "uncertain", "does not fit": "over"}
-
-
 def plot_pareto(result: FitResult, path: Path) -> Path:
     """The search as a trade-off (:func:`fpgaflow.figures.tradeoff.tradeoff_figure`): estimated LUTs against
     modelled maps/s, accuracy as colour, the budget verdict (over the estimate's whole range) by marker and edge,
@@ -32,10 +29,7 @@ def plot_pareto(result: FitResult, path: Path) -> Path:
     from fpgaflow.figures.canvas import save_png
     from fpgaflow.figures.tradeoff import DesignPoint, tradeoff_figure
 
-    points = [
-        DesignPoint(p.resources["lut"], p.maps_per_s, p.accuracy, _VERDICT_KEY[p.verdict], p.label)
-        for p in result.points
-    ]
+    points = [DesignPoint(p.resources["lut"], p.maps_per_s, p.accuracy, p.verdict, p.label) for p in result.points]
     chosen = next(i for i, p in enumerate(result.points) if p is result.chosen)
     fig = tradeoff_figure(
         points,

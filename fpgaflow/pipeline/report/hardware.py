@@ -7,16 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from fpgaflow import units
+from fpgaflow.estimate.plot import RANGE_LABEL
 from fpgaflow.figures import canvas
 from fpgaflow.figures.resources import ResourceBar, resources_figure
 from fpgaflow.pipeline.report.content import Figure, Paragraph, Section, Table, missing
 from fpgaflow.pipeline.report.record import RunRecord
 
 _RESOURCES = (("lut", "LUT"), ("ff", "FF"), ("dsp", "DSP48"), ("bram18", "BRAM18"))
-_VERDICT_WORDS = {"fits": "fits", "uncertain": "fits only if the estimate is high", "over": "does not fit"}
-
-#: What the estimator's interval means, when the run's estimate carries one (``estimate_range``).
-INTERVAL_MEANING = "estimator's expected range (leave-one-design-out: 8 of 10 held-out designs inside)"
 
 
 def precision_section(rec: RunRecord) -> Section:
@@ -73,6 +70,7 @@ def precision_section(rec: RunRecord) -> Section:
 def resource_bars(rec: RunRecord) -> tuple[list[ResourceBar], float, str] | None:
     """The estimate's bars (with the interval when the run's estimate carries one), the budget fraction and
     the board name; ``None`` before conversion."""
+    from fpgaflow.estimate.budget import ResourceUse
     from fpgaflow_board.boards import DEFAULT_BUDGET, get_board
 
     s = rec.summary
@@ -83,7 +81,8 @@ def resource_bars(rec: RunRecord) -> tuple[list[ResourceBar], float, str] | None
     bars = []
     for key, name in _RESOURCES:
         low, high = ranges.get(key, (None, None))
-        bars.append(ResourceBar(name, float(s["estimate"][key]), float(board.resources[key]), low, high))
+        use = ResourceUse(key, float(s["estimate"][key]), board.resources[key], DEFAULT_BUDGET, low, high)
+        bars.append(ResourceBar(name, use.used, use.available, use.verdict, low, high))
     return bars, DEFAULT_BUDGET, board.name
 
 
@@ -104,7 +103,7 @@ def resources_section(rec: RunRecord) -> Section:
                 units.count(b.available),
                 units.percent(b.used / b.available),
                 units.count(budget * b.available),
-                _VERDICT_WORDS[b.verdict(budget)],
+                b.verdict,
             )
         )
     verdict = str(rec.summary.get("estimate_verdict", ""))
@@ -112,7 +111,12 @@ def resources_section(rec: RunRecord) -> Section:
         f"ESTIMATE (fpgaflow.estimate, no Vivado run): {verdict}. The budget is {100 * budget:.0f} % of each "
         f"resource of the {board}, the margin left for routing and timing closure."
     )
-    if not has_interval:
+    if has_interval:
+        text += (
+            " Interval: where the real figure fell for 8 of 10 designs held out of the estimator's calibration "
+            "(leave-one-design-out); the verdict uses the whole interval."
+        )
+    else:
         text += (
             " This estimate carries no interval; docs/estimate.md gives the model's measured error on held-out "
             "designs. Confirm with `fpgaflow build` (Vivado)."
@@ -126,7 +130,7 @@ def resources_section(rec: RunRecord) -> Section:
             Table(header, tuple(rows), align=("left", "right", "right", "right", "right", "right", "left")),
             Figure(
                 "resources",
-                canvas.png_bytes(resources_figure(bars, budget, board, INTERVAL_MEANING if has_interval else None)),
+                canvas.png_bytes(resources_figure(bars, budget, board, RANGE_LABEL if has_interval else None)),
                 "Estimated utilisation per resource (% of the device) against the budget line"
                 + ("; error bars: the estimator's expected range." if has_interval else "; no interval."),
                 "bar chart of estimated resource use against the budget",
