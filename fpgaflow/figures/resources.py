@@ -62,17 +62,17 @@ def resources_figure(
         ax.plot([], [], " ", label="no interval: the estimate is a single number")
     ax.axhline(100 * budget_fraction, color="tab:orange", ls="--", label=f"budget {100 * budget_fraction:.0f} %")
     ax.axhline(100, color="black", lw=1, label="100 % of the device")
-    for bar, value in zip(drawn, values, strict=True):
-        ax.annotate(
+    tops = [b.percent(b.high if b.high is not None else b.used) for b in bars]
+    for bar, value, top in zip(drawn, values, tops, strict=True):
+        ax.annotate(  # above the bar's interval, so the number never sits on an error bar
             f"{value:.0f} %",
-            (bar.get_x() + bar.get_width() / 2, value),
+            (bar.get_x() + bar.get_width() / 2, max(value, top)),
             ha="center",
             va="bottom",
             fontsize=9,
-            xytext=(8, 2),
+            xytext=(0, 3),
             textcoords="offset points",
         )
-    tops = [b.percent(b.high if b.high is not None else b.used) for b in bars]
     ax.set_ylim(0, max([135.0, *(1.35 * t for t in tops)]))  # room for the legend above the 100 % line
     ax.set_ylabel(f"estimated utilisation of the {board} (%)")
     ax.set_xlabel("resource (bar colour: green fits, orange fits only if the estimate is high, red over)")
