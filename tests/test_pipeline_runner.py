@@ -122,3 +122,25 @@ def test_run_files_get_the_umask_mode_like_their_neighbours(
         out / "model" / "out.txt",  # written by the step itself, not by the atomic writer
     ]
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in written} == {p.name: expected for p in written}
+
+
+def test_the_report_draws_its_figures_when_the_run_stops(
+    tmp_path: Path, fake_steps: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before each step the summary and report are rewritten without drawing figures (seconds each); the
+    report written last, after success or failure, draws them."""
+    drawn: list[tuple[str, bool]] = []
+
+    def record(run_dir: Path, summary: dict[str, object], cfg: RunConfig, *, draw: bool) -> None:
+        status = summary["steps_status"]
+        assert isinstance(status, dict)
+        drawn.append((next((k for k, v in status.items() if v in ("running", "failed")), "-"), draw))
+
+    monkeypatch.setattr(runner, "write_reports", record)
+    runner.run_pipeline(RunConfig(), tmp_path / "run", to_step="train")
+    assert drawn == [("data", False), ("train", False), ("-", True)]
+    drawn.clear()
+    FAIL_AT.add("train")
+    with pytest.raises(RuntimeError, match="boom"):
+        runner.run_pipeline(from_mapping(RunConfig, {"train": {"epochs": 2}}), tmp_path / "run", to_step="train")
+    assert drawn == [("train", False), ("train", True)]

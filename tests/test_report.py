@@ -169,3 +169,24 @@ def test_cli_report_of_a_directory_that_is_no_run(tmp_path: Path, capsys: pytest
     assert main(["report", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "is not a finished fpgaflow run" in err[0]
+
+
+def test_a_page_written_while_a_step_runs_draws_no_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fpgaflow.figures import canvas
+
+    run = tmp_path / "run"
+    summary = make_run(run)
+    summary["steps_status"]["package"] = "running"
+
+    def never(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("a figure was drawn")
+
+    monkeypatch.setattr(canvas, "png_bytes", never)
+    done = write_reports(run, summary, draw=False)
+    html = done.html.read_text(encoding="utf-8")
+    page = parse(html)
+    assert page.sections == list(SECTION_IDS) and page.images == []
+    pending = "Figure not drawn: step package is running; the page written when the run stops draws the figures"
+    assert html.count(pending) == 7  # in each figure's place, with its caption
+    assert html.count("<figcaption>") == 7
+    assert "90.0 ± 2.1" in done.markdown.read_text(encoding="utf-8")  # the tables are all there

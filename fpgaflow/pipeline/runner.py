@@ -115,18 +115,19 @@ class _Run:
         self.art.metrics.update(ckpt["metrics"])
         self.seconds[step.name] = ckpt["seconds"]
 
-    def publish(self) -> dict[str, Any]:
-        """Rewrite summary.json, report.md and report.html from the current state (before and after every step)."""
+    def publish(self, draw: bool = True) -> dict[str, Any]:
+        """Rewrite summary.json, report.md and report.html from the current state (before each step, without
+        drawing the report's figures, and when the run stops)."""
         summary = _summary(self.art, self.seconds, self.status, self.kept)
         write_json(self.run_dir / "summary.json", summary)
-        write_reports(self.run_dir, summary, self.cfg)
+        write_reports(self.run_dir, summary, self.cfg, draw=draw)
         return summary
 
     def run_step(self, index: int, step: Step, fp: str) -> None:
         """Invalidate the checkpoints from ``step`` on and the summary, run the step, checkpoint it."""
         _invalidate_from(self.ckpt_dir, index)
         self.status[step.name] = "running"
-        self.publish()
+        self.publish(draw=False)
         before_files, before_metrics = dict(self.art.files), dict(self.art.metrics)
         try:
             elapsed, kept = _run_one(step, self.art, self.cfg, self.run_dir, fp, self.inventory_path(step))

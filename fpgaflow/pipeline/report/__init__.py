@@ -71,9 +71,14 @@ class WrittenReport:
     sections: list[Section]
 
 
-def write_reports(run_dir: Path, summary: dict[str, Any] | None = None, cfg: RunConfig | None = None) -> WrittenReport:
+def write_reports(
+    run_dir: Path, summary: dict[str, Any] | None = None, cfg: RunConfig | None = None, *, draw: bool = True
+) -> WrittenReport:
     """Write ``run_dir/report.md`` and ``run_dir/report.html`` (atomically) from the run's files; ``summary``
-    and ``cfg`` default to the run's ``summary.json`` and recorded config."""
+    and ``cfg`` default to the run's ``summary.json`` and recorded config.
+
+    ``draw=False`` (the runner, before each step) leaves the figures out of ``report.html`` — drawing them
+    costs seconds — and says so in their place; the page written when the run stops draws them."""
     from fpgaflow.pipeline.report.html import render_html
     from fpgaflow.pipeline.report.markdown import render_markdown
 
@@ -84,6 +89,12 @@ def write_reports(run_dir: Path, summary: dict[str, Any] | None = None, cfg: Run
     complete = "complete run" if rec.summary.get("complete") else "incomplete run"
     subtitle = f"{run_dir.resolve()} · {complete} · fpgaflow {rec.summary.get('fpgaflow_version', '—')}"
     md = write_text(run_dir / "report.md", render_markdown(title, sections))
-    html = write_text(run_dir / "report.html", render_html(title, subtitle, sections, str(run_dir.resolve())))
+    running = [name for name, status in rec.summary.get("steps_status", {}).items() if status == "running"]
+    why = None
+    if not draw:
+        why = (f"step {running[0]} is running; " if running else "") + (
+            "the page written when the run stops draws the figures (or `fpgaflow report RUN`)."
+        )
+    html = write_text(run_dir / "report.html", render_html(title, subtitle, sections, str(run_dir.resolve()), why))
     log.info("report: %s, %s", md, html)
     return WrittenReport(Path(md), Path(html), sections)

@@ -7,7 +7,9 @@ it); a ``Paragraph`` with ``strong=True`` is a headline the reader must not miss
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Align = Literal["left", "right"]
@@ -42,13 +44,19 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure as PNG bytes, its ``name`` (a stable identifier), caption and alternative text."""
+    """A figure: its ``name`` (a stable identifier), how to ``draw`` it as PNG bytes, caption and alternative
+    text.  Drawing costs seconds (matplotlib), so it happens only when a page shows the figure
+    (:attr:`png`, drawn once); ``report.md`` names figures without drawing them."""
 
     name: str
-    png: bytes
+    draw: Callable[[], bytes]
     caption: str
     alt: str
     kind: Literal["figure"] = "figure"
+
+    @cached_property
+    def png(self) -> bytes:
+        return self.draw()
 
 
 @dataclass(frozen=True)

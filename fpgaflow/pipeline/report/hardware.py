@@ -130,7 +130,7 @@ def resources_section(rec: RunRecord) -> Section:
             Table(header, tuple(rows), align=("left", "right", "right", "right", "right", "right", "left")),
             Figure(
                 "resources",
-                canvas.png_bytes(resources_figure(bars, budget, board, RANGE_LABEL if has_interval else None)),
+                lambda: canvas.png_bytes(resources_figure(bars, budget, board, RANGE_LABEL if has_interval else None)),
                 "Estimated utilisation per resource (% of the device) against the budget line"
                 + ("; error bars: the estimator's expected range." if has_interval else "; no interval."),
                 "bar chart of estimated resource use against the budget",

@@ -17,8 +17,11 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def render_html(title: str, subtitle: str, sections: list[Section], run_dir: str) -> str:
-    """The page: a table of contents, then every section's paragraphs, tables, figures and folded code."""
+def render_html(title: str, subtitle: str, sections: list[Section], run_dir: str, figures: str | None = None) -> str:
+    """The page: a table of contents, then every section's paragraphs, tables, figures and folded code.
+
+    ``figures`` is ``None`` to draw every figure, else why none is drawn (said in each figure's place: the
+    page rewritten while a step runs leaves them to the page written when the run stops)."""
     import jinja2
 
     env = jinja2.Environment(
@@ -27,7 +30,13 @@ def render_html(title: str, subtitle: str, sections: list[Section], run_dir: str
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    images = {f.name: data_uri(f.png) for s in sections for f in s.figures}
+    images = {} if figures else {f.name: data_uri(f.png) for s in sections for f in s.figures}
     return env.get_template(TEMPLATE).render(
-        title=title, subtitle=subtitle, sections=sections, images=images, run_dir=run_dir, version=__version__
+        title=title,
+        subtitle=subtitle,
+        sections=sections,
+        images=images,
+        no_figures=figures or "",
+        run_dir=run_dir,
+        version=__version__,
     )

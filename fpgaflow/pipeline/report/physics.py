@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from fpgaflow.figures.histograms import Binning, draw_class_histograms, score_bi
 from fpgaflow.figures.hitmaps import PixelGeometry, class_rows, gallery_figure
 from fpgaflow.pipeline.report.content import RIGHT, Figure, Paragraph, Section, Table, missing
 from fpgaflow.pipeline.report.measures import CUT, Figures, Rejection, figures_of, working_point
-from fpgaflow.pipeline.report.record import RunRecord
+from fpgaflow.pipeline.report.record import RunRecord, TestScores
 
 
 def geometry_of(rec: RunRecord) -> PixelGeometry:
@@ -122,7 +123,7 @@ def data_section(rec: RunRecord) -> Section:
         blocks.append(
             Figure(
                 "gallery",
-                canvas.png_bytes(gallery_figure(rows, geometry)),
+                lambda: canvas.png_bytes(gallery_figure(rows, geometry)),
                 "The first five test maps of each class, with the deployed design's score (red: wrong at "
                 f"score ≥ {CUT}). Axes in mm along z (columns, {geometry.pitch_col_um:g} µm) and r-φ (rows, "
                 f"{geometry.pitch_row_um:g} µm) at their true aspect; blank pixels were not read out.",
@@ -132,7 +133,7 @@ def data_section(rec: RunRecord) -> Section:
         blocks.append(
             Figure(
                 "distributions",
-                _distribution_figure(rec.test_maps, rec.scores.labels, geometry),
+                partial(_distribution_figure, rec.test_maps, rec.scores.labels, geometry),
                 f"Test maps per class ({rec.scores.n:,} maps): total collected charge and pixels read out, "
                 "counts per bin with Poisson error bars, log scale.",
                 "histograms of total charge and pixels read out per map, per class",
@@ -142,8 +143,6 @@ def data_section(rec: RunRecord) -> Section:
 
 
 def training_section(rec: RunRecord) -> Section:
-    from fpgaflow.figures.curves import history_figure
-
     s = rec.summary
     if "val_accuracy" not in s:
         return missing("training", "Training", "The model has not been trained yet (step train not run).")
@@ -168,7 +167,7 @@ def training_section(rec: RunRecord) -> Section:
         blocks.append(
             Figure(
                 "training_curves",
-                canvas.png_bytes(history_figure(rec.history)),
+                partial(_history_png, rec.history),
                 "Loss and accuracy per epoch on the training maps (augmented, as the optimiser saw them) and "
                 "the validation maps (never augmented).",
                 "training and validation loss and accuracy per epoch",
@@ -198,6 +197,24 @@ def model_figures(rec: RunRecord) -> dict[str, Figures]:
 def _hw_name(rec: RunRecord) -> str:
     path = str(rec.summary.get("verify_hw_path") or "C simulation")
     return "emulator" if path.startswith("emulator") else "C simulation"
+
+
+def _history_png(history: dict[str, list[float]]) -> bytes:
+    from fpgaflow.figures.curves import history_figure
+
+    return canvas.png_bytes(history_figure(history))
+
+
+def _scores_png(scores: TestScores) -> bytes:
+    fig, ax = canvas.new_figure(6.0, 3.8)
+    draw_class_histograms(
+        ax,
+        {CLASS_NAMES[c]: scores.deployed[scores.labels == c] for c in (1, 0)},
+        score_binning(),
+        log=True,
+    )
+    ax.axvline(CUT, color="black", ls="--", lw=1)
+    return canvas.png_bytes(fig)
 
 
 def metrics_section(rec: RunRecord, figs: Mapping[str, Figures]) -> Section:
@@ -230,14 +247,6 @@ def metrics_section(rec: RunRecord, figs: Mapping[str, Figures]) -> Section:
     )
     scores = rec.scores
     assert scores is not None
-    fig, ax = canvas.new_figure(6.0, 3.8)
-    draw_class_histograms(
-        ax,
-        {CLASS_NAMES[c]: scores.deployed[scores.labels == c] for c in (1, 0)},
-        score_binning(),
-        log=True,
-    )
-    ax.axvline(CUT, color="black", ls="--", lw=1)
     return Section(
         "metrics",
         "Test metrics with their uncertainty",
@@ -246,7 +255,7 @@ def metrics_section(rec: RunRecord, figs: Mapping[str, Figures]) -> Section:
             Table(header, tuple(rows), align=("left", *[RIGHT] * (len(header) - 1))),
             Figure(
                 "scores",
-                canvas.png_bytes(fig),
+                partial(_scores_png, scores),
                 f"The deployed design's score per true class (counts per bin, log scale); dashed: the cut {CUT}.",
                 "histogram of classifier scores per class",
             ),
@@ -288,7 +297,7 @@ def roc_section(rec: RunRecord, figs: Mapping[str, Figures]) -> Section:
         if np.unique(b.scores[fam]).size > 2:  # a score, not a yes/no rule: it has a curve
             curves.append(RocCurve(f"{fam} (baseline)", f.fpr, f.tpr, f.auc.auc, f.auc.error, dashed=True))
     n_bkg = int(np.sum(scores.labels == 0))
-    fig = roc_figure(curves, points, {r.efficiency: r.value for r in d.rejections}, n_background=n_bkg)
+    rejections = {r.efficiency: r.value for r in d.rejections}
     blocks: list[Any] = []
     headline = rec.summary.get("baselines_headline")
     if headline:
@@ -296,7 +305,7 @@ def roc_section(rec: RunRecord, figs: Mapping[str, Figures]) -> Section:
     blocks.append(
         Figure(
             "roc",
-            canvas.png_bytes(fig),
+            lambda: canvas.png_bytes(roc_figure(curves, points, rejections, n_background=n_bkg)),
             "Left: signal against background efficiency, AUC ± bootstrap error. Right: background rejection "
             "against signal efficiency (log scale) with the deployed design's rejection at 90 % and 95 %. "
             "Markers: working points (open: baselines' chosen cuts), all on the same test maps.",
@@ -390,7 +399,7 @@ def confusion_section(figs: Mapping[str, Figures]) -> Section:
             Paragraph(text),
             Figure(
                 "confusion",
-                canvas.png_bytes(confusion_figure(m)),
+                lambda: canvas.png_bytes(confusion_figure(m)),
                 "Rows: true class; columns: the deployed design's call; each cell the count and the percentage "
                 "of its true class.",
                 "confusion matrix of the deployed design",
