@@ -108,7 +108,7 @@ def test_histogram_says_counts_or_density_and_its_units() -> None:
     assert ax.get_ylabel() == "maps per bin (bin width 1 ke⁻)"
     assert ax.get_yscale() == "log"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["particle (4)", "background (2)"]
-    assert any("overflow" in t.get_text() for t in ax.texts)  # the 50 ke⁻ map is in the last bin, and said so
+    assert ax.get_legend().get_title().get_text() == "edge bins include under/overflow"  # the 50 ke⁻ map: last bin
     dens = class_histogram_figure(values, binning, density=True).axes[0]
     assert dens.get_ylabel() == "fraction of maps per ke⁻" and dens.get_yscale() == "linear"
 
@@ -194,6 +194,10 @@ def test_fit_tradeoff_puts_what_differs_on_the_axes() -> None:
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "chosen: rf1" in legend and "throughput target: 100,000 maps/s" in legend
     assert "fits (fill: accuracy)" in legend and "does not fit" in legend
+    fig.canvas.draw()  # the log axes carry plain numbers (20,000 LUTs), never 2×10⁴
+    ticks = [t.get_text() for t in (*ax.get_xticklabels(), *ax.get_xticklabels(minor=True)) if t.get_text()]
+    assert "20,000" in ticks and "100,000" in [t.get_text() for t in ax.get_yticklabels()]
+    assert not any("times" in t or "^" in t for t in ticks), ticks
 
 
 def test_study_plot_has_a_title_and_the_no_augmentation_line() -> None:

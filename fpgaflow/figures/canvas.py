@@ -21,6 +21,23 @@ DPI = 110
 VERDICT_COLOURS = {"fits": "tab:green", "fits only if the estimate is high": "tab:orange", "does not fit": "tab:red"}
 
 
+def plain_log_ticks(axis: Any) -> None:
+    """Label a log-scaled ``axis`` (``ax.xaxis`` or ``ax.yaxis``) with plain numbers — ``20,000``, ``60``,
+    ``0.5`` — instead of ``2×10⁴``; minor ticks are labelled only where matplotlib would (less than about a
+    decade shown)."""
+    from matplotlib.ticker import FuncFormatter, LogFormatter
+
+    def plain(value: float, _pos: int | None = None) -> str:
+        return f"{value:,.0f}" if value >= 1 else f"{value:.3g}"
+
+    class Plain(LogFormatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return plain(x) if super().__call__(x, pos) else ""
+
+    axis.set_major_formatter(FuncFormatter(plain))
+    axis.set_minor_formatter(Plain(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
+
+
 def pyplot() -> Any:
     """``matplotlib.pyplot`` on the Agg backend (no display needed)."""
     import matplotlib

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from fpgaflow.figures.canvas import new_figure
+from fpgaflow.figures.canvas import new_figure, plain_log_ticks
 
 LOSS_LABEL = "loss (binary cross-entropy)"
 ACCURACY_LABEL = "accuracy (%)"
@@ -36,6 +36,7 @@ def history_figure(history: Mapping[str, Sequence[float]], title: str = "") -> A
         twin.plot(np.arange(1, len(lr) + 1), lr, ":", color="grey")
         twin.set_ylabel("learning rate (dotted)", color="grey")
         twin.set_yscale("log")
+        plain_log_ticks(twin.yaxis)
     elif lr:
         title = f"{title} (learning rate {lr[0]:.3g})" if title else f"learning rate {lr[0]:.3g}"
     if title:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from fpgaflow.figures.canvas import new_figure
+from fpgaflow.figures.canvas import new_figure, plain_log_ticks
 
 #: Colours of the two classes, the same in every figure.
 CLASS_COLOURS = {"particle": "tab:blue", "background": "tab:orange"}
@@ -39,6 +39,10 @@ class Binning:
     @property
     def label(self) -> str:
         return f"{self.name} ({self.unit})" if self.unit else self.name
+
+
+#: The legend's title: under- and overflow are counted in the first and last bin, never dropped.
+OVERFLOW_NOTE = "edge bins include under/overflow"
 
 
 def y_label(binning: Binning, what: str, density: bool) -> str:
@@ -90,9 +94,11 @@ def draw_class_histograms(
     ax.set_xlim(binning.low, binning.high)
     if log:
         ax.set_yscale("log")
-    ax.text(0.99, 0.01, "edge bins include overflow", transform=ax.transAxes, ha="right", va="bottom", fontsize=6)
+        plain_log_ticks(ax.yaxis)
     if contents:
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, title=OVERFLOW_NOTE, title_fontsize=7)
+    else:
+        ax.text(0.5, 0.5, "no maps", transform=ax.transAxes, ha="center", va="center")
     return contents
 
 

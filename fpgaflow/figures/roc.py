@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from fpgaflow.figures.canvas import new_figure
+from fpgaflow.figures.canvas import new_figure, plain_log_ticks
 
 SIGNAL_LABEL = "signal efficiency ε_S (particle maps accepted)"
 BACKGROUND_LABEL = "background efficiency ε_B (background maps accepted)"
@@ -94,6 +94,7 @@ def roc_figure(
     rej.set_xlabel(SIGNAL_LABEL)
     rej.set_ylabel(REJECTION_LABEL)
     rej.set_yscale("log")
+    plain_log_ticks(rej.yaxis)
     rej.set_xlim(0.5, 1.0)
     rej.grid(alpha=0.3, which="both")
     if rejections:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fpgaflow.figures.canvas import VERDICT_COLOURS, new_figure
+from fpgaflow.figures.canvas import VERDICT_COLOURS, new_figure, plain_log_ticks
 
 LUT_LABEL = "estimated LUTs (whole design with the board shell)"
 
@@ -98,6 +98,8 @@ def tradeoff_figure(
         ax.axhline(rate, color="tab:purple", ls=":", lw=1.2, label=f"{text}: {rate:,.0f} maps/s")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    plain_log_ticks(ax.xaxis)
+    plain_log_ticks(ax.yaxis)
     ax.set_xlabel(LUT_LABEL)
     ax.set_ylabel(RATE_LABEL)
     if mappable is not None:
