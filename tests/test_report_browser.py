@@ -12,6 +12,7 @@ import base64
 import html
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +31,7 @@ FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-dev-shm-usage",  # containers often give /dev/shm 64 MiB: Chromium's tabs crash there
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
@@ -60,9 +62,17 @@ window.addEventListener("load", function () {
 });
 </script>"""
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (`make test` installs it: apt-get install chromium)"
-)
+
+def why_no_chromium() -> str:
+    """Why the browser test cannot run here, in words (what `make test`'s browser-if-possible target met)."""
+    if os.geteuid() != 0:
+        return "no chromium on PATH, and installing it needs root (as root: apt-get install chromium)"
+    if shutil.which("apt-get") is None:
+        return "no chromium on PATH, and no apt-get to install it (install Chromium; the test runs `chromium`)"
+    return "no chromium on PATH: `make test` tried apt-get install chromium and it failed (offline?)"
+
+
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=why_no_chromium())
 
 
 def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -76,6 +86,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@needs_chromium
 def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     from PIL import Image
 
@@ -124,3 +135,52 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
         assert np.abs(shown - expected).mean() < 4.0, img["alt"]
         compared += 1
     assert compared >= 1, "no figure fell inside the screenshot unscaled"
+
+
+MAKE = shutil.which("make")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _browser_target(tmp_path: Path, uid: int, apt_get: str | None, chromium: bool) -> str:
+    """Run the Makefile's browser-if-possible target with a PATH holding only fakes: ``id -u`` printing
+    ``uid``, ``apt-get`` running the shell line ``apt_get`` (absent when ``None``), ``chromium`` when asked."""
+    assert MAKE is not None
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(parents=True)
+    fakes = {"id": f"echo {uid}", "apt-get": apt_get, "chromium": "exit 0" if chromium else None}
+    for name, body in fakes.items():
+        if body is not None:
+            (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+            (bin_dir / name).chmod(0o755)
+    done = subprocess.run(
+        [MAKE, "-s", "--no-print-directory", "-C", str(ROOT), "browser-if-possible"],
+        check=False,
+        env={"PATH": str(bin_dir), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr  # `make test` goes on to the tests whatever happens here
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(MAKE is None, reason="no make")
+def test_make_test_installs_chromium_or_says_why_the_browser_test_skips(tmp_path: Path) -> None:
+    assert _browser_target(tmp_path / "present", 0, None, chromium=True) == ""
+    assert _browser_target(tmp_path / "user", 1000, "exit 1", chromium=False) == (
+        "note: no chromium, and apt-get needs root; the report's browser test will skip"
+    )
+    log = tmp_path / "apt.log"
+    offline = _browser_target(tmp_path / "offline", 0, f'echo "$@" >> {log}; exit 100', chromium=False)
+    assert offline.splitlines() == [
+        "installing Debian's chromium (headless browser for the report test)",
+        "note: chromium could not be installed; the report's browser test will skip",
+    ]
+    assert log.read_text().splitlines() == ["update -qq"]  # the install is not tried after a failed update
+    (tmp_path / "apt2.log").write_text("")
+    ok = _browser_target(tmp_path / "online", 0, f'echo "$@" >> {tmp_path / "apt2.log"}', chromium=False)
+    assert ok == "installing Debian's chromium (headless browser for the report test)"
+    assert (tmp_path / "apt2.log").read_text().splitlines() == [
+        "update -qq",
+        "install -y -qq --no-install-recommends chromium",
+    ]
