@@ -7,6 +7,7 @@ import base64
 import contextlib
 import io
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -163,6 +164,18 @@ def test_a_partial_run_says_what_is_missing(tmp_path: Path) -> None:
     md = done.markdown.read_text(encoding="utf-8")
     assert "Incomplete run: steps not run: convert, verify." in md
     assert "step verify not run" in md
+
+
+def test_cli_report_refuses_a_run_in_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fpgaflow.outdir import hold_lock
+
+    run = tmp_path / "run"
+    make_run(run)
+    with hold_lock(run):  # as `fpgaflow run` holds it while it writes the directory
+        assert main(["report", str(run)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{run} is in use by fpgaflow pid {os.getpid()} " in err[0]
+    assert not (run / "report.html").exists()
 
 
 def test_cli_report_of_a_directory_that_is_no_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

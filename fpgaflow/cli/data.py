@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "show",
         _show,
         help="gallery PNG of each class and per-class statistics of a hit-map file",
-        needs=("matplotlib", "scipy"),
+        needs=("matplotlib", "scipy", "hist", "mplhep"),
     )
     opts = Options(show)
     opts.option("file", type=Path, help=".npz, .h5/.hdf5, .root or a shard directory")

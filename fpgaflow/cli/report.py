@@ -30,11 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from fpgaflow.outdir import hold_lock
     from fpgaflow.pipeline.artefacts import FinishedRun
     from fpgaflow.pipeline.report import write_reports
 
     FinishedRun.read(args.run_dir)  # one-line error for a directory that is not a run
-    done = write_reports(args.run_dir)
+    with hold_lock(args.run_dir):  # a run writing the directory rewrites the report itself: refuse
+        done = write_reports(args.run_dir)
     shown = sum(s.available for s in done.sections)
     print(f"report: {done.markdown}\npage:   {done.html} ({shown} of {len(done.sections)} sections filled)")  # noqa: T201
     return 0
