@@ -163,6 +163,9 @@ def test_a_partial_run_says_what_is_missing(tmp_path: Path) -> None:
     assert unavailable == {"metrics", "roc", "confusion", "precision", "resources", "throughput", "verification"}
     md = done.markdown.read_text(encoding="utf-8")
     assert "Incomplete run: steps not run: convert, verify." in md
+    summary["steps_status"].update(train="failed")
+    md = write_reports(run, summary).markdown.read_text(encoding="utf-8")
+    assert "Incomplete run: steps failed: train; steps not run: convert, verify." in md
     assert "step verify not run" in md
 
 

@@ -51,10 +51,14 @@ def headline_section(rec: RunRecord, figs: Mapping[str, Figures]) -> Section:
             )
         )
     status: Mapping[str, str] = s.get("steps_status", {})
-    not_run = [k for k, v in status.items() if v == "not run"]
+    unfinished: dict[str, list[str]] = {}  # status (running, failed, interrupted, not run) → steps
+    for step, state in status.items():
+        if state not in ("ran", "skipped"):
+            unfinished.setdefault(state, []).append(step)
     blocks: list[Any] = []
-    if not_run:
-        blocks.append(Paragraph(f"Incomplete run: steps not run: {', '.join(not_run)}.", strong=True))
+    if unfinished:
+        said = "; ".join(f"steps {state}: {', '.join(steps)}" for state, steps in unfinished.items())
+        blocks.append(Paragraph(f"Incomplete run: {said}.", strong=True))
     cfg = rec.config
     if cfg is not None:
         blocks.append(
