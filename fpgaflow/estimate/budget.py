@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fpgaflow.config.strict import check
-from fpgaflow.estimate.table import RESOURCES, ResourceTable, compact
+from fpgaflow.estimate.table import RESOURCE_LABELS, RESOURCES, ResourceTable, compact
 from fpgaflow_board.boards import DEFAULT_BUDGET, Board
 
 Verdict = Literal["fits", "fits only if the estimate is high", "does not fit"]
@@ -27,7 +27,6 @@ FITS: Verdict = "fits"
 UNCERTAIN: Verdict = "fits only if the estimate is high"
 OVER: Verdict = "does not fit"
 _ORDER: dict[Verdict, int] = {FITS: 0, UNCERTAIN: 1, OVER: 2}
-_LABELS = {"lut": "LUT", "ff": "FF", "dsp": "DSP48", "bram18": "BRAM18"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ class ResourceUse:
 
     def interval(self) -> str:
         """``LUT 21.5k (17k–26k)`` or ``LUT 21.5k`` without a range."""
-        text = f"{_LABELS.get(self.resource, self.resource)} {compact(self.used)}"
+        text = f"{RESOURCE_LABELS.get(self.resource, self.resource)} {compact(self.used)}"
         if self.low is None or self.high is None:
             return text
         return f"{text} ({compact(self.low)}–{compact(self.high)})"

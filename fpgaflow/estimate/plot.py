@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fpgaflow.estimate.budget import BudgetReport
+from fpgaflow.estimate.table import RESOURCE_LABELS
 from fpgaflow.figures.canvas import save_png
 from fpgaflow.figures.resources import ResourceBar, resources_figure
-
-_LABELS = {"lut": "LUT", "ff": "FF", "dsp": "DSP48", "bram18": "BRAM18"}
 
 #: What an estimate's error bars are (:class:`fpgaflow.estimate.table.Band`), in the legend and the run report.
 RANGE_LABEL = "expected range: 8 of 10 designs held out of the calibration fell inside"
@@ -21,7 +20,7 @@ def plot_budget(report: BudgetReport, path: Path | str, title: str = "") -> Path
     names; an estimate without ranges says so in the legend instead.
     """
     bars = [
-        ResourceBar(_LABELS.get(r.resource, r.resource), r.used, r.available, r.verdict, r.low, r.high)
+        ResourceBar(RESOURCE_LABELS.get(r.resource, r.resource), r.used, r.available, r.verdict, r.low, r.high)
         for r in report.rows
     ]
     has_range = any(r.low is not None for r in report.rows)

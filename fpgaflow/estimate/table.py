@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 RESOURCES = ("lut", "ff", "dsp", "bram18")
+#: How the FPGA engineer writes each resource (tables, figures, verdicts).
+RESOURCE_LABELS = {"lut": "LUT", "ff": "FF", "dsp": "DSP48", "bram18": "BRAM18"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class ResourceTable:
 
     def with_interval(self, resource: str) -> str:
         """``LUT 21.5k (17k–26k)``: the total and, for an estimate, its expected range."""
-        label = {"lut": "LUT", "ff": "FF", "dsp": "DSP48", "bram18": "BRAM18"}.get(resource, resource)
+        label = RESOURCE_LABELS.get(resource, resource)
         text = f"{label} {compact(self.total.get(resource))}"
         b = self.band(resource)
         return text if b is None else f"{text} ({compact(b.low)}–{compact(b.high)})"

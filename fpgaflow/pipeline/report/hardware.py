@@ -8,12 +8,11 @@ from typing import Any
 
 from fpgaflow import units
 from fpgaflow.estimate.plot import RANGE_LABEL
+from fpgaflow.estimate.table import RESOURCE_LABELS, RESOURCES
 from fpgaflow.figures import canvas
 from fpgaflow.figures.resources import ResourceBar, resources_figure
 from fpgaflow.pipeline.report.content import Figure, Paragraph, Section, Table, missing
 from fpgaflow.pipeline.report.record import RunRecord
-
-_RESOURCES = (("lut", "LUT"), ("ff", "FF"), ("dsp", "DSP48"), ("bram18", "BRAM18"))
 
 
 def precision_section(rec: RunRecord) -> Section:
@@ -79,10 +78,10 @@ def resource_bars(rec: RunRecord) -> tuple[list[ResourceBar], float, str] | None
     board = get_board(str(s["board"]))
     ranges: dict[str, list[float]] = s.get("estimate_range") or {}
     bars = []
-    for key, name in _RESOURCES:
+    for key in RESOURCES:
         low, high = ranges.get(key, (None, None))
         use = ResourceUse(key, float(s["estimate"][key]), board.resources[key], DEFAULT_BUDGET, low, high)
-        bars.append(ResourceBar(name, use.used, use.available, use.verdict, low, high))
+        bars.append(ResourceBar(RESOURCE_LABELS[key], use.used, use.available, use.verdict, low, high))
     return bars, DEFAULT_BUDGET, board.name
 
 
