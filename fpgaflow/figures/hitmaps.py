@@ -125,6 +125,10 @@ def panel_title(label: int, score: float | None, cut: float = 0.5) -> tuple[str,
     return f"{name}, score {score:.2f}", (score >= cut) == bool(label)
 
 
+#: Height (inches) each gallery row needs beside its maps: the panel titles and the tick labels.
+ROW_MARGIN_IN = 0.75
+
+
 def gallery_layout(
     rows: Sequence[GalleryRow], geometry: PixelGeometry = PHASE1, max_columns: int = 6
 ) -> tuple[int, float, float]:
@@ -135,7 +139,7 @@ def gallery_layout(
     fit = max(1, round(max_columns / max(1.0, wide / 1.5)))
     columns = max(1, min(max([len(r.maps) for r in rows] + [1]), fit))
     panel_w = 9.0 / columns
-    return columns, 10.5, max(1, len(rows)) * (0.8 * panel_w / wide + 0.7)
+    return columns, 10.5, max(1, len(rows)) * (0.8 * panel_w / wide + ROW_MARGIN_IN)
 
 
 def draw_gallery(
