@@ -149,7 +149,7 @@ def test_estimate_interval_shown_when_the_estimate_carries_one(tmp_path: Path) -
 def test_a_partial_run_says_what_is_missing(tmp_path: Path) -> None:
     run = tmp_path / "run"
     summary = make_run(run, baselines=False)
-    summary["steps_status"] = {"data": "ran", "train": "ran", "convert": "not run", "verify": "not run"}
+    summary["steps_status"] = {"convert": "not run", "data": "ran", "train": "ran", "verify": "not run"}  # as read back
     summary["complete"] = False
     for key in ("scores", "verification", "conversion_report"):
         del summary["files"][key]
@@ -166,6 +166,8 @@ def test_a_partial_run_says_what_is_missing(tmp_path: Path) -> None:
     summary["steps_status"].update(train="failed")
     md = write_reports(run, summary).markdown.read_text(encoding="utf-8")
     assert "Incomplete run: steps failed: train; steps not run: convert, verify." in md
+    steps = re.findall(r"^\| (\w+) \| (?:ran|failed|not run) \|", md, re.M)
+    assert steps == ["data", "train", "convert", "verify"]  # the pipeline's order, not summary.json's sorted keys
     assert "step verify not run" in md
 
 

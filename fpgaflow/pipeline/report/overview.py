@@ -12,6 +12,15 @@ from fpgaflow.pipeline.report.measures import Figures
 from fpgaflow.pipeline.report.record import RunRecord
 
 
+def in_step_order(status: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``(step, status)`` in the order the pipeline runs them (summary.json stores them sorted by name);
+    a step this version does not know goes last."""
+    from fpgaflow.pipeline.steps import STEPS
+
+    order = {s.name: i for i, s in enumerate(STEPS)}
+    return sorted(status.items(), key=lambda item: order.get(item[0], len(order)))
+
+
 def headline_section(rec: RunRecord, figs: Mapping[str, Figures]) -> Section:
     s = rec.summary
     rows: list[tuple[str, str]] = []
@@ -52,7 +61,7 @@ def headline_section(rec: RunRecord, figs: Mapping[str, Figures]) -> Section:
         )
     status: Mapping[str, str] = s.get("steps_status", {})
     unfinished: dict[str, list[str]] = {}  # status (running, failed, interrupted, not run) → steps
-    for step, state in status.items():
+    for step, state in in_step_order(status):
         if state not in ("ran", "skipped"):
             unfinished.setdefault(state, []).append(step)
     blocks: list[Any] = []
@@ -124,7 +133,7 @@ def provenance_section(rec: RunRecord) -> Section:
     blocks.append(
         Table(
             ("step", "status", "time"),
-            tuple((k, v, units.quantity(seconds.get(k), "s", 2)) for k, v in status.items()),
+            tuple((k, v, units.quantity(seconds.get(k), "s", 2)) for k, v in in_step_order(status)),
             align=("left", "left", "right"),
         )
     )
