@@ -149,6 +149,7 @@ def test_roc_with_auc_rejection_and_baseline_working_points() -> None:
     assert "deployed (AUC 0.962 ± 0.011)" in legend
     assert "single_cut: total_adc: ε_S 93.0 %, ε_B 8.0 %" in legend
     assert [t.get_text() for t in rej.texts] == ["20", "10"]
+    assert rej.get_title() == "deployed:\nrejection at ε_S = 90 %, 95 % (dotted lines)"
     # No background map passes the any-pixel rule here (ε_B = 0): drawn at the bound, 450 background maps.
     assert any(line.get_ydata()[0] == 450 for line in rej.lines if line.get_marker() == "^")
 

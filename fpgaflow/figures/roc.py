@@ -84,7 +84,17 @@ def roc_figure(
         shown = r if math.isfinite(r) else ceiling
         if shown:
             text = f"{r:.3g}" if math.isfinite(r) else f"> {ceiling:.0f}"
-            rej.annotate(text, (eff, shown), xytext=(-4, 6), textcoords="offset points", ha="right", fontsize=8)
+            rej.plot(eff, shown, ".", color="grey")
+            rej.annotate(
+                text,
+                (eff, shown),
+                xytext=(-5, 5),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                fontsize=8,
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
     lin.set_xlabel(BACKGROUND_LABEL)
     lin.set_ylabel(SIGNAL_LABEL)
     lin.set_xlim(0, 1)
@@ -99,7 +109,7 @@ def roc_figure(
     rej.grid(alpha=0.3, which="both")
     if rejections:
         effs = ", ".join(f"{100 * e:.0f} %" for e in rejections)
-        rej.set_title(f"first curve's rejection at ε_S = {effs} (dotted lines)", fontsize=9)
+        rej.set_title(f"{curves[0].name}:\nrejection at ε_S = {effs} (dotted lines)", fontsize=9)
     if title:
         fig.suptitle(title)
     return fig
