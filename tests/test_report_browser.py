@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -86,7 +87,29 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def why_chromium_cannot_start(tmp_path: Path) -> str | None:
+    """``None`` when Chromium starts here (a blank page loads), else why not, quoting the browser's last error
+    line: an install that cannot start (Ubuntu's snap stub in a container, a missing library)."""
+    try:
+        blank = _chromium(tmp_path, "--dump-dom", "about:blank")
+    except subprocess.CalledProcessError as exc:
+        lines = str(exc.stderr or "").strip().splitlines()
+        return f"{CHROMIUM} is installed but does not start here: {lines[-1] if lines else exc}"
+    except subprocess.TimeoutExpired:
+        return f"{CHROMIUM} is installed but did not load a blank page in 120 s"
+    return None if "<body></body>" in blank.stdout else f"{CHROMIUM} loaded a blank page as {blank.stdout[:80]!r}"
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> None:
+    """Skip (saying why) where Chromium is installed but cannot start; our page is not involved yet."""
+    why = why_chromium_cannot_start(tmp_path)
+    if why:
+        pytest.skip(why)
+
+
 @needs_chromium
+@pytest.mark.usefixtures("browser")
 def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     from PIL import Image
 
@@ -184,3 +207,16 @@ def test_make_test_installs_chromium_or_says_why_the_browser_test_skips(tmp_path
         "update -qq",
         "install -y -qq --no-install-recommends chromium",
     ]
+
+
+def test_a_chromium_that_cannot_start_is_named_with_its_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'snap-confine: cannot run in a container' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", str(fake))
+    assert (
+        why_chromium_cannot_start(tmp_path)
+        == f"{fake} is installed but does not start here: snap-confine: cannot run in a container"
+    )
+    fake.write_text("#!/bin/sh\necho '<html><head></head><body></body></html>'\n")
+    assert why_chromium_cannot_start(tmp_path) is None
