@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     source = "--interval-cycles" if args.interval_cycles else f"DMA bound: {words_per_map} words/map, 1 word/cycle"
     host = platform.processor() or platform.machine()
     print(f"host: {host}, Python {sys.version.split()[0]}, numpy {np.__version__}")
-    print(f"design: {m.project_name}, input {m.input_shape}, stream {m.stream_dtype}, clock {clock_hz / 1e6:.0f} MHz")
+    stream = m.stream_dtype
+    print(f"design: {m.project_name}, input {m.input_shape}, stream {stream}, clock {clock_hz / 1e6:.0f} MHz")
     print(f"clock: {'CPU time of this thread (time.thread_time)' if args.clock == 'cpu' else 'wall (perf_counter)'}")
     print(f"network: {'zero-cost stub (driver isolated)' if args.stub_network else 'the bundle C simulation'}")
     print(f"modelled board throughput: {model:,.0f} maps/s ({source}); {1e6 / model:.2f} µs per map")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,13 @@ from fpgaflow_board import dma_status as reg
 from fpgaflow_board.csim import CSimLibrary
 from fpgaflow_board.dma import Chunk, split_transfers
 from fpgaflow_board.driver import HitMapClassifier
-from fpgaflow_board.errors import DesignMismatchError, DmaError, DmaTimeoutError, InputShapeError
+from fpgaflow_board.errors import (
+    DesignMismatchError,
+    DmaError,
+    DmaTimeoutError,
+    InputShapeError,
+    RecoveryNeededError,
+)
 from fpgaflow_board.manifest import read_manifest
 from fpgaflow_board.scores import apply_output_activation
 from fpgaflow_board.simulated import SimulatedBoard
@@ -179,9 +186,46 @@ def test_stall_times_out_with_decoded_status(
     with pytest.raises(DmaTimeoutError, match=f"{channel} not idle after 0.05 s") as exc:
         clf.predict_raw(bundle["maps"][:4])
     assert status in str(exc.value)
-    assert "reset_dma()" in str(exc.value)
-    board.networks[0].stall = None
-    clf.reset_dma()
+    assert "call the driver's recover() before retrying" in str(exc.value)
+    # The network's state is unknown now: the driver refuses to go on until it is recovered.
+    with pytest.raises(RecoveryNeededError, match=f"the last transfer failed \\({channel} timed out after 0.05 s"):
+        clf.predict_raw(bundle["maps"][:4])
+    assert clf.needs_recovery
+    assert clf.recover() == "reset the network IP through nn_reset and soft-reset the DMA axi_dma_0"
+    assert board.gpios[0].writes == [(0, 0), (0, 1)]
+    assert board.networks[0].resets == 1
+    assert not clf.needs_recovery
+    np.testing.assert_array_equal(clf.predict_raw(bundle["maps"][:4]), bundle["direct"][:4])
+
+
+def test_a_dma_soft_reset_alone_does_not_recover_the_network(bundle: dict[str, Any], make: Callable[..., Any]) -> None:
+    """PG021's soft reset resets the DMA, not the IP on its streams: results the network computed for the
+    timed-out transfer are still queued inside it and come out in place of the next maps' results."""
+    clf, board = make(board_kw={"stall": "output"}, timeout_s=0.05)
+    with pytest.raises(DmaTimeoutError):
+        clf.predict_raw(bundle["maps"][:4])
+    board.networks[0].stall = None  # the hang is over, but nothing reset the network
+    clf.dma.reset()  # the DMA's soft reset alone (what the old `reset_dma()` did) clears the driver's guard
+    stale = clf.predict_raw(bundle["maps"][4:8])
+    np.testing.assert_array_equal(stale, bundle["direct"][:4])  # the previous maps' results
+    assert not np.array_equal(stale, bundle["direct"][4:8])
+
+
+def test_recovery_without_a_network_reset_reloads_the_overlay(
+    bundle: dict[str, Any], make: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """hls4ml's block design has no network reset: reprogramming the fabric is the only honest recovery."""
+    clf, board = make(board_kw={"stall": "input"}, hwh_kw={"layout": "hls4ml"}, timeout_s=0.05, download=False)
+    assert clf.design.network_reset is None
+    with pytest.raises(DmaTimeoutError, match=r"MM2S \(send\) not idle"):
+        clf.predict_raw(bundle["maps"][:4])
+    with caplog.at_level(logging.WARNING, logger="fpgaflow_board.driver"):
+        what = clf.recover()
+    assert what == f"reloaded the overlay {clf.bitfile} (the design has no network reset)"
+    assert "recovered after: MM2S (send) not idle after 0.05 s (maps 0..3, 4096 bytes to the network)" in caplog.text
+    assert len(board.overlays) == 2
+    assert board.overlays[1].init_args["download"] is True  # reprogrammed, whatever the first load asked
+    assert clf.design.dma is board.dmas[1]
     np.testing.assert_array_equal(clf.predict_raw(bundle["maps"][:4]), bundle["direct"][:4])
 
 
@@ -262,12 +306,23 @@ def test_overlay_arguments_pass_through(make: Callable[..., Any]) -> None:
 def test_fixed_point_stream_words(bundle: dict[str, Any], make: Callable[..., Any]) -> None:
     """Designs streaming ap_ufixed<8,0> in / ap_fixed<25,13> out: the driver packs, results stay bit-exact."""
     fixed = dataclasses.replace(bundle["manifest"], stream_dtype="fixed")
-    clf, _board = make(manifest=fixed)
+    clf, board = make(manifest=fixed)
     assert clf.codec.in_word == np.uint8
     assert clf.codec.out_word == np.uint32
+    assert (clf.design.mm2s_stream_bits, clf.design.s2mm_stream_bits) == (8, 32)
     res = clf.classify(bundle["maps"][:50], batch_size=16)
     np.testing.assert_array_equal(res.raw, bundle["direct"][:50])
     assert res.n_out_of_range == 0
+    assert board.dmas[0].parameters["c_s_axis_s2mm_tdata_width"] == "32"
+
+
+def test_a_result_type_wider_than_32_bits_on_a_float_wire_starts(
+    bundle: dict[str, Any], make: Callable[..., Any]
+) -> None:
+    """Only the wire matters to the driver: result_t = ap_fixed<40,8> travels as float words."""
+    wide = dataclasses.replace(bundle["manifest"], output_precision="ap_fixed<40,8>")
+    clf, _board = make(manifest=wide)
+    np.testing.assert_array_equal(clf.predict_raw(bundle["maps"][:8]), bundle["direct"][:8])
 
 
 def test_sources_file_directory_iterator(bundle: dict[str, Any], make: Callable[..., Any], tmp_path: Path) -> None:

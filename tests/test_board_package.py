@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import fpgaflow_board
+from fpgaflow_board.manifest import HOST_ONLY_MODULES
 
 BOARD = Path(__file__).resolve().parents[1] / "board"
 PY310 = Path("/root/.pyenv/versions/3.10.13/bin/python")
@@ -48,3 +49,30 @@ def test_compiles_with_python_310(tmp_path: Path) -> None:
     files = sorted(str(p) for p in (BOARD / "fpgaflow_board").glob("*.py"))
     proc = subprocess.run([str(PY310), "-m", "py_compile", *files], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_board_part_runs_without_the_host_only_modules(tmp_path: Path) -> None:
+    """A bundle with a bitstream leaves out HOST_ONLY_MODULES (simulator, C-simulation loader): everything else
+    must import without them, and the entry point must start."""
+    modules = {m.name for m in pkgutil.iter_modules(fpgaflow_board.__path__)}
+    assert set(HOST_ONLY_MODULES) <= modules
+    board_only = sorted(modules - set(HOST_ONLY_MODULES) - {"__main__"})
+    shutil.copytree(
+        BOARD / "fpgaflow_board",
+        tmp_path / "fpgaflow_board",
+        ignore=shutil.ignore_patterns("__pycache__", *(f"{m}.py" for m in HOST_ONLY_MODULES)),
+    )
+    code = (
+        "import sys; sys.modules.update(tensorflow=None, hls4ml=None, qkeras=None, fpgaflow=None, pynq=None)\n"
+        f"import importlib\nfor m in {board_only!r}:\n    importlib.import_module('fpgaflow_board.' + m)\n"
+        "import fpgaflow_board\nprint(fpgaflow_board.__file__)\n"
+    )
+    env = {"PYTHONPATH": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(tmp_path / "fpgaflow_board" / "__init__.py")
+    proc = subprocess.run(
+        [sys.executable, "-m", "fpgaflow_board", "--help"], env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "--real" in proc.stdout

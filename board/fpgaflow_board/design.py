@@ -23,7 +23,8 @@ class Design:
 
     ``max_transfer_bytes`` = 2**c_sg_length_width − 1; ``mm2s_bytes``/``s2mm_bytes`` are the memory-map
     data widths in bytes (buffer start addresses must be multiples of them); ``*_stream_bits`` the
-    AXI-Stream TDATA widths.
+    AXI-Stream TDATA widths.  ``network_reset`` is the driver of the network's reset GPIO (``None`` when
+    the design has none).
     """
 
     dma: Any
@@ -35,6 +36,8 @@ class Design:
     s2mm_bytes: int
     mm2s_stream_bits: int
     s2mm_stream_bits: int
+    network_reset: Any = None
+    network_reset_path: str | None = None
 
 
 def modules_of(overlay: Any, hwh: str | Path | None) -> tuple[list[HwhModule], str]:
@@ -59,6 +62,20 @@ def _int_param(mod: HwhModule, key: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _attribute(overlay: Any, path: str, source: str) -> Any:
+    """The overlay's driver object for block-design path ``path``: ``hier_0/axi_dma_0`` is
+    ``overlay.hier_0.axi_dma_0``."""
+    obj = overlay
+    for part in path.split("/"):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise DesignMismatchError(
+                f"{source} lists {path} but the overlay has no attribute path {path.replace('/', '.')}"
+            ) from None
+    return obj
+
+
 def find_design(overlay: Any, hwh: str | Path | None, project_name: str) -> Design:
     """Locate DMA and network; raise :class:`DesignMismatchError` naming what is missing and what exists."""
     mods, source = modules_of(overlay, hwh)
@@ -81,16 +98,12 @@ def find_design(overlay: Any, hwh: str | Path | None, project_name: str) -> Desi
     for ch in ("mm2s", "s2mm"):
         if not _int_param(dma_mod, f"c_include_{ch}", 1):
             raise DesignMismatchError(f"{source}: {dma_mod.path} has no {ch.upper()} channel (c_include_{ch}=0)")
-    dma = overlay
-    for part in dma_mod.path.split("/"):
-        try:
-            dma = getattr(dma, part)
-        except AttributeError:
-            raise DesignMismatchError(
-                f"{source} lists {dma_mod.path} but the overlay has no attribute path {dma_mod.path.replace('/', '.')}"
-            ) from None
+    dma = _attribute(overlay, dma_mod.path, source)
     if getattr(dma, "sendchannel", None) is None or getattr(dma, "recvchannel", None) is None:
         raise DesignMismatchError(f"{dma_mod.path}: the DMA driver exposes no sendchannel/recvchannel")
+    prefix = dma_mod.path.rpartition("/")[0]
+    reset_path = f"{prefix}/{names.NETWORK_RESET_INSTANCE}".lstrip("/")
+    reset_mod = next((m for m in mods if m.path == reset_path and m.vlnv.startswith("xilinx.com:ip:axi_gpio:")), None)
     width = _int_param(dma_mod, "c_sg_length_width", names.DMA_LENGTH_WIDTH_DEFAULT)
     max_bytes = int(getattr(dma, "buffer_max_size", (1 << width) - 1))
     return Design(
@@ -103,4 +116,6 @@ def find_design(overlay: Any, hwh: str | Path | None, project_name: str) -> Desi
         s2mm_bytes=_int_param(dma_mod, "c_m_axi_s2mm_data_width", 32) // 8,
         mm2s_stream_bits=_int_param(dma_mod, "c_m_axis_mm2s_tdata_width", 32),
         s2mm_stream_bits=_int_param(dma_mod, "c_s_axis_s2mm_tdata_width", 32),
+        network_reset=_attribute(overlay, reset_mod.path, source) if reset_mod is not None else None,
+        network_reset_path=reset_mod.path if reset_mod is not None else None,
     )

@@ -31,6 +31,11 @@ PS_INSTANCE = "processing_system7_0"
 DMA_INSTANCE = "axi_dma_0"
 NETWORK_INSTANCE = "nn_0"
 RESET_INSTANCE = "rst_fclk0"
+#: The network's own reset (the DMA's soft reset does not reach the network IP): an AXI GPIO on GP0 whose
+#: one output bit, ANDed with the fabric reset in ``NETWORK_RESET_GATE``, drives the network's ``ap_rst_n``.
+#: Bit 0 of GPIO_DATA = 1 runs the network (the power-on default), 0 holds it in reset.
+NETWORK_RESET_INSTANCE = "nn_reset"
+NETWORK_RESET_GATE = "nn_reset_and"
 GP0_INTERCONNECT = "ps7_gp0_intercon"
 HP0_INTERCONNECT = "axi_mem_intercon"
 #: The PS clock that drives the whole fabric design.
@@ -81,6 +86,10 @@ def fclk_mhz(clock_period_ns: float) -> float:
 # --- Names the on-board driver matches ---
 #: Xilinx AXI DMA IP type (pynq binds its DMA driver to this VLNV).
 DMA_VLNV = "xilinx.com:ip:axi_dma:7.1"
+#: The network reset's IP types (pynq binds its AxiGPIO driver to the GPIO) and the GPIO_DATA register.
+GPIO_VLNV = "xilinx.com:ip:axi_gpio:2.0"
+GATE_VLNV = "xilinx.com:ip:util_vector_logic:2.0"
+GPIO_DATA = 0x0
 #: hls4ml's own pynq-z2 block design (``axi_stream_design.tcl``) groups the DMA and the network into
 #: hierarchy ``hier_0`` and names the network ``<project>_axi_0``; the driver accepts either layout.
 HLS4ML_HIERARCHY = "hier_0"

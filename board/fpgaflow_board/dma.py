@@ -17,7 +17,7 @@ from math import gcd, isfinite
 from typing import Any
 
 from fpgaflow_board import dma_status as reg
-from fpgaflow_board.errors import DmaError, DmaTimeoutError
+from fpgaflow_board.errors import DmaError, DmaTimeoutError, RecoveryNeededError
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class DmaLink:
         self.timeout_s = float(timeout_s)
         self._clock = clock or time.perf_counter
         self.transfers = 0  # MM2S transfers started (one per chunk)
-        self.fault: str | None = None  # the last timeout or DMA error, until reset() clears it
+        self.fault: str | None = None  # the last timeout or DMA error, until reset() (or a new overlay) clears it
 
     def status(self) -> tuple[int, int]:
         """Raw MM2S_DMASR and S2MM_DMASR."""
@@ -75,15 +75,10 @@ class DmaLink:
     def start(self, in_buf: Any, out_buf: Any, chunk: Chunk, in_bytes: int, out_bytes: int) -> None:
         """Start one chunk: the receive side first, so the network's output never backs up.
 
-        After a timeout or a DMA error the channels are not idle (or halted): starting again raises
-        :class:`DmaError` with the earlier fault and the status registers instead of pynq's bare
-        ``RuntimeError``, until :meth:`reset` has run.
+        After a timeout or a DMA error (:attr:`fault`) starting again raises :class:`RecoveryNeededError`
+        (:meth:`check_ready`) instead of pynq's bare ``RuntimeError``, until :meth:`reset` has run.
         """
-        if self.fault is not None:
-            raise DmaError(
-                f"the DMA has not been reset since {self.fault}; now {self.describe_status()}. "
-                "Call reset_dma() before the next transfer"
-            )
+        self.check_ready()
         for channel, name, buf, nbytes, itemsize in (
             (self.recv, "S2MM (recv)", out_buf, chunk.count * out_bytes, out_bytes),
             (self.send, "MM2S (send)", in_buf, chunk.count * in_bytes, in_bytes),
@@ -93,8 +88,19 @@ class DmaLink:
             except RuntimeError as exc:
                 if isinstance(exc, DmaError):
                     raise
+                self.fault = f"{name} refused a transfer ({exc})"
                 raise DmaError(f"{name}: {exc}; {self.describe_status()}") from None
         self.transfers += 1
+
+    def check_ready(self) -> None:
+        """Raise :class:`RecoveryNeededError` (the earlier fault and the status registers now) after a timeout
+        or a DMA error: the channels are not idle and the network IP on the streams may hold half a map."""
+        if self.fault is not None:
+            raise RecoveryNeededError(
+                f"the last transfer failed ({self.fault}); now {self.describe_status()}. The network IP may hold "
+                "half a map: call the driver's recover() (resets the network and the DMA, or reloads the overlay) "
+                "before the next transfer"
+            )
 
     def finish(self, chunk: Chunk, in_bytes: int, out_bytes: int) -> None:
         """Wait for both channels of the chunk started last."""
@@ -115,12 +121,14 @@ class DmaLink:
                 self.fault = f"{name} timed out after {self.timeout_s:g} s ({what})"
                 raise DmaTimeoutError(
                     f"{name} not idle after {self.timeout_s:g} s ({what}): {self.describe_status()}. "
-                    "The network stopped consuming or producing stream words; call reset_dma() before retrying"
+                    "The network stopped consuming or producing stream words; call the driver's recover() "
+                    "before retrying"
                 )
         channel.wait()
 
     def reset(self) -> None:
-        """Soft-reset the DMA (both channels) and restart them; needed after a timeout or an error."""
+        """Soft-reset the DMA (both channels) and restart them.  The network IP on the streams is not reset
+        by this (see :meth:`HitMapClassifier.recover`)."""
         self.dma.write(reg.MM2S + reg.DMACR, reg.CR_RESET)
         deadline = self._clock() + self.timeout_s
         while int(self.dma.read(reg.MM2S + reg.DMACR)) & reg.CR_RESET:

@@ -6,6 +6,12 @@ namespace differs (the real module, or :attr:`SimulatedBoard.pynq`).  Compared w
 keeps contiguous buffers per batch size instead of per call, never hands out the DMA buffer, packs
 fixed-point words itself, splits transfers under the length register, overlaps packing the next batch
 with the running transfer, and bounds every wait with a timeout that decodes the DMA status registers.
+
+After a timeout or a DMA error the network IP's state is unknown: it may hold half a map or results nobody
+collected, and the DMA's soft reset does not reach it (the network is reset by the fabric reset, not by
+the DMA).  The driver then refuses further transfers until :meth:`HitMapClassifier.recover`, which resets
+the network through the block design's reset GPIO together with the DMA, or — in a design without one,
+such as hls4ml's — reloads the overlay, and says which it did.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from fpgaflow_board import design_names as names
 from fpgaflow_board.codec import StreamCodec
 from fpgaflow_board.design import Design, find_design
 from fpgaflow_board.dma import Chunk, DmaLink, split_transfers
@@ -76,11 +83,11 @@ class HitMapClassifier:
         self._pynq = pynq if pynq is not None else importlib.import_module("pynq")
         self.manifest = manifest
         self.codec = StreamCodec.from_manifest(manifest)
-        self.overlay = self._pynq.Overlay(str(bitfile), **overlay_kwargs)
-        hwh_path = Path(hwh) if hwh is not None else Path(bitfile).with_suffix(".hwh")
-        self.design: Design = find_design(self.overlay, hwh_path, manifest.project_name)
-        self._check_stream_widths()
-        self.dma = DmaLink(self.design.dma, self.design.max_transfer_bytes, timeout_s)
+        self.bitfile = str(bitfile)
+        self._overlay_kwargs = dict(overlay_kwargs)
+        self._hwh = Path(hwh) if hwh is not None else Path(bitfile).with_suffix(".hwh")
+        self._timeout_s = timeout_s
+        self._load_overlay(self._overlay_kwargs)
         self._in_bytes = manifest.n_in * self.codec.in_word.itemsize
         self._out_bytes = manifest.n_out * self.codec.out_word.itemsize
         self._chunk_cache: dict[int, list[Chunk]] = {}
@@ -100,6 +107,12 @@ class HitMapClassifier:
         )
 
     # ------------------------------------------------------------------ set-up
+    def _load_overlay(self, overlay_kwargs: dict[str, Any]) -> None:
+        self.overlay = self._pynq.Overlay(self.bitfile, **overlay_kwargs)
+        self.design: Design = find_design(self.overlay, self._hwh, self.manifest.project_name)
+        self._check_stream_widths()
+        self.dma = DmaLink(self.design.dma, self.design.max_transfer_bytes, self._timeout_s)
+
     def _check_stream_widths(self) -> None:
         need_in, need_out = self.codec.in_word.itemsize * 8, self.codec.out_word.itemsize * 8
         d = self.design
@@ -135,9 +148,34 @@ class HitMapClassifier:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def reset_dma(self) -> None:
-        """Soft-reset the DMA after a timeout or DMA error."""
-        self.dma.reset()
+    @property
+    def needs_recovery(self) -> bool:
+        """True after a timeout or DMA error, until :meth:`recover`."""
+        return self.dma.fault is not None
+
+    def recover(self) -> str:
+        """Bring the network IP and the DMA back to a known state after a timeout or DMA error.
+
+        With the block design's network reset (fpgaflow's design): hold the network in reset, soft-reset the
+        DMA, release the network, restart both channels (a few register writes).  Without one (hls4ml's design):
+        reload the overlay, which reprograms the fabric and so resets everything (a bitstream download).
+        Contiguous buffers stay valid either way.  Returns (and logs) what was done.
+        """
+        cause = self.dma.fault
+        reset = self.design.network_reset
+        if reset is not None:
+            reset.write(names.GPIO_DATA, 0)
+            self.dma.reset()
+            reset.write(names.GPIO_DATA, 1)
+            what = (
+                f"reset the network IP through {self.design.network_reset_path} and soft-reset the DMA "
+                f"{self.design.dma_path}"
+            )
+        else:
+            self._load_overlay({**self._overlay_kwargs, "download": True})
+            what = f"reloaded the overlay {self.bitfile} (the design has no network reset)"
+        log.warning("recovered%s: %s", f" after: {cause}" if cause else "", what)
+        return what
 
     # ------------------------------------------------------------------ one batch
     def _encode(self, maps: npt.NDArray[np.float32], slot: _Slot) -> tuple[int, float]:
@@ -157,6 +195,7 @@ class HitMapClassifier:
         return chunks
 
     def _run(self, slot: _Slot, chunks: list[Chunk], started: bool) -> None:
+        self.dma.check_ready()  # after a timeout or DMA error: RecoveryNeededError until recover()
         for i, chunk in enumerate(chunks):
             if i or not started:
                 self.dma.start(slot.inp, slot.out, chunk, self._in_bytes, self._out_bytes)
@@ -216,7 +255,8 @@ class HitMapClassifier:
                 done, pending = pending, None
                 yield self._finish(done)
         finally:
-            if pending is not None:  # the source raised while a batch was in flight: leave the DMA idle
+            # The source raised while a batch was in flight: leave the DMA idle (unless it already failed).
+            if pending is not None and self.dma.fault is None:
                 self._finish(pending)
 
     def _finish(self, pending: tuple[_Slot, int, int, list[Chunk], float, tuple[int, float]]) -> BatchResult:

@@ -33,3 +33,16 @@ class UnknownBoardError(ValueError):
 
 class FixedPointError(ValueError):
     """A fixed-point type that is malformed, or that an operation cannot handle (names the type)."""
+
+
+class BundleError(BoardError, ValueError):
+    """A board bundle the driver refuses: no or malformed manifest, a path outside the bundle, a file
+    without a checksum or with a wrong one (the message names the bundle and the entry)."""
+
+
+class HostOnlyError(BoardError):
+    """A host-only tool (the simulated board, the x86-64 C-simulation library) was asked for on the board."""
+
+
+class RecoveryNeededError(DmaError):
+    """The last transfer timed out or failed: the network IP's state is unknown until :meth:`recover`."""

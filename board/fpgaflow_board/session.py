@@ -1,8 +1,11 @@
-"""Open a bundle on whatever board is there: the PYNQ-Z2, or the simulated one.
+"""Open a bundle on whatever board is there: the PYNQ-Z2, or the simulated one on the build host.
 
 Rule (also used by the notebook): ``FPGAFLOW_SIMULATED_BOARD=1`` forces the simulated board and ``=0``
-forces the real one; unset, the real board is used when ``pynq`` imports, finds a device and the bundle
-has a bitstream, and the simulated board otherwise (logged, never silent).
+forces the real one; unset, the real board is used when the bundle has a bitstream and ``pynq`` imports
+and finds a device, and otherwise the simulated board — if this bundle and this machine can run it (a
+bundle written before the Vivado build, on the build host's CPU), with a warning in the log.  When neither
+works, one :class:`BoardError` line says why for both (on the board's ARM CPU the x86-64 C simulation is
+never loaded).
 """
 
 from __future__ import annotations
@@ -13,15 +16,19 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fpgaflow_board.driver import HitMapClassifier
 from fpgaflow_board.errors import BoardError
 from fpgaflow_board.manifest import Manifest, read_manifest
-from fpgaflow_board.simulated import SimulatedBoard
+
+if TYPE_CHECKING:
+    from fpgaflow_board.simulated import SimulatedBoard
 
 log = logging.getLogger(__name__)
 ENV_SIMULATED = "FPGAFLOW_SIMULATED_BOARD"
+#: Keyword arguments of :func:`open_bundle` that configure the simulated board, not the driver.
+SIMULATION_OPTIONS = ("stall", "coherent", "buffer_offset", "channels")
 
 
 @dataclass
@@ -35,14 +42,14 @@ class BoardSession:
     simulated: SimulatedBoard | None = None
 
 
-def _real_board_reason(manifest: Manifest) -> str | None:
-    """None if a real board can be used, else why not."""
+def real_board_reason(manifest: Manifest) -> str | None:
+    """None if a real board can be used, else why not (one clause)."""
     if not manifest.bitstream:
         return f"the bundle has no bitstream ({manifest.bitstream_note or 'not built'})"
     try:
         pynq = importlib.import_module("pynq")
     except ImportError:
-        return "pynq is not installed"
+        return "pynq is not installed (this is not a PYNQ board image)"
     try:
         devices = list(pynq.Device.devices)
     except (AttributeError, RuntimeError, OSError) as exc:
@@ -50,29 +57,65 @@ def _real_board_reason(manifest: Manifest) -> str | None:
     return None if devices else "pynq finds no device"
 
 
-def open_bundle(bundle_dir: str | Path, simulated: bool | None = None, **kwargs: Any) -> BoardSession:
-    """Classifier for ``bundle_dir``; ``kwargs`` go to :class:`HitMapClassifier` (and on to ``Overlay``)."""
-    bundle_dir = Path(bundle_dir).resolve()
-    manifest = read_manifest(bundle_dir)
+def simulated_board_reason(bundle_dir: Path, manifest: Manifest) -> str | None:
+    """None if the simulated board can run this bundle here, else why not (one clause; nothing is loaded)."""
+    if not manifest.csim_library:
+        return "a board bundle carries no C simulation for the simulated board (a host-only tool)"
+    try:
+        from fpgaflow_board.csim import check_loadable
+    except ImportError:
+        return "the simulated board's modules are not in this bundle"
+    try:
+        check_loadable(bundle_dir / manifest.csim_library)
+    except (BoardError, OSError) as exc:
+        return f"the simulated board is a host-only tool ({str(exc).split(':', 1)[0]})"
+    return None
+
+
+def _choose(bundle_dir: Path, manifest: Manifest, simulated: bool | None) -> bool:
+    """True for the simulated board, False for the real one; BoardError when the choice cannot run."""
     if simulated is None:
         env = os.environ.get(ENV_SIMULATED, "").strip()
         if env not in ("", "0", "1"):
             raise BoardError(f"{ENV_SIMULATED}={env!r}: expected 1 (simulated board), 0 (real board) or unset")
         if env:
             simulated = env == "1"
-        else:
-            reason = _real_board_reason(manifest)
-            simulated = reason is not None
-            if reason:
-                log.warning("using the simulated PYNQ-Z2: %s", reason)
-    if not simulated:
-        if not manifest.bitstream:
-            raise BoardError(f"{bundle_dir}: no bitstream to load on the board ({manifest.bitstream_note})")
+    if simulated is False:
+        reason = real_board_reason(manifest)
+        if reason:
+            raise BoardError(f"{bundle_dir}: cannot use the real board: {reason}")
+        return False
+    if simulated is True:
+        return True
+    real = real_board_reason(manifest)
+    if real is None:
+        return False
+    sim = simulated_board_reason(bundle_dir, manifest)
+    if sim is not None:
+        raise BoardError(f"{bundle_dir}: no board to run on: {real}; and {sim}")
+    log.warning("using the simulated PYNQ-Z2: %s", real)
+    return True
+
+
+def open_bundle(bundle_dir: str | Path, simulated: bool | None = None, **kwargs: Any) -> BoardSession:
+    """Classifier for ``bundle_dir``; ``kwargs`` go to :class:`HitMapClassifier` (and on to ``Overlay``),
+    except :data:`SIMULATION_OPTIONS`, which configure the simulated board."""
+    bundle_dir = Path(bundle_dir).resolve()
+    manifest = read_manifest(bundle_dir)
+    if not _choose(bundle_dir, manifest, simulated):
+        assert manifest.bitstream is not None  # real_board_reason refuses a bundle without one
         clf = HitMapClassifier(
             bundle_dir / manifest.bitstream, manifest, hwh=bundle_dir / manifest.hwh if manifest.hwh else None, **kwargs
         )
         return BoardSession(clf, manifest, bundle_dir, manifest.board)
-    sim_opts = {k: kwargs.pop(k) for k in ("stall", "coherent", "buffer_offset", "channels") if k in kwargs}
+    try:
+        from fpgaflow_board.simulated import SimulatedBoard
+    except ImportError:
+        raise BoardError(
+            f"{bundle_dir}: the simulated board's modules are not in this bundle (a board bundle); it is a "
+            "host-only tool"
+        ) from None
+    sim_opts = {k: kwargs.pop(k) for k in SIMULATION_OPTIONS if k in kwargs}
     board = SimulatedBoard.from_bundle(bundle_dir, **sim_opts)
     bit = board.write_overlay(tempfile.mkdtemp(prefix="fpgaflow_sim_overlay_"))
     clf = HitMapClassifier(bit, manifest, pynq=board.pynq, **kwargs)

@@ -11,7 +11,10 @@ on its last word; S2MM completes on TLAST and flags DMAIntErr if its buffer fill
 ``SimulatedNetwork`` is the ``<project>_axi`` IP: it consumes ``n_in`` words per map and emits ``n_out``
 words computed by the bundle's C simulation (bit-accurate hls4ml C++), TLAST on the map whose input
 carried TLAST.  ``stall`` = ``"input"`` (stops accepting words) or ``"output"`` (stops emitting) makes a
-channel hang, to exercise the driver's timeout.
+channel hang, to exercise the driver's timeout: a hung IP that its own reset (or reprogramming the
+fabric) recovers.  As in hardware, the DMA's soft reset does not reach the network: words of a half-sent
+map and results nobody collected stay inside it until the network is reset (``SimulatedGpio``, the block
+design's network reset, or a new overlay).
 """
 
 from __future__ import annotations
@@ -50,12 +53,14 @@ class SimulatedNetwork:
         self._partial_last = False
         self._out: list[tuple[npt.NDArray[Any], bool]] = []  # word runs; bool: TLAST on the run's last word
         self.maps_done = 0
+        self.resets = 0
+        self.in_reset = False
         self.csim_seconds = 0.0
         self.clock = clock
 
     def push(self, words: npt.NDArray[Any], tlast: bool) -> bool:
         """Accept one MM2S transfer's words (False when stalled on input)."""
-        if self.stall == "input":
+        if self.stall == "input" or self.in_reset:
             return False
         data = np.concatenate([self._partial, words]) if self._partial.size else words
         n_maps = data.size // self.n_in
@@ -79,7 +84,8 @@ class SimulatedNetwork:
         return True
 
     def _compute(self, x: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        """(n, n_in) input words → (n, n_out) output words through the C simulation."""
+        """(n, n_in) input words → (n, n_out) output words through the C simulation (which takes and returns
+        float: its float → ``input_t`` and ``result_t`` → float casts stand for the IP's own)."""
         if self.codec.stream_dtype == "float32":
             values = np.ascontiguousarray(x, dtype=np.float32)
         else:
@@ -91,9 +97,17 @@ class SimulatedNetwork:
             return y
         return pack(y, self.codec.output_type).words
 
+    def reset(self) -> None:
+        """The IP's ``ap_rst_n``: drop half-received maps and uncollected results; a hang is cleared."""
+        self._partial = self._partial[:0]
+        self._partial_last = False
+        self._out.clear()
+        self.stall = None
+        self.resets += 1
+
     def pull(self, max_words: int) -> tuple[npt.NDArray[Any], bool]:
         """Up to ``max_words`` output words, stopping after a TLAST word; returns (words, ended on TLAST)."""
-        if self.stall == "output" or not self._out:
+        if self.stall == "output" or self.in_reset or not self._out:
             return np.zeros(0, self.codec.out_word), False
         got: list[npt.NDArray[Any]] = []
         n = 0
@@ -198,11 +212,9 @@ class SimulatedDma:
             self.busy_seconds += self.memory.clock() - t0
 
     def _reset(self) -> None:
+        # The DMA's own state only: the network IP on its streams keeps whatever it holds (PG021 soft reset).
         for off in self._ch:
             self._ch[off] = _ChannelState(off)
-        if self.network is not None:
-            self.network._partial = self.network._partial[:0]
-            self.network._out.clear()
 
     def _error(self, ch: _ChannelState, bit: int) -> None:
         ch.sr = (ch.sr | bit | reg.SR_ERR_IRQ | reg.SR_HALTED) & ~reg.SR_IDLE
@@ -248,3 +260,28 @@ class SimulatedDma:
         elif ch.remaining < wb and raw.size:
             self._error(ch, reg.SR_DMA_INT_ERR)  # buffer full before the packet's TLAST
             ch.dram = None
+
+
+class SimulatedGpio:
+    """The block design's network reset: an AXI GPIO (one output bit, default 1) ANDed with the fabric
+    reset into the network's ``ap_rst_n``.  Writing 0 to GPIO_DATA (offset 0) holds the network in reset
+    (it drops its state and stops accepting or emitting words); writing 1 releases it."""
+
+    def __init__(self, network: SimulatedNetwork | None, path: str) -> None:
+        self.network, self.path = network, path
+        self.value = 1
+        self.writes: list[tuple[int, int]] = []
+        self.mmio = self
+
+    def read(self, offset: int = 0, length: int = 4) -> int:
+        return self.value if offset == 0 else 0
+
+    def write(self, offset: int, value: int) -> None:
+        self.writes.append((offset, int(value)))
+        if offset != 0:
+            return
+        self.value = int(value) & 1
+        if self.network is not None:
+            if not self.value:
+                self.network.reset()
+            self.network.in_reset = not self.value

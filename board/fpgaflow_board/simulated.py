@@ -1,5 +1,9 @@
 """A simulated PYNQ-Z2 that the unchanged driver runs against: ``SimulatedBoard(bundle).pynq``.
 
+A host-only tool: its network is the bundle's C-simulation library, built for the build host's CPU
+(x86-64); on the board's ARM CPU :meth:`SimulatedBoard.from_bundle` refuses in one line before loading it.
+Board bundles (those with a bitstream) carry neither this module nor the library.
+
 The namespace offers what the driver takes from the ``pynq`` module — ``Overlay(bitfile, **kwargs)``
 and ``allocate(shape, dtype)`` — backed by :mod:`~fpgaflow_board.sim_memory` (physical addresses,
 cache flush/invalidate) and :mod:`~fpgaflow_board.sim_devices` (DMA registers, the network running
@@ -19,10 +23,11 @@ from typing import Any
 
 from fpgaflow_board import design_names as names
 from fpgaflow_board.codec import StreamCodec
-from fpgaflow_board.csim import CSimLibrary
+from fpgaflow_board.csim import CSimLibrary, check_loadable
+from fpgaflow_board.errors import HostOnlyError
 from fpgaflow_board.hwh import HwhModule, read_hwh, write_hwh
 from fpgaflow_board.manifest import Manifest, read_manifest
-from fpgaflow_board.sim_devices import SimulatedDma, SimulatedNetwork
+from fpgaflow_board.sim_devices import SimulatedDma, SimulatedGpio, SimulatedNetwork
 from fpgaflow_board.sim_memory import SimulatedMemory
 
 LAYOUTS = ("fpgaflow", "hls4ml")
@@ -83,17 +88,25 @@ class SimulatedOverlay(_Hierarchy):
         has_network = any(m.vlnv.split(":")[2:3] == [top] for m in modules)
         network = board.make_network() if has_network else None
         for i, m in enumerate(modules):
+            ip: Any
             if m.vlnv.startswith("xilinx.com:ip:axi_dma:"):
-                dma = SimulatedDma(board.memory, network, m.path, dict(m.parameters), board.word_bytes, board.channels)
-                self.ip_dict[m.path] = {
-                    "type": m.vlnv,
-                    "parameters": dict(m.parameters),
-                    "fullpath": m.path,
-                    "phys_addr": 0x4040_0000 + 0x10000 * i,
-                    "addr_range": 0x10000,
-                }
-                self._add(m.path.split("/"), dma)
-                board.dmas.append(dma)
+                ip = SimulatedDma(
+                    board.memory, network, m.path, dict(m.parameters), board.word_bytes, board.channels
+                )
+                board.dmas.append(ip)
+            elif m.vlnv.startswith("xilinx.com:ip:axi_gpio:"):
+                ip = SimulatedGpio(network, m.path)
+                board.gpios.append(ip)
+            else:
+                continue
+            self.ip_dict[m.path] = {
+                "type": m.vlnv,
+                "parameters": dict(m.parameters),
+                "fullpath": m.path,
+                "phys_addr": 0x4040_0000 + 0x10000 * i,
+                "addr_range": 0x10000,
+            }
+            self._add(m.path.split("/"), ip)
         board.overlays.append(self)
 
     def is_loaded(self) -> bool:
@@ -131,6 +144,7 @@ class SimulatedBoard:
         self.channels = channels
         self.memory = SimulatedMemory(coherent=coherent, offset=buffer_offset, clock=clock)
         self.dmas: list[SimulatedDma] = []
+        self.gpios: list[SimulatedGpio] = []
         self.overlays: list[SimulatedOverlay] = []
         self.networks: list[SimulatedNetwork] = []
         self.pynq = types.SimpleNamespace(
@@ -140,18 +154,29 @@ class SimulatedBoard:
 
     @classmethod
     def from_bundle(cls, bundle_dir: str | Path, **kwargs: Any) -> SimulatedBoard:
-        """Board running the bundle's C simulation library (``lib/<project>_csim.so`` + ``lib/weights``)."""
+        """Board running the bundle's C simulation library (``lib/<project>_csim.so`` + ``lib/weights``).
+
+        Raises :class:`HostOnlyError` for a board bundle (no C simulation in it) and on a CPU the library
+        was not built for (the PYNQ-Z2's ARM), before anything is loaded."""
         bundle_dir = Path(bundle_dir)
         m = read_manifest(bundle_dir)
         if not m.csim_library:
-            raise FileNotFoundError(f"{bundle_dir}: the manifest names no C-simulation library")
-        csim = CSimLibrary(bundle_dir / m.csim_library, m.n_in, m.n_out, m.project_name)
+            raise HostOnlyError(
+                f"{bundle_dir} is a board bundle (it has {m.bitstream or 'no C simulation'}) and carries no C "
+                "simulation: the simulated board runs on bundles written before the Vivado build, on the build host"
+            )
+        library = bundle_dir / m.csim_library
+        check_loadable(library)
+        csim = CSimLibrary(library, m.n_in, m.n_out, m.project_name)
         return cls(m, csim, **kwargs)
 
     def make_network(self) -> SimulatedNetwork:
+        """The network of a newly loaded overlay.  ``stall`` is a fault of the first one only: reprogramming
+        the fabric (a new overlay) clears it."""
         net = SimulatedNetwork(
             self.csim, self.codec, self.manifest.n_in, self.manifest.n_out, self.stall, self.memory.clock
         )
+        self.stall = None
         self.networks.append(net)
         return net
 
@@ -167,14 +192,15 @@ class SimulatedBoard:
         omit: tuple[str, ...] = (),
         mm_width: int = names.DMA_MM_WIDTH_MIN,
     ) -> list[HwhModule]:
-        """The design's IP for the hwh: ``omit`` may hold "dma" and/or "network"; ``mm_width`` is the DMA's
-        memory-map data width in bits (buffer addresses must be multiples of it)."""
+        """The design's IP for the hwh: ``omit`` may hold "dma", "network" and "reset" (fpgaflow's network reset
+        GPIO; hls4ml's layout has none); ``mm_width`` is the DMA's memory-map data width in bits (buffer
+        addresses must be multiples of it)."""
         if layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
         top = self.manifest.project_name + names.HLS_TOP_SUFFIX
         prefix = names.HLS4ML_HIERARCHY + "/" if layout == "hls4ml" else ""
         net_name = top + "_0" if layout == "hls4ml" else names.NETWORK_INSTANCE
-        in_bits, out_bits = (8 * b for b in self.word_bytes)
+        in_bits, out_bits = self.codec.in_word.itemsize * 8, self.codec.out_word.itemsize * 8
         dma_params = {
             "c_include_sg": "0",
             "c_sg_length_width": str(length_width),
@@ -191,6 +217,9 @@ class SimulatedBoard:
         mods = [HwhModule(names.PS_INSTANCE, "xilinx.com:ip:processing_system7:5.5")]
         if "dma" not in omit:
             mods.append(HwhModule(prefix + names.DMA_INSTANCE, names.DMA_VLNV, dma_params))
+        if layout == "fpgaflow" and "reset" not in omit:
+            gpio_params = {"C_GPIO_WIDTH": "1", "C_ALL_OUTPUTS": "1", "C_DOUT_DEFAULT": "0x00000001"}
+            mods.append(HwhModule(names.NETWORK_RESET_INSTANCE, names.GPIO_VLNV, gpio_params))
         if "network" not in omit:
             vlnv = f"{names.IP_VENDOR}:{names.IP_LIBRARY}:{top}:{names.IP_VERSION}"
             mods.append(HwhModule(prefix + net_name, vlnv))

@@ -14,8 +14,11 @@ and a few maps with their scores.
 
 **Which board?** `FPGAFLOW_SIMULATED_BOARD=1` forces the simulated PYNQ-Z2 (the bundle's bit-accurate C
 simulation behind a register-level DMA model), `=0` forces the real board. Unset: the real board when `pynq`
-finds a device and the bundle has a bitstream, else the simulated one. CI runs this notebook top to bottom on
-the simulated board; on a board it runs unchanged. Needs numpy, matplotlib and (on the board) pynq."""),
+finds a device and the bundle has a bitstream, else the simulated one. The simulated board is a host-only
+tool: it ships only in bundles written before the Vivado build (after `fpgaflow build` the bundle carries the
+bitstream instead), and its C simulation runs on the build host's CPU, not the board's ARM. CI runs this
+notebook top to bottom on the simulated board; on a board it runs unchanged. Needs numpy, matplotlib and
+(on the board) pynq."""),
     new_code_cell("""import os
 import sys
 from pathlib import Path

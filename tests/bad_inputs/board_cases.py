@@ -84,7 +84,7 @@ def _again_after_timeout() -> None:
     from fpgaflow_board.errors import DmaTimeoutError
 
     link, _ = _link()
-    with pytest.raises(DmaTimeoutError, match="call reset_dma"):
+    with pytest.raises(DmaTimeoutError, match="call the driver's recover"):
         _one_transfer(link)
     _one_transfer(link)
 
@@ -104,7 +104,7 @@ def _reset_recovers() -> None:
     dma.stalled = False
     link.reset()  # type: ignore[attr-defined]
     _one_transfer(link)
-    print(f"after reset_dma(): transfer done, {link.transfers} transfers started")  # type: ignore[attr-defined]
+    print(f"after the DMA reset: transfer done, {link.transfers} transfers started")  # type: ignore[attr-defined]
 
 
 def _case(id_: str, given: str, exit_: int, message: str, fn: Callable[[], object]) -> Case:
@@ -128,9 +128,9 @@ CASES = [
     ),
     _case(
         "dma-again-after-timeout",
-        "the driver called again after a DMA timeout, without reset_dma()",
+        "the driver called again after a DMA timeout, without recover()",
         2,
-        "the DMA has not been reset since MM2S (send) timed out after 0.5 s (maps 0..3, 256 bytes to the network); "
+        "the last transfer failed (MM2S (send) timed out after 0.5 s (maps 0..3, 256 bytes to the network)); "
         "now MM2S_DMASR=",
         _again_after_timeout,
     ),
@@ -143,9 +143,9 @@ CASES = [
     ),
     _case(
         "dma-reset-recovers",
-        "reset_dma() after a timeout, then a transfer",
+        "the DMA link's reset (recover()'s DMA half) after a timeout, then a transfer",
         0,
-        "after reset_dma(): transfer done, 2 transfers started",
+        "after the DMA reset: transfer done, 2 transfers started",
         _reset_recovers,
     ),
 ]

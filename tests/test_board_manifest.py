@@ -1,0 +1,138 @@
+"""The board trusts nothing in a bundle's manifest it has not checked (fpgaflow_board.manifest.read_manifest).
+
+Every path must stay inside the bundle and every named file must carry a matching SHA-256; otherwise one
+BundleError line, before anything is opened or loaded (a foreign .so was once loaded and its constructor ran).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from fpgaflow.errors import DataError
+from fpgaflow.verify.check import check_results
+from fpgaflow_board.errors import BundleError
+from fpgaflow_board.manifest import Manifest, read_manifest, sha256, write_manifest
+from fpgaflow_board.session import open_bundle
+
+
+def make_bundle(root: Path, **changes: Any) -> Path:
+    """A small, valid bundle without a bitstream (C simulation, maps, expected outputs); ``changes`` edit its
+    manifest after the checksums are computed."""
+    bundle = root / "bundle"
+    (bundle / "lib").mkdir(parents=True)
+    np.savez(bundle / "test_maps.npz", maps=np.zeros((2, 4, 4, 1), np.float32), labels=np.array([0, 1]))
+    zeros = np.zeros(2, np.float32)
+    np.savez(bundle / "expected_outputs.npz", csim_raw=zeros, keras_raw=zeros, csim=zeros + 0.5, keras=zeros + 0.5)
+    (bundle / "lib" / "myproject_csim.so").write_bytes(b"\x7fELF not really a library")
+    files = {p.relative_to(bundle).as_posix(): sha256(p) for p in sorted(bundle.rglob("*")) if p.is_file()}
+    manifest = Manifest(
+        project_name="myproject",
+        input_shape=(4, 4, 1),
+        n_in=16,
+        n_out=1,
+        input_scale=1 / 256,
+        input_precision="ap_ufixed<8,0>",
+        output_precision="ap_fixed<16,6>",
+        csim_library="lib/myproject_csim.so",
+        test_maps="test_maps.npz",
+        expected_outputs="expected_outputs.npz",
+        files=files,
+    )
+    write_manifest(bundle, dataclasses.replace(manifest, **changes))
+    return bundle
+
+
+def test_a_complete_bundle_reads(tmp_path: Path) -> None:
+    m = read_manifest(make_bundle(tmp_path))
+    assert set(m.files) == {"expected_outputs.npz", "lib/myproject_csim.so", "test_maps.npz"}
+    assert m.named_files() == {
+        "csim_library": "lib/myproject_csim.so",
+        "test_maps": "test_maps.npz",
+        "expected_outputs": "expected_outputs.npz",
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"files": {}}, "the manifest lists no file checksums; refusing an unverifiable bundle"),
+        (
+            {"expected_outputs": "../outside.npz"},
+            "manifest expected_outputs '../outside.npz' points outside the bundle",
+        ),
+        ({"test_maps": "/etc/passwd"}, "manifest test_maps '/etc/passwd' points outside the bundle"),
+        ({"csim_library": "/usr/lib/evil.so"}, "manifest csim_library '/usr/lib/evil.so' points outside the bundle"),
+        ({"csim_library": "lib/other.so"}, "manifest csim_library 'lib/other.so' has no checksum in 'files'"),
+        ({"files": {"../evil.so": "0" * 64}}, "manifest file '../evil.so' points outside the bundle"),
+        ({"files": {"test_maps.npz": "not-a-digest"}}, "checksum of 'test_maps.npz' is not a SHA-256 hex digest"),
+        ({"bitstream": "a.bit", "hwh": "b.hwh"}, "manifest hwh 'b.hwh' must be 'a.hwh'"),
+    ],
+)
+def test_untrustworthy_manifests_are_refused(tmp_path: Path, changes: dict[str, Any], message: str) -> None:
+    bundle = make_bundle(tmp_path, **changes)
+    with pytest.raises(BundleError) as info:
+        read_manifest(bundle)
+    assert str(info.value).startswith(f"{bundle}: ")
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_named_files_missing_from_the_checksums_are_refused(tmp_path: Path) -> None:
+    bundle = make_bundle(tmp_path)
+    m = read_manifest(bundle)
+    files = {k: v for k, v in m.files.items() if k != "expected_outputs.npz"}
+    write_manifest(bundle, dataclasses.replace(m, files=files))
+    with pytest.raises(
+        BundleError, match=re.escape("manifest expected_outputs 'expected_outputs.npz' has no checksum")
+    ):
+        read_manifest(bundle)
+
+
+def test_a_symlink_out_of_the_bundle_is_refused(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.so"
+    evil.write_bytes(b"\x7fELF foreign code")
+    bundle = make_bundle(tmp_path / "b")
+    (bundle / "lib" / "myproject_csim.so").unlink()
+    (bundle / "lib" / "myproject_csim.so").symlink_to(evil)
+    with pytest.raises(BundleError, match=r"manifest file 'lib/myproject_csim.so' resolves to .*evil\.so, outside"):
+        read_manifest(bundle)
+
+
+def test_modified_or_missing_files_are_refused(tmp_path: Path) -> None:
+    bundle = make_bundle(tmp_path)
+    (bundle / "test_maps.npz").write_bytes(b"something else")
+    with pytest.raises(BundleError, match=re.escape("test_maps.npz does not match its manifest checksum")):
+        read_manifest(bundle)
+    (bundle / "test_maps.npz").unlink()
+    with pytest.raises(BundleError, match=re.escape("manifest lists test_maps.npz but it is missing")):
+        read_manifest(bundle)
+    (bundle / "manifest.json").write_text("{not json")
+    with pytest.raises(BundleError, match=re.escape("manifest.json: not JSON")):
+        read_manifest(bundle)
+
+
+def test_a_foreign_library_is_never_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("ctypes.CDLL was called")
+
+    monkeypatch.setattr(ctypes, "CDLL", refuse)
+    bundle = make_bundle(tmp_path, csim_library="../../evil.so")
+    with pytest.raises(BundleError, match=re.escape("manifest csim_library '../../evil.so' points outside the bundle")):
+        open_bundle(bundle, simulated=True)
+
+
+def test_check_refuses_expected_outputs_outside_the_bundle(tmp_path: Path) -> None:
+    bundle = make_bundle(tmp_path, expected_outputs="../expected.npz")
+    results = tmp_path / "results.npz"
+    np.savez(results, raw=np.zeros((2, 1), np.float32))
+    with pytest.raises(
+        DataError, match=re.escape("manifest expected_outputs '../expected.npz' points outside the bundle")
+    ):
+        check_results(bundle, results)
