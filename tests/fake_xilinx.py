@@ -6,7 +6,10 @@ the tool passes script arguments — ``vivado -tclargs``, ``vivado_hls``/``vitis
 the same file, ``vitis-run`` passes none), prints the tool's banner and ``fpgaflow:`` progress lines, writes
 canned reports where the real tool would, records its argument list and working directory in
 ``$FAKE_CALLS``, and fails on demand: ``FAKE_FAIL_STAGE`` makes that stage print an ERROR line and exit 1,
-``FAKE_SKIP_OUTPUTS`` makes it exit 0 without writing its outputs.
+``FAKE_SKIP_OUTPUTS`` makes it exit 0 without writing its outputs, ``FAKE_Y2K22`` makes the hls stage fail as an
+unpatched Vivado HLS does after 2021.  The bitstream stage writes ``fpgaflow.bit`` (its content names the hls4ml
+sources it was built from) and, with ``FAKE_HWH_MODULE`` set to the tests folder, the ``.hwh`` Vivado writes for
+the design (``tests/vivado_hwh.py``); otherwise a placeholder ``.hwh``.
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ if os.environ.get("FAKE_FAIL_STAGE") == stage:
     sys.exit(1)
 if os.environ.get("FAKE_SKIP_OUTPUTS") == stage:
     sys.exit(0)
+if stage == "hls" and os.environ.get("FAKE_Y2K22"):
+    print("INFO: [IMPL 213-8] Exporting RTL as a Vivado IP.")
+    print("ERROR: [IMPL 213-28] Failed to generate IP.")
+    print("bad lexical cast: source type value could not be interpreted as target")
+    sys.exit(1)
 report, out = Path(v["report_dir"]), Path(v["output_dir"])
 if stage == "hls":
     report.mkdir(parents=True, exist_ok=True)
@@ -72,8 +80,13 @@ elif stage == "bd":
     (report / (v["bd_name"] + ".tcl")).write_text("bd")
 else:
     out.mkdir(parents=True, exist_ok=True)
-    for name in (".bit", ".hwh"):
-        (out / (v["overlay_name"] + name)).write_text(name)
+    (out / (v["overlay_name"] + ".bit")).write_bytes(b"fake bitstream " + v["sources_digest"].encode())
+    if os.environ.get("FAKE_HWH_MODULE"):  # the .hwh Vivado writes for this design (tests/vivado_hwh.py)
+        sys.path.insert(0, os.environ["FAKE_HWH_MODULE"])
+        import vivado_hwh
+        vivado_hwh.write_from_vars(v, out / (v["overlay_name"] + ".hwh"))
+    else:
+        (out / (v["overlay_name"] + ".hwh")).write_text(".hwh")
     (out / "utilization_synth.rpt").write_text(os.environ["FAKE_UTIL"].format(state="Synthesized", lut=12500))
     (out / "utilization_impl.rpt").write_text(os.environ["FAKE_UTIL"].format(state="Routed", lut=12034))
     (out / "timing_summary.rpt").write_text("WNS 0.25")
@@ -87,6 +100,11 @@ BANNERS = {
     "vitis-run": "vitis-run v2024.2 (64-bit)",
     "vivado": "Vivado v2020.1 (64-bit)",
 }
+
+
+#: Environment knobs the fakes read; a test clears them before it sets its own.
+KNOBS = ("FAKE_FAIL_STAGE", "FAKE_SKIP_OUTPUTS", "FAKE_Y2K22", "FAKE_HWH_MODULE")
+JET_PRUNED = "pynqia_jet_Qkeras_pruned_hls4ml_PYNQ_prj"  # Vivado HLS reports in the calibration set
 
 
 def install_fakes(bin_dir: Path, tools: dict[str, str]) -> None:
@@ -103,3 +121,17 @@ def recorded(calls: Path) -> list[dict[str, object]]:
     if not calls.is_file():
         return []
     return [json.loads(line) for line in calls.read_text().splitlines()]
+
+
+def install_vivado_route(bin_dir: Path, calls: Path, calibration_root: Path) -> dict[str, str]:
+    """Write fake ``vivado_hls``/``vivado`` (the VivadoAccelerator route) into ``bin_dir``; return the environment
+    that puts them first on ``PATH`` (system tools after them) and points them at the canned reports."""
+    reports = calibration_root / JET_PRUNED
+    install_fakes(bin_dir, {tool: BANNERS[tool] for tool in ("vivado_hls", "vivado")})
+    return {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "FAKE_CALLS": str(calls),
+        "FAKE_CSYNTH_RPT": str(reports / "myproject_axi_csynth.rpt"),
+        "FAKE_CSYNTH_XML": str(reports / "myproject_axi_csynth.xml"),
+        "FAKE_UTIL": UTIL_ROUTED,
+    }

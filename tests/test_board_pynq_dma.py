@@ -6,15 +6,10 @@ pynq cannot share the TensorFlow 2.15 environment (it pulls protobuf 5), so this
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import numpy as np
-import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-PYTHON = REPO / ".venv-board" / "bin" / "python"
+from board_env import needs_board_env, run_json
 
 SCRIPT = """
 import json, sys
@@ -40,18 +35,9 @@ json.dump({"pynq": pynq.__version__, "channel": type(chan).__module__ + "." + ty
 """
 
 
-@pytest.mark.skipif(not PYTHON.exists(), reason="no .venv-board with pynq 3.1.2: run `make board-env`")
+@needs_board_env
 def test_pynq_dma_channels_on_the_simulated_board(tiny_bundle: Path) -> None:
-    proc = subprocess.run(
-        [str(PYTHON), "-c", SCRIPT, str(tiny_bundle)],
-        env={"PYTHONPATH": str(REPO / "board")},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout)
+    out = run_json(SCRIPT, str(tiny_bundle))
     assert out["pynq"] == "3.1.2"
     assert out["channel"] == "pynq.lib.dma._SDMAChannel"
     with np.load(tiny_bundle / "expected_outputs.npz") as e:

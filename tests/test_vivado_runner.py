@@ -14,16 +14,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fake_xilinx import BANNERS, UTIL_ROUTED, install_fakes, recorded
+from fake_xilinx import KNOBS, install_vivado_route, recorded
 
 from fpgaflow.cli import build as build_cli
 from fpgaflow.errors import StepError, ToolNotFoundError
 from fpgaflow.estimate.table import LayerResources
 from fpgaflow.vivado.config import BuildConfig
+from fpgaflow.vivado.location import find_bitstream
+from fpgaflow.vivado.project import sources_digest
 from fpgaflow.vivado.runner import load_state, run_build
 
 STUBS = Path(__file__).resolve().parent / "tcl_stubs"
-JET_PRUNED = "pynqia_jet_Qkeras_pruned_hls4ml_PYNQ_prj"  # in the calibration reports
 
 
 @pytest.fixture
@@ -36,17 +37,11 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def fake_vivado(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calibration_root: Path) -> Path:
     """Put fake vivado/vivado_hls first on PATH; returns the file their calls are recorded in."""
-    reports = calibration_root / JET_PRUNED
-    bin_dir = tmp_path / "bin"
-    install_fakes(bin_dir, {tool: BANNERS[tool] for tool in ("vivado_hls", "vivado")})
     calls = tmp_path / "calls.jsonl"
-    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
-    monkeypatch.setenv("FAKE_CALLS", str(calls))
-    monkeypatch.setenv("FAKE_CSYNTH_RPT", str(reports / "myproject_axi_csynth.rpt"))
-    monkeypatch.setenv("FAKE_CSYNTH_XML", str(reports / "myproject_axi_csynth.xml"))
-    monkeypatch.setenv("FAKE_UTIL", UTIL_ROUTED)
-    monkeypatch.delenv("FAKE_FAIL_STAGE", raising=False)
-    monkeypatch.delenv("FAKE_SKIP_OUTPUTS", raising=False)
+    for knob in KNOBS:
+        monkeypatch.delenv(knob, raising=False)
+    for key, value in install_vivado_route(tmp_path / "bin", calls, calibration_root).items():
+        monkeypatch.setenv(key, value)
     return calls
 
 
@@ -65,7 +60,7 @@ def test_full_build_runs_three_stages_with_argument_lists(
     build = project / "fpgaflow_build"
     scripts = Path(__file__).resolve().parents[1] / "vivado_scripts"
     assert calls[0]["argv"] == ["-f", str(scripts / "hls_synth.tcl"), str(build / "vars.tcl")]
-    assert calls[0]["cwd"] == str(project)
+    assert calls[0]["cwd"] == str(build)  # every tool runs in the build folder, never in the hls4ml project
     assert calls[1]["argv"] == [
         "-mode", "batch", "-nojournal", "-nolog", "-notrace",
         "-source", str(scripts / "block_design.tcl"), "-tclargs", str(build / "vars.tcl"),
@@ -202,3 +197,86 @@ def test_cli_prints_the_side_by_side_table(
     assert lines[1].split() == ["lut", "61,044", "(114.7%)", "12,500", "(23.5%)", "12,034", "(22.6%)"]
     assert lines[4].split() == ["bram18", "52", "(18.6%)", "19", "(6.8%)", "19", "(6.8%)"]
     assert f"bitstream: {project / 'fpgaflow_build' / 'bitstream' / 'fpgaflow.bit'}" in out
+
+
+def _install(root: Path, version: str, patched: bool) -> Path:
+    """A Xilinx install laid out as the installer does (``<root>/Vivado/<version>/bin``, ``common/scripts``)
+    holding the fake tools; with the y2k22 patch's file when ``patched``."""
+    install = root / "Xilinx" / "Vivado" / version
+    shutil.copytree(root / "bin", install / "bin")
+    (install / "common" / "scripts").mkdir(parents=True)
+    if patched:
+        (install / "common" / "scripts" / "automg_patch_20220104.tcl").write_text("# y2k22 patch\n")
+    return install
+
+
+def test_unpatched_vivado_hls_is_refused_before_synthesis_with_the_fix(
+    project: Path, fake_vivado: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    install = _install(tmp_path, "2020.1", patched=False)
+    with pytest.raises(StepError) as info:
+        run_build(project, BuildConfig(vivado_dir=install))
+    message = str(info.value)
+    assert "\n" not in message
+    assert f"vivado_hls 2020.1 in {install} lacks {install}/common/scripts/automg_patch_20220104.tcl" in message
+    assert "y2k22 patch (AR 76960)" in message
+    assert f"unzip y2k22_patch-1.2.zip in {tmp_path / 'Xilinx'} and run `python3 y2k22_patch/patch.py` there" in message
+    assert recorded(fake_vivado) == []  # nothing ran: hours of C synthesis are not wasted on a doomed export
+    (install / "common" / "scripts" / "automg_patch_20220104.tcl").write_text("# y2k22 patch\n")
+    assert run_build(project, BuildConfig(vivado_dir=install)).ran == ("hls", "bd", "bitstream")
+
+
+def test_y2k22_export_failure_names_the_fix(project: Path, fake_vivado: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_Y2K22", "1")
+    with pytest.raises(StepError) as info:
+        run_build(project, BuildConfig())
+    message = str(info.value)
+    assert message.startswith("build stage 'hls' failed: export_design hit the y2k22 bug (bad lexical cast); ")
+    assert "AR 76960" in message
+    assert "python3 y2k22_patch/patch.py" in message
+    assert str(project / "fpgaflow_build" / "logs" / "hls.log") in message
+
+
+def test_the_build_of_a_run_lives_beside_its_step_directories(project: Path, fake_vivado: Path, tmp_path: Path) -> None:
+    """RUN_DIR/hls is a step directory that `fpgaflow run --from convert` replaces: the build (and the HLS
+    project with the exported IP) goes to RUN_DIR/vivado, and nothing is written into RUN_DIR/hls."""
+    run_dir = project.parent
+    (run_dir / ".fpgaflow").mkdir()
+    (run_dir / ".fpgaflow" / "run.json").write_text('{"kind": "run"}')
+    before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    result = run_build(project, BuildConfig())
+    assert result.layout.root == run_dir / "vivado"
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before
+    assert (run_dir / "vivado" / "bitstream" / "fpgaflow.bit").is_file()
+    assert (run_dir / "vivado" / "myproject_prj" / "solution1" / "impl" / "ip" / "component.xml").is_file()
+    assert {c["cwd"] for c in recorded(fake_vivado)} == {str(run_dir / "vivado")}
+    bitstream, note = find_bitstream(project)
+    assert bitstream is not None and note == ""
+    assert bitstream.bit == run_dir / "vivado" / "bitstream" / "fpgaflow.bit"
+    assert bitstream.record["sources_digest"] == sources_digest(project)
+
+
+def test_changed_hls_sources_rebuild_and_make_the_old_bitstream_stale(project: Path, fake_vivado: Path) -> None:
+    run_build(project, BuildConfig())
+    assert find_bitstream(project)[0] is not None
+    header = project / "firmware" / "myproject_axi.h"
+    header.write_text(header.read_text() + "\n// another design\n")
+    bitstream, note = find_bitstream(project)
+    assert bitstream is None
+    assert note.startswith("stale: the build in ") and "was made from other hls4ml sources" in note
+    assert run_build(project, BuildConfig()).ran == ("hls", "bd", "bitstream")
+    assert find_bitstream(project)[0] is not None
+    (project / "firmware" / "myproject_csim.so").write_bytes(b"a rebuilt C simulation is not a source")
+    assert run_build(project, BuildConfig()).ran == ()
+
+
+def test_no_bitstream_before_the_build_and_after_an_unfinished_one(project: Path, fake_vivado: Path) -> None:
+    bitstream, note = find_bitstream(project)
+    assert bitstream is None
+    assert note.startswith("absent: no Vivado build yet in ") and "fpgaflow build RUN_DIR" in note
+    run_build(project, BuildConfig())
+    run_build(project, BuildConfig(), stage="bd")  # the bitstream stage is no longer done
+    bitstream, note = find_bitstream(project)
+    assert bitstream is None
+    assert note.startswith("unfinished: ")

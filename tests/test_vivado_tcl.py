@@ -18,6 +18,7 @@ import pytest
 from fpgaflow.vivado.config import BuildConfig
 from fpgaflow.vivado.project import read_project
 from fpgaflow.vivado.variables import BuildLayout, build_variables, write_vars
+from fpgaflow_board import design_names
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "vivado_scripts"
@@ -131,8 +132,9 @@ def test_hls_script_sequence_and_arguments(route: str, tmp_path: Path) -> None:
     args = dict(calls)
     assert args["open_project"] == open_project
     assert args["set_top"] == ["myproject_axi"]
-    assert calls[2][1] == ["firmware/myproject_axi.cpp", "-cflags", "-std=c++0x"]
-    assert calls[3][1] == ["firmware/myproject.cpp", "-cflags", "-std=c++0x"]
+    # Sources by absolute path from the hls4ml project; the HLS project itself is created in the build folder.
+    assert calls[2][1] == [str(project / "firmware" / "myproject_axi.cpp"), "-cflags", "-std=c++0x"]
+    assert calls[3][1] == [str(project / "firmware" / "myproject.cpp"), "-cflags", "-std=c++0x"]
     assert args["open_solution"] == open_solution
     assert args["set_part"] == ["xc7z020clg400-1"]
     assert args["create_clock"] == ["-period", "10.0", "-name", "default"]
@@ -150,7 +152,8 @@ def test_hls_script_sequence_and_arguments(route: str, tmp_path: Path) -> None:
     reports = project / "fpgaflow_build" / "reports"
     assert (reports / "csynth.rpt").is_file()
     assert (reports / "csynth.xml").is_file()
-    assert (project / "myproject_prj" / "solution1" / "impl" / "ip" / "component.xml").is_file()
+    assert (project / "fpgaflow_build" / "myproject_prj" / "solution1" / "impl" / "ip" / "component.xml").is_file()
+    assert not (project / "myproject_prj").exists()  # nothing of the HLS project in the hls4ml project
     assert "fpgaflow: hls: done" in proc.stdout
 
 
@@ -224,10 +227,51 @@ def test_block_design_sequence_and_arguments(project: Path, tmp_path: Path) -> N
     for pin in ("axi_dma_0/s_axi_lite_aclk", "axi_dma_0/m_axi_mm2s_aclk", "axi_dma_0/m_axi_s2mm_aclk",
                 "processing_system7_0/M_AXI_GP0_ACLK", "processing_system7_0/S_AXI_HP0_ACLK"):  # fmt: skip
         assert f"pin:{pin}" in clock_net
-    reset_net = calls[find(calls, "connect_bd_net", "pin:rst_fclk0/peripheral_aresetn")][1]
-    assert "pin:nn_0/ap_rst_n" in reset_net
-    assert "pin:axi_dma_0/axi_resetn" in reset_net
+    reset_net = calls[find(calls, "connect_bd_net", "pin:rst_fclk0/peripheral_aresetn", "pin:axi_dma_0/axi_resetn")][1]
+    assert "pin:nn_reset/s_axi_aresetn" in reset_net
+    assert "pin:nn_0/ap_rst_n" not in reset_net  # the network's reset goes through the gate
     assert "FCLK_CLK0 requested 100 MHz, actual 100 MHz" in proc.stdout
+
+
+def test_block_design_gives_the_network_its_own_reset(project: Path, tmp_path: Path) -> None:
+    """ap_rst_n of the network = fabric reset AND bit 0 of an AXI GPIO on GP0 (default 1): the driver resets
+    the network after a DMA timeout, which the DMA's soft reset cannot.  Names from design_names."""
+    vars_file, words = write_default_vars(project)
+    proc, calls = run_tcl("block_design.tcl", vars_file, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (words["network_reset_instance"], words["network_reset_gate"]) == (
+        design_names.NETWORK_RESET_INSTANCE,
+        design_names.NETWORK_RESET_GATE,
+    )
+    gpio = find(calls, "create_bd_cell", "xilinx.com:ip:axi_gpio:2.0", "nn_reset")
+    gate = find(calls, "create_bd_cell", "xilinx.com:ip:util_vector_logic:2.0", "nn_reset_and")
+    gpio_props = tcl_dict(calls[find(calls, "set_property", "CONFIG.C_GPIO_WIDTH")][1][1])
+    assert gpio_props == {
+        "CONFIG.C_GPIO_WIDTH": "1",
+        "CONFIG.C_ALL_OUTPUTS": "1",
+        "CONFIG.C_DOUT_DEFAULT": "0x00000001",
+    }
+    assert tcl_dict(calls[find(calls, "set_property", "CONFIG.C_OPERATION")][1][1]) == {
+        "CONFIG.C_SIZE": "1",
+        "CONFIG.C_OPERATION": "and",
+    }
+    assert calls[find(calls, "connect_bd_net", "pin:nn_reset/gpio_io_o")][1] == [
+        "pin:nn_reset/gpio_io_o",
+        "pin:nn_reset_and/Op2",
+    ]
+    assert calls[find(calls, "connect_bd_net", "pin:nn_reset_and/Res")][1] == [
+        "pin:nn_reset_and/Res",
+        "pin:nn_0/ap_rst_n",
+    ]
+    periph = calls[find(calls, "connect_bd_net", "pin:rst_fclk0/peripheral_aresetn", "pin:nn_reset_and/Op1")][1]
+    assert "pin:nn_reset/s_axi_aresetn" in periph
+    assert "pin:ps7_gp0_intercon/M01_ARESETN" in periph
+    gp0 = tcl_dict(calls[find(calls, "set_property", "CONFIG.NUM_MI")][1][1])
+    assert gp0 == {"CONFIG.NUM_SI": "1", "CONFIG.NUM_MI": "2"}
+    lite = find(calls, "connect_bd_intf_net", "intf:ps7_gp0_intercon/M01_AXI", "intf:nn_reset/S_AXI")
+    clock = calls[find(calls, "connect_bd_net", "pin:processing_system7_0/FCLK_CLK0", "pin:nn_0/ap_clk")][1]
+    assert {"pin:nn_reset/s_axi_aclk", "pin:ps7_gp0_intercon/M01_ACLK"} <= set(clock)
+    assert gpio < gate < lite < find(calls, "assign_bd_address")
 
 
 def test_block_design_sizes_dma_for_larger_batches(project: Path, tmp_path: Path) -> None:

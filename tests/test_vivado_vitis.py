@@ -183,7 +183,7 @@ def test_full_vitis_build_runs_vitis_run_then_vivado(project: Path, fake_vitis: 
     assert [(c["tool"], c["stage"]) for c in calls] == [("vitis-run", "hls"), ("vivado", "bd"), ("vivado", "bitstream")]
     build = project / "fpgaflow_build"
     assert calls[0]["argv"] == ["--mode", "hls", "--tcl", str(SCRIPTS / "hls_synth_vitis.tcl")]
-    assert calls[0]["cwd"] == str(project)
+    assert calls[0]["cwd"] == str(build)  # the Vitis HLS project lives in the build folder too
     assert calls[1]["argv"][-3:] == [str(SCRIPTS / "block_design.tcl"), "-tclargs", str(build / "vars.tcl")]
     assert "set clock_uncertainty 27%" in (build / "vars.tcl").read_text()
     # The HLS column is a real Vitis HLS 2024.1 report.

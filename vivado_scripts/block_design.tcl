@@ -4,9 +4,12 @@
 #   PS7 M_AXI_GP0 --(ps7_gp0_intercon)--> AXI DMA S_AXI_LITE            (control registers)
 #   AXI DMA M_AXIS_MM2S --> network in_r ; network out_r --> AXI DMA S_AXIS_S2MM
 #   AXI DMA M_AXI_MM2S + M_AXI_S2MM --(axi_mem_intercon)--> PS7 S_AXI_HP0 (DDR)
+#   PS7 M_AXI_GP0 --(ps7_gp0_intercon)--> network reset GPIO S_AXI           (one output bit, default 1)
+#   network ap_rst_n = fabric reset AND reset GPIO bit 0                       (util_vector_logic)
 #   FCLK_CLK0 (1000 / clock_period_ns MHz) clocks everything; one proc_sys_reset from FCLK_RESET0_N.
 # The DMA runs in simple (direct register) mode: no scatter-gather, no status/control stream; the driver
-# polls it (no interrupt lines are wired).
+# polls it (no interrupt lines are wired).  The DMA's soft reset does not reach the network IP, so after a
+# timeout the driver resets the network through the GPIO (writing 0, then 1) together with the DMA.
 source [file join [file dirname [info script]] common.tcl]
 fpgaflow_load_vars
 
@@ -82,14 +85,27 @@ create_bd_cell -type ip -vlnv $nn_vlnv $network_instance
 connect_bd_intf_net [get_bd_intf_pins $dma_instance/M_AXIS_MM2S] [get_bd_intf_pins $network_instance/$network_in_port]
 connect_bd_intf_net [get_bd_intf_pins $network_instance/$network_out_port] [get_bd_intf_pins $dma_instance/S_AXIS_S2MM]
 
-# --- interconnects: GP0 (AXI3) -> DMA control (AXI4-Lite); DMA masters (AXI4) -> HP0 (AXI3)
+# --- the network's own reset: GPIO bit 0 (1 = run, the power-on value) AND the fabric reset -> ap_rst_n
+create_bd_cell -type ip -vlnv $gpio_vlnv $network_reset_instance
+set_property -dict [list \
+    CONFIG.C_GPIO_WIDTH {1} \
+    CONFIG.C_ALL_OUTPUTS {1} \
+    CONFIG.C_DOUT_DEFAULT {0x00000001} \
+] [get_bd_cells $network_reset_instance]
+create_bd_cell -type ip -vlnv $gate_vlnv $network_reset_gate
+set_property -dict [list CONFIG.C_SIZE {1} CONFIG.C_OPERATION {and}] [get_bd_cells $network_reset_gate]
+connect_bd_net [get_bd_pins $network_reset_instance/gpio_io_o] [get_bd_pins $network_reset_gate/Op2]
+connect_bd_net [get_bd_pins $network_reset_gate/Res] [get_bd_pins $network_instance/ap_rst_n]
+
+# --- interconnects: GP0 (AXI3) -> DMA control and reset GPIO (AXI4-Lite); DMA masters (AXI4) -> HP0 (AXI3)
 create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 $gp0_interconnect
-set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_MI {1}] [get_bd_cells $gp0_interconnect]
+set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_MI {2}] [get_bd_cells $gp0_interconnect]
 create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 $hp0_interconnect
 set_property -dict [list CONFIG.NUM_SI {2} CONFIG.NUM_MI {1}] [get_bd_cells $hp0_interconnect]
 
 connect_bd_intf_net [get_bd_intf_pins $ps_instance/M_AXI_GP0] [get_bd_intf_pins $gp0_interconnect/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins $gp0_interconnect/M00_AXI] [get_bd_intf_pins $dma_instance/S_AXI_LITE]
+connect_bd_intf_net [get_bd_intf_pins $gp0_interconnect/M01_AXI] [get_bd_intf_pins $network_reset_instance/S_AXI]
 connect_bd_intf_net [get_bd_intf_pins $dma_instance/M_AXI_MM2S] [get_bd_intf_pins $hp0_interconnect/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins $dma_instance/M_AXI_S2MM] [get_bd_intf_pins $hp0_interconnect/S01_AXI]
 connect_bd_intf_net [get_bd_intf_pins $hp0_interconnect/M00_AXI] [get_bd_intf_pins $ps_instance/S_AXI_HP0]
@@ -99,18 +115,21 @@ connect_bd_net $fclk \
     [get_bd_pins $ps_instance/M_AXI_GP0_ACLK] [get_bd_pins $ps_instance/S_AXI_HP0_ACLK] \
     [get_bd_pins $dma_instance/s_axi_lite_aclk] [get_bd_pins $dma_instance/m_axi_mm2s_aclk] \
     [get_bd_pins $dma_instance/m_axi_s2mm_aclk] [get_bd_pins $network_instance/ap_clk] \
+    [get_bd_pins $network_reset_instance/s_axi_aclk] \
     [get_bd_pins $gp0_interconnect/ACLK] [get_bd_pins $gp0_interconnect/S00_ACLK] \
-    [get_bd_pins $gp0_interconnect/M00_ACLK] \
+    [get_bd_pins $gp0_interconnect/M00_ACLK] [get_bd_pins $gp0_interconnect/M01_ACLK] \
     [get_bd_pins $hp0_interconnect/ACLK] [get_bd_pins $hp0_interconnect/S00_ACLK] \
     [get_bd_pins $hp0_interconnect/S01_ACLK] [get_bd_pins $hp0_interconnect/M00_ACLK]
 connect_bd_net $ic_rstn [get_bd_pins $gp0_interconnect/ARESETN] [get_bd_pins $hp0_interconnect/ARESETN]
 connect_bd_net $periph_rstn \
-    [get_bd_pins $dma_instance/axi_resetn] [get_bd_pins $network_instance/ap_rst_n] \
+    [get_bd_pins $dma_instance/axi_resetn] [get_bd_pins $network_reset_instance/s_axi_aresetn] \
+    [get_bd_pins $network_reset_gate/Op1] \
     [get_bd_pins $gp0_interconnect/S00_ARESETN] [get_bd_pins $gp0_interconnect/M00_ARESETN] \
+    [get_bd_pins $gp0_interconnect/M01_ARESETN] \
     [get_bd_pins $hp0_interconnect/S00_ARESETN] [get_bd_pins $hp0_interconnect/S01_ARESETN] \
     [get_bd_pins $hp0_interconnect/M00_ARESETN]
 
-# --- addresses: DMA registers in GP0 space, all of DDR visible to both DMA masters
+# --- addresses: DMA and reset GPIO registers in GP0 space, all of DDR visible to both DMA masters
 assign_bd_address
 validate_bd_design
 save_bd_design

@@ -40,6 +40,7 @@ set fpgaflow_required_vars {
     fpgaflow_vars_version project_dir hls_project_name hls_top hls_prj hls_solution part board_part
     clock_period_ns clock_uncertainty fclk_mhz ip_vendor ip_library ip_version ip_repo
     bd_name ps_instance dma_instance network_instance reset_instance gp0_interconnect hp0_interconnect
+    network_reset_instance network_reset_gate gpio_vlnv gate_vlnv
     network_in_port network_out_port dma_mm2s_width dma_s2mm_width dma_mm_width dma_length_width
     jobs build_dir report_dir vivado_project_dir vivado_project_name output_dir overlay_name
     allow_timing_violation

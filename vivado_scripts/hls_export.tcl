@@ -6,10 +6,12 @@
 fpgaflow_log "hls: csynth_design"
 csynth_design
 
-set syn_report [file join $project_dir $hls_prj $hls_solution syn report]
+set syn_report [file join $build_dir $hls_prj $hls_solution syn report]
 fpgaflow_copy [file join $syn_report ${hls_top}_csynth.rpt] [file join $report_dir csynth.rpt]
 fpgaflow_copy [file join $syn_report ${hls_top}_csynth.xml] [file join $report_dir csynth.xml]
 
+# Vivado HLS 2014-2021 without Xilinx's y2k22 patch (AR 76960) fails here after 2021 with "bad lexical
+# cast"; fpgaflow build checks the install before it starts and names the fix if the export still hits it.
 fpgaflow_log "hls: export_design (IP catalog ${ip_vendor}:${ip_library}:${hls_top}:${ip_version})"
 export_design -format ip_catalog -vendor $ip_vendor -library $ip_library -version $ip_version \
     -description "fpgaflow network $hls_top"

@@ -4,14 +4,18 @@
 source [file join [file dirname [info script]] common.tcl]
 fpgaflow_load_vars
 
-cd $project_dir
-fpgaflow_log "hls: project $project_dir, top $hls_top, part $part, clock $clock_period_ns ns"
+# The HLS project (<name>_prj/solution1, with the exported IP) lives in the build folder, never in the hls4ml
+# project: that is a step directory of `fpgaflow run`, which a rerun replaces.  The sources are read from the
+# project by absolute path; their #includes resolve beside them (firmware/).
+file mkdir $build_dir
+cd $build_dir
+fpgaflow_log "hls: sources $project_dir, HLS project $build_dir/$hls_prj, top $hls_top, part $part,\
+clock $clock_period_ns ns"
 
-# The HLS project lives where hls4ml puts it (<name>_prj/solution1), so hls4ml's own report readers work.
 open_project $hls_prj
 set_top $hls_top
-add_files firmware/${hls_project_name}_axi.cpp -cflags "-std=c++0x"
-add_files firmware/${hls_project_name}.cpp -cflags "-std=c++0x"
+add_files [file join $project_dir firmware ${hls_project_name}_axi.cpp] -cflags "-std=c++0x"
+add_files [file join $project_dir firmware ${hls_project_name}.cpp] -cflags "-std=c++0x"
 open_solution -reset $hls_solution
 set_part $part
 create_clock -period $clock_period_ns -name default

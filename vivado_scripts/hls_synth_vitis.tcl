@@ -9,14 +9,18 @@
 source [file join [file dirname [info script]] common.tcl]
 fpgaflow_load_vars
 
-cd $project_dir
-fpgaflow_log "hls: Vitis HLS project $project_dir, top $hls_top, part $part, clock $clock_period_ns ns"
+# As on the Vivado HLS route, the HLS project lives in the build folder, never in the hls4ml project (a step
+# directory that a rerun of `fpgaflow run` replaces); the sources are read from the project by absolute path.
+file mkdir $build_dir
+cd $build_dir
+fpgaflow_log "hls: sources $project_dir, Vitis HLS project $build_dir/$hls_prj, top $hls_top, part $part,\
+clock $clock_period_ns ns"
 
-# -reset drops a file list and top left by an earlier run (hls4ml's own build_prj.tcl uses the same folder).
+# -reset drops a file list and top left by an earlier run.
 open_project -reset $hls_prj
 set_top $hls_top
-add_files firmware/${hls_project_name}_axi.cpp -cflags "-std=c++0x"
-add_files firmware/${hls_project_name}.cpp -cflags "-std=c++0x"
+add_files [file join $project_dir firmware ${hls_project_name}_axi.cpp] -cflags "-std=c++0x"
+add_files [file join $project_dir firmware ${hls_project_name}.cpp] -cflags "-std=c++0x"
 open_solution -reset $hls_solution -flow_target vivado
 set_part $part
 create_clock -period $clock_period_ns -name default

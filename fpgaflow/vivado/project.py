@@ -13,6 +13,7 @@ comes from the AXI-Stream top:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,26 @@ _TCL_SET = re.compile(r'^\s*set\s+(\w+)\s+"?([^"\s]*)"?\s*$')
 ROUTES = {"vivadoaccelerator": "vivado_hls", "vitis": "vitis_hls"}
 _CONST = re.compile(r"static\s+const\s+unsigned\s+(N_IN|N_OUT)\s*=\s*(\d+)\s*;")
 _TYPEDEF = re.compile(r"typedef\s+(.+?)\s+(T_in|T_out)\s*;")
+#: What the hls stage reads from an hls4ml project's ``firmware/``: C++ sources, headers, weight files.
+SOURCE_SUFFIXES = (".cpp", ".cc", ".h", ".hpp", ".txt")
+
+
+def sources_digest(project_dir: Path) -> str:
+    """SHA-256 (first 16 hex digits) over the relative path and content of every file the hls stage reads:
+    ``project.tcl`` and the ``firmware/`` sources (on the Vitis route fpgaflow's AXI-Stream top among them).
+    Built libraries (the C-simulation ``.so``) are left out."""
+    project_dir = Path(project_dir)
+    files = [project_dir / "project.tcl"]
+    firmware = project_dir / "firmware"
+    if firmware.is_dir():
+        files += sorted(p for p in firmware.rglob("*") if p.is_file() and p.suffix in SOURCE_SUFFIXES)
+    h = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            h.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
+            h.update(path.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -37,7 +58,8 @@ class AcceleratorProject:
     ``backend``: hls4ml's ``vivadoaccelerator`` or ``vitis``; ``clock_uncertainty``: as hls4ml wrote it
     (12.5 % for Vivado HLS, 27 % for Vitis HLS).  ``n_in``/``n_out``: AXI-Stream words per sample into /
     out of the network; ``in_bits``/``out_bits``: the width of one word (32 for ``float``, W for
-    ``ap_fixed<W,I>``, the lanes of a packed word).
+    ``ap_fixed<W,I>``, the lanes of a packed word); ``sources_digest``: :func:`sources_digest` of the project
+    when it was read (what ties a build to the sources it was made from).
     """
 
     path: Path
@@ -50,6 +72,7 @@ class AcceleratorProject:
     out_bits: int
     backend: str = "vivadoaccelerator"
     clock_uncertainty: str = "12.5%"
+    sources_digest: str = ""
 
     @property
     def hls_tool(self) -> str:
@@ -126,6 +149,7 @@ def read_project(path: Path) -> AcceleratorProject:
         out_bits=geometry[3],
         backend=backend,
         clock_uncertainty=values.get("clock_uncertainty", "27%" if backend == "vitis" else "12.5%"),
+        sources_digest=sources_digest(path),
     )
 
 

@@ -18,9 +18,10 @@ from fpgaflow.errors import ConfigError, StepError
 from fpgaflow.estimate.reports import parse_csynth_rpt, parse_csynth_xml, parse_utilization_rpt
 from fpgaflow.estimate.table import ResourceTable
 from fpgaflow.vivado.config import STAGES, BuildConfig
+from fpgaflow.vivado.location import build_root
 from fpgaflow.vivado.project import AcceleratorProject, read_project
 from fpgaflow.vivado.stages import STAGE_SPECS, run_stage
-from fpgaflow.vivado.tools import find_stage_tools
+from fpgaflow.vivado.tools import check_y2k22_patch, find_stage_tools
 from fpgaflow.vivado.variables import BuildLayout, build_variables, vars_digest, write_vars
 from fpgaflow_board import design_names
 from fpgaflow_board.atomic import write_json
@@ -111,10 +112,10 @@ def run_build(
 ) -> BuildResult:
     """Build ``project_dir`` (a VivadoAccelerator or fpgaflow Vitis project) up to the bitstream, or one ``stage``."""
     project = read_project(project_dir)
-    layout = BuildLayout(project.path / config.build_subdir)
+    layout = BuildLayout(build_root(project.path, config.build_subdir))
     words = build_variables(project, config, layout)
     digest = vars_digest(words)
-    ip_repo = project.path / f"{project.name}_prj" / design_names.HLS_SOLUTION / "impl" / "ip"
+    ip_repo = layout.ip_repo(project.name)
     state = load_state(layout.state_file)
     todo = plan_stages(stage, state, digest, layout, ip_repo)
     skipped = tuple(s for s in STAGES if s not in todo and stage is None)
@@ -123,6 +124,8 @@ def run_build(
     # vars.tcl first: without Vivado here, it and vivado_scripts/ still run by hand on another machine.
     write_vars(words, layout.vars_file)
     tools = find_stage_tools(tuple(todo), project.hls_tool, config.vivado_dir, config.vitis_dir)
+    if "hls" in tools and project.hls_tool == "vivado_hls":
+        check_y2k22_patch(tools["hls"].path)
     versions = load_tool_versions(layout.state_file)
     for name in todo:
         # Invalidate this stage and everything after it before running: a crash leaves them "not done".
@@ -169,4 +172,6 @@ def build_manifest(
         "dma_length_width": int(words["dma_length_width"]),
         "max_batch": int(words["max_batch"]),
         "max_batch_fitting": design_names.max_batch_for(int(words["dma_length_width"]), project.bytes_per_sample),
+        "network_reset_instance": design_names.NETWORK_RESET_INSTANCE,
+        "sources_digest": project.sources_digest,
     }

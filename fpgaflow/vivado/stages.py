@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fpgaflow.errors import StepError
 from fpgaflow.shipped import shipped_dir
-from fpgaflow.vivado.tools import Tool
+from fpgaflow.vivado.tools import Y2K22_ERROR, Tool, y2k22_fix
 from fpgaflow.vivado.variables import BuildLayout
 from fpgaflow_board import design_names
 
@@ -97,6 +97,7 @@ class StageRun:
     first_error: str | None
     version: str | None
     log_file: Path
+    y2k22: bool = False
 
 
 def run_process(cmd: list[str], cwd: Path, log_file: Path, env: dict[str, str]) -> StageRun:
@@ -104,6 +105,7 @@ def run_process(cmd: list[str], cwd: Path, log_file: Path, env: dict[str, str]) 
     log_file.parent.mkdir(parents=True, exist_ok=True)
     first_error: str | None = None
     version: str | None = None
+    y2k22 = False
     with log_file.open("w", encoding="utf-8") as sink:
         sink.write(f"# {' '.join(cmd)}\n# cwd: {cwd}\n")
         with subprocess.Popen(
@@ -122,6 +124,7 @@ def run_process(cmd: list[str], cwd: Path, log_file: Path, env: dict[str, str]) 
                 if version is None and _BANNER.search(text):
                     match = _VERSION.search(text)
                     version = match.group(1) if match else None
+                y2k22 = y2k22 or Y2K22_ERROR in text
                 if text.startswith("ERROR:"):
                     first_error = first_error or text
                     log.error("%s", text)
@@ -133,7 +136,7 @@ def run_process(cmd: list[str], cwd: Path, log_file: Path, env: dict[str, str]) 
                     log.debug("%s", text)
             returncode = proc.wait()
         sink.flush()
-    return StageRun(returncode=returncode, first_error=first_error, version=version, log_file=log_file)
+    return StageRun(returncode=returncode, first_error=first_error, version=version, log_file=log_file, y2k22=y2k22)
 
 
 def run_stage(
@@ -155,17 +158,25 @@ def run_stage(
         raise StepError(f"build script {script} is missing; reinstall fpgaflow or pass the folder holding it")
     env = dict(os.environ)
     env["FPGAFLOW_VARS"] = str(layout.vars_file)
-    cwd = project_dir if stage == "hls" else layout.root
+    # Every stage runs in the build folder: the tools' own logs and the HLS project land there, never in
+    # the hls4ml project (a step directory that a rerun of `fpgaflow run` replaces).
+    cwd = layout.root
+    cwd.mkdir(parents=True, exist_ok=True)
     log_file = layout.log_dir / f"{stage}.log"
     log.info("build stage %s: %s (log %s)", stage, tool.name, log_file)
     result = run_process(command(stage, tool, script, layout.vars_file), cwd, log_file, env)
     rerun = f"fix it and rerun this stage alone: fpgaflow build {project_dir} --stage {stage}"
+    missing = [p for p in spec.output_paths(layout, ip_repo) if not p.is_file()]
+    if stage == "hls" and hls_family == "vivado_hls" and result.y2k22 and (result.returncode != 0 or missing):
+        raise StepError(
+            f"build stage 'hls' failed: export_design hit the y2k22 bug ({Y2K22_ERROR}); "
+            f"{y2k22_fix(tool.path)}; log: {log_file}"
+        )
     if result.returncode != 0:
         raise StepError(
             f"build stage '{stage}' failed (exit code {result.returncode}): "
             f"{result.first_error or 'no ERROR line in the output'}; log: {log_file}; {rerun}"
         )
-    missing = [p for p in spec.output_paths(layout, ip_repo) if not p.is_file()]
     if missing:
         raise StepError(
             f"build stage '{stage}' exited 0 but did not write {missing[0]}"

@@ -4,15 +4,23 @@ The hls stage's tool depends on the project's route: a VivadoAccelerator project
 (Vivado HLS 2019.2-2020.1); a Vitis project needs Vitis HLS, run as ``vitis-run --mode hls --tcl`` (2023.1
 onwards; the only launcher from 2025.1, when ``vitis_hls`` left the installers) or, where only that is
 installed, as ``vitis_hls -f``.  The bd and bitstream stages need ``vivado`` on both routes.
+
+Vivado HLS 2014.x-2021.x writes the date into the exported IP's revision as a 32-bit number; from 2022 on
+it overflows and ``export_design`` stops with "bad lexical cast: source type value could not be interpreted
+as target" (Xilinx Answer Record 76960).  Xilinx's fix, ``y2k22_patch``, adds
+``common/scripts/automg_patch_20220104.tcl`` to each install: :func:`check_y2k22_patch` refuses an unpatched
+install before synthesis.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from fpgaflow.errors import ToolNotFoundError
+from fpgaflow.errors import StepError, ToolNotFoundError
 
 #: What a user without Vivado can still do (part of every "not found" message).
 WITHOUT_VIVADO = (
@@ -93,3 +101,40 @@ def find_stage_tools(
         else:
             tools[stage] = Tool(find_tool("vivado", vivado_dir), "vivado")
     return tools
+
+
+#: The file Xilinx's y2k22 patch (AR 76960) adds to ``<install>/common/scripts``.
+Y2K22_PATCH_FILE = "automg_patch_20220104.tcl"
+#: What vivado_hls prints when export_design hits the y2k22 bug.
+Y2K22_ERROR = "bad lexical cast"
+_INSTALL_VERSION = re.compile(r"^20(\d\d)\.(\d)$")
+
+
+def y2k22_fix(vivado_hls: Path) -> str:
+    """The one-line fix for the y2k22 bug of the install ``vivado_hls`` belongs to (``.../Xilinx/Vivado/2020.1``:
+    the patch runs in ``.../Xilinx``)."""
+    install = Path(vivado_hls).parent.parent
+    known = _INSTALL_VERSION.match(install.name) is not None
+    where = f"in {install.parent.parent}" if known else "in the Xilinx install root (e.g. /tools/Xilinx)"
+    return (
+        "Vivado HLS needs Xilinx's y2k22 patch (AR 76960) to export IP after 2021: unzip y2k22_patch-1.2.zip "
+        f"{where} and run `python3 y2k22_patch/patch.py` there, then rerun `fpgaflow build ... --stage hls`"
+    )
+
+
+def check_y2k22_patch(vivado_hls: Path, today: datetime.date | None = None) -> None:
+    """Raise :class:`StepError` before synthesis when ``vivado_hls`` belongs to an unpatched 2014-2021
+    install (``<install>/bin/vivado_hls`` with ``<install>/common/scripts`` and a version-named
+    ``<install>``).  An install laid out otherwise is not judged here: a failing export names the fix."""
+    install = Path(vivado_hls).parent.parent
+    scripts = install / "common" / "scripts"
+    version = _INSTALL_VERSION.match(install.name)
+    if version is None or not scripts.is_dir():
+        return
+    if (int(version.group(1)), int(version.group(2))) > (21, 2):
+        return
+    if (today or datetime.date.today()).year < 2022 or (scripts / Y2K22_PATCH_FILE).is_file():
+        return
+    raise StepError(
+        f"vivado_hls {install.name} in {install} lacks {scripts / Y2K22_PATCH_FILE}; {y2k22_fix(vivado_hls)}"
+    )

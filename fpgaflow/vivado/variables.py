@@ -27,9 +27,18 @@ _UNSAFE_PATH = set('{}\\[]$"\n\r;')
 
 @dataclass(frozen=True)
 class BuildLayout:
-    """Where the build writes inside an hls4ml project ``<project>/<build_subdir>/``."""
+    """Where the build writes: ``root`` is ``RUN_DIR/vivado`` or ``<project>/<build_subdir>``
+    (:func:`fpgaflow.vivado.location.build_root`); the Vivado HLS project ``<name>_prj`` lives in it too."""
 
     root: Path
+
+    def hls_prj_dir(self, project_name: str) -> Path:
+        """The Vivado HLS project (``<name>_prj``, with ``solution1/``)."""
+        return self.root / f"{project_name}_prj"
+
+    def ip_repo(self, project_name: str) -> Path:
+        """Where ``export_design`` puts the network IP (``component.xml``)."""
+        return self.hls_prj_dir(project_name) / design_names.HLS_SOLUTION / "impl" / "ip"
 
     @property
     def vars_file(self) -> Path:
@@ -85,7 +94,7 @@ def build_variables(project: AcceleratorProject, config: BuildConfig, layout: Bu
         fits = design_names.max_batch_for(design_names.DMA_LENGTH_WIDTH_MAX, project.bytes_per_sample)
         raise ConfigError(f"build.max_batch = {config.max_batch}: {exc} (at most {fits} samples)") from None
     hls_prj = f"{project.name}_prj"
-    ip_repo = project.path / hls_prj / design_names.HLS_SOLUTION / "impl" / "ip"
+    ip_repo = layout.ip_repo(project.name)
     words = {
         "fpgaflow_vars_version": str(VARS_VERSION),
         "hls_project_name": project.name,
@@ -105,6 +114,10 @@ def build_variables(project: AcceleratorProject, config: BuildConfig, layout: Bu
         "dma_instance": design_names.DMA_INSTANCE,
         "network_instance": design_names.NETWORK_INSTANCE,
         "reset_instance": design_names.RESET_INSTANCE,
+        "network_reset_instance": design_names.NETWORK_RESET_INSTANCE,
+        "network_reset_gate": design_names.NETWORK_RESET_GATE,
+        "gpio_vlnv": design_names.GPIO_VLNV,
+        "gate_vlnv": design_names.GATE_VLNV,
         "gp0_interconnect": design_names.GP0_INTERCONNECT,
         "hp0_interconnect": design_names.HP0_INTERCONNECT,
         "network_in_port": design_names.NETWORK_IN_PORT,
@@ -118,6 +131,8 @@ def build_variables(project: AcceleratorProject, config: BuildConfig, layout: Bu
         "vivado_project_name": design_names.OVERLAY_NAME,
         "overlay_name": design_names.OVERLAY_NAME,
         "allow_timing_violation": "1" if config.allow_timing_violation else "0",
+        # Not read by the scripts: it makes a change of the hls4ml sources a change of the variables.
+        "sources_digest": project.sources_digest or "none",
     }
     for key, value in words.items():
         if not _WORD.match(value):

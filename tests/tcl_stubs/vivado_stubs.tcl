@@ -149,7 +149,8 @@ foreach cmd {open_project set_top add_files open_solution set_part create_clock 
 
 # --- HLS
 stub_proc csynth_design {
-    set report [file join $::project_dir $::hls_prj $::hls_solution syn report]
+    # The HLS tool writes the project where it runs: the scripts cd into the build folder first.
+    set report [file join [pwd] $::hls_prj $::hls_solution syn report]
     stub_touch [file join $report ${::hls_top}_csynth.rpt]
     stub_touch [file join $report ${::hls_top}_csynth.xml]
 }
