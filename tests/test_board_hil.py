@@ -1,17 +1,16 @@
-"""Hardware in the loop: the bundle's own driver copy classifies its test maps and `fpgaflow check` judges it.
+"""Hardware in the loop: the bundle's own driver classifies its test maps and `fpgaflow check` judges it.
 
-Runs on a real PYNQ-Z2 when ``FPGAFLOW_BOARD_HOST`` is set (marker ``board``): the bundle is copied over
-ssh/scp (user ``FPGAFLOW_BOARD_USER``, default ``xilinx``; bundle ``FPGAFLOW_BOARD_BUNDLE``, default the
-tiny run's, which must then have a bitstream) and run there with ``sudo python3 -m fpgaflow_board``.
-Everywhere else, CI included, the same command runs on the simulated board in a subprocess that imports
-only the bundle (TensorFlow, hls4ml and the host package blocked).
+With a PYNQ-Z2 (``FPGAFLOW_BOARD_HOST=USER@BOARD``, marker ``board``) this is exactly ``fpgaflow deploy``:
+the run ``FPGAFLOW_BOARD_RUN`` (built with ``fpgaflow build``, so its bundle carries the bitstream) is copied
+over ssh/scp, run there with ``python3 -m fpgaflow_board . --real`` as root and checked on the host; without
+the variable the test is skipped and says so.  Everywhere, CI included, the same bundle command runs on the
+simulated board in a subprocess that imports only the bundle (TensorFlow, hls4ml and the host package
+blocked).  The deploy path itself is tested without a board in tests/test_board_handoff.py.
 """
 
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from fpgaflow.deploy.config import DeployConfig
+from fpgaflow.deploy.deploy import deploy
 from fpgaflow.verify.check import check_results
+from fpgaflow_board.manifest import read_manifest
 
 HOST = os.environ.get("FPGAFLOW_BOARD_HOST")
+RUN = os.environ.get("FPGAFLOW_BOARD_RUN")
 BLOCKED = "import sys; sys.modules.update(tensorflow=None, hls4ml=None, qkeras=None, fpgaflow=None); "
 
 
@@ -44,45 +47,40 @@ def _run_simulated(bundle: Path, out: Path, batch_size: int) -> str:
     return proc.stdout
 
 
-def _run_on_board(bundle: Path, out: Path, batch_size: int) -> str:
-    if shutil.which("ssh") is None or shutil.which("scp") is None:
-        pytest.skip("ssh/scp not found")
-    with np.load(bundle / "test_maps.npz"):
-        pass
-    if not any(bundle.glob("*.bit")):
-        pytest.skip(f"{bundle} has no bitstream: set FPGAFLOW_BOARD_BUNDLE to a bundle built with Vivado")
-    target = f"{os.environ.get('FPGAFLOW_BOARD_USER', 'xilinx')}@{HOST}"
-    remote = os.environ.get("FPGAFLOW_BOARD_DIR", "/tmp/fpgaflow_hil")
-    subprocess.run(["ssh", target, f"rm -rf {shlex.quote(remote)} && mkdir -p {shlex.quote(remote)}"], check=True)
-    subprocess.run(["scp", "-rq", f"{bundle}/.", f"{target}:{remote}/"], check=True)
-    cmd = (
-        f"cd {shlex.quote(remote)} && sudo -E python3 -m fpgaflow_board . --real --out results.npz "
-        f"--batch-size {batch_size}"
-    )
-    proc = subprocess.run(["ssh", target, cmd], capture_output=True, text=True, check=True, timeout=600)
-    subprocess.run(["scp", "-q", f"{target}:{remote}/results.npz", str(out)], check=True)
-    return proc.stdout
+def _run_on_board(tmp_path: Path, batch_size: int) -> tuple[Path, Path, str]:
+    """`fpgaflow deploy FPGAFLOW_BOARD_RUN --host FPGAFLOW_BOARD_HOST`: (bundle, results, what the board printed)."""
+    assert HOST is not None
+    if RUN is None:
+        pytest.skip(
+            "set FPGAFLOW_BOARD_RUN to a run directory built with `fpgaflow build RUN_DIR` (it has a bitstream)"
+        )
+    manifest = read_manifest(Path(RUN) / "board")
+    if not manifest.bitstream:
+        pytest.skip(f"{RUN}/board has no bitstream ({manifest.bitstream_note}): run `fpgaflow build {RUN}` first")
+    done = deploy(Path(RUN), DeployConfig(host=HOST, batch_size=batch_size), out_dir=tmp_path / "deploy")
+    assert done.report.passed, done.report.format()
+    return done.bundle, done.results, done.board_output
 
 
-TARGETS = [
-    "simulated",
-    pytest.param(
-        "pynq-z2",
-        marks=[pytest.mark.board, pytest.mark.skipif(HOST is None, reason="set FPGAFLOW_BOARD_HOST to a PYNQ-Z2")],
-    ),
-]
-
-
-@pytest.fixture
-def bundle(tiny_bundle: Path) -> Path:
-    return Path(os.environ.get("FPGAFLOW_BOARD_BUNDLE", tiny_bundle))
-
-
-@pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("batch_size", [1, 64, 1000])
-def test_bundle_on_board_matches_csim(bundle: Path, tmp_path: Path, target: str, batch_size: int) -> None:
+def test_bundle_on_the_simulated_board_matches_csim(tiny_bundle: Path, tmp_path: Path, batch_size: int) -> None:
     out = tmp_path / "results.npz"
-    stdout = (_run_simulated if target == "simulated" else _run_on_board)(bundle, out, batch_size)
+    stdout = _run_simulated(tiny_bundle, out, batch_size)
+    _judge(tiny_bundle, out, stdout, "simulated", batch_size)
+
+
+@pytest.mark.board
+@pytest.mark.skipif(
+    HOST is None,
+    reason="no PYNQ-Z2: set FPGAFLOW_BOARD_HOST=USER@BOARD and FPGAFLOW_BOARD_RUN=RUN_DIR (built) to run on one",
+)
+@pytest.mark.parametrize("batch_size", [1, 64, 1000])
+def test_bundle_on_the_pynq_z2_matches_csim(tmp_path: Path, batch_size: int) -> None:
+    bundle, out, stdout = _run_on_board(tmp_path, batch_size)
+    _judge(bundle, out, stdout, read_manifest(bundle).board, batch_size)
+
+
+def _judge(bundle: Path, out: Path, stdout: str, target: str, batch_size: int) -> None:
     assert f"board: {target};" in stdout
     assert "accuracy on the bundled test maps:" in stdout
     report = check_results(bundle, out)

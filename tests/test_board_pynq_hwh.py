@@ -138,7 +138,7 @@ def test_pynq_reads_the_vivado_hwh_and_drives_the_design(tiny_bundle: Path, tmp_
     # A hung network: timeout, the driver refuses to go on, recover() resets the network through pynq's GPIO.
     assert "S2MM (recv) not idle after 0.05 s" in out["timeout"]
     assert out["refused"].startswith("the last transfer failed (S2MM (recv) timed out after 0.05 s")
-    assert "the network IP may hold half a map: call recover()" in out["refused"]
+    assert "The network IP may hold half a map: call the driver's recover()" in out["refused"]
     assert out["recovered"] == "reset the network IP through nn_reset and soft-reset the DMA axi_dma_0"
     assert out["gpio_writes"] == [[0, 0], [0, 1]]
     assert out["network_resets"] == 1

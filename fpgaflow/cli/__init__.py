@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fit",
     "build",
     "check",
+    "deploy",
 )
 
 log = logging.getLogger("fpgaflow")

@@ -224,14 +224,19 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 
 def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
-    """Write the board bundle (driver, notebook, test maps, expected outputs, manifest)."""
-    from fpgaflow.pipeline.bundle import write_bundle
+    """Write the board bundle (driver, notebook, test maps, expected outputs, manifest) and, when the run's
+    Vivado build (``RUN_DIR/vivado``, from ``fpgaflow build``) was made from the current hls4ml project, its
+    ``.bit``/``.hwh`` (on both routes: VivadoAccelerator and Vitis).  The wire element (``stream_dtype``) is the
+    one the convert step recorded for the design's AXI-Stream top."""
+    from fpgaflow.pipeline.bundle import check_stream_widths, write_bundle
+    from fpgaflow.vivado.location import find_bitstream
     from fpgaflow_board.manifest import Manifest
 
     test: HitMapSet = load_npz(art.path("test_maps"))
     scores = np.load(art.path("scores"))
     n = int(scores["csim"].shape[0])
     assert art.step_dir is not None
+    bitstream, note = find_bitstream(art.path("hls_project"))
     manifest = Manifest(
         project_name=cfg.convert.project_name,
         input_shape=tuple(art.metrics["input_shape"]),
@@ -245,6 +250,9 @@ def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
         board=cfg.convert.board,
         clock_period_ns=cfg.convert.clock_ns,
     )
+    if bitstream is not None:
+        check_stream_widths(manifest, bitstream)
+        log.info("package: bitstream %s (built from this hls4ml project)", bitstream.bit)
     final = write_bundle(
         art.step_dir,
         manifest,
@@ -252,6 +260,8 @@ def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
         test.maps[:n],
         test.labels[:n],
         {k: scores[k] for k in ("keras", "csim", "keras_raw", "csim_raw")},
+        bitstream=bitstream,
+        bitstream_note=note,
     )
     art.files["bundle"] = art.step_final  # type: ignore[assignment]
     art.metrics["bitstream"] = final.bitstream
