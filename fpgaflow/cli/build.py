@@ -72,7 +72,6 @@ def _targets(path: Path) -> tuple[Path, Path | None]:
 
 def handle(args: argparse.Namespace) -> int:
     from fpgaflow.errors import FpgaflowError, StepError
-    from fpgaflow.pipeline.refresh import refresh_bundle
     from fpgaflow.vivado.location import find_bitstream
     from fpgaflow.vivado.runner import run_build
     from fpgaflow.vivado.summary import format_side_by_side
@@ -88,6 +87,8 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     print(f"bitstream: {bitstream.bit}")  # noqa: T201
     if run_dir is not None:
+        from fpgaflow.pipeline.refresh import refresh_bundle  # the run's package step (needs the host extras)
+
         try:
             run = refresh_bundle(run_dir)
         except FpgaflowError as exc:
