@@ -82,6 +82,12 @@ PYTHON3 = """#!/bin/bash
 PYTHONPATH="{standin}" exec "{python}" "$@"
 """
 
+#: Imported at the board Python's start-up: drop the finder of this checkout's editable install, so only the
+#: bundle's own fpgaflow_board (and no host package) can be imported, as on a board.
+SITECUSTOMIZE = """import sys
+sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
+"""
+
 PYNQ = '''"""Stand-in for pynq on the fake board (see tests/fake_board.py)."""
 
 import os
@@ -132,6 +138,7 @@ def install(folder: Path, home: Path, calls: Path, csim_library: Path) -> dict[s
         path.write_text(text)
         path.chmod(0o755)
     (standin / "__init__.py").write_text(PYNQ)
+    (standin.parent / "sitecustomize.py").write_text(SITECUSTOMIZE)
     return {
         "PATH": f"{local_bin}:{os.environ['PATH']}",
         "FAKE_BOARD_BIN": str(board_bin),

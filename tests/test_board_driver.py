@@ -198,6 +198,22 @@ def test_stall_times_out_with_decoded_status(
     np.testing.assert_array_equal(clf.predict_raw(bundle["maps"][:4]), bundle["direct"][:4])
 
 
+def test_recovery_reloads_the_overlay_when_the_dma_reset_hangs(
+    bundle: dict[str, Any], make: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clf, board = make(board_kw={"stall": "output"}, timeout_s=0.05)
+    with pytest.raises(DmaTimeoutError):
+        clf.predict_raw(bundle["maps"][:4])
+
+    def hung_reset() -> None:
+        raise DmaTimeoutError("DMA soft reset did not complete in 0.05 s")
+
+    monkeypatch.setattr(clf.dma, "reset", hung_reset)
+    assert clf.recover() == f"reloaded the overlay {clf.bitfile} (the DMA soft reset did not complete)"
+    assert len(board.overlays) == 2
+    np.testing.assert_array_equal(clf.predict_raw(bundle["maps"][:4]), bundle["direct"][:4])
+
+
 def test_a_dma_soft_reset_alone_does_not_recover_the_network(bundle: dict[str, Any], make: Callable[..., Any]) -> None:
     """PG021's soft reset resets the DMA, not the IP on its streams: results the network computed for the
     timed-out transfer are still queued inside it and come out in place of the next maps' results."""

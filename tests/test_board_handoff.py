@@ -19,6 +19,7 @@ from pathlib import Path
 import fake_board
 import numpy as np
 import pytest
+from board_env import ONLY_THE_BUNDLE
 from fake_xilinx import KNOBS, install_vivado_route
 
 from fpgaflow.cli import main
@@ -26,7 +27,7 @@ from fpgaflow_board.manifest import HOST_ONLY_MODULES, read_manifest, sha256
 
 TESTS = Path(__file__).resolve().parent
 HOST = "xilinx@pynq"
-BLOCKED = "import sys; sys.modules.update(tensorflow=None, hls4ml=None, qkeras=None, fpgaflow=None, pynq=None); "
+BLOCKED = ONLY_THE_BUNDLE + "sys.modules.update(pynq=None); "  # pynq blocked, as on a host
 
 
 def _tree_digests(root: Path) -> dict[str, str]:
@@ -95,7 +96,7 @@ def test_build_puts_bitstream_and_hwh_with_their_hashes_into_the_bundle(built_ru
     [
         ([], "no board to run on: pynq is not installed (this is not a PYNQ board image); and a board bundle "),
         (["--real"], "cannot use the real board: pynq is not installed"),
-        (["--simulated"], "is a board bundle (it has fpgaflow.bit) and carries no C simulation"),
+        (["--simulated"], "cannot use the simulated board: a board bundle carries no C simulation for the simulated"),
     ],
 )
 def test_board_cli_on_a_board_bundle_without_pynq_says_so_in_one_line(
@@ -116,7 +117,7 @@ def test_board_cli_on_a_board_bundle_without_pynq_says_so_in_one_line(
         check=False,
     )
     assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
+    lines = [line for line in proc.stderr.splitlines() if line.strip() and not line.startswith("INFO ")]
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("fpgaflow_board: error: ")
     assert message in lines[0]
@@ -172,6 +173,7 @@ def test_deploy_runs_the_bundle_on_the_board_and_checks_it(built_run: Path, boar
     assert on_board == set(manifest.files) | {"manifest.json", "results.npz"}
     log = (out / "board.log").read_text()
     assert "board: pynq-z2;" in log
+    assert f"driver: {there}/fpgaflow_board/driver.py" in log  # the bundle's own copy ran
     assert "accuracy on the bundled test maps:" in log
     check = json.loads((out / "check.json").read_text())
     assert check["passed"] is True

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from board_env import ONLY_THE_BUNDLE
 
 from fpgaflow.deploy.config import DeployConfig
 from fpgaflow.deploy.deploy import deploy
@@ -25,7 +26,7 @@ from fpgaflow_board.manifest import read_manifest
 
 HOST = os.environ.get("FPGAFLOW_BOARD_HOST")
 RUN = os.environ.get("FPGAFLOW_BOARD_RUN")
-BLOCKED = "import sys; sys.modules.update(tensorflow=None, hls4ml=None, qkeras=None, fpgaflow=None); "
+BLOCKED = ONLY_THE_BUNDLE
 
 
 def _run_simulated(bundle: Path, out: Path, batch_size: int) -> str:

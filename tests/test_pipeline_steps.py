@@ -14,6 +14,7 @@ from fpgaflow.pipeline.artefacts import Artefacts
 from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.pipeline.steps import step_data
 from fpgaflow_board.csim import CSimLibrary
+from fpgaflow_board.errors import BundleError
 from fpgaflow_board.manifest import read_manifest
 
 
@@ -64,10 +65,10 @@ def test_manifest_detects_tampering(tiny_run: Path, tmp_path: Path) -> None:
         arrays = dict(z)
     arrays["csim"] = arrays["csim"] + 1
     np.savez_compressed(copy / "expected_outputs.npz", **arrays)
-    with pytest.raises(ValueError, match=r"expected_outputs.npz does not match its manifest checksum"):
+    with pytest.raises(BundleError, match=r"expected_outputs.npz does not match its manifest checksum"):
         read_manifest(copy)
     shutil.rmtree(copy)
     shutil.copytree(tiny_run / "board", copy)
     (copy / "test_maps.npz").unlink()
-    with pytest.raises(FileNotFoundError, match=r"test_maps.npz but it is missing"):
+    with pytest.raises(BundleError, match=r"test_maps.npz but it is missing"):
         read_manifest(copy)

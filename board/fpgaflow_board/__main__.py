@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from fpgaflow_board import driver
 from fpgaflow_board.errors import BoardError
 from fpgaflow_board.results import design_digest, save_results
 from fpgaflow_board.session import open_bundle
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     board.add_argument("--real", action="store_true", help="use the real board (fail if absent)")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("fpgaflow_board").info("driver: %s", driver.__file__)  # which copy runs (the bundle's)
     try:
         session = open_bundle(
             args.bundle, simulated=True if args.simulated else False if args.real else None, timeout_s=args.timeout

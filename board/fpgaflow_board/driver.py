@@ -31,7 +31,7 @@ from fpgaflow_board import design_names as names
 from fpgaflow_board.codec import StreamCodec
 from fpgaflow_board.design import Design, find_design
 from fpgaflow_board.dma import Chunk, DmaLink, split_transfers
-from fpgaflow_board.errors import DesignMismatchError
+from fpgaflow_board.errors import DesignMismatchError, DmaTimeoutError
 from fpgaflow_board.manifest import Manifest
 from fpgaflow_board.results import BatchResult, Classification
 from fpgaflow_board.scores import apply_output_activation, classify
@@ -159,21 +159,25 @@ class HitMapClassifier:
         With the block design's network reset (fpgaflow's design): hold the network in reset, soft-reset the
         DMA, release the network, restart both channels (a few register writes).  Without one (hls4ml's design):
         reload the overlay, which reprograms the fabric and so resets everything (a bitstream download).
-        Contiguous buffers stay valid either way.  Returns (and logs) what was done.
+        If the DMA's soft reset does not complete, the overlay is reloaded too.  Contiguous buffers stay valid
+        either way.  Returns (and logs) what was done.
         """
         cause = self.dma.fault
-        reset = self.design.network_reset
+        reset, why = self.design.network_reset, "the design has no network reset"
+        what: str | None = None
         if reset is not None:
-            reset.write(names.GPIO_DATA, 0)
-            self.dma.reset()
-            reset.write(names.GPIO_DATA, 1)
-            what = (
-                f"reset the network IP through {self.design.network_reset_path} and soft-reset the DMA "
-                f"{self.design.dma_path}"
-            )
-        else:
-            self._load_overlay({**self._overlay_kwargs, "download": True})
-            what = f"reloaded the overlay {self.bitfile} (the design has no network reset)"
+            try:
+                reset.write(names.GPIO_DATA, 0)
+                self.dma.reset()  # clears the DMA link's fault
+                reset.write(names.GPIO_DATA, 1)
+            except DmaTimeoutError:
+                why = "the DMA soft reset did not complete"
+            else:
+                path, dma = self.design.network_reset_path, self.design.dma_path
+                what = f"reset the network IP through {path} and soft-reset the DMA {dma}"
+        if what is None:
+            self._load_overlay({**self._overlay_kwargs, "download": True})  # a new DMA link: no fault
+            what = f"reloaded the overlay {self.bitfile} ({why})"
         log.warning("recovered%s: %s", f" after: {cause}" if cause else "", what)
         return what
 

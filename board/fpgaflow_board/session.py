@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fpgaflow_board.driver import HitMapClassifier
-from fpgaflow_board.errors import BoardError
+from fpgaflow_board.errors import BoardError, HostOnlyError
 from fpgaflow_board.manifest import Manifest, read_manifest
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ def simulated_board_reason(bundle_dir: Path, manifest: Manifest) -> str | None:
     if not manifest.csim_library:
         return "a board bundle carries no C simulation for the simulated board (a host-only tool)"
     try:
+        importlib.import_module("fpgaflow_board.simulated")
         from fpgaflow_board.csim import check_loadable
     except ImportError:
         return "the simulated board's modules are not in this bundle"
@@ -108,13 +109,11 @@ def open_bundle(bundle_dir: str | Path, simulated: bool | None = None, **kwargs:
             bundle_dir / manifest.bitstream, manifest, hwh=bundle_dir / manifest.hwh if manifest.hwh else None, **kwargs
         )
         return BoardSession(clf, manifest, bundle_dir, manifest.board)
-    try:
-        from fpgaflow_board.simulated import SimulatedBoard
-    except ImportError:
-        raise BoardError(
-            f"{bundle_dir}: the simulated board's modules are not in this bundle (a board bundle); it is a "
-            "host-only tool"
-        ) from None
+    reason = simulated_board_reason(bundle_dir, manifest)
+    if reason is not None:
+        raise HostOnlyError(f"{bundle_dir}: cannot use the simulated board: {reason}")
+    from fpgaflow_board.simulated import SimulatedBoard
+
     sim_opts = {k: kwargs.pop(k) for k in SIMULATION_OPTIONS if k in kwargs}
     board = SimulatedBoard.from_bundle(bundle_dir, **sim_opts)
     bit = board.write_overlay(tempfile.mkdtemp(prefix="fpgaflow_sim_overlay_"))

@@ -90,9 +90,7 @@ class SimulatedOverlay(_Hierarchy):
         for i, m in enumerate(modules):
             ip: Any
             if m.vlnv.startswith("xilinx.com:ip:axi_dma:"):
-                ip = SimulatedDma(
-                    board.memory, network, m.path, dict(m.parameters), board.word_bytes, board.channels
-                )
+                ip = SimulatedDma(board.memory, network, m.path, dict(m.parameters), board.word_bytes, board.channels)
                 board.dmas.append(ip)
             elif m.vlnv.startswith("xilinx.com:ip:axi_gpio:"):
                 ip = SimulatedGpio(network, m.path)
