@@ -39,6 +39,9 @@ def handle(args: argparse.Namespace) -> int:
 
     done = deploy(args.run, args.options.config(args), out_dir=args.out)
     report = done.report
-    print(json.dumps(report.to_dict(), indent=2, default=str) if args.json else report.format())  # noqa: T201
-    print(f"board: {done.host}:{done.remote_dir}; results: {done.out_dir}")  # noqa: T201
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, default=str))  # noqa: T201 - the report is the output
+    else:
+        print(report.format())  # noqa: T201
+        print(f"board: {done.host}:{done.remote_dir}; results: {done.out_dir}")  # noqa: T201
     return 0 if report.passed else 1
