@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from bad_inputs import board_cases, check_cases, config_cases, data_cases, model_cases, run_cases
+from bad_inputs import board_cases, bundle_cases, check_cases, config_cases, data_cases, model_cases, run_cases
 from bad_inputs.case import Case, lost, markdown_table, snapshot
 
 CASES: list[Case] = [
@@ -21,6 +21,7 @@ CASES: list[Case] = [
     *run_cases.CASES,
     *model_cases.CASES,
     *check_cases.CASES,
+    *bundle_cases.CASES,
     *board_cases.CASES,
 ]
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "reliability.md"
@@ -60,7 +61,9 @@ def test_ids_are_unique_and_the_catalogue_covers_each_area() -> None:
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids))
     areas = {c.area for c in CASES}
-    assert areas == {"config", "data", "shards", "run dir", "model file", "board results", "board driver"}
+    assert areas == {
+        "config", "data", "shards", "run dir", "model file", "board results", "board bundle", "board driver"
+    }  # fmt: skip
     assert sum(c.exit == 0 for c in CASES) >= 8  # the good cases that must keep working
 
 
