@@ -238,7 +238,7 @@ def test_recovery_without_a_network_reset_reloads_the_overlay(
     with caplog.at_level(logging.WARNING, logger="fpgaflow_board.driver"):
         what = clf.recover()
     assert what == f"reloaded the overlay {clf.bitfile} (the design has no network reset)"
-    assert "recovered after: MM2S (send) not idle after 0.05 s (maps 0..3, 4096 bytes to the network)" in caplog.text
+    assert "recovered after: MM2S (send) timed out after 0.05 s (maps 0..3, 4096 bytes to the network)" in caplog.text
     assert len(board.overlays) == 2
     assert board.overlays[1].init_args["download"] is True  # reprogrammed, whatever the first load asked
     assert clf.design.dma is board.dmas[1]

@@ -43,7 +43,9 @@ def built_run(tiny_run: Path, tmp_path_factory: pytest.TempPathFactory, calibrat
     with pytest.MonkeyPatch.context() as mp:
         for knob in KNOBS:
             mp.delenv(knob, raising=False)
-        for key, value in install_vivado_route(work / "vivado_bin", work / "vivado_calls.jsonl", calibration_root).items():
+        for key, value in install_vivado_route(
+            work / "vivado_bin", work / "vivado_calls.jsonl", calibration_root
+        ).items():
             mp.setenv(key, value)
         mp.setenv("FAKE_HWH_MODULE", str(TESTS))
         assert main(["build", str(run), "--jobs", "2"]) == 0
@@ -220,11 +222,30 @@ def test_deploy_refuses_a_bundle_without_bitstream(
     assert fake_board.recorded(board / "calls.jsonl") == []  # nothing was sent anywhere
 
 
+def test_rerun_from_verify_keeps_what_the_user_put_into_the_bundle(built_run: Path, tiny_config: Path) -> None:
+    """Results copied back from the board and notes in RUN_DIR/board survive `fpgaflow run --from verify`, which
+    writes the bundle again (with the bitstream: the build is untouched); the manifest lists only fpgaflow's files."""
+    board = built_run / "board"
+    mine = {board / "results.npz": b"results from the board", board / "notes" / "NOTES.txt": b"first light\n"}
+    (board / "notes").mkdir()
+    for path, data in mine.items():
+        path.write_bytes(data)
+    assert main(["run", str(tiny_config), "--out", str(built_run), "--from", "verify"]) == 0
+    assert {path: path.read_bytes() for path in mine} == mine
+    manifest = read_manifest(board)
+    assert manifest.bitstream == "fpgaflow.bit"
+    assert not {"results.npz", "notes/NOTES.txt"} & set(manifest.files)
+    summary = json.loads((built_run / "summary.json").read_text())
+    assert (summary["complete"], summary["bitstream"]) == (True, "fpgaflow.bit")
+
+
 def test_rerun_from_convert_keeps_the_build_and_a_changed_design_drops_it(
     built_run: Path, tiny_config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`fpgaflow run --from convert` rewrites RUN_DIR/hls; the Vivado build in RUN_DIR/vivado stays byte for byte
-    and, the hls4ml sources being the same, the new bundle carries it again.  A changed design makes it stale."""
+    and, the hls4ml sources being the same, the new bundle carries it again.  A build of other sources is stale
+    (tests/test_vivado_runner.py changes the sources themselves; here the build's record names other ones, since
+    a changed file in RUN_DIR/hls invalidates the convert checkpoint)."""
     build = built_run / "vivado"
     before = _tree_digests(build)
     assert main(["run", str(tiny_config), "--out", str(built_run), "--from", "convert"]) == 0
@@ -232,12 +253,14 @@ def test_rerun_from_convert_keeps_the_build_and_a_changed_design_drops_it(
     manifest = read_manifest(built_run / "board")
     assert manifest.bitstream == "fpgaflow.bit"
     assert manifest.files["fpgaflow.bit"] == before["bitstream/fpgaflow.bit"]
-    params = built_run / "hls" / "firmware" / "parameters.h"
-    params.write_text(params.read_text() + "\n// a different design\n")
+    record = build / "bitstream" / "build.json"
+    original = record.read_bytes()
+    record.write_text(json.dumps({**json.loads(original), "sources_digest": "0" * 16}))
     assert main(["run", str(tiny_config), "--out", str(built_run), "--from", "package"]) == 0
     manifest = read_manifest(built_run / "board")
     assert manifest.bitstream is None
     assert manifest.bitstream_note.startswith(f"stale: the build in {build} was made from other hls4ml sources")
     assert manifest.csim_library == "lib/myproject_csim.so"  # back to a bundle for the simulated board
+    record.write_bytes(original)
     assert _tree_digests(build) == before
     capsys.readouterr()

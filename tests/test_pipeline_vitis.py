@@ -1,6 +1,7 @@
 """The Vitis-only user's command sequence, end to end: ``fpgaflow run`` with ``convert.backend: Vitis`` (real
-hls4ml Vitis backend, fpgaflow's AXI-Stream top, real g++), then ``fpgaflow build RUN/hls`` with fake
-``vitis-run``/``vivado`` — the same bundle contract and the same bitstream folder as the VivadoAccelerator route.
+hls4ml Vitis backend, fpgaflow's AXI-Stream top, real g++), then ``fpgaflow build RUN`` with fake
+``vitis-run``/``vivado`` — the same bundle contract, the same bitstream folder (``RUN/vivado``) and the same bundle
+refresh as the VivadoAccelerator route.
 
 The tiny run's data and training are reused (a copy of the session's tiny run: only convert, verify and
 package rerun, because only the ``convert`` section changed).
@@ -19,7 +20,7 @@ from fake_xilinx import BANNERS, UTIL_ROUTED, install_fakes, recorded
 from fpgaflow.cli import main
 from fpgaflow.convert.axis_csim import AxisCSim
 from fpgaflow.convert.axis_wrapper import read_axis_wrapper
-from fpgaflow_board.manifest import read_manifest
+from fpgaflow_board.manifest import read_manifest, sha256
 from fpgaflow_board.scaling import scale_inputs
 
 VITIS_REPORTS = "public-designs/ece226_har_cnn1d_stream_u250/reports"
@@ -89,9 +90,15 @@ def test_build_then_takes_the_vitis_project_to_a_bitstream(
     monkeypatch.setenv("FAKE_CSYNTH_RPT", str(reports / "myproject_prj__solution1__syn__report__myproject_csynth.rpt"))
     monkeypatch.setenv("FAKE_CSYNTH_XML", str(reports / "myproject_prj__solution1__syn__report__myproject_csynth.xml"))
     monkeypatch.setenv("FAKE_UTIL", UTIL_ROUTED)
-    assert main(["build", str(vitis_run / "hls")]) == 0
+    assert main(["build", str(vitis_run)]) == 0
     assert [c["tool"] for c in recorded(tmp_path / "calls.jsonl")] == ["vitis-run", "vivado", "vivado"]
-    out = vitis_run / "hls" / "fpgaflow_build" / "bitstream"
+    out = vitis_run / "vivado" / "bitstream"
     build = json.loads((out / "build.json").read_text())
     assert (build["route"], build["n_in"], build["in_bits"], build["out_bits"]) == ("vitis", 256, 32, 32)
-    assert (out / "fpgaflow.bit").is_file() and (out / "fpgaflow.hwh").is_file()
+    assert not (vitis_run / "hls" / "fpgaflow_build").exists() and not (vitis_run / "hls" / "myproject_prj").exists()
+    # `build` wrote the bundle again: the Vitis route's bitstream is in it, with its hash and the same wire.
+    manifest = read_manifest(vitis_run / "board")
+    assert (manifest.bitstream, manifest.hwh, manifest.stream_dtype) == ("fpgaflow.bit", "fpgaflow.hwh", "float32")
+    assert manifest.files["fpgaflow.bit"] == sha256(out / "fpgaflow.bit")
+    assert manifest.files["fpgaflow.hwh"] == sha256(out / "fpgaflow.hwh")
+    assert manifest.csim_library is None

@@ -72,6 +72,7 @@ def _targets(path: Path) -> tuple[Path, Path | None]:
 
 def handle(args: argparse.Namespace) -> int:
     from fpgaflow.errors import FpgaflowError, StepError
+    from fpgaflow.outdir import hold_lock
     from fpgaflow.vivado.location import find_bitstream
     from fpgaflow.vivado.runner import run_build
     from fpgaflow.vivado.summary import format_side_by_side
@@ -79,7 +80,11 @@ def handle(args: argparse.Namespace) -> int:
 
     config: BuildConfig = args.options.config(args)
     project, run_dir = _targets(args.project)
-    result = run_build(project, config, stage=args.stage)
+    if run_dir is None:
+        result = run_build(project, config, stage=args.stage)
+    else:  # a run's lock: no `fpgaflow run` into it may rewrite the sources while Vivado reads them
+        with hold_lock(run_dir):
+            result = run_build(project, config, stage=args.stage)
     board = get_board(config.board)
     print(format_side_by_side(result.tables, board.resources))  # noqa: T201 - the table is the command's output
     bitstream, _why_not = find_bitstream(project, config.build_subdir)
