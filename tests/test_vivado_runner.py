@@ -257,6 +257,26 @@ def test_the_build_of_a_run_lives_beside_its_step_directories(project: Path, fak
     assert bitstream.record["sources_digest"] == sources_digest(project)
 
 
+def test_build_of_a_run_in_use_is_refused_before_vivado_starts(
+    project: Path, fake_vivado: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`fpgaflow build RUN_DIR` holds the run's lock while Vivado reads RUN_DIR/hls: with an `fpgaflow run` into the
+    same directory under way it refuses in one line (exit 2) and starts no tool."""
+    from fpgaflow.cli import main
+    from fpgaflow.outdir import hold_lock
+
+    run_dir = project.parent
+    (run_dir / ".fpgaflow").mkdir()
+    (run_dir / ".fpgaflow" / "run.json").write_text('{"kind": "run"}')
+    with hold_lock(run_dir):  # what a running `fpgaflow run --out RUN_DIR` holds
+        assert main(["build", str(project)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"fpgaflow build: error: {run_dir} is in use by fpgaflow pid ")
+    assert "\n" not in err
+    assert recorded(fake_vivado) == []
+    assert not (run_dir / "vivado").exists()
+
+
 def test_changed_hls_sources_rebuild_and_make_the_old_bitstream_stale(project: Path, fake_vivado: Path) -> None:
     run_build(project, BuildConfig())
     assert find_bitstream(project)[0] is not None
