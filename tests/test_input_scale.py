@@ -13,7 +13,7 @@ import pytest
 from fpgaflow.cli import main
 from fpgaflow.data import HitMapSet
 from fpgaflow.modelio import save_model, stored_input_scale
-from fpgaflow_board.codec import StreamCodec, WireType
+from fpgaflow_board.codec import StreamCodec
 from fpgaflow_board.fixed_point import parse_fixed
 from fpgaflow_board.scaling import scale_inputs
 
@@ -87,7 +87,7 @@ def test_every_stage_scales_the_256_adc_counts_alike(identity_run: Path, monkeyp
         with pytest.raises(_Captured) as got:
             main(argv)
         seen[stage] = got.value.x
-    codec = StreamCodec(WireType.parse("float"), WireType.parse("float"), parse_fixed("ap_ufixed<31,2>"), SCALE)
+    codec = StreamCodec("float32", parse_fixed("ap_ufixed<31,2>"), parse_fixed("ap_fixed<16,6>"), SCALE)
     seen["board"] = np.empty((1, 256), np.float32)
     assert codec.encode_into(ADC.reshape(1, 256), seen["board"]) == 0
     for stage, x in seen.items():
