@@ -56,17 +56,99 @@ def test_defaults_come_from_the_table() -> None:
     assert ConvertConfig().clock_ns == get_board(DEFAULT_BOARD).clock_period_ns
 
 
+KNOWN = "kv260, pynq-z1, pynq-z2, ultra96-v2, zcu104"
+
+
 def test_unknown_board_is_one_line_with_did_you_mean() -> None:
     with pytest.raises(
-        UnknownBoardError, match=r"^unknown board 'pynq-z1' \(did you mean 'pynq-z2'\?\); known boards: pynq-z2$"
+        UnknownBoardError, match=rf"^unknown board 'zcu102' \(did you mean 'zcu104'\?\); known boards: {KNOWN} \(or"
     ):
-        get_board("pynq-z1")
+        get_board("zcu102")
     with pytest.raises(ConfigError, match=r"unknown board 'pynqz2' \(did you mean 'pynq-z2'\?\)"):
         known_board("pynqz2")
-    with pytest.raises(ConfigError, match=r"^fit: unknown board 'zcu104'; known boards: pynq-z2$"):
-        from_mapping(FitConfig, {"board": "zcu104"}, "fit")
+    with pytest.raises(ConfigError, match=rf"^fit: unknown board 'de10-nano'; known boards: {KNOWN} \(or a full part"):
+        from_mapping(FitConfig, {"board": "de10-nano"}, "fit")
     with pytest.raises(ConfigError, match=r"unknown board 'pynq'"):
         BuildConfig(board="pynq")
+
+
+#: (board, part, LUT, FF, DSP, BRAM18, hls4ml board, PS): the figures each entry must carry (sources in boards.py).
+BOARD_FIGURES = [
+    ("pynq-z1", "xc7z020clg400-1", 53_200, 106_400, 220, 280, "pynq-z2", "ps7"),
+    ("zcu104", "xczu7ev-ffvc1156-2-e", 230_400, 460_800, 1_728, 624, None, "ps8"),
+    ("ultra96-v2", "xczu3eg-sbva484-1-i", 70_560, 141_120, 360, 432, None, "ps8"),
+    ("kv260", "xck26-sfvc784-2LV-c", 117_120, 234_240, 1_248, 288, None, "ps8"),
+]
+
+
+@pytest.mark.parametrize("figures", BOARD_FIGURES, ids=[f[0] for f in BOARD_FIGURES])
+def test_board_entries(figures: tuple) -> None:  # type: ignore[type-arg]
+    name, part, lut, ff, dsp, bram18, hls4ml_board, ps = figures
+    b = get_board(name)
+    assert (b.part, b.hls4ml_board, b.processing_system) == (part, hls4ml_board, ps)
+    assert b.resources == {"lut": lut, "ff": ff, "dsp": dsp, "bram18": bram18}
+    assert (b.clock_period_ns, b.stream_bits) == (10.0, 32)
+    assert b.board_part is not None and b.shell is not None and b.source
+    # VivadoAccelerator only where hls4ml 1.3 has a design for the part (its supported_boards.json: pynq-z2)
+    if hls4ml_board is None:
+        with pytest.raises(ConfigError, match="has no hls4ml VivadoAccelerator board: use convert.backend Vivado"):
+            ConvertConfig(board=name)
+        assert ConvertConfig(board=name, backend="Vivado").clock_ns == 10.0
+    else:
+        assert ConvertConfig(board=name).backend == "VivadoAccelerator"
+
+
+def test_hls4ml_boards_exist_in_hls4ml_with_the_same_part() -> None:
+    import json
+
+    hls4ml = pytest.importorskip("hls4ml")
+    path = Path(hls4ml.__file__).parent / "backends" / "vivado_accelerator" / "supported_boards.json"
+    supported = json.loads(path.read_text())
+    for b in BOARDS.values():
+        if b.hls4ml_board is not None:
+            assert supported[b.hls4ml_board]["part"] == b.part, b.name
+    # no other board of the table has a design in hls4ml 1.3 for its part
+    parts = {entry["part"] for entry in supported.values()}
+    assert {b.name for b in BOARDS.values() if b.part in parts} == {"pynq-z1", "pynq-z2"}
+
+
+def test_build_refuses_a_zynq_ultrascale_board() -> None:
+    assert BuildConfig(board="pynq-z1").board == "pynq-z1"
+    with pytest.raises(ConfigError, match=r"build\.board 'kv260' has a Zynq UltraScale\+ PS .* processing_system7"):
+        BuildConfig(board="kv260")
+
+
+@pytest.mark.parametrize(
+    ("part", "device", "lut", "dsp", "bram18"),
+    [
+        ("xc7z010clg400-1", "xc7z010", 17_600, 80, 120),
+        ("xc7z020clg484-1", "xc7z020", 53_200, 220, 280),
+        ("xc7z030sbg485-1", "xc7z030", 78_600, 400, 530),
+        ("xc7z045ffg900-2", "xc7z045", 218_600, 900, 1_090),
+        ("xczu3eg-sbva484-1-e", "xczu3eg", 70_560, 360, 432),
+        ("xczu7ev-ffvc1156-2-e", "xczu7ev", 230_400, 1_728, 624),
+        ("xczu9eg-ffvb1156-2-e", "xczu9eg", 274_080, 2_520, 1_824),
+        ("xcu50-fsvh2104-2-e", "xcu50", 871_680, 5_952, 2_688),
+        ("xcu250-figd2104-2L-e", "xcu250", 1_728_000, 12_288, 5_376),
+    ],
+)
+def test_bare_parts_from_the_part_table(part: str, device: str, lut: int, dsp: int, bram18: int) -> None:
+    b = get_board(part)
+    assert (b.name, b.part, b.lut, b.dsp, b.bram18) == (part, part, lut, dsp, bram18)
+    assert b.ff == 2 * b.lut  # every listed family has two flip-flops per LUT
+    assert (b.board_part, b.hls4ml_board, b.shell, b.processing_system) == (None, None, None, None)
+    assert b.clock_period_ns == boards.BARE_PART_CLOCK_NS
+    assert device in b.source
+    assert ConvertConfig(board=part, backend="Vivado").board == part
+    with pytest.raises(ConfigError, match="has no Vivado board part"):
+        BuildConfig(board=part)
+
+
+def test_unknown_part_names_the_known_devices() -> None:
+    with pytest.raises(UnknownBoardError, match=r"^unknown part 'xc7z099clg400-1'; known devices .*xc7z010, xc7z020"):
+        get_board("xc7z099clg400-1")
+    with pytest.raises(UnknownBoardError, match=r"unknown part 'xczu7ev'"):  # the device alone is not a part
+        get_board("xczu7ev")
 
 
 def test_entries_are_validated() -> None:

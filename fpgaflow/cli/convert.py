@@ -29,6 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     opts.option("model", type=Path, help="saved (Q)Keras model (.h5)")
     opts.option("--out", required=True, type=Path, help="project directory (new, empty, or an earlier convert output)")
     opts.config_flag("--board", field="board", help="target board")
+    opts.config_flag(
+        "--part",
+        field="board",
+        help="bare FPGA part, synthesis only (e.g. xczu7ev-ffvc1156-2-e: its totals, no shell; sets --backend Vivado)",
+        implies={"backend": "Vivado"},
+    )
     opts.config_flag("--backend", field="backend", help="hls4ml backend")
     opts.config_flag(
         "--reuse-factor", type=_reuse, field="reuse_factor", help="global reuse factor, or 'auto' for the DSP budget"

@@ -24,6 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opts.option("source", type=Path, help="hls4ml project directory, or a Keras .keras/.h5 model file")
     opts.option("--out", type=Path, required=True, help="directory for estimate.md/.json/.png")
     opts.config_flag("--board", field="board", help="target board")
+    opts.config_flag(
+        "--part",
+        field="board",
+        help="bare FPGA part, synthesis-only study (e.g. xczu7ev-ffvc1156-2-e: device totals, no shell)",
+    )
     opts.config_flag("--budget", type=float, field="budget", help="fraction of each resource allowed")
     opts.config_flag(
         "--level", field="level", help="predict the HLS report, post-synthesis or post-implementation figures"

@@ -41,6 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     opts.option("--train", type=Path, help="training maps (.npz) for the pruning levels (a run dir: data/train.npz)")
     opts.option("--no-accuracy", action="store_true", help="resources only: choose the fastest design in budget")
     opts.config_flag("--board", field="board", help="target board")
+    opts.config_flag(
+        "--part",
+        field="board",
+        help="bare FPGA part, synthesis-only study (e.g. xczu7ev-ffvc1156-2-e: device totals, no shell)",
+    )
     opts.config_flag("--budget", type=float, field="budget", help="fraction of every resource allowed")
     opts.config_flag("--reuse-factors", type=_ints, field="reuse_factors", help="global reuse factors, comma-separated")
     opts.config_flag("--reuse-modes", type=_words, field="reuse_modes", help="uniform and/or balanced")

@@ -175,9 +175,16 @@ class Options:
         else:
             cfg = base if base is not None else self.config_cls()
         values: dict[str, Any] = {}
+        setter: dict[str, str] = {}
         for dest, field in self.config_fields.items():
             value = getattr(args, dest, None)
             if value is not None:
+                if field in setter:
+                    key = f"{self.section}.{field}" if self.section else field
+                    raise ConfigError(
+                        f"--{setter[field]} and --{dest.replace('_', '-')} both set {key}; give one of them"
+                    )
+                setter[field] = dest.replace("_", "-")
                 values[field] = value
                 values.update(self._implied.get(dest, {}))
         return overlay(cfg, values, self.section) if values else cfg

@@ -280,7 +280,8 @@ def fit_model(
     sets the input type.  ``work_dir`` holds the temporary projects."""
     board = get_board(cfg.board)
     input_type = input_type_for_adc(input_scale)
-    base = ConvertConfig(board=cfg.board)
+    # VivadoAccelerator where hls4ml has an AXI-Stream design for the board, the bare Vivado backend otherwise
+    base = ConvertConfig(board=cfg.board, backend="VivadoAccelerator" if board.hls4ml_board else "Vivado")
     if maps is not None:
         if labels is None:
             raise FitError("maps were given without labels: accuracy needs both")

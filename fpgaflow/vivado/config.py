@@ -47,6 +47,12 @@ class BuildConfig:
             board.board_part is not None,
             f"build.board {self.board!r} has no Vivado board part: the block design needs the board's files",
         )
+        check(
+            board.processing_system == "ps7",
+            f"build.board {self.board!r} has a Zynq UltraScale+ PS (zynq_ultra_ps_e): fpgaflow's block design "
+            "(vivado_scripts/block_design.tcl) instantiates the Zynq-7000 processing_system7 only; convert, estimate "
+            "and fit work for this board, build does not",
+        )
         check(1 <= self.jobs <= 64, f"build.jobs must be in [1, 64], got {self.jobs}")
         check(self.max_batch >= 1, f"build.max_batch must be >= 1, got {self.max_batch}")
         check(
