@@ -17,11 +17,13 @@ import numpy as np
 from fpgaflow.convert.axis_wrapper import AxisWrapper
 from fpgaflow.convert.config import ConvertConfig, LayerOverride
 from fpgaflow.convert.fifo import FifoDepth, size_fifos
+from fpgaflow.convert.inference_graph import to_inference_graph
 from fpgaflow.convert.layers import KerasLayerSpec, describe_model
 from fpgaflow.convert.plan_precision import PrecisionPlan, plan_precision
 from fpgaflow.convert.plan_reuse import ReusePlan, interval_cycles, plan_reuse
 from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow.convert.profile import profile_max_abs
+from fpgaflow.convert.registry import refuse
 from fpgaflow.modelio import save_model
 from fpgaflow_board.boards import get_board
 from fpgaflow_board.fixed_point import FixedType
@@ -39,6 +41,9 @@ def split_output_activation(model: Any) -> tuple[Any, str]:
     """
     import tensorflow as tf
 
+    from fpgaflow.convert.inference_graph import to_inference_graph
+
+    model = to_inference_graph(model)
     last = model.layers[-1]
     if type(last).__name__ == "Activation" and last.get_config().get("activation") == "sigmoid":
         return tf.keras.Model(model.inputs, model.layers[-2].output, name=f"{model.name}_logit"), "sigmoid"
@@ -129,8 +134,8 @@ def hls_config(
             for key in ("weight", "bias", "accum", "result"):
                 choice = getattr(lp, key)
                 if choice is not None:
-                    prec[key] = choice.type.hls()
-            if lp.kind == "pool":
+                    prec["scale" if key == "weight" and lp.kind == "batchnorm" else key] = choice.type.hls()
+            if lp.kind in ("pool", "global_pool") and lp.accum is None:
                 prec["accum"] = lp.result.type.hls()
         lr = reuse.get(name)
         if lr is not None:
@@ -178,8 +183,12 @@ def _hls4ml_changes(hls_model: Any, reuse: ReusePlan) -> list[str]:
 def plan(
     model: Any, cfg: ConvertConfig, input_type: FixedType | None, calibration: np.ndarray | None = None
 ) -> tuple[list[KerasLayerSpec], PrecisionPlan, ReusePlan, tuple[FifoDepth, ...]]:
-    """The typed plans for ``model`` without touching hls4ml (fast: a fit search can call it per choice)."""
+    """The typed plans for ``model`` without touching hls4ml (fast: a fit search can call it per choice).
+    The plans are for the model's inference graph (:func:`~fpgaflow.convert.inference_graph.to_inference_graph`),
+    whose layer names they use."""
+    model = to_inference_graph(model)
     specs = describe_model(model)
+    _check_io_type(specs, cfg)
     profile = None
     n_cal = 0
     if calibration is not None and len(calibration):
@@ -191,10 +200,46 @@ def plan(
     return specs, precision, reuse, fifos
 
 
+def _check_io_type(specs: list[KerasLayerSpec], cfg: ConvertConfig) -> None:
+    """``io_parallel`` is converted for Dense-only models (registry rows ``io_parallel``/``io_parallel.conv``)."""
+    if cfg.io_type != "io_parallel":
+        return
+    for spec in specs:
+        if spec.kind in ("conv2d", "conv1d", "pool", "global_pool", "pad"):
+            raise refuse("io_parallel.conv", spec.name, spec.class_name)
+
+
+def _repair_conv_batchnorm(hls_model: Any) -> list[str]:
+    """Two hls4ml 1.3 slips in its ``Conv2DBatchnorm`` layer (QConv2DBatchnorm), repaired before writing:
+
+    * without a bias quantizer the folded bias is kept beside the unfolded Keras bias (``data_unquantized``
+      vs ``data``) and the unfolded one would be written: the folded one is written instead, as QKeras computes;
+    * under the Resource strategy the layer transposes its kernel to (F, H, W, C) itself and hls4ml's
+      ``ApplyResourceStrategy`` transposes it once more, to (C, F, H, W): it is put back to (F, H, W, C), the
+      order ``dense_resource`` reads.
+
+    Returns what was repaired, one line per fix."""
+    fixed = []
+    for layer in hls_model.get_layers():
+        if layer.class_name != "Conv2DBatchnorm":
+            continue
+        if layer.get_attr("bias_quantizer") is None:
+            bias = layer.weights["bias"]
+            bias.data = np.asarray(bias.data_unquantized, dtype=np.float64)
+            fixed.append(
+                f"{layer.name}: folded bias written (hls4ml 1.3 keeps the unfolded one without a bias quantizer)"
+            )
+        weight = layer.weights["weight"]
+        if str(layer.get_attr("strategy", "")).lower() == "resource" and layer.get_attr("_weights_transposed"):
+            weight.data = np.transpose(weight.data, (1, 2, 3, 0))
+            fixed.append(f"{layer.name}: Resource-strategy kernel transposed once, not twice (hls4ml 1.3)")
+    return fixed
+
+
 def _warn_if_keras_rounds_the_first_layer(specs: list[KerasLayerSpec], input_type: FixedType | None) -> None:
     """A scale that is not a power of two gives inputs of up to 24 significant bits: TensorFlow's float32
     products with the first layer's weights then round, while the FPGA computes them exactly."""
-    if input_type is None or input_type.width <= 16 or len(specs) < 2 or specs[1].kind not in ("conv2d", "dense"):
+    if input_type is None or input_type.width <= 16 or len(specs) < 2 or not specs[1].weighted:
         return
     log.warning(
         "the input type %s (the scaled ADC counts, exact) has %d bits: QKeras computes layer %r in float32 and "
@@ -225,6 +270,7 @@ def convert(
     import hls4ml
 
     input_type = None if input_scale is None else input_type_for_adc(input_scale)
+    model = to_inference_graph(model)
     specs, precision, reuse, fifos = plan(model, cfg, input_type, calibration)
     _warn_if_keras_rounds_the_first_layer(specs, input_type)
     board = get_board(cfg.board)
@@ -250,6 +296,8 @@ def convert(
         reuse.multipliers,
     )
     hls_model = hls4ml.converters.convert_from_keras_model(model, **kwargs)
+    for repair in _repair_conv_batchnorm(hls_model):
+        log.info("repaired: %s", repair)
     applied = _apply_fifo_depths(hls_model, fifos)
     log.info("FIFO depths sized from geometry: %d streams", applied)
     hls_model.write()

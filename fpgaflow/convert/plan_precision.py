@@ -28,6 +28,7 @@ rejected with :class:`~fpgaflow.convert.errors.PrecisionRangeError`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,6 +198,16 @@ def _result(
     return Choice(acc, f"calibration max |v| = {peak:g} needs the worst-case width: the exact accumulator type")
 
 
+_QUANTIZER_REASON = {
+    "relu": "QKeras quantized_relu(bits, integer) → ap_ufixed<bits, integer, RND_CONV, SAT> (as hls4ml)",
+    "linear": "QKeras quantized_bits activation → ap_fixed<bits, integer+1, RND_CONV, SAT>",
+    "hard_tanh": "QKeras quantized_tanh(bits) → ap_fixed<bits, 1, RND_CONV, SAT>: hls4ml's hard_tanh computes "
+    "clip(x, −1, 1) exactly and rounds once, as QKeras",
+    "hard_sigmoid": "QKeras quantized_sigmoid(bits) → ap_ufixed<bits, 0, RND_CONV, SAT>: hls4ml's hard_sigmoid "
+    "computes clip(x/2 + 1/2, 0, 1) exactly and rounds once, as QKeras",
+}
+
+
 def _unweighted(spec: KerasLayerSpec, in_type: FixedType, cfg: ConvertConfig, peak: float | None) -> LayerPrecision:
     ov = cfg.override(spec.name).result
     if spec.output_type is not None:
@@ -204,26 +215,104 @@ def _unweighted(spec: KerasLayerSpec, in_type: FixedType, cfg: ConvertConfig, pe
         if ov is not None:
             _check_covers(spec.name, "result", ov, FixedType(q.width, q.integer, q.signed), "quantizer's type")
             return LayerPrecision(spec.name, spec.kind, Choice(ov, f"override (holds {q.hls()})"), profile_max_abs=peak)
-        why = "QKeras quantized_relu(bits, integer) → ap_ufixed<bits, integer, RND_CONV, SAT> (as hls4ml)"
-        if q.signed:
-            why = "QKeras quantized_bits activation → ap_fixed<bits, integer+1, RND_CONV, SAT>"
-        return LayerPrecision(spec.name, spec.kind, Choice(q, why), profile_max_abs=peak)
+        return LayerPrecision(spec.name, spec.kind, Choice(q, _QUANTIZER_REASON[spec.activation]), profile_max_abs=peak)
+    if spec.kind in ("pool", "global_pool") and spec.pool_op == "Average":
+        return _average(spec, in_type, cfg, peak)
     if ov is not None:
         return LayerPrecision(spec.name, spec.kind, Choice(ov, "override"), profile_max_abs=peak)
-    if spec.kind == "activation" and spec.activation == "relu":
-        t = FixedType(in_type.width - 1, in_type.integer - 1, False) if in_type.signed else in_type
-        return LayerPrecision(
-            spec.name, spec.kind, Choice(t, "relu of the input type: sign bit dropped, exact"), profile_max_abs=peak
-        )
-    if spec.kind == "activation" and spec.activation in ("sigmoid", "softmax"):
-        return LayerPrecision(
-            spec.name,
-            spec.kind,
-            Choice(cfg.default_type, f"{spec.activation} lookup table output: default precision (not exact)"),
-            profile_max_abs=peak,
-        )
+    if spec.kind == "activation":
+        choice = _activation_result(spec.activation, in_type, cfg.default_type)
+        if choice is not None:
+            return LayerPrecision(spec.name, spec.kind, choice, profile_max_abs=peak)
     return LayerPrecision(
         spec.name, spec.kind, Choice(in_type, f"{spec.kind}: the input type, exact"), profile_max_abs=peak
+    )
+
+
+def _activation_result(activation: str, in_type: FixedType, default: FixedType) -> Choice | None:
+    """The result type of a float activation, or ``None`` for one that keeps its input type (linear)."""
+    if activation == "relu":
+        t = FixedType(in_type.width - 1, in_type.integer - 1, False) if in_type.signed else in_type
+        return Choice(t, "relu of the input type: sign bit dropped, exact")
+    if activation in ("sigmoid", "softmax"):
+        return Choice(default, f"{activation} lookup table output: default precision (not exact)")
+    if activation == "tanh":
+        return Choice(
+            FixedType(default.width, 2),
+            "tanh lookup table output in [−1, 1]: 2 integer bits, default width (not exact)",
+        )
+    if activation == "hard_sigmoid":
+        return Choice(
+            FixedType(default.width, 1, signed=False),
+            "hard_sigmoid output clip(0.2·x + 0.5, 0, 1) in [0, 1]: ap_ufixed with 1 integer bit, default width "
+            "(rounded toward −∞)",
+        )
+    return None
+
+
+def _average(spec: KerasLayerSpec, in_type: FixedType, cfg: ConvertConfig, peak: float | None) -> LayerPrecision:
+    """Average pooling: hls4ml sums the N window values in ``accum_t`` and divides by N (truncating toward 0).
+    ``accum_t`` = the input type with k = ⌈log2 N⌉ more integer bits (no sum overflows) and k more fractional
+    bits (the quotient keeps ``accum_t``'s fractional bits); the result drops the k integer bits again (an average
+    stays in the input's range).  Exact when N is a power of two."""
+    n = spec.window[0] * spec.window[1]
+    k = max(0, math.ceil(math.log2(n)))
+    accum = FixedType(in_type.width + 2 * k, in_type.integer + k, in_type.signed)
+    exact = "exact" if n == 1 << k else f"truncated to 2^-{accum.fractional} (N = {n} is not a power of two)"
+    result = FixedType(in_type.width + k, in_type.integer, in_type.signed)
+    ov = cfg.override(spec.name)
+    return LayerPrecision(
+        spec.name,
+        spec.kind,
+        Choice(ov.result, "override") if ov.result else Choice(result, f"average of {n} inputs: {exact}"),
+        accum=Choice(ov.accum, "override")
+        if ov.accum
+        else Choice(accum, f"sum of {n} inputs: {k} more integer and fractional bits than the input"),
+        profile_max_abs=peak,
+    )
+
+
+def _batchnorm(
+    spec: KerasLayerSpec, in_type: FixedType, specs: list[KerasLayerSpec], peak: float | None, cfg: ConvertConfig
+) -> LayerPrecision:
+    """Scale-shift (``nnet::normalize``: ``x·scale + shift`` at full precision, then cast to the result).
+    Scale and shift get the default width with just enough integer bits for their largest magnitude; the result
+    is sized like a Dense result (exact sum of the product and the shift, then saturating where a relu follows or
+    from profiling)."""
+    assert spec.weights is not None
+    assert spec.bias is not None
+    width = cfg.default_type.width
+    ov = cfg.override(spec.name)
+    chosen: dict[str, Choice] = {}
+    for tensor, values, override in (("scale", spec.weights, ov.weight), ("shift", spec.bias, ov.bias)):
+        peak_v = float(np.max(np.abs(values))) if values.size else 0.0
+        t = FixedType(width, signed_integer_bits(peak_v, width))
+        chosen[tensor] = (
+            Choice(override, "override")
+            if override
+            else Choice(
+                t, f"batch-norm {tensor}: max |{tensor}| = {peak_v:g} → {t.integer} integer bits, width {width}"
+            )
+        )
+    scale_t, shift_t = chosen["scale"].type, chosen["shift"].type
+    frac = max(in_type.fractional + scale_t.fractional, shift_t.fractional)
+    # |scale| and |shift| after the C++ casts (TRN) are at most one LSB larger
+    bound = float(
+        np.max((np.abs(spec.weights) + 2.0**-scale_t.fractional) * _max_abs(in_type) + np.abs(spec.bias))
+        + 2.0**-shift_t.fractional
+    )
+    exact = FixedType(signed_integer_bits(bound, frac) + frac, signed_integer_bits(bound, frac))
+    result = _result(spec, exact, frac, peak, specs, cfg)
+    if ov.result:
+        result = Choice(ov.result, f"override (plan was {result.type.hls()})")
+    return LayerPrecision(
+        spec.name,
+        spec.kind,
+        result,
+        weight=chosen["scale"],
+        bias=chosen["shift"],
+        bound_max_abs=bound,
+        profile_max_abs=peak,
     )
 
 
@@ -257,8 +346,10 @@ def plan_precision(
         assert spec.source is not None
         in_type = planned[spec.source].result.type
         peak = profile.get(spec.name) if profile else None
-        if spec.kind in ("conv2d", "dense"):
+        if spec.weighted:
             planned[spec.name] = _weighted(spec, in_type, specs, profile, cfg)
+        elif spec.kind == "batchnorm":
+            planned[spec.name] = _batchnorm(spec, in_type, specs, peak, cfg)
         else:
             planned[spec.name] = _unweighted(spec, in_type, cfg, peak)
     return PrecisionPlan(tuple(planned[n] for n in names), calibration_maps)

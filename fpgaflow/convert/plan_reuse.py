@@ -118,7 +118,7 @@ def check_reuse_factor(spec: KerasLayerSpec, rf: int) -> tuple[int, ...]:
 
 def plan_reuse(specs: list[KerasLayerSpec], cfg: ConvertConfig) -> ReusePlan:
     """Reuse factor and strategy for every Conv2D/Dense layer (module docstring: rule and ``auto``)."""
-    weighted = [s for s in specs if s.kind in ("conv2d", "dense")]
+    weighted = [s for s in specs if s.weighted]
     chosen: dict[str, LayerReuse] = {}
     auto = cfg.reuse_factor == "auto"
     for spec in weighted:
@@ -161,16 +161,21 @@ def plan_reuse(specs: list[KerasLayerSpec], cfg: ConvertConfig) -> ReusePlan:
     return ReusePlan(tuple(chosen[s.name] for s in weighted))
 
 
-def layer_cycles(spec: KerasLayerSpec, reuse: ReusePlan) -> int:
-    """Cycles one layer needs per map in ``io_stream``: pixels_in × R for Conv2D (one input pixel every R
-    cycles), R for Dense (its whole input vector at once), pixels_in for pooling and activations."""
-    lr = reuse.get(spec.name)
-    rf = lr.reuse_factor if lr else 1
+def cycles_per_map(spec: KerasLayerSpec, rf: int) -> int:
+    """Cycles one layer needs per map in ``io_stream`` at reuse factor ``rf``: pixels_in × R for a convolution
+    (one input pixel every R cycles), R for Dense (its whole input vector at once), pixels_in for pooling,
+    padding, batch-norm and activations (one stream word per cycle)."""
     if spec.kind == "input":
         return 0
     if spec.kind == "dense":
         return rf
-    return spec.pixels_in * rf
+    return spec.pixels_in * (rf if spec.weighted else 1)
+
+
+def layer_cycles(spec: KerasLayerSpec, reuse: ReusePlan) -> int:
+    """:func:`cycles_per_map` at the layer's planned reuse factor (1 for a layer without one)."""
+    lr = reuse.get(spec.name)
+    return cycles_per_map(spec, lr.reuse_factor if lr else 1)
 
 
 def interval_cycles(specs: list[KerasLayerSpec], reuse: ReusePlan) -> int:

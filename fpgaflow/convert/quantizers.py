@@ -5,6 +5,10 @@
 * ``quantized_relu(bits, integer)`` → ``ap_ufixed<bits, integer, RND_CONV, SAT>``: QKeras rounds half to
   even (``tf.round``) and clips at 2^integer − step, which is exactly ``AP_RND_CONV`` + ``AP_SAT``.
 * ``quantized_bits`` as an activation → ``ap_fixed<bits, integer+1, RND_CONV, SAT>``.
+* ``quantized_tanh(bits)`` (hard: ``clip(x, −1, 1)``) → ``ap_fixed<bits, 1, RND_CONV, SAT>`` (``SAT_SYM`` when
+  symmetric); ``quantized_sigmoid(bits)`` (hard: ``clip(x/2 + 1/2, 0, 1)``) → ``ap_ufixed<bits, 0, RND_CONV, SAT>``:
+  hls4ml's ``hard_tanh``/``hard_sigmoid`` compute the clip exactly and round once into these types, as QKeras does
+  with its default (hard) internal sigmoid.
 
 A quantiser with a learned or per-channel scale (``alpha='auto'``/``'auto_po2'`` or alpha ≠ 1), an
 asymmetric relu (``negative_slope`` ≠ 0) or any other quantiser class raises
@@ -67,6 +71,21 @@ def activation_type(quantizer: Any, layer: str) -> FixedType:
     if name == "quantized_bits":
         _check_alpha(quantizer, layer, "activation")
         return FixedType(int(cfg["bits"]), int(cfg["integer"]) + 1, signed=True, rounding="RND_CONV", overflow="SAT")
+    if name == "quantized_tanh":
+        # 2·hard_sigmoid(x) − 1 = clip(x, −1, 1), rounded half to even onto bits−1 fractional bits, clipped to
+        # [−1 (+2^-(bits−1) if symmetric), 1 − 2^-(bits−1)]: ap_fixed<bits,1> with RND_CONV and SAT (SAT_SYM)
+        if cfg.get("symmetric"):
+            return FixedType(int(cfg["bits"]), 1, signed=True, rounding="RND_CONV", overflow="SAT_SYM")
+        return FixedType(int(cfg["bits"]), 1, signed=True, rounding="RND_CONV", overflow="SAT")
+    if name == "quantized_sigmoid":
+        if cfg.get("symmetric"):
+            raise UnconvertibleLayerError(
+                f"layer {layer!r}: quantized_sigmoid with symmetric=True clips at 2^-bits, which no ap_ufixed "
+                "saturation mode does; use symmetric=False"
+            )
+        # hard_sigmoid(x) = clip(x/2 + 1/2, 0, 1) rounded onto bits fractional bits, clipped to [0, 1 − 2^-bits]
+        return FixedType(int(cfg["bits"]), 0, signed=False, rounding="RND_CONV", overflow="SAT")
     raise UnconvertibleLayerError(
-        f"layer {layer!r}: QActivation quantizer {name} is not supported (supported: quantized_relu, quantized_bits)"
+        f"layer {layer!r}: QActivation quantizer {name} is not supported (supported: quantized_relu, quantized_bits, "
+        "quantized_tanh, quantized_sigmoid)"
     )

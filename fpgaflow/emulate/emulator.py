@@ -37,6 +37,18 @@ from fpgaflow_board.fixed_point import FixedType, FloatArray, IntArray, from_flo
 
 log = logging.getLogger(__name__)
 
+#: hls4ml layer classes modelled for io_stream only (their io_parallel kernels differ: im2col, in-layer padding)
+STREAM_ONLY = (
+    "Conv1D",
+    "Conv2D",
+    "Conv2DBatchnorm",
+    "Pooling1D",
+    "Pooling2D",
+    "GlobalPooling1D",
+    "GlobalPooling2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+)
 #: int64 elements the largest intermediate of one batch may hold (32 MiB) unless batch_size is given
 _BATCH_ELEMENTS = 1 << 23
 
@@ -90,7 +102,7 @@ class Emulator:
         prev_out: str | None = None
         in_type = FixedType(16, 6)
         for hl in hls_layers:
-            if io_type != "io_stream" and hl.class_name in ("Conv2D", "Pooling2D", "ZeroPadding2D"):
+            if io_type != "io_stream" and hl.class_name in STREAM_ONLY:
                 raise UnemulatedLayerError(
                     f"layer {hl.name!r}: {hl.class_name} is modelled for io_stream only, not {io_type}"
                 )

@@ -18,20 +18,40 @@ from fpgaflow.emulate.mac import MacUnit
 from fpgaflow_board.errors import FixedPointError
 from fpgaflow_board.fixed_point import FixedType, IntArray, check_int64, from_float
 
-#: hls4ml layer classes with a bit-exact model here
-SUPPORTED = (
-    "Input",
-    "Dense",
-    "Conv2D",
-    "Pooling2D",
-    "ZeroPadding2D",
-    "Activation",
-    "ReLU",
-    "Softmax",
-    "BatchNormalization",
-    "ApplyAlpha",
-    "Reshape",
-)
+#: hls4ml layer classes with a bit-exact model here, and the activation functions modelled for each (``None``:
+#: the class has no activation attribute to check)
+EMULATED: dict[str, tuple[str, ...] | None] = {
+    "Input": None,
+    "Dense": None,
+    "Conv1D": None,
+    "Conv2D": None,
+    "Conv2DBatchnorm": None,
+    "Pooling1D": None,
+    "Pooling2D": None,
+    "GlobalPooling1D": None,
+    "GlobalPooling2D": None,
+    "ZeroPadding1D": None,
+    "ZeroPadding2D": None,
+    "Activation": ("relu", "linear", "sigmoid", "tanh"),
+    "HardActivation": ("hard_sigmoid", "hard_tanh"),
+    "Softmax": ("softmax",),
+    "BatchNormalization": None,
+    "ApplyAlpha": None,
+    "Reshape": None,
+}
+SUPPORTED = tuple(EMULATED)
+
+
+def emulates(class_name: str, activation: str = "") -> bool:
+    """Whether an hls4ml layer of ``class_name`` (with activation function ``activation``) has an exact model."""
+    if class_name not in EMULATED:
+        return False
+    functions = EMULATED[class_name]
+    return functions is None or activation in functions
+
+
+def _supported_text() -> str:
+    return ", ".join(c if a is None else f"{c} ({'/'.join(a)})" for c, a in EMULATED.items())
 
 
 def fixed_type(precision: Any, what: str) -> FixedType:
@@ -66,16 +86,18 @@ def _attr_type(layer: Any, key: str) -> FixedType:
     return fixed_type(named.precision, f"layer {layer.name!r} {key}")
 
 
-def _strategy_is_latency(layer: Any) -> bool:
-    return str(layer.get_attr("strategy", "latency")).lower() == "latency"
+def _is_resource(layer: Any) -> bool:
+    return str(layer.get_attr("strategy", "latency")).lower() == "resource"
 
 
-def _check_latency(layer: Any) -> None:
-    if not _strategy_is_latency(layer):
-        raise UnemulatedLayerError(
-            f"layer {layer.name!r}: strategy {layer.get_attr('strategy')!r} is not modelled "
-            "(hls4ml reorders its weights); convert with Strategy 'Latency'"
-        )
+def _mac_weights(layer: Any) -> tuple[IntArray, FixedType]:
+    """Weight codes as (n_in, n_out), kernel index order (height, width, channel) for a convolution.  Under the
+    Resource strategy hls4ml stored them transposed (``ApplyResourceStrategy``: Dense (out, in), Conv1D
+    (F, W, C), Conv2D (F, H, W, C)); the transposition is undone here."""
+    w, wt = _weights(layer, "weight")
+    if _is_resource(layer):
+        w = np.moveaxis(w, 0, -1)
+    return w.reshape(-1, w.shape[-1]), wt
 
 
 def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
@@ -83,60 +105,107 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
     cls = layer.class_name
     name = layer.name
     shape = tuple(int(s) for s in layer.get_output_variable().shape)
-    if cls not in SUPPORTED:
+    if not emulates(cls, str(layer.get_attr("activation", "")).lower() if EMULATED.get(cls) else ""):
         raise UnemulatedLayerError(
-            f"layer {name!r} of class {cls!r} has no bit-exact emulation (supported: {SUPPORTED})"
+            f"layer {name!r} of class {cls!r} (activation {layer.get_attr('activation', '')!r}) has no bit-exact "
+            f"emulation (supported: {_supported_text()})"
         )
     out_t = _out_type(layer)
     if cls == "Input":
         return L.InputCast(name, out_t, out_t, shape)
     if cls == "Reshape":
         return L.Flatten(name, in_type, in_type, shape)
-    if cls in ("Dense", "Conv2D"):
-        _check_latency(layer)
-        w, wt = _weights(layer, "weight")
+    if cls in ("Dense", "Conv1D", "Conv2D", "Conv2DBatchnorm"):
+        w, wt = _mac_weights(layer)
         b, bt = _weights(layer, "bias")
         mac = MacUnit(
             name,
-            weights=w.reshape(-1, w.shape[-1]),
+            weights=w,
             weight_type=wt,
             bias=b.ravel(),
             bias_type=bt,
             in_type=in_type,
             accum=_attr_type(layer, "accum_t"),
             result=out_t,
-            sequential_order=True,
+            # dense_latency adds the products in order; dense_resource interleaves them (modelled when the sum
+            # cannot saturate, where the order does not matter)
+            sequential_order=not _is_resource(layer),
         )
         if cls == "Dense":
             return L.Dense(name, in_type, out_t, shape, mac=mac)
         pads = [layer.get_attr(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
         if any(pads):
             raise UnemulatedLayerError(f"layer {name!r}: in-layer padding {pads} (io_parallel) is not modelled")
+        if cls == "Conv1D":
+            filt, stride = (1, int(layer.get_attr("filt_width"))), (1, int(layer.get_attr("stride_width")))
+            conv = L.Conv2D(name, in_type, out_t, (1, *shape), filt=filt, stride=stride, mac=mac)
+            return L.As2D(name, in_type, out_t, shape, inner=conv)
         filt = (int(layer.get_attr("filt_height")), int(layer.get_attr("filt_width")))
         stride = (int(layer.get_attr("stride_height")), int(layer.get_attr("stride_width")))
         return L.Conv2D(name, in_type, out_t, shape, filt=filt, stride=stride, mac=mac)
     if cls == "ZeroPadding2D":
         top, bottom, left, right = (int(layer.get_attr(k)) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right"))
         return L.ZeroPad2D(name, in_type, out_t, shape, pads=(top, bottom, left, right))
-    if cls == "Pooling2D":
-        pads = [layer.get_attr(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
-        if any(pads):
-            raise UnemulatedLayerError(f"layer {name!r}: pooling with padding {pads} is not modelled")
-        return L.Pool2D(
+    if cls == "ZeroPadding1D":
+        pad = L.ZeroPad2D(
             name,
             in_type,
             out_t,
-            shape,
+            (1, *shape),
+            pads=(0, 0, int(layer.get_attr("pad_left")), int(layer.get_attr("pad_right"))),
+        )
+        return L.As2D(name, in_type, out_t, shape, inner=pad)
+    if cls in ("Pooling1D", "Pooling2D"):
+        pads = [layer.get_attr(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
+        if any(pads):
+            raise UnemulatedLayerError(f"layer {name!r}: pooling with padding {pads} is not modelled")
+        one_d = cls == "Pooling1D"
+        pool = L.Pool2D(
+            name,
+            in_type,
+            out_t,
+            (1, *shape) if one_d else shape,
             op=str(layer.get_attr("pool_op")),
-            pool=(int(layer.get_attr("pool_height")), int(layer.get_attr("pool_width"))),
-            stride=(int(layer.get_attr("stride_height")), int(layer.get_attr("stride_width"))),
+            pool=(1, int(layer.get_attr("pool_width")))
+            if one_d
+            else (int(layer.get_attr("pool_height")), int(layer.get_attr("pool_width"))),
+            stride=(1, int(layer.get_attr("stride_width")))
+            if one_d
+            else (int(layer.get_attr("stride_height")), int(layer.get_attr("stride_width"))),
             accum=_attr_type(layer, "accum_t"),
+        )
+        return L.As2D(name, in_type, out_t, shape, inner=pool) if one_d else pool
+    if cls in ("GlobalPooling1D", "GlobalPooling2D"):
+        return L.GlobalPool(
+            name, in_type, out_t, shape, op=str(layer.get_attr("pool_op")), accum=_attr_type(layer, "accum_t")
         )
     if cls in ("BatchNormalization", "ApplyAlpha"):
         s, st = _weights(layer, "scale")
         b, bt = _weights(layer, "bias")
         return L.BatchNorm(name, in_type, out_t, shape, scale=s.ravel(), scale_t=st, bias=b.ravel(), bias_t=bt)
     act = str(layer.get_attr("activation", "")).lower()
+    if cls == "HardActivation":
+        slope_t, shift_t = _attr_type(layer, "slope_t"), _attr_type(layer, "shift_t")
+        return L.HardActivation(
+            name,
+            in_type,
+            out_t,
+            shape,
+            slope=int(from_float(np.array([float(layer.get_attr("slope"))]), slope_t)[0]),
+            slope_t=slope_t,
+            shift=int(from_float(np.array([float(layer.get_attr("shift"))]), shift_t)[0]),
+            shift_t=shift_t,
+            tanh=act == "hard_tanh",
+        )
+    if act == "tanh":
+        return L.Tanh(
+            name,
+            in_type,
+            out_t,
+            shape,
+            table_size=int(layer.get_attr("table_size")),
+            table_t=_attr_type(layer, "table_t"),
+        )
     if act == "relu":
         return L.Relu(name, in_type, out_t, shape)
     if act == "linear":

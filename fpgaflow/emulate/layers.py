@@ -12,8 +12,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from fpgaflow.emulate.mac import MacUnit
-from fpgaflow.emulate.tables import sigmoid_index, sigmoid_table
-from fpgaflow_board.fixed_point import CodeArray, CodeT, FixedType, FloatArray, IntArray, requantize
+from fpgaflow.emulate.tables import sigmoid_index, sigmoid_table, tanh_table
+from fpgaflow_board.fixed_point import CodeArray, CodeT, FixedType, FloatArray, IntArray, apply_overflow, requantize
 
 
 @dataclass
@@ -251,3 +251,80 @@ class Flatten(Layer):
 
     def run(self, q: IntArray) -> IntArray:
         return q.reshape(q.shape[0], *self.out_shape)
+
+
+@dataclass
+class Tanh(Layer):
+    """``nnet::tanh``: table index ``int(x * N / 8) + N / 2`` (clamped), ``out = (res_t) table[index]``."""
+
+    table_size: int = 1024
+    table_t: FixedType = field(default_factory=lambda: FixedType(18, 8))
+
+    def __post_init__(self) -> None:
+        self.table = tanh_table(self.table_size, self.table_t)
+
+    def run(self, q: IntArray) -> IntArray:
+        idx = sigmoid_index(q, self.in_type.fractional, self.table_size, span=8)
+        return requantize(self.table[idx], self.table_t.fractional, self.out_type)
+
+
+@dataclass
+class HardActivation(Layer):
+    """``nnet::hard_sigmoid`` / ``nnet::hard_tanh``: ``v = slope * x + shift`` at full precision, clipped to
+    [0, 1] (compared with the integers 0 and 1), then ``out = (res_t) v`` or ``out = (res_t)(2 * v - 1)``.
+    ``slope``/``shift``: codes of the ``slope_t``/``shift_t`` constants (the C++ casts hls4ml's decimal)."""
+
+    slope: int = 0
+    slope_t: FixedType = field(default_factory=lambda: FixedType(16, 0, False))
+    shift: int = 0
+    shift_t: FixedType = field(default_factory=lambda: FixedType(2, 0, False))
+    tanh: bool = False
+
+    def run(self, q: IntArray) -> IntArray:
+        fx, fs, fsh = self.in_type.fractional, self.slope_t.fractional, self.shift_t.fractional
+        frac = max(fx + fs, fsh, 0)
+        v = (q.astype(np.int64) * self.slope) << (frac - fx - fs)
+        v += self.shift << (frac - fsh)
+        one = 1 << frac
+        v = np.clip(v, 0, one)
+        if self.tanh:
+            v = 2 * v - one
+        return requantize(v, frac, self.out_type)
+
+
+@dataclass
+class GlobalPool(Layer):
+    """``nnet::global_pooling1d_cl/2d_cl``: every pixel of a channel, cast to ``accum_t``, enters a running
+    maximum (from ``accum_t``'s minimum) or a running sum (from 0, each partial sum cast to ``accum_t``); the
+    average divides by the pixel count truncating toward zero; the result is cast to the output type."""
+
+    op: str = "Max"
+    accum: FixedType = field(default_factory=lambda: FixedType(16, 6))
+
+    def run(self, q: IntArray) -> IntArray:
+        a = requantize(q, self.in_type.fractional, self.accum)
+        flat = a.reshape(a.shape[0], -1, a.shape[-1])
+        n = flat.shape[1]
+        if self.op == "Max":
+            red = np.maximum(flat.max(axis=1), self.accum.code_min)
+            return requantize(red, self.accum.fractional, self.out_type)
+        bound = n * int(np.abs(flat).max(initial=0))
+        if self.accum.overflow == "WRAP" or bound <= min(self.accum.code_max, -self.accum.code_min):
+            red = apply_overflow(flat.sum(axis=1), self.accum)  # no partial sum saturates; wrapping is modular
+        else:
+            red = np.zeros((flat.shape[0], flat.shape[2]), np.int64)
+            for i in range(n):
+                red = apply_overflow(red + flat[:, i], self.accum)
+        red = np.where(red >= 0, red // n, -((-red) // n))
+        return requantize(red, self.accum.fractional, self.out_type)
+
+
+@dataclass
+class As2D(Layer):
+    """A 1-D io_stream layer (``conv_1d_cl``, ``pooling1d_cl``, ``zeropad1d_cl``) run as its 2-D twin on maps
+    one pixel high: hls4ml's 1-D kernels compute the same windows in the same (width, channel) order."""
+
+    inner: Layer = field(repr=False, default=None)  # type: ignore[assignment]
+
+    def run(self, q: IntArray) -> IntArray:
+        return self.inner.run(q[:, None])[:, 0]

@@ -11,8 +11,9 @@ import math
 from dataclasses import dataclass, replace
 
 from fpgaflow.convert.config import ConvertConfig, LayerOverride, Strategy
-from fpgaflow.convert.layers import KerasLayerSpec
+from fpgaflow.convert.layers import WEIGHTED, KerasLayerSpec
 from fpgaflow.convert.plan_precision import PrecisionPlan
+from fpgaflow.convert.plan_reuse import cycles_per_map as layer_cycles
 from fpgaflow.convert.plan_reuse import valid_reuse_factors
 from fpgaflow.fit.config import ReuseMode
 from fpgaflow_board.fixed_point import FixedType
@@ -69,7 +70,7 @@ def precision_variant(plan: PrecisionPlan, trim_bits: int, margin_bits: int) -> 
     """The planned accumulator/result types of every Conv2D/Dense layer, trimmed by ``trim_bits``."""
     types = {}
     for lp in plan.layers:
-        if lp.accum is None:
+        if lp.accum is None or lp.kind not in WEIGHTED:
             continue
         types[lp.layer] = (trim(lp.accum.type, trim_bits), trim(lp.result.type, trim_bits))
     return PrecisionVariant(trim_bits, margin_bits, types)
@@ -80,20 +81,10 @@ def nearest_reuse(valid: tuple[int, ...], rf: int) -> int:
     return min(valid, key=lambda v: (abs(math.log(v / rf)), v))
 
 
-def layer_cycles(spec: KerasLayerSpec, rf: int) -> int:
-    """Cycles per map of one layer in io_stream (as :func:`fpgaflow.convert.plan_reuse.layer_cycles`):
-    pixels_in × R for Conv2D, R for Dense, pixels_in for the others."""
-    if spec.kind == "input":
-        return 0
-    if spec.kind == "dense":
-        return rf
-    return spec.pixels_in * (rf if spec.kind == "conv2d" else 1)
-
-
 def layer_reuse(specs: list[KerasLayerSpec], rf: int, mode: ReuseMode) -> dict[str, int]:
     """Per-layer reuse factors for a global ``rf``: the nearest valid one per layer; ``balanced`` then
     raises each to the largest valid factor whose cycles per map stay within the design's interval."""
-    weighted = [s for s in specs if s.kind in ("conv2d", "dense")]
+    weighted = [s for s in specs if s.weighted]
     valid = {s.name: valid_reuse_factors(s.n_in, s.n_out) for s in weighted}
     chosen = {s.name: nearest_reuse(valid[s.name], rf) for s in weighted}
     if mode == "balanced":
