@@ -38,7 +38,7 @@ def test_overrides_and_auto_reuse_load() -> None:
         ({"layers": {"c": {"strategy": "Resources"}}}, "did you mean 'Resource'"),
         ({"default_precision": "float"}, "not a fixed-point type: 'float'"),
         ({"dsp_budget": 1.5}, r"convert.dsp_budget must be in \(0, 1\]"),
-        ({"board": "pynq-z1"}, "unknown board 'pynq-z1' \\(did you mean 'pynq-z2'\\?\\)"),
+        ({"board": "pynq-z3"}, "unknown board 'pynq-z3' \\(did you mean 'pynq-z2'\\?\\)"),
     ],
 )
 def test_bad_values_are_specific(mapping: dict[str, object], message: str) -> None:

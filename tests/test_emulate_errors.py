@@ -48,7 +48,7 @@ def _convert(model: Any, path: Path, **kwargs: Any) -> Any:
     )
 
 
-@pytest.mark.parametrize("activation", ["tanh", "softsign"])
+@pytest.mark.parametrize("activation", ["selu", "softsign"])
 def test_unsupported_activation_names_layer(tmp_path: Path, activation: str) -> None:
     hls_model = _convert(_model(activation), tmp_path)
     with pytest.raises(UnemulatedLayerError, match=rf"layer 'act'.*activation '{activation}'"):
@@ -64,16 +64,20 @@ def test_softmax_latency_implementation_is_rejected(tmp_path: Path) -> None:
 def test_unsupported_layer_class_names_layer(tmp_path: Path) -> None:
     import tensorflow as tf
 
-    inp = tf.keras.Input((16, 2), name="maps")
-    x = tf.keras.layers.Conv1D(2, 3, name="conv1d")(inp)
+    inp = tf.keras.Input((8, 8, 2), name="maps")
+    x = tf.keras.layers.DepthwiseConv2D(3, name="dw")(inp)
     hls_model = _convert(tf.keras.Model(inp, x), tmp_path)
-    with pytest.raises(UnemulatedLayerError, match=r"layer 'conv1d' of class 'Conv1D'"):
+    with pytest.raises(UnemulatedLayerError, match=r"layer 'dw' of class 'DepthwiseConv2D'"):
         Emulator.from_hls_model(hls_model)
 
 
-def test_resource_strategy_is_rejected(tmp_path: Path) -> None:
-    hls_model = _convert(_model("sigmoid"), tmp_path, overrides={"dense": {"Strategy": "Resource", "ReuseFactor": 2}})
-    with pytest.raises(UnemulatedLayerError, match=r"layer 'dense': strategy"):
+def test_resource_strategy_with_a_saturating_accumulator_is_rejected(tmp_path: Path) -> None:
+    """dense_resource interleaves the products: its order matters only when a partial sum can saturate."""
+    overrides = {
+        "dense": {"Strategy": "Resource", "ReuseFactor": 2, "Precision": {"accum": "ap_fixed<8,2,AP_TRN,AP_SAT>"}}
+    }
+    hls_model = _convert(_model("sigmoid"), tmp_path, overrides=overrides)
+    with pytest.raises(UnemulatedLayerError, match=r"layer 'dense': accumulator .* summation order of this strategy"):
         Emulator.from_hls_model(hls_model)
 
 

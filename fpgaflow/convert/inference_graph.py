@@ -4,7 +4,8 @@ Three rewrites, each its own module, run in this order on the layer chain:
 
 1. :mod:`~fpgaflow.convert.remove_dropout`: Dropout and its relatives are the identity at inference;
 2. :mod:`~fpgaflow.convert.split_activations`: an activation fused into a Dense/Conv layer becomes its own
-   layer ``<layer>_<activation>``, the name hls4ml gives it, so its precision is planned like any other;
+   layer ``<layer>_<activation>``, the name hls4ml gives it, so its precision is planned like any other (and a
+   ``Softmax()`` layer an ``Activation("softmax")``, which hls4ml 1.3 compiles);
 3. :mod:`~fpgaflow.convert.fold_batchnorm`: a BatchNormalization right after a Dense/Conv without kernel/bias
    quantizers is folded into its weights, exactly where hls4ml 1.3's ``FuseBatchNormalization`` folds it.
 
@@ -88,7 +89,7 @@ def _rewrite(chain: list[Any]) -> tuple[list[LayerRecipe], tuple[str, ...]]:
     r1 = remove_dropout(r0)
     r2 = split_activations(r1)
     r3 = fold_batchnorm(r2)
-    found = (len(r1) < len(r0), len(r2) > len(r1), len(r3) < len(r2))
+    found = (len(r1) < len(r0), len(r2) > len(r1) or any(r.class_name == "Softmax" for r in r1), len(r3) < len(r2))
     keys = ("Dropout", "fused_activation", "BatchNormalization.folded")
     return r3, tuple(k for k, hit in zip(keys, found, strict=True) if hit)
 

@@ -180,6 +180,8 @@ def _weighted(
             left, right = same_padding(ins[-2], window[1], strides[1])
             pad = (top, bottom, left, right)
         elif padding == "causal":
+            if strides[1] != 1:
+                raise refuse("Conv1D.causal_strided", layer.name, cls)
             pad = (0, 0, window[1] - 1, 0)
         if any(pad):
             rules.append(f"{base}.same")
@@ -269,7 +271,12 @@ def _activation(layer: Any, cls: str, src: str | None, ins: tuple[int, ...]) -> 
         if c.get("max_value") is not None or float(c.get("negative_slope", 0.0)) != 0.0 or float(c.get("threshold", 0)):
             raise refuse("ReLU.options", name, cls)
         return KerasLayerSpec(name, cls, "activation", src, ins, ins, activation="relu", rules=("Activation.relu",))
-    act = "softmax" if cls == "Softmax" else str(layer.get_config()["activation"])
+    if cls == "Softmax":  # to_inference_graph rewrites one over the last axis as Activation("softmax")
+        raise UnconvertibleLayerError(
+            f"layer {name!r} (Softmax, axis={layer.get_config().get('axis')}): only a softmax over the last axis "
+            "of a flat vector is converted"
+        )
+    act = str(layer.get_config()["activation"])
     if act not in _ACTIVATIONS:
         raise UnconvertibleLayerError(
             f"layer {name!r} (Activation {act!r}) is not supported: {rule('Activation.other').refused}"

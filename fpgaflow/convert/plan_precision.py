@@ -10,17 +10,25 @@ Rules (per layer, in graph order; each choice records why):
   the largest value of the input type.  No input the input type can carry overflows it, so the
   accumulator is exact (WRAP is harmless: partial sums wrap but the final sum fits).  This is never wider
   than hls4ml's ``auto`` type, which assumes every weight at its type's maximum.
-* Conv2D/Dense result:
+* Conv/Dense/batch-norm result:
   - feeding a saturating ``quantized_relu`` ``ap_ufixed<b,i>``: ``ap_fixed<i+1+f, i+1, TRN, SAT>``.  Any
     value above the relu's range saturates to the same output either way, so this is bit-exact for every
-    input while the stream carries fewer bits;
+    input while the stream carries fewer bits; feeding a ``quantized_tanh``/``quantized_sigmoid`` (hard, clipped
+    at |x| ≥ 1): ``ap_fixed<2+f, 2, TRN, SAT>`` for the same reason;
   - otherwise, from profiling: the integer bits of ``max |v|·2^margin`` on the calibration maps, with
     SAT (values beyond it clip; ``fpgaflow verify`` counts them); if that is not narrower than the
     accumulator, the accumulator type itself;
   - without calibration data: the accumulator type.
-* QActivation: the quantiser's type (``ap_ufixed<b,i,RND_CONV,SAT>`` for quantized_relu, as hls4ml does).
-  Float relu: the input type without its sign bit (exact); linear, MaxPooling2D, Flatten: the input type
-  (exact); sigmoid/softmax: the default precision (hls4ml's lookup tables, not exact).
+* QActivation: the quantiser's type (``ap_ufixed<b,i,RND_CONV,SAT>`` for quantized_relu, as hls4ml does;
+  ``quantized_tanh``/``quantized_sigmoid``: see :mod:`fpgaflow.convert.quantizers`).
+  Float relu: the input type without its sign bit (exact); linear, max pooling, padding, Flatten: the input
+  type (exact); sigmoid/softmax: the default precision (hls4ml's lookup tables, not exact); tanh (table) and
+  Keras' hard_sigmoid: the default width with 2 (signed) or 1 (unsigned) integer bits.
+* Average pooling (and global average pooling) over N values: ``accum_t`` = the input type with k = ⌈log2 N⌉
+  more integer and fractional bits, the result the input's integer bits with those k fractional bits (exact
+  for N = 2^k; otherwise the quotient is truncated at that LSB, as the C++ does).
+* Batch-norm (scale-shift): scale and shift in the default width with the integer bits their largest value
+  needs; the result like a Dense result (exact sum, narrowed as above).
 
 A configured override replaces a planned type; one that cannot hold the quantiser's grid and range is
 rejected with :class:`~fpgaflow.convert.errors.PrecisionRangeError`.
@@ -175,9 +183,11 @@ def _result(
     spec: KerasLayerSpec, acc: FixedType, frac: int, peak: float | None, specs: list[KerasLayerSpec], cfg: ConvertConfig
 ) -> Choice:
     readers = consumers(specs, spec.name)
-    if len(readers) == 1 and readers[0].output_type is not None and readers[0].activation == "relu":
+    saturating = ("relu", "hard_tanh", "hard_sigmoid")
+    if len(readers) == 1 and readers[0].output_type is not None and readers[0].activation in saturating:
         relu = readers[0].output_type
-        integer = relu.integer + 1
+        # quantized_relu: its own range (integer bits + the sign); hard tanh/sigmoid clip at |x| >= 1: [-2, 2)
+        integer = relu.integer + 1 if readers[0].activation == "relu" else 2
         if integer < acc.integer:
             return Choice(
                 FixedType(integer + frac, integer, True, "TRN", "SAT"),

@@ -89,6 +89,12 @@ RULES: tuple[LayerRule, ...] = (
         "hls4ml inserts a ZeroPadding1D",
     ),
     _r("Conv1D.strides", "QConv1D, Conv1D", "strides > 1", (_CONV1D,), "strided line buffer"),
+    _no(
+        "Conv1D.causal_strided",
+        "QConv1D, Conv1D",
+        "padding='causal' with strides > 1",
+        "hls4ml 1.3 pads filt − stride zeros where Keras pads filt − 1; use strides=1 or padding='same'",
+    ),
     _r("Dense", "QDense, Dense", "", (("Dense", ""),), "reads a flat vector (Flatten or global pooling first)"),
     _r(
         "fused_activation",
@@ -183,7 +189,8 @@ RULES: tuple[LayerRule, ...] = (
         "Activation('softmax'), Softmax()",
         "",
         (("Softmax", "softmax"),),
-        "hls4ml's stable softmax",
+        "hls4ml's stable softmax over a flat vector; a Softmax() layer (axis −1) is rewritten as "
+        "Activation('softmax'), the form hls4ml 1.3 compiles",
     ),
     _no(
         "Activation.other",
