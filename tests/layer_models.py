@@ -194,7 +194,12 @@ ZOO: dict[str, IdentityCase] = {
             layers={"out": LayerOverride(reuse_factor=3, strategy="Resource")},
         ),
         IdentityCase(
-            "global_average_1d", global_average_1d, {"backend": "Vivado"}, input_scale=None, span=(-8.0, 8.0), lsb=2.0**-10
+            "global_average_1d",
+            global_average_1d,
+            {"backend": "Vivado"},
+            input_scale=None,
+            span=(-8.0, 8.0),
+            lsb=2.0**-10,
         ),
         IdentityCase(
             "dense_parallel",

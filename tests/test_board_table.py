@@ -91,7 +91,7 @@ def test_board_entries(figures: tuple) -> None:  # type: ignore[type-arg]
     assert b.board_part is not None and b.shell is not None and b.source
     # VivadoAccelerator only where hls4ml 1.3 has a design for the part (its supported_boards.json: pynq-z2)
     if hls4ml_board is None:
-        with pytest.raises(ConfigError, match="has no hls4ml VivadoAccelerator board: use convert.backend Vivado"):
+        with pytest.raises(ConfigError, match=r"has no hls4ml VivadoAccelerator board: use convert\.backend Vivado"):
             ConvertConfig(board=name)
         assert ConvertConfig(board=name, backend="Vivado").clock_ns == 10.0
     else:

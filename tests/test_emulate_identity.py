@@ -20,24 +20,11 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
 ]
 
+from emulate_inputs import edge_maps  # noqa: E402
+
 from fpgaflow.emulate import Emulator  # noqa: E402
 from fpgaflow.emulate.compare import compare_to_csim  # noqa: E402
 from fpgaflow.emulate.reference_models import convert, default_like, reduced  # noqa: E402
-
-
-def _edge_maps(
-    rng: np.random.Generator, n: int, shape: tuple[int, ...], span: tuple[float, float], lsb: float
-) -> np.ndarray:
-    """Random maps in ``span`` plus values at and around its limits and half-LSB ties."""
-    lo, hi = span
-    x = rng.uniform(lo, hi, size=(n, *shape))
-    ties = (rng.integers(int(lo / lsb) - 4, int(hi / lsb) + 4, size=(n // 4, *shape)) + 0.5) * lsb
-    x[: n // 4] = ties
-    for k, value in enumerate((hi, lo, hi - lsb / 4)):
-        x[n // 4 + k] = value
-    sparse = rng.random((n // 4, *shape)) < 0.9  # hit-map-like: mostly empty
-    x[-(n // 4) :][sparse] = 0.0
-    return x.astype(np.float32)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +38,7 @@ def test_default_like_model_bit_identical(default_model: tuple[Any, Emulator]) -
     hls_model, emu = default_model
     rng = np.random.default_rng(11)
     # inputs are ADC/256 in ap_ufixed<8,0>; 1.0 and negatives wrap, out-of-range values test the cast
-    x = _edge_maps(rng, 400, (32, 32, 1), (-0.05, 1.05), 1 / 256)
+    x = edge_maps(rng, 400, (32, 32, 1), (-0.05, 1.05), 1 / 256)
     result = compare_to_csim(emu, hls_model, x)
     assert result.n_maps == 400
     assert result.n_output_mismatch == 0, result
@@ -63,7 +50,7 @@ def test_default_like_model_bit_identical(default_model: tuple[Any, Emulator]) -
 @pytest.mark.slow  # default_model, and hls_model.trace recompiles the project
 def test_default_like_per_layer_trace(default_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = default_model
-    x = _edge_maps(np.random.default_rng(5), 24, (32, 32, 1), (0.0, 1.0), 1 / 256)
+    x = edge_maps(np.random.default_rng(5), 24, (32, 32, 1), (0.0, 1.0), 1 / 256)
     result = compare_to_csim(emu, hls_model, x, per_layer=True, dtype=np.float64)
     assert result.identical, result
     assert result.layers_checked == ("conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "dense", "sig")
@@ -141,7 +128,7 @@ def test_stress_model_saturation_wrap_rounding(stress_model: tuple[Any, Emulator
     modes = {layer.name: layer.mac.mode for layer in emu.layers if hasattr(layer, "mac")}
     assert modes["conv_same"] == "sequential"
     assert modes["hidden"] == "sequential"
-    x = _edge_maps(np.random.default_rng(8), 300, (11, 9, 2), (-5.0, 5.0), 1 / 32)
+    x = edge_maps(np.random.default_rng(8), 300, (11, 9, 2), (-5.0, 5.0), 1 / 32)
     result = compare_to_csim(emu, hls_model, x)
     assert result.n_output_mismatch == 0, result
     # accumulators really overflow: some conv_same window sums exceed ap_fixed<9,4>'s range of +-8
@@ -152,7 +139,7 @@ def test_stress_model_saturation_wrap_rounding(stress_model: tuple[Any, Emulator
 @pytest.mark.slow  # hls_model.trace recompiles the project (~25 s)
 def test_stress_model_per_layer(stress_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = stress_model
-    x = _edge_maps(np.random.default_rng(9), 16, (11, 9, 2), (-5.0, 5.0), 1 / 32)
+    x = edge_maps(np.random.default_rng(9), 16, (11, 9, 2), (-5.0, 5.0), 1 / 32)
     result = compare_to_csim(emu, hls_model, x, per_layer=True, dtype=np.float64)
     assert result.identical, result
     assert "conv_same" in result.layers_checked
@@ -165,7 +152,7 @@ def test_plain_keras_16_6_inputs_that_saturate(tmp_path: Path) -> None:
     inputs up to +-40 wrap in the input cast and push the accumulators to their limits."""
     hls_model = convert(reduced(seed=4, shape=(20, 18, 3)), tmp_path / "prj", backend="Vivado", input_precision=None)
     emu = Emulator.from_hls_model(hls_model)
-    x = _edge_maps(np.random.default_rng(2), 120, (20, 18, 3), (-40.0, 40.0), 2.0**-10)
+    x = edge_maps(np.random.default_rng(2), 120, (20, 18, 3), (-40.0, 40.0), 2.0**-10)
     result = compare_to_csim(emu, hls_model, x.astype(np.float64))
     assert result.n_output_mismatch == 0, result
 
@@ -197,7 +184,7 @@ def test_softmax_head_bit_identical(tmp_path: Path) -> None:
             },
         },
     }
-    x_in = _edge_maps(np.random.default_rng(12), 400, (9,), (-6.0, 6.0), 2.0**-10).astype(np.float64)
+    x_in = edge_maps(np.random.default_rng(12), 400, (9,), (-6.0, 6.0), 2.0**-10).astype(np.float64)
     for k, overrides in enumerate((wide, narrow)):
         hls_model = convert(
             tf.keras.Model(inp, out),
@@ -217,7 +204,7 @@ def test_softmax_head_bit_identical(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_default_like_10000_maps(default_model: tuple[Any, Emulator]) -> None:
     hls_model, emu = default_model
-    x = _edge_maps(np.random.default_rng(1234), 10_000, (32, 32, 1), (0.0, 1.0), 1 / 256)
+    x = edge_maps(np.random.default_rng(1234), 10_000, (32, 32, 1), (0.0, 1.0), 1 / 256)
     result = compare_to_csim(emu, hls_model, x)
     assert result.n_maps == 10_000
     assert result.n_output_mismatch == 0, result
@@ -229,6 +216,6 @@ def test_reduced_model_128x128x3(tmp_path: Path) -> None:
         reduced(seed=5), tmp_path / "prj", backend="VivadoAccelerator", input_precision=None, trace=False
     )
     emu = Emulator.from_hls_model(hls_model)
-    x = _edge_maps(np.random.default_rng(3), 24, (128, 128, 3), (0.0, 1.0), 2.0**-10)
+    x = edge_maps(np.random.default_rng(3), 24, (128, 128, 3), (0.0, 1.0), 2.0**-10)
     result = compare_to_csim(emu, hls_model, x)
     assert result.n_output_mismatch == 0, result

@@ -13,7 +13,7 @@ import pytest
 from fpgaflow.emulate import layers as L
 from fpgaflow.emulate.fuse import run_layers
 from fpgaflow.emulate.mac import MacUnit
-from fpgaflow.emulate.tables import sigmoid_table
+from fpgaflow.emulate.tables import sigmoid_table, tanh_table
 from fpgaflow_board.fixed_point import FixedType, from_float, requantize
 
 hls4ml = pytest.importorskip("hls4ml")
@@ -72,6 +72,135 @@ def test_sigmoid_table_and_lookup_match_header(cpp_sigmoid: list, case: int) -> 
     layer = L.Sigmoid("sig", data_t, res_t, (1,), table_size=size, table_t=table_t)
     got = layer.run(codes) & ((1 << res_t.width) - 1)
     np.testing.assert_array_equal(got, out_ref)
+
+
+#: (table size, table_t, data_t, res_t) combinations of nnet::tanh checked against the header
+TANH_CASES = [
+    (1024, FixedType(18, 8), FixedType(12, 4), FixedType(16, 2)),
+    (512, FixedType(20, 2), FixedType(10, 3, True, "RND", "SAT"), FixedType(9, 1, True, "RND_CONV", "SAT")),
+]
+#: (tanh?, slope, slope_t, shift, shift_t, data_t, res_t) of nnet::hard_sigmoid / hard_tanh
+HARD_CASES = [
+    (False, 0.2, FixedType(16, 0, False), 0.5, FixedType(2, 0, False), FixedType(12, 5), FixedType(16, 1, False)),
+    (
+        False,
+        0.5,
+        FixedType(2, 0, False),
+        0.5,
+        FixedType(2, 0, False),
+        FixedType(9, 3),
+        FixedType(6, 0, False, "RND_CONV", "SAT"),
+    ),
+    (
+        True,
+        0.5,
+        FixedType(2, 0, False),
+        0.5,
+        FixedType(2, 0, False),
+        FixedType(10, 2),
+        FixedType(7, 1, True, "RND_CONV", "SAT"),
+    ),
+    (
+        True,
+        0.5,
+        FixedType(2, 0, False),
+        0.5,
+        FixedType(2, 0, False),
+        FixedType(8, 0, False),
+        FixedType(5, 1, True, "RND_CONV", "SAT_SYM"),
+    ),
+]
+
+
+def _compile_and_run(work: Path, src: list[str]) -> list[str]:
+    (work / "t.cpp").write_text("\n".join(src))
+    subprocess.run(
+        ["g++", "-std=c++14", "-O1", f"-I{TEMPLATES}", f"-I{TEMPLATES / 'ap_types'}", "t.cpp", "-o", "t"],
+        cwd=work,
+        check=True,
+    )
+    return subprocess.run([str(work / "t")], capture_output=True, text=True, check=True).stdout.splitlines()
+
+
+def _sweep(data_t: FixedType, call: str) -> list[str]:
+    """C++ lines running ``call`` (with ``d``/``r`` one-element arrays) on every code of ``data_t``."""
+    return [
+        f"  for (long long v = {data_t.code_min}; v <= {data_t.code_max}; v++) {{",
+        f"    {data_t.hls()} d[1]; d[0].range() = v;",
+        f"    {call}",
+        '    printf("%lld ", (long long) r[0].range().to_int64()); } printf("\\n");',
+    ]
+
+
+@pytest.fixture(scope="module")
+def cpp_tanh_and_hard(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    if shutil.which("g++") is None:
+        pytest.skip("g++ not available")
+    src = ["#include <cstdio>", '#include "ap_fixed.h"', '#include "nnet_utils/nnet_activation.h"', "int main() {"]
+    for k, (size, table_t, data_t, res_t) in enumerate(TANH_CASES):
+        src.insert(
+            3,
+            f"struct tcfg{k} : nnet::activ_config {{ static const unsigned n_in = 1; "
+            f"static const unsigned table_size = {size}; typedef {table_t.hls()} table_t; }};",
+        )
+        src += [
+            f"  {{ tcfg{k}::table_t t[{size}]; nnet::init_tanh_table<tcfg{k}, {size}>(t);",
+            f"    for (int i = 0; i < {size}; i++)",
+            '      printf("%lld ", (long long) t[i].range().to_int64()); printf("\\n"); }',
+            f"  {{ {res_t.hls()} r[1];",
+            *_sweep(data_t, f"nnet::tanh<{data_t.hls()}, {res_t.hls()}, tcfg{k}>(d, r);"),
+            "  }",
+        ]
+    for k, (tanh, slope, slope_t, shift, shift_t, data_t, res_t) in enumerate(HARD_CASES):
+        src.insert(
+            3,
+            f"struct hcfg{k} : nnet::activ_config {{ static const unsigned n_in = 1; "
+            f"typedef {slope_t.hls()} slope_t; typedef {shift_t.hls()} shift_t; "
+            "static const slope_t slope; static const shift_t shift; };\n"
+            f"const hcfg{k}::slope_t hcfg{k}::slope = {slope}; const hcfg{k}::shift_t hcfg{k}::shift = {shift};",
+        )
+        fn = "hard_tanh" if tanh else "hard_sigmoid"
+        src += [
+            f"  {{ {res_t.hls()} r[1];",
+            *_sweep(data_t, f"nnet::{fn}<{data_t.hls()}, {res_t.hls()}, hcfg{k}>(d, r);"),
+            "  }",
+        ]
+    src.append("  return 0; }")
+    return _compile_and_run(tmp_path_factory.mktemp("tanh"), src)
+
+
+def _codes(data_t: FixedType) -> np.ndarray:
+    return np.arange(data_t.code_min, data_t.code_max + 1, dtype=np.int64)
+
+
+@pytest.mark.parametrize("case", range(len(TANH_CASES)))
+def test_tanh_table_and_lookup_match_header(cpp_tanh_and_hard: list[str], case: int) -> None:
+    size, table_t, data_t, res_t = TANH_CASES[case]
+    table_ref = [int(v) for v in cpp_tanh_and_hard[2 * case].split()]
+    out_ref = [int(v) for v in cpp_tanh_and_hard[2 * case + 1].split()]
+    np.testing.assert_array_equal(tanh_table(size, table_t) & ((1 << table_t.width) - 1), table_ref)
+    layer = L.Tanh("tanh", data_t, res_t, (1,), table_size=size, table_t=table_t)
+    np.testing.assert_array_equal(layer.run(_codes(data_t)) & ((1 << res_t.width) - 1), out_ref)
+
+
+@pytest.mark.parametrize("case", range(len(HARD_CASES)))
+def test_hard_sigmoid_and_tanh_match_header(cpp_tanh_and_hard: list[str], case: int) -> None:
+    tanh, slope, slope_t, shift, shift_t, data_t, res_t = HARD_CASES[case]
+    out_ref = [int(v) for v in cpp_tanh_and_hard[2 * len(TANH_CASES) + case].split()]
+    layer = L.HardActivation(
+        "hard",
+        data_t,
+        res_t,
+        (1,),
+        slope=int(from_float(np.array([slope]), slope_t)[0]),
+        slope_t=slope_t,
+        shift=int(from_float(np.array([shift]), shift_t)[0]),
+        shift_t=shift_t,
+        tanh=tanh,
+    )
+    got = layer.run(_codes(data_t))
+    np.testing.assert_array_equal(got & ((1 << res_t.width) - 1), out_ref)
+    assert len(np.unique(got)) > 8  # the sweep crosses the clip points and the slope
 
 
 def test_float32_input_path_equals_float64_path() -> None:

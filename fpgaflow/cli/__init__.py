@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "augment",
     "study",
     "convert",
+    "layers",
     "emulate",
     "verify",
     "estimate",

@@ -55,7 +55,9 @@ class ConvertConfig:
     factors whose multipliers fit ``dsp_budget`` × the board's DSP48 count.  ``default_precision`` is the
     type of every tensor neither a quantiser nor the plan determines.  ``result_margin_bits``: integer
     bits added above the calibration maximum when a result type is sized from profiling.
-    ``calibration_maps``: how many training maps are profiled.  ``fifo_depth``: ``geometry`` sizes each
+    ``max_result_bits``: the widest result (stream) type a layer gets unless it feeds a QKeras quantizer: wider
+    planned results lose fractional bits (float layers chained with float batch-norms add fractional bits at
+    every layer).  ``calibration_maps``: how many training maps are profiled.  ``fifo_depth``: ``geometry`` sizes each
     inter-layer stream from the layer shapes and reuse factors (see :mod:`fpgaflow.convert.fifo`);
     ``hls4ml`` keeps hls4ml's default (one entry per pixel of the tensor).  ``layers``: per-layer overrides.
     """
@@ -69,6 +71,7 @@ class ConvertConfig:
     dsp_budget: float = DEFAULT_BUDGET
     default_precision: str = "ap_fixed<16,6>"
     result_margin_bits: int = 1
+    max_result_bits: int = 32
     calibration_maps: int = 2000
     fifo_depth: Literal["geometry", "hls4ml"] = "geometry"
     project_name: str = "myproject"
@@ -103,6 +106,9 @@ class ConvertConfig:
         check(
             0 <= self.result_margin_bits <= 8,
             f"convert.result_margin_bits must be in [0, 8], got {self.result_margin_bits}",
+        )
+        check(
+            8 <= self.max_result_bits <= 62, f"convert.max_result_bits must be in [8, 62], got {self.max_result_bits}"
         )
         check(self.calibration_maps >= 1, f"convert.calibration_maps must be >= 1, got {self.calibration_maps}")
         check(

@@ -24,6 +24,7 @@ from fpgaflow.convert.plan_reuse import ReusePlan, interval_cycles, plan_reuse
 from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow.convert.profile import profile_max_abs
 from fpgaflow.convert.registry import refuse
+from fpgaflow.convert.repair_conv_batchnorm import repair_conv_batchnorm
 from fpgaflow.modelio import save_model
 from fpgaflow_board.boards import get_board
 from fpgaflow_board.fixed_point import FixedType
@@ -209,33 +210,6 @@ def _check_io_type(specs: list[KerasLayerSpec], cfg: ConvertConfig) -> None:
             raise refuse("io_parallel.conv", spec.name, spec.class_name)
 
 
-def _repair_conv_batchnorm(hls_model: Any) -> list[str]:
-    """Two hls4ml 1.3 slips in its ``Conv2DBatchnorm`` layer (QConv2DBatchnorm), repaired before writing:
-
-    * without a bias quantizer the folded bias is kept beside the unfolded Keras bias (``data_unquantized``
-      vs ``data``) and the unfolded one would be written: the folded one is written instead, as QKeras computes;
-    * under the Resource strategy the layer transposes its kernel to (F, H, W, C) itself and hls4ml's
-      ``ApplyResourceStrategy`` transposes it once more, to (C, F, H, W): it is put back to (F, H, W, C), the
-      order ``dense_resource`` reads.
-
-    Returns what was repaired, one line per fix."""
-    fixed = []
-    for layer in hls_model.get_layers():
-        if layer.class_name != "Conv2DBatchnorm":
-            continue
-        if layer.get_attr("bias_quantizer") is None:
-            bias = layer.weights["bias"]
-            bias.data = np.asarray(bias.data_unquantized, dtype=np.float64)
-            fixed.append(
-                f"{layer.name}: folded bias written (hls4ml 1.3 keeps the unfolded one without a bias quantizer)"
-            )
-        weight = layer.weights["weight"]
-        if str(layer.get_attr("strategy", "")).lower() == "resource" and layer.get_attr("_weights_transposed"):
-            weight.data = np.transpose(weight.data, (1, 2, 3, 0))
-            fixed.append(f"{layer.name}: Resource-strategy kernel transposed once, not twice (hls4ml 1.3)")
-    return fixed
-
-
 def _warn_if_keras_rounds_the_first_layer(specs: list[KerasLayerSpec], input_type: FixedType | None) -> None:
     """A scale that is not a power of two gives inputs of up to 24 significant bits: TensorFlow's float32
     products with the first layer's weights then round, while the FPGA computes them exactly."""
@@ -258,6 +232,7 @@ def convert(
     input_scale: float | None,
     calibration: np.ndarray | None = None,
     trace: bool = False,
+    write: bool = True,
 ) -> Conversion:
     """Plan, convert and write the hls4ml project to ``output_dir`` (not compiled; see ``csim_build``).
 
@@ -265,7 +240,9 @@ def convert(
     every scaled ADC count exactly, :func:`~fpgaflow.convert.precision.input_type_for_adc`); ``None`` leaves
     the input type to ``cfg`` (a per-layer override, else the default precision).  ``calibration``:
     network-input maps (scaled like the training inputs) profiled to size the result types; ``trace``:
-    enable hls4ml's per-layer output tracing (C simulation only; synthesis ignores it).
+    enable hls4ml's per-layer output tracing (C simulation only; synthesis ignores it).  ``write=False`` builds
+    the hls4ml graph (enough to estimate and emulate) without writing the project (a 13 M-weight model writes
+    ~460 MB of weight text).
     """
     import hls4ml
 
@@ -296,19 +273,22 @@ def convert(
         reuse.multipliers,
     )
     hls_model = hls4ml.converters.convert_from_keras_model(model, **kwargs)
-    for repair in _repair_conv_batchnorm(hls_model):
+    for repair in repair_conv_batchnorm(hls_model):
         log.info("repaired: %s", repair)
     applied = _apply_fifo_depths(hls_model, fifos)
     log.info("FIFO depths sized from geometry: %d streams", applied)
-    hls_model.write()
     axis = None
     if cfg.backend == "Vitis":
         from fpgaflow.convert.write_axis_wrapper import axis_wrapper_for, write_axis_wrapper
 
-        axis = write_axis_wrapper(Path(output_dir), axis_wrapper_for(hls_model, cfg.wire))
-    # hls4ml saves keras_model.keras, from which QKeras' QActivation cannot be deserialised; an .h5 twin (with
-    # the input scale) lets `fpgaflow estimate/emulate/verify PROJECT` rebuild the graph from the project alone.
-    save_model(model, Path(output_dir) / KERAS_TWIN, input_scale)
+        axis = axis_wrapper_for(hls_model, cfg.wire)
+    if write:
+        hls_model.write()
+        if axis is not None:
+            write_axis_wrapper(Path(output_dir), axis)
+        # hls4ml saves keras_model.keras, from which QKeras' QActivation cannot be deserialised; an .h5 twin (with
+        # the input scale) lets `fpgaflow estimate/emulate/verify PROJECT` rebuild the graph from the project alone.
+        save_model(model, Path(output_dir) / KERAS_TWIN, input_scale)
     return Conversion(
         hls_model,
         specs,

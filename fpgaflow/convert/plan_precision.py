@@ -30,6 +30,9 @@ Rules (per layer, in graph order; each choice records why):
 * Batch-norm (scale-shift): scale and shift in the default width with the integer bits their largest value
   needs; the result like a Dense result (exact sum, narrowed as above).
 
+A planned result wider than ``max_result_bits`` (32) that feeds no QKeras quantizer keeps its integer bits and
+loses fractional bits down to that width (float layers and batch-norms add fractional bits at every layer).
+
 A configured override replaces a planned type; one that cannot hold the quantiser's grid and range is
 rejected with :class:`~fpgaflow.convert.errors.PrecisionRangeError`.
 """
@@ -37,7 +40,7 @@ rejected with :class:`~fpgaflow.convert.errors.PrecisionRangeError`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -357,9 +360,29 @@ def plan_precision(
         in_type = planned[spec.source].result.type
         peak = profile.get(spec.name) if profile else None
         if spec.weighted:
-            planned[spec.name] = _weighted(spec, in_type, specs, profile, cfg)
+            lp = _weighted(spec, in_type, specs, profile, cfg)
         elif spec.kind == "batchnorm":
-            planned[spec.name] = _batchnorm(spec, in_type, specs, peak, cfg)
+            lp = _batchnorm(spec, in_type, specs, peak, cfg)
         else:
-            planned[spec.name] = _unweighted(spec, in_type, cfg, peak)
+            lp = _unweighted(spec, in_type, cfg, peak)
+        planned[spec.name] = _cap_width(lp, spec, specs, cfg)
     return PrecisionPlan(tuple(planned[n] for n in names), calibration_maps)
+
+
+def _cap_width(
+    lp: LayerPrecision, spec: KerasLayerSpec, specs: list[KerasLayerSpec], cfg: ConvertConfig
+) -> LayerPrecision:
+    """A planned result wider than ``cfg.max_result_bits`` loses fractional bits (TRN) down to that width, unless
+    it feeds a QKeras quantizer (whose single rounding it must see exactly) or was configured.  Wide results come
+    from float layers and float batch-norms chained one after another, each adding its weights' fractional bits;
+    their values are not those of Keras anyway (the weights are rounded to the default precision)."""
+    t = lp.result.type
+    readers = consumers(specs, spec.name)
+    if t.width <= cfg.max_result_bits or cfg.override(spec.name).result is not None:
+        return lp
+    if len(readers) == 1 and readers[0].output_type is not None:
+        return lp
+    capped = replace(t, width=max(cfg.max_result_bits, t.integer))
+    dropped = t.fractional - capped.fractional
+    why = f"{lp.result.reason}; wider than {cfg.max_result_bits} bits: {dropped} fractional bits dropped (TRN)"
+    return replace(lp, result=Choice(capped, why))

@@ -53,5 +53,9 @@ def load_hls_project(project_dir: Path | str) -> Any:
     config["OutputDir"] = str(project)
     import hls4ml
 
+    from fpgaflow.convert.repair_conv_batchnorm import repair_conv_batchnorm
+
     log.info("rebuilding the hls4ml model of %s", project)
-    return hls4ml.converters.convert_from_config(config)
+    hls_model = hls4ml.converters.convert_from_config(config)
+    repair_conv_batchnorm(hls_model)  # as convert() did before writing the project
+    return hls_model

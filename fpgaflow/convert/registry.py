@@ -77,8 +77,9 @@ RULES: tuple[LayerRule, ...] = (
         "QConv2DBatchnorm",
         "",
         (("Conv2DBatchnorm", ""),),
-        "batch-norm folded into the kernel and bias by hls4ml (Conv2DBatchnorm); without a bias_quantizer fpgaflow "
-        "writes the folded bias, which hls4ml 1.3 leaves unfolded",
+        "batch-norm folded into the kernel and bias by hls4ml (Conv2DBatchnorm); fpgaflow repairs two hls4ml 1.3 "
+        "slips: without a bias_quantizer it writes the folded bias (hls4ml keeps the unfolded one), under the "
+        "Resource strategy it undoes hls4ml's second transposition of the kernel",
     ),
     _r("Conv1D", "QConv1D, Conv1D", "", (_CONV1D,), "line-buffer convolution (io_stream)"),
     _r(
@@ -241,7 +242,7 @@ RULES: tuple[LayerRule, ...] = (
         "branching",
         "Add, Concatenate, Multiply, ... (any layer with several inputs or outputs)",
         "",
-        "only sequential chains are converted; merge the branches into one chain",
+        "only sequential chains are converted; use one chain of layers (no Add, Concatenate or skip connection)",
     ),
     # --- conversion settings ----------------------------------------------------------------------------
     LayerRule(

@@ -40,6 +40,11 @@ EMULATED: dict[str, tuple[str, ...] | None] = {
     "Reshape": None,
 }
 SUPPORTED = tuple(EMULATED)
+#: hls4ml strategies of Dense/Conv layers the emulator models, and when
+EMULATED_STRATEGIES = {
+    "latency": "yes",
+    "resource": "yes, when no partial sum can saturate (true of fpgaflow's planned accumulators)",
+}
 
 
 def emulates(class_name: str, activation: str = "") -> bool:

@@ -36,6 +36,9 @@ _KINDS: dict[str, LayerKind] = {
 _INPUTS = ("Input", "InputLayer")
 _TABLE_ACTIVATIONS = {"sigmoid", "tanh", "elu", "selu", "softplus", "softsign", "hard_tanh"}
 SUPPORTED = sorted({*_KINDS, "Activation", "ELU", "Softmax"})
+#: hls4ml IO types and strategies the resource model has rules for
+IO_TYPES = ("io_stream", "io_parallel")
+STRATEGIES = ("latency", "resource")
 
 
 def _bits(type_obj: Any, default: int) -> int:
@@ -73,20 +76,29 @@ def _activation(layer: Any) -> str:
     return str(layer.get_attr("activation", "") or "").lower()
 
 
-def _kind(layer: Any) -> LayerKind:
-    cls = layer.class_name
-    if cls in _KINDS:
-        return _KINDS[cls]
-    if cls == "Softmax" or (cls == "Activation" and _activation(layer) == "softmax"):
+def kind_of(class_name: str, activation: str = "") -> LayerKind | None:
+    """The resource model's rule (layer kind) for an hls4ml layer of ``class_name`` with activation function
+    ``activation``; ``None`` when it has none."""
+    act = activation.lower()
+    if class_name in _KINDS:
+        return _KINDS[class_name]
+    if class_name == "Softmax" or (class_name == "Activation" and act == "softmax"):
         return "softmax"
-    if cls == "ELU" or (cls == "Activation" and _activation(layer) in _TABLE_ACTIVATIONS):
+    if class_name == "ELU" or (class_name == "Activation" and act in _TABLE_ACTIVATIONS):
         return "table"
-    if cls == "Activation":
+    if class_name == "Activation":
         return "elementwise"
-    raise StepError(
-        f"layer {layer.name!r} ({cls}) is not covered by the resource model; supported layer classes: "
-        f"{', '.join(SUPPORTED)}"
-    )
+    return None
+
+
+def _kind(layer: Any) -> LayerKind:
+    kind = kind_of(layer.class_name, _activation(layer))
+    if kind is None:
+        raise StepError(
+            f"layer {layer.name!r} ({layer.class_name}) is not covered by the resource model; supported layer "
+            f"classes: {', '.join(SUPPORTED)}"
+        )
+    return kind
 
 
 def _strategy(layer: Any) -> Strategy:
@@ -204,7 +216,7 @@ def _inplace_flatten(specs: tuple[HlsLayerSpec, ...], layers: list[Any]) -> tupl
 def describe_hls_model(hls_model: Any, name: str = "design") -> DesignSpec:
     """Every layer of a converted hls4ml model, in order, with the model's I/O type, clock and part."""
     io_type = str(hls_model.config.get_config_value("IOType"))
-    if io_type not in ("io_stream", "io_parallel"):
+    if io_type not in IO_TYPES:
         raise StepError(f"IOType {io_type!r} is not covered by the resource model (io_stream or io_parallel)")
     clock = float(hls_model.config.get_config_value("ClockPeriod"))
     part = str(hls_model.config.get_config_value("Part") or hls_model.config.get_config_value("XilinxPart") or "")

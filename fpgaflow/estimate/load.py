@@ -23,14 +23,19 @@ KERAS_SUFFIXES = (".keras", ".h5")
 
 
 def convert_keras_default(model: Any, board: Board, output_dir: Path) -> Any:
-    """Convert ``model`` with hls4ml's per-layer defaults for ``board`` (io_stream, board clock and part;
-    VivadoAccelerator when hls4ml has a design for the board, the bare Vivado backend otherwise)."""
+    """Convert ``model``'s inference graph (:func:`~fpgaflow.convert.inference_graph.to_inference_graph`) with
+    hls4ml's per-layer defaults for ``board`` (io_stream, board clock and part; VivadoAccelerator when hls4ml has
+    a design for the board, the bare Vivado backend otherwise)."""
     import hls4ml
 
+    from fpgaflow.convert.inference_graph import to_inference_graph
+    from fpgaflow.convert.repair_conv_batchnorm import repair_conv_batchnorm
+
+    model = to_inference_graph(model)
     backend = "VivadoAccelerator" if board.hls4ml_board is not None else "Vivado"
     extra = {"board": board.hls4ml_board} if board.hls4ml_board is not None else {}
     config = hls4ml.utils.config_from_keras_model(model, granularity="name", backend=backend)
-    return hls4ml.converters.convert_from_keras_model(
+    hls_model = hls4ml.converters.convert_from_keras_model(
         model,
         backend=backend,
         **extra,
@@ -40,6 +45,8 @@ def convert_keras_default(model: Any, board: Board, output_dir: Path) -> Any:
         hls_config=config,
         output_dir=str(output_dir),
     )
+    repair_conv_batchnorm(hls_model)
+    return hls_model
 
 
 def load_hls_model(source: Path | str, board: Board, workdir: Path | None = None) -> Any:
