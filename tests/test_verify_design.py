@@ -62,6 +62,35 @@ def test_float_twin_has_no_quantizers_and_carries_the_quantised_weights(model: A
     np.testing.assert_array_equal(kernel * 128, np.round(kernel * 128))
 
 
+def test_float_twin_of_the_new_layers() -> None:
+    """QConv2DBatchnorm becomes a Conv2D with its folded, quantised weights; QConv1D a Conv1D; quantized_tanh and
+    quantized_sigmoid their unrounded hard functions."""
+    import tensorflow as tf
+    from layer_models import randomise
+    from qkeras import QActivation, QConv1D, QConv2DBatchnorm
+
+    inp = tf.keras.Input((6, 6, 2), name="x")
+    y = QConv2DBatchnorm(3, 3, kernel_quantizer="quantized_bits(8,2,alpha=1)", name="cbn")(inp)
+    y = QActivation("quantized_tanh(8)", name="t")(y)
+    y = tf.keras.layers.Reshape((16, 3), name="r")(y)
+    y = QConv1D(2, 3, kernel_quantizer="quantized_bits(8,2,alpha=1)", name="c1")(y)
+    y = QActivation("quantized_sigmoid(8)", name="s")(y)
+    model = randomise(tf.keras.Model(inp, y), 4)
+    twin = float_twin(model)
+    assert [type(layer).__name__ for layer in twin.layers[1:]] == ["Conv2D", "Lambda", "Reshape", "Conv1D", "Lambda"]
+    x = np.random.default_rng(1).uniform(0, 1, (20, 6, 6, 2)).astype(np.float32)
+    cbn_q = tf.keras.Model(model.inputs, model.get_layer("cbn").output)(x).numpy()
+    cbn_t = tf.keras.Model(twin.inputs, twin.get_layer("cbn").output)(x).numpy()
+    np.testing.assert_allclose(cbn_t, cbn_q, atol=1e-5)  # same folded, quantised kernel and bias
+    t_twin = tf.keras.Model(twin.inputs, twin.get_layer("t").output)(x).numpy()
+    np.testing.assert_allclose(t_twin, np.clip(cbn_t, -1, 1))
+    out = twin(x).numpy()
+    assert out.min() >= 0.0
+    assert out.max() <= 1.0
+    # QKeras rounds tanh and sigmoid to 8 bits; the twin does not: they differ by a few of those LSBs
+    assert 0.0 < np.max(np.abs(out - model(x).numpy())) <= 2.0**-6
+
+
 def test_verify_design_reports_each_path(model: Any, project: Path, data: tuple[np.ndarray, np.ndarray]) -> None:
     x, labels = data
     rep = verify_design(model, project, x, labels, VerifyConfig(trace_maps=40))

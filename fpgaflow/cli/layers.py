@@ -16,7 +16,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="print the layer-coverage table: each (Q)Keras layer/option and what convert, estimate, emulate do",
         description="The table is generated from the conversion registry and the estimator's and emulator's own "
         "rules. --write FILE replaces the table between its markers in a Markdown file (docs/convert.md).",
-        needs=("numpy",),
     )
     opts = Options(p)
     opts.option("--write", type=Path, metavar="MARKDOWN", help="replace the table in this file instead of printing")

@@ -142,7 +142,7 @@ def _pair(value: Any) -> tuple[int, int]:
     return (1, vals[0]) if len(vals) == 1 else (vals[0], vals[1])
 
 
-def _folded_batchnorm(layer: Any) -> tuple[np.ndarray, np.ndarray]:
+def folded_batchnorm(layer: Any) -> tuple[np.ndarray, np.ndarray]:
     """Kernel and bias of a ``QConv2DBatchnorm`` folded as hls4ml 1.3 folds them (``Conv2DBatchnorm``, float32):
     ``inv = γ / sqrt(σ² + ε)``, ``kernel·inv``, ``inv·(bias − μ) + β``."""
     by_name = {w.name.split("/")[-1].split(":")[0]: np.asarray(w.numpy()) for w in layer.weights}
@@ -192,7 +192,7 @@ def _weighted(
     wtype = parameter_type(kq, layer.name, "kernel") if kq is not None else None
     btype = parameter_type(bq, layer.name, "bias") if bq is not None else None
     if cls == "QConv2DBatchnorm":
-        kernel, folded_bias = _folded_batchnorm(layer)
+        kernel, folded_bias = folded_batchnorm(layer)
         weights = np.asarray(kq(kernel), np.float64) if kq is not None else kernel
         bias = np.asarray(bq(folded_bias), np.float64) if bq is not None else folded_bias
     else:

@@ -1,6 +1,6 @@
 """Evaluate every candidate design (convert → estimate → score) and choose the most accurate one in budget.
 
-Per candidate the model is converted with hls4ml (project written, no C++ compiled), its resources
+Per candidate the model is converted with hls4ml (the graph only: no project written, no C++ compiled), its resources
 estimated by :mod:`fpgaflow.estimate` (an analytical model, not synthesis) and checked against the budget.
 Accuracy is scored once per precision variant with the bit-exact emulator (:mod:`fpgaflow.emulate`) on a
 Latency-strategy conversion of that variant: reuse factors and the strategy change scheduling, not
@@ -158,7 +158,7 @@ def _score(
     from fpgaflow.emulate import Emulator
 
     cand = Candidate(variant, 1, "uniform", "Latency", dict.fromkeys(variant.types, 1))
-    conv = convert(model, cand.convert_config(base), work, input_scale)
+    conv = convert(model, cand.convert_config(base), work, input_scale, write=False)
     logits = Emulator.from_hls_model(conv.hls_model).predict(maps)
     shutil.rmtree(work, ignore_errors=True)
     return accuracy_of(logits, labels)
@@ -177,7 +177,7 @@ def evaluate(
 ) -> FitPoint:
     """Convert, estimate and budget-check one candidate (its project is deleted afterwards)."""
     conv_cfg = cand.convert_config(base)
-    conv = convert(model, conv_cfg, work, input_scale)
+    conv = convert(model, conv_cfg, work, input_scale, write=False)  # the graph is all the estimate reads
     table = estimate_model(conv.hls_model, board)
     budget = check_budget(table, board, cfg.budget)
     rate = throughput(table, board, describe_hls_model(conv.hls_model).input_elements)
