@@ -43,7 +43,7 @@ def test_reduced_model_converts_and_the_estimate_says_it_does_not_fit(
     # exit 1: the design does not fit the board's 70 % budget
     assert main(["estimate", str(tmp_path / "prj"), "--out", str(tmp_path / "est")]) == 1
     out = capsys.readouterr().out
-    assert "does NOT fit the pynq-z2" in out, out
+    assert "does not fit the pynq-z2" in out, out
     report = (tmp_path / "est" / "estimate.md").read_text()
     assert "bn1" in report  # the batch-norm is a scale-shift layer of its own (it follows the ReLU)
 

@@ -91,6 +91,14 @@ def kind_of(class_name: str, activation: str = "") -> LayerKind | None:
     return None
 
 
+def covers(class_name: str, activation: str = "") -> bool:
+    """Whether the resource model has a rule for an hls4ml layer of ``class_name`` (with activation function
+    ``activation``): a registered rule for its kind, or the design's input (an interface, no cost of its own)."""
+    from fpgaflow.estimate.rules import rule_for
+
+    return class_name in _INPUTS or rule_for(kind_of(class_name, activation)) is not None
+
+
 def _kind(layer: Any) -> LayerKind:
     kind = kind_of(layer.class_name, _activation(layer))
     if kind is None:

@@ -155,6 +155,12 @@ def cost_of(layer: HlsLayerSpec, ctx: Context) -> LayerCost:
     return rule(layer, ctx)
 
 
+def rule_for(kind: LayerKind | None) -> Rule | None:
+    """The rule registered for ``kind`` (``None`` when there is none)."""
+    _load()
+    return RULES.get(kind) if kind is not None else None
+
+
 def _load() -> None:
     """Import the rule modules (each registers its kinds on import)."""
     from fpgaflow.estimate.rules import (  # noqa: F401
