@@ -202,32 +202,18 @@ def build_layer(layer: Any, in_type: FixedType) -> L.Layer:
             shift_t=shift_t,
             tanh=act == "hard_tanh",
         )
-    if act == "tanh":
-        return L.Tanh(
-            name,
-            in_type,
-            out_t,
-            shape,
-            table_size=int(layer.get_attr("table_size")),
-            table_t=_attr_type(layer, "table_t"),
-        )
+    if act in ("sigmoid", "tanh"):
+        table = L.Sigmoid if act == "sigmoid" else L.Tanh
+        size, table_t = int(layer.get_attr("table_size")), _attr_type(layer, "table_t")
+        return table(name, in_type, out_t, shape, table_size=size, table_t=table_t)
     if act == "relu":
         return L.Relu(name, in_type, out_t, shape)
     if act == "linear":
         return L.Linear(name, in_type, out_t, shape)
-    if act == "sigmoid":
-        return L.Sigmoid(
-            name,
-            in_type,
-            out_t,
-            shape,
-            table_size=int(layer.get_attr("table_size")),
-            table_t=_attr_type(layer, "table_t"),
-        )
     if act == "softmax":
         return _softmax(layer, in_type, out_t, shape)
     raise UnemulatedLayerError(
-        f"layer {name!r}: activation {act!r} has no bit-exact emulation (relu, linear, sigmoid, softmax)"
+        f"layer {name!r}: activation {act!r} has no bit-exact emulation (relu, linear, sigmoid, tanh, softmax)"
     )
 
 
