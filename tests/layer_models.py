@@ -211,3 +211,8 @@ ZOO: dict[str, IdentityCase] = {
         ),
     )
 }
+
+#: Cases converted again on the Vitis route by tests/test_layer_identity.py (hls4ml's Vitis backend has its own
+#: convolution, dense and pooling stream templates): the io_stream zoos and the two published CNNs
+#: (tests/published_models.py).  The jet-tagging MLP is io_parallel, which the Vitis route refuses.
+VITIS_CASES = ("lenet5", "svhn_cnn", "zoo_conv1d", "zoo_conv2d")

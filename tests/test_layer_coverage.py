@@ -13,7 +13,7 @@ pytest.importorskip("hls4ml")
 pytest.importorskip("qkeras")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from layer_models import ZOO, IdentityCase
+from layer_models import VITIS_CASES, ZOO, IdentityCase
 from published_models import PUBLISHED
 
 from fpgaflow.cli import main
@@ -35,6 +35,9 @@ def rules_met(case: IdentityCase, model: Any) -> set[str]:
     cfg = ConvertConfig(**case.config, layers=case.layers)
     keys = {k for spec in describe_model(model) for k in spec.rules} | set(rewrite_rules(model))
     keys.add(cfg.io_type)
+    keys.add(f"backend.{cfg.backend}")
+    if case.name in VITIS_CASES:  # converted again with backend Vitis
+        keys.add("backend.Vitis")
     keys |= {cfg.strategy} | {ov.strategy for ov in cfg.layers.values() if ov.strategy}
     return keys
 

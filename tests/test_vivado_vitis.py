@@ -281,3 +281,19 @@ def test_cli_builds_a_vitis_project(project: Path, fake_vitis: Path, capsys: pyt
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:3] == ["resource", "vitis_hls", "csynth"]
     assert lines[-1] == f"bitstream: {project / 'fpgaflow_build' / 'bitstream' / 'fpgaflow.bit'}"
+
+
+@pytest.mark.parametrize("board", ["zcu104", "ultra96-v2", "kv260"])
+def test_the_vitis_route_refuses_a_zynq_ultrascale_board_as_build_does(
+    project: Path, fake_vitis: Path, board: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The block design instantiates processing_system7 on either route: a ps8 board is refused before any tool
+    runs, in one line, exit status 2 (convert, estimate and fit accept these boards)."""
+    from fpgaflow.cli import main
+
+    assert main(["build", str(project), "--board", board, "--vitis-dir", str(fake_vitis.parent / "bin")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert f"build.board {board!r} has a Zynq UltraScale+ PS (zynq_ultra_ps_e)" in err
+    assert recorded(fake_vitis) == []
+    assert not (project / "fpgaflow_build").exists()

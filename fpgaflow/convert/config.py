@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from fpgaflow.config.strict import check, known_board
+from fpgaflow.convert.registry import rule
 from fpgaflow.errors import ConfigError
 from fpgaflow_board.boards import DEFAULT_BOARD, DEFAULT_BUDGET, get_board
 from fpgaflow_board.errors import FixedPointError
@@ -82,12 +83,12 @@ class ConvertConfig:
         board = known_board(self.board)
         check(
             self.backend != "VivadoAccelerator" or board.hls4ml_board is not None,
-            f"convert.board {self.board!r} has no hls4ml VivadoAccelerator board: use convert.backend Vivado",
+            f"convert.board {self.board!r} has no hls4ml VivadoAccelerator board: use convert.backend Vivado (the "
+            "network alone) or Vitis (fpgaflow's AXI-Stream top)",
         )
         check(
             self.backend != "Vitis" or self.io_type == "io_stream",
-            "convert.backend Vitis: fpgaflow's AXI-Stream top streams the network's io_stream ports; "
-            "set convert.io_type io_stream",
+            f"convert.backend Vitis: {rule('backend.Vitis.io_parallel').refused}",
         )
         check(
             self.backend == "Vitis" or self.wire == WireFormat(),

@@ -6,7 +6,7 @@ supported alternative.  :mod:`fpgaflow.convert.layers` raises its refusals from 
 sees and the coverage table in docs/convert.md (``fpgaflow layers``, which adds the estimate and emulate
 columns from those stages' own registries) are the same text.
 
-``kind="config"`` rows are conversion settings rather than layers (``io_type``, ``strategy``).
+``kind="config"`` rows are conversion settings rather than layers (``io_type``, ``strategy``, ``backend``).
 """
 
 from __future__ import annotations
@@ -273,6 +273,37 @@ RULES: tuple[LayerRule, ...] = (
         "Resource",
         note="weights in BRAM, dense_resource (the emulator needs an accumulator that cannot saturate, "
         "which the planned accumulators are)",
+        kind="config",
+    ),
+    LayerRule(
+        "backend.VivadoAccelerator",
+        "backend",
+        "VivadoAccelerator",
+        note="every row above; hls4ml's AXI-Stream wrapper (Vivado HLS), for the boards hls4ml 1.3 has a design "
+        "for (PYNQ-Z2, and the PYNQ-Z1 on the same part)",
+        kind="config",
+    ),
+    LayerRule(
+        "backend.Vitis",
+        "backend",
+        "Vitis",
+        note="every io_stream row above: hls4ml's Vitis network (its own convolution, dense and pooling stream "
+        "templates) inside fpgaflow's AXI-Stream top (Vitis HLS 2023.2+), any board or part",
+        kind="config",
+    ),
+    LayerRule(
+        "backend.Vitis.io_parallel",
+        "backend",
+        "Vitis with io_parallel",
+        refused="fpgaflow's AXI-Stream top streams the network's io_stream ports; set convert.io_type io_stream "
+        "(use backend Vivado for an io_parallel design)",
+        kind="config",
+    ),
+    LayerRule(
+        "backend.Vivado",
+        "backend",
+        "Vivado",
+        note="every row above; the network alone (no AXI wrapper), any board or part: synthesis-only studies",
         kind="config",
     ),
 )

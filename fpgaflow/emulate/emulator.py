@@ -49,6 +49,8 @@ STREAM_ONLY = (
     "ZeroPadding1D",
     "ZeroPadding2D",
 )
+#: hls4ml backends whose designs are modelled (their C++ computes the same values: tests/test_layer_identity.py)
+BACKENDS = ("Vivado", "VivadoAccelerator", "Vitis")
 #: int64 elements the largest intermediate of one batch may hold (32 MiB) unless batch_size is given
 _BATCH_ELEMENTS = 1 << 23
 
@@ -93,8 +95,8 @@ class Emulator:
             # accelerator's float words; fixed lanes carry input_t/result_t codes, i.e. the network alone.
             axis = read_axis_wrapper(Path(hls_model.config.get_output_dir()))
             axi_word = "float" if axis is not None and axis.wire.element == "float32" else None
-        elif backend != "Vivado":
-            raise UnemulatedLayerError(f"backend {backend!r} is not modelled (Vivado, VivadoAccelerator, Vitis)")
+        elif backend not in BACKENDS:
+            raise UnemulatedLayerError(f"backend {backend!r} is not modelled ({', '.join(BACKENDS)})")
         hls_layers = list(hls_model.get_layers())
         if len(hls_model.get_input_variables()) != 1 or len(hls_model.get_output_variables()) != 1:
             raise UnemulatedLayerError("only single-input, single-output models are emulated")

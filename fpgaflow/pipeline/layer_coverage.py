@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fpgaflow.convert.registry import RULES, LayerRule
-from fpgaflow.emulate.emulator import STREAM_ONLY
+from fpgaflow.emulate.emulator import BACKENDS, STREAM_ONLY
 from fpgaflow.emulate.from_hls import EMULATED_STRATEGIES, emulates
 from fpgaflow.estimate.describe import IO_TYPES, STRATEGIES, covers
 
@@ -59,6 +59,9 @@ def _config_verdicts(rule: LayerRule) -> tuple[str, str]:
     if not rule.accepted:
         return "—", "—"
     value = rule.key.lower()
+    if rule.keras == "backend":
+        # the resource model reads the hls4ml graph, which is the same for every backend
+        return "yes", "yes" if rule.option in BACKENDS else "no"
     if rule.option.startswith("io_"):
         estimate = "yes" if value in IO_TYPES else "no"
         emulate = "yes" if value == "io_stream" else ("yes (Dense-only)" if "Dense" not in STREAM_ONLY else "no")
