@@ -269,3 +269,34 @@ def test_the_literal_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
         ("fpgaflow/x.py", ": xc7z020clg400-1"),
         ("fpgaflow/x.py", 0.7),
     }
+
+
+def _md_rows(text: str, first_cell: str) -> list[list[str]]:
+    """Cells of the Markdown table rows whose first cell starts with ``first_cell``."""
+    rows = []
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[0].startswith(first_cell):
+            rows.append(cells)
+    return rows
+
+
+def test_docs_board_and_part_tables_are_the_code_tables() -> None:
+    """docs/boards.md's entry and part tables carry exactly the totals, clocks and names of boards.py."""
+    text = (REPO / "docs" / "boards.md").read_text(encoding="utf-8")
+    number = lambda cell: int(cell.replace(",", ""))  # noqa: E731
+    entries = {cells[0].strip("`"): cells for cells in _md_rows(text, "`") if cells[0].strip("`") in BOARDS}
+    assert set(entries) == set(BOARDS)
+    for name, cells in entries.items():
+        b = BOARDS[name]
+        assert cells[1] == f"`{b.part}`", name
+        assert [number(c) for c in cells[2:6]] == [b.lut, b.ff, b.dsp, b.bram18], name
+        assert cells[6] == f"{b.clock_period_ns:g} ns" and number(cells[7]) == b.stream_bits, name
+        assert cells[8] == f"`{b.board_part}`" and cells[10] == b.processing_system, name
+        assert cells[11], f"{name}: no source"
+    parts = {cells[0]: cells for cells in _md_rows(text, "xc") if cells[0] in boards.PARTS}
+    assert set(parts) == set(boards.PARTS)
+    for device, cells in parts.items():
+        p = boards.PARTS[device]
+        assert [number(c) for c in cells[2:6]] == [p.lut, p.ff, p.dsp, p.bram18], device
+        assert cells[6] == p.source, device
