@@ -95,7 +95,7 @@ def test_default_run_config_loads_and_matches_the_walking_skeleton_contract() ->
         ({"trian": {}}, r"did you mean 'train'"),
         ({"prune": {"target_sparsity": 1.0}}, r"prune.target_sparsity must be in \[0, 1\)"),
         ({"model": {"weights": {"bits": 1}}}, r"model.weights: quantizer bits must be in \[2, 32\]"),
-        ({"convert": {"board": "pynq-z1"}}, r"unknown board 'pynq-z1' \(did you mean 'pynq-z2'\?\)"),
+        ({"convert": {"board": "pynq-z3"}}, r"unknown board 'pynq-z3' \(did you mean 'pynq-z2'\?\)"),
         ({"data": {"val_fraction": 0.6, "test_fraction": 0.5}}, r"must be < 1"),
         ({"augment": {"horizontal_flip": 1.5}}, r"augment.horizontal_flip is a probability"),
     ],
