@@ -3,6 +3,7 @@
 #   make test   install everything into .venv and run the test suite (what CI runs; installs Debian's chromium
 #               for the report's browser test when apt-get can)
 #   make test-fast   the suite without the tests marked slow (pytest -m "not slow")
+#   make readme      regenerate the README's figures of the default run from a fresh run (bench/readme_figures.py)
 # Everything is installed by these targets; nothing needs installing by hand.
 
 PYTHON ?= python3.11
@@ -11,7 +12,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= runs/default
 
-.PHONY: run test test-fast lint install clean board-env
+.PHONY: run test test-fast lint install clean board-env readme
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (fpgaflow's host side needs Python 3.11)"; exit 1; }
@@ -24,6 +25,13 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/fpgaflow run --out $(OUT)
+
+# The README's and docs' figures of the default run, from a fresh run and fit (bench/readme_figures.py).
+README_RUN ?= runs/readme
+readme: $(STAMP)
+	$(VENV)/bin/fpgaflow run --out $(README_RUN) --from data
+	$(VENV)/bin/fpgaflow fit $(README_RUN) --out $(README_RUN)-fit
+	$(PY) bench/readme_figures.py $(README_RUN) --fit $(README_RUN)-fit --write
 
 test: $(STAMP) board-env-if-possible browser-if-possible
 	$(PY) -m pytest

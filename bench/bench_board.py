@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"design: {m.project_name}, input {m.input_shape}, stream {stream}, clock {clock_hz / 1e6:.0f} MHz")
     print(f"clock: {'CPU time of this thread (time.thread_time)' if args.clock == 'cpu' else 'wall (perf_counter)'}")
     print(f"network: {'zero-cost stub (driver isolated)' if args.stub_network else 'the bundle C simulation'}")
+    print("HOST SIMULATION: every speed below is this computer's driver time on the simulated board, not the board's")
     print(f"modelled board throughput: {model:,.0f} maps/s ({source}); {1e6 / model:.2f} µs per map")
     evict = np.zeros(args.evict_mib << 20, np.uint8) if args.evict_mib else None
     if evict is not None:

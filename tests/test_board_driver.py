@@ -23,6 +23,7 @@ from fpgaflow_board.errors import (
     RecoveryNeededError,
 )
 from fpgaflow_board.manifest import read_manifest
+from fpgaflow_board.results import Classification
 from fpgaflow_board.scores import apply_output_activation
 from fpgaflow_board.simulated import SimulatedBoard
 
@@ -77,6 +78,9 @@ def test_outputs_bit_identical_to_csim(bundle: dict[str, Any], make: Callable[..
     np.testing.assert_array_equal(res.labels, bundle["expected"]["csim"] >= 0.5)
     assert res.timing.n_maps == len(bundle["maps"])
     assert res.timing.batch_sizes.tolist()[0] == 64
+    # The simulated board's speeds are the host's: labelled so wherever they are printed.
+    assert clf.host_simulation and res.timing.host_simulation
+    assert res.timing.summary().startswith("HOST SIMULATION of the board (the C simulation on this computer")
     assert board.networks[0].maps_done == len(bundle["maps"])
     # Cacheable memory model: the data only arrived because MM2S flushed and S2MM invalidated.
     assert board.memory.flushes >= 4
@@ -156,6 +160,15 @@ def test_split_respects_a_64_bit_memory_map(bundle: dict[str, Any], make: Callab
     np.testing.assert_array_equal(clf.predict_raw(bundle["maps"][:5]), bundle["direct"][:5])
     starts = [v for off, v in board.dmas[0].register_writes if off == reg.S2MM + reg.ADDR]
     assert [a - starts[0] for a in starts] == [0, 8, 16]  # chunks of 2, 2, 1 maps: never a 4-byte start
+
+
+def test_board_timing_is_not_labelled_as_simulation() -> None:
+    timing = Classification.from_batches([], 0.5, 1).timing
+    assert not timing.host_simulation and timing.where == "board"
+    assert timing.summary().startswith("0 maps in 500.0 ms = 0 maps/s")
+    assert Classification.from_batches([], 0.5, 1, host_simulation=True).timing.where == (
+        "host simulation, not board throughput"
+    )
 
 
 def test_split_transfers_geometry() -> None:

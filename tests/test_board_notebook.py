@@ -42,6 +42,15 @@ def test_notebook_runs_on_the_simulated_board(
     assert "agreement with the C simulation: decisions 1.0000, raw outputs bit-exact 1.0000" in text
     assert "confusion matrix" in text
     assert "batch  256:" in text
+    # Speeds of the simulated board are the host's, and say so wherever they are printed.
+    assert "HOST SIMULATION of the board" in text
+    assert text.count("(host simulation, not board throughput)") == 4
+    # The design beside the baselines shipped in the bundle, each with its paired counts on these maps.
+    baselines = json.loads((tiny_bundle / "baselines.json").read_text())
+    assert "this design on the simulated board" in text
+    for family, b in baselines["families"].items():
+        assert f"{family}: {b['working_point']}" in text
+    assert f"on the host: {baselines['headline']}" in text
     assert images == 2  # confusion matrix and the hit maps
     report = check_results(tiny_bundle, results)
     assert report.passed

@@ -78,7 +78,7 @@ COMMANDS = set(LEAVES)
 
 def test_every_subcommand_is_found() -> None:
     assert {name.split(maxsplit=1)[0] for name in COMMANDS} == set(COMMAND_MODULES)
-    assert {name for name in COMMANDS if " " in name} == {"data simulate", "data show", "augment show"}
+    assert {name for name in COMMANDS if " " in name} == {"data simulate", "data convert", "data show", "augment show"}
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

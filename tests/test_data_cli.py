@@ -123,3 +123,59 @@ def test_simulate_with_truth_keeps_the_maps(tmp_path: Path, run_cli, capsys: pyt
     with np.load(stamps) as z:
         assert z["maps"].shape == (300, 16, 16, 1)
         assert z["groups"].shape == (300,) and z["positions"].shape == (300, 2)
+
+
+def test_convert_round_trip_is_byte_identical(tmp_path: Path, run_cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from fpgaflow.data import load_npz
+
+    cfg = tmp_path / "sim.yaml"
+    cfg.write_text(CONFIG)
+    start = tmp_path / "maps.npz"
+    assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(start)]) == 0
+    h5, shards, back = tmp_path / "maps.h5", tmp_path / "shards", tmp_path / "back.npz"
+    capsys.readouterr()
+    assert run_cli(["data", "convert", str(start), str(h5)]) == 0
+    assert f"wrote 120 maps of 32x32 from {start} to {h5}" in capsys.readouterr().out
+    assert run_cli(["data", "convert", str(h5), str(shards), "--shard-size", "50"]) == 0
+    assert sorted(p.name for p in shards.glob("shard-*.npz")) == [f"shard-0000{i}.npz" for i in range(3)]
+    assert run_cli(["data", "convert", str(shards), str(back)]) == 0
+    a, b = load_npz(start), load_npz(back)
+    assert a.maps.tobytes() == b.maps.tobytes() and a.maps.dtype == b.maps.dtype == np.float32
+    assert a.labels.tobytes() == b.labels.tobytes() and a.labels.dtype == b.labels.dtype
+    assert a.soft_labels is not None and b.soft_labels is not None
+    assert a.soft_labels.tobytes() == b.soft_labels.tobytes()
+    assert a.metadata == b.metadata and a.metadata["seed"] == 5
+    assert open_dataset(h5).metadata == a.metadata == open_dataset(shards).metadata
+
+
+def test_convert_without_soft_labels_and_errors(tmp_path: Path, run_cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from fpgaflow.data import HitMapSet, load_npz
+
+    maps = np.zeros((6, 4, 4, 1), np.float32)
+    maps[::2, 1, 2] = 40.0
+    plain = HitMapSet(maps, np.array([1, 0] * 3, np.int8)).save_npz(tmp_path / "plain.npz")
+    assert run_cli(["data", "convert", str(plain), str(tmp_path / "plain.h5")]) == 0
+    assert run_cli(["data", "convert", str(tmp_path / "plain.h5"), str(tmp_path / "again.npz")]) == 0
+    again = load_npz(tmp_path / "again.npz")
+    assert again.soft_labels is None and again.maps.tobytes() == maps.tobytes()
+    capsys.readouterr()
+    assert run_cli(["data", "convert", str(plain), str(plain)]) == 2
+    assert "the output is the input" in capsys.readouterr().err
+    assert run_cli(["data", "convert", str(plain), str(tmp_path / "x.csv")]) == 2
+    assert "unknown output format '.csv'" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_convert_keeps_groups_and_positions(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    from fpgaflow.data import load_npz
+
+    cfg = tmp_path / "bib.yaml"
+    cfg.write_text("data: {task: cluster-bib, n_maps: 120}\n")
+    start, h5, back = tmp_path / "stamps.npz", tmp_path / "stamps.h5", tmp_path / "back.npz"
+    assert run_cli(["data", "simulate", "--config", str(cfg), "--out", str(start)]) == 0
+    assert run_cli(["data", "convert", str(start), str(h5)]) == 0
+    assert run_cli(["data", "convert", str(h5), str(back)]) == 0
+    a, b = load_npz(start), load_npz(back)
+    assert a.groups is not None and b.groups is not None and a.positions is not None and b.positions is not None
+    assert a.maps.tobytes() == b.maps.tobytes() and a.labels.tobytes() == b.labels.tobytes()
+    assert a.groups.tobytes() == b.groups.tobytes() and a.positions.tobytes() == b.positions.tobytes()

@@ -57,10 +57,25 @@ def test_cli_emulate_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureF
     maps_file = tmp_path / "maps.npz"
     np.savez(maps_file, images=np.zeros((2, 4, 4, 1)))
     assert main(["emulate", str(tmp_path), "--maps", str(maps_file), "--out", str(tmp_path / "o.npz")]) == 2
-    assert "expected an array 'maps'" in capsys.readouterr().err
-    np.savez(maps_file, maps=np.zeros((2, 4, 4, 1)))
+    assert "expected arrays 'maps' and 'labels'" in capsys.readouterr().err
+    np.savez(maps_file, maps=np.zeros((2, 4, 4, 1), np.float32), labels=np.zeros(2, np.int8))
     assert main(["emulate", str(tmp_path), "--maps", str(maps_file), "--out", str(tmp_path / "o.npz")]) == 2
     assert "no hls4ml_config.yml" in capsys.readouterr().err
+
+
+def test_cli_emulate_reads_hdf5_maps_like_npz(tmp_path: Path) -> None:
+    from fpgaflow.data import load_file
+    from fpgaflow.data.hdf5 import save_h5
+
+    _, maps_file, _ = _project_and_maps(tmp_path, 16)
+    h5 = save_h5(load_file(maps_file), tmp_path / "maps.h5")
+    outs = []
+    for src in (maps_file, h5):
+        out = tmp_path / f"from_{src.suffix[1:]}.npz"
+        assert main(["emulate", str(tmp_path / "prj"), "--maps", str(src), "--out", str(out)]) == 0
+        with np.load(out) as z:
+            outs.append(z["outputs"])
+    np.testing.assert_array_equal(outs[0], outs[1])
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from fpgaflow.estimate.table import RESOURCES
 from fpgaflow.fit import FitConfig, FitError, FitResult, fit_model
 from fpgaflow.fit.pareto import pareto_front, plot_pareto
 from fpgaflow.fit.report import write_fit_report
-from fpgaflow.fit.search import accuracy_of, convert_chosen
+from fpgaflow.fit.search import accuracy_of, choose, convert_chosen, tradeoff
 from fpgaflow_board.boards import get_board
 
 SCALE = 1.0 / 256.0
@@ -81,7 +82,10 @@ def test_chosen_point_is_the_most_accurate_within_budget_with_fewest_luts(result
     fitting = [p for p in result.points if p.fits]
     best = max(p.accuracy or 0.0 for p in fitting)
     assert c.accuracy == best == 1.0
-    assert c.resources["lut"] == min(p.resources["lut"] for p in fitting if p.accuracy == best)
+    # Of the equally accurate points, the cheapest one that reaches the 100 kHz target rate.
+    meets = [p for p in fitting if p.accuracy == best and p.maps_per_s >= 100_000]
+    assert meets and c.maps_per_s >= 100_000
+    assert c.resources["lut"] == min(p.resources["lut"] for p in meets)
     for p in result.points:
         assert p.utilisation["lut"] == pytest.approx(p.resources["lut"] / board.lut)
         low_ok = all(p.ranges[r][0] <= 0.70 * board.resources[r] for r in RESOURCES)
@@ -94,9 +98,45 @@ def test_chosen_point_is_the_most_accurate_within_budget_with_fewest_luts(result
     assert len({p.label for p in result.points}) == 16
 
 
+def test_ties_prefer_the_target_rate_and_the_report_says_what_fewer_luts_cost(
+    result: FitResult, tmp_path: Path
+) -> None:
+    tied = [p for p in result.points if p.fits and p.accuracy == result.chosen.accuracy]
+    slow, fast = min(p.maps_per_s for p in tied), max(p.maps_per_s for p in tied)
+    assert fast > 2 * slow  # reuse 8 is several times slower than reuse 1 at the same accuracy
+    cheapest = min(tied, key=lambda p: p.resources["lut"])
+    # A target above every point: the fastest equally accurate point (then fewest LUTs) is chosen.
+    unreachable = replace(result.config, target_maps_per_s=10 * fast)
+    high = choose(result.points, unreachable, result.board)
+    assert high.maps_per_s == fast
+    assert high.resources["lut"] == min(p.resources["lut"] for p in tied if p.maps_per_s == fast)
+    # No target: the cheapest equally accurate point, whatever its speed.
+    free = choose(result.points, replace(result.config, target_maps_per_s=0.0), result.board)
+    assert free.resources["lut"] == cheapest.resources["lut"]
+    # The trade-off against the cheapest equally accurate point is stated in numbers.
+    chosen = replace(result, chosen=high, config=unreachable)
+    t = tradeoff(chosen)
+    assert not t.meets_target and t.tied == len(tied) and t.cheapest is not None
+    assert t.lut_saved == high.resources["lut"] - cheapest.resources["lut"] > 0
+    assert t.cheapest.resources["lut"] == cheapest.resources["lut"]  # of equal LUTs, the faster one
+    assert t.cheapest.maps_per_s == max(p.maps_per_s for p in tied if p.resources["lut"] == cheapest.resources["lut"])
+    assert t.throughput_factor == pytest.approx(high.maps_per_s / t.cheapest.maps_per_s)
+    assert t.throughput_factor > 2
+    text = t.sentence(high)
+    assert f"choosing it gives up {t.throughput_factor:.1f}x the throughput" in text
+    assert f"none reaches the {10 * fast:,.0f} maps/s target" in text
+    md = write_fit_report(chosen, tmp_path, extra={"model": "tiny"})["markdown"].read_text()
+    assert f"- what the choice trades: {text}" in md
+    assert tradeoff(replace(result, chosen=free)).cheapest is None
+
+
 def test_pareto_front_is_not_dominated(result: FitResult) -> None:
     front = pareto_front(result.points)
-    assert result.chosen in front
+    c = result.chosen
+    # The chosen point is on the accuracy-vs-LUT front, or it bought throughput with LUTs: every front point of
+    # its accuracy with fewer LUTs misses the target rate that the chosen one meets.
+    cheaper = [f for f in front if f.accuracy == c.accuracy and f.resources["lut"] < c.resources["lut"]]
+    assert c in front or (cheaper and all(f.maps_per_s < 100_000 <= c.maps_per_s for f in cheaper))
     for f in front:
         for p in result.points:
             dominates = (p.accuracy or 0) >= (f.accuracy or 0) and p.resources["lut"] <= f.resources["lut"]

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from fpgaflow.cli import main
+from fpgaflow.data import load_npz
 from fpgaflow_board.csim import CSimLibrary
 from fpgaflow_board.manifest import read_manifest
 
@@ -43,7 +44,7 @@ def test_summary_numbers(tiny_run: Path) -> None:
     # Pruning reached the configured 50 % in every conv/dense layer.
     assert s["sparsity"] == pytest.approx(0.5, abs=0.02)
     assert all(v == pytest.approx(0.5, abs=0.05) for v in s["layer_sparsity"].values())
-    assert set(s["steps_seconds"]) == {"data", "train", "convert", "verify", "package"}
+    assert set(s["steps_seconds"]) == {"data", "train", "convert", "verify", "baselines", "package"}
     assert s["bitstream"] is None
     report = (tiny_run / "report.md").read_text()
     assert "| QKeras ↔ hardware model class agreement | 100.00 % (passed) |" in report
@@ -123,12 +124,48 @@ def test_bundle_is_complete_and_self_contained(tiny_run: Path) -> None:
     np.testing.assert_array_equal(expected["csim_raw"], expected["keras_raw"])
 
 
-def test_rerun_skips_finished_steps(tiny_run: Path, tiny_config: Path) -> None:
+def test_rerun_skips_finished_steps(tiny_run: Path, tiny_config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = json.loads((tiny_run / "summary.json").read_text())
+    capsys.readouterr()
     assert main(["run", str(tiny_config), "--out", str(tiny_run)]) == 0
     after = json.loads((tiny_run / "summary.json").read_text())
     assert set(after["steps_status"].values()) == {"skipped"}
     assert after["accuracy_csim"] == before["accuracy_csim"]
+    # The printed summary says where the deployed model stands against the baselines, in one sentence.
+    out = capsys.readouterr().out
+    assert f"against the baselines: {after['baselines_headline']}\n" in out
+    assert after["baselines_headline"].startswith(f"the deployed CNN ({100 * after['accuracy_csim']:.1f} ± ")
+
+
+def test_every_run_measures_the_baselines_on_the_same_maps(tiny_run: Path) -> None:
+    s = json.loads((tiny_run / "summary.json").read_text())
+    b = s["baselines"]
+    assert b["n_test"] == s["n_test"] == 240
+    assert sorted(b["families"]) == ["any_pixel", "shape_table", "single_cut", "tree", "two_stage"]
+    # The deployed model's figures in the comparison are the verify step's, map for map.
+    assert b["model_scores"]["csim"]["accuracy"] == s["accuracy_csim"]
+    assert b["model_scores"]["keras"]["accuracy"] == s["accuracy_keras"]
+    test = load_npz(tiny_run / "data" / "test.npz")
+    any_pixel = float(np.mean((test.maps.reshape(len(test), -1).max(axis=1) > 0) == (test.labels == 1)))
+    for fam, f in b["families"].items():
+        c = f["vs_model"]["csim"]
+        assert c["n_maps"] == 240
+        assert c["accuracy_a"] == f["accuracy"] and c["accuracy_b"] == s["accuracy_csim"]
+        assert c["accuracy_diff"] == pytest.approx(s["accuracy_csim"] - f["accuracy"], abs=1e-12)
+        assert c["verdict"] in ("loses", "beats", "level"), fam
+        assert f["accuracy_interval"][0] < f["accuracy"] < f["accuracy_interval"][1]
+    assert b["families"]["any_pixel"]["accuracy"] == pytest.approx(any_pixel, abs=1e-12)
+    assert (tiny_run / "baselines" / "baselines.md").is_file()
+    report = (tiny_run / "report.md").read_text()
+    assert f"**Against the baselines:** {s['baselines_headline']}" in report
+    assert "| any_pixel: `any_pixel` | `n_pixels > 0` |" in report
+    assert "baseline: 'particle if any pixel" not in report  # the verify step's inline figure is gone
+    # The bundle carries the numbers (not the models) and every family's decision on each bundled map.
+    bundled = json.loads((tiny_run / "board" / "baselines.json").read_text())
+    assert read_manifest(tiny_run / "board").files["baselines.json"]
+    assert bundled["headline"] == s["baselines_headline"]
+    decisions = np.array(bundled["families"]["any_pixel"]["decisions"])
+    assert float(np.mean(decisions == test.labels)) == b["families"]["any_pixel"]["accuracy"]
 
 
 def test_from_step_reruns_only_the_tail(tiny_run: Path, tiny_config: Path) -> None:
@@ -139,6 +176,7 @@ def test_from_step_reruns_only_the_tail(tiny_run: Path, tiny_config: Path) -> No
         "train": "skipped",
         "convert": "skipped",
         "verify": "ran",
+        "baselines": "ran",
         "package": "ran",
     }
     assert s["csim_agreement"] == 1.0

@@ -43,7 +43,7 @@ def test_checkpoints_and_fingerprints(tmp_path: Path, fake_steps: list[str]) -> 
     out = tmp_path / "run"
     cfg = RunConfig()
     r1 = runner.run_pipeline(cfg, out)
-    assert fake_steps == ["data", "train", "convert", "verify", "package"]
+    assert fake_steps == ["data", "train", "convert", "verify", "baselines", "package"]
     assert set(r1.status.values()) == {"ran"}
     assert (out / "hls" / "out.txt").read_text() == f"convert {cfg.train.epochs}"
     fake_steps.clear()
@@ -52,9 +52,13 @@ def test_checkpoints_and_fingerprints(tmp_path: Path, fake_steps: list[str]) -> 
     # A change in the train section invalidates train and everything after it, not data.
     cfg2 = from_mapping(RunConfig, {"train": {"epochs": 3}})
     r3 = runner.run_pipeline(cfg2, out)
-    assert fake_steps == ["train", "convert", "verify", "package"]
+    assert fake_steps == ["train", "convert", "verify", "baselines", "package"]
     assert r3.status["data"] == "skipped"
     assert r3.summary["train_metric"] == 3
+    # The baselines come after the model: a change there re-measures them and re-packages, nothing else.
+    fake_steps.clear()
+    runner.run_pipeline(from_mapping(RunConfig, {"train": {"epochs": 3}, "baselines": {"seed": 5}}), out)
+    assert fake_steps == ["baselines", "package"]
 
 
 def test_to_and_from(tmp_path: Path, fake_steps: list[str]) -> None:
@@ -100,7 +104,7 @@ def test_failed_step_leaves_no_artefact_presented_as_complete(tmp_path: Path, fa
     FAIL_AT.clear()
     fake_steps.clear()
     runner.run_pipeline(RunConfig(), out)
-    assert fake_steps == ["verify", "package"]
+    assert fake_steps == ["verify", "baselines", "package"]
 
 
 @pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o077, 0o600)])

@@ -149,6 +149,15 @@ def test_cli_writes_the_table_in_the_studys_layout(study_dir: Path) -> None:
     )
     assert (out / "results.png").read_bytes()[:4] == b"\x89PNG"
     assert yaml.safe_load((out / "study_config.json").read_text())["seeds"] == [3]
+    # The baselines as reference rows, measured on the very validation maps of the validation column.
+    from fpgaflow.data import load_npz
+
+    val = load_npz(out / "data" / "val.npz")
+    any_pixel = float(np.mean((val.maps.reshape(len(val), -1).max(axis=1) > 0) == (val.labels == 1)))
+    assert f"| *reference: any_pixel* `n_pixels > 0` | any_pixel | - | - | - | - | {100 * any_pixel:.2f} ± " in md
+    for family in ("single_cut", "shape_table", "tree", "two_stage"):
+        assert f"| *reference: {family}* " in md
+    assert (out / "baselines" / "baselines.md").is_file()
 
 
 def test_rerun_resumes_without_training(study_dir: Path) -> None:
@@ -157,9 +166,12 @@ def test_rerun_resumes_without_training(study_dir: Path) -> None:
 
     seen: list[str] = []
     cfg = load_yaml(StudyConfig, study_dir / "study.yaml")
+    cached = study_dir / "out" / "baselines" / "reference.json"
+    before = cached.stat().st_mtime_ns
     result = run_study(cfg, study_dir / "out", progress=lambda r: seen.append(r["job_id"]))
     assert seen == []
     assert len(result.jobs) == 2
+    assert cached.stat().st_mtime_ns == before  # the baselines are not refitted either
 
 
 def test_imbalance_variant_trains_on_the_subsampled_set_with_class_weights(study_dir: Path) -> None:

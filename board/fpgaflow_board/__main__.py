@@ -22,7 +22,7 @@ from fpgaflow_board.session import open_bundle
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m fpgaflow_board", description=__doc__.split("\n\n")[1])
     p.add_argument("bundle", type=Path, help="board bundle directory (with manifest.json)")
-    p.add_argument("--maps", type=Path, help="hit maps: .npz/.npy file or directory (default: bundled test maps)")
+    p.add_argument("--maps", type=Path, help="hit maps: .npz/.npy/.h5 file or directory (default: bundled test maps)")
     p.add_argument("--out", type=Path, default=Path("results.npz"), help="results file (default results.npz)")
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--timeout", type=float, default=2.0, help="seconds per DMA wait")

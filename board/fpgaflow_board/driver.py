@@ -81,6 +81,8 @@ class HitMapClassifier:
         **overlay_kwargs: Any,
     ) -> None:
         self._pynq = pynq if pynq is not None else importlib.import_module("pynq")
+        #: True on the simulated board: timings are the host's, never the board's throughput.
+        self.host_simulation = bool(getattr(self._pynq, "HOST_SIMULATION", False))
         self.manifest = manifest
         self.codec = StreamCodec.from_manifest(manifest)
         self.bitfile = str(bitfile)
@@ -272,4 +274,6 @@ class HitMapClassifier:
         """All maps of ``source``: raw outputs, scores, labels and timing (see :mod:`fpgaflow_board.results`)."""
         t0 = time.perf_counter()
         batches = list(self.classify_stream(source, batch_size))
-        return Classification.from_batches(batches, time.perf_counter() - t0, self.manifest.n_out)
+        return Classification.from_batches(
+            batches, time.perf_counter() - t0, self.manifest.n_out, host_simulation=self.host_simulation
+        )

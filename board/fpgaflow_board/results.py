@@ -45,13 +45,23 @@ class BatchResult:
 
 @dataclass(frozen=True)
 class Timing:
-    """Throughput of a run: ``wall_s`` from first batch in to last result out."""
+    """Throughput of a run: ``wall_s`` from first batch in to last result out.
+
+    ``host_simulation``: the maps ran through the simulated board (the C simulation on the host computer), so
+    the speeds are the host's, not the PYNQ-Z2's; every printed speed says so.
+    """
 
     n_maps: int
     wall_s: float
     batch_sizes: npt.NDArray[np.int64] = field(repr=False)
     device_s: npt.NDArray[np.float64] = field(repr=False)
     host_s: npt.NDArray[np.float64] = field(repr=False)
+    host_simulation: bool = False
+
+    @property
+    def where(self) -> str:
+        """``board``, or ``host simulation, not board throughput``: what the speeds measure."""
+        return "host simulation, not board throughput" if self.host_simulation else "board"
 
     @property
     def maps_per_s(self) -> float:
@@ -62,8 +72,10 @@ class Timing:
         return float(np.quantile(self.device_s, quantile) * 1e3) if self.device_s.size else 0.0
 
     def summary(self) -> str:
+        prefix = "HOST SIMULATION of the board (the C simulation on this computer, not the board's speed): "
         return (
-            f"{self.n_maps} maps in {self.wall_s * 1e3:.1f} ms = {self.maps_per_s:,.0f} maps/s; "
+            (prefix if self.host_simulation else "")
+            + f"{self.n_maps} maps in {self.wall_s * 1e3:.1f} ms = {self.maps_per_s:,.0f} maps/s; "
             f"{self.batch_sizes.size} batches, latency per batch median {self.latency_ms(0.5):.3f} ms, "
             f"max {self.latency_ms(1.0):.3f} ms; host encode+decode {self.host_s.sum() * 1e3:.1f} ms"
         )
@@ -80,7 +92,9 @@ class Classification:
     n_out_of_range: int
 
     @classmethod
-    def from_batches(cls, batches: list[BatchResult], wall_s: float, n_out: int) -> Classification:
+    def from_batches(
+        cls, batches: list[BatchResult], wall_s: float, n_out: int, host_simulation: bool = False
+    ) -> Classification:
         def cat(arrs: list[npt.NDArray[Any]], dtype: type, shape: tuple[int, ...]) -> npt.NDArray[Any]:
             return np.concatenate(arrs) if arrs else np.zeros(shape, dtype)
 
@@ -90,6 +104,7 @@ class Classification:
             batch_sizes=np.array([b.n for b in batches], dtype=np.int64),
             device_s=np.array([b.device_s for b in batches]),
             host_s=np.array([b.encode_s + b.decode_s for b in batches]),
+            host_simulation=host_simulation,
         )
         return cls(
             raw=cat([b.raw for b in batches], np.float32, (0, n_out)),
@@ -121,6 +136,7 @@ def save_results(path: str | Path, result: Classification, board: str, project_n
         device_s=result.timing.device_s,
         host_s=result.timing.host_s,
         wall_s=np.float64(result.timing.wall_s),
+        host_simulation=np.bool_(result.timing.host_simulation),
         n_out_of_range=np.int64(result.n_out_of_range),
         board=np.str_(board),
         project_name=np.str_(project_name),

@@ -1,8 +1,10 @@
-"""Hit maps in, batches out: arrays, ``.npz``/``.npy`` files, directories of them, or any iterable.
+"""Hit maps in, batches out: arrays, ``.npz``/``.npy``/``.h5`` files, directories of them, or any iterable.
 
 Every batch is a float32 array ``(n, rows, cols, channels)`` of ADC counts, shaped like the design's
 input; a map given without its channel axis (rows, cols) gets one.  Files are read one at a time so a
-directory larger than the board's 512 MB of RAM streams through.
+directory larger than the board's 512 MB of RAM streams through; an HDF5 file (dataset ``maps``, as
+``fpgaflow data simulate`` writes) is read 4096 maps at a time and needs h5py (the error says so when the
+board's Python lacks it).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from fpgaflow_board.errors import InputShapeError
+from fpgaflow_board.errors import BoardError, InputShapeError
 
 MapSource = npt.NDArray[Any] | str | Path | Iterable[Any]
 
@@ -36,6 +38,28 @@ def as_batch(x: Any, input_shape: tuple[int, ...], where: str = "input") -> npt.
     )
 
 
+#: HDF5 hit-map files (dataset ``maps``), read chunk by chunk when h5py is installed.
+H5_SUFFIXES = (".h5", ".hdf5")
+#: Maps read from an HDF5 file at a time (the board has 512 MB of RAM).
+H5_CHUNK = 4096
+
+
+def _h5_chunks(path: Path) -> Iterator[tuple[str, Any]]:
+    try:
+        import h5py
+    except ImportError:
+        raise BoardError(
+            f"{path}: reading HDF5 hit maps needs h5py, which this Python lacks (pip install h5py); or make an "
+            f"npz on the host: fpgaflow data convert {path.name} {path.stem}.npz"
+        ) from None
+    with h5py.File(path, "r") as f:
+        if "maps" not in f:
+            raise InputShapeError(f"{path}: no 'maps' dataset (found {sorted(f.keys())})")
+        maps = f["maps"]
+        for start in range(0, int(maps.shape[0]), H5_CHUNK):
+            yield f"{path} maps {start}..", np.asarray(maps[start : start + H5_CHUNK])
+
+
 def _load_file(path: Path) -> npt.NDArray[Any]:
     if path.suffix == ".npy":
         mapped: npt.NDArray[Any] = np.load(path, mmap_mode="r")
@@ -48,19 +72,26 @@ def _load_file(path: Path) -> npt.NDArray[Any]:
         return maps
 
 
+def _file_items(path: Path) -> Iterator[tuple[str, Any]]:
+    if path.suffix.lower() in H5_SUFFIXES:
+        yield from _h5_chunks(path)
+    else:
+        yield str(path), _load_file(path)
+
+
 def _items(source: MapSource) -> Iterator[tuple[str, Any]]:
     if isinstance(source, np.ndarray):
         yield "array", source
     elif isinstance(source, str | Path):
         path = Path(source)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix in (".npy", ".npz"))
+            files = sorted(p for p in path.iterdir() if p.suffix in (".npy", ".npz", *H5_SUFFIXES))
             if not files:
-                raise InputShapeError(f"{path}: no .npy or .npz hit-map files")
+                raise InputShapeError(f"{path}: no .npy, .npz or .h5 hit-map files")
             for f in files:
-                yield str(f), _load_file(f)
+                yield from _file_items(f)
         elif path.is_file():
-            yield str(path), _load_file(path)
+            yield from _file_items(path)
         else:
             raise FileNotFoundError(f"hit-map source {path} does not exist")
     else:

@@ -58,6 +58,45 @@ confusion = np.zeros((2, 2), dtype=int)
 np.add.at(confusion, (labels, result.labels.astype(int)), 1)
 print("confusion matrix (rows: true, columns: predicted)", m.class_names)
 print(confusion)"""),
+    new_markdown_cell("""## Beside the baselines
+
+The bundle's `baselines.json` holds what a pixel physicist tries first — the any-pixel rule, the best single
+cut, a cluster-shape table, boosted trees on cluster features, a two-stage cluster tree — fitted on the host on
+the run's training maps, with each one's decision on these very test maps (numbers, not models: the board
+needs numpy only). Δ is this design's accuracy here minus the baseline's; "only it" / "only design" count the
+maps where just one of the two is right (McNemar's test uses exactly those)."""),
+    new_code_cell("""import json
+from math import comb
+
+def wilson_half_width(k, n, z=1.0):  # one-sigma binomial interval, as the host reports
+    p = k / n
+    return z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+
+def mcnemar_mid_p(b, c):
+    n, m = b + c, min(b, c)
+    if n == 0:
+        return 1.0
+    cdf = sum(comb(n, i) for i in range(m + 1)) / 2**n
+    return min(1.0, 2 * cdf - comb(n, m) / 2**n)
+
+baselines_file = BUNDLE / "baselines.json"
+if baselines_file.is_file():
+    baselines = json.loads(baselines_file.read_text())
+    design_right = result.labels == labels
+    n = len(labels)
+    head = ("classifier", "accuracy (%)", "Δ (pp)", "only it", "only design", "McNemar p")
+    print("{:52s} {:>13s} {:>7s} {:>8s} {:>12s} {:>10s}".format(*head))
+    print(f"{'this design on the ' + session.board + ' board':52s} "
+          f"{100 * accuracy:7.1f} ± {100 * wilson_half_width(int(design_right.sum()), n):.1f}")
+    for family, b in baselines["families"].items():
+        right = np.asarray(b["decisions"]) == labels
+        only_it, only_design = int(np.sum(right & ~design_right)), int(np.sum(~right & design_right))
+        print(f"{family + ': ' + b['working_point']:52s} {100 * right.mean():7.1f} ± "
+              f"{100 * wilson_half_width(int(right.sum()), n):.1f} {100 * (accuracy - right.mean()):+7.1f} "
+              f"{only_it:8d} {only_design:12d} {mcnemar_mid_p(only_it, only_design):10.2g}")
+    print("on the host:", baselines["headline"])
+else:
+    print("this bundle carries no baselines.json (made before fpgaflow measured baselines in every run)")"""),
     new_code_cell("""%matplotlib inline
 import matplotlib.pyplot as plt
 
@@ -72,12 +111,14 @@ ax.set_ylabel("true")
 ax.set_title(f"accuracy {accuracy:.3f}")
 plt.show()"""),
     new_code_cell("""# Throughput against batch size: small batches pay the per-transfer overhead.
+# On the simulated board these are speeds of the host computer running the C simulation, not the board's.
 rates = {}
 for batch_size in (1, 16, 64, 256):
     n = min(len(maps), 4 * batch_size)
     rates[batch_size] = clf.classify(maps[:n], batch_size=batch_size).timing
 for batch_size, t in rates.items():
-    print(f"batch {batch_size:4d}: {t.maps_per_s:10,.0f} maps/s, median batch latency {t.latency_ms():8.3f} ms")"""),
+    print(f"batch {batch_size:4d}: {t.maps_per_s:10,.0f} maps/s, median batch latency {t.latency_ms():8.3f} ms "
+          f"({t.where})")"""),
     new_code_cell("""show = np.concatenate([np.flatnonzero(labels == 1)[:3], np.flatnonzero(labels == 0)[:3]])
 fig, axes = plt.subplots(1, len(show), figsize=(2.2 * len(show), 2.6))
 for ax, i in zip(axes, show, strict=True):

@@ -15,7 +15,7 @@ SHOW_MAGNITUDES = (2, 6, 10)
 
 
 def pick_map(path: Path | None, index: int | None) -> tuple[MapArray, str]:
-    from fpgaflow.data.hitmaps import load_npz
+    from fpgaflow.data import load_file
     from fpgaflow.data.toy import ToyConfig, generate_toy
     from fpgaflow.errors import DataError
 
@@ -23,7 +23,7 @@ def pick_map(path: Path | None, index: int | None) -> tuple[MapArray, str]:
         data = generate_toy(ToyConfig(), 64, 1.0, np.random.default_rng(0))
         source = "toy map (fpgaflow.data.toy)"
     else:
-        data = load_npz(path)
+        data = load_file(path)
         source = str(path)
     if index is None:
         hits = (data.maps > 0).reshape(len(data), -1).sum(axis=1)

@@ -53,7 +53,6 @@ def write_baselines(
       ``_name``.
     """
     from fpgaflow.config.strict import to_mapping
-    from fpgaflow_board.atomic import write_json, write_npz, write_text
 
     check_output_dir(out, "baselines", replace=True)  # before the work, not after it
     split = load_split_maps(maps, val_fraction, test_fraction, split_seed)
@@ -69,7 +68,17 @@ def write_baselines(
     )
     done = WrittenBaselines(table, split.source, out)
     with staged_output_dir(out, "baselines", {"config": to_mapping(cfg), "maps": split.source}) as staging:
-        write_text(staging / TABLE_MD, done.markdown())
-        write_json(staging / TABLE_JSON, {"maps": split.source, **table.to_dict()}, allow_nan=False)
-        write_npz(staging / SCORES_NPZ, compressed=True, **table.score_arrays())
+        write_table(done, staging)
     return done
+
+
+def write_table(done: WrittenBaselines, directory: Path) -> list[Path]:
+    """Write ``baselines.md``, ``baselines.json`` and ``baseline_scores.npz`` of ``done`` into ``directory``
+    (each file atomically); what ``fpgaflow baselines`` and the run's baselines step write."""
+    from fpgaflow_board.atomic import write_json, write_npz, write_text
+
+    return [
+        write_text(directory / TABLE_MD, done.markdown()),
+        write_json(directory / TABLE_JSON, {"maps": done.maps, **done.table.to_dict()}, allow_nan=False),
+        write_npz(directory / SCORES_NPZ, compressed=True, **done.table.score_arrays()),
+    ]

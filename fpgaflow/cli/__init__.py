@@ -57,13 +57,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(verbose: bool, quiet: bool) -> None:
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
-    # TensorFlow's C++ logging and Python warnings drown the flow's own progress lines.
-    import os
+#: Python modules whose warnings ``-q`` silences (Keras' UserWarnings about HDF5 and constraints, ...).
+CHATTY_MODULES = r"(tensorflow|keras|tf_keras|qkeras|tensorflow_model_optimization|hls4ml|absl|h5py)(\.|$)"
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+class OnlyOwnChatter(logging.Filter):
+    """Pass fpgaflow's own records at the configured level, other libraries' only from ``others_from`` up:
+    TensorFlow, Keras, absl, hls4ml and QKeras (which logs ``keras dict linear`` through the root logger)."""
+
+    def __init__(self, others_from: int) -> None:
+        super().__init__()
+        self.others_from = others_from
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name == "fpgaflow" or record.name.startswith("fpgaflow.") or record.levelno >= self.others_from
+
+
+def _setup_logging(verbose: bool, quiet: bool) -> None:
+    """INFO by default (other libraries' WARNINGs too), DEBUG with ``-v`` (everything), WARNING with ``-q``
+    (other libraries' ERRORs only, their Python warnings and TensorFlow's C++ log off)."""
+    import os
+    import warnings
+
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    root = logging.getLogger()
+    root.setLevel(level)
+    others_from = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    for handler in root.handlers:
+        for old in [f for f in handler.filters if isinstance(f, OnlyOwnChatter)]:
+            handler.removeFilter(old)
+        handler.addFilter(OnlyOwnChatter(others_from))
+    # TensorFlow's C++ logging (read when TensorFlow is imported, which handlers do lazily, after this).
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3" if quiet else os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")
+    if quiet:
+        warnings.filterwarnings("ignore", module=CHATTY_MODULES)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,7 +23,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         needs=("matplotlib",),
     )
     opts = Options(show)
-    opts.option("--input", type=Path, help="npz of hit maps (default: a toy map from fpgaflow.data.toy)")
+    opts.option(
+        "--input",
+        type=Path,
+        help="hit-map file (.npz, .h5/.hdf5, shard directory or .root) (default: a toy map from fpgaflow.data.toy)",
+    )
     opts.option("--index", type=int, help="map to show (default: the particle map with most hits)")
     opts.option("--out", type=Path, required=True, help="PNG to write")
     opts.option("--seed", type=int, help="seed of the transform draws (default 0)")

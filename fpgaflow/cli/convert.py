@@ -40,7 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--reuse-factor", type=_reuse, field="reuse_factor", help="global reuse factor, or 'auto' for the DSP budget"
     )
     opts.config_flag("--strategy", field="strategy", help="hls4ml strategy for every layer")
-    opts.option("--calibration", type=Path, help="hit maps (.npz) profiled to size result types")
+    opts.option(
+        "--calibration",
+        type=Path,
+        help="hit maps (.npz, .h5/.hdf5, shard directory or .root) profiled to size result types",
+    )
     opts.option("--input-scale", type=float, help=OVERRIDE_HELP)
     opts.option("--no-csim", action="store_true", help="do not compile the C-simulation library")
 

@@ -37,6 +37,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="also save per-cluster simulation truth beside the maps (the maps are the same either way)",
     )
 
+    conv = add_command(
+        sub,
+        "convert",
+        _convert,
+        help="copy hit maps between .npz, .h5/.hdf5 and npz shard directories (maps, labels, metadata unchanged)",
+    )
+    opts = Options(conv)
+    opts.option("input", type=Path, help=".npz, .h5/.hdf5, .root or a shard directory")
+    opts.option("output", type=Path, help="output: .npz, .h5/.hdf5, or a directory (npz shards)")
+    opts.option("--shard-size", type=int, help="maps per npz shard when OUTPUT is a directory (default 10,000)")
+
     show = add_command(
         sub,
         "show",
@@ -48,6 +59,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opts.option("file", type=Path, help=".npz, .h5/.hdf5, .root or a shard directory")
     opts.option("--out", type=Path, help="PNG to write (default: FILE with .png)")
     opts.option("--max-maps", type=int, help="maps per class used for the statistics (default 5,000)")
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from fpgaflow.data.convert_file import convert_file
+    from fpgaflow.data.dataset import open_dataset
+
+    out = convert_file(args.input, args.output, **given(args, "shard_size"))
+    ds = open_dataset(out)
+    print(f"wrote {len(ds)} maps of {'x'.join(map(str, ds.map_shape[:2]))} from {args.input} to {out}")  # noqa: T201
+    return 0
 
 
 def _simulate(args: argparse.Namespace) -> int:

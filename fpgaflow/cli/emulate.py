@@ -16,14 +16,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         _handler,
         help="bit-exact outputs of a converted hls4ml design for many hit maps",
         description=(
-            "Run the maps of an npz file (array 'maps', ADC counts) through a bit-exact numpy emulator of "
-            "the hls4ml project in HLS_PROJECT_DIR and write the outputs hls_model.predict would give."
+            "Run the hit maps of a file (ADC counts; .npz, .h5/.hdf5, shards, .root) through a bit-exact numpy "
+            "emulator of the hls4ml project in HLS_PROJECT_DIR and write the outputs hls_model.predict would give."
         ),
         needs=("hls4ml",),
     )
     opts = Options(parser)
     opts.option("project", type=Path, metavar="HLS_PROJECT_DIR", help="hls4ml project directory")
-    opts.option("--maps", type=Path, required=True, metavar="NPZ", help="npz with an array 'maps'")
+    opts.option(
+        "--maps",
+        type=Path,
+        required=True,
+        metavar="MAPS",
+        help="hit-map file (.npz, .h5/.hdf5, shard directory or .root)",
+    )
     opts.option("--out", type=Path, required=True, metavar="FILE", help="output npz ('outputs')")
     opts.option("--scale", type=float, help=OVERRIDE_HELP)
     opts.option("--batch-size", type=int, help="maps per batch (default: by memory)")

@@ -36,9 +36,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     opts = Options(p, FitConfig, "fit")
     opts.option("model", type=Path, help="saved (Q)Keras model (.h5), or a run directory of `fpgaflow run`")
     opts.option("--out", required=True, type=Path, help="output directory (new, empty, or an earlier fit output)")
-    opts.option("--maps", type=Path, help="labelled hit maps (.npz, ADC counts) to score accuracy on")
-    opts.option("--calibration", type=Path, help="hit maps (.npz) profiled to size result types")
-    opts.option("--train", type=Path, help="training maps (.npz) for the pruning levels (a run dir: data/train.npz)")
+    opts.option(
+        "--maps", type=Path, help="labelled hit maps (ADC counts; .npz, .h5/.hdf5, shards, .root) to score accuracy on"
+    )
+    opts.option(
+        "--calibration",
+        type=Path,
+        help="hit maps (.npz, .h5/.hdf5, shard directory or .root) profiled to size result types",
+    )
+    opts.option(
+        "--train", type=Path, help="training maps (any hit-map file) for the pruning levels (a run dir: data/train.npz)"
+    )
     opts.option("--no-accuracy", action="store_true", help="resources only: choose the fastest design in budget")
     opts.config_flag("--board", field="board", help="target board")
     opts.config_flag(
@@ -54,6 +62,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     opts.config_flag("--prune-levels", type=_floats, field="prune_levels", help="kernel sparsities to also search")
     opts.config_flag("--prune-epochs", type=int, field="prune_epochs", help="fine-tuning epochs per pruning level")
     opts.config_flag("--min-maps-per-s", type=float, field="min_maps_per_s", help="modelled throughput floor")
+    opts.config_flag(
+        "--target-maps-per-s",
+        type=float,
+        field="target_maps_per_s",
+        help="rate that breaks ties: of equally accurate points, the cheapest reaching it (else the fastest)",
+    )
     opts.config_flag(
         "--csim-maps", type=int, field="csim_maps", help="maps run through the chosen design's C-sim (0 = skip)"
     )

@@ -12,7 +12,7 @@ from fpgaflow.cli.report import REPORT_NEEDS
 
 log = logging.getLogger(__name__)
 
-STEPS_HELP = "data, train, convert, verify, package"
+STEPS_HELP = "data, train, convert, verify, baselines, package"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,6 +53,8 @@ def handle(args: argparse.Namespace) -> int:
     s = result.summary
     keys = ("accuracy_keras", "accuracy_csim", "csim_agreement", "max_abs_diff", "sparsity", "n_test")
     print(json.dumps({k: s.get(k) for k in keys}, indent=2))  # noqa: T201
+    if s.get("baselines_headline"):
+        print(f"against the baselines: {s['baselines_headline']}")  # noqa: T201
     print(  # noqa: T201
         f"summary: {result.run_dir / 'summary.json'}\nreport:  {result.run_dir / 'report.md'}\n"
         f"page:    {result.run_dir / 'report.html'}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
-from typing import Any
 
 from fpgaflow.cli.handler import Options, add_command
 from fpgaflow.study.config import StudyConfig
@@ -41,16 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from fpgaflow.study.runner import run_study
 
-    def progress(result: dict[str, Any]) -> None:
-        log.info(
-            "done %s: train %.4f val %.4f (%.0f s)",
-            result["job_id"],
-            result["train_accuracy"],
-            result["val_accuracy"],
-            result["seconds"],
-        )
-
-    result = run_study(args.options.config(args), args.out, progress=progress)
+    result = run_study(args.options.config(args), args.out)
     print((result.out_dir / "results.md").read_text(encoding="utf-8"))  # noqa: T201
     print(f"table: {result.out_dir / 'results.md'}\ncsv:   {result.out_dir / 'results.csv'}")  # noqa: T201
     return 0

@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     opts.option("run_dir", nargs="?", type=Path, help="an `fpgaflow run` output directory")
     opts.option("--model", type=Path, help="saved (Q)Keras model (.h5)")
     opts.option("--project", type=Path, help="hls4ml project written by `fpgaflow convert`")
-    opts.option("--maps", type=Path, help="test hit maps with labels (.npz)")
+    opts.option("--maps", type=Path, help="test hit maps with labels (.npz, .h5/.hdf5, shard directory or .root)")
     opts.option("--input-scale", type=float, help=OVERRIDE_HELP)
     opts.option(
         "--out",

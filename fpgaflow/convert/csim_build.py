@@ -45,7 +45,7 @@ def build_csim_library(project_dir: Path, output: Path, project_name: str = "myp
     cxx = shutil.which("g++")
     if cxx is None:
         raise ToolNotFoundError("g++ not found on PATH: the C simulation needs a C++ compiler")
-    project_dir = Path(project_dir)
+    project_dir = Path(project_dir).resolve()  # g++ runs in the project directory: sources by absolute path
     sources = [project_dir / "firmware" / f"{project_name}.cpp", project_dir / f"{project_name}_bridge.cpp"]
     axi = project_dir / "firmware" / f"{project_name}_axi.cpp"
     if axi.is_file():

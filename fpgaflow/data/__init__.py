@@ -1,5 +1,15 @@
-"""Hit maps: the container, loaders, generators and splits (no TensorFlow imported here)."""
+"""Hit maps: the container, loaders, generators and splits (no TensorFlow imported here).
 
+:func:`load_file` is the one reader of a hit-map file a user names (``.npz``, ``.h5``/``.hdf5``, a shard
+directory, ``.root``): every command that takes maps reads them through it; :func:`open_dataset` streams
+the same files chunk by chunk; :func:`load_dataset` builds the set a :class:`DataConfig` describes (the
+physics simulator, toy maps, or a file).
+"""
+
+from typing import Any
+
+from fpgaflow.data.config import DataConfig
+from fpgaflow.data.dataset import load_file, open_dataset
 from fpgaflow.data.hitmaps import (
     ADC_MAX,
     BACKGROUND,
@@ -17,11 +27,23 @@ __all__ = [
     "BACKGROUND",
     "CLASS_NAMES",
     "PARTICLE",
+    "DataConfig",
     "HitMapSet",
     "ToyConfig",
     "generate_toy",
+    "load_dataset",
+    "load_file",
     "load_npz",
+    "open_dataset",
     "split",
     "split_indices",
     "validate_arrays",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "load_dataset":  # loads the simulator (scipy) on first use
+        from fpgaflow.data.source import load_dataset
+
+        return load_dataset
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,9 +26,11 @@ from fpgaflow.errors import DataError
 
 
 class HitMapDataset:
-    """Base class: ``len()``, :attr:`map_shape`, :attr:`labels`, :meth:`chunks` and :meth:`take`."""
+    """Base class: ``len()``, :attr:`map_shape`, :attr:`labels`, :meth:`chunks` and :meth:`take`, and the
+    set's provenance :attr:`metadata` (generator config, seed; ``{}`` when the file has none)."""
 
     source: str
+    metadata: dict[str, Any] = {}  # noqa: RUF012 - replaced per instance; never mutated
 
     def __len__(self) -> int:
         return int(self.labels.shape[0])
@@ -76,6 +78,7 @@ class InMemoryDataset(HitMapDataset):
     def __init__(self, data: HitMapSet, source: str = "<memory>") -> None:
         self.data = data
         self.source = source
+        self.metadata = data.metadata
 
     @property
     def labels(self) -> LabelArray:
@@ -104,6 +107,7 @@ class H5Dataset(HitMapDataset):
             self._labels = np.asarray(f["labels"][:])
             self._shape = tuple(int(s) for s in f["maps"].shape[1:])
             n_maps = int(f["maps"].shape[0])
+            self.metadata = json.loads(f.attrs["metadata"]) if "metadata" in f.attrs else {}
         finally:
             f.close()
         if n_maps != self._labels.shape[0]:

@@ -17,6 +17,7 @@ from fpgaflow.data.simulate.simulator import iter_batches, simulation_metadata
 from fpgaflow.data.stamps import cut_stamps
 from fpgaflow.data.toy import generate_toy
 from fpgaflow.errors import DataError
+from fpgaflow.progress import Progress
 from fpgaflow_board.manifest import sha256
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,12 @@ def simulated_metadata(cfg: DataConfig) -> dict[str, object]:
 
 def simulate_set(cfg: DataConfig, *, truth: bool = False) -> HitMapSet:
     """The simulated set of ``cfg`` in memory (with per-cluster truth if ``truth``)."""
-    return replace(concat(list(iter_simulated(cfg, truth=truth))), metadata=simulated_metadata(cfg))
+    parts = []
+    with Progress(cfg.n_maps, "simulate", "maps", logger=log) as bar:
+        for part in iter_simulated(cfg, truth=truth):
+            parts.append(part)
+            bar.update(len(part))
+    return replace(concat(parts), metadata=simulated_metadata(cfg))
 
 
 def source_name(cfg: DataConfig) -> str:

@@ -6,9 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from fpgaflow.errors import ConfigError, DataError
+from fpgaflow.errors import ConfigError
 from fpgaflow_board.atomic import write_npz
 
 log = logging.getLogger(__name__)
@@ -33,7 +31,8 @@ def emulate_file(
     batch_size: int | None = None,
     check_csim: int = 0,
 ) -> EmulatedFile:
-    """Run the maps of npz ``maps_path`` (array ``maps``, ADC counts) through the bit-exact emulator of the
+    """Run the hit maps of ``maps_path`` (ADC counts; ``.npz``, ``.h5``/``.hdf5``, shards or ROOT, read by
+    :func:`fpgaflow.data.load_file`) through the bit-exact emulator of the
     hls4ml project ``project`` and write ``outputs`` to npz ``out``.
 
     The counts are scaled (float32, :func:`fpgaflow_board.scaling.scale_inputs`) by the input scale stored in
@@ -44,6 +43,7 @@ def emulate_file(
     require bit identity on the first that many maps.
     """
     from fpgaflow.convert.project import load_hls_project, project_model_path
+    from fpgaflow.data import load_file
     from fpgaflow.emulate.compare import compare_to_csim
     from fpgaflow.emulate.emulator import Emulator
     from fpgaflow.modelio import input_scale_for
@@ -51,12 +51,7 @@ def emulate_file(
 
     if batch_size is not None and batch_size < 1:
         raise ConfigError(f"batch size must be >= 1, got {batch_size}")
-    if not maps_path.is_file():
-        raise DataError(f"{maps_path}: file not found")
-    with np.load(maps_path, allow_pickle=False) as z:
-        if "maps" not in z:
-            raise DataError(f"{maps_path}: expected an array 'maps', found {sorted(z.files)}")
-        adc = z["maps"]
+    adc = load_file(maps_path).maps
     maps = scale_inputs(adc, input_scale_for(project_model_path(project), scale, "--scale"))
     hls_model = load_hls_project(project)
     emu = Emulator.from_hls_model(hls_model)

@@ -11,6 +11,9 @@ from fpgaflow_board.boards import DEFAULT_BOARD, DEFAULT_BUDGET
 
 ReuseMode = Literal["uniform", "balanced"]
 
+#: The CMS Level-1 trigger accept rate (Run 2/3: 100 kHz), in maps per second for one map per accepted event.
+DEFAULT_TARGET_MAPS_PER_S = 100_000.0
+
 
 @dataclass(frozen=True)
 class FitConfig:
@@ -26,6 +29,10 @@ class FitConfig:
     and result type (0 = the exact plan; k > 0 truncates each product to 2^-(f-k)).
     ``result_margin_bits``: integer bits above the calibration maximum of profiled result types.
     ``min_maps_per_s``: throughput floor (modelled, at the board clock, DMA included; 0 = none).
+    ``target_maps_per_s``: the rate the design should sustain, used to break ties: of the points as accurate as
+    the best, the cheapest (fewest LUTs) that reaches the target is chosen, or the fastest when none does.
+    Default :data:`DEFAULT_TARGET_MAPS_PER_S`, the CMS Level-1 trigger accept rate (100 kHz: one map per
+    triggered event).
     ``accuracy_maps``: at most this many maps are scored by the emulator per precision choice.
     ``prune_levels``: kernel sparsities to also search (each a copy of the model fine-tuned for
     ``prune_epochs`` epochs on training maps with magnitude pruning, seeded by ``prune_seed``; empty = the model
@@ -41,6 +48,7 @@ class FitConfig:
     trim_bits: tuple[int, ...] = (0, 3, 6)
     result_margin_bits: tuple[int, ...] = (1,)
     min_maps_per_s: float = 0.0
+    target_maps_per_s: float = DEFAULT_TARGET_MAPS_PER_S
     accuracy_maps: int = 5000
     prune_levels: tuple[float, ...] = ()
     prune_epochs: int = 2
@@ -61,6 +69,7 @@ class FitConfig:
             f"fit.result_margin_bits must be a non-empty list of values in [0, 8], got {self.result_margin_bits}",
         )
         check(self.min_maps_per_s >= 0, f"fit.min_maps_per_s must be >= 0, got {self.min_maps_per_s}")
+        check(self.target_maps_per_s >= 0, f"fit.target_maps_per_s must be >= 0, got {self.target_maps_per_s}")
         check(self.accuracy_maps >= 1, f"fit.accuracy_maps must be >= 1, got {self.accuracy_maps}")
         check(
             all(0.0 < p < 1.0 for p in self.prune_levels),

@@ -32,7 +32,9 @@ class FitOutcome:
     pruned_model: Path | None
 
     def lines(self) -> list[str]:
-        """What the command prints: the chosen point, how many fit, the C-sim check, the files."""
+        """What the command prints: the chosen point, what it traded, how many fit, the C-sim check, the files."""
+        from fpgaflow.fit.search import tradeoff
+
         result, c = self.result, self.result.chosen
         acc = "not scored" if c.accuracy is None else f"accuracy {100 * c.accuracy:.2f} % ({result.n_maps} maps)"
         from fpgaflow.fit.report import interval
@@ -41,7 +43,8 @@ class FitOutcome:
         n_fit = sum(p.fits for p in result.points)
         n_maybe = sum(p.verdict == "fits only if the estimate is high" for p in result.points)
         lines = [
-            f"chosen: {c.label}: {acc}; {c.verdict}; estimate {util}; {c.maps_per_s:.0f} maps/s",
+            f"chosen: {c.label}: {acc}; {c.verdict}; estimate {util}; {c.maps_per_s:.0f} maps/s (modelled)",
+            f"traded: {tradeoff(result).sentence(c)}",
             f"{n_fit}/{len(result.points)} points fit the {100 * result.config.budget:.0f} % budget over the whole "
             f"range of the estimate, {n_maybe} only if the estimate is high (resources are estimates, not synthesis)",
         ]
@@ -79,7 +82,7 @@ def fit_saved_model(
     still lists every point and :class:`FitError` is raised.
     """
     from fpgaflow.convert.hls import split_output_activation
-    from fpgaflow.data import load_npz
+    from fpgaflow.data import load_file
     from fpgaflow.errors import StepError
     from fpgaflow.fit.confirm import confirm_with_csim
     from fpgaflow.fit.pareto import plot_pareto
@@ -95,13 +98,13 @@ def fit_saved_model(
     model = load_model(model_path)
     x = labels = x_cal = None
     if maps is not None:
-        test = load_npz(maps)
+        test = load_file(maps)
         x, labels = scale_inputs(test.maps[: cfg.accuracy_maps], scale), test.labels[: cfg.accuracy_maps]
     if calibration is not None:
-        x_cal = scale_inputs(load_npz(calibration).maps[:CALIBRATION_MAPS], scale)
+        x_cal = scale_inputs(load_file(calibration).maps[:CALIBRATION_MAPS], scale)
     train_set = None
     if cfg.prune_levels and train is not None:
-        loaded = load_npz(train)
+        loaded = load_file(train)
         train_set = (scale_inputs(loaded.maps, scale), loaded.labels)
     failure: FitError | None = None
     with staged_output_dir(out, "fit") as staging:

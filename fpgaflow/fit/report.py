@@ -12,7 +12,7 @@ from fpgaflow.config.strict import to_mapping
 from fpgaflow.estimate.table import compact
 from fpgaflow.fit.confirm import CsimConfirmation
 from fpgaflow.fit.pareto import pareto_front
-from fpgaflow.fit.search import FitPoint, FitResult
+from fpgaflow.fit.search import FitPoint, FitResult, tradeoff
 from fpgaflow_board.atomic import write_text
 
 #: ``convert:`` section for a run config (``fpgaflow run --config``).
@@ -85,6 +85,7 @@ def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, ex
         "- estimate (range, share of the board): "
         + ", ".join(f"{r} {interval(c, r)}" for r in ("lut", "ff", "dsp", "bram18")),
         f"- interval {c.interval_cycles:.0f} cycles, modelled {c.maps_per_s:.0f} maps/s",
+        f"- what the choice trades: {tradeoff(result).sentence(c)}",
     ]
     if confirmation is not None:
         d = confirmation.to_dict()
@@ -97,9 +98,11 @@ def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, ex
         lines.append(f"- note: {note}")
     lines += [
         "",
-        "Choice rule: the most accurate point within budget (and above the throughput floor); ties → fewer LUTs, "
-        "then the shorter interval, then fewer trimmed bits. Without accuracy: the fastest point within budget, "
-        "ties → fewer LUTs, then fewer trimmed bits.",
+        "Choice rule: the most accurate point within budget (and above the throughput floor "
+        f"{result.config.min_maps_per_s:,.0f} maps/s); of equally accurate points, the one with the fewest LUTs "
+        f"among those reaching the target {result.config.target_maps_per_s:,.0f} maps/s (`fit.target_maps_per_s`), "
+        "or the fastest when none does; then the shorter interval, then fewer trimmed bits. Without accuracy: "
+        "the fastest point within budget, ties → fewer LUTs, then fewer trimmed bits.",
         "",
         "## Every point",
         "",

@@ -31,6 +31,7 @@ from fpgaflow.estimate.table import RESOURCES
 from fpgaflow.fit.candidates import Candidate, PrecisionVariant, enumerate_candidates, precision_variant
 from fpgaflow.fit.config import FitConfig
 from fpgaflow.fit.errors import FitError
+from fpgaflow.progress import Progress
 from fpgaflow_board.boards import Board, get_board
 from fpgaflow_board.fixed_point import FixedType
 
@@ -121,6 +122,7 @@ class FitResult:
             "reference_accuracy_qkeras": self.reference_accuracy,
             "chosen": self.chosen.to_dict(),
             "chosen_convert_config": to_mapping(self.chosen.config),
+            "tradeoff": {**tradeoff(self).to_dict(), "sentence": tradeoff(self).sentence(self.chosen)},
             "points": [p.to_dict() for p in self.points],
             "notes": list(self.notes),
         }
@@ -215,14 +217,16 @@ def _trim(p: FitPoint) -> int:
 
 def choose(points: list[FitPoint], cfg: FitConfig, board: Board) -> FitPoint:
     """The most accurate point that fits (every resource's expected range within the budget) and reaches the
-    throughput floor; ties → fewer LUTs, then the shorter interval, then fewer trimmed bits.  Without
-    accuracy: the fastest such point, ties → fewer LUTs, then fewer trimmed bits (precision is never given
-    up when it is not measured).  When no point fits over its whole range, the points that fit only if the
-    estimate is high are chosen from (the result's notes say so: confirm with synthesis).  Raises
-    :class:`FitError` naming the closest point's over-budget resources when no point can fit."""
+    throughput floor ``min_maps_per_s``.  Of equally accurate points: the one with the fewest LUTs among those
+    reaching ``target_maps_per_s`` (then the shorter interval, then fewer trimmed bits), or, when none reaches
+    the target, the fastest (then fewer LUTs).  Without accuracy: the fastest such point, ties → fewer LUTs,
+    then fewer trimmed bits (precision is never given up when it is not measured).  When no point fits over its
+    whole range, the points that fit only if the estimate is high are chosen from (the result's notes say so:
+    confirm with synthesis).  Raises :class:`FitError` naming the closest point's over-budget resources when
+    no point can fit."""
     if not points:
         raise FitError("the fit search space is empty")
-    fitting = [p for p in points if p.verdict == "fits"] or [p for p in points if p.verdict != "does not fit"]
+    fitting = within_budget(points)
     if not fitting:
         closest = min(points, key=lambda p: max(p.utilisation[r] for r in RESOURCES))
         raise FitError(
@@ -239,8 +243,91 @@ def choose(points: list[FitPoint], cfg: FitConfig, board: Board) -> FitPoint:
             f"{cfg.min_maps_per_s:g} maps/s; the fastest, {best.label}, is modelled at {best.maps_per_s:.0f} maps/s"
         )
     if all(p.accuracy is not None for p in fast):
-        return min(fast, key=lambda p: (-(p.accuracy or 0.0), p.resources["lut"], p.interval_cycles, _trim(p)))
+        tied = equally_accurate(fast, max(p.accuracy or 0.0 for p in fast))
+        meets = [p for p in tied if p.maps_per_s >= cfg.target_maps_per_s]
+        if meets:
+            return min(meets, key=lambda p: (p.resources["lut"], p.interval_cycles, _trim(p)))
+        return min(tied, key=lambda p: (-p.maps_per_s, p.resources["lut"], p.interval_cycles, _trim(p)))
     return min(fast, key=lambda p: (p.interval_cycles, p.resources["lut"], _trim(p)))
+
+
+def within_budget(points: list[FitPoint]) -> list[FitPoint]:
+    """The points the choice picks from: those that fit over the whole range of the estimate, or, when none
+    does, those that fit only if the estimate is high."""
+    return [p for p in points if p.verdict == "fits"] or [p for p in points if p.verdict != "does not fit"]
+
+
+def equally_accurate(points: list[FitPoint], accuracy: float | None) -> list[FitPoint]:
+    """The ``points`` whose accuracy equals ``accuracy`` (the same maps, the same decisions count)."""
+    return [p for p in points if p.accuracy == accuracy]
+
+
+@dataclass(frozen=True)
+class Tradeoff:
+    """What the choice gives up or keeps against the cheapest equally accurate design.
+
+    ``tied``: points within budget (and above the floor) as accurate as the chosen one; ``cheapest``: the one of
+    them with the fewest LUTs; ``lut_saved``: LUTs it would save; ``throughput_factor``: chosen maps/s ÷ its
+    maps/s (what choosing it gives up); ``meets_target``: whether the chosen point reaches the target rate.
+    """
+
+    target_maps_per_s: float
+    meets_target: bool
+    scored: bool
+    tied: int
+    cheapest: FitPoint | None
+    lut_saved: float
+    throughput_factor: float
+
+    def sentence(self, chosen: FitPoint) -> str:
+        """What the choice traded, in words (``fit.md`` and ``fpgaflow fit``'s output)."""
+        if not self.scored:
+            aim = "is the fastest point within budget (accuracy not scored)"
+        elif self.meets_target:
+            aim = f"meets the {self.target_maps_per_s:,.0f} maps/s target"
+        else:
+            aim = (
+                f"is the fastest of the {self.tied} equally accurate points; none reaches the "
+                f"{self.target_maps_per_s:,.0f} maps/s target"
+            )
+        same = "equally accurate " if self.scored else ""
+        if self.cheapest is None:
+            return f"the chosen point ({chosen.maps_per_s:,.0f} maps/s) {aim}; no {same}point has fewer LUTs"
+        c = self.cheapest
+        return (
+            f"the chosen point ({chosen.maps_per_s:,.0f} maps/s) {aim}; the cheapest {same}point, "
+            f"{c.label}, saves {self.lut_saved:,.0f} LUTs ({100 * self.lut_saved / chosen.resources['lut']:.0f} %) "
+            f"but runs at {c.maps_per_s:,.0f} maps/s: choosing it gives up {self.throughput_factor:.1f}x the throughput"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target_maps_per_s": self.target_maps_per_s,
+            "meets_target": self.meets_target,
+            "accuracy_scored": self.scored,
+            "equally_accurate_points": self.tied,
+            "cheapest": None if self.cheapest is None else self.cheapest.label,
+            "cheapest_lut_saved": self.lut_saved,
+            "cheapest_throughput_factor": self.throughput_factor,
+        }
+
+
+def tradeoff(result: FitResult) -> Tradeoff:
+    """The chosen point against the cheapest point as accurate as it (within budget and above the floor)."""
+    c, cfg = result.chosen, result.config
+    pool = [p for p in within_budget(result.points) if p.maps_per_s >= cfg.min_maps_per_s]
+    tied = equally_accurate(pool, c.accuracy) if c.accuracy is not None else pool
+    cheapest = min(tied, key=lambda p: (p.resources["lut"], p.interval_cycles, _trim(p)))
+    other = cheapest.index != c.index and cheapest.resources["lut"] < c.resources["lut"]
+    return Tradeoff(
+        target_maps_per_s=cfg.target_maps_per_s,
+        meets_target=c.maps_per_s >= cfg.target_maps_per_s,
+        scored=c.accuracy is not None,
+        tied=len(tied),
+        cheapest=cheapest if other else None,
+        lut_saved=c.resources["lut"] - cheapest.resources["lut"] if other else 0.0,
+        throughput_factor=c.maps_per_s / cheapest.maps_per_s if other else 1.0,
+    )
 
 
 def _models(model: Any, cfg: FitConfig, train: tuple[np.ndarray, np.ndarray] | None, scored: bool) -> dict[float, Any]:
@@ -301,19 +388,30 @@ def fit_model(
             for i, v in enumerate(variants):
                 scores[v.key] = _score(logit_model, v, base, input_scale, work_dir / f"score_{i}", maps, labels)
                 log.info("fit: %s accuracy %.4f on %d maps (emulator)", v.key, scores[v.key], len(maps))
-        for cand in candidates:
-            i = len(points)
-            p = evaluate(
-                logit_model, cand, i, base, board, cfg, input_scale, work_dir / f"point_{i}", scores[cand.precision.key]
-            )
-            log.info(
-                "fit: %3d %-48s LUT %8.0f FF %8.0f DSP %4.0f BRAM18 %5.1f %s",
-                i,
-                p.label,
-                *p.resources.values(),
-                p.verdict if p.fits else f"{p.verdict}: " + ",".join(p.over),
-            )
-            points.append(p)
+        with Progress(len(candidates), f"fit (sparsity {sparsity:.2f})", "points", logger=log) as bar:
+            for cand in candidates:
+                i = len(points)
+                p = evaluate(
+                    logit_model,
+                    cand,
+                    i,
+                    base,
+                    board,
+                    cfg,
+                    input_scale,
+                    work_dir / f"point_{i}",
+                    scores[cand.precision.key],
+                )
+                verdict = p.verdict if p.fits else f"{p.verdict}: " + ",".join(p.over)
+                log.debug(
+                    "fit: %3d %-48s LUT %8.0f FF %8.0f DSP %4.0f BRAM18 %5.1f %s",
+                    i,
+                    p.label,
+                    *p.resources.values(),
+                    verdict,
+                )
+                bar.update(1, note=f"{p.label}: LUT {p.resources['lut']:.0f}, {verdict}")
+                points.append(p)
     try:
         chosen = choose(points, cfg, board)
     except FitError as exc:

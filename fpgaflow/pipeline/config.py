@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fpgaflow.augment.config import AugmentConfig
+from fpgaflow.baselines.config import BaselineConfig
 from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import load_yaml, to_mapping
 from fpgaflow.convert.config import ConvertConfig
@@ -20,7 +21,7 @@ from fpgaflow.verify.config import VerifyConfig
 
 @dataclass(frozen=True)
 class RunConfig:
-    """All stages of one run."""
+    """All stages of one run (``baselines``: the yardsticks the deployed model is measured against)."""
 
     data: DataConfig = field(default_factory=DataConfig)
     augment: AugmentConfig = field(default_factory=AugmentConfig)
@@ -29,6 +30,7 @@ class RunConfig:
     prune: PruneConfig = field(default_factory=PruneConfig)
     convert: ConvertConfig = field(default_factory=ConvertConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
+    baselines: BaselineConfig = field(default_factory=BaselineConfig)
 
     def section_hash(self, *sections: str) -> str:
         """A stable hash of the named sections (what a step's result depends on)."""

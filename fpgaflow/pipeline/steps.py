@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -102,6 +103,7 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
     from fpgaflow.convert.csim_build import build_csim_library
     from fpgaflow.convert.hls import convert, split_output_activation
     from fpgaflow.convert.report import write_conversion_report
+    from fpgaflow.pipeline.bundle import manifest_for
 
     model, output_activation = split_output_activation(load_model(art.path("model")))
     assert art.step_dir is not None
@@ -118,22 +120,20 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
     log.info("convert: C simulation compiled in %.1f s", time.perf_counter() - t0)
     art.files["hls_project"] = art.step_final  # type: ignore[assignment]
     art.metrics.update(_estimate_metrics(hls_model, cfg))
-    out_layer = hls_model.get_output_variables()[0]
+    facts = manifest_for(conversion, output_activation)
     art.metrics.update(
         hls_backend=cfg.convert.backend,
         board=cfg.convert.board,
         clock_period_ns=cfg.convert.clock_ns,
-        input_precision=next(lp for lp in conversion.precision.layers if lp.kind == "input").result.type.hls(),
-        output_precision=str(out_layer.type.precision.definition_cpp()),
-        n_in=int(np.prod(model.input_shape[1:])),
-        n_out=int(np.prod(model.output_shape[1:])),
+        input_precision=facts.input_precision,
+        output_precision=facts.output_precision,
+        n_in=facts.n_in,
+        n_out=facts.n_out,
         output_activation=output_activation,
         multipliers=conversion.reuse.multipliers,
         reuse_factors={lr.layer: lr.reuse_factor for lr in conversion.reuse.layers},
         hls4ml_changes=conversion.hls4ml_changes,
-        # The wire element of the AXI-Stream top: hls4ml's VivadoAccelerator wrapper streams float words (the
-        # default fpgaflow converts with); on the Vitis route fpgaflow's own top records its wire format.
-        stream_dtype=conversion.axis.wire.stream_dtype if conversion.axis is not None else "float32",
+        stream_dtype=facts.stream_dtype,  # the wire element of the AXI-Stream top (see manifest_for)
     )
     return art
 
@@ -180,14 +180,7 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
     write_verify_report(rep, art.step_dir)
     art.add("verification", "verification.json")
     n = rep.n_maps
-    np.savez_compressed(
-        art.add("scores", "scores.npz"),
-        keras=rep.scores["qkeras"],
-        csim=rep.scores["hw"],
-        keras_raw=rep.raw["qkeras"].reshape(-1),
-        csim_raw=rep.raw["hw"].reshape(-1),
-        labels=test.labels[:n],
-    )
+    np.savez_compressed(art.add("scores", "scores.npz"), **rep.expected_outputs(), labels=test.labels[:n])
     cmp = rep.comparisons["qkeras_vs_hw"]
     art.add("comparison", "comparison.json").write_text(json.dumps(cmp.to_dict(), indent=2))
     art.metrics.update(
@@ -206,10 +199,6 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
         trace_first_departure=rep.trace.first_departure if rep.trace else None,
         values_outside_types={r.layer: r.outside for r in rep.ranges if r.outside},
         verify_passed=rep.passed,
-        # A one-line physics baseline the CNN must be compared with: "particle if any pixel is read out".
-        baseline_any_hit_accuracy=float(
-            np.mean((test.maps[:n].reshape(n, -1).max(axis=1) > 0) == (test.labels[:n] == 1))
-        ),
     )
     log.info(
         "verify: %d maps, QKeras acc %.4f, C-sim acc %.4f, agreement %.4f, max |Δ| %.4g, bit-exact %.4f",
@@ -220,6 +209,43 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
         cmp.max_abs_diff,
         rep.hw_bit_exact_fraction,
     )
+    return art
+
+
+def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
+    """Fit the baselines (any-pixel rule, single cuts, cluster-shape table, boosted trees, two-stage) on the
+    run's own training maps, choose each family's best on its validation maps, measure them on the maps the
+    model was verified on, and compare the deployed model (C-sim scores, and QKeras') with each, map by map.
+
+    Writes ``baselines.md``/``.json``, ``baseline_scores.npz`` (as ``fpgaflow baselines``) and
+    ``model_vs_baselines.md``/``.json``; the summary gets every family's best and the verdict sentence."""
+    from fpgaflow.baselines import evaluate_baselines
+    from fpgaflow.baselines.compare_model import compare_model
+    from fpgaflow.baselines.write_baselines import WrittenBaselines, write_table
+    from fpgaflow_board.atomic import write_json, write_text
+
+    assert art.step_dir is not None
+    train, val, test = (load_npz(art.path(f"{s}_maps")) for s in ("train", "val", "test"))
+    with np.load(art.path("scores")) as z:
+        scores = {"csim": z["csim"], "keras": z["keras"]}
+    n = int(scores["csim"].shape[0])  # verify may have run a prefix of the test maps: measure on the same ones
+    test = test.subset(np.arange(n))
+    table = evaluate_baselines(
+        train.maps, train.labels, test.maps, test.labels, val.maps, val.labels, cfg=cfg.baselines
+    )
+    maps = f"the run's data/{{train,val,test}}.npz (first {n} test maps, as verified)"
+    write_table(WrittenBaselines(table, maps, art.run_dir / "baselines"), art.step_dir)
+    for key, name in (("baselines_table", "baselines.md"), ("baselines_json", "baselines.json")):
+        art.add(key, name)
+    art.add("baseline_scores", "baseline_scores.npz")
+    standing = compare_model(table, scores, deployed="csim")
+    write_json(art.add("model_vs_baselines", "model_vs_baselines.json"), standing.to_dict(), allow_nan=False)
+    write_text(
+        art.add("model_vs_baselines_md", "model_vs_baselines.md"),
+        f"# The deployed model against the baselines\n\n{standing.to_markdown()}",
+    )
+    art.metrics.update(baselines=standing.to_dict(), baselines_headline=standing.headline())
+    log.info("baselines: %s", standing.headline())
     return art
 
 
@@ -262,6 +288,7 @@ def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
         {k: scores[k] for k in ("keras", "csim", "keras_raw", "csim_raw")},
         bitstream=bitstream,
         bitstream_note=note,
+        baselines=_bundle_baselines(art),
     )
     art.files["bundle"] = art.step_final  # type: ignore[assignment]
     art.metrics["bitstream"] = final.bitstream
@@ -269,10 +296,39 @@ def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
     return art
 
 
+def _bundle_baselines(art: Artefacts) -> dict[str, Any]:
+    """What the board needs to show the model beside the baselines: numbers, not models (the board has numpy
+    only) — each family best's figures and its decision on every bundled test map."""
+    standing = art.metrics["baselines"]
+    with np.load(art.path("baseline_scores")) as z:
+        decisions = {fam: (z[f"{fam}_scores"] > z[f"{fam}_cut"]).astype(int).tolist() for fam in standing["families"]}
+    keep = (
+        "name",
+        "working_point",
+        "accuracy",
+        "accuracy_error",
+        "roc_auc",
+        "signal_efficiency",
+        "background_efficiency",
+    )
+    return {
+        "about": "baselines fitted on the host on the run's training maps (fpgaflow run, step baselines) and "
+        "measured on these test maps; decisions: 1 = particle, in test_maps.npz order",
+        "n_test": standing["n_test"],
+        "confidence": standing["confidence"],
+        "headline": standing["headline"],
+        "host_model": standing["model_scores"],
+        "families": {
+            fam: {**{k: b[k] for k in keep}, "decisions": decisions[fam]} for fam, b in standing["families"].items()
+        },
+    }
+
+
 STEPS: tuple[Step, ...] = (
     Step("data", step_data, "data", ("data",), data_inputs),
     Step("train", step_train, "model", ("augment", "model", "train", "prune")),
     Step("convert", step_convert, "hls", ("convert",)),
     Step("verify", step_verify, "verify", ("verify",)),
+    Step("baselines", step_baselines, "baselines", ("baselines",)),
     Step("package", step_package, "board", ()),
 )

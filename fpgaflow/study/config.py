@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from fpgaflow.augment.config import AugmentConfig
+from fpgaflow.baselines.config import BaselineConfig
 from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import check, suggest
 from fpgaflow.data.config import DataConfig
@@ -116,7 +117,11 @@ class ExecutorConfig:
 
 @dataclass(frozen=True)
 class StudyConfig:
-    """The whole study: one training job per (strategy, batch size, seed, model, imbalance) + bagging members."""
+    """The whole study: one training job per (strategy, batch size, seed, model, imbalance) + bagging members.
+
+    ``baselines``: how the reference rows are measured (each baseline family's best, fitted on the study's
+    training maps, measured on its validation maps).
+    """
 
     strategies: tuple[StrategyVariant, ...]
     data: DataConfig = field(default_factory=DataConfig)
@@ -128,6 +133,7 @@ class StudyConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
     prune: PruneConfig = field(default_factory=lambda: PruneConfig(enabled=False))
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)
+    baselines: BaselineConfig = field(default_factory=BaselineConfig)
 
     def __post_init__(self) -> None:
         check(len(self.strategies) >= 1, "study.strategies needs at least one strategy")

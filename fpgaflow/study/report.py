@@ -86,7 +86,7 @@ def _pm(mean: float, std: float, n: int) -> str:
     return f"{100 * mean:.2f} ± {100 * std:.2f}" if n > 1 else f"{100 * mean:.2f}"
 
 
-def to_markdown(rows: list[Row], cfg: StudyConfig) -> str:
+def to_markdown(rows: list[Row], cfg: StudyConfig, baselines: list[dict[str, Any]] | None = None) -> str:
     t = cfg.train
     lines = [
         "| Variant | Model | Batch | Imbalance | Seeds | Final train accuracy (%) | Final validation accuracy (%) "
@@ -100,6 +100,11 @@ def to_markdown(rows: list[Row], cfg: StudyConfig) -> str:
             f"{_pm(r.train_mean, r.train_std, r.n_seeds)} | {_pm(r.val_mean, r.val_std, r.n_seeds)} | {auc} | "
             f"{r.n_parameters:,} | {r.macs:,} |"
         )
+    for b in baselines or []:
+        lines.append(
+            f"| *reference: {b['family']}* `{b['working_point']}` | {b['name']} | - | - | - | - | "
+            f"{100 * b['val_accuracy']:.2f} ± {100 * b['val_accuracy_error']:.2f} | {b['val_roc_auc']:.4f} | - | - |"
+        )
     d = cfg.data
     lines += [
         "",
@@ -109,6 +114,11 @@ def to_markdown(rows: list[Row], cfg: StudyConfig) -> str:
         f"{t.learning_rate} ({t.lr_schedule}); seeds {list(cfg.seeds)} (mean ± sample std over seeds).",
         "Ensemble cost = sum of its members' parameters and MACs.",
     ]
+    if baselines:
+        lines.append(
+            "Reference rows: each baseline family's best (`fpgaflow.baselines`), fitted on the same training maps "
+            "and measured on the same validation maps (± half the Wilson 68 % interval; `baselines/baselines.md`)."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -143,11 +153,16 @@ def plot(rows: list[Row], path: Path, no_augmentation: str | None = None, title:
 
 
 def write_report(
-    out_dir: Path, cfg: StudyConfig, results: list[dict[str, Any]], ensembles: list[dict[str, Any]]
+    out_dir: Path,
+    cfg: StudyConfig,
+    results: list[dict[str, Any]],
+    ensembles: list[dict[str, Any]],
+    baselines: list[dict[str, Any]] | None = None,
 ) -> list[Row]:
-    """Write ``results.md``, ``results.csv``, ``results.png``, ``jobs.csv`` and ``ensembles.csv``."""
+    """Write ``results.md`` (with ``baselines`` as reference rows), ``results.csv``, ``results.png``,
+    ``jobs.csv`` and ``ensembles.csv``."""
     rows = aggregate(results, ensembles)
-    atomic.write_text(out_dir / "results.md", to_markdown(rows, cfg))
+    atomic.write_text(out_dir / "results.md", to_markdown(rows, cfg, baselines))
     atomic.write_text(out_dir / "results.csv", to_csv([dict(r.__dict__) for r in rows]))
     skip = {"val_scores", "train_scores", "val_rejection", "cost"}
     flat = [

@@ -29,6 +29,7 @@ from fpgaflow.data.source import source_digest
 from fpgaflow.errors import ConfigError, install_hint
 from fpgaflow.metrics.roc import accuracy, evaluate
 from fpgaflow.outdir import locked_output_dir
+from fpgaflow.progress import Progress
 from fpgaflow.study.config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
 from fpgaflow.study.jobs import StudyJob, run_job
 from fpgaflow.train.cost import ModelCost, ensemble_cost
@@ -81,6 +82,42 @@ def study_data_digest(data_dir: Path) -> str:
     for name in ("train.npz", "val.npz"):
         h.update(sha256(data_dir / name).encode())
     return h.hexdigest()
+
+
+def study_baselines(cfg: StudyConfig, data_dir: Path, out_dir: Path) -> list[dict[str, Any]]:
+    """The reference rows of the study's table: each baseline family's best, fitted on the study's training
+    maps (the best member chosen on a held-out part of them) and measured on its validation maps, the maps
+    of the table's validation column.  Written to ``OUT/baselines/`` (as ``fpgaflow baselines`` writes) and
+    reused while the study's maps (:func:`study_data_digest`) and the baselines config are unchanged."""
+    from fpgaflow.baselines import evaluate_baselines
+    from fpgaflow.baselines.write_baselines import WrittenBaselines, write_table
+
+    where = out_dir / "baselines"
+    cache = where / "reference.json"
+    digest = hashlib.sha256(
+        json.dumps([study_data_digest(data_dir), to_mapping(cfg.baselines)], sort_keys=True).encode()
+    ).hexdigest()[:16]
+    if cache.is_file():
+        cached: dict[str, Any] = json.loads(cache.read_text(encoding="utf-8"))
+        if cached.get("digest") == digest:
+            return list(cached["rows"])
+    train, val = load_npz(data_dir / "train.npz"), load_npz(data_dir / "val.npz")
+    table = evaluate_baselines(train.maps, train.labels, val.maps, val.labels, cfg=cfg.baselines)
+    where.mkdir(parents=True, exist_ok=True)
+    write_table(WrittenBaselines(table, f"{data_dir}/train.npz → {data_dir}/val.npz", where), where)
+    rows = [
+        {
+            "family": fam,
+            "name": r.name,
+            "working_point": r.working_point,
+            "val_accuracy": r.accuracy,
+            "val_accuracy_error": r.accuracy_error,
+            "val_roc_auc": r.auc.auc,
+        }
+        for fam, r in table.best().items()
+    ]
+    atomic.write_json(cache, {"digest": digest, "rows": rows}, allow_nan=False)
+    return rows
 
 
 def expand_grid(cfg: StudyConfig, data_dir: Path, data_digest: str = "") -> list[StudyJob]:
@@ -240,6 +277,13 @@ def combine_ensembles(
     return rows
 
 
+def _job_note(result: dict[str, Any]) -> str:
+    return (
+        f"{result['job_id']}: train {result['train_accuracy']:.4f} val {result['val_accuracy']:.4f} "
+        f"({result['seconds']:.0f} s)"
+    )
+
+
 def run_study(cfg: StudyConfig, out_dir: Path, progress: Callable[[dict[str, Any]], None] | None = None) -> StudyResult:
     """Run (or resume) the study into ``out_dir`` and write its results table (``out_dir`` is locked
     meanwhile: a second study into it refuses)."""
@@ -257,12 +301,14 @@ def _run_study(cfg: StudyConfig, out_dir: Path, progress: Callable[[dict[str, An
     done = {j.job_id: r for j in jobs if (r := _load_result(job_dir / f"{j.job_id}.json", j.digest)) is not None}
     todo = [j for j in jobs if j.job_id not in done]
     log.info("study: %d jobs, %d already done, %d to run (%s)", len(jobs), len(done), len(todo), cfg.executor.kind)
-    for result in execute(todo, cfg):
-        atomic.write_json(job_dir / f"{result['job_id']}.json", result, allow_nan=False)
-        done[result["job_id"]] = result
-        if progress is not None:
-            progress(result)
+    with Progress(len(todo), "study", "jobs", logger=log, log_every=0) as bar:
+        for result in execute(todo, cfg):
+            atomic.write_json(job_dir / f"{result['job_id']}.json", result, allow_nan=False)
+            done[result["job_id"]] = result
+            bar.update(1, note=_job_note(result))
+            if progress is not None:
+                progress(result)
     results = [done[j.job_id] for j in jobs]
     ensembles = combine_ensembles(cfg, results, load_npz(data_dir / "train.npz"), load_npz(data_dir / "val.npz"))
-    write_report(out_dir, cfg, results, ensembles)
+    write_report(out_dir, cfg, results, ensembles, study_baselines(cfg, data_dir, out_dir))
     return StudyResult(results, ensembles, out_dir)

@@ -10,21 +10,32 @@ from fpgaflow.train.config import TrainConfig
 log = logging.getLogger(__name__)
 
 
-def log_epochs() -> Any:
-    """Log loss/accuracy of every epoch at INFO."""
+def log_epochs(epochs: int, initial_epoch: int = 0) -> Any:
+    """Show every epoch's loss/accuracy: a progress bar over the epochs on a terminal, an INFO line per
+    epoch otherwise (:mod:`fpgaflow.progress`)."""
     import tensorflow as tf
 
+    from fpgaflow.progress import Progress
+
     class LogEpoch(tf.keras.callbacks.Callback):
+        bar: Progress | None = None
+
+        def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
+            self.bar = Progress(epochs, "train", "epochs", logger=log, log_every=0, initial=initial_epoch)
+
         def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
             logs = logs or {}
-            log.info(
-                "epoch %d: loss %.4f acc %.4f | val_loss %.4f val_acc %.4f",
-                epoch + 1,
-                logs.get("loss", float("nan")),
-                logs.get("accuracy", float("nan")),
-                logs.get("val_loss", float("nan")),
-                logs.get("val_accuracy", float("nan")),
+            nan = float("nan")
+            note = (
+                f"loss {logs.get('loss', nan):.4f} acc {logs.get('accuracy', nan):.4f} | "
+                f"val_loss {logs.get('val_loss', nan):.4f} val_acc {logs.get('val_accuracy', nan):.4f}"
             )
+            if self.bar is not None:
+                self.bar.update(1, note=note)
+
+        def on_train_end(self, logs: dict[str, float] | None = None) -> None:
+            if self.bar is not None:
+                self.bar.close()
 
     return LogEpoch()
 

@@ -99,7 +99,7 @@ def train_classifier(
     model = build_model(model_cfg, train_set.map_shape)
     check_input_shape(model, train_set.map_shape)
     pruning = prune_cfg.enabled and prune_cfg.target_sparsity > 0
-    callbacks: list[Any] = [cb.lr_schedule(train_cfg), cb.log_epochs()]
+    callbacks: list[Any] = [cb.lr_schedule(train_cfg)]
     if pruning:
         model = prune.wrap_for_pruning(model, prune_cfg, total_steps=steps * train_cfg.epochs)
         callbacks += prune.pruning_callbacks()
@@ -121,6 +121,7 @@ def train_classifier(
             optimizer.build(model.trainable_variables)
             checkpoint.restore(checkpoint_dir, ckpt, state)
     resumed_from = state.epochs_done
+    callbacks.append(cb.log_epochs(train_cfg.epochs, resumed_from))
     early = None
     if train_cfg.early_stopping_patience:
         early = cb.early_stopping(train_cfg, state.best, state.wait)

@@ -2,5 +2,6 @@
 
 from fpgaflow.verify.compare import ScoreComparison, compare_scores
 from fpgaflow.verify.config import VerifyConfig
+from fpgaflow.verify.verify_saved_design import VerifiedDesign, verify_saved_design
 
-__all__ = ["ScoreComparison", "VerifyConfig", "compare_scores"]
+__all__ = ["ScoreComparison", "VerifiedDesign", "VerifyConfig", "compare_scores", "verify_saved_design"]

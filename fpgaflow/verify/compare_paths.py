@@ -50,6 +50,16 @@ class VerifyReport:
     raw: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     scores: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
+    def expected_outputs(self) -> dict[str, np.ndarray]:
+        """What the board must reproduce: QKeras and hardware-path scores (``keras``, ``csim``) and raw outputs
+        (``keras_raw``, ``csim_raw``: the logits, first output) on the verified maps."""
+        return {
+            "keras": self.scores["qkeras"],
+            "csim": self.scores["hw"],
+            "keras_raw": self.raw["qkeras"][:, 0].reshape(-1),
+            "csim_raw": self.raw["hw"][:, 0].reshape(-1),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "n_maps": self.n_maps,

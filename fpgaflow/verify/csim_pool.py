@@ -7,16 +7,22 @@ started with ``spawn`` (TensorFlow in the parent is never forked) and import onl
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
+from fpgaflow.progress import Progress
 from fpgaflow_board.csim import CSimLibrary
+
+log = logging.getLogger(__name__)
 
 #: Below this many maps one in-process library is faster than starting workers (~1 s each).
 MIN_PARALLEL_MAPS = 2000
+#: The maps are run in this many pieces, so the progress shows (one library call per map either way).
+PROGRESS_CHUNKS = 20
 
 _worker_lib: CSimLibrary | None = None
 
@@ -34,14 +40,23 @@ def _predict(chunk: np.ndarray) -> np.ndarray:
 def predict_csim(
     library: Path, n_in: int, n_out: int, project: str, x: np.ndarray, workers: int = 2
 ) -> tuple[np.ndarray, int]:
-    """``(outputs (n, n_out) float32, processes used)`` for inputs ``x`` in network units."""
+    """``(outputs (n, n_out) float32, processes used)`` for inputs ``x`` in network units (with progress)."""
     flat = np.ascontiguousarray(np.asarray(x, dtype=np.float32).reshape(len(x), -1))
-    if workers <= 1 or len(flat) < MIN_PARALLEL_MAPS:
-        return CSimLibrary(library, n_in, n_out, project).predict(flat), 1
-    chunks = np.array_split(flat, workers * 4)
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=ctx, initializer=_init, initargs=(str(library), n_in, n_out, project)
-    ) as ex:
-        outs = list(ex.map(_predict, chunks))
+    parallel = workers > 1 and len(flat) >= MIN_PARALLEL_MAPS
+    chunks = np.array_split(flat, max(1, min(len(flat), PROGRESS_CHUNKS)))
+    outs: list[np.ndarray] = []
+    with Progress(len(flat), "C-sim", "maps", logger=log) as bar:
+        if not parallel:
+            lib = CSimLibrary(library, n_in, n_out, project)
+            for chunk in chunks:
+                outs.append(lib.predict(chunk))
+                bar.update(len(chunk))
+            return np.concatenate(outs, axis=0), 1
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=_init, initargs=(str(library), n_in, n_out, project)
+        ) as ex:
+            for out in ex.map(_predict, chunks):
+                outs.append(out)
+                bar.update(len(out))
     return np.concatenate(outs, axis=0), workers

@@ -15,6 +15,8 @@ the deployed one — records each layer's output on a sample of maps.  For each 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import tempfile
 from dataclasses import asdict, dataclass
@@ -102,7 +104,9 @@ def trace_design(
     with tempfile.TemporaryDirectory(prefix="fpgaflow-trace-") as tmp:
         conversion = convert(model, pinned, Path(tmp) / "prj", None, None, trace=True)
         hls_model = conversion.hls_model
-        final, traced = hls_model.trace(np.ascontiguousarray(x, dtype=np.float32))
+        with contextlib.redirect_stdout(io.StringIO()) as said:  # hls4ml prints "Recompiling ... with tracing"
+            final, traced = hls_model.trace(np.ascontiguousarray(x, dtype=np.float32))
+        log.debug("hls4ml: %s", said.getvalue().strip())
     plan = conversion.precision
     names = [lp.layer for lp in plan.layers if lp.layer in traced]
     keras = layer_outputs(model, x, names)

@@ -56,7 +56,7 @@ def verify_saved_design(
     """Float twin vs QKeras vs the hardware path (C-sim or emulator, ``cfg.backend``) on the labelled maps of
     ``maps_path`` (.npz, ADC counts × the model's input scale, :func:`design_input_scale`; ``input_scale``
     only for a model that stores none); report into ``out`` (staged)."""
-    from fpgaflow.data import load_npz
+    from fpgaflow.data import load_file
     from fpgaflow.modelio import load_model
     from fpgaflow.verify.compare_paths import verify_design
     from fpgaflow.verify.report import write_verify_report
@@ -64,7 +64,7 @@ def verify_saved_design(
 
     scale = design_input_scale(model_path, project, input_scale)
     with staged_output_dir(out, "verify") as staging:
-        test = load_npz(maps_path)
+        test = load_file(maps_path)
         model = load_model(model_path)
         report = verify_design(model, project, scale_inputs(test.maps, scale), test.labels, cfg)
         written = write_verify_report(report, staging)

@@ -1,0 +1,345 @@
+"""The README's (and docs') figures of the default run, regenerated from a fresh ``fpgaflow run``.
+
+    .venv/bin/fpgaflow run --out runs/readme --from data                       # models/default.yaml, every step
+    .venv/bin/fpgaflow fit runs/readme --out runs/readme-fit                   # optional: the fit figures
+    .venv/bin/python bench/readme_figures.py runs/readme --fit runs/readme-fit --write
+    make readme                                                                # the three commands above
+
+``--write`` stores the run's figures in ``bench/default_run.json`` (the snapshot) and rewrites every marked
+figure in README.md and docs/ from it; without ``--write`` the script prints what it would write.  A figure
+is marked in Markdown as ``<!-- fig:NAME -->…<!-- /fig:NAME -->``.  ``tests/test_readme_figures.py`` renders
+the figures from the committed snapshot and fails when a document disagrees, when the snapshot was taken with
+another ``models/default.yaml``, or when the default data no longer come out of the simulator byte for byte as
+they did for the snapshot (then the run must be redone: ``make readme``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SNAPSHOT = REPO / "bench" / "default_run.json"
+#: Documents holding marked figures.
+DOCUMENTS = ("README.md", "docs/convert.md", "docs/fit.md", "docs/baselines.md")
+MARK = re.compile(r"<!-- fig:(?P<name>[a-z0-9-]+) -->(?P<body>.*?)<!-- /fig:(?P=name) -->", re.DOTALL)
+
+#: What each family's best is called in the README's table.
+FAMILY_NAMES = {
+    "any_pixel": "any pixel read out",
+    "single_cut": "best single cut",
+    "shape_table": "cluster-shape table",
+    "tree": "boosted tree",
+    "two_stage": "two-stage tree",
+}
+
+
+# ------------------------------------------------------------------ what the snapshot fingerprints
+
+
+def config_digest() -> str:
+    """SHA-256 (16 hex) of the default run config file, ``models/default.yaml``."""
+    from fpgaflow.pipeline.config import default_config_path
+
+    return hashlib.sha256(default_config_path().read_bytes()).hexdigest()[:16]
+
+
+def data_digest() -> str:
+    """SHA-256 (16 hex) of the default run's test maps and labels, made as the run makes them (a few seconds)."""
+    from fpgaflow.pipeline.config import load_run_config
+    from fpgaflow.train.datasets import make_splits
+
+    _, _, test = make_splits(load_run_config().data)
+    h = hashlib.sha256(test.maps.tobytes())
+    h.update(test.labels.astype("int64").tobytes())
+    return h.hexdigest()[:16]
+
+
+# ------------------------------------------------------------------ snapshot from a run
+
+
+def _accumulators(run: Path) -> dict[str, dict[str, str]]:
+    """Accumulator and result types of every Conv2D/Dense layer: fpgaflow's plan (the run's conversion.json)
+    and hls4ml's own ``auto`` choice for the same model given the same input type."""
+    import hls4ml
+
+    from fpgaflow.convert.hls import split_output_activation
+    from fpgaflow.convert.precision import hls4ml_fixed_type
+    from fpgaflow.modelio import load_model
+    from fpgaflow_board.boards import get_board
+
+    plan = json.loads((run / "hls" / "conversion.json").read_text(encoding="utf-8"))["precision"]["layers"]
+    ours = {lp["layer"]: lp for lp in plan if lp.get("accum")}
+    source = next(lp for lp in plan if lp["kind"] == "input")
+    model, _ = split_output_activation(load_model(run / "model" / "model.h5"))
+    board = get_board("pynq-z2")
+    # hls4ml's own choice for everything but the input, which gets fpgaflow's type (the same maps go in).
+    config = hls4ml.utils.config_from_keras_model(model, granularity="name", backend="VivadoAccelerator")
+    config["LayerName"][source["layer"]]["Precision"]["result"] = source["result"]["type"]
+    with tempfile.TemporaryDirectory() as tmp:
+        auto = hls4ml.converters.convert_from_keras_model(
+            model,
+            backend="VivadoAccelerator",
+            board=board.hls4ml_board,
+            io_type="io_stream",
+            clock_period=board.clock_period_ns,
+            hls_config=config,
+            output_dir=str(Path(tmp) / "prj"),
+        )
+        theirs = {layer.name: layer for layer in auto.get_layers()}
+        out = {}
+        for name, lp in ours.items():
+            types = [hls4ml_fixed_type(theirs[name].get_attr(t).precision) for t in ("accum_t", "result_t")]
+            out[name] = {
+                "accum": lp["accum"]["type"],
+                "result": lp["result"]["type"],
+                "auto_accum": types[0].hls() if types[0] else "?",
+                "auto_result": types[1].hls() if types[1] else "?",
+            }
+    return out
+
+
+def _fit(fit_dir: Path) -> dict[str, Any]:
+    data = json.loads((fit_dir / "fit.json").read_text(encoding="utf-8"))
+    c = data["chosen"]
+    return {
+        "n_points": data["n_points"],
+        "n_within_budget": data["n_within_budget"],
+        "n_maps": data["n_maps_scored"],
+        "chosen": c["label"],
+        "utilisation": c["utilisation"],
+        "lut": c["resources"]["lut"],
+        "maps_per_s": c["maps_per_s"],
+        "accuracy": c["accuracy"],
+        "reference_accuracy": data["reference_accuracy_qkeras"],
+        "tradeoff": data["tradeoff"],
+        "tradeoff_sentence": data["tradeoff"]["sentence"],
+        "cheapest_maps_per_s": next(
+            (p["maps_per_s"] for p in data["points"] if p["label"] == data["tradeoff"]["cheapest"]), None
+        ),
+        "cheapest_lut": next(
+            (p["resources"]["lut"] for p in data["points"] if p["label"] == data["tradeoff"]["cheapest"]), None
+        ),
+    }
+
+
+def snapshot(run: Path, fit_dir: Path | None) -> dict[str, Any]:
+    """The figures of ``run`` (and of ``fit_dir``) that README.md and docs/ quote."""
+    s = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+    if not s.get("complete"):
+        raise SystemExit(f"{run}: not a complete run (steps {s.get('steps_status')})")
+    keep = [
+        "n_train",
+        "n_val",
+        "n_test",
+        "input_shape",
+        "particle_fraction",
+        "n_parameters",
+        "sparsity",
+        "accuracy_keras",
+        "accuracy_csim",
+        "val_roc_auc",
+        "csim_agreement",
+        "csim_bit_exact_fraction",
+        "max_abs_diff",
+        "estimate",
+        "estimate_utilisation",
+        "estimate_verdict",
+        "modelled_maps_per_second",
+        "modelled_bound",
+        "modelled_latency_us",
+        "steps_seconds",
+        "baselines_headline",
+    ]
+    b = s["baselines"]
+    out: dict[str, Any] = {
+        "command": "fpgaflow run --out RUN && python bench/readme_figures.py RUN --write (models/default.yaml)",
+        "config_sha256": config_digest(),
+        "data_sha256": data_digest(),
+        "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} when the snapshot was taken",
+        **{k: s[k] for k in keep},
+        "model_roc_auc": b["model_scores"][b["deployed"]]["roc_auc"],
+        "model_accuracy_error": b["model_scores"][b["deployed"]]["accuracy_error"],
+        "baselines": {
+            fam: {k: f[k] for k in ("name", "working_point", "accuracy", "accuracy_error", "roc_auc")}
+            | {"verdict": f["vs_model"][b["deployed"]]["verdict"]}
+            for fam, f in b["families"].items()
+        },
+        "accumulators": _accumulators(run),
+    }
+    if fit_dir is not None:
+        out["fit"] = _fit(fit_dir)
+    return out
+
+
+# ------------------------------------------------------------------ figures rendered from the snapshot
+
+
+def _pct(x: float, digits: int = 1) -> str:
+    return f"{100 * x:.{digits}f}"
+
+
+def _k(x: float) -> str:
+    return f"{x / 1000:.1f} k"
+
+
+def _steps(s: dict[str, Any]) -> dict[str, float]:
+    """The run's step times in the order the steps run."""
+    from fpgaflow.pipeline.runner import STEP_NAMES
+
+    return {name: s["steps_seconds"][name] for name in STEP_NAMES if name in s["steps_seconds"]}
+
+
+def _flow(s: dict[str, Any]) -> str:
+    steps = _steps(s)
+    parts = ", ".join(f"{name} {sec:.0f}" for name, sec in steps.items())
+    return f"{sum(steps.values()):.0f} s (seconds per step: {parts})"
+
+
+def _estimate(s: dict[str, Any]) -> str:
+    e = s["estimate"]
+    return (
+        f"≈ {_k(e['lut'])} LUT, {_k(e['ff'])} FF, {e['dsp']:.0f} DSP, {e['bram18']:.0f} BRAM18: "
+        f"{s['estimate_verdict'].replace('pynq-z2', 'xc7z020')}"
+    )
+
+
+def figures(s: dict[str, Any]) -> dict[str, str]:
+    """Every marked figure's text, from the snapshot ``s``."""
+    from fpgaflow.baselines.config import FAMILIES
+    from fpgaflow.pipeline.config import load_run_config
+
+    cfg = load_run_config()
+    m, sim = cfg.model, cfg.data.simulate
+    rows, cols, _ = s["input_shape"]
+    blocks = " + ".join(f"QConv2D {f} × {m.kernel_size}×{m.kernel_size}" for f in m.conv_filters)
+    order = [f for f in FAMILIES if f in s["baselines"]]
+    bl = ", ".join(
+        f"{FAMILY_NAMES[f]} `{s['baselines'][f]['working_point']}` {_pct(s['baselines'][f]['accuracy'])} %"
+        if f == "single_cut"
+        else f"{FAMILY_NAMES[f]} {_pct(s['baselines'][f]['accuracy'])} %"
+        for f in order
+    )
+    acc = s["accumulators"]
+    table = [
+        "| quantity | value |",
+        "|---|---|",
+        f"| maps train / val / test ({rows} × {cols} windows of the simulated CMS BPix layer 1, pileup "
+        f"{sim.tracks.pileup:g}, pT cut {sim.labels.reco_pt_cut_gev:g} GeV) "
+        f"| {s['n_train']} / {s['n_val']} / {s['n_test']} |",
+        f"| model | QKeras CNN, {blocks} (each + quantized_relu + MaxPool), QDense 1; {m.weights.bits}-bit weights "
+        f"and activations; {s['n_parameters']} parameters |",
+        f"| weight sparsity after pruning | {_pct(s['sparsity'])} % in every layer |",
+        f"| test accuracy, QKeras in TensorFlow / hls4ml C simulation | {_pct(s['accuracy_keras'])} ± "
+        f"{_pct(s['model_accuracy_error'])} % / {_pct(s['accuracy_csim'])} % (ROC AUC {s['model_roc_auc']:.3f}) |",
+        f"| baselines on the same {s['n_test']} maps (each family's best, measured in every run) | {bl} |",
+        f"| **the deployed model against them** | **{s['baselines_headline']}** |",
+        f"| QKeras ↔ C-sim class agreement | {_pct(s['csim_agreement'], 0)} % (outputs bit-identical on "
+        f"{_pct(s['csim_bit_exact_fraction'], 0)} % of the {s['n_test']} maps) |",
+        f"| resources (estimate, no Vivado) | {_estimate(s)} |",
+        f"| modelled board throughput | ≈ {s['modelled_maps_per_second'] / 1000:.0f} k maps/s "
+        f"({s['modelled_bound']}-bound), latency {s['modelled_latency_us']:.1f} µs per map |",
+        f"| whole flow ({', '.join(_steps(s))}), `fpgaflow run` | {_flow(s)}; {s['machine']} |",
+    ]
+    acc_rows = [
+        "| tensor | fpgaflow | hls4ml auto |",
+        "|---|---|---|",
+        *(
+            f"| {name} accum / result | `{t['accum']}` / `{t['result']}` | `{t['auto_accum']}` / `{t['auto_result']}` |"
+            for name, t in acc.items()
+        ),
+    ]
+    last_conv = [n for n in acc if n.startswith("conv")][-1]
+    out = {
+        "headline": "\n" + "\n".join(table) + "\n",
+        "flow-time": f"{sum(s['steps_seconds'].values()):.0f} s",
+        "estimate": (
+            f"default model: {_estimate(s).split(':')[0]}, {s['estimate_verdict'].split(' within')[0]}; "
+            f"≈ {s['modelled_maps_per_second'] / 1000:.0f} k maps/s modelled"
+        ),
+        "accumulator": (
+            f"the default model's {last_conv} accumulator is `{acc[last_conv]['accum']}` where hls4ml's auto choice is "
+            f"`{acc[last_conv]['auto_accum']}`"
+        ),
+        "accumulators": "\n" + "\n".join(acc_rows) + "\n",
+        "baselines-default": (
+            f"On the default run's own test maps (data seed {cfg.data.seed}) the family bests score "
+            + ", ".join(
+                f"{FAMILY_NAMES[f]} (`{s['baselines'][f]['working_point' if f == 'single_cut' else 'name']}`) "
+                f"{_pct(s['baselines'][f]['accuracy'])} %"
+                for f in order
+            )
+            + f", where the deployed QKeras CNN scores {_pct(s['accuracy_csim'])} %; the run says: "
+            f"*{s['baselines_headline']}*"
+        ),
+    }
+    if "fit" in s:
+        f = s["fit"]
+        u = f["utilisation"]
+        util = " / ".join(f"{100 * u[r]:.1f}" for r in ("lut", "ff", "dsp", "bram18"))
+        same = " (= QKeras)" if f["accuracy"] == f["reference_accuracy"] else ""
+        out["fit-default-row"] = (
+            f"| trained default run, {rows}×{cols}×1 | {f['n_points']} ({f['n_within_budget']}) | {f['chosen']} | "
+            f"{util} | {f['maps_per_s']:,.0f} | {_pct(f['accuracy'], 2)} %{same} | `make readme` |"
+        )
+        t = f["tradeoff"]
+        cheaper = (
+            f"; the cheapest equally accurate point ({t['cheapest']}, {f['cheapest_lut']:,.0f} LUT instead of "
+            f"{f['lut']:,.0f}) would give up {t['cheapest_throughput_factor']:.0f}× the throughput "
+            f"({f['cheapest_maps_per_s']:,.0f} maps/s)"
+            if t["cheapest"]
+            else ""
+        )
+        out["fit-tradeoff"] = f["tradeoff_sentence"]
+        out["fit-default"] = (
+            f"the trained {rows} × {cols} default run fits at {f['n_within_budget']} of {f['n_points']} points and "
+            f"keeps its {_pct(f['accuracy'])} % accuracy; the chosen {f['chosen']} runs at "
+            f"{f['maps_per_s']:,.0f} maps/s (modelled){cheaper}"
+        )
+    return out
+
+
+def rewrite(text: str, figs: dict[str, str]) -> str:
+    """``text`` with every marked figure replaced by its rendering (unknown names are an error)."""
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group("name")
+        if name not in figs:
+            raise KeyError(f"no figure {name!r} in the snapshot (known: {sorted(figs)})")
+        return f"<!-- fig:{name} -->{figs[name]}<!-- /fig:{name} -->"
+
+    return MARK.sub(sub, text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("run", type=Path, nargs="?", help="a complete `fpgaflow run` of models/default.yaml")
+    p.add_argument("--fit", type=Path, help="`fpgaflow fit RUN --out FIT` of the same run")
+    p.add_argument("--write", action="store_true", help="write bench/default_run.json and the marked figures")
+    args = p.parse_args(argv)
+    if args.run is not None:
+        s = snapshot(args.run, args.fit)
+        if args.write:
+            SNAPSHOT.write_text(json.dumps(s, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    else:
+        s = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    figs = figures(s)
+    for doc in DOCUMENTS:
+        path = REPO / doc
+        new = rewrite(path.read_text(encoding="utf-8"), figs)
+        if args.write:
+            path.write_text(new, encoding="utf-8")
+    for name, text in figs.items():
+        print(f"--- {name}\n{text.strip()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
