@@ -61,5 +61,7 @@ def test_board_driver_streams_hdf5(h5_maps: dict[str, Path], monkeypatch: pytest
     assert got.tobytes() == maps.tobytes()
     # A board image without h5py says so in one line, and how to get npz instead.
     monkeypatch.setitem(sys.modules, "h5py", None)
-    with pytest.raises(BoardError, match=r"test\.h5: reading HDF5 hit maps needs h5py.*fpgaflow data convert test\.h5 test\.npz"):
+    with pytest.raises(
+        BoardError, match=r"test\.h5: reading HDF5 hit maps needs h5py.*fpgaflow data convert test\.h5 test\.npz"
+    ):
         next(iter_batches(h5_maps["test"], maps.shape[1:], 100))
