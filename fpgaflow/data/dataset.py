@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fpgaflow.data.hdf5 import H5_SUFFIXES, open_h5, read_h5_slice
-from fpgaflow.data.hitmaps import HitMapSet, IndexArray, LabelArray, load_npz
+from fpgaflow.data.hitmaps import HitMapSet, IndexArray, LabelArray, load_npz, read_metadata
 from fpgaflow.data.root import ROOT_SUFFIXES, RootConfig, iter_root, load_root
 from fpgaflow.data.shard_manifest import read_shard_manifest
 from fpgaflow.data.truth import ClusterTruth
@@ -107,7 +107,7 @@ class H5Dataset(HitMapDataset):
             self._labels = np.asarray(f["labels"][:])
             self._shape = tuple(int(s) for s in f["maps"].shape[1:])
             n_maps = int(f["maps"].shape[0])
-            self.metadata = json.loads(f.attrs["metadata"]) if "metadata" in f.attrs else {}
+            self.metadata = read_metadata(f.attrs.get("metadata"), self.path)
         finally:
             f.close()
         if n_maps != self._labels.shape[0]:
