@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_baselines.py table models/default.yaml --seeds 1 2 3
     .venv/bin/python bench/bench_baselines.py table bench/data_window128_provisional.yaml --seeds 1 2 3
     .venv/bin/python bench/bench_baselines.py table models/qcnn_128.yaml --n-maps 26667 --seeds 1
+    .venv/bin/python bench/bench_baselines.py table models/tasks/cluster-bib.yaml --seeds 1 2 3   # + filter table
     .venv/bin/python bench/bench_baselines.py boosters models/default.yaml   # HGB vs LightGBM vs XGBoost
     .venv/bin/python bench/bench_baselines.py threads models/default.yaml    # booster on 1 vs 2 threads
     .venv/bin/python bench/bench_baselines.py importance bench/data_run3_32_provisional.yaml  # what the tree uses
@@ -10,12 +11,13 @@
 ``table``: the data section of CONFIG (``data.seed`` replaced by each ``--seeds`` value) is split exactly as
 ``fpgaflow run`` splits it; ``evaluate_baselines`` fits on the training maps, picks members on the
 validation maps and measures on the test maps.  Prints, per seed, the family table and the time; then the
-mean and spread over seeds of each family's best.  ``boosters``: the ``tree`` family's learner on the per-map
-features and the two-stage learner on the per-cluster features (inherited labels), the same settings in
-scikit-learn, LightGBM and XGBoost (those installed), one thread each.  ``threads``: the map tree fitted
-with 1 and 2 OpenMP threads, three times each.  ``importance``: permutation importance (test ROC AUC) of
-the map tree's features.  The load average before and after is printed with every
-figure: the development machine's 2 cores are shared.
+mean and spread over seeds of each family's best; for a stamp task (``data.stamps.enabled``, cluster-bib)
+also each best's background rejection and data reduction at 90 % and 95 % signal efficiency.
+``boosters``: the ``tree`` family's learner on the per-map features and the two-stage learner on the
+per-cluster features (inherited labels), the same settings in scikit-learn, LightGBM and XGBoost (those
+installed), one thread each. ``threads``: the map tree fitted with 1 and 2 OpenMP threads, three times each.
+``importance``: permutation importance (test ROC AUC) of the map tree's features. The load average before and
+after is printed with every figure: the development machine's 2 cores are shared.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from fpgaflow.baselines.tree import Booster, TreeSettings
 from fpgaflow.baselines.two_stage import CLUSTER_TREE
 from fpgaflow.config.strict import from_mapping
 from fpgaflow.data.config import DataConfig
-from fpgaflow.metrics import accuracy, paired_comparison, roc_auc
+from fpgaflow.metrics import accuracy, data_reduction, paired_comparison, roc_auc
 from fpgaflow.train.datasets import make_splits
 
 
@@ -64,8 +66,11 @@ def _machine() -> str:
 def table(args: argparse.Namespace) -> None:
     print(f"machine: {_machine()}")
     per_family: dict[str, list[tuple[float, float]]] = {}
+    per_filter: dict[str, list[list[float]]] = {}
+    stamps = False
     for seed in args.seeds:
         cfg = _load(args.config, seed, args.n_maps)
+        stamps = cfg.stamps.enabled
         t0 = time.perf_counter()
         train, val, test = make_splits(cfg)
         t_data = time.perf_counter() - t0
@@ -86,6 +91,11 @@ def table(args: argparse.Namespace) -> None:
         print(result.to_markdown())
         for fam, r in result.best().items():
             per_family.setdefault(fam, []).append((r.accuracy, r.auc.auc))
+            y = result.test_labels
+            per_filter.setdefault(fam, []).append(
+                [r.rejection[e] for e in FILTER_EFFICIENCIES]
+                + [data_reduction(y, r.test_scores, e) for e in FILTER_EFFICIENCIES]
+            )
     if len(args.seeds) > 1:
         print(f"\n### Over data seeds {args.seeds}: mean ± standard deviation of each family's best\n")
         print("| family | accuracy (%) | ROC AUC |\n|---|---:|---:|")
@@ -93,6 +103,29 @@ def table(args: argparse.Namespace) -> None:
             acc, auc = np.array(vals).T
             spread = f"{100 * acc.std(ddof=1):.1f} | {auc.mean():.3f} ± {auc.std(ddof=1):.3f}"
             print(f"| {fam} | {100 * acc.mean():.1f} ± {spread} |")
+    if stamps:
+        _filter_table(per_filter)
+
+
+#: Signal efficiencies of a cluster filter's working points (the cluster-bib task's metrics).
+FILTER_EFFICIENCIES = (0.90, 0.95)
+
+
+def _filter_table(per_filter: dict[str, list[list[float]]]) -> None:
+    """Each family's best as an on-detector cluster filter: background rejection (1/FPR) and data reduction
+    (share of all clusters dropped) at 90 % and 95 % signal efficiency, mean ± standard deviation over seeds."""
+    effs = [f"{100 * e:.0f} %" for e in FILTER_EFFICIENCIES]
+    head = " | ".join([f"rejection @ {e}" for e in effs] + [f"reduction @ {e}" for e in effs])
+    print(f"\n### As a cluster filter: mean ± standard deviation over seeds\n\n| family | {head} |")
+    print("|---|" + "---:|" * (2 * len(effs)))
+    for fam, vals in per_filter.items():
+        a = np.array(vals)
+        rej = [f"{a[:, i].mean():.2f} ± {a[:, i].std(ddof=1) if len(a) > 1 else 0:.2f}" for i in range(len(effs))]
+        red = [
+            f"{100 * a[:, i].mean():.1f} ± {100 * (a[:, i].std(ddof=1) if len(a) > 1 else 0):.1f} %"
+            for i in range(len(effs), 2 * len(effs))
+        ]
+        print(f"| {fam} | {' | '.join(rej + red)} |")
 
 
 def _boosters(settings: TreeSettings, seed: int) -> dict[str, Any]:

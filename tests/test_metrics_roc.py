@@ -64,3 +64,25 @@ def test_mismatched_or_non_finite_scores_are_rejected() -> None:
         accuracy(np.array([1, 0, 1]), np.array([0.1, 0.2]))
     with pytest.raises(DataError, match="1 non-finite"):
         roc_auc(np.array([1, 0]), np.array([np.nan, 0.2]))
+
+
+def test_data_reduction_is_what_the_rejection_cut_drops() -> None:
+    """At the cut keeping ε of the signal, the share of all items dropped: 1 − ε·f − (1 − f)/rejection."""
+    from fpgaflow.metrics.roc import data_reduction
+
+    y = np.array([1] * 8 + [0] * 2)
+    s = np.r_[np.linspace(1.0, 0.3, 8), [0.5, 0.1]]
+    # ε = 0.9 keeps ceil(7.2) = 8 signal items (cut 0.3): one background item (0.1) is dropped.
+    assert data_reduction(y, s, 0.9) == pytest.approx(0.1)
+    assert background_rejection(y, s, 0.9) == pytest.approx(2.0)
+    # ε = 0.5 keeps 4 signal items (cut 0.7): 4 signal and 2 background dropped.
+    assert data_reduction(y, s, 0.5) == pytest.approx(0.6)
+    rng = np.random.default_rng(3)
+    y = rng.random(2000) < 0.8
+    s = rng.normal(y.astype(float), 1.0)
+    for eff in (0.9, 0.95):
+        k = math.ceil(eff * y.sum())
+        f = y.mean()
+        assert data_reduction(y, s, eff) == pytest.approx(1 - k / y.size - (1 - f) / background_rejection(y, s, eff))
+    with pytest.raises(DataError, match="signal efficiency"):
+        data_reduction(y, s, 0.0)

@@ -2,7 +2,7 @@
 training stage and the baselines both import.
 
 * :mod:`fpgaflow.metrics.roc` — accuracy, exact ROC AUC, ROC curve, background rejection at fixed signal
-  efficiency;
+  efficiency, data reduction (share of items a filter drops) at fixed signal efficiency;
 * :mod:`fpgaflow.metrics.stats` — binomial intervals for an accuracy, a bootstrap interval for an AUC, and
   the paired comparison of two classifiers on the same maps (McNemar, paired bootstrap).
 """
@@ -12,6 +12,7 @@ from fpgaflow.metrics.roc import (
     ClassifierMetrics,
     accuracy,
     background_rejection,
+    data_reduction,
     evaluate,
     roc_auc,
     roc_curve,
@@ -38,6 +39,7 @@ __all__ = [
     "auc_interval",
     "background_rejection",
     "binomial_interval",
+    "data_reduction",
     "evaluate",
     "mcnemar",
     "paired_comparison",

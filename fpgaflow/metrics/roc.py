@@ -76,10 +76,28 @@ def background_rejection(labels: Array, scores: Array, signal_efficiency: float)
     bkg = s[~y]
     if sig.size == 0 or bkg.size == 0:
         raise DataError(f"need both classes for a rejection, got {sig.size} particle and {bkg.size} noise maps")
-    k = min(sig.size, math.ceil(signal_efficiency * sig.size - 1e-9))
-    cut = sig[k - 1]
+    cut = _cut_at(sig, signal_efficiency)
     fpr = float(np.mean(bkg >= cut))
     return math.inf if fpr == 0 else 1.0 / fpr
+
+
+def _cut_at(sig_descending: Array, signal_efficiency: float) -> float:
+    """The score cut (``score >= cut`` kept) that keeps the top ``ceil(ε·n_signal)`` particle scores."""
+    k = min(sig_descending.size, math.ceil(signal_efficiency * sig_descending.size - 1e-9))
+    return float(sig_descending[k - 1])
+
+
+def data_reduction(labels: Array, scores: Array, signal_efficiency: float) -> float:
+    """The fraction of all items (maps, clusters) dropped by the cut of :func:`background_rejection` at
+    ``signal_efficiency``: what an on-detector filter saves in readout bandwidth while keeping that share of
+    the signal.  With signal fraction f it is ``1 − ε·f − (1 − f)/rejection`` (ties at the cut are kept)."""
+    if not 0.0 < signal_efficiency <= 1.0:
+        raise DataError(f"signal efficiency must be in (0, 1], got {signal_efficiency}")
+    y, s = _check(labels, scores)
+    sig = np.sort(s[y])[::-1]
+    if sig.size == 0:
+        raise DataError("need particle items for a data reduction, got none")
+    return float(np.mean(s < _cut_at(sig, signal_efficiency)))
 
 
 @dataclass(frozen=True)
