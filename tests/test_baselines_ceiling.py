@@ -69,3 +69,31 @@ def test_ceiling_and_ambiguity_on_run3_windows() -> None:
     assert ceiling.accuracy_error == pytest.approx(math.sqrt(expected * (1 - expected) / test.size), rel=0.05)
     assert ceiling.accuracy > 1 - data.labels[test].mean()  # beats "always background"
     assert 0.8 < ceiling.roc_auc < 0.95
+
+
+def test_measure_truth_gives_the_run_the_ceiling_of_its_own_split() -> None:
+    """measure_truth learns on the training set and measures on the test set (the ceiling of the two sets
+    joined, indices train then test), says the ambiguity over both, writes NaN as None (JSON), and labels
+    clusters 1 only for tracks the map label counts; maps without truth are refused in one line."""
+    from fpgaflow.baselines.measure_truth import cluster_labels, measure_truth, truth_sentence
+    from fpgaflow.data.hitmaps import HitMapSet
+
+    source = [SRC_PRIMARY] * 100 + [SRC_BELOW_PT_CUT] * 100 + [SRC_NOISE] * 200
+    labels = np.array([1] * 100 + [0] * 300)
+    order = np.random.default_rng(1).permutation(400)
+    truth = _truth(list(range(400)), [source[i] for i in order])
+    y = labels[order]
+    maps = np.zeros((400, 4, 4, 1), np.float32)
+    whole = HitMapSet(maps, y, truth=truth)
+    train, test = whole.subset(np.arange(300)), whole.subset(np.arange(300, 400))
+    got = measure_truth(train, test)
+    expected = truth_ceiling(y, truth, np.arange(300), np.arange(300, 400))
+    assert got["ceiling"]["accuracy"] == expected.accuracy and got["ceiling"]["n_test"] == 100
+    assert got["ambiguity"]["one_track"] == pytest.approx(0.5) and got["ambiguity"]["n_one_track"] == 200
+    assert got["ambiguity"]["by_track_count"][2] is None  # no map holds two tracks: NaN → null
+    assert f"{100 * expected.accuracy:.1f} ± " in truth_sentence(
+        got
+    ) and "50 % of the time (200 maps)" in truth_sentence(got)
+    assert cluster_labels(truth).tolist() == [int(source[i] == SRC_PRIMARY) for i in order]
+    with pytest.raises(DataError, match="needs per-cluster truth"):
+        measure_truth(HitMapSet(maps[:10], y[:10]), test)

@@ -143,3 +143,43 @@ def test_scores_on_other_maps_are_refused() -> None:
         compare_model(table, {"csim": np.zeros(N - 1)}, deployed="csim")
     with pytest.raises(DataError, match="deployed scores 'board'"):
         compare_model(table, {"csim": np.zeros(N)}, deployed="board")
+
+
+def _documented_shape() -> dict[str, list[str]]:
+    """The block of docs/baselines.md's "What a run's reader finds": path → documented keys."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "baselines.md").read_text(encoding="utf-8")
+    block = doc.split("### What a run's reader finds", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    shape = {}
+    for line in block.strip().splitlines():
+        path, keys = line.rsplit(": ", 1) if line.count(": ") > 1 else line.split(": ", 1)
+        shape[path] = [k.strip() for k in keys.split(",")]
+    return shape
+
+
+def test_the_documented_summary_shape_is_what_the_code_writes() -> None:
+    """docs/baselines.md names every key report.html reads from summary.json and the npz files; the keys are
+    exactly those the run writes (a renamed key fails here before it breaks a reader)."""
+    from dataclasses import fields
+
+    from fpgaflow.baselines.ceiling import Ambiguity, Ceiling
+
+    shape = _documented_shape()
+    table = _table(any_pixel=_first(300), single_cut=_first(380))
+    d = compare_model(
+        table, {"csim": _scores_right_on(_first(320)), "keras": _scores_right_on(_first(321))}, deployed="csim"
+    ).to_dict()
+    assert shape["summary.json baselines"] == [*d, "truth"]
+    assert set(d["model_scores"]) == {"csim", "keras"}
+    assert shape["baselines.model_scores.<kind>"] == list(d["model_scores"]["keras"])
+    assert shape["baselines.families.<family>"] == list(d["families"]["single_cut"])
+    assert shape["baselines.families.<family>.vs_model.<kind>"] == list(d["families"]["any_pixel"]["vs_model"]["csim"])
+    assert shape["baselines.truth.ceiling"] == [f.name for f in fields(Ceiling)]
+    assert shape["baselines.truth.ambiguity"] == [f.name for f in fields(Ambiguity)]
+    scores = table.score_arrays()
+    assert set(scores) == {"labels"} | {
+        f"{fam}_{k}" for fam in ("any_pixel", "single_cut") for k in ("scores", "cut", "name")
+    }
+    assert shape["DIR/baselines/baseline_scores.npz"] == ["labels", "<family>_scores", "<family>_cut", "<family>_name"]
+    assert shape["DIR/verify/scores.npz"] == ["keras", "csim", "keras_raw", "csim_raw", "labels"]

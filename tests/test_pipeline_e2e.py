@@ -168,6 +168,48 @@ def test_every_run_measures_the_baselines_on_the_same_maps(tiny_run: Path) -> No
     assert float(np.mean(decisions == test.labels)) == b["families"]["any_pixel"]["accuracy"]
 
 
+def test_a_simulated_run_reports_its_truth_ceiling_and_trains_the_two_stage_on_truth(
+    tiny_run: Path, tiny_config: Path
+) -> None:
+    """The run keeps the simulator's per-cluster truth beside its maps (the maps are the bytes of a run
+    without it), the baselines step measures the truth ceiling and the label ambiguity on the same test maps,
+    and the two-stage family gets its member trained on the clusters' own truth."""
+    from fpgaflow.baselines.ceiling import label_ambiguity, truth_ceiling
+    from fpgaflow.data.truth import ClusterTruth
+    from fpgaflow.pipeline.config import load_run_config
+    from fpgaflow.train.datasets import make_splits
+
+    s = json.loads((tiny_run / "summary.json").read_text())
+    train, test = load_npz(tiny_run / "data" / "train.npz"), load_npz(tiny_run / "data" / "test.npz")
+    assert train.truth is not None and test.truth is not None and len(train.truth) > len(train)
+    cfg = load_run_config(tiny_config)
+    _, _, plain = make_splits(cfg.data)
+    assert plain.truth is None and plain.maps.tobytes() == test.maps.tobytes()
+    # The ceiling, recomputed here from the run's files, is what the summary says.
+    truth = ClusterTruth.concatenate([train.truth, test.truth], [len(train), len(test)])
+    labels = np.concatenate([train.labels, test.labels])
+    expected = truth_ceiling(labels, truth, np.arange(len(train)), np.arange(len(train), labels.size))
+    got = s["baselines"]["truth"]
+    assert got["ceiling"]["accuracy"] == expected.accuracy and got["ceiling"]["n_test"] == 240
+    assert got["ceiling"]["roc_auc"] == pytest.approx(expected.roc_auc, abs=1e-12)
+    assert got["ambiguity"]["n_one_track"] == label_ambiguity(labels, truth).n_one_track > 0
+    assert 0.0 < got["ambiguity"]["one_track"] < 1.0
+    report = (tiny_run / "report.md").read_text()
+    assert f"{100 * expected.accuracy:.1f} ± {100 * expected.accuracy_error:.1f} % on the 240 test maps" in report
+    members = json.loads((tiny_run / "baselines" / "baselines.json").read_text())["members"]
+    assert {m["name"] for m in members} >= {"two_stage:truth:max", "two_stage:truth:learned"}
+    # The per-map scores a report draws ROC curves from (docs/baselines.md, "What a run's reader finds").
+    with np.load(tiny_run / "verify" / "scores.npz") as z:
+        assert (
+            set(z.files) == {"keras", "csim", "keras_raw", "csim_raw", "labels"}
+            and z["labels"].tolist() == test.labels.tolist()
+        )
+    with np.load(tiny_run / "baselines" / "baseline_scores.npz") as z:
+        assert set(z.files) == {"labels"} | {
+            f"{f}_{k}" for f in s["baselines"]["families"] for k in ("scores", "cut", "name")
+        }
+
+
 def test_from_step_reruns_only_the_tail(tiny_run: Path, tiny_config: Path) -> None:
     assert main(["run", str(tiny_config), "--out", str(tiny_run), "--from", "verify"]) == 0
     s = json.loads((tiny_run / "summary.json").read_text())

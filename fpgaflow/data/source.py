@@ -137,12 +137,13 @@ def source_digest(cfg: DataConfig) -> str:
     return h.hexdigest()
 
 
-def load_dataset(cfg: DataConfig) -> HitMapSet:
-    """Build or load the data set described by ``cfg`` (toy generator, physics simulator, or a file)."""
+def load_dataset(cfg: DataConfig, *, truth: bool = False) -> HitMapSet:
+    """Build or load the data set described by ``cfg`` (toy generator, physics simulator, or a file);
+    ``truth``: the simulator attaches per-cluster truth (a file keeps whatever truth it holds)."""
     if cfg.source == "toy":
         return generate_toy(cfg.toy, cfg.n_maps, cfg.particle_fraction, np.random.default_rng(cfg.seed))
     if cfg.source == "simulate":
-        data = simulate_set(cfg)
+        data = simulate_set(cfg, truth=truth)
         log.info("simulated %d maps %s, particle fraction %.3f", len(data), data.map_shape, data.labels.mean())
         return data
     assert cfg.path is not None  # checked by DataConfig

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.data import HitMapSet, load_npz
+from fpgaflow.data.config import DataConfig
 from fpgaflow.modelio import input_scale_for, load_model, save_model
 from fpgaflow.pipeline.artefacts import Artefacts
 from fpgaflow.pipeline.config import RunConfig
@@ -40,7 +41,7 @@ class Step:
 def step_data(art: Artefacts, cfg: RunConfig) -> Artefacts:
     """Generate or load hit maps and split them train/val/test (stratified, seeded)."""
     c = cfg.data
-    train, val, test = make_splits(c)
+    train, val, test = make_splits(c, truth=keeps_truth(c))
     for name, part in (("train", train), ("val", val), ("test", test)):
         part.save_npz(art.add(f"{name}_maps", f"{name}.npz"))
     art.metrics.update(
@@ -53,6 +54,18 @@ def step_data(art: Artefacts, cfg: RunConfig) -> Artefacts:
     )
     log.info("data: %d train / %d val / %d test maps of %s", len(train), len(val), len(test), train.map_shape)
     return art
+
+
+def keeps_truth(data: DataConfig) -> bool:
+    """Simulated window maps keep their per-cluster truth in ``data/*.npz`` (the same map bytes), for the
+    baselines step's truth ceiling and two-stage truth member; stamps and files are stored as they come."""
+    return data.source == "simulate" and not data.stamps.enabled
+
+
+def truth_aligned(data: DataConfig) -> bool:
+    """The truth's cluster rows are the clusters the baselines find (no rebinning between them)."""
+    w = data.simulate.window
+    return keeps_truth(data) and w.rebin_rows == 1 and w.rebin_cols == 1
 
 
 def data_inputs(cfg: RunConfig) -> str:
@@ -221,6 +234,7 @@ def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
     ``model_vs_baselines.md``/``.json``; the summary gets every family's best and the verdict sentence."""
     from fpgaflow.baselines import evaluate_baselines
     from fpgaflow.baselines.compare_model import compare_model
+    from fpgaflow.baselines.measure_truth import cluster_labels, measure_truth, truth_sentence
     from fpgaflow.baselines.write_baselines import WrittenBaselines, write_table
     from fpgaflow_board.atomic import write_json, write_text
 
@@ -230,8 +244,18 @@ def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
         scores = {"csim": z["csim"], "keras": z["keras"]}
     n = int(scores["csim"].shape[0])  # verify may have run a prefix of the test maps: measure on the same ones
     test = test.subset(np.arange(n))
+    with_truth = train.truth is not None and test.truth is not None
     table = evaluate_baselines(
-        train.maps, train.labels, test.maps, test.labels, val.maps, val.labels, cfg=cfg.baselines
+        train.maps,
+        train.labels,
+        test.maps,
+        test.labels,
+        val.maps,
+        val.labels,
+        train_cluster_labels=(
+            cluster_labels(train.truth) if train.truth is not None and truth_aligned(cfg.data) else None
+        ),
+        cfg=cfg.baselines,
     )
     maps = f"the run's data/{{train,val,test}}.npz (first {n} test maps, as verified)"
     write_table(WrittenBaselines(table, maps, art.run_dir / "baselines"), art.step_dir)
@@ -239,12 +263,17 @@ def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
         art.add(key, name)
     art.add("baseline_scores", "baseline_scores.npz")
     standing = compare_model(table, scores, deployed="csim")
-    write_json(art.add("model_vs_baselines", "model_vs_baselines.json"), standing.to_dict(), allow_nan=False)
+    measured = standing.to_dict()
+    truth_md = ""
+    if with_truth:
+        measured["truth"] = measure_truth(train, test)
+        truth_md = f"\n{truth_sentence(measured['truth'])}\n"
+    write_json(art.add("model_vs_baselines", "model_vs_baselines.json"), measured, allow_nan=False)
     write_text(
         art.add("model_vs_baselines_md", "model_vs_baselines.md"),
-        f"# The deployed model against the baselines\n\n{standing.to_markdown()}",
+        f"# The deployed model against the baselines\n\n{standing.to_markdown()}{truth_md}",
     )
-    art.metrics.update(baselines=standing.to_dict(), baselines_headline=standing.headline())
+    art.metrics.update(baselines=measured, baselines_headline=standing.headline())
     log.info("baselines: %s", standing.headline())
     return art
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow import units
+from fpgaflow.baselines.measure_truth import truth_sentence
 from fpgaflow.data.hitmaps import CLASS_NAMES
 from fpgaflow.figures import canvas
 from fpgaflow.figures.histograms import Binning, draw_class_histograms, score_binning
@@ -325,6 +326,9 @@ def roc_section(rec: RunRecord, figs: Mapping[str, Figures]) -> Section:
         )
     else:
         blocks.append(Paragraph("No baselines measured for this run: `fpgaflow baselines RUN --out RUN/baselines`."))
+    truth = (rec.summary.get("baselines") or {}).get("truth")
+    if truth:  # simulated window maps: the ceiling of the same split and the label ambiguity
+        blocks.append(Paragraph(truth_sentence(truth).replace("**", "")))
     return Section("roc", "ROC and the baselines", tuple(blocks))
 
 
