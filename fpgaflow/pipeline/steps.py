@@ -7,7 +7,8 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -225,6 +226,16 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
     return art
 
 
+def _with_truth(path: Path) -> HitMapSet:
+    """The maps of ``path`` with the cluster truth saved beside them, if the file holds any."""
+    from fpgaflow.data.truth import load_truth
+
+    maps = load_npz(path)
+    with np.load(path) as z:
+        has_truth = any(k.startswith("clusters/") for k in z.files)
+    return replace(maps, truth=load_truth(path)) if has_truth else maps
+
+
 def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
     """Fit the baselines (any-pixel rule, single cuts, cluster-shape table, boosted trees, two-stage) on the
     run's own training maps, choose each family's best on its validation maps, measure them on the maps the
@@ -239,7 +250,7 @@ def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
     from fpgaflow_board.atomic import write_json, write_text
 
     assert art.step_dir is not None
-    train, val, test = (load_npz(art.path(f"{s}_maps")) for s in ("train", "val", "test"))
+    train, val, test = (_with_truth(art.path(f"{s}_maps")) for s in ("train", "val", "test"))
     with np.load(art.path("scores")) as z:
         scores = {"csim": z["csim"], "keras": z["keras"]}
     n = int(scores["csim"].shape[0])  # verify may have run a prefix of the test maps: measure on the same ones
