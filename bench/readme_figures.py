@@ -6,11 +6,13 @@
     make readme                                                                # the three commands above
 
 ``--write`` stores the run's figures in ``bench/default_run.json`` (the snapshot) and rewrites every marked
-figure in README.md and docs/ from it; without ``--write`` the script prints what it would write.  A figure
-is marked in Markdown as ``<!-- fig:NAME -->…<!-- /fig:NAME -->``.  ``tests/test_readme_figures.py`` renders
-the figures from the committed snapshot and fails when a document disagrees, when the snapshot was taken with
-another ``models/default.yaml``, or when the default data no longer come out of the simulator byte for byte as
-they did for the snapshot (then the run must be redone: ``make readme``).
+figure in README.md and docs/ from it; without ``--write`` the script prints what it would write, and with
+``--check`` it exits 1 naming every figure a document gets wrong.  A figure is marked in Markdown as
+``<!-- fig:NAME -->…<!-- /fig:NAME -->``.  Every figure is rendered from the snapshot and the current default
+config (``models/default.yaml``: window size, model, pileup), so a new default run is documented by
+``make readme`` alone.  ``tests/test_readme_figures.py`` fails when a document disagrees, when the snapshot
+was taken with another ``models/default.yaml``, or when the default data no longer come out of the simulator
+byte for byte as they did for the snapshot (then the run must be redone: ``make readme``).
 """
 
 from __future__ import annotations
@@ -106,6 +108,38 @@ def _accumulators(run: Path) -> dict[str, dict[str, str]]:
     return out
 
 
+def _architecture(run: Path) -> str:
+    """The trained model's layers in words, e.g. ``QConv2D 8 × 3×3 → MaxPool 2×2 → … → QDense 1`` (read from
+    the run's model, so any default architecture is described as it is)."""
+    from fpgaflow.modelio import load_model
+
+    parts = []
+    for layer in load_model(run / "model" / "model.h5").layers:
+        c = layer.get_config()
+        kind = type(layer).__name__
+        if "Conv2D" in kind:
+            k, st = c["kernel_size"], c["strides"]
+            stride = f" stride {st[0]}" if tuple(st) != (1, 1) else ""
+            parts.append(f"{kind} {c['filters']} × {k[0]}×{k[1]}{stride}")
+        elif "MaxPooling2D" in kind:
+            parts.append(f"MaxPool {c['pool_size'][0]}×{c['pool_size'][1]}")
+        elif "Dense" in kind:
+            parts.append(f"{kind} {c['units']}")
+    return " → ".join(parts)
+
+
+def _conversion(run: Path) -> dict[str, Any]:
+    """The dataflow interval and the FIFO depths of the run's conversion (``hls/conversion.json``)."""
+    c = json.loads((run / "hls" / "conversion.json").read_text(encoding="utf-8"))
+    return {
+        "interval_cycles": c["interval_cycles"],
+        "interval_us": c["interval_us"],
+        "clock_period_ns": c["clock_period_ns"],
+        "fifo_depths": [f["depth"] for f in c["fifo_depths"]],
+        "fifo_hls4ml_defaults": [f["hls4ml_default"] for f in c["fifo_depths"]],
+    }
+
+
 def _fit(fit_dir: Path) -> dict[str, Any]:
     data = json.loads((fit_dir / "fit.json").read_text(encoding="utf-8"))
     c = data["chosen"]
@@ -162,7 +196,10 @@ def snapshot(run: Path, fit_dir: Path | None) -> dict[str, Any]:
     ]
     b = s["baselines"]
     out: dict[str, Any] = {
-        "command": "fpgaflow run --out RUN && python bench/readme_figures.py RUN --write (models/default.yaml)",
+        "command": (
+            "make readme: fpgaflow run --out RUN --from data (models/default.yaml); fpgaflow fit RUN --out RUN-fit; "
+            "python bench/readme_figures.py RUN --fit RUN-fit --write"
+        ),
         "config_sha256": config_digest(),
         "data_sha256": data_digest(),
         "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} when the snapshot was taken",
@@ -175,7 +212,12 @@ def snapshot(run: Path, fit_dir: Path | None) -> dict[str, Any]:
             for fam, f in b["families"].items()
         },
         "accumulators": _accumulators(run),
+        "architecture": _architecture(run),
+        "conversion": _conversion(run),
+        **{k: s[k] for k in ("trace_exact_layers", "values_outside_types")},
     }
+    if b.get("truth"):
+        out["truth"] = b["truth"]
     if fit_dir is not None:
         out["fit"] = _fit(fit_dir)
     return out
@@ -206,6 +248,23 @@ def _estimate(s: dict[str, Any]) -> str:
     return f"{s['estimate_intervals']}: {s['estimate_verdict'].replace('pynq-z2', 'xc7z020')}"
 
 
+def _truth_row(s: dict[str, Any]) -> list[str]:
+    """The truth ceiling's row of the headline table (simulated maps only)."""
+    if "truth" not in s:
+        return []
+    c, a = s["truth"]["ceiling"], s["truth"]["ambiguity"]
+    one = (
+        f"; a map whose only in-time track cluster is one track is a particle map {_pct(a['one_track'], 0)} % "
+        "of the time"
+        if a["one_track"] is not None
+        else ""
+    )
+    return [
+        f"| truth ceiling on the same maps (told every cluster's source, not its pT) | {_pct(c['accuracy'])} ± "
+        f"{_pct(c['accuracy_error'])} % (ROC AUC {c['roc_auc']:.3f}){one} |"
+    ]
+
+
 def figures(s: dict[str, Any]) -> dict[str, str]:
     """Every marked figure's text, from the snapshot ``s``."""
     from fpgaflow.baselines.config import FAMILIES
@@ -214,7 +273,6 @@ def figures(s: dict[str, Any]) -> dict[str, str]:
     cfg = load_run_config()
     m, sim = cfg.model, cfg.data.simulate
     rows, cols, _ = s["input_shape"]
-    blocks = " + ".join(f"QConv2D {f} × {m.kernel_size}×{m.kernel_size}" for f in m.conv_filters)
     order = [f for f in FAMILIES if f in s["baselines"]]
     bl = ", ".join(
         f"{FAMILY_NAMES[f]} `{s['baselines'][f]['working_point']}` {_pct(s['baselines'][f]['accuracy'])} %"
@@ -229,13 +287,14 @@ def figures(s: dict[str, Any]) -> dict[str, str]:
         f"| maps train / val / test ({rows} × {cols} windows of the simulated CMS BPix layer 1, pileup "
         f"{sim.tracks.pileup:g}, pT cut {sim.labels.reco_pt_cut_gev:g} GeV) "
         f"| {s['n_train']} / {s['n_val']} / {s['n_test']} |",
-        f"| model | QKeras CNN, {blocks} (each + quantized_relu + MaxPool), QDense 1; {m.weights.bits}-bit weights "
+        f"| model | QKeras CNN: {s['architecture']} (each convolution + quantized_relu); {m.weights.bits}-bit weights "
         f"and activations; {s['n_parameters']} parameters |",
         f"| weight sparsity after pruning | {_pct(s['sparsity'])} % in every layer |",
         f"| test accuracy, QKeras in TensorFlow / hls4ml C simulation | {_pct(s['accuracy_keras'])} ± "
         f"{_pct(s['model_accuracy_error'])} % / {_pct(s['accuracy_csim'])} % (ROC AUC {s['model_roc_auc']:.3f}) |",
         f"| baselines on the same {s['n_test']} maps (each family's best, measured in every run) | {bl} |",
         f"| **the deployed model against them** | **{s['baselines_headline']}** |",
+        *_truth_row(s),
         f"| QKeras ↔ C-sim class agreement | {_pct(s['csim_agreement'], 0)} % (outputs bit-identical on "
         f"{_pct(s['csim_bit_exact_fraction'], 0)} % of the {s['n_test']} maps) |",
         "| resources (estimate after implementation of the whole block design, with the range the real figure "
@@ -252,7 +311,7 @@ def figures(s: dict[str, Any]) -> dict[str, str]:
             for name, t in acc.items()
         ),
     ]
-    last_conv = [n for n in acc if n.startswith("conv")][-1]
+    last_conv = ([n for n in acc if "conv" in n] or list(acc))[-1]
     out = {
         "headline": "\n" + "\n".join(table) + "\n",
         "flow-time": f"{sum(s['steps_seconds'].values()):.0f} s",
@@ -262,6 +321,22 @@ def figures(s: dict[str, Any]) -> dict[str, str]:
             f"`{acc[last_conv]['auto_accum']}`"
         ),
         "accumulators": "\n" + "\n".join(acc_rows) + "\n",
+        "interval": (
+            f"{s['conversion']['interval_cycles']} cycles, {s['conversion']['interval_us']:.2f} µs per map at "
+            f"{s['conversion']['clock_period_ns']:g} ns"
+        ),
+        "fifo-depths": (
+            f"{', '.join(map(str, s['conversion']['fifo_depths']))} entries against hls4ml's "
+            f"{', '.join(map(str, s['conversion']['fifo_hls4ml_defaults']))}"
+        ),
+        "convert-measured": (
+            f"\n| | QKeras | C-sim |\n|---|---|---|\n| accuracy on the {s['n_test']} test maps | "
+            f"{_pct(s['accuracy_keras'], 2)} % | {_pct(s['accuracy_csim'], 2)} % |\n\n"
+            f"QKeras ↔ C-sim: class agreement {_pct(s['csim_agreement'], 2)} %, raw logits bit-exact on "
+            f"{_pct(s['csim_bit_exact_fraction'], 0)} % of maps, max |Δ| = {s['max_abs_diff']:g}. Layers bit-exact "
+            f"in the trace: {', '.join(s['trace_exact_layers']) or 'none'}; QKeras values outside a layer's type: "
+            f"{', '.join(f'{k} {v}' for k, v in s['values_outside_types'].items()) or 'none'}.\n"
+        ),
         "baselines-default": (
             f"On the default run's own test maps (data seed {cfg.data.seed}) the family bests score "
             + ", ".join(
@@ -311,11 +386,32 @@ def rewrite(text: str, figs: dict[str, str]) -> str:
     return MARK.sub(sub, text)
 
 
+def disagreements(figs: dict[str, str], documents: dict[str, str] | None = None) -> list[str]:
+    """Every way the marked figures of ``documents`` (name → text; default: :data:`DOCUMENTS` as committed)
+    differ from ``figs``: a figure whose text is not its rendering, a mark naming no figure, and a figure
+    rendered but marked nowhere.  Empty when the documents say what the snapshot says."""
+    if documents is None:
+        documents = {doc: (REPO / doc).read_text(encoding="utf-8") for doc in DOCUMENTS}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for doc, text in documents.items():
+        for m in MARK.finditer(text):
+            name = m.group("name")
+            seen.add(name)
+            if name not in figs:
+                problems.append(f"{doc}: figure {name!r} is not rendered from the snapshot")
+            elif m.group("body") != figs[name]:
+                problems.append(f"{doc}: figure {name!r} disagrees with the run it documents")
+    problems += [f"figure {name!r} is rendered but marked in no document" for name in sorted(set(figs) - seen)]
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("run", type=Path, nargs="?", help="a complete `fpgaflow run` of models/default.yaml")
     p.add_argument("--fit", type=Path, help="`fpgaflow fit RUN --out FIT` of the same run")
     p.add_argument("--write", action="store_true", help="write bench/default_run.json and the marked figures")
+    p.add_argument("--check", action="store_true", help="exit 1 when a document disagrees with the snapshot")
     args = p.parse_args(argv)
     if args.run is not None:
         s = snapshot(args.run, args.fit)
@@ -324,6 +420,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         s = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     figs = figures(s)
+    if args.check:
+        problems = disagreements(figs)
+        for line in problems:
+            print(f"readme_figures: {line}; regenerate with `make readme`", file=sys.stderr)
+        return 1 if problems else 0
     for doc in DOCUMENTS:
         path = REPO / doc
         new = rewrite(path.read_text(encoding="utf-8"), figs)

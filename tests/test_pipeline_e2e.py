@@ -175,18 +175,20 @@ def test_a_simulated_run_reports_its_truth_ceiling_and_trains_the_two_stage_on_t
     without it), the baselines step measures the truth ceiling and the label ambiguity on the same test maps,
     and the two-stage family gets its member trained on the clusters' own truth."""
     from fpgaflow.baselines.ceiling import label_ambiguity, truth_ceiling
-    from fpgaflow.data.truth import ClusterTruth
+    from fpgaflow.data.truth import ClusterTruth, load_truth
     from fpgaflow.pipeline.config import load_run_config
     from fpgaflow.train.datasets import make_splits
 
     s = json.loads((tiny_run / "summary.json").read_text())
     train, test = load_npz(tiny_run / "data" / "train.npz"), load_npz(tiny_run / "data" / "test.npz")
-    assert train.truth is not None and test.truth is not None and len(train.truth) > len(train)
+    train_truth, test_truth = load_truth(tiny_run / "data" / "train.npz"), load_truth(tiny_run / "data" / "test.npz")
+    assert len(train_truth) > 0 and int(train_truth.map_index.max()) < len(train)
+    assert len(test_truth) > 0 and int(test_truth.map_index.max()) < len(test)
     cfg = load_run_config(tiny_config)
     _, _, plain = make_splits(cfg.data)
     assert plain.truth is None and plain.maps.tobytes() == test.maps.tobytes()
     # The ceiling, recomputed here from the run's files, is what the summary says.
-    truth = ClusterTruth.concatenate([train.truth, test.truth], [len(train), len(test)])
+    truth = ClusterTruth.concatenate([train_truth, test_truth], [len(train), len(test)])
     labels = np.concatenate([train.labels, test.labels])
     expected = truth_ceiling(labels, truth, np.arange(len(train)), np.arange(len(train), labels.size))
     got = s["baselines"]["truth"]
