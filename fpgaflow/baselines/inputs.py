@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from fpgaflow.baselines.measure_truth import load_with_truth
 from fpgaflow.data import HitMapSet, load_npz, split
 from fpgaflow.data.dataset import load_file
 from fpgaflow.errors import DataError
@@ -47,7 +48,7 @@ def load_split_maps(path: Path, val_fraction: float = 0.15, test_fraction: float
     if found is not None:
         val = load_npz(found / "val.npz") if (found / "val.npz").is_file() else None
         return SplitMaps(
-            load_npz(found / "train.npz"), val, load_npz(found / "test.npz"), f"{found}/{{train,test}}.npz"
+            load_with_truth(found / "train.npz"), val, load_npz(found / "test.npz"), f"{found}/{{train,test}}.npz"
         )
     if path.is_dir() and not (path / "manifest.json").is_file():
         raise DataError(

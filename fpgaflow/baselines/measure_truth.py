@@ -12,15 +12,16 @@ figures a run reports, JSON-safe (NaN → ``None``).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from fpgaflow.baselines.ceiling import label_ambiguity, truth_ceiling
-from fpgaflow.baselines.features import Array
-from fpgaflow.data.hitmaps import HitMapSet
-from fpgaflow.data.truth import SRC_PRIMARY, ClusterTruth
+from fpgaflow.baselines.features import Array, cluster_maps
+from fpgaflow.data.hitmaps import HitMapSet, load_npz
+from fpgaflow.data.truth import SRC_PRIMARY, ClusterTruth, load_truth
 from fpgaflow.errors import DataError
 
 
@@ -28,6 +29,25 @@ def cluster_labels(truth: ClusterTruth) -> Array:
     """Per-cluster truth labels in table order (1 = a cluster of a track the map label counts)."""
     labels: Array = (truth.source == SRC_PRIMARY).astype(np.int64)
     return labels
+
+
+def load_with_truth(path: Path) -> HitMapSet:
+    """The maps of the npz file ``path`` with the cluster truth saved beside them, if the file holds any."""
+    maps = load_npz(path)
+    with np.load(path) as z:
+        has_truth = any(k.startswith("clusters/") for k in z.files)
+    return replace(maps, truth=load_truth(path)) if has_truth else maps
+
+
+def aligned_cluster_labels(data: HitMapSet) -> Array | None:
+    """:func:`cluster_labels` of ``data``'s truth when its rows are the clusters the baselines find on the maps
+    (the same count in every map: the truth is taken before any rebinning, so rebinned maps do not qualify);
+    ``None`` without truth or when they differ."""
+    if data.truth is None:
+        return None
+    found = np.bincount(cluster_maps(data.maps).map_index, minlength=len(data))
+    told = np.bincount(data.truth.map_index, minlength=len(data))
+    return cluster_labels(data.truth) if np.array_equal(found, told) else None
 
 
 def measure_truth(train: HitMapSet, test: HitMapSet) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from fpgaflow.baselines.config import BaselineConfig
 from fpgaflow.baselines.evaluate import evaluate_baselines
 from fpgaflow.baselines.inputs import load_split_maps
+from fpgaflow.baselines.measure_truth import aligned_cluster_labels
 from fpgaflow.baselines.table import BaselineTable
 from fpgaflow.outdir import check_output_dir, staged_output_dir
 
@@ -64,6 +65,7 @@ def write_baselines(
         split.test.labels,
         None if val is None else val.maps,
         None if val is None else val.labels,
+        train_cluster_labels=aligned_cluster_labels(split.train),
         cfg=cfg,
     )
     done = WrittenBaselines(table, split.source, out)

@@ -7,8 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -61,12 +60,6 @@ def keeps_truth(data: DataConfig) -> bool:
     """Simulated window maps keep their per-cluster truth in ``data/*.npz`` (the same map bytes), for the
     baselines step's truth ceiling and two-stage truth member; stamps and files are stored as they come."""
     return data.source == "simulate" and not data.stamps.enabled
-
-
-def truth_aligned(data: DataConfig) -> bool:
-    """The truth's cluster rows are the clusters the baselines find (no rebinning between them)."""
-    w = data.simulate.window
-    return keeps_truth(data) and w.rebin_rows == 1 and w.rebin_cols == 1
 
 
 def data_inputs(cfg: RunConfig) -> str:
@@ -226,16 +219,6 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
     return art
 
 
-def _with_truth(path: Path) -> HitMapSet:
-    """The maps of ``path`` with the cluster truth saved beside them, if the file holds any."""
-    from fpgaflow.data.truth import load_truth
-
-    maps = load_npz(path)
-    with np.load(path) as z:
-        has_truth = any(k.startswith("clusters/") for k in z.files)
-    return replace(maps, truth=load_truth(path)) if has_truth else maps
-
-
 def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
     """Fit the baselines (any-pixel rule, single cuts, cluster-shape table, boosted trees, two-stage) on the
     run's own training maps, choose each family's best on its validation maps, measure them on the maps the
@@ -245,12 +228,17 @@ def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
     ``model_vs_baselines.md``/``.json``; the summary gets every family's best and the verdict sentence."""
     from fpgaflow.baselines import evaluate_baselines
     from fpgaflow.baselines.compare_model import compare_model
-    from fpgaflow.baselines.measure_truth import cluster_labels, measure_truth, truth_sentence
+    from fpgaflow.baselines.measure_truth import (
+        aligned_cluster_labels,
+        load_with_truth,
+        measure_truth,
+        truth_sentence,
+    )
     from fpgaflow.baselines.write_baselines import WrittenBaselines, write_table
     from fpgaflow_board.atomic import write_json, write_text
 
     assert art.step_dir is not None
-    train, val, test = (_with_truth(art.path(f"{s}_maps")) for s in ("train", "val", "test"))
+    train, val, test = (load_with_truth(art.path(f"{s}_maps")) for s in ("train", "val", "test"))
     with np.load(art.path("scores")) as z:
         scores = {"csim": z["csim"], "keras": z["keras"]}
     n = int(scores["csim"].shape[0])  # verify may have run a prefix of the test maps: measure on the same ones
@@ -263,9 +251,7 @@ def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
         test.labels,
         val.maps,
         val.labels,
-        train_cluster_labels=(
-            cluster_labels(train.truth) if train.truth is not None and truth_aligned(cfg.data) else None
-        ),
+        train_cluster_labels=aligned_cluster_labels(train),
         cfg=cfg.baselines,
     )
     maps = f"the run's data/{{train,val,test}}.npz (first {n} test maps, as verified)"

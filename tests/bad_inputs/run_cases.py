@@ -289,14 +289,15 @@ CASES = [
         "summary.json read while a rerun's verify step runs (what a kill -9 leaves)",
         0,
         "while verify ran, summary.json: complete=False; data=skipped, train=skipped, convert=skipped, "
-        "verify=running, package=not run",
+        "verify=running, baselines=not run, package=not run",
         _while_running,
     ),
     _case(
         "run-step-fails",
         "a step failing on a rerun with a new convert config",
         2,
-        "convert=failed, verify=not run, package=not run; files=['test_maps', 'train_maps', 'train_out', 'val_maps']",
+        "convert=failed, verify=not run, baselines=not run, package=not run; "
+        "files=['test_maps', 'train_maps', 'train_out', 'val_maps']",
         _failed,
     ),
     _case("run-foreign-out", "`--out` holding the user's thesis.tex", 2, "not an fpgaflow run output", _foreign),
