@@ -157,8 +157,8 @@ def test_every_run_measures_the_baselines_on_the_same_maps(tiny_run: Path) -> No
     assert b["families"]["any_pixel"]["accuracy"] == pytest.approx(any_pixel, abs=1e-12)
     assert (tiny_run / "baselines" / "baselines.md").is_file()
     report = (tiny_run / "report.md").read_text()
-    assert f"**Against the baselines:** {s['baselines_headline']}" in report
-    assert "| any_pixel: `any_pixel` | `n_pixels > 0` |" in report
+    assert f"**Against the baselines: {s['baselines_headline']}.**" in report
+    assert "| any_pixel: any_pixel | n_pixels > 0 |" in report
     assert "baseline: 'particle if any pixel" not in report  # the verify step's inline figure is gone
     # The bundle carries the numbers (not the models) and every family's decision on each bundled map.
     bundled = json.loads((tiny_run / "board" / "baselines.json").read_text())
