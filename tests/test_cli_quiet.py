@@ -10,7 +10,16 @@ from pathlib import Path
 
 def _verify(run: Path, out: Path, *flags: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "FPGAFLOW_PROGRESS")}
-    argv = [sys.executable, "-m", "fpgaflow", *flags, "verify", str(run), "--max-maps", "60", "--trace-maps", "20"]
+    # The explicit form with its own --out: `verify RUN_DIR` would re-verify the shared run in place.
+    given = [
+        "--model",
+        str(run / "model" / "model.h5"),
+        "--project",
+        str(run / "hls"),
+        "--maps",
+        str(run / "data" / "test.npz"),
+    ]
+    argv = [sys.executable, "-m", "fpgaflow", *flags, "verify", *given, "--max-maps", "60", "--trace-maps", "20"]
     return subprocess.run([*argv, "--out", str(out)], capture_output=True, text=True, env=env, timeout=600, check=False)
 
 
