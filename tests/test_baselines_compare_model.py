@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -147,8 +148,6 @@ def test_scores_on_other_maps_are_refused() -> None:
 
 def _documented_shape() -> dict[str, list[str]]:
     """The block of docs/baselines.md's "What a run's reader finds": path → documented keys."""
-    from pathlib import Path
-
     doc = (Path(__file__).resolve().parents[1] / "docs" / "baselines.md").read_text(encoding="utf-8")
     block = doc.split("### What a run's reader finds", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
     shape = {}
@@ -183,3 +182,42 @@ def test_the_documented_summary_shape_is_what_the_code_writes() -> None:
     }
     assert shape["DIR/baselines/baseline_scores.npz"] == ["labels", "<family>_scores", "<family>_cut", "<family>_name"]
     assert shape["DIR/verify/scores.npz"] == ["keras", "csim", "keras_raw", "csim_raw", "labels"]
+
+
+def test_the_run_report_reads_what_the_baselines_step_writes(tmp_path: Path) -> None:
+    """The files and summary keys the run's baselines step writes (write_table, compare_model) are the ones the
+    run report reads: every family's row, its working point, the paired Δ, McNemar p and the verdict."""
+    from report_run import make_run
+
+    from fpgaflow.baselines.write_baselines import WrittenBaselines, write_table
+    from fpgaflow.data.hitmaps import HitMapSet
+    from fpgaflow.pipeline.report import write_reports
+    from fpgaflow.pipeline.report.record import BASELINE_SCORES, RunRecord
+
+    run = tmp_path / "run"
+    summary = make_run(run, baselines=False)
+    model = {"csim": _scores_right_on(_first(320)), "keras": _scores_right_on(_first(321))}
+    np.savez(run / "verify" / "scores.npz", **model, labels=LABELS)
+    maps = np.zeros((N, 16, 16, 1), dtype=np.float32)
+    maps[LABELS == 1, 3, 4, 0] = 50.0
+    HitMapSet(maps, LABELS).save_npz(run / "data" / "test.npz")
+    table = _table(any_pixel=_first(300), single_cut=_first(380))
+    write_table(WrittenBaselines(table, "test maps", run / "baselines"), (run / "baselines"))
+    standing = compare_model(table, model, deployed="csim")
+    summary.update(baselines=standing.to_dict(), baselines_headline=standing.headline())
+    summary["files"]["baseline_scores"] = BASELINE_SCORES
+    (run / "summary.json").write_text(json.dumps(summary))
+    rec = RunRecord.read(run)
+    assert rec.baselines is not None and sorted(rec.baselines.scores) == ["any_pixel", "single_cut"]
+    assert rec.baselines.names == {"any_pixel": "any_pixel:x", "single_cut": "single_cut:x"}
+    md = write_reports(run).markdown.read_text(encoding="utf-8")
+    assert f"**Against the baselines: {standing.headline()}.**" in md
+    rows = {
+        line.split(" | ")[0][2:]: line
+        for line in md.splitlines()
+        if line.startswith("| any_pixel:") or line.startswith("| single_cut:")
+    }
+    assert set(rows) == {"any_pixel: any_pixel:x", "single_cut: single_cut:x"}
+    assert "| total_adc > 83 |" in rows["single_cut: single_cut:x"]
+    assert "| -15.0 ± " in rows["single_cut: single_cut:x"] and rows["single_cut: single_cut:x"].endswith("| LOSES |")
+    assert "| 5.0 ± " in rows["any_pixel: any_pixel:x"] and rows["any_pixel: any_pixel:x"].endswith("| BEATS |")

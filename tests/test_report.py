@@ -130,6 +130,47 @@ def test_baselines_beside_the_model(report: tuple[Path, Page, str]) -> None:
     assert "| 90.0 ± 2.1 |" in any_row and "| 100.0 | 20.0 |" in any_row
 
 
+def test_truth_ceiling_written_once_in_both_reports(tmp_path: Path) -> None:
+    """A run on simulated window maps (summary ``baselines.truth``, docs/baselines.md) gets the truth ceiling
+    and the label ambiguity in the ROC section, in the words of the one sentence writer."""
+    import html
+
+    from fpgaflow.baselines.measure_truth import truth_sentence
+
+    run = tmp_path / "run"
+    summary = make_run(run)
+    truth = {
+        "ceiling": {
+            "accuracy": 0.915,
+            "accuracy_error": 0.0197,
+            "roc_auc": 0.9712,
+            "n_train": 200,
+            "n_test": N_TEST,
+            "n_patterns": 37,
+            "unseen_fraction": 0.02,
+        },
+        "ambiguity": {
+            "one_track": 0.62,
+            "n_one_track": 50,
+            "no_track": 0.01,
+            "n_no_track": 120,
+            "by_track_count": [0.01, 0.62, 0.9, None, None, None, None],
+        },
+    }
+    summary["baselines"]["truth"] = truth
+    (run / "summary.json").write_text(json.dumps(summary))
+    done = write_reports(run)
+    sentence = truth_sentence(truth).replace("**", "")
+    assert "Truth ceiling (a classifier told every cluster's true source but not its pT" in sentence
+    assert "91.5 ± 2.0 % on the 200 test maps, ROC AUC 0.971" in sentence
+    assert "is a particle map 62 % of the time (50 maps)" in sentence
+    md = done.markdown.read_text(encoding="utf-8")
+    page = html.unescape(done.html.read_text(encoding="utf-8"))
+    assert md.count(sentence) == 1 and page.count(sentence) == 1
+    roc = md.split("## ROC and the baselines", 1)[1].split("\n## ", 1)[0]
+    assert sentence in roc
+
+
 def test_estimate_interval_shown_when_the_estimate_carries_one(tmp_path: Path) -> None:
     from fpgaflow.estimate.plot import RANGE_LABEL
     from fpgaflow.pipeline.report.hardware import resources_section
