@@ -29,6 +29,7 @@ run: $(STAMP)
 # The README's and docs' figures of the default run, from a fresh run and fit (bench/readme_figures.py).
 README_RUN ?= runs/readme
 readme: $(STAMP)
+	rm -rf $(README_RUN) $(README_RUN)-fit  # fresh: no earlier training checkpoint resumed, the flow time measured
 	$(VENV)/bin/fpgaflow run --out $(README_RUN) --from data
 	$(VENV)/bin/fpgaflow fit $(README_RUN) --out $(README_RUN)-fit
 	$(PY) bench/readme_figures.py $(README_RUN) --fit $(README_RUN)-fit --write

@@ -3,7 +3,10 @@
     .venv/bin/fpgaflow run --out runs/readme --from data                       # models/default.yaml, every step
     .venv/bin/fpgaflow fit runs/readme --out runs/readme-fit                   # optional: the fit figures
     .venv/bin/python bench/readme_figures.py runs/readme --fit runs/readme-fit --write
-    make readme                                                                # the three commands above
+    make readme                                  # the three commands above, in a removed and remade runs/readme
+
+The run must be fresh: in a reused run directory the train step resumes from its per-epoch checkpoint and the
+flow time the README quotes would not be one run's.  ``make readme`` removes ``runs/readme`` first.
 
 ``--write`` stores the run's figures in ``bench/default_run.json`` (the snapshot) and rewrites every marked
 figure in README.md and docs/ from it; without ``--write`` the script prints what it would write, and with
