@@ -54,6 +54,7 @@ EXTRA_OF_MODULE: dict[str, str] = {
     "tqdm": "host",
     "sklearn": "host",
     "dask": "study",
+    "skactiveml": "active",
     "distributed": "study",
     "pynq": "board",
 }

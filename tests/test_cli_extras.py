@@ -117,7 +117,7 @@ def test_an_undeclared_import_still_ends_in_the_hint() -> None:
             hinted.append(name)
             assert "(not installed)" in line
     # The commands that import their extras before reading their (placeholder) input.
-    assert set(hinted) == {"augment show", "data simulate", "estimate", "run", "study"}
+    assert set(hinted) == {"active", "augment search", "augment show", "data simulate", "estimate", "run", "study"}
 
 
 def test_hint_helpers() -> None:

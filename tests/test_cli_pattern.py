@@ -26,6 +26,8 @@ from fpgaflow.verify.config import VerifyConfig
 CONFIG_FILES = {
     "study": shipped_dir("models") / "study_augmentation.yaml",
     "data simulate": shipped_dir("models") / "data_simulated_32.yaml",
+    "augment search": shipped_dir("models") / "search_policy_32.yaml",
+    "active": shipped_dir("models") / "active_32.yaml",
 }
 
 
@@ -78,7 +80,13 @@ COMMANDS = set(LEAVES)
 
 def test_every_subcommand_is_found() -> None:
     assert {name.split(maxsplit=1)[0] for name in COMMANDS} == set(COMMAND_MODULES)
-    assert {name for name in COMMANDS if " " in name} == {"data simulate", "data convert", "data show", "augment show"}
+    assert {name for name in COMMANDS if " " in name} == {
+        "data simulate",
+        "data convert",
+        "data show",
+        "augment show",
+        "augment search",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

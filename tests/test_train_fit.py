@@ -131,3 +131,24 @@ def test_finished_checkpoint_is_restored_without_training(data: tuple[HitMapSet,
     for png in ("history.png", "roc_val.png"):
         assert (tmp_path / "out" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "| val |" in (tmp_path / "out" / "model_card.md").read_text()
+
+
+@pytest.mark.slow
+def test_warm_start_begins_from_the_given_weights(data: tuple[HitMapSet, HitMapSet]) -> None:
+    """Active learning's rounds: with a negligible learning rate the warm-started model keeps the weights it
+    was given (pruning on: the wrappers keep the layers' weights); another architecture is refused."""
+    from fpgaflow.train.models import build_model
+
+    first = _train(data, augment_cfg=AugmentConfig(strategy="none"))
+    still = TrainConfig(epochs=1, batch_size=32, learning_rate=1e-12, seed=9)
+    prune_late = PruneConfig(begin_fraction=0.9, end_fraction=1.0)  # no mask update in one short epoch
+    warm = _train(data, train_cfg=still, prune_cfg=prune_late, warm_start=first.model)
+    for a, b in zip(first.model.get_weights(), warm.model.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    init = build_model(TINY_MODEL, data[0].map_shape).get_weights()
+    assert not np.allclose(init[0], warm.model.get_weights()[0])  # not a fresh initialisation
+    other = build_model(ModelConfig(conv_filters=(3,)), data[0].map_shape)
+    with pytest.raises(ConfigError, match="warm_start: model"):
+        _train(data, warm_start=other)
+    with pytest.raises(ConfigError, match="exclude each other"):
+        _train(data, warm_start=first.model, checkpoint_dir=Path("unused"))

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "baselines",
     "augment",
     "study",
+    "active",
     "convert",
     "layers",
     "emulate",

@@ -32,7 +32,7 @@ from fpgaflow.errors import ConfigError
 log = logging.getLogger(__name__)
 
 #: Sections of commands that are not run steps; a config file may hold them beside the run config's sections.
-COMMAND_SECTIONS: tuple[str, ...] = ("fit", "estimate", "build", "check", "deploy")
+COMMAND_SECTIONS: tuple[str, ...] = ("fit", "estimate", "build", "check", "deploy", "search", "active")
 
 
 def add_command(

@@ -104,7 +104,7 @@ def run_job(job: StudyJob) -> dict[str, Any]:
     from fpgaflow.train.cost import model_cost
     from fpgaflow.train.trainer import predict_scores, train_classifier
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     data_dir = Path(job.data_dir)
     full_train, val = load_npz(data_dir / "train.npz"), load_npz(data_dir / "val.npz")
     train = job_training_set(job, full_train)
@@ -139,6 +139,7 @@ def run_job(job: StudyJob) -> dict[str, Any]:
         "sparsity": result.sparsity,
         "cost": model_cost(result.model).to_dict(),
         "seconds": time.perf_counter() - t0,
+        "cpu_seconds": time.process_time() - cpu0,
         "val_scores": val_scores.tolist(),
         "train_scores": train_scores.tolist(),
     }

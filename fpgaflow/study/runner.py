@@ -13,9 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,11 +24,11 @@ from fpgaflow.config.strict import to_mapping
 from fpgaflow.data import HitMapSet, load_npz
 from fpgaflow.data.config import DataConfig
 from fpgaflow.data.source import source_digest
-from fpgaflow.errors import ConfigError, install_hint
+from fpgaflow.errors import ConfigError
 from fpgaflow.metrics.roc import accuracy, evaluate
 from fpgaflow.outdir import locked_output_dir
-from fpgaflow.progress import Progress
 from fpgaflow.study.config import ImbalanceVariant, ModelVariant, StrategyVariant, StudyConfig
+from fpgaflow.study.executors import run_cached
 from fpgaflow.study.jobs import StudyJob, run_job
 from fpgaflow.train.cost import ModelCost, ensemble_cost
 from fpgaflow.train.datasets import make_splits
@@ -167,67 +165,6 @@ def expand_grid(cfg: StudyConfig, data_dir: Path, data_digest: str = "") -> list
     return jobs
 
 
-def _run_inprocess(jobs: list[StudyJob]) -> Iterator[dict[str, Any]]:
-    for job in jobs:
-        yield run_job(job)
-
-
-def _run_process_pool(jobs: list[StudyJob], workers: int) -> Iterator[dict[str, Any]]:
-    ctx = multiprocessing.get_context("spawn")  # TensorFlow does not survive fork()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(run_job, job) for job in jobs]
-        for fut in as_completed(futures):
-            yield fut.result()
-
-
-def _run_dask(jobs: list[StudyJob], cfg: StudyConfig) -> Iterator[dict[str, Any]]:
-    try:
-        from dask.distributed import Client, LocalCluster
-        from dask.distributed import as_completed as dask_completed
-    except ImportError as exc:
-        raise install_hint(["dask.distributed"], "executor.kind: dask") from exc
-    ex = cfg.executor
-    cluster = None
-    if ex.scheduler_address:
-        client = Client(ex.scheduler_address)
-    else:
-        cluster = LocalCluster(
-            n_workers=ex.workers, threads_per_worker=1, processes=ex.processes, dashboard_address=None
-        )
-        client = Client(cluster)
-    try:
-        futures = client.map(run_job, jobs, key=[f"fpgaflow-study-{j.job_id}" for j in jobs], pure=False)
-        for fut in dask_completed(futures):
-            yield fut.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-def execute(jobs: list[StudyJob], cfg: StudyConfig) -> Iterable[dict[str, Any]]:
-    """Run ``jobs`` on the configured executor; results arrive in completion order."""
-    ex = cfg.executor
-    if not jobs:
-        return []
-    if ex.kind == "dask":
-        return _run_dask(jobs, cfg)
-    if ex.kind == "process" and ex.workers > 1:
-        return _run_process_pool(jobs, ex.workers)
-    return _run_inprocess(jobs)
-
-
-def _load_result(path: Path, digest: str) -> dict[str, Any] | None:
-    """A finished job's result, unless it was computed for different settings."""
-    if not path.is_file():
-        return None
-    result: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    if result.get("digest") != digest:
-        log.info("study: %s is stale (settings changed), re-running", path.name)
-        return None
-    return result
-
-
 def combine_ensembles(
     cfg: StudyConfig, results: list[dict[str, Any]], train: HitMapSet, val: HitMapSet
 ) -> list[dict[str, Any]]:
@@ -297,18 +234,9 @@ def _run_study(cfg: StudyConfig, out_dir: Path, progress: Callable[[dict[str, An
     atomic.write_json(out_dir / "study_config.json", to_mapping(cfg), allow_nan=False)
     data_dir = write_study_data(cfg.data, out_dir)
     jobs = expand_grid(cfg, data_dir, study_data_digest(data_dir))
-    job_dir = out_dir / "jobs"
-    done = {j.job_id: r for j in jobs if (r := _load_result(job_dir / f"{j.job_id}.json", j.digest)) is not None}
-    todo = [j for j in jobs if j.job_id not in done]
-    log.info("study: %d jobs, %d already done, %d to run (%s)", len(jobs), len(done), len(todo), cfg.executor.kind)
-    with Progress(len(todo), "study", "jobs", logger=log, log_every=0) as bar:
-        for result in execute(todo, cfg):
-            atomic.write_json(job_dir / f"{result['job_id']}.json", result, allow_nan=False)
-            done[result["job_id"]] = result
-            bar.update(1, note=_job_note(result))
-            if progress is not None:
-                progress(result)
-    results = [done[j.job_id] for j in jobs]
+    results = run_cached(
+        run_job, jobs, cfg.executor, out_dir / "jobs", prefix="fpgaflow-study", progress=progress, note=_job_note
+    )
     ensembles = combine_ensembles(cfg, results, load_npz(data_dir / "train.npz"), load_npz(data_dir / "val.npz"))
     write_report(out_dir, cfg, results, ensembles, study_baselines(cfg, data_dir, out_dir))
     return StudyResult(results, ensembles, out_dir)

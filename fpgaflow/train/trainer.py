@@ -21,7 +21,7 @@ from fpgaflow.compress import prune
 from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.data.hitmaps import HitMapSet
-from fpgaflow.errors import DataError
+from fpgaflow.errors import ConfigError, DataError
 from fpgaflow.train import callbacks as cb
 from fpgaflow.train import checkpoint, determinism
 from fpgaflow.train.config import ModelConfig, TrainConfig
@@ -81,11 +81,14 @@ def train_classifier(
     augment_cfg: AugmentConfig,
     *,
     checkpoint_dir: Path | None = None,
+    warm_start: Any = None,
 ) -> TrainResult:
     """Build, (prune-)train and strip a classifier.  Only ``train_set`` is augmented.
 
     With ``checkpoint_dir`` every epoch is checkpointed there and an interrupted run resumes from the last
-    complete epoch (see :mod:`fpgaflow.train.checkpoint`).
+    complete epoch (see :mod:`fpgaflow.train.checkpoint`).  ``warm_start``: a trained (stripped) model of the
+    same architecture whose weights start this training instead of a fresh initialisation (active learning's
+    rounds); the optimizer and the learning-rate schedule start afresh.
     """
     import tensorflow as tf
 
@@ -98,6 +101,10 @@ def train_classifier(
     steps = strategy.steps_per_epoch(labels, train_cfg.batch_size)
     model = build_model(model_cfg, train_set.map_shape)
     check_input_shape(model, train_set.map_shape)
+    if warm_start is not None:
+        if checkpoint_dir is not None:
+            raise ConfigError("warm_start and checkpoint_dir exclude each other (a resumed run restores its weights)")
+        _copy_weights(warm_start, model)
     pruning = prune_cfg.enabled and prune_cfg.target_sparsity > 0
     callbacks: list[Any] = [cb.lr_schedule(train_cfg)]
     if pruning:
@@ -150,6 +157,15 @@ def train_classifier(
     if pruning:
         model = prune.strip(model)
     return TrainResult(model, history, prune.total_sparsity(model), prune.layer_sparsity(model), resumed_from)
+
+
+def _copy_weights(source: Any, target: Any) -> None:
+    """Give ``target`` the weights of ``source`` (same architecture, or a ConfigError naming the mismatch)."""
+    got = [w.shape for w in source.get_weights()]
+    want = [w.shape for w in target.get_weights()]
+    if got != want:
+        raise ConfigError(f"warm_start: model {source.name!r} has weights {got}, the model to train {want}")
+    target.set_weights(source.get_weights())
 
 
 def predict_scores(model: Any, maps: np.ndarray, input_scale: float, batch_size: int = 1024) -> np.ndarray:

@@ -1,0 +1,148 @@
+"""Augmentation-policy search and active learning on the default task (issue 21): the table of docs/active.md.
+
+    PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_active.py --out runs/bench_active \\
+        --save-policy models/policy_searched_32.yaml
+
+1. ``fpgaflow augment search models/search_policy_32.yaml`` into ``OUT/search``: the RandAugment (N, M) grid,
+   TrivialAugment and the density-matching searched policy, ranked by validation accuracy over 3 seeds.
+2. ``fpgaflow active models/active_32.yaml`` into ``OUT/active``, with its ``randaugment`` variant set to the
+   search's best (N, M) and its ``searched`` variant to the search's policy file: every augmentation × acquisition
+   × seed, the label-efficiency curves and the labels each needs to reach the random/no-augmentation accuracy at
+   the full budget.
+3. Prints the docs table (no augmentation / RandAugment / TrivialAugment / searched × random / uncertainty), the
+   wall time and CPU-hours of each phase and the machine load sampled every 30 s (the 2 cores are shared).
+
+``--save-policy PATH`` copies the searched policy there (``models/policy_searched_32.yaml`` is the recorded one).
+Rerunning with the same ``--out`` resumes: finished jobs are not trained again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import platform
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from fpgaflow.active.config import ActiveConfig
+from fpgaflow.active.curves import MethodSummary
+from fpgaflow.active.runner import run_active
+from fpgaflow.config.strict import load_yaml
+from fpgaflow.study.config import ExecutorConfig, StrategyVariant
+from fpgaflow.study.search.config import SearchConfig
+from fpgaflow.study.search.runner import search_policies
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class LoadSampler:
+    """The 1-minute load average every ``period`` seconds while a phase runs."""
+
+    def __init__(self, period: float = 30.0) -> None:
+        self.period = period
+        self.samples: list[float] = [os.getloadavg()[0]]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.period):
+            self.samples.append(os.getloadavg()[0])
+
+    def __enter__(self) -> LoadSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+    def text(self) -> str:
+        s = np.array(self.samples)
+        return f"load average (1 min) mean {s.mean():.1f}, range {s.min():.1f}–{s.max():.1f} ({s.size} samples)"
+
+
+def _labels(value: float | None, budget: int) -> str:
+    return f"> {budget}" if value is None else f"{value:.0f}"
+
+
+def docs_table(summary: list[MethodSummary], uncertainty: str) -> list[str]:
+    """Rows: augmentation × (random, ``uncertainty``) — accuracy at the budget, Δ vs control, labels to reach."""
+    lines = [
+        "| Augmentation | Acquisition | Test accuracy at the budget (%) | Δ vs control (pp, paired) "
+        "| Test ROC AUC | Labels to reach the target (mean curve) | per seed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in summary:
+        if s.acquisition not in ("random", uncertainty):
+            continue
+        seeds = ", ".join(_labels(v, s.budget) for v in s.labels_to_reach_per_seed)
+        auc = "-" if s.roc_auc_mean is None else f"{s.roc_auc_mean:.4f} ± {s.roc_auc_std or 0.0:.4f}"
+        lines.append(
+            f"| {s.augment} | {s.acquisition} | {100 * s.accuracy_mean:.2f} ± {100 * s.accuracy_std:.2f} "
+            f"| {100 * s.delta_mean:+.2f} ± {100 * s.delta_sem:.2f} | {auc} | {_labels(s.labels_to_reach, s.budget)} "
+            f"| {seeds} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--search-config", type=Path, default=REPO / "models" / "search_policy_32.yaml")
+    parser.add_argument("--active-config", type=Path, default=REPO / "models" / "active_32.yaml")
+    parser.add_argument("--workers", type=int, default=2, help="process-pool workers (default 2)")
+    parser.add_argument("--uncertainty", default="entropy", help="the uncertainty acquisition of the docs table")
+    parser.add_argument("--save-policy", type=Path, help="copy the searched policy file here")
+    args = parser.parse_args()
+    executor = ExecutorConfig(kind="process", workers=args.workers)
+    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores visible, {args.workers} workers")
+
+    search_cfg = dataclasses.replace(load_yaml(SearchConfig, args.search_config), executor=executor)
+    t0 = time.perf_counter()
+    with LoadSampler() as load_search:
+        search = search_policies(search_cfg, args.out / "search")
+    t_search = time.perf_counter() - t0
+    print((search.out_dir / "ranking.md").read_text(encoding="utf-8"))
+    print(f"search: {t_search:.0f} s wall, {search.cpu_hours:.3f} CPU-hours; {load_search.text()}\n")
+    best_ra = next(r for r in search.rows if r.label.startswith("randaugment-"))
+    n, m = (int(part[1:]) for part in best_ra.label.split("-")[1:])
+    searched = (search.out_dir / "searched_policy.yaml").resolve()
+    if args.save_policy:
+        shutil.copyfile(searched, args.save_policy)
+        print(f"searched policy copied to {args.save_policy}")
+
+    active_cfg = load_yaml(ActiveConfig, args.active_config)
+    augments = []
+    for variant in active_cfg.augments:
+        aug = variant.augment
+        if aug.policy == "randaugment":
+            aug = dataclasses.replace(aug, randaugment_n=n, randaugment_m=m)
+        if aug.policy == "file":
+            aug = dataclasses.replace(aug, policy_file=str(searched))
+        augments.append(StrategyVariant(variant.label, aug))
+    active_cfg = dataclasses.replace(active_cfg, augments=tuple(augments), executor=executor)
+    print(f"active learning: RandAugment N={n}, M={m} (the search's best); searched policy {searched}")
+    t0 = time.perf_counter()
+    with LoadSampler() as load_active:
+        active = run_active(active_cfg, args.out / "active")
+    t_active = time.perf_counter() - t0
+    md = (active.out_dir / "results.md").read_text(encoding="utf-8")
+    print(md.split("## Per method")[0])
+    from fpgaflow.active.curves import summarise
+
+    target, summary = summarise(active.results, (active_cfg.control_label, "random"))
+    print(f"target (random acquisition, no augmentation, at {active_cfg.budget} labels): {100 * target:.2f} %")
+    print("\n".join(docs_table(summary, args.uncertainty)))
+    cpu = sum(r["cpu_seconds"] for r in active.results) / 3600
+    print(f"\nactive learning: {t_active:.0f} s wall, {cpu:.3f} CPU-hours; {load_active.text()}")
+    print(f"total: {(t_search + t_active) / 60:.1f} min wall")
+
+
+if __name__ == "__main__":
+    main()
