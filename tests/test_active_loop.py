@@ -164,3 +164,13 @@ def test_schedule_and_config_checks() -> None:
     for mapping, message in zip(bad, messages, strict=True):
         with pytest.raises(ConfigError, match=message):
             from_mapping(ActiveConfig, mapping)
+
+
+def test_small_labelled_sets_are_repeated_to_the_minimum_number_of_steps() -> None:
+    from fpgaflow.active.loop import round_repeats
+
+    # 10 maps, batch 32, 12 epochs, >= 200 steps: 52 copies → 17 batches per epoch → 204 steps
+    assert round_repeats(10, 32, 12, 200) == 52
+    assert round_repeats(100, 32, 12, 200) == 6  # 19 batches × 12 = 228
+    assert round_repeats(1000, 32, 12, 200) == 1
+    assert round_repeats(10, 32, 12, 0) == 1

@@ -35,7 +35,8 @@ class ActiveConfig:
 
     Round 0 labels ``initial_labels`` random pool maps (the same maps for every method at one seed); each
     round trains ``model`` on the labelled maps — from the same seeded initialisation, or with ``warm_start``
-    from the previous round's weights — for ``train.epochs`` epochs but at least ``min_steps`` optimizer steps,
+    from the previous round's weights — for ``train.epochs`` epochs of at least ``min_steps`` optimizer steps in
+    all (a small labelled set is passed over several times per epoch),
     scores the test split, and — until ``budget`` maps are labelled — acquires ``batch`` more.  ``pool_size`` > 0 draws
     the pool from the training split (0: the whole split).  ``control``: the augmentation label whose random
     acquisition is the reference (empty: the first of ``augments``).  ``estimate_chosen``: convert the chosen

@@ -89,9 +89,14 @@ def control_target(results: list[dict[str, Any]], control: tuple[str, str]) -> t
     return float(np.mean(acc)), _std(acc), int(finals[0]["n_labelled"])
 
 
+#: A round whose test accuracy lies within this of 0.5 learnt nothing (a collapsed, constant-output model).
+CHANCE_BAND = 0.05
+
+
 @dataclass(frozen=True)
 class MethodSummary:
-    """A method at the full budget and its labels-to-reach (mean curve; per seed)."""
+    """A method at the full budget and its labels-to-reach (mean curve; per seed); ``rounds_at_chance``: rounds
+    (over all seeds) whose model scored within :data:`CHANCE_BAND` of 50 % — training that collapsed."""
 
     augment: str
     acquisition: str
@@ -105,6 +110,7 @@ class MethodSummary:
     delta_sem: float
     labels_to_reach: float | None
     labels_to_reach_per_seed: tuple[float | None, ...]
+    rounds_at_chance: int
     cpu_seconds: float
 
 
@@ -147,6 +153,7 @@ def summarise(results: list[dict[str, Any]], control: tuple[str, str]) -> tuple[
                 _std(deltas) / np.sqrt(len(deltas)) if deltas else float("nan"),
                 crossing([p.n_labelled for p in mine], [p.accuracy_mean for p in mine], target),
                 per_seed,
+                sum(1 for run in runs for r in run["rounds"] if abs(r["test_accuracy"] - 0.5) < CHANCE_BAND),
                 float(sum(run["cpu_seconds"] for run in runs)),
             )
         )

@@ -122,17 +122,20 @@ def run_rounds(
 MONITOR_MAPS = 256
 
 
-def round_epochs(n_labelled: int, batch_size: int, epochs: int, min_steps: int) -> int:
-    """Epochs of a round: ``epochs``, or more when that would take fewer than ``min_steps`` optimizer steps (a
-    round on a few labelled maps still gets ``min_steps`` updates)."""
-    steps_per_epoch = math.ceil(n_labelled / batch_size)
-    return max(epochs, math.ceil(min_steps / steps_per_epoch))
+def round_repeats(n_labelled: int, batch_size: int, epochs: int, min_steps: int) -> int:
+    """How often a round's epoch passes over the labelled maps: 1, or more when ``epochs`` passes would take fewer
+    than ``min_steps`` optimizer steps (a round on 10 labelled maps still gets ``min_steps`` updates, in
+    ``epochs`` Keras epochs rather than hundreds of one-step ones; each repeat is augmented afresh)."""
+    repeats = 1
+    while epochs * math.ceil(repeats * n_labelled / batch_size) < min_steps:
+        repeats += 1
+    return repeats
 
 
 class KerasLearner:
     """The run's (QKeras) model, trained each round by ``train_classifier``: from the previous round's weights
-    when ``warm_start``, else from the same seeded initialisation (``train.seed``) every round; epochs per
-    :func:`round_epochs`; augmentation seeded per (seed, round).  Keras monitors the first
+    when ``warm_start``, else from the same seeded initialisation (``train.seed``) every round; the labelled
+    maps repeated per :func:`round_repeats`; augmentation seeded per (seed, round).  Keras monitors the first
     :data:`MONITOR_MAPS` validation maps."""
 
     def __init__(
@@ -159,12 +162,14 @@ class KerasLearner:
         from fpgaflow.train.trainer import train_classifier
 
         augment = dataclasses.replace(self.augment_cfg, seed=self.augment_cfg.seed * 1000 + round_)
-        epochs = round_epochs(len(train), self.train_cfg.batch_size, self.train_cfg.epochs, self.min_steps)
+        repeats = round_repeats(len(train), self.train_cfg.batch_size, self.train_cfg.epochs, self.min_steps)
+        if repeats > 1:
+            train = train.subset(np.tile(np.arange(len(train)), repeats))
         result = train_classifier(
             train,
             self.monitor,
             self.model_cfg,
-            dataclasses.replace(self.train_cfg, epochs=epochs),
+            self.train_cfg,
             self.prune_cfg,
             augment,
             warm_start=self.model if self.warm_start else None,

@@ -53,15 +53,15 @@ def summary_markdown(target: float, target_std: float, control: tuple[str, str],
         f"test accuracy {_pct(target, target_std)} % (mean ± std over seeds).",
         "",
         "| Augmentation | Acquisition | Seeds | Labelled | Test accuracy (%) | Δ vs control (pp, paired) "
-        "| Test ROC AUC | Labels to reach target (mean curve) | per seed | CPU-s |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| Test ROC AUC | Labels to reach target (mean curve) | per seed | Rounds at chance | CPU-s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         seeds = ", ".join(_labels(v, r.budget) for v in r.labels_to_reach_per_seed)
         lines.append(
             f"| {r.augment} | {r.acquisition} | {r.n_seeds} | {r.budget} | {_pct(r.accuracy_mean, r.accuracy_std)} "
             f"| {100 * r.delta_mean:+.2f} ± {100 * r.delta_sem:.2f} | {_auc(r.roc_auc_mean, r.roc_auc_std)} "
-            f"| {_labels(r.labels_to_reach, r.budget)} | {seeds} | {r.cpu_seconds:.0f} |"
+            f"| {_labels(r.labels_to_reach, r.budget)} | {seeds} | {r.rounds_at_chance} | {r.cpu_seconds:.0f} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -152,7 +152,7 @@ def run_active(
         f"Rounds: {cfg.initial_labels} random maps, then {cfg.batch} per round up to {cfg.budget} "
         f"({len(cfg.schedule())} rounds); model {cfg.model.name} {list(cfg.model.conv_filters)} "
         f"({'QKeras' if cfg.model.quantized else 'float'}), {cfg.train.epochs} epochs per round (at least "
-        f"{cfg.min_steps} steps of batch {cfg.train.batch_size}), "
+        f"{cfg.min_steps} steps of batch {cfg.train.batch_size} in all), "
         f"{'warm start' if cfg.warm_start else 'fresh start'} each round, pruning "
         f"{cfg.prune.target_sparsity if cfg.prune.enabled else 'off'}; seeds {list(cfg.seeds)}.",
     ]
