@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.errors import DataError
+from fpgaflow.metrics.stats import sample_std
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,6 @@ class CurvePoint:
     roc_auc_mean: float | None
     roc_auc_std: float | None
     val_accuracy_mean: float
-
-
-def _std(values: Sequence[float]) -> float:
-    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
 
 
 def method_key(result: dict[str, Any]) -> tuple[str, str]:
@@ -59,9 +56,9 @@ def curve_points(results: list[dict[str, Any]]) -> list[CurvePoint]:
                 n,
                 len(rounds),
                 float(np.mean(acc)),
-                _std(acc),
+                sample_std(acc),
                 float(np.mean(aucs)) if aucs else None,
-                _std(aucs) if aucs else None,
+                sample_std(aucs) if aucs else None,
                 float(np.mean([r["val_accuracy"] for r in rounds])),
             )
         )
@@ -86,7 +83,7 @@ def control_target(results: list[dict[str, Any]], control: tuple[str, str]) -> t
     if not finals:
         raise DataError(f"no results for the control (augmentation {control[0]!r}, {control[1]} acquisition)")
     acc = [r["test_accuracy"] for r in finals]
-    return float(np.mean(acc)), _std(acc), int(finals[0]["n_labelled"])
+    return float(np.mean(acc)), sample_std(acc), int(finals[0]["n_labelled"])
 
 
 #: A round whose test accuracy lies within this of 0.5 learnt nothing (a collapsed, constant-output model).
@@ -150,7 +147,7 @@ def summarise(results: list[dict[str, Any]], control: tuple[str, str]) -> tuple[
                 last.roc_auc_mean,
                 last.roc_auc_std,
                 float(np.mean(deltas)) if deltas else float("nan"),
-                _std(deltas) / np.sqrt(len(deltas)) if deltas else float("nan"),
+                sample_std(deltas) / np.sqrt(len(deltas)) if deltas else float("nan"),
                 crossing([p.n_labelled for p in mine], [p.accuracy_mean for p in mine], target),
                 per_seed,
                 sum(1 for run in runs for r in run["rounds"] if abs(r["test_accuracy"] - 0.5) < CHANCE_BAND),

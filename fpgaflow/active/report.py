@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -13,26 +11,18 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.active.curves import CurvePoint, MethodSummary
+from fpgaflow.study.report import to_csv
 from fpgaflow_board import atomic
 
 
-def _csv(rows: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return buf.getvalue()
-
-
-def rounds_csv(results: list[dict[str, Any]]) -> str:
+def roundsto_csv(results: list[dict[str, Any]]) -> str:
     """One line per run and round (acquired positions left out: they are in the job files)."""
     rows = []
     for res in results:
         for rnd in res["rounds"]:
             row = {"augment": res["augment"], "acquisition": res["acquisition"], "seed": res["seed"]}
             rows.append({**row, **{k: v for k, v in rnd.items() if k != "acquired"}})
-    return _csv(rows)
+    return to_csv(rows)
 
 
 def _pct(mean: float, std: float) -> str:
@@ -164,7 +154,7 @@ def write_report(
         }
         for s in summary
     ]
-    atomic.write_text(out_dir / "summary.csv", _csv(flat))
-    atomic.write_text(out_dir / "curves.csv", rounds_csv(results))
-    atomic.write_text(out_dir / "curves_mean.csv", _csv([asdict(p) for p in points]))
+    atomic.write_text(out_dir / "summary.csv", to_csv(flat))
+    atomic.write_text(out_dir / "curves.csv", roundsto_csv(results))
+    atomic.write_text(out_dir / "curves_mean.csv", to_csv([asdict(p) for p in points]))
     plot_curves(points, target[0], out_dir / "curves.png")

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -31,7 +29,7 @@ from fpgaflow.data import load_npz
 from fpgaflow.errors import DataError
 from fpgaflow.outdir import claim_output_dir
 from fpgaflow.study.executors import run_cached
-from fpgaflow.train.datasets import make_splits
+from fpgaflow.study.save_splits import save_splits
 from fpgaflow_board import atomic
 
 log = logging.getLogger(__name__)
@@ -50,21 +48,11 @@ class ActiveResult:
 
 def write_active_data(cfg: ActiveConfig, out_dir: Path) -> Path:
     """Save the pool (training split, or ``pool_size`` maps of it), validation and test maps."""
-    digest = hashlib.sha256(json.dumps(to_mapping([cfg.data, cfg.pool_size]), sort_keys=True).encode()).hexdigest()
-    data_dir = out_dir / f"data-{digest[:12]}"
-    if all((data_dir / f"{n}.npz").is_file() for n in ("pool", "val", "test")):
-        return data_dir
-    train, val, test = make_splits(cfg.data)
-    if cfg.pool_size:
-        if cfg.pool_size > len(train):
-            raise DataError(f"active.pool_size is {cfg.pool_size} but the training split holds {len(train)} maps")
-        pick = np.random.default_rng([cfg.data.seed, 13]).permutation(len(train))[: cfg.pool_size]
-        train = train.subset(np.sort(pick))
-    if cfg.budget > len(train):
-        raise DataError(f"active.budget is {cfg.budget} but the pool holds only {len(train)} maps")
-    train.save_npz(data_dir / "pool.npz")
-    val.save_npz(data_dir / "val.npz")
-    test.save_npz(data_dir / "test.npz")
+    files = {"train": "pool", "val": "val", "test": "test"}
+    data_dir = save_splits(cfg.data, out_dir, files, cfg.pool_size, 13, "active.pool_size")
+    n_pool = len(load_npz(data_dir / "pool.npz"))
+    if cfg.budget > n_pool:
+        raise DataError(f"active.budget is {cfg.budget} but the pool holds only {n_pool} maps")
     return data_dir
 
 

@@ -30,15 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     opts = Options(p, ActiveConfig, "active", config_positional=True)
     opts.option("--out", required=True, type=Path, help="output directory (created; an earlier run resumes)")
-    opts.config_flag("--executor", field="executor.kind", help="where the runs go")
-    opts.config_flag("--workers", type=int, field="executor.workers", help="worker processes")
-    opts.config_flag(
-        "--scheduler",
-        metavar="ADDRESS",
-        field="executor.scheduler_address",
-        implies={"executor.kind": "dask"},
-        help="dask scheduler address (implies --executor dask)",
-    )
+    opts.executor_flags()
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -49,15 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     sopts = Options(search, SearchConfig, "search", config_positional=True)
     sopts.option("--out", required=True, type=Path, help="search directory (created; an earlier search resumes)")
-    sopts.config_flag("--executor", field="executor.kind", help="where the jobs run")
-    sopts.config_flag("--workers", type=int, field="executor.workers", help="worker processes")
-    sopts.config_flag(
-        "--scheduler",
-        metavar="ADDRESS",
-        field="executor.scheduler_address",
-        implies={"executor.kind": "dask"},
-        help="dask scheduler address (implies --executor dask)",
-    )
+    sopts.executor_flags()
 
 
 def show_handler(args: argparse.Namespace) -> int:

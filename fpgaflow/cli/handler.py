@@ -164,6 +164,18 @@ class Options:
             self._implied[action.dest] = dict(implies)
         return action
 
+    def executor_flags(self) -> None:
+        """``--executor``, ``--workers``, ``--scheduler``: where a grid's jobs run (the config's ``executor:``)."""
+        self.config_flag("--executor", field="executor.kind", help="where the jobs run")
+        self.config_flag("--workers", type=int, field="executor.workers", help="worker processes")
+        self.config_flag(
+            "--scheduler",
+            metavar="ADDRESS",
+            field="executor.scheduler_address",
+            implies={"executor.kind": "dask"},
+            help="dask scheduler address (implies --executor dask)",
+        )
+
     def config(self, args: argparse.Namespace, base: Any = None) -> Any:
         """The typed config: ``--config`` (or ``base``, e.g. the section a run recorded, or the config's
         defaults) with every given flag applied."""

@@ -26,15 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     opts = Options(p, StudyConfig, "study", config_positional=True)
     opts.option("--out", required=True, type=Path, help="study directory (created; an earlier study resumes)")
-    opts.config_flag("--executor", field="executor.kind", help="where the jobs run")
-    opts.config_flag("--workers", type=int, field="executor.workers", help="worker processes")
-    opts.config_flag(
-        "--scheduler",
-        metavar="ADDRESS",
-        field="executor.scheduler_address",
-        implies={"executor.kind": "dask"},
-        help="dask scheduler address (implies --executor dask)",
-    )
+    opts.executor_flags()
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from fpgaflow.metrics.stats import (
     binomial_interval,
     mcnemar,
     paired_comparison,
+    sample_std,
 )
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "paired_comparison",
     "roc_auc",
     "roc_curve",
+    "sample_std",
 ]

@@ -11,6 +11,7 @@
   of them is right count (b: only A right, c: only B right); under "no difference" b ~ Binomial(b + c, ½).
   Exact two-sided p = min(1, 2·P(X ≤ min(b, c))); mid-p = exact p − P(X = min(b, c)) (Fagerland, Lydersen,
   Laake, BMC Med. Res. Methodol. 13 (2013) 91: mid-p keeps the size of the test closer to nominal).
+* :func:`sample_std` — the spread of a figure over seeds (sample standard deviation).
 * :func:`paired_comparison` — difference in accuracy and in AUC of B minus A with a paired stratified
   bootstrap (the *same* resampled maps for both), its standard error and two-sided p-value
   p = min(1, 2·min(#{Δ* ≤ 0} + 1, #{Δ* ≥ 0} + 1) / (B + 1)); the smallest p it can give is 2/(B + 1).
@@ -22,7 +23,7 @@ on first use, so importing this module (and the CLI that lists it) needs numpy o
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -33,6 +34,12 @@ from fpgaflow.metrics.roc import Array, roc_auc
 
 #: One Gaussian standard deviation as a two-sided confidence level.
 ONE_SIGMA = math.erf(1.0 / math.sqrt(2.0))
+
+
+def sample_std(values: Sequence[float]) -> float:
+    """Sample standard deviation (``ddof=1``) of figures over seeds; 0 for a single value."""
+    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+
 
 BinomialMethod = Literal["wilson", "clopper-pearson"]
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from fpgaflow.metrics.stats import sample_std
 from fpgaflow.study.config import StudyConfig
 from fpgaflow_board import atomic
 
@@ -37,10 +38,6 @@ class Row:
     auc_mean: float | None
     n_parameters: int
     macs: int
-
-
-def _std(values: list[float]) -> float:
-    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
 
 
 def _auc(values: list[float | None]) -> float | None:
@@ -71,9 +68,9 @@ def aggregate(results: list[dict[str, Any]], ensembles: list[dict[str, Any]]) ->
                 imbalance,
                 len(members),
                 float(np.mean(train)),
-                _std(train),
+                sample_std(train),
                 float(np.mean(val)),
-                _std(val),
+                sample_std(val),
                 _auc([m["val_roc_auc"] for m in members]),
                 int(members[0]["cost"]["n_parameters"]),
                 int(members[0]["cost"]["macs"]),

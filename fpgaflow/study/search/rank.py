@@ -3,15 +3,14 @@ difference to no augmentation, and the search's cost in CPU-hours."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
-from fpgaflow.metrics.stats import binomial_interval
+from fpgaflow.metrics.stats import binomial_interval, sample_std
+from fpgaflow.study.report import to_csv
 from fpgaflow.study.search.candidates import Candidate
 
 
@@ -38,10 +37,6 @@ class RankRow:
     cpu_seconds: float
 
 
-def _std(values: list[float]) -> float:
-    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
-
-
 def rank_candidates(candidates: list[Candidate], results: list[dict[str, Any]], n_val: int) -> list[RankRow]:
     """Rows sorted by mean validation accuracy (best first; ties keep the candidates' order)."""
     by_label: dict[str, dict[int, dict[str, Any]]] = {}
@@ -58,7 +53,7 @@ def rank_candidates(candidates: list[Candidate], results: list[dict[str, Any]], 
         if reference is not None:
             deltas = [seeds[s]["val_accuracy"] - reference[s]["val_accuracy"] for s in sorted(seeds) if s in reference]
             delta_mean = float(np.mean(deltas))
-            delta_sem = _std(deltas) / np.sqrt(len(deltas))
+            delta_sem = sample_std(deltas) / np.sqrt(len(deltas))
         rows.append(
             RankRow(
                 0,
@@ -66,7 +61,7 @@ def rank_candidates(candidates: list[Candidate], results: list[dict[str, Any]], 
                 c.describe(),
                 len(val),
                 mean,
-                _std(val),
+                sample_std(val),
                 (hi - lo) / 2,
                 float(np.mean([seeds[s]["val_roc_auc"] for s in seeds])),
                 delta_mean,
@@ -95,8 +90,4 @@ def ranking_markdown(rows: list[RankRow], lines_after: list[str]) -> str:
 
 
 def ranking_csv(rows: list[RankRow]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(asdict(rows[0])) if rows else [], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(asdict(r) for r in rows)
-    return buf.getvalue()
+    return to_csv([asdict(r) for r in rows])

@@ -33,17 +33,16 @@ from fpgaflow.augment.registry import DEFAULT_POLICY_OPS
 from fpgaflow.augment.write_policy import policy_yaml, write_policy
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.data import load_npz
-from fpgaflow.errors import DataError
 from fpgaflow.outdir import claim_output_dir
 from fpgaflow.study.config import ModelVariant, StudyConfig
 from fpgaflow.study.executors import run_cached
 from fpgaflow.study.jobs import run_job
 from fpgaflow.study.runner import expand_grid
+from fpgaflow.study.save_splits import save_splits
 from fpgaflow.study.search.candidates import Candidate, make_candidates
 from fpgaflow.study.search.config import SearchConfig
 from fpgaflow.study.search.density import FoldJob, Selected, run_fold_job, sample_sub_policies, select_sub_policies
 from fpgaflow.study.search.rank import RankRow, rank_candidates, ranking_csv, ranking_markdown
-from fpgaflow.train.datasets import make_splits
 from fpgaflow_board import atomic
 
 log = logging.getLogger(__name__)
@@ -68,18 +67,7 @@ def _digest(payload: Any) -> str:
 
 def write_search_data(cfg: SearchConfig, out_dir: Path) -> Path:
     """Save the search's training maps (``train_maps`` of the training split) and the validation split."""
-    data_dir = out_dir / f"data-{_digest([cfg.data, cfg.train_maps])}"
-    if (data_dir / "train.npz").is_file() and (data_dir / "val.npz").is_file():
-        return data_dir
-    train, val, _test = make_splits(cfg.data)
-    if cfg.train_maps:
-        if cfg.train_maps > len(train):
-            raise DataError(f"search.train_maps is {cfg.train_maps} but the training split holds {len(train)} maps")
-        pick = np.random.default_rng([cfg.data.seed, 11]).permutation(len(train))[: cfg.train_maps]
-        train = train.subset(np.sort(pick))
-    train.save_npz(data_dir / "train.npz")
-    val.save_npz(data_dir / "val.npz")
-    return data_dir
+    return save_splits(cfg.data, out_dir, {"train": "train", "val": "val"}, cfg.train_maps, 11, "search.train_maps")
 
 
 def _sub_policy_text(sub: tuple[PolicyOp, ...]) -> str:
