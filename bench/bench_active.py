@@ -9,7 +9,9 @@
    search's best (N, M) and its ``searched`` variant to the search's policy file: every augmentation × acquisition
    × seed, the label-efficiency curves and the labels each needs to reach the random/no-augmentation accuracy at
    the full budget.
-3. Prints the docs table (no augmentation / RandAugment / TrivialAugment / searched × random / uncertainty), the
+3. Core-set (the diversity-aware acquisition) against random, without augmentation (``OUT/active_coreset``;
+   ``--no-coreset`` skips it).
+4. Prints the docs table (no augmentation / RandAugment / TrivialAugment / searched × random / uncertainty), the
    wall time and CPU-hours of each phase and the machine load sampled every 30 s (the 2 cores are shared).
 
 ``--save-policy PATH`` copies the searched policy there (``models/policy_searched_32.yaml`` is the recorded one).
@@ -99,6 +101,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="process-pool workers (default 2)")
     parser.add_argument("--uncertainty", default="entropy", help="the uncertainty acquisition of the docs table")
     parser.add_argument("--save-policy", type=Path, help="copy the searched policy file here")
+    parser.add_argument("--no-coreset", action="store_true", help="skip core-set vs random without augmentation")
     args = parser.parse_args()
     executor = ExecutorConfig(kind="process", workers=args.workers)
     print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores visible, {args.workers} workers")
@@ -141,7 +144,19 @@ def main() -> None:
     print("\n".join(docs_table(summary, args.uncertainty)))
     cpu = sum(r["cpu_seconds"] for r in active.results) / 3600
     print(f"\nactive learning: {t_active:.0f} s wall, {cpu:.3f} CPU-hours; {load_active.text()}")
-    print(f"total: {(t_search + t_active) / 60:.1f} min wall")
+    t_core = 0.0
+    if not args.no_coreset:
+        core_cfg = dataclasses.replace(active_cfg, augments=active_cfg.augments[:1], acquisitions=("random", "coreset"))
+        t0 = time.perf_counter()
+        with LoadSampler() as load_core:
+            core = run_active(core_cfg, args.out / "active_coreset")
+        t_core = time.perf_counter() - t0
+        _, core_summary = summarise(core.results, (core_cfg.control_label, "random"))
+        print("\ncore-set vs random, no augmentation (target: this run's random at the budget):")
+        print("\n".join(docs_table(core_summary, "coreset")))
+        cpu = sum(r["cpu_seconds"] for r in core.results) / 3600
+        print(f"core-set: {t_core:.0f} s wall, {cpu:.3f} CPU-hours; {load_core.text()}")
+    print(f"total: {(t_search + t_active + t_core) / 60:.1f} min wall")
 
 
 if __name__ == "__main__":

@@ -133,13 +133,15 @@ def test_job_files_respect_the_label_accounting(active_dir: Path) -> None:
 
 @pytest.mark.slow  # the fixture trains 3 runs × 3 rounds and converts the chosen model (~25 s idle)
 def test_the_chosen_model_is_the_runs_qkeras_model(active_dir: Path) -> None:
-    from fpgaflow.train.models import build_model, load_model
+    from fpgaflow.modelio import load_model, stored_input_scale
+    from fpgaflow.train.models import build_model
 
     cfg = load_yaml(ActiveConfig, active_dir / "active.yaml")
     chosen = json.loads((active_dir / "out" / "summary.json").read_text())["chosen_model"]
     model = load_model(chosen)
     assert [type(layer).__name__ for layer in model.layers if layer.get_weights()] == ["QConv2D", "QDense"]
     assert model.count_params() == build_model(cfg.model, (16, 16, 1)).count_params()
+    assert stored_input_scale(chosen) == cfg.model.input_scale  # converts like a run's model
 
 
 @pytest.mark.slow  # the fixture trains 3 runs × 3 rounds and converts the chosen model (~25 s idle)

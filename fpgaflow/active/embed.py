@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from fpgaflow.errors import DataError
-from fpgaflow.train.sequence import scale_inputs
+from fpgaflow_board.scaling import scale_inputs
 
 
 def penultimate_layer(model: Any) -> Any:

@@ -20,8 +20,8 @@ from fpgaflow.augment.config import AugmentConfig
 from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.data import load_npz
+from fpgaflow.modelio import save_model
 from fpgaflow.train.config import ModelConfig, TrainConfig
-from fpgaflow_board.atomic import atomic_file
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,7 @@ def run_active_job(job: ActiveJob) -> dict[str, Any]:
         job.min_steps,
     )
     labels, records = run_rounds(pool, val, test, learner, list(job.schedule), job.acquisition, job.seed)
-    model_file = Path(job.runs_dir) / job.job_id / "model.h5"
-    with atomic_file(model_file) as tmp:
-        learner.model.save(tmp)
+    model_file = save_model(learner.model, Path(job.runs_dir) / job.job_id / "model.h5", job.model.input_scale)
     return {
         "job_id": job.job_id,
         "augment": job.augment_label,

@@ -102,7 +102,6 @@ def estimate_chosen(cfg: ActiveConfig, chosen: dict[str, Any], data_dir: Path, o
         Path(chosen["model_file"]),
         cfg.convert,
         hls,
-        input_scale=cfg.model.input_scale,
         calibration=data_dir / "pool.npz",
         csim=False,
     )
