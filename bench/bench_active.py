@@ -102,11 +102,16 @@ def main() -> None:
     parser.add_argument("--uncertainty", default="entropy", help="the uncertainty acquisition of the docs table")
     parser.add_argument("--save-policy", type=Path, help="copy the searched policy file here")
     parser.add_argument("--no-coreset", action="store_true", help="skip core-set vs random without augmentation")
+    parser.add_argument("--seeds", type=int, nargs="+", help="active-learning seeds (default: the config's)")
+    parser.add_argument("--search-seeds", type=int, nargs="+", help="search seeds (default: the config's)")
     args = parser.parse_args()
     executor = ExecutorConfig(kind="process", workers=args.workers)
     print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores visible, {args.workers} workers")
 
     search_cfg = dataclasses.replace(load_yaml(SearchConfig, args.search_config), executor=executor)
+    if args.search_seeds:
+        search_cfg = dataclasses.replace(search_cfg, seeds=tuple(args.search_seeds))
+    print(f"search: seeds {list(search_cfg.seeds)}")
     t0 = time.perf_counter()
     with LoadSampler() as load_search:
         search = search_policies(search_cfg, args.out / "search")
@@ -130,6 +135,9 @@ def main() -> None:
             aug = dataclasses.replace(aug, policy_file=str(searched))
         augments.append(StrategyVariant(variant.label, aug))
     active_cfg = dataclasses.replace(active_cfg, augments=tuple(augments), executor=executor)
+    if args.seeds:
+        active_cfg = dataclasses.replace(active_cfg, seeds=tuple(args.seeds))
+    print(f"active learning: seeds {list(active_cfg.seeds)}")
     print(f"active learning: RandAugment N={n}, M={m} (the search's best); searched policy {searched}")
     t0 = time.perf_counter()
     with LoadSampler() as load_active:

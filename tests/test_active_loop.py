@@ -174,3 +174,58 @@ def test_small_labelled_sets_are_repeated_to_the_minimum_number_of_steps() -> No
     assert round_repeats(100, 32, 12, 200) == 6  # 19 batches × 12 = 228
     assert round_repeats(1000, 32, 12, 200) == 1
     assert round_repeats(10, 32, 12, 0) == 1
+
+
+TOY_ACTIVE = {
+    "data": {"n_maps": 200, "toy": {"rows": 8, "cols": 8}, "val_fraction": 0.2, "test_fraction": 0.2, "seed": 5},
+    "initial_labels": 10,
+    "batch": 10,
+    "budget": 30,
+    "seeds": [0, 1],
+}
+
+
+def test_a_cached_run_is_never_reused_for_other_maps(tmp_path: Any) -> None:
+    from fpgaflow.active.runner import expand_jobs, write_active_data
+    from fpgaflow.data import load_npz
+
+    cfg = from_mapping(ActiveConfig, TOY_ACTIVE)
+    data_dir = write_active_data(cfg, tmp_path)
+    assert write_active_data(cfg, tmp_path) == data_dir  # same config, same input: the saved maps are reused
+    before = expand_jobs(cfg, data_dir, tmp_path / "runs")
+    pool = load_npz(data_dir / "pool.npz")
+    HitMapSet(pool.maps[::-1].copy(), pool.labels[::-1].copy()).save_npz(data_dir / "pool.npz")  # same maps, reordered
+    after = expand_jobs(cfg, data_dir, tmp_path / "runs")
+    assert len(before) == 4 * 2 == len(after)  # (random, entropy, margin, core-set) × 2 seeds, one augmentation
+    assert [j.job_id for j in before] == [j.job_id for j in after]
+    assert not {j.digest for j in before} & {j.digest for j in after}
+    other = write_active_data(from_mapping(ActiveConfig, {**TOY_ACTIVE, "pool_size": 50}), tmp_path)
+    assert other != data_dir and len(load_npz(other / "pool.npz")) == 50
+
+
+def test_a_second_run_into_a_held_directory_is_refused(tmp_path: Any) -> None:
+    from fpgaflow.active.runner import run_active
+    from fpgaflow.errors import OutputDirError
+    from fpgaflow.outdir import hold_lock
+
+    out = tmp_path / "active"
+    out.mkdir()
+    with hold_lock(out), pytest.raises(OutputDirError, match="in use by fpgaflow pid"):
+        run_active(from_mapping(ActiveConfig, TOY_ACTIVE), out)
+    assert not any(out.glob("data-*"))  # refused before any map was written
+
+
+def test_a_replaced_input_file_gets_new_maps(tmp_path: Any) -> None:
+    from fpgaflow.active.runner import write_active_data
+    from fpgaflow.data import load_npz
+
+    rng = np.random.default_rng(0)
+    source = tmp_path / "maps.npz"
+    _maps(200, MARK_POOL, rng).save_npz(source)
+    cfg = from_mapping(ActiveConfig, {**TOY_ACTIVE, "data": {"source": "file", "path": str(source), "seed": 5}})
+    first = write_active_data(cfg, tmp_path / "out")
+    _maps(200, MARK_HELD_OUT, rng).save_npz(source)  # same count and shape, other maps, same config
+    second = write_active_data(cfg, tmp_path / "out")
+    assert second != first
+    assert set(load_npz(first / "pool.npz").maps[:, 0, 0, 0]) == {MARK_POOL}
+    assert set(load_npz(second / "pool.npz").maps[:, 0, 0, 0]) == {MARK_HELD_OUT}

@@ -189,3 +189,27 @@ def test_tiny_search_through_the_cli(tmp_path: Path) -> None:
     assert seen == []
     assert [r.label for r in again.rows] == [r["label"] for r in rows]
     assert yaml.safe_load((out / "search_config.json").read_text())["train_maps"] == 100
+
+
+def test_a_second_search_into_a_held_directory_is_refused(tmp_path: Path) -> None:
+    from fpgaflow.errors import OutputDirError
+    from fpgaflow.outdir import hold_lock
+    from fpgaflow.study.search.runner import search_policies
+
+    out = tmp_path / "search"
+    out.mkdir()
+    with hold_lock(out), pytest.raises(OutputDirError, match="in use by fpgaflow pid"):
+        search_policies(from_mapping(SearchConfig, yaml.safe_load(TINY_SEARCH)), out)
+    assert not any(out.glob("data-*"))  # refused before any map was written
+
+
+def test_search_maps_are_saved_once_per_setting(tmp_path: Path) -> None:
+    from fpgaflow.study.runner import study_data_digest
+    from fpgaflow.study.search.runner import write_search_data
+
+    cfg = from_mapping(SearchConfig, yaml.safe_load(TINY_SEARCH))
+    data_dir = write_search_data(cfg, tmp_path)
+    first = study_data_digest(data_dir)
+    assert write_search_data(cfg, tmp_path) == data_dir and study_data_digest(data_dir) == first
+    other = write_search_data(from_mapping(SearchConfig, {**yaml.safe_load(TINY_SEARCH), "train_maps": 90}), tmp_path)
+    assert other != data_dir and study_data_digest(other) != first

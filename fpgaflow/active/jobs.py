@@ -26,7 +26,8 @@ from fpgaflow.train.config import ModelConfig, TrainConfig
 
 @dataclass(frozen=True)
 class ActiveJob:
-    """Everything one run depends on; ``data_dir`` holds ``pool.npz``, ``val.npz`` and ``test.npz``."""
+    """Everything one run depends on; ``data_dir`` holds ``pool.npz``, ``val.npz`` and ``test.npz``, whose
+    SHA-256 is ``data_digest`` (so a cached result is never reused for other maps)."""
 
     augment_label: str
     augment: AugmentConfig
@@ -40,6 +41,7 @@ class ActiveJob:
     min_steps: int
     data_dir: str
     runs_dir: str
+    data_digest: str = ""
 
     @property
     def job_id(self) -> str:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -27,10 +28,11 @@ from fpgaflow.active.report import write_report
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.data import load_npz
 from fpgaflow.errors import DataError
-from fpgaflow.outdir import claim_output_dir
+from fpgaflow.outdir import locked_output_dir
 from fpgaflow.study.executors import run_cached
 from fpgaflow.study.save_splits import save_splits
 from fpgaflow_board import atomic
+from fpgaflow_board.manifest import sha256
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +58,18 @@ def write_active_data(cfg: ActiveConfig, out_dir: Path) -> Path:
     return data_dir
 
 
+def active_data_digest(data_dir: Path) -> str:
+    """SHA-256 of the pool, validation and test maps (part of every job's digest)."""
+    h = hashlib.sha256()
+    for name in ("pool", "val", "test"):
+        h.update(sha256(data_dir / f"{name}.npz").encode())
+    return h.hexdigest()
+
+
 def expand_jobs(cfg: ActiveConfig, data_dir: Path, runs_dir: Path) -> list[ActiveJob]:
     """Every (augmentation, acquisition, seed)."""
     schedule = tuple(cfg.schedule())
+    data_digest = active_data_digest(data_dir)
     return [
         ActiveJob(
             a.label,
@@ -73,6 +84,7 @@ def expand_jobs(cfg: ActiveConfig, data_dir: Path, runs_dir: Path) -> list[Activ
             cfg.min_steps,
             str(data_dir),
             str(runs_dir),
+            data_digest,
         )
         for a in cfg.augments
         for acq in cfg.acquisitions
@@ -112,9 +124,14 @@ def estimate_chosen(cfg: ActiveConfig, chosen: dict[str, Any], data_dir: Path, o
 def run_active(
     cfg: ActiveConfig, out_dir: Path, progress: Callable[[dict[str, Any]], None] | None = None
 ) -> ActiveResult:
-    """Run (or resume) every active-learning run into ``out_dir``; write curves, tables and the estimate."""
+    """Run (or resume) every active-learning run into ``out_dir``; write curves, tables and the estimate
+    (``out_dir`` is locked meanwhile: a second run into it refuses)."""
+    with locked_output_dir(Path(out_dir), "active") as locked:
+        return _run_active(cfg, locked, progress)
+
+
+def _run_active(cfg: ActiveConfig, out_dir: Path, progress: Callable[[dict[str, Any]], None] | None) -> ActiveResult:
     t0 = time.perf_counter()
-    out_dir = claim_output_dir(Path(out_dir), "active")
     atomic.write_json(out_dir / "active_config.json", to_mapping(cfg), allow_nan=False)
     data_dir = write_active_data(cfg, out_dir)
     jobs = expand_jobs(cfg, data_dir, out_dir / "runs")

@@ -12,6 +12,7 @@ import numpy as np
 
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.data.config import DataConfig
+from fpgaflow.data.source import source_digest
 from fpgaflow.errors import DataError
 from fpgaflow.train.datasets import make_splits
 
@@ -23,9 +24,10 @@ def save_splits(
 ) -> Path:
     """Save the splits named in ``files`` (split → file stem) as ``OUT/data-<digest>/<stem>.npz``; the training
     split cut to ``train_maps`` maps drawn with stream ``[data.seed, stream]`` (0: all of it; ``what`` names the
-    setting in the error).  The digest covers the data settings and ``train_maps``: changed settings get a new
-    directory (and so new jobs, whose digests hold the path); unchanged ones reuse the saved files."""
-    payload = json.dumps(to_mapping([cfg, train_maps]), sort_keys=True)
+    setting in the error).  The digest covers the data settings, ``train_maps`` and the input file's content
+    (:func:`~fpgaflow.data.source.source_digest`): changed settings or a replaced input file get a new directory
+    (and so new jobs, whose digests hold the path); unchanged ones reuse the saved files."""
+    payload = json.dumps(to_mapping([cfg, train_maps]), sort_keys=True) + source_digest(cfg)
     data_dir = Path(out_dir) / f"data-{hashlib.sha256(payload.encode()).hexdigest()[:12]}"
     if all((data_dir / f"{stem}.npz").is_file() for stem in files.values()):
         return data_dir

@@ -33,11 +33,11 @@ from fpgaflow.augment.registry import DEFAULT_POLICY_OPS
 from fpgaflow.augment.write_policy import policy_yaml, write_policy
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.data import load_npz
-from fpgaflow.outdir import claim_output_dir
+from fpgaflow.outdir import locked_output_dir
 from fpgaflow.study.config import ModelVariant, StudyConfig
 from fpgaflow.study.executors import run_cached
 from fpgaflow.study.jobs import run_job
-from fpgaflow.study.runner import expand_grid
+from fpgaflow.study.runner import expand_grid, study_data_digest
 from fpgaflow.study.save_splits import save_splits
 from fpgaflow.study.search.candidates import Candidate, make_candidates
 from fpgaflow.study.search.config import SearchConfig
@@ -116,9 +116,14 @@ def run_density_search(
 
 
 def search_policies(cfg: SearchConfig, out_dir: Path, progress: Progress | None = None) -> SearchResult:
-    """Run (or resume) the search into ``out_dir``; write the ranking, the best policy file and the cost."""
+    """Run (or resume) the search into ``out_dir``; write the ranking, the best policy file and the cost
+    (``out_dir`` is locked meanwhile: a second search into it refuses)."""
+    with locked_output_dir(Path(out_dir), "search") as locked:
+        return _search_policies(cfg, locked, progress)
+
+
+def _search_policies(cfg: SearchConfig, out_dir: Path, progress: Progress | None) -> SearchResult:
     t0 = time.perf_counter()
-    out_dir = claim_output_dir(Path(out_dir), "search")
     atomic.write_json(out_dir / "search_config.json", to_mapping(cfg), allow_nan=False)
     ops = cfg.ops or DEFAULT_POLICY_OPS
     data_dir = write_search_data(cfg, out_dir)
@@ -141,7 +146,7 @@ def search_policies(cfg: SearchConfig, out_dir: Path, progress: Progress | None 
         prune=cfg.prune,
         executor=cfg.executor,
     )
-    jobs = expand_grid(study, data_dir)
+    jobs = expand_grid(study, data_dir, study_data_digest(data_dir))
     results = run_cached(
         run_job, jobs, cfg.executor, out_dir / "evaluate" / "jobs", prefix="fpgaflow-search", progress=progress
     )
