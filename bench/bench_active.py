@@ -28,11 +28,13 @@ import shutil
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from fpgaflow.active.config import ActiveConfig
-from fpgaflow.active.curves import MethodSummary
+from fpgaflow.active.curves import CHANCE_BAND, MethodSummary
+from fpgaflow.active.loop import initial_labels
 from fpgaflow.active.runner import run_active
 from fpgaflow.config.strict import load_yaml
 from fpgaflow.study.config import ExecutorConfig, StrategyVariant
@@ -90,6 +92,31 @@ def docs_table(summary: list[MethodSummary], uncertainty: str) -> list[str]:
             f"| {100 * s.delta_mean:+.2f} ± {100 * s.delta_sem:.2f} | {auc} | {_labels(s.labels_to_reach, s.budget)} "
             f"| {seeds} |"
         )
+    return lines
+
+
+def labelled_particle_fraction(results: list[dict[str, Any]], pool_labels: np.ndarray) -> list[str]:
+    """Per method: the particle fraction of the maps labelled at the budget, per seed (the pool is 50 %), and
+    the rounds whose model collapsed to chance — uncertainty acquisition can pick one class."""
+    lines = [
+        "| Augmentation | Acquisition | Particle fraction of the labelled maps at the budget, per seed "
+        f"| Rounds at chance (test accuracy within {100 * CHANCE_BAND:.0f} pp of 50 %) / rounds |",
+        "|---|---|---|---|",
+    ]
+    by_method: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in results:
+        by_method.setdefault((r["augment"], r["acquisition"]), []).append(r)
+    for (aug, acq), runs in by_method.items():
+        fractions, chance, rounds = [], 0, 0
+        for run in sorted(runs, key=lambda r: int(r["seed"])):
+            first = run["rounds"][0]["n_labelled"]
+            picked = initial_labels(len(pool_labels), first, int(run["seed"])).tolist()
+            for rnd in run["rounds"]:
+                picked += list(rnd["acquired"])
+                chance += abs(rnd["test_accuracy"] - 0.5) < CHANCE_BAND
+                rounds += 1
+            fractions.append(f"{100 * pool_labels[np.asarray(picked, dtype=np.int64)].mean():.0f} %")
+        lines.append(f"| {aug} | {acq} | {', '.join(fractions)} | {chance} / {rounds} |")
     return lines
 
 
@@ -151,6 +178,8 @@ def main() -> None:
     print(f"target (random acquisition, no augmentation, at {active_cfg.budget} labels): {100 * target:.2f} %")
     print("\n".join(docs_table(summary, args.uncertainty)))
     cpu = sum(r["cpu_seconds"] for r in active.results) / 3600
+    pool_labels = np.load(next((args.out / "active").glob("data-*")) / "pool.npz")["labels"]
+    print("\n".join(labelled_particle_fraction(active.results, pool_labels)))
     print(f"\nactive learning: {t_active:.0f} s wall, {cpu:.3f} CPU-hours; {load_active.text()}")
     t_core = 0.0
     if not args.no_coreset:

@@ -60,6 +60,11 @@ def _auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
     return roc_auc(labels, scores) if 0 < int(np.sum(labels)) < labels.size else None
 
 
+def initial_labels(n_pool: int, n: int, seed: int) -> np.ndarray:
+    """Round 0's ``n`` random pool positions (stream ``[seed, 1]``: the same for every method at one seed)."""
+    return np.random.default_rng([seed, 1]).choice(n_pool, size=n, replace=False)
+
+
 def run_rounds(
     pool: HitMapSet,
     val: HitMapSet,
@@ -74,8 +79,7 @@ def run_rounds(
     ``method`` (its random draws: stream ``[seed, 2]``)."""
     if schedule != sorted(schedule) or len(set(schedule)) != len(schedule):
         raise DataError(f"the labelling schedule must increase strictly, got {schedule}")
-    start = np.random.default_rng([seed, 1]).choice(len(pool), size=schedule[0], replace=False)
-    labels = LabelPool(len(pool), start, schedule[-1])
+    labels = LabelPool(len(pool), initial_labels(len(pool), schedule[0], seed), schedule[-1])
     rng = np.random.default_rng([seed, 2])
     records = []
     for r, target in enumerate(schedule):
