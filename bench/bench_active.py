@@ -191,6 +191,7 @@ def main() -> None:
         _, core_summary = summarise(core.results, (core_cfg.control_label, "random"))
         print("\ncore-set vs random, no augmentation (target: this run's random at the budget):")
         print("\n".join(docs_table(core_summary, "coreset")))
+        print("\n".join(labelled_particle_fraction(core.results, pool_labels)))
         cpu = sum(r["cpu_seconds"] for r in core.results) / 3600
         print(f"core-set: {t_core:.0f} s wall, {cpu:.3f} CPU-hours; {load_core.text()}")
     print(f"total: {(t_search + t_active + t_core) / 60:.1f} min wall")
