@@ -153,3 +153,39 @@ def test_rerun_trains_nothing(active_dir: Path) -> None:
     result = run_active(cfg, active_dir / "out", progress=lambda r: seen.append(r["job_id"]))
     assert seen == []
     assert len(result.results) == 3
+
+
+@pytest.mark.slow  # trains 2 runs × 3 rounds twice and starts a dask cluster (~40 s)
+def test_runs_on_dask_like_in_process(tmp_path: Path) -> None:
+    """The study's executors run the active-learning jobs: on a dask LocalCluster (in-process workers) every
+    round's figures and acquisitions equal those of the same job run here."""
+    pytest.importorskip("dask.distributed")
+    from fpgaflow.active.jobs import run_active_job
+    from fpgaflow.active.runner import expand_jobs, run_active
+    from fpgaflow.config.strict import from_mapping
+
+    cfg = from_mapping(
+        ActiveConfig,
+        {
+            "data": {"n_maps": 200, "toy": {"rows": 16, "cols": 16}, "val_fraction": 0.2, "test_fraction": 0.2},
+            "model": {"conv_filters": [2]},
+            "train": {"epochs": 1, "learning_rate": 0.01, "batch_size": 32},
+            "acquisitions": ["random", "entropy"],
+            "initial_labels": 10,
+            "batch": 10,
+            "budget": 30,
+            "seeds": [3],
+            "estimate_chosen": False,
+            "executor": {"kind": "dask", "workers": 1, "processes": False},
+        },
+    )
+    on_dask = {r["job_id"]: r for r in run_active(cfg, tmp_path / "dask").results}
+    assert sorted(on_dask) == ["none__entropy__s3", "none__random__s3"]
+    data_dir = next((tmp_path / "dask").glob("data-*"))
+    for job in expand_jobs(cfg, data_dir, tmp_path / "here"):
+        here = run_active_job(job)
+        assert [r["n_labelled"] for r in here["rounds"]] == [10, 20, 30]
+        assert here["labelled"] == on_dask[job.job_id]["labelled"]
+        figures = ("n_labelled", "test_accuracy", "test_roc_auc", "val_accuracy", "acquired")
+        for mine, theirs in zip(here["rounds"], on_dask[job.job_id]["rounds"], strict=True):
+            assert [mine[k] for k in figures] == [theirs[k] for k in figures]  # timings aside

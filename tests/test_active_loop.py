@@ -142,6 +142,12 @@ def test_label_pool_refuses_double_labels_overspending_and_foreign_positions() -
 
 
 def test_schedule_and_config_checks() -> None:
+    from fpgaflow.active.acquire import ACQUISITIONS
+
+    default = ActiveConfig()
+    assert default.acquisitions == ACQUISITIONS == ("random", "entropy", "margin", "coreset")  # all four by default
+    assert [a.label for a in default.augments] == ["none"] and default.control_label == "none"
+    assert default.schedule() == [100, 200, 300, 400, 500, 600, 700, 800]
     cfg = ActiveConfig(initial_labels=100, batch=150, budget=500)
     assert cfg.schedule() == [100, 250, 400, 500]
     assert ActiveConfig(initial_labels=50, budget=50).schedule() == [50]

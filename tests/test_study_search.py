@@ -213,3 +213,40 @@ def test_search_maps_are_saved_once_per_setting(tmp_path: Path) -> None:
     assert write_search_data(cfg, tmp_path) == data_dir and study_data_digest(data_dir) == first
     other = write_search_data(from_mapping(SearchConfig, {**yaml.safe_load(TINY_SEARCH), "train_maps": 90}), tmp_path)
     assert other != data_dir and study_data_digest(other) != first
+
+
+@pytest.mark.slow  # two fold models and two candidate runs on dask, one fold model here (~11 s)
+def test_search_runs_on_dask_like_in_process(tmp_path: Path) -> None:
+    """The search's fold and candidate jobs run on the study's executors: on a dask LocalCluster (in-process
+    workers) a fold's candidate losses equal those of the same fold job run here (the candidate training jobs
+    are the study's, whose dask path tests/test_study_dask.py checks)."""
+    pytest.importorskip("dask.distributed")
+    from fpgaflow.study.search.density import FoldJob, run_fold_job
+    from fpgaflow.study.search.runner import search_policies
+
+    mapping = {
+        **yaml.safe_load(TINY_SEARCH),
+        "randaugment": {"n_ops": []},
+        "density": {"folds": 2, "candidates": 4, "keep": 1, "repeats": 1},
+        "executor": {"kind": "dask", "workers": 1, "processes": False},
+    }
+    cfg = from_mapping(SearchConfig, mapping)
+    result = search_policies(cfg, tmp_path / "dask")
+    assert sorted(r.label for r in result.rows) == ["none", "searched"]
+    on_dask = json.loads((tmp_path / "dask" / "density" / "jobs" / "fold0.json").read_text())
+    d = cfg.density
+    candidates = sample_sub_policies(
+        d.candidates,
+        DEFAULT_POLICY_OPS,
+        d.ops_per_sub_policy,
+        d.probability_range,
+        d.magnitude_range,
+        np.random.default_rng([d.seed, 3]),
+    )
+    data_dir = next((tmp_path / "dask").glob("data-*"))
+    here = run_fold_job(
+        FoldJob(0, d.folds, str(data_dir), cfg.model, cfg.train, cfg.prune, tuple(candidates), d.repeats, d.seed)
+    )
+    assert len(here["losses"]) == 4
+    assert here["losses"] == on_dask["losses"]
+    assert here["clean_loss"] == on_dask["clean_loss"]
