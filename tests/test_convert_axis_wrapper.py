@@ -25,7 +25,8 @@ from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.convert.csim_build import build_csim_library
 from fpgaflow.convert.write_axis_wrapper import render_axis_wrapper, write_axis_wrapper
 from fpgaflow.errors import ConfigError, StepError
-from fpgaflow_board.fixed_point import parse_fixed
+from fpgaflow_board.fixed_point import parse_fixed, quantize, to_float
+from fpgaflow_board.scaling import scale_inputs
 from fpgaflow_board.wire_format import WireFormat
 
 _SPEC = importlib.util.find_spec("hls4ml")
@@ -96,27 +97,42 @@ def fake_project(root: Path, record: AxisWrapper, channels: int) -> Path:
 
 WIRES = {
     # one float32 per 32-bit word (hls4ml's VivadoAccelerator contract), 3-channel beats
-    "float32": (WireFormat(), "ap_ufixed<8,0>", 3),
-    # issue 20's packing: four 8-bit input_t codes per 32-bit word, one channel; 16-bit output lanes
-    "fixed_x4": (WireFormat("fixed", 4), "ap_ufixed<8,0>", 1),
+    "float32": (WireFormat(), "ap_ufixed<8,0>", 3, 1.0),
+    # four 8-bit input_t codes per 32-bit word, one channel; 16-bit output lanes
+    "fixed_x4": (WireFormat("fixed", 4), "ap_ufixed<8,0>", 1, 1.0),
     # two 16-bit lanes per word feeding 3-channel beats: beats straddle words
-    "fixed_x2_straddle": (WireFormat("fixed", 2), "ap_ufixed<12,2>", 3),
+    "fixed_x2_straddle": (WireFormat("fixed", 2), "ap_ufixed<12,2>", 3, 1.0),
+    # issue 20: four raw ADC counts per 32-bit word into 4-channel (2x2 space-to-depth) beats, code = count
+    "adc8_x4_copy": (WireFormat("adc8", 4), "ap_ufixed<8,0>", 4, 1 / 256),
+    # eight ADC counts per 64-bit word into 8-channel beats through the ROM (scale 0.01 is not a power of two)
+    "adc8_x8_rom": (WireFormat("adc8", 8), "ap_ufixed<12,2>", 8, 0.01),
+    # four ADC counts per word into 8-channel beats: a beat every two words
+    "adc8_x4_straddle": (WireFormat("adc8", 4), "ap_ufixed<12,2>", 8, 0.01),
 }
 
 
 @pytest.fixture(scope="module", params=sorted(WIRES))
 def fake_top(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AxisCSim:
-    wire, in_type, channels = WIRES[request.param]
-    record = AxisWrapper("fakenet", 12, 12, parse_fixed(in_type), parse_fixed("ap_fixed<16,4>"), wire)
+    wire, in_type, channels, scale = WIRES[request.param]
+    record = AxisWrapper("fakenet", 24, 24, parse_fixed(in_type), parse_fixed("ap_fixed<16,4>"), wire, scale)
     project = fake_project(tmp_path_factory.mktemp(request.param) / "prj", record, channels)
     library = build_csim_library(project, project / "firmware" / "fakenet_csim.so", "fakenet")
     return AxisCSim(library, record)
 
 
 def grid_inputs(rng: np.random.Generator, top: AxisCSim, n: int) -> np.ndarray:
-    lsb = top.record.input_type.lsb
-    codes = rng.integers(0, 2**top.record.input_type.width, size=(n, top.record.n_in))
-    return (codes * lsb).astype(np.float32)
+    """Inputs the wire carries exactly: input_t codes, or ADC counts x scale on an adc8 wire."""
+    rec = top.record
+    if rec.wire.element == "adc8":
+        return scale_inputs(rng.integers(0, 256, size=(n, rec.n_in)), rec.input_scale)
+    codes = rng.integers(0, 2**rec.input_type.width, size=(n, rec.n_in))
+    return (codes * rec.input_type.lsb).astype(np.float32)
+
+
+def fakenet(top: AxisCSim, x: np.ndarray) -> np.ndarray:
+    """fakenet's arithmetic on input_t(x): exact in ap_fixed<16,4> and float32."""
+    t = top.record.input_type
+    return (to_float(quantize(x, t)[0], t) - 0.5).astype(np.float32)
 
 
 @pytest.mark.parametrize("maps_per_transfer", [1, 3, 7, 10])
@@ -124,7 +140,7 @@ def test_top_matches_the_network_bit_for_bit_and_marks_each_transfer(
     fake_top: AxisCSim, maps_per_transfer: int
 ) -> None:
     x = grid_inputs(np.random.default_rng(maps_per_transfer), fake_top, 10)
-    expected = x - np.float32(0.5)  # fakenet's arithmetic, exact in ap_fixed<16,4> and float32
+    expected = fakenet(fake_top, x)
     reference = fake_top.network.predict(x)  # the bridge: the network without the top
     np.testing.assert_array_equal(reference, expected)
     check = fake_top.check(x, reference, maps_per_transfer)
@@ -158,6 +174,8 @@ def test_words_are_the_bytes_the_driver_lays_out(fake_top: AxisCSim) -> None:
         words = raw.view(f"<u{rec.in_word_bits // 8}").astype(np.uint64)
         lanes = [(int(w) >> (lane * k)) & ((1 << lane) - 1) for w in words for k in range(rec.wire.inputs_per_word)]
         assert np.array_equal(np.array(lanes) * rec.input_type.lsb, x.reshape(-1))
+    elif rec.wire.element == "adc8":  # the counts themselves, 8 bits each, in network-input order
+        np.testing.assert_array_equal(scale_inputs(raw, rec.input_scale), x.reshape(-1))
     else:
         assert np.array_equal(raw.view(np.float32), x.reshape(-1))
 
@@ -241,7 +259,7 @@ def test_wire_format_rules() -> None:
     [
         ({"backend": "Vitis", "io_type": "io_parallel"}, r"convert\.backend Vitis: .* set convert\.io_type io_stream"),
         ({"wire": WireFormat("fixed")}, r"convert\.wire applies to the Vitis route only"),
-        ({"backend": "Vitis", "wire": WireFormat("fixed", 4)}, r"the board driver does not pack them yet \(issue 20\)"),
+        ({"wire": WireFormat("adc8", 4)}, r"convert\.wire applies to the Vitis route only"),
     ],
 )
 def test_convert_config_refuses_what_the_route_cannot_deploy(kwargs: dict[str, Any], message: str) -> None:

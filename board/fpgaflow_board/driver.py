@@ -45,7 +45,7 @@ class _Slot:
 
     def __init__(self, pynq: Any, capacity: int, n_in: int, n_out: int, codec: StreamCodec) -> None:
         self.capacity = capacity
-        self.inp = pynq.allocate(shape=(capacity, n_in), dtype=codec.in_word)
+        self.inp = pynq.allocate(shape=(capacity, codec.input_words(n_in)), dtype=codec.in_word)
         self.out = pynq.allocate(shape=(capacity, n_out), dtype=codec.out_word)
         # Plain-ndarray views of the same memory: numpy on an ndarray subclass (PynqBuffer) pays for
         # __array_finalize__ on every temporary; the DMA still gets the buffers themselves.
@@ -90,7 +90,7 @@ class HitMapClassifier:
         self._hwh = Path(hwh) if hwh is not None else Path(bitfile).with_suffix(".hwh")
         self._timeout_s = timeout_s
         self._load_overlay(self._overlay_kwargs)
-        self._in_bytes = manifest.n_in * self.codec.in_word.itemsize
+        self._in_bytes = self.codec.input_words(manifest.n_in) * self.codec.in_word.itemsize
         self._out_bytes = manifest.n_out * self.codec.out_word.itemsize
         self._chunk_cache: dict[int, list[Chunk]] = {}
         try:
@@ -186,9 +186,7 @@ class HitMapClassifier:
     # ------------------------------------------------------------------ one batch
     def _encode(self, maps: npt.NDArray[np.float32], slot: _Slot) -> tuple[int, float]:
         t0 = time.perf_counter()
-        n = maps.shape[0]
-        flat = maps.reshape(n, self.manifest.n_in)
-        n_bad = self.codec.encode_into(flat, slot.inp_np[:n])
+        n_bad = self.codec.encode_maps(maps, slot.inp_np[: maps.shape[0]])
         return n_bad, time.perf_counter() - t0
 
     def _chunks(self, n: int) -> list[Chunk]:

@@ -41,16 +41,20 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 class Manifest:
     """Facts about one deployed design.
 
-    ``input_shape`` is one hit map (rows, cols, channels); ``input_scale`` converts ADC counts to the
+    ``input_shape`` is one hit map (rows, cols, channels) as the driver takes it (the network input is its
+    space-to-depth when ``input_packing``'s block is not [1, 1]); ``input_scale`` converts ADC counts to the
     network input; ``input_precision``/``output_precision`` are the ap_fixed types inside the IP
     (``input_t``/``result_t``); ``output_activation`` is applied to the IP's raw output by the driver (the
     FPGA computes the logit).  ``stream_dtype`` is the element one AXI-Stream word carries, read from the
     design itself (:class:`fpgaflow_board.wire_format.WireFormat`): ``float32`` with hls4ml's
     VivadoAccelerator wrapper (its ``T_in``/``T_out`` are ``float``) and with fpgaflow's Vitis-route top by
-    default, ``fixed`` for ``input_precision``/``output_precision`` codes on the Vitis route; the driver packs
-    exactly these words, never the network's internal types (a ``result_t`` of 40 bits still travels as a
-    float32 word).  ``bitstream``/``hwh`` are file names or ``None`` with ``bitstream_note`` saying why.
-    ``files`` maps each bundled file (relative path) to its SHA-256.
+    default, ``fixed`` for ``input_precision``/``output_precision`` codes on the Vitis route, ``adc8`` for raw
+    8-bit ADC counts in and ``fixed`` outputs back; the driver packs exactly these words, never the network's
+    internal types (a ``result_t`` of 40 bits still travels as a float32 word).  ``input_packing`` sits beside
+    it: input lanes per word and the space-to-depth block the driver lays hit maps out in
+    (:class:`fpgaflow_board.packing.InputPacking`; default one input per word, no block), checked with the
+    rest of the manifest before anything is trusted.  ``bitstream``/``hwh`` are file names or ``None`` with
+    ``bitstream_note`` saying why.  ``files`` maps each bundled file (relative path) to its SHA-256.
     """
 
     project_name: str
@@ -62,6 +66,7 @@ class Manifest:
     output_precision: str
     output_activation: str = "sigmoid"
     stream_dtype: str = "float32"
+    input_packing: dict[str, Any] = field(default_factory=lambda: {"inputs_per_word": 1, "block": [1, 1]})
     class_names: tuple[str, ...] = ("background", "particle")
     threshold: float = 0.5
     board: str = DEFAULT_BOARD

@@ -8,13 +8,13 @@ DMAIntErr; an address outside allocated memory → DMADecErr; errors halt the ch
 after start until the first transfer completes (why pynq tracks ``_first_transfer``); MM2S asserts TLAST
 on its last word; S2MM completes on TLAST and flags DMAIntErr if its buffer fills before TLAST.
 
-``SimulatedNetwork`` is the ``<project>_axi`` IP: it consumes ``n_in`` words per map and emits ``n_out``
-words computed by the bundle's C simulation (bit-accurate hls4ml C++), TLAST on the map whose input
-carried TLAST.  ``stall`` = ``"input"`` (stops accepting words) or ``"output"`` (stops emitting) makes a
-channel hang, to exercise the driver's timeout: a hung IP that its own reset (or reprogramming the
-fabric) recovers.  As in hardware, the DMA's soft reset does not reach the network: words of a half-sent
-map and results nobody collected stay inside it until the network is reset (``SimulatedGpio``, the block
-design's network reset, or a new overlay).
+``SimulatedNetwork`` is the ``<project>_axi`` IP: it consumes a map's input words (``n_in`` inputs, packed
+as the codec says) and emits ``n_out`` words computed by the bundle's C simulation (bit-accurate hls4ml
+C++), TLAST on the map whose input carried TLAST. ``stall`` = ``"input"`` (stops accepting words) or
+``"output"`` (stops emitting) makes a channel hang, to exercise the driver's timeout: a hung IP that its
+own reset (or reprogramming the fabric) recovers. As in hardware, the DMA's soft reset does not reach the
+network: words of a half-sent map and results nobody collected stay inside it until the network is reset
+(``SimulatedGpio``, the block design's network reset, or a new overlay).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from fpgaflow_board import dma_status as reg
 from fpgaflow_board.codec import StreamCodec
-from fpgaflow_board.fixed_point import pack, unpack
+from fpgaflow_board.fixed_point import pack
 from fpgaflow_board.sim_memory import SimulatedMemory
 
 STALLS = (None, "input", "output")
@@ -49,6 +49,7 @@ class SimulatedNetwork:
         if stall not in STALLS:
             raise ValueError(f"stall must be one of {STALLS}, got {stall!r}")
         self.csim, self.codec, self.n_in, self.n_out, self.stall = csim, codec, n_in, n_out, stall
+        self.words_in = codec.input_words(n_in)  # input words per map (n_in / lanes per word)
         self._partial = np.zeros(0, codec.in_word)
         self._partial_last = False
         self._out: list[tuple[npt.NDArray[Any], bool]] = []  # word runs; bool: TLAST on the run's last word
@@ -63,10 +64,10 @@ class SimulatedNetwork:
         if self.stall == "input" or self.in_reset:
             return False
         data = np.concatenate([self._partial, words]) if self._partial.size else words
-        n_maps = data.size // self.n_in
-        used = n_maps * self.n_in
+        n_maps = data.size // self.words_in
+        used = n_maps * self.words_in
         if n_maps:
-            out = self._compute(data[:used].reshape(n_maps, self.n_in))
+            out = self._compute(data[:used].reshape(n_maps, self.words_in))
             # TLAST goes out with the map whose input carried it: a map left partial by an earlier
             # transfer that ended in TLAST (now complete: index 0), or this transfer's last map.
             ends = ([0] if self._partial_last else []) + ([n_maps - 1] if tlast and used == data.size else [])
@@ -84,12 +85,10 @@ class SimulatedNetwork:
         return True
 
     def _compute(self, x: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        """(n, n_in) input words → (n, n_out) output words through the C simulation (which takes and returns
-        float: its float → ``input_t`` and ``result_t`` → float casts stand for the IP's own)."""
-        if self.codec.stream_dtype == "float32":
-            values = np.ascontiguousarray(x, dtype=np.float32)
-        else:
-            values = unpack(x, self.codec.input_type).astype(np.float32)
+        """(n, input words) → (n, n_out) output words through the C simulation (which takes and returns
+        float: its float → ``input_t`` and ``result_t`` → float casts stand for the IP's own; packed words are
+        unpacked as the codec says)."""
+        values = self.codec.input_values(x, self.n_in)
         t0 = self.clock()
         y = np.asarray(self.csim.predict(values), dtype=np.float32).reshape(x.shape[0], -1)
         self.csim_seconds += self.clock() - t0
@@ -162,6 +161,7 @@ class SimulatedDma:
         self._ch = {reg.MM2S: _ChannelState(reg.MM2S), reg.S2MM: _ChannelState(reg.S2MM)}
         self.register_writes: list[tuple[int, int]] = []
         self.busy_seconds = 0.0  # time modelling the hardware (DMA engine + network, C-sim included)
+        self.mm2s_bytes = 0  # bytes MM2S has read from DDR into the network (the input traffic)
         self.mmio = self
         if channels == "pynq":
             # pynq's own simple-mode channel class, driving these registers (pynq 3.x; TX = 1, RX = 0).
@@ -235,6 +235,7 @@ class SimulatedDma:
             self._error(ch, reg.SR_DMA_DEC_ERR)
             return
         if base == reg.MM2S:
+            self.mm2s_bytes += nbytes
             words = dram.view(
                 np.dtype(f"u{self.word_bytes[0]}") if self.network is None else self.network.codec.in_word
             )

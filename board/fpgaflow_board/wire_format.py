@@ -11,6 +11,10 @@ bytes of the host buffer in address order, so a host array of lanes *is* the wor
   hls4ml's VivadoAccelerator default, so the driver and notebook are the same for both routes.
 * ``fixed``: the raw bits of ``input_t``/``result_t`` (W-bit two's complement code, zero-padded to an 8/16/32-bit
   lane, :attr:`FixedType.lane_bits`); the driver quantises on the host.
+* ``adc8`` (input only, issue 20): the raw 8-bit ADC count; the IP maps it to ``input_t`` through a 256-entry
+  table, the quantisation of ``adc × input_scale`` (:func:`fpgaflow_board.packing.adc_codes`), so the network sees
+  the same ``input_t`` as on the float32 wire.  4 lanes per 32-bit word, 8 per 64-bit word; outputs travel as
+  ``fixed`` lanes of ``result_t``.
 
 TLAST: the IP ORs the TLAST of a map's input words and sets TLAST on that map's last output word iff it
 was set, i.e. on the last output word of each DMA transfer (the DMA's MM2S raises TLAST on the last word of a
@@ -26,8 +30,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from fpgaflow_board.fixed_point import FixedType
+from fpgaflow_board.packing import ADC_LANE_BITS
 
-WireElement = Literal["float32", "fixed"]
+WireElement = Literal["float32", "fixed", "adc8"]
 WIRE_ELEMENTS: tuple[str, ...] = get_args(WireElement)
 #: Widths (bits) one AXI-Stream word may have: what the AXI DMA streams and the PYNQ-Z2's HP port carries.
 WORD_BITS = (8, 16, 32, 64)
@@ -39,8 +44,9 @@ INPUTS_PER_WORD = (1, 2, 4, 8)
 class WireFormat:
     """What one AXI-Stream word carries (see the module docstring).
 
-    ``element``: ``float32`` or ``fixed`` (the same on both streams, like the manifest's ``stream_dtype``);
-    ``inputs_per_word``: input lanes packed into one word (1 today; issue 20's packed 8-bit input uses 4).
+    ``element``: ``float32``, ``fixed`` or ``adc8`` (the manifest's ``stream_dtype``; outputs of an ``adc8``
+    design travel as ``fixed``);
+    ``inputs_per_word``: input lanes packed into one word (issue 20's packed 8-bit input: 4 or 8 ``adc8`` lanes).
     """
 
     element: WireElement = "float32"
@@ -60,7 +66,9 @@ class WireFormat:
         return self.element
 
     def input_lane_bits(self, input_type: FixedType) -> int:
-        """Bits of one input lane: 32 for float32, ``input_type``'s 8/16/32-bit lane for fixed."""
+        """Bits of one input lane: 32 for float32, 8 for adc8, ``input_type``'s 8/16/32-bit lane for fixed."""
+        if self.element == "adc8":
+            return ADC_LANE_BITS
         return 32 if self.element == "float32" else input_type.lane_bits
 
     def output_lane_bits(self, output_type: FixedType) -> int:

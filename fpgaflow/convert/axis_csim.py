@@ -19,6 +19,8 @@ from fpgaflow.convert.axis_wrapper import AxisWrapper
 from fpgaflow.errors import StepError
 from fpgaflow_board.csim import CSimLibrary
 from fpgaflow_board.fixed_point import pack, unpack
+from fpgaflow_board.packing import ADC_LEVELS
+from fpgaflow_board.scaling import scale_inputs
 
 #: ``out_side`` bits the bridge reports per output word.
 SIDE_LAST, SIDE_KEEP, SIDE_STRB = 1, 2, 4
@@ -102,12 +104,21 @@ class AxisCSim:
 
     def encode(self, x: npt.ArrayLike) -> npt.NDArray[np.uint8]:
         """Network inputs ``(n, n_in)`` → the input words' bytes as the driver lays them out in DDR: float32
-        lanes as IEEE singles, fixed lanes as ``input_t`` codes (lane ``k`` of a word = element ``k``,
-        little-endian)."""
+        lanes as IEEE singles, fixed lanes as ``input_t`` codes, adc8 lanes as the ADC counts the inputs were
+        scaled from (lane ``k`` of a word = element ``k``, little-endian).  Raises ``ValueError`` when adc8
+        inputs are not ``scale_inputs`` of counts 0..255."""
         rec = self.record
         values = np.asarray(x, dtype=np.float32).reshape(-1, rec.n_in)
         if rec.wire.element == "float32":
             return np.ascontiguousarray(values).view(np.uint8).reshape(-1)
+        if rec.wire.element == "adc8":
+            counts = np.rint(values.astype(np.float64) / np.float32(rec.input_scale))
+            if counts.size and (counts.min() < 0 or counts.max() >= ADC_LEVELS):
+                raise ValueError(f"adc8 wire: inputs scale back to counts outside 0..{ADC_LEVELS - 1}")
+            adc = counts.astype(np.uint8)
+            if not np.array_equal(scale_inputs(adc, rec.input_scale).view(np.uint32), values.view(np.uint32)):
+                raise ValueError(f"adc8 wire: the inputs are not ADC counts x {rec.input_scale}")
+            return adc.reshape(-1)
         return np.ascontiguousarray(pack(values, rec.input_type).words).view(np.uint8).reshape(-1)
 
     def decode(self, run: AxisRun) -> npt.NDArray[np.float32]:

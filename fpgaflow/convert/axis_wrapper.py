@@ -29,7 +29,8 @@ class AxisWrapper:
 
     ``n_in``/``n_out``: network inputs/outputs per map (``input_t``/``result_t`` elements);
     ``input_type``/``output_type``: the element types inside the IP (``input_t::value_type``,
-    ``result_t::value_type``); ``wire``: what the AXI-Stream words carry.
+    ``result_t::value_type``); ``wire``: what the AXI-Stream words carry; ``input_scale``: ADC count →
+    network input (the ``adc8`` wire's table, :func:`fpgaflow_board.packing.adc_table`).
     """
 
     project_name: str
@@ -38,6 +39,7 @@ class AxisWrapper:
     input_type: FixedType
     output_type: FixedType
     wire: WireFormat
+    input_scale: float = 1.0
 
     def __post_init__(self) -> None:
         self.in_word_bits  # noqa: B018 - a word width the DMA can stream
@@ -78,6 +80,7 @@ class AxisWrapper:
             "input_type": self.input_type.hls(),
             "output_type": self.output_type.hls(),
             "wire": self.wire.to_dict(),
+            "input_scale": self.input_scale,
             "in_word_bits": self.in_word_bits,
             "out_word_bits": self.out_word_bits,
             "in_port": design_names.NETWORK_IN_PORT,
@@ -96,6 +99,7 @@ class AxisWrapper:
                 input_type=parse_fixed(str(data["input_type"])),
                 output_type=parse_fixed(str(data["output_type"])),
                 wire=WireFormat.from_dict(dict(data["wire"]), source),
+                input_scale=float(data["input_scale"]),
             )
         except KeyError as exc:
             raise StepError(f"{source}: missing key {exc}") from None

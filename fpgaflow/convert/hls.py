@@ -281,7 +281,7 @@ def convert(
     if cfg.backend == "Vitis":
         from fpgaflow.convert.write_axis_wrapper import axis_wrapper_for, write_axis_wrapper
 
-        axis = axis_wrapper_for(hls_model, cfg.wire)
+        axis = axis_wrapper_for(hls_model, cfg.wire, input_scale)
     if write:
         hls_model.write()
         if axis is not None:

@@ -25,8 +25,10 @@ UG1399 "AXI4-Stream Interfaces").  Files written into the project:
     the record (:class:`~fpgaflow.convert.axis_wrapper.AxisWrapper`).
 
 How a lane becomes an element, and back, is the only part that depends on the wire format
-(:class:`fpgaflow_board.wire_format.WireFormat`); the word loop already unpacks ``inputs_per_word`` lanes per
-word, so packed input words (issue 20) need no new C++.
+(:class:`fpgaflow_board.wire_format.WireFormat`); the word loop unpacks ``inputs_per_word`` lanes per word into
+``input_t`` beats (which may straddle words).  An ``adc8`` lane (issue 20) is a raw ADC count: a copy into
+``input_t``'s low bits when the code is the count (scale 1/256 into ``ap_ufixed<8,0>``), else a 256-entry ROM
+per lane holding :func:`fpgaflow_board.packing.adc_table`'s codes.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from fpgaflow.errors import ConfigError
 from fpgaflow_board import design_names
 from fpgaflow_board.atomic import write_text
 from fpgaflow_board.fixed_point import FixedType
+from fpgaflow_board.packing import adc_table
 from fpgaflow_board.wire_format import WireFormat
 
 log = logging.getLogger(__name__)
@@ -114,7 +117,7 @@ static ap_uint<32> fpgaflow_float_to_bits(float value) {
 
 // One map: IN_WORDS words -> N_IN / input_t::size beats of input_t; the OR of the words' TLAST -> map_last.
 static void fpgaflow_unpack(hls::stream<in_word_t> &words, hls::stream<input_t> &net_in, hls::stream<bool> &map_last) {
-    bool last = false;
+$adc_table    bool last = false;
     input_t beat;
     unsigned filled = 0;
 unpack_words:
@@ -231,12 +234,35 @@ int ${project}_axis(const unsigned char *in_words, const unsigned char *in_last,
 """)
 
 
-def _lane_to_input(wire: WireFormat, input_type: FixedType) -> str:
+def _lane_to_input(record: AxisWrapper) -> str:
+    wire, input_type = record.wire, record.input_type
     if wire.element == "float32":
         # What hls4ml's bridge does with a float (nnet::convert_data): input_t::value_type(float).
         return "beat[filled] = typename input_t::value_type(fpgaflow_bits_to_float(lane));"
     w = input_type.width
+    if wire.element == "adc8":
+        if adc_table(record.input_scale, input_type).is_identity:
+            return f"beat[filled].range({w - 1}, 0) = ap_uint<{w}>(lane);  // input_t code = ADC count"
+        return f"beat[filled].range({w - 1}, 0) = adc_to_input[k][lane.to_uint()];"
     return f"beat[filled].range({w - 1}, 0) = lane.range({w - 1}, 0);"
+
+
+def _adc_table(record: AxisWrapper) -> str:
+    """The ADC → ``input_t`` code ROM of an adc8 wire (one copy per lane, so every lane reads in the same
+    clock); empty when the code is the count itself or the wire carries no ADC counts."""
+    if record.wire.element != "adc8":
+        return ""
+    table = adc_table(record.input_scale, record.input_type)
+    if table.is_identity:
+        return ""
+    w = record.input_type.width
+    codes = ", ".join(str(int(c) & ((1 << w) - 1)) for c in table.codes)
+    rows = ",\n        ".join("{" + codes + "}" for _ in range(record.wire.inputs_per_word))
+    return (
+        f"    // input_t code of each ADC count: input_t(float(adc) * {record.input_scale!r}f) (fpgaflow_board.packing).\n"
+        f"    static const ap_uint<{w}> adc_to_input[IN_LANES][256] = {{\n        {rows}}};\n"
+        "    #pragma HLS ARRAY_PARTITION variable=adc_to_input dim=1 complete\n"
+    )
 
 
 def _output_to_lane(wire: WireFormat, output_type: FixedType, out_word_bits: int) -> str:
@@ -252,9 +278,10 @@ def _wire_doc(record: AxisWrapper) -> str:
     lanes = record.wire.inputs_per_word
     lane_bits = record.wire.input_lane_bits(record.input_type)
     inputs = f"{lanes} x {lane_bits}-bit {record.wire.element} lanes" if lanes > 1 else f"{record.wire.element}"
+    outputs = "fixed" if record.wire.element == "adc8" else record.wire.element
     return (
         f"{record.in_words} input words of {record.in_word_bits} bits ({inputs}) and {record.out_words} output "
-        f"words of {record.out_word_bits} bits ({record.wire.element}) per map; TLAST on the last output word of "
+        f"words of {record.out_word_bits} bits ({outputs}) per map; TLAST on the last output word of "
         "the map whose input carried TLAST"
     )
 
@@ -278,7 +305,8 @@ def render_axis_wrapper(record: AxisWrapper) -> dict[str, str]:
         "out_words": str(record.out_words),
         "out_depth": str(max(2, record.n_out)),
         "wire_doc": _wire_doc(record),
-        "lane_to_input": _lane_to_input(record.wire, record.input_type),
+        "lane_to_input": _lane_to_input(record),
+        "adc_table": _adc_table(record),
         "output_to_lane": _output_to_lane(record.wire, record.output_type, record.out_word_bits),
     }
     name = record.project_name
@@ -290,8 +318,11 @@ def render_axis_wrapper(record: AxisWrapper) -> dict[str, str]:
     }
 
 
-def axis_wrapper_for(hls_model: Any, wire: WireFormat) -> AxisWrapper:
-    """The record for a converted ``io_stream`` hls4ml model with one input and one output."""
+def axis_wrapper_for(hls_model: Any, wire: WireFormat, input_scale: float | None = None) -> AxisWrapper:
+    """The record for a converted ``io_stream`` hls4ml model with one input and one output (``input_scale``:
+    ADC count → network input, which the adc8 wire's table needs)."""
+    if wire.element == "adc8" and input_scale is None:
+        raise ConfigError("convert.wire element adc8 needs the model's input scale (ADC count -> network input)")
     inputs, outputs = hls_model.get_input_variables(), hls_model.get_output_variables()
     if len(inputs) != 1 or len(outputs) != 1:
         raise ConfigError(
@@ -313,6 +344,7 @@ def axis_wrapper_for(hls_model: Any, wire: WireFormat) -> AxisWrapper:
             input_type=types[0],
             output_type=types[1],
             wire=wire,
+            input_scale=1.0 if input_scale is None else float(input_scale),
         )
     except ValueError as exc:
         raise ConfigError(f"AXI-Stream wire format {wire.to_dict()}: {exc}") from None

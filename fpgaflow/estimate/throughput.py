@@ -1,9 +1,11 @@
 """Throughput of the deployed design: the slower of the NN core and the DMA that feeds it.
 
-The core accepts a new map every ``interval`` cycles of the fabric clock.  The AXI DMA moves one
-``stream_bits``-wide word per clock over the HP port, and hls4ml's VivadoAccelerator wrapper takes one
-input element per word (float32 by default), so a map costs ``ceil(elements * element_bits / stream_bits)``
-words on the way in.  Output words are far fewer and travel on the other channel of the DMA.
+The core accepts a new map every ``interval`` cycles of the fabric clock.  The AXI DMA moves one word per
+clock over the HP port; hls4ml's VivadoAccelerator wrapper takes one input element per word (float32 by
+default), so a map costs ``ceil(elements * element_bits / stream_bits)`` words on the way in unless the wire
+format says otherwise (``words_per_map``: e.g. ``elements / 4`` for issue 20's four 8-bit ADC lanes per 32-bit
+word, :meth:`fpgaflow_board.wire_format.WireFormat.input_words`).  Output words are far fewer and travel on
+the other channel of the DMA.
 """
 
 from __future__ import annotations
@@ -39,8 +41,16 @@ class Throughput:
         return "compute" if self.compute_maps_per_s <= self.dma_maps_per_s else "dma"
 
 
-def throughput(table: ResourceTable, board: Board, input_elements: int, element_bits: int = 32) -> Throughput:
-    """Throughput of ``table``'s design on ``board`` for maps of ``input_elements`` x ``element_bits``."""
+def throughput(
+    table: ResourceTable,
+    board: Board,
+    input_elements: int,
+    element_bits: int = 32,
+    words_per_map: int | None = None,
+) -> Throughput:
+    """Throughput of ``table``'s design on ``board`` for maps of ``input_elements`` x ``element_bits``
+    (``words_per_map``: the input words one map takes on the wire, one per clock, when the wire format
+    fixes them)."""
     check(input_elements >= 1, f"input_elements must be >= 1, got {input_elements}")
     check(element_bits >= 1, f"element_bits must be >= 1, got {element_bits}")
     interval = table.total.interval_cycles
@@ -48,7 +58,8 @@ def throughput(table: ResourceTable, board: Board, input_elements: int, element_
     check(interval is not None and interval > 0, "the table has no interval to derive a throughput from")
     assert interval is not None
     clock_hz = 1e9 / board.clock_period_ns
-    words = math.ceil(input_elements * element_bits / board.stream_bits)
+    words = math.ceil(input_elements * element_bits / board.stream_bits) if words_per_map is None else words_per_map
+    check(words >= 1, f"words_per_map must be >= 1, got {words}")
     return Throughput(
         compute_maps_per_s=clock_hz / interval,
         dma_maps_per_s=clock_hz / words,

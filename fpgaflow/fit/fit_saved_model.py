@@ -89,23 +89,24 @@ def fit_saved_model(
     from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_fit_report
     from fpgaflow.fit.search import chosen_model, convert_chosen, fit_model
     from fpgaflow.modelio import input_scale_for, load_model, save_model
+    from fpgaflow.modelio.input_layout import model_inputs
     from fpgaflow_board.atomic import write_text
-    from fpgaflow_board.scaling import scale_inputs
 
     if not model_path.is_file():
         raise StepError(f"{model_path}: model file not found (expected an .h5 or a run directory with a model)")
     scale = input_scale_for(model_path, input_scale)
     model = load_model(model_path)
+    shape = tuple(model.input_shape[1:])  # maps go in the model's layout (space-to-depth, issue 20)
     x = labels = x_cal = None
     if maps is not None:
         test = load_file(maps)
-        x, labels = scale_inputs(test.maps[: cfg.accuracy_maps], scale), test.labels[: cfg.accuracy_maps]
+        x, labels = model_inputs(test.maps[: cfg.accuracy_maps], scale, shape), test.labels[: cfg.accuracy_maps]
     if calibration is not None:
-        x_cal = scale_inputs(load_file(calibration).maps[:CALIBRATION_MAPS], scale)
+        x_cal = model_inputs(load_file(calibration).maps[:CALIBRATION_MAPS], scale, shape)
     train_set = None
     if cfg.prune_levels and train is not None:
         loaded = load_file(train)
-        train_set = (scale_inputs(loaded.maps, scale), loaded.labels)
+        train_set = (model_inputs(loaded.maps, scale, shape), loaded.labels)
     failure: FitError | None = None
     with staged_output_dir(out, "fit") as staging:
         work = staging / ".work"

@@ -15,10 +15,11 @@ import numpy as np
 from fpgaflow.data import HitMapSet, load_npz
 from fpgaflow.data.config import DataConfig
 from fpgaflow.modelio import input_scale_for, load_model, save_model
+from fpgaflow.modelio.input_layout import layout_block, model_inputs
 from fpgaflow.pipeline.artefacts import Artefacts
 from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.train.datasets import make_splits
-from fpgaflow_board.scaling import scale_inputs
+from fpgaflow_board.packing import InputPacking
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,8 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
     assert art.step_dir is not None
     scale = _input_scale(art, cfg)
     train = load_npz(art.path("train_maps"))
-    calibration = scale_inputs(train.maps[: cfg.convert.calibration_maps], scale)
+    input_shape = tuple(model.input_shape[1:])
+    calibration = model_inputs(train.maps[: cfg.convert.calibration_maps], scale, input_shape)
     conversion = convert(model, cfg.convert, art.step_dir, scale, calibration)
     write_conversion_report(conversion)
     art.add("conversion_report", "conversion.json")
@@ -141,6 +143,12 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
         reuse_factors={lr.layer: lr.reuse_factor for lr in conversion.reuse.layers},
         hls4ml_changes=conversion.hls4ml_changes,
         stream_dtype=facts.stream_dtype,  # the wire element of the AXI-Stream top (see manifest_for)
+        # How the driver lays hit maps out on the wire: lanes per word, and the space-to-depth block the model
+        # was trained on (the block follows from the map and model shapes).
+        input_packing=InputPacking(
+            conversion.axis.wire.inputs_per_word if conversion.axis is not None else 1,
+            layout_block(train.map_shape, input_shape),
+        ).to_dict(),
     )
     return art
 
@@ -159,7 +167,9 @@ def _estimate_metrics(hls_model: object, cfg: RunConfig) -> dict[str, object]:
     board = get_board(cfg.convert.board)
     table = estimate_model(hls_model, board)
     budget = check_budget(table, board)
-    rate = throughput(table, board, describe_hls_model(hls_model).input_elements)
+    n_in = describe_hls_model(hls_model).input_elements
+    words = cfg.convert.wire.input_words(n_in) if cfg.convert.backend == "Vitis" else n_in
+    rate = throughput(table, board, n_in, words_per_map=words)
     return {
         "estimate": {r: round(table.total.get(r), 1) for r in ("lut", "ff", "dsp", "bram18")},
         "estimate_range": {u.resource: [round(u.low or u.used, 1), round(u.high or u.used, 1)] for u in budget.rows},
@@ -180,8 +190,8 @@ def step_verify(art: Artefacts, cfg: RunConfig) -> Artefacts:
     from fpgaflow.verify.report import write_verify_report
 
     test = load_npz(art.path("test_maps"))
-    x = scale_inputs(test.maps, _input_scale(art, cfg))
     model = load_model(art.path("model"))
+    x = model_inputs(test.maps, _input_scale(art, cfg), tuple(model.input_shape[1:]))
     rep = verify_design(model, art.path("hls_project"), x, test.labels, cfg.verify, art.path("csim_library"))
     assert art.step_dir is not None
     write_verify_report(rep, art.step_dir)
@@ -299,6 +309,7 @@ def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
         output_precision=art.metrics["output_precision"],
         output_activation=art.metrics["output_activation"],
         stream_dtype=art.metrics["stream_dtype"],
+        input_packing=dict(art.metrics["input_packing"]),
         board=cfg.convert.board,
         clock_period_ns=cfg.convert.clock_ns,
     )

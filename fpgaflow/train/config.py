@@ -80,6 +80,9 @@ class ModelConfig:
     architecture with float Keras layers (the float reference for QAT).  ``input_scale`` maps ADC counts to
     the network input (1/256 maps 0–255 ADC into [0, 1), exactly representable in ``ap_ufixed<8,0>``); it is
     saved inside the trained model file and every later stage reads it from there (:mod:`fpgaflow.modelio`).
+    ``space_to_depth``: the model is trained on ``(rows / by, cols / bx, by · bx)`` inputs, each ``by × bx``
+    block of the hit map one input pixel (issue 20: the wire carries a block per beat, so the first layer
+    consumes ``by · bx`` pixels per clock; :mod:`fpgaflow.modelio.input_layout`); ``[1, 1]``: the map as is.
     ``input_quantizer``: a ``quantized_relu`` on the network input (hardware ``ap_ufixed<bits, integer>``),
     for scales that are not a power of two: the scaled counts then carry up to 24 significant bits, which
     QKeras' float32 first layer rounds while the FPGA computes exactly; on this short grid both are exact.
@@ -97,6 +100,7 @@ class ModelConfig:
     activations: ActivationQuantizerSpec = field(default_factory=ActivationQuantizerSpec)
     input_scale: float = DEFAULT_INPUT_SCALE
     input_quantizer: ActivationQuantizerSpec | None = None
+    space_to_depth: tuple[int, int] = (1, 1)
     base: BaseCNNOptions = field(default_factory=BaseCNNOptions)
     reduced: ReducedCNNOptions = field(default_factory=ReducedCNNOptions)
 
@@ -106,6 +110,10 @@ class ModelConfig:
         check(all(u >= 1 for u in self.dense_units), f"model.dense_units must be >= 1, got {self.dense_units}")
         check(self.kernel_size in (1, 3, 5), f"model.kernel_size must be 1, 3 or 5, got {self.kernel_size}")
         check(self.input_scale > 0, f"model.input_scale must be > 0, got {self.input_scale}")
+        check(
+            len(self.space_to_depth) == 2 and min(self.space_to_depth) >= 1,
+            f"model.space_to_depth must be [rows, cols] >= 1, got {list(self.space_to_depth)}",
+        )
         for key in ("conv_strides", "pool_sizes"):
             values = getattr(self, key)
             check(

@@ -22,11 +22,11 @@ from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import to_mapping
 from fpgaflow.data.hitmaps import HitMapSet
 from fpgaflow.errors import ConfigError, DataError
+from fpgaflow.modelio.input_layout import input_shape_for, model_inputs
 from fpgaflow.train import callbacks as cb
 from fpgaflow.train import checkpoint, determinism
 from fpgaflow.train.config import ModelConfig, TrainConfig
 from fpgaflow.train.models import build_model, check_input_shape
-from fpgaflow_board.scaling import scale_inputs
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +99,9 @@ def train_classifier(
     labels = train_set.labels.astype(np.float32)
     strategy = build_strategy(augment_cfg)
     steps = strategy.steps_per_epoch(labels, train_cfg.batch_size)
-    model = build_model(model_cfg, train_set.map_shape)
-    check_input_shape(model, train_set.map_shape)
+    input_shape = input_shape_for(train_set.map_shape, model_cfg.space_to_depth)
+    model = build_model(model_cfg, input_shape)
+    check_input_shape(model, input_shape)
     if warm_start is not None:
         if checkpoint_dir is not None:
             raise ConfigError("warm_start and checkpoint_dir exclude each other (a resumed run restores its weights)")
@@ -146,7 +147,7 @@ def train_classifier(
             train_cfg.batch_size,
             epochs=train_cfg.epochs,
             validation_data=(val_set.maps, val_set.labels.astype(np.float32)),
-            x_transform=lambda x: scale_inputs(x, model_cfg.input_scale),
+            x_transform=lambda x: model_inputs(x, model_cfg.input_scale, input_shape),
             initial_epoch=state.epochs_done,
             callbacks=callbacks,
             class_weight=build_class_weights(augment_cfg, train_set.labels),
@@ -169,6 +170,7 @@ def _copy_weights(source: Any, target: Any) -> None:
 
 
 def predict_scores(model: Any, maps: np.ndarray, input_scale: float, batch_size: int = 1024) -> np.ndarray:
-    """Particle scores in [0, 1] for ADC maps, shape (n,)."""
-    scores = model.predict(scale_inputs(maps, input_scale), batch_size=batch_size, verbose=0)
+    """Particle scores in [0, 1] for ADC maps, shape (n,) (in the model's layout, :mod:`fpgaflow.modelio.input_layout`)."""
+    x = model_inputs(maps, input_scale, tuple(model.input_shape[1:]))
+    scores = model.predict(x, batch_size=batch_size, verbose=0)
     return np.asarray(scores, dtype=np.float64).reshape(-1)

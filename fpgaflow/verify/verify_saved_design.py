@@ -60,12 +60,13 @@ def verify_saved_design(
     from fpgaflow.modelio import load_model
     from fpgaflow.verify.compare_paths import verify_design
     from fpgaflow.verify.report import write_verify_report
-    from fpgaflow_board.scaling import scale_inputs
+    from fpgaflow.modelio.input_layout import model_inputs
 
     scale = design_input_scale(model_path, project, input_scale)
     with staged_output_dir(out, "verify") as staging:
         test = load_file(maps_path)
         model = load_model(model_path)
-        report = verify_design(model, project, scale_inputs(test.maps, scale), test.labels, cfg)
+        x = model_inputs(test.maps, scale, tuple(model.input_shape[1:]))  # the model's layout (issue 20)
+        report = verify_design(model, project, x, test.labels, cfg)
         written = write_verify_report(report, staging)
     return VerifiedDesign(report, {k: out / p.relative_to(staging) for k, p in written.items()})

@@ -1,0 +1,167 @@
+"""Packed 8-bit input (issue 20): raw ADC counts, several per AXI-Stream word, in space-to-depth order.
+
+A pixel detector reads out 8-bit charge (ADC 0–255).  Instead of one float32 network input per 32-bit word,
+the driver sends the raw counts as ``uint8`` lanes, ``inputs_per_word`` per word (4 per 32-bit word, 8 per
+64-bit word); the IP turns each count into ``input_t`` through a 256-entry table (:func:`adc_codes`, the
+quantisation of :func:`fpgaflow_board.scaling.scale_inputs` — the same bits the float32 path gives).
+
+**Space-to-depth by wire layout.**  A network trained on ``(rows / by, cols / bx, by · bx)`` maps takes one
+``by × bx`` block of the detector map per ``io_stream`` beat: hls4ml streams pixels row by row with the channels
+of a pixel in one beat, so when a word (or two) carries a whole block, the first layer consumes ``by · bx``
+detector pixels per clock.  No hardware reorders anything: the driver writes the counts in block order
+(:func:`space_to_depth`, the same helper the training data goes through), channel ``c = dy · bx + dx`` of
+block ``(r, q)`` holding pixel ``(r · by + dy, q · bx + dx)`` — TensorFlow's ``tf.nn.space_to_depth`` order
+for square blocks.
+
+Pure numpy: this module runs on the PYNQ-Z2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from fpgaflow_board.fixed_point import FixedType, quantize, to_float
+from fpgaflow_board.scaling import scale_inputs
+
+#: Bits of one packed ADC lane, and the counts one lane carries (0..255).
+ADC_LANE_BITS = 8
+ADC_LEVELS = 1 << ADC_LANE_BITS
+#: ADC lanes per word the DMA can stream (8..64-bit words).
+ADC_LANES_PER_WORD = (1, 2, 4, 8)
+
+
+@dataclass(frozen=True)
+class InputPacking:
+    """How hit maps become input words: the manifest's ``input_packing``.
+
+    ``inputs_per_word``: network inputs per AXI-Stream word (1: one per word, as hls4ml's wrapper);
+    ``block``: the space-to-depth block (rows, cols) the network's input was trained on ((1, 1): none).
+    """
+
+    inputs_per_word: int = 1
+    block: tuple[int, int] = (1, 1)
+
+    def __post_init__(self) -> None:
+        if self.inputs_per_word not in ADC_LANES_PER_WORD:
+            raise ValueError(f"inputs_per_word must be one of {ADC_LANES_PER_WORD}, got {self.inputs_per_word}")
+        if len(self.block) != 2 or min(self.block) < 1:
+            raise ValueError(f"space-to-depth block must be two sizes >= 1, got {self.block}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"inputs_per_word": self.inputs_per_word, "block": list(self.block)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "input_packing") -> InputPacking:
+        keys = {"inputs_per_word", "block"}
+        if set(data) != keys:
+            raise ValueError(f"{source}: input_packing keys {sorted(data)}, expected {sorted(keys)}")
+        block = tuple(int(v) for v in data["block"])
+        if len(block) != 2:
+            raise ValueError(f"{source}: input_packing block {data['block']!r} is not (rows, cols)")
+        try:
+            return cls(inputs_per_word=int(data["inputs_per_word"]), block=(block[0], block[1]))
+        except ValueError as exc:
+            raise ValueError(f"{source}: {exc}") from None
+
+
+def space_to_depth(maps: npt.NDArray[Any], block: tuple[int, int]) -> npt.NDArray[Any]:
+    """``(n, rows, cols[, ch])`` → ``(n, rows/by, cols/bx, by·bx·ch)``, channel ``(dy·bx + dx)·ch + c``.
+
+    A view-free copy in the input's dtype; ``block == (1, 1)`` adds only the channel axis if missing.
+    Raises ``ValueError`` when the map does not split into whole blocks.
+    """
+    a = np.asarray(maps)
+    if a.ndim == 3:
+        a = a[..., np.newaxis]
+    if a.ndim != 4:
+        raise ValueError(f"hit maps must be (n, rows, cols[, channels]), got shape {np.shape(maps)}")
+    n, rows, cols, ch = a.shape
+    by, bx = block
+    if rows % by or cols % bx:
+        raise ValueError(f"a {rows}x{cols} map does not split into whole {by}x{bx} blocks")
+    blocks = a.reshape(n, rows // by, by, cols // bx, bx, ch).transpose(0, 1, 3, 2, 4, 5)
+    return np.ascontiguousarray(blocks).reshape(n, rows // by, cols // bx, by * bx * ch)
+
+
+def depth_to_space(maps: npt.NDArray[Any], block: tuple[int, int], channels: int = 1) -> npt.NDArray[Any]:
+    """The inverse of :func:`space_to_depth`: ``(n, R, C, by·bx·ch)`` → ``(n, R·by, C·bx, ch)``."""
+    a = np.asarray(maps)
+    n, rows, cols, depth = a.shape
+    by, bx = block
+    if depth != by * bx * channels:
+        raise ValueError(f"{depth} channels are not {by}x{bx} blocks of {channels} channel(s)")
+    blocks = a.reshape(n, rows, cols, by, bx, channels).transpose(0, 1, 3, 2, 4, 5)
+    return np.ascontiguousarray(blocks).reshape(n, rows * by, cols * bx, channels)
+
+
+@dataclass(frozen=True)
+class AdcTable:
+    """The IP's ADC → ``input_t`` table: ``codes[adc]`` the ``input_t`` code of each count 0..255
+    (``input_t(float32(adc × scale))``, what the float32 wire gives the IP), ``values`` their real values
+    (float32, exact for ``input_t`` ≤ 24 bits), ``out_of_range[adc]`` True where ``input_t`` cannot hold the
+    scaled count (wrapped or saturated as its overflow mode says, on every path alike)."""
+
+    codes: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float32]
+    out_of_range: npt.NDArray[np.bool_]
+
+    @property
+    def is_identity(self) -> bool:
+        """True when the code is the count itself (e.g. scale 1/256 into ``ap_ufixed<8,0>``): the IP then
+        copies the lane into ``input_t``'s low bits instead of reading a table."""
+        return bool(np.array_equal(self.codes, np.arange(ADC_LEVELS)))
+
+
+def adc_table(input_scale: float, input_type: FixedType) -> AdcTable:
+    """The table for ``input_scale`` (:func:`fpgaflow_board.scaling.scale_inputs`) and ``input_type``."""
+    scaled = scale_inputs(np.arange(ADC_LEVELS), input_scale)
+    codes, _ = quantize(scaled, input_type)
+    # The same quantisation without the overflow step: a type with room for every scaled count.
+    roomy = replace(input_type, width=input_type.fractional + 48, integer=48, signed=True, overflow="WRAP")
+    unbounded, _ = quantize(scaled, roomy)
+    values = to_float(codes, input_type).astype(np.float32)
+    return AdcTable(codes=codes, values=values, out_of_range=unbounded != codes)
+
+
+def pack_adc(maps: npt.NDArray[Any], block: tuple[int, int], out: npt.NDArray[Any]) -> int:
+    """Write ADC maps ``(n, rows, cols[, ch])`` into the word buffer ``out`` (n rows of words, any unsigned
+    word dtype, C-contiguous) as uint8 lanes in space-to-depth order; return how many values are not an
+    integer count 0..255 (they are clipped into 0..255 and truncated, so the hardware never sees a wrapped
+    count).  Lane ``k`` of word ``w`` is network input ``w · lanes + k`` (little-endian words)."""
+    a = np.asarray(maps)
+    if a.ndim == 3:
+        a = a[..., np.newaxis]
+    n, rows, cols, ch = a.shape
+    by, bx = block
+    lanes = out.reshape(out.shape[0], -1).view(np.uint8)
+    if lanes.shape != (n, rows * cols * ch):
+        raise ValueError(f"word buffer holds {lanes.shape} lanes, the maps need {(n, rows * cols * ch)}")
+    blocks = a.reshape(n, rows // by, by, cols // bx, bx, ch).transpose(0, 1, 3, 2, 4, 5)
+    dest = lanes.reshape(n, rows // by, cols // bx, by, bx, ch)
+    if a.dtype == np.uint8:
+        np.copyto(dest, blocks)
+        return 0
+    lo, hi = (a.min(), a.max()) if a.size else (0, 0)
+    if lo >= 0 and hi <= ADC_LEVELS - 1:
+        np.copyto(dest, blocks, casting="unsafe")
+        if np.issubdtype(a.dtype, np.integer):
+            return 0
+        return int(np.count_nonzero(dest != blocks))
+    clipped = np.clip(blocks, 0, ADC_LEVELS - 1)
+    np.copyto(dest, clipped, casting="unsafe")
+    return int(np.count_nonzero(dest != blocks))
+
+
+def unpack_adc(words: npt.NDArray[Any], n_in: int) -> npt.NDArray[np.uint8]:
+    """Input words ``(n, words)`` → the ADC lanes ``(n, n_in)`` they carry (network input order)."""
+    w = np.ascontiguousarray(words)
+    return w.reshape(w.shape[0], -1).view(np.uint8).reshape(w.shape[0], n_in)
+
+
+def word_dtype(inputs_per_word: int) -> np.dtype[Any]:
+    """The numpy word of ``inputs_per_word`` 8-bit lanes (uint8 .. uint64)."""
+    return np.dtype(f"uint{ADC_LANE_BITS * inputs_per_word}")
