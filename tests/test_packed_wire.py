@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 from convert_models import tiny_qcnn
 
-from fpgaflow.modelio.input_layout import input_shape_for, layout_block, model_inputs, to_model_layout
 from fpgaflow.errors import DataError
+from fpgaflow.modelio.input_layout import input_shape_for, layout_block, model_inputs, to_model_layout
 from fpgaflow_board.csim import CSimLibrary
 from fpgaflow_board.driver import HitMapClassifier
 from fpgaflow_board.manifest import Manifest, read_manifest
@@ -104,9 +104,7 @@ def packed_design(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 
 
 @pytest.mark.slow  # two hls4ml Vitis conversions + C-sim builds (~30 s each on the shared machine)
-def test_packed_path_is_bit_exact_qkeras_csim_top_emulator_board(
-    packed_design: dict[str, Any], tmp_path: Path
-) -> None:
+def test_packed_path_is_bit_exact_qkeras_csim_top_emulator_board(packed_design: dict[str, Any], tmp_path: Path) -> None:
     from fpgaflow.convert.axis_csim import AxisCSim
     from fpgaflow.emulate.project import load_emulator
 

@@ -15,7 +15,7 @@ float → ``ap_ufixed<8,0>`` cast wraps (AP_WRAP) such values silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -41,7 +41,7 @@ class StreamCodec:
     input_type: FixedType
     output_type: FixedType
     input_scale: float
-    packing: InputPacking = InputPacking()
+    packing: InputPacking = field(default_factory=InputPacking)
 
     def __post_init__(self) -> None:
         if self.stream_dtype not in STREAM_DTYPES:

@@ -120,8 +120,10 @@ def adc_table(input_scale: float, input_type: FixedType) -> AdcTable:
     """The table for ``input_scale`` (:func:`fpgaflow_board.scaling.scale_inputs`) and ``input_type``."""
     scaled = scale_inputs(np.arange(ADC_LEVELS), input_scale)
     codes, _ = quantize(scaled, input_type)
-    # The same quantisation without the overflow step: a type with room for every scaled count.
-    roomy = replace(input_type, width=input_type.fractional + 48, integer=48, signed=True, overflow="WRAP")
+    # The same quantisation without the overflow step: a type with room for every scaled count (signed, one
+    # integer bit above the largest count's and input_t's).
+    integer = max(input_type.integer, int(np.ceil(np.log2(float(scaled.max()) + 1.0)))) + 2
+    roomy = replace(input_type, width=input_type.fractional + integer, integer=integer, signed=True, overflow="WRAP")
     unbounded, _ = quantize(scaled, roomy)
     values = to_float(codes, input_type).astype(np.float32)
     return AdcTable(codes=codes, values=values, out_of_range=unbounded != codes)

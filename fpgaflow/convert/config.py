@@ -49,8 +49,9 @@ class ConvertConfig:
     AXI-Stream top function with the same wire contract (built with Vitis HLS 2023.2 or later, see
     :mod:`fpgaflow.convert.write_axis_wrapper`); ``Vivado`` writes a bare HLS project for synthesis-only studies.
     ``wire``: what the AXI-Stream words carry on the Vitis route (:class:`~fpgaflow_board.wire_format.WireFormat`;
-    default one float32 per 32-bit word, as hls4ml's VivadoAccelerator wrapper; ``{element: adc8,
-    inputs_per_word: 4}`` sends four raw 8-bit ADC counts per 32-bit word, 8 per 64-bit word, issue 20).  ``clock_period_ns`` defaults to
+    default one float32 per 32-bit word, as hls4ml's VivadoAccelerator wrapper;
+    ``{element: adc8, inputs_per_word: 4}`` sends four raw 8-bit ADC counts per 32-bit word, 8 per 64-bit
+    word, issue 20).  ``clock_period_ns`` defaults to
     the board's fabric clock (10 ns = 100 MHz FCLK0 on the PYNQ-Z2; hls4ml's own default is 5 ns).
     ``reuse_factor``: how many times each multiplier is reused per output pixel (1 = fully parallel,
     more = fewer multipliers, proportionally more cycles); ``"auto"`` picks, per layer, the smallest valid

@@ -259,7 +259,7 @@ def _adc_table(record: AxisWrapper) -> str:
     codes = ", ".join(str(int(c) & ((1 << w) - 1)) for c in table.codes)
     rows = ",\n        ".join("{" + codes + "}" for _ in range(record.wire.inputs_per_word))
     return (
-        f"    // input_t code of each ADC count: input_t(float(adc) * {record.input_scale!r}f) (fpgaflow_board.packing).\n"
+        f"    // input_t code of each ADC count: input_t(float(adc) * {record.input_scale!r}f), adc_table().\n"
         f"    static const ap_uint<{w}> adc_to_input[IN_LANES][256] = {{\n        {rows}}};\n"
         "    #pragma HLS ARRAY_PARTITION variable=adc_to_input dim=1 complete\n"
     )

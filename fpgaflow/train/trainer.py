@@ -170,7 +170,8 @@ def _copy_weights(source: Any, target: Any) -> None:
 
 
 def predict_scores(model: Any, maps: np.ndarray, input_scale: float, batch_size: int = 1024) -> np.ndarray:
-    """Particle scores in [0, 1] for ADC maps, shape (n,) (in the model's layout, :mod:`fpgaflow.modelio.input_layout`)."""
+    """Particle scores in [0, 1] for ADC maps, shape (n,) (fed in the model's layout,
+    :mod:`fpgaflow.modelio.input_layout`)."""
     x = model_inputs(maps, input_scale, tuple(model.input_shape[1:]))
     scores = model.predict(x, batch_size=batch_size, verbose=0)
     return np.asarray(scores, dtype=np.float64).reshape(-1)

@@ -58,9 +58,9 @@ def verify_saved_design(
     only for a model that stores none); report into ``out`` (staged)."""
     from fpgaflow.data import load_file
     from fpgaflow.modelio import load_model
+    from fpgaflow.modelio.input_layout import model_inputs
     from fpgaflow.verify.compare_paths import verify_design
     from fpgaflow.verify.report import write_verify_report
-    from fpgaflow.modelio.input_layout import model_inputs
 
     scale = design_input_scale(model_path, project, input_scale)
     with staged_output_dir(out, "verify") as staging:

@@ -1,0 +1,256 @@
+"""Issue 20: packed 8-bit input at 128 × 128 — modelled maps/s, resources, accuracy and the driver's packing cost.
+
+    PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_packed.py accuracy --seeds 3 --work /tmp/packed
+    PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_packed.py throughput --work /tmp/packed
+    PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_packed.py host
+
+``accuracy`` trains ``models/qcnn_128.yaml`` (one pixel per input, 128×128×1) and ``models/qcnn_128_packed.yaml``
+(the 2×4 space-to-depth layout, 64×32×8) on the same data with each training seed, and prints test accuracy and
+ROC AUC per seed, their means and the paired difference with its standard error; the trained models are saved in
+``--work``.  ``throughput`` converts the packed model of the first seed (the same trained weights) for three
+wires — float32 (one input per 32-bit word, today's contract), adc8 × 4 (32-bit words), adc8 × 8 (64-bit
+words) — each with ``fit``'s balanced reuse for its input rate, and the unpacked model with float32, and prints
+the estimator's resources against the PYNQ-Z2's 70 % budget, the core interval and the modelled maps/s at
+100 MHz (the slower of the core and the wire, one input word per clock).  ``host`` times the board driver's
+per-batch host work (encode, decode, DMA calls) on the simulated PYNQ-Z2 with a network that costs nothing:
+float32 words vs adc8 words in space-to-depth order (x86 host, not the board's Cortex-A9).
+Prints Markdown (bench/results_packed.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+ROOT = Path(__file__).resolve().parents[1]
+UNPACKED, PACKED = ROOT / "models" / "qcnn_128.yaml", ROOT / "models" / "qcnn_128_packed.yaml"
+
+
+def _train(preset: Path, seed: int, work: Path) -> dict[str, Any]:
+    from fpgaflow.modelio import save_model
+    from fpgaflow.pipeline.config import load_run_config
+    from fpgaflow.train.datasets import make_splits
+    from fpgaflow.train.trainer import predict_scores, train_classifier
+
+    cfg = load_run_config(preset)
+    train_cfg = dataclasses.replace(cfg.train, seed=seed)
+    augment = dataclasses.replace(cfg.augment, seed=seed + 100)
+    train, val, test = make_splits(cfg.data)
+    t0 = time.perf_counter()
+    result = train_classifier(train, val, cfg.model, train_cfg, cfg.prune, augment)
+    seconds = time.perf_counter() - t0
+    path = work / f"{preset.stem}_seed{seed}.h5"
+    save_model(result.model, path, cfg.model.input_scale)
+    scores = predict_scores(result.model, test.maps, cfg.model.input_scale)
+    labels = test.labels.astype(bool)
+    return {
+        "accuracy": float(np.mean((scores >= 0.5) == labels)),
+        "auc": _auc(scores, labels),
+        "seconds": seconds,
+        "n_test": len(test),
+        "digest": test.digest(),
+        "params": int(result.model.count_params()),
+    }
+
+
+def _auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """ROC AUC = P(score of a particle map > score of a background map), ties counted half."""
+    pos, neg = scores[labels], scores[~labels]
+    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
+    ranks = np.empty(order.size)
+    ranks[order] = np.arange(1, order.size + 1)
+    allv = np.concatenate([pos, neg])
+    for v in np.unique(allv):  # average ranks of ties
+        tie = allv == v
+        ranks[tie] = ranks[tie].mean()
+    return float((ranks[: pos.size].sum() - pos.size * (pos.size + 1) / 2) / (pos.size * neg.size))
+
+
+def accuracy(seeds: int, work: Path) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, list[dict[str, Any]]] = {"unpacked": [], "packed": []}
+    for seed in range(seeds):
+        for name, preset in (("unpacked", UNPACKED), ("packed", PACKED)):
+            rows[name].append(_train(preset, seed, work))
+            logging.warning("seed %d %s: %s", seed, name, rows[name][-1])
+    assert all(u["digest"] == p["digest"] for u, p in zip(rows["unpacked"], rows["packed"], strict=True))
+    n_test = rows["packed"][0]["n_test"]
+    print(f"Test maps: {n_test} (the presets' toy 128×128 data, seed 1); training seeds 0..{seeds - 1}.\n")
+    print("| seed | unpacked acc | packed acc | Δ (pp) | unpacked AUC | packed AUC | train s (u / p) |")
+    print("|---|---|---|---|---|---|---|")
+    deltas = []
+    for seed, (u, p) in enumerate(zip(rows["unpacked"], rows["packed"], strict=True)):
+        d = 100 * (p["accuracy"] - u["accuracy"])
+        deltas.append(d)
+        print(
+            f"| {seed} | {100 * u['accuracy']:.2f} % | {100 * p['accuracy']:.2f} % | {d:+.2f} | {u['auc']:.4f} | "
+            f"{p['auc']:.4f} | {u['seconds']:.0f} / {p['seconds']:.0f} |"
+        )
+    for name in ("unpacked", "packed"):
+        acc = [100 * r["accuracy"] for r in rows[name]]
+        sd = statistics.stdev(acc) if len(acc) > 1 else float("nan")
+        print(f"\n{name}: {rows[name][0]['params']} parameters, accuracy {statistics.mean(acc):.2f} ± {sd:.2f} %")
+    se = statistics.stdev(deltas) / len(deltas) ** 0.5 if len(deltas) > 1 else float("nan")
+    binom = 100 * (0.9 * 0.1 / n_test) ** 0.5
+    print(
+        f"paired Δ (packed − unpacked): {statistics.mean(deltas):+.2f} ± {se:.2f} pp (standard error over seeds); "
+        f"one model's test accuracy alone carries ±{binom:.1f} pp binomial error at 90 % on {n_test} maps"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- throughput
+def _design(model: Any, wire: Any, backend: str, words: int, work: Path) -> dict[str, Any]:
+    from fpgaflow.convert.config import ConvertConfig, LayerOverride
+    from fpgaflow.convert.hls import convert, split_output_activation
+    from fpgaflow.estimate import check_budget, estimate_model, throughput
+    from fpgaflow.fit.candidates import layer_reuse
+    from fpgaflow.fit.config import FitConfig
+    from fpgaflow.fit.search import _variants
+    from fpgaflow_board.boards import get_board
+
+    board = get_board("pynq-z2")
+    logits, _ = split_output_activation(model)
+    base = ConvertConfig(backend=backend, wire=wire)  # type: ignore[arg-type]
+    specs, _ = _variants(logits, FitConfig(), base, None, None)
+    reuse = layer_reuse(specs, 1, "balanced", words)
+    cfg = dataclasses.replace(base, layers={k: LayerOverride(reuse_factor=v) for k, v in reuse.items()})
+    conv = convert(logits, cfg, work, 1 / 256, None)
+    table = estimate_model(conv.hls_model, board)
+    budget = check_budget(table, board)
+    n_in = int(np.prod(logits.input_shape[1:]))
+    rate = throughput(table, board, n_in, words_per_map=words)
+    return {"reuse": reuse, "table": table, "budget": budget, "rate": rate, "n_in": n_in}
+
+
+def throughput_table(work: Path) -> None:
+    from fpgaflow.modelio import load_model
+    from fpgaflow_board.wire_format import WireFormat
+
+    logging.getLogger("fpgaflow").setLevel(logging.WARNING)
+    packed = load_model(work / "qcnn_128_packed_seed0.h5")
+    unpacked = load_model(work / "qcnn_128_seed0.h5")
+    rows = [
+        ("unpacked model, float32 × 1 (32-bit)", unpacked, WireFormat(), 4),
+        ("packed model, float32 × 1 (32-bit)", packed, WireFormat(), 4),
+        ("packed model, adc8 × 4 (32-bit)", packed, WireFormat("adc8", 4), 1),
+        ("packed model, adc8 × 8 (64-bit)", packed, WireFormat("adc8", 8), 1),
+    ]
+    print(
+        "| design (model, wire) | input | DMA bytes/map | words/map | balanced reuse | core interval (cycles) | "
+        "maps/s @ 100 MHz | bound | LUT | FF | DSP48 | BRAM18 | 70 % budget |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for i, (name, model, wire, lane_bytes) in enumerate(rows):
+        n_in = int(np.prod(model.input_shape[1:]))
+        words = wire.input_words(n_in)
+        d = _design(model, wire, "Vitis", words, work / f"prj{i}")
+        u = {r.resource: r for r in d["budget"].rows}
+        cells = " | ".join(
+            f"{u[k].interval()} ({100 * u[k].utilisation:.1f} %)" for k in ("lut", "ff", "dsp", "bram18")
+        )
+        reuse = ", ".join(f"{k}={v}" for k, v in d["reuse"].items())
+        shape = "×".join(str(v) for v in model.input_shape[1:])
+        interval = d["table"].total.interval_cycles
+        print(
+            f"| {name} | {shape} | {n_in * lane_bytes:,} | {words:,} | {reuse} | {interval:,.0f} | "
+            f"**{d['rate'].maps_per_s:,.0f}** | {d['rate'].bound} | {cells} | {d['budget'].status} |"
+        )
+
+
+# ---------------------------------------------------------------------------------------------------- host
+class _FreeNetwork:
+    """A network that costs nothing: one zero output per map (the driver's host work alone is timed)."""
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.zeros((x.shape[0], 1), np.float32)
+
+
+def host(batches: int, batch_size: int) -> None:
+    import tempfile
+
+    from fpgaflow_board.driver import HitMapClassifier
+    from fpgaflow_board.manifest import Manifest
+    from fpgaflow_board.packing import InputPacking
+    from fpgaflow_board.simulated import SimulatedBoard
+
+    rng = np.random.default_rng(0)
+    maps = (rng.integers(0, 256, (batch_size, 128, 128, 1)) * (rng.random((batch_size, 128, 128, 1)) < 0.01)).astype(
+        np.float32
+    )
+    base = Manifest("myproject", (128, 128, 1), 16384, 1, 1 / 256, "ap_ufixed<8,0>", "ap_fixed<16,6>")
+    variants = {
+        "float32 × 1": base,
+        "adc8 × 4, 2×4 blocks": dataclasses.replace(
+            base, stream_dtype="adc8", input_packing=InputPacking(4, (2, 4)).to_dict()
+        ),
+        "adc8 × 8, 2×4 blocks": dataclasses.replace(
+            base, stream_dtype="adc8", input_packing=InputPacking(8, (2, 4)).to_dict()
+        ),
+    }
+    print(
+        f"{batches} batches of {batch_size} maps of 128×128 (float32 ADC counts, 1 % occupancy), medians per batch:\n"
+    )
+    print("| wire | encode (ms) | decode (ms) | DMA + simulated copies (ms) | host total (ms) | MM2S bytes/map |")
+    print("|---|---|---|---|---|---|")
+    totals: dict[str, float] = {}
+    encodes: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, m in variants.items():
+            board = SimulatedBoard(m, _FreeNetwork(), coherent=True)
+            clf = HitMapClassifier(board.write_overlay(Path(tmp) / str(len(totals))), m, pynq=board.pynq)
+            enc, dec, dev, tot = [], [], [], []
+            with clf:
+                clf.predict_raw(maps)  # buffers allocated once
+                for _ in range(batches):
+                    t0 = time.perf_counter()
+                    result = next(iter(clf.classify_stream(maps, batch_size)))
+                    tot.append(time.perf_counter() - t0)
+                    enc.append(result.encode_s)
+                    dec.append(result.decode_s)
+                    dev.append(result.device_s)
+            per_map = board.dmas[0].mm2s_bytes // ((batches + 1) * batch_size)
+            med = [1e3 * statistics.median(v) for v in (enc, dec, dev, tot)]
+            totals[name], encodes[name] = med[3], med[0]
+            print(f"| {name} | {med[0]:.2f} | {med[1]:.2f} | {med[2]:.2f} | {med[3]:.2f} | {per_map:,} |")
+    ref = totals["float32 × 1"]
+    for name in list(variants)[1:]:
+        added = encodes[name] - encodes["float32 × 1"]
+        print(
+            f"\n{name}: packing {encodes[name]:.2f} ms vs float32 encode {encodes['float32 × 1']:.2f} ms per batch: "
+            f"{added:+.2f} ms = {100 * added / ref:+.1f} % of the float32 driver's per-batch host time ({ref:.2f} ms)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="what", required=True)
+    acc = sub.add_parser("accuracy")
+    acc.add_argument("--seeds", type=int, default=3)
+    acc.add_argument("--work", type=Path, required=True)
+    thr = sub.add_parser("throughput")
+    thr.add_argument("--work", type=Path, required=True)
+    hst = sub.add_parser("host")
+    hst.add_argument("--batches", type=int, default=20)
+    hst.add_argument("--batch-size", type=int, default=256)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    if args.what == "accuracy":
+        accuracy(args.seeds, args.work)
+    elif args.what == "throughput":
+        throughput_table(args.work)
+    else:
+        host(args.batches, args.batch_size)
+
+
+if __name__ == "__main__":
+    main()
