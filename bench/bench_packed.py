@@ -175,7 +175,17 @@ class _FreeNetwork:
         return np.zeros((x.shape[0], 1), np.float32)
 
 
-def host(batches: int, batch_size: int) -> None:
+def _best(f: Any, repeats: int) -> float:
+    """Least thread CPU time of ``repeats`` calls, ms (immune to the other sessions on the shared cores)."""
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.thread_time()
+        f()
+        best = min(best, time.thread_time() - t0)
+    return 1e3 * best
+
+
+def host(repeats: int, batch_size: int) -> None:
     import tempfile
 
     from fpgaflow_board.driver import HitMapClassifier
@@ -184,9 +194,8 @@ def host(batches: int, batch_size: int) -> None:
     from fpgaflow_board.simulated import SimulatedBoard
 
     rng = np.random.default_rng(0)
-    maps = (rng.integers(0, 256, (batch_size, 128, 128, 1)) * (rng.random((batch_size, 128, 128, 1)) < 0.01)).astype(
-        np.float32
-    )
+    counts = rng.integers(0, 256, (batch_size, 128, 128, 1)) * (rng.random((batch_size, 128, 128, 1)) < 0.01)
+    maps = {"float32": counts.astype(np.float32), "uint8": counts.astype(np.uint8)}
     base = Manifest("myproject", (128, 128, 1), 16384, 1, 1 / 256, "ap_ufixed<8,0>", "ap_fixed<16,6>")
     variants = {
         "float32 × 1": base,
@@ -196,38 +205,45 @@ def host(batches: int, batch_size: int) -> None:
         "adc8 × 8, 2×4 blocks": dataclasses.replace(
             base, stream_dtype="adc8", input_packing=InputPacking(8, (2, 4)).to_dict()
         ),
+        "adc8 × 4, 2×2 blocks": dataclasses.replace(
+            base, stream_dtype="adc8", input_packing=InputPacking(4, (2, 2)).to_dict()
+        ),
     }
-    print(
-        f"{batches} batches of {batch_size} maps of 128×128 (float32 ADC counts, 1 % occupancy), medians per batch:\n"
+    print(  # noqa: T201
+        f"Batches of {batch_size} maps of 128×128 (ADC counts, 1 % occupancy); least thread CPU time of {repeats} "
+        "runs, ms per batch. *encode*: the codec writing the batch into the DMA buffer; *driver host*: "
+        "`predict_raw` on the simulated PYNQ-Z2 with a network that costs nothing, minus the simulated hardware's "
+        "own time (DMA engine, copies, the IP model unpacking words).\n"
     )
-    print("| wire | encode (ms) | decode (ms) | DMA + simulated copies (ms) | host total (ms) | MM2S bytes/map |")
-    print("|---|---|---|---|---|---|")
-    totals: dict[str, float] = {}
-    encodes: dict[str, float] = {}
+    print("| wire | encode, float32 maps | encode, uint8 maps | driver host, float32 maps | MM2S bytes/map |")  # noqa: T201
+    print("|---|---|---|---|---|")  # noqa: T201
+    hosts: dict[str, float] = {}
+    encodes: dict[str, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, m in variants.items():
-            board = SimulatedBoard(m, _FreeNetwork(), coherent=True)
-            clf = HitMapClassifier(board.write_overlay(Path(tmp) / str(len(totals))), m, pynq=board.pynq)
-            enc, dec, dev, tot = [], [], [], []
+        for i, (name, m) in enumerate(variants.items()):
+            board = SimulatedBoard(m, _FreeNetwork(), coherent=True, clock=time.thread_time)
+            clf = HitMapClassifier(board.write_overlay(Path(tmp) / str(i)), m, pynq=board.pynq)
             with clf:
-                clf.predict_raw(maps)  # buffers allocated once
-                for _ in range(batches):
-                    t0 = time.perf_counter()
-                    result = next(iter(clf.classify_stream(maps, batch_size)))
-                    tot.append(time.perf_counter() - t0)
-                    enc.append(result.encode_s)
-                    dec.append(result.decode_s)
-                    dev.append(result.device_s)
-            per_map = board.dmas[0].mm2s_bytes // ((batches + 1) * batch_size)
-            med = [1e3 * statistics.median(v) for v in (enc, dec, dev, tot)]
-            totals[name], encodes[name] = med[3], med[0]
-            print(f"| {name} | {med[0]:.2f} | {med[1]:.2f} | {med[2]:.2f} | {med[3]:.2f} | {per_map:,} |")
-    ref = totals["float32 × 1"]
+                clf.predict_raw(maps["float32"])  # buffers allocated once
+                buf = np.zeros((batch_size, clf.codec.input_words(m.n_in)), clf.codec.in_word)
+                enc = tuple(_best(lambda k=k: clf.codec.encode_maps(maps[k], buf), repeats) for k in maps)
+                best = float("inf")
+                for _ in range(repeats):
+                    hw0 = board.dmas[0].busy_seconds
+                    t0 = time.thread_time()
+                    clf.predict_raw(maps["float32"])
+                    best = min(best, time.thread_time() - t0 - (board.dmas[0].busy_seconds - hw0))
+            per_map = board.dmas[0].mm2s_bytes // ((repeats + 1) * batch_size)
+            hosts[name], encodes[name] = 1e3 * best, (enc[0], enc[1])
+            print(f"| {name} | {enc[0]:.2f} | {enc[1]:.2f} | {1e3 * best:.2f} | {per_map:,} |")  # noqa: T201
+    ref_host, ref_enc = hosts["float32 × 1"], encodes["float32 × 1"][0]
+    print()  # noqa: T201
     for name in list(variants)[1:]:
-        added = encodes[name] - encodes["float32 × 1"]
-        print(
-            f"\n{name}: packing {encodes[name]:.2f} ms vs float32 encode {encodes['float32 × 1']:.2f} ms per batch: "
-            f"{added:+.2f} ms = {100 * added / ref:+.1f} % of the float32 driver's per-batch host time ({ref:.2f} ms)"
+        added = encodes[name][0] - ref_enc
+        print(  # noqa: T201
+            f"- {name}: packing float32 maps costs {added:+.2f} ms per batch against the float32 encode, "
+            f"{100 * added / ref_host:+.1f} % of the float32 driver's per-batch host time ({ref_host:.2f} ms); "
+            f"uint8 maps: {encodes[name][1] - ref_enc:+.2f} ms ({100 * (encodes[name][1] - ref_enc) / ref_host:+.1f} %)"
         )
 
 
@@ -240,7 +256,7 @@ def main() -> None:
     thr = sub.add_parser("throughput")
     thr.add_argument("--work", type=Path, required=True)
     hst = sub.add_parser("host")
-    hst.add_argument("--batches", type=int, default=20)
+    hst.add_argument("--repeats", type=int, default=15)
     hst.add_argument("--batch-size", type=int, default=256)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -249,7 +265,7 @@ def main() -> None:
     elif args.what == "throughput":
         throughput_table(args.work)
     else:
-        host(args.batches, args.batch_size)
+        host(args.repeats, args.batch_size)
 
 
 if __name__ == "__main__":

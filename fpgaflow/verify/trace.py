@@ -19,7 +19,7 @@ import contextlib
 import io
 import logging
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ import numpy as np
 
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.convert.plan_precision import PrecisionPlan
+from fpgaflow_board.wire_format import WireFormat
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,11 @@ def trace_design(
     from fpgaflow.convert.hls import convert
     from fpgaflow.convert.profile import layer_outputs
 
+    # The trace runs the network alone (hls4ml's own bridge), never the AXI-Stream top: its wire is irrelevant,
+    # and an adc8 wire would need an input scale the pinned config does not carry.
+    network_only = replace(pinned, wire=WireFormat())
     with tempfile.TemporaryDirectory(prefix="fpgaflow-trace-") as tmp:
-        conversion = convert(model, pinned, Path(tmp) / "prj", None, None, trace=True)
+        conversion = convert(model, network_only, Path(tmp) / "prj", None, None, trace=True)
         hls_model = conversion.hls_model
         with contextlib.redirect_stdout(io.StringIO()) as said:  # hls4ml prints "Recompiling ... with tracing"
             final, traced = hls_model.trace(np.ascontiguousarray(x, dtype=np.float32))
