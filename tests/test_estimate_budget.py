@@ -108,3 +108,11 @@ def test_cli_level_and_core_only_reach_the_config() -> None:
     assert (plain.options.config(plain).level, plain.options.config(plain).core_only) == ("impl", False)
     with pytest.raises(SystemExit):
         parser.parse_args(["estimate", "m.keras", "--out", "o", "--level", "post"])
+
+
+def test_packed_wire_words_set_the_dma_bound() -> None:
+    """Issue 20: 16,384 inputs in 4,096 32-bit words (4 ADC lanes) or 2,048 64-bit words, one per clock."""
+    for words, rate in ((16_384, 6_103.5), (4_096, 24_414.1), (2_048, 48_828.1)):
+        t = throughput(table(1, 1, 1, 1, interval=2_048), BOARD, 16_384, words_per_map=words)
+        assert (t.words_per_map, round(t.maps_per_s, 1)) == (words, rate)
+        assert t.bound == ("compute" if words == 2_048 else "dma")

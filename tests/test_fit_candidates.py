@@ -82,3 +82,35 @@ def test_fit_config_is_strict() -> None:
         FitConfig(budget=1.5)
     with pytest.raises(ConfigError, match="not one of"):
         from_mapping(FitConfig, {"strategies": ["Latncy"]}, "fit")
+
+
+# The packed 128×128 preset (models/qcnn_128_packed.yaml): 2×4 space-to-depth input 64×32×8.
+PACKED_SPECS = [
+    KerasLayerSpec("hit_map", "InputLayer", "input", None, (64, 32, 8), (64, 32, 8)),
+    KerasLayerSpec("conv1", "QConv2D", "conv2d", "hit_map", (64, 32, 8), (62, 30, 4), 72, 4),
+    KerasLayerSpec("pool1", "MaxPooling2D", "pool", "conv1", (62, 30, 4), (31, 15, 4)),
+    KerasLayerSpec("conv2", "QConv2D", "conv2d", "pool1", (31, 15, 4), (29, 13, 8), 36, 8),
+    KerasLayerSpec("pool2", "MaxPooling2D", "pool", "conv2", (29, 13, 8), (14, 6, 8)),
+    KerasLayerSpec("conv3", "QConv2D", "conv2d", "pool2", (14, 6, 8), (12, 4, 8), 72, 8),
+    KerasLayerSpec("pool3", "MaxPooling2D", "pool", "conv3", (12, 4, 8), (6, 2, 8)),
+    KerasLayerSpec("flatten", "Flatten", "flatten", "pool3", (6, 2, 8), (96,)),
+    KerasLayerSpec("output_dense", "QDense", "dense", "flatten", (96,), (1,), 96, 1),
+]
+
+
+def test_balanced_reuse_never_makes_a_layer_slower_than_the_wire() -> None:
+    """The network's own interval is 2,048 cycles (conv1 reads 64·32 beats); a 32-bit adc8 wire brings a map
+    in 4,096 words, a 64-bit one in 2,048: balanced fills exactly the slower of the two."""
+    for words, expected in (
+        (0, {"conv1": 1, "conv2": 4, "conv3": 24, "output_dense": 96}),  # no wire bound: the network's 2,048
+        (2048, {"conv1": 1, "conv2": 4, "conv3": 24, "output_dense": 96}),
+        (4096, {"conv1": 2, "conv2": 6, "conv3": 36, "output_dense": 96}),
+    ):
+        reuse = layer_reuse(PACKED_SPECS, 1, "balanced", words)
+        assert reuse == expected
+        slowest = max(layer_cycles(s, reuse.get(s.name, 1)) for s in PACKED_SPECS)
+        assert slowest == max(2048, words)
+    # The preset pins the 4,096-cycle factors.
+    assert layer_reuse(PACKED_SPECS, 1, "uniform", 4096) == dict.fromkeys(
+        ("conv1", "conv2", "conv3", "output_dense"), 1
+    )

@@ -89,3 +89,25 @@ def test_default_run_model_size() -> None:
     model = build_model(load_run_config().model, (32, 32, 1))
     # 8·(9+1) + 8·(72+1) + (6·6·8+1)
     assert model.count_params() == 80 + 584 + 289
+
+
+def test_qcnn_128_packed_preset_takes_2x4_blocks_and_packs_4_counts_per_word() -> None:
+    from fpgaflow.modelio.input_layout import input_shape_for
+    from fpgaflow_board.wire_format import WireFormat
+
+    cfg = load_run_config(MODELS / "qcnn_128_packed.yaml")
+    shape = input_shape_for((128, 128, 1), cfg.model.space_to_depth)
+    assert shape == (64, 32, 8)
+    model = build_model(cfg.model, shape)
+    assert model.get_layer("flatten").output_shape == (None, 6 * 2 * 8)
+    # 4·(72+1) + 8·(36+1) + 8·(72+1) + (96+1): the size of qcnn_128's 1,209
+    assert model.count_params() == 292 + 296 + 584 + 97
+    assert (cfg.convert.backend, cfg.convert.wire) == ("Vitis", WireFormat("adc8", 4))
+    assert {k: o.reuse_factor for k, o in cfg.convert.layers.items()} == {
+        "conv1": 2,
+        "conv2": 6,
+        "conv3": 36,
+        "output_dense": 96,
+    }
+    with pytest.raises(ConfigError, match=r"model\.space_to_depth must be \[rows, cols\] >= 1"):
+        ModelConfig(space_to_depth=(0, 2))
