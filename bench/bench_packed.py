@@ -109,7 +109,20 @@ def accuracy(seeds: int, work: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- throughput
-def _design(model: Any, wire: Any, backend: str, words: int, work: Path) -> dict[str, Any]:
+def _to_wire(specs: list[Any], words: int) -> dict[str, int]:
+    """Every Conv2D/Dense layer at the largest valid reuse factor whose cycles (``fit``'s model: pixels × R)
+    stay within the wire's ``words`` per map — the slowest the layers could be without slowing the design."""
+    from fpgaflow.convert.plan_reuse import valid_reuse_factors
+    from fpgaflow.fit.candidates import layer_cycles
+
+    return {
+        s.name: max([v for v in valid_reuse_factors(s.n_in, s.n_out) if layer_cycles(s, v) <= words], default=1)
+        for s in specs
+        if s.kind in ("conv2d", "dense")
+    }
+
+
+def _design(model: Any, wire: Any, words: int, balance_to_wire: bool, work: Path) -> dict[str, Any]:
     from fpgaflow.convert.config import ConvertConfig, LayerOverride
     from fpgaflow.convert.hls import convert, split_output_activation
     from fpgaflow.estimate import check_budget, estimate_model, throughput
@@ -120,9 +133,9 @@ def _design(model: Any, wire: Any, backend: str, words: int, work: Path) -> dict
 
     board = get_board("pynq-z2")
     logits, _ = split_output_activation(model)
-    base = ConvertConfig(backend=backend, wire=wire)  # type: ignore[arg-type]
+    base = ConvertConfig(backend="Vitis", wire=wire)
     specs, _ = _variants(logits, FitConfig(), base, None, None)
-    reuse = layer_reuse(specs, 1, "balanced", words)
+    reuse = _to_wire(specs, words) if balance_to_wire else layer_reuse(specs, 1, "balanced")
     cfg = dataclasses.replace(base, layers={k: LayerOverride(reuse_factor=v) for k, v in reuse.items()})
     conv = convert(logits, cfg, work, 1 / 256, None)
     table = estimate_model(conv.hls_model, board)
@@ -140,20 +153,21 @@ def throughput_table(work: Path) -> None:
     packed = load_model(work / "qcnn_128_packed_seed0.h5")
     unpacked = load_model(work / "qcnn_128_seed0.h5")
     rows = [
-        ("unpacked model, float32 × 1 (32-bit)", unpacked, WireFormat(), 4),
-        ("packed model, float32 × 1 (32-bit)", packed, WireFormat(), 4),
-        ("packed model, adc8 × 4 (32-bit)", packed, WireFormat("adc8", 4), 1),
-        ("packed model, adc8 × 8 (64-bit)", packed, WireFormat("adc8", 8), 1),
+        ("unpacked model, float32 × 1 (32-bit), balanced", unpacked, WireFormat(), 4, False),
+        ("packed model, float32 × 1 (32-bit), balanced", packed, WireFormat(), 4, False),
+        ("**packed model, adc8 × 4 (32-bit), balanced** (the preset)", packed, WireFormat("adc8", 4), 1, False),
+        ("packed model, adc8 × 4 (32-bit), layers slowed to the wire's 4,096", packed, WireFormat("adc8", 4), 1, True),
+        ("**packed model, adc8 × 8 (64-bit), balanced**", packed, WireFormat("adc8", 8), 1, False),
     ]
     print(
         "| design (model, wire) | input | DMA bytes/map | words/map | balanced reuse | core interval (cycles) | "
         "maps/s @ 100 MHz | bound | LUT | FF | DSP48 | BRAM18 | 70 % budget |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for i, (name, model, wire, lane_bytes) in enumerate(rows):
+    for i, (name, model, wire, lane_bytes, to_wire) in enumerate(rows):
         n_in = int(np.prod(model.input_shape[1:]))
         words = wire.input_words(n_in)
-        d = _design(model, wire, "Vitis", words, work / f"prj{i}")
+        d = _design(model, wire, words, to_wire, work / f"prj{i}")
         u = {r.resource: r for r in d["budget"].rows}
         cells = " | ".join(
             f"{u[k].interval()} ({100 * u[k].utilisation:.1f} %)" for k in ("lut", "ff", "dsp", "bram18")
@@ -209,14 +223,14 @@ def host(repeats: int, batch_size: int) -> None:
             base, stream_dtype="adc8", input_packing=InputPacking(4, (2, 2)).to_dict()
         ),
     }
-    print(  # noqa: T201
+    print(
         f"Batches of {batch_size} maps of 128×128 (ADC counts, 1 % occupancy); least thread CPU time of {repeats} "
         "runs, ms per batch. *encode*: the codec writing the batch into the DMA buffer; *driver host*: "
         "`predict_raw` on the simulated PYNQ-Z2 with a network that costs nothing, minus the simulated hardware's "
         "own time (DMA engine, copies, the IP model unpacking words).\n"
     )
-    print("| wire | encode, float32 maps | encode, uint8 maps | driver host, float32 maps | MM2S bytes/map |")  # noqa: T201
-    print("|---|---|---|---|---|")  # noqa: T201
+    print("| wire | encode, float32 maps | encode, uint8 maps | driver host, float32 maps | MM2S bytes/map |")
+    print("|---|---|---|---|---|")
     hosts: dict[str, float] = {}
     encodes: dict[str, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -226,7 +240,8 @@ def host(repeats: int, batch_size: int) -> None:
             with clf:
                 clf.predict_raw(maps["float32"])  # buffers allocated once
                 buf = np.zeros((batch_size, clf.codec.input_words(m.n_in)), clf.codec.in_word)
-                enc = tuple(_best(lambda k=k: clf.codec.encode_maps(maps[k], buf), repeats) for k in maps)
+                codec = clf.codec
+                enc = tuple(_best(lambda k=k, c=codec, b=buf: c.encode_maps(maps[k], b), repeats) for k in maps)
                 best = float("inf")
                 for _ in range(repeats):
                     hw0 = board.dmas[0].busy_seconds
@@ -235,12 +250,12 @@ def host(repeats: int, batch_size: int) -> None:
                     best = min(best, time.thread_time() - t0 - (board.dmas[0].busy_seconds - hw0))
             per_map = board.dmas[0].mm2s_bytes // ((repeats + 1) * batch_size)
             hosts[name], encodes[name] = 1e3 * best, (enc[0], enc[1])
-            print(f"| {name} | {enc[0]:.2f} | {enc[1]:.2f} | {1e3 * best:.2f} | {per_map:,} |")  # noqa: T201
+            print(f"| {name} | {enc[0]:.2f} | {enc[1]:.2f} | {1e3 * best:.2f} | {per_map:,} |")
     ref_host, ref_enc = hosts["float32 × 1"], encodes["float32 × 1"][0]
-    print()  # noqa: T201
+    print()
     for name in list(variants)[1:]:
         added = encodes[name][0] - ref_enc
-        print(  # noqa: T201
+        print(
             f"- {name}: packing float32 maps costs {added:+.2f} ms per batch against the float32 encode, "
             f"{100 * added / ref_host:+.1f} % of the float32 driver's per-batch host time ({ref_host:.2f} ms); "
             f"uint8 maps: {encodes[name][1] - ref_enc:+.2f} ms ({100 * (encodes[name][1] - ref_enc) / ref_host:+.1f} %)"

@@ -104,9 +104,9 @@ def test_qcnn_128_packed_preset_takes_2x4_blocks_and_packs_4_counts_per_word() -
     assert model.count_params() == 292 + 296 + 584 + 97
     assert (cfg.convert.backend, cfg.convert.wire) == ("Vitis", WireFormat("adc8", 4))
     assert {k: o.reuse_factor for k, o in cfg.convert.layers.items()} == {
-        "conv1": 2,
-        "conv2": 6,
-        "conv3": 36,
+        "conv1": 1,
+        "conv2": 4,
+        "conv3": 24,
         "output_dense": 96,
     }
     with pytest.raises(ConfigError, match=r"model\.space_to_depth must be \[rows, cols\] >= 1"):
