@@ -52,6 +52,35 @@ def test_model_layout_follows_from_the_shapes() -> None:
     assert x.dtype == np.float32 and x[1, 1, 0, 3] == maps[1, 3, 1, 0] / 256
 
 
+class _Corners:
+    """A stand-in network: output = its first input + 2 × its 6th (0-based 5: block (0, 1), pixel dy=0, dx=1)."""
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return (x[:, :1] + 2 * x[:, 5:6]).astype(np.float32)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.uint8])
+def test_driver_lays_out_blocks_and_takes_uint8_maps(tmp_path: Path, dtype: type) -> None:
+    """The network's inputs 0 and 5 are pixels (0, 0) and (0, 3) of each 16 x 16 map in 2 x 2 blocks; uint8 maps
+    are packed without a float pass and give the same outputs."""
+    maps = sparse_counts(np.random.default_rng(4), 9, (16, 16, 1))
+    m = Manifest(
+        "myproject",
+        (16, 16, 1),
+        256,
+        1,
+        1 / 256,
+        "ap_ufixed<8,0>",
+        "ap_fixed<16,6>",
+        stream_dtype="adc8",
+        input_packing=InputPacking(4, (2, 2)).to_dict(),
+    )
+    raw, board = classify_raw(m, _Corners(), maps.astype(dtype), tmp_path)
+    expected = (maps[:, 0, 0, 0] + 2 * maps[:, 0, 3, 0]) / 256
+    np.testing.assert_array_equal(raw[:, 0], expected.astype(np.float32))
+    assert board.dmas[0].mm2s_bytes == 9 * 256
+
+
 @pytest.mark.slow  # uses the tiny run (training + hls4ml + g++, shared with the other board tests)
 @pytest.mark.parametrize("lanes", [4, 8])
 def test_driver_sends_a_quarter_of_the_bytes_and_gets_the_same_outputs(

@@ -184,7 +184,7 @@ class HitMapClassifier:
         return what
 
     # ------------------------------------------------------------------ one batch
-    def _encode(self, maps: npt.NDArray[np.float32], slot: _Slot) -> tuple[int, float]:
+    def _encode(self, maps: npt.NDArray[Any], slot: _Slot) -> tuple[int, float]:
         t0 = time.perf_counter()
         n_bad = self.codec.encode_maps(maps, slot.inp_np[: maps.shape[0]])
         return n_bad, time.perf_counter() - t0
@@ -226,7 +226,7 @@ class HitMapClassifier:
         batch = as_batch(maps, self.manifest.input_shape)
         return self._one_batch(batch, 0).raw
 
-    def _one_batch(self, batch: npt.NDArray[np.float32], first: int) -> BatchResult:
+    def _one_batch(self, batch: npt.NDArray[Any], first: int) -> BatchResult:
         n = batch.shape[0]
         slot = self._slot(n)
         enc = self._encode(batch, slot)

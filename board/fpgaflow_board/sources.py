@@ -1,7 +1,8 @@
 """Hit maps in, batches out: arrays, ``.npz``/``.npy``/``.h5`` files, directories of them, or any iterable.
 
-Every batch is a float32 array ``(n, rows, cols, channels)`` of ADC counts, shaped like the design's
-input; a map given without its channel axis (rows, cols) gets one.  Files are read one at a time so a
+Every batch is an array ``(n, rows, cols, channels)`` of ADC counts, shaped like the design's input: float32,
+or uint8 when the maps come as uint8 (the detector's 8-bit counts, which the packed adc8 wire copies without a
+range check); a map given without its channel axis (rows, cols) gets one.  Files are read one at a time so a
 directory larger than the board's 512 MB of RAM streams through; an HDF5 file (dataset ``maps``, as
 ``fpgaflow data simulate`` writes) is read 4096 maps at a time and needs h5py (the error says so when the
 board's Python lacks it).
@@ -21,12 +22,13 @@ from fpgaflow_board.errors import BoardError, InputShapeError
 MapSource = npt.NDArray[Any] | str | Path | Iterable[Any]
 
 
-def as_batch(x: Any, input_shape: tuple[int, ...], where: str = "input") -> npt.NDArray[np.float32]:
-    """``x`` as (n, *input_shape) float32: accepts one map or a batch, with or without the channel axis."""
+def as_batch(x: Any, input_shape: tuple[int, ...], where: str = "input") -> npt.NDArray[Any]:
+    """``x`` as (n, *input_shape) float32 (uint8 kept as uint8): one map or a batch, with or without the
+    channel axis."""
     shape = tuple(input_shape)
-    if isinstance(x, np.ndarray) and x.dtype == np.float32 and x.shape[1:] == shape:
+    if isinstance(x, np.ndarray) and x.dtype in (np.float32, np.uint8) and x.shape[1:] == shape:
         return x  # the common case, checked first: no copy, no reshape
-    a = np.asarray(x, dtype=np.float32)
+    a = np.asarray(x, dtype=np.uint8 if isinstance(x, np.ndarray) and x.dtype == np.uint8 else np.float32)
     bare = shape[:-1] if shape and shape[-1] == 1 else None
     if a.shape == shape or (bare is not None and a.shape == bare):
         return a.reshape((1, *shape))
@@ -99,11 +101,11 @@ def _items(source: MapSource) -> Iterator[tuple[str, Any]]:
             yield f"item {i}", item
 
 
-def iter_batches(source: MapSource, input_shape: tuple[int, ...], batch_size: int) -> Iterator[npt.NDArray[np.float32]]:
+def iter_batches(source: MapSource, input_shape: tuple[int, ...], batch_size: int) -> Iterator[npt.NDArray[Any]]:
     """Batches of exactly ``batch_size`` maps (the last one may be shorter), in source order."""
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    pending: list[npt.NDArray[np.float32]] = []
+    pending: list[npt.NDArray[Any]] = []
     held = 0
     shape = tuple(input_shape)
     for where, item in _items(source):
