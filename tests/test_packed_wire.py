@@ -135,6 +135,7 @@ def packed_design(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 @pytest.mark.slow  # two hls4ml Vitis conversions + C-sim builds (~30 s each on the shared machine)
 def test_packed_path_is_bit_exact_qkeras_csim_top_emulator_board(packed_design: dict[str, Any], tmp_path: Path) -> None:
     from fpgaflow.convert.axis_csim import AxisCSim
+    from fpgaflow.emulate.emulate_file import emulate_file
     from fpgaflow.emulate.project import load_emulator
 
     rec, block = packed_design["axis"], packed_design["block"]
@@ -153,6 +154,11 @@ def test_packed_path_is_bit_exact_qkeras_csim_top_emulator_board(packed_design: 
     np.testing.assert_array_equal(wire.view(np.uint32), csim.view(np.uint32))
     emulator = np.asarray(load_emulator(packed_design["project"]).predict(x), np.float32).reshape(n, -1)
     np.testing.assert_array_equal(emulator.view(np.uint32), csim.view(np.uint32))
+    # `fpgaflow emulate` on a file of detector maps lays them out itself.
+    np.savez(tmp_path / "maps.npz", maps=maps)
+    emulate_file(packed_design["project"], tmp_path / "maps.npz", tmp_path / "out.npz")
+    with np.load(tmp_path / "out.npz") as z:
+        np.testing.assert_array_equal(z["outputs"].astype(np.float32).reshape(n, -1), csim)
     if rec.input_scale == 1 / 256:  # QKeras' float32 first layer is exact on the 2^-8 grid
         keras = np.asarray(packed_design["model"].predict(x, verbose=0), np.float32).reshape(n, -1)
         np.testing.assert_array_equal(keras.view(np.uint32), csim.view(np.uint32))

@@ -83,7 +83,7 @@ class StreamCodec:
             raise ValueError(f"{n_in} inputs per map do not fill whole words of {self.packing.inputs_per_word}")
         return n_in // self.packing.inputs_per_word
 
-    def encode_maps(self, maps: npt.NDArray[np.floating[Any]], out: npt.NDArray[Any]) -> int:
+    def encode_maps(self, maps: npt.NDArray[Any], out: npt.NDArray[Any]) -> int:
         """Write the words for ADC hit maps ``(n, rows, cols, ch)`` (the manifest's ``input_shape``; the network
         takes their space-to-depth when ``packing.block`` says so) into ``out`` (n, input words); return the count of
         values the wire cannot carry as the model saw them (out of ``input_t``'s range; for adc8 also counts

@@ -36,8 +36,9 @@ def emulate_file(
     hls4ml project ``project`` and write ``outputs`` to npz ``out``.
 
     The counts are scaled (float32, :func:`fpgaflow_board.scaling.scale_inputs`) by the input scale stored in
-    the project's ``keras_model.h5``; ``scale`` only for a project whose model stores none (a different value
-    is refused: :func:`fpgaflow.modelio.input_scale_for`).
+    the project's ``keras_model.h5``, and hit maps laid out as the network's input (their space-to-depth for a
+    model trained on it, :mod:`fpgaflow.modelio.input_layout`); ``scale`` only for a project whose model stores
+    none (a different value is refused: :func:`fpgaflow.modelio.input_scale_for`).
 
     ``batch_size``: maps per batch (default: by memory).  ``check_csim``: also compile the C simulation and
     require bit identity on the first that many maps.
@@ -47,13 +48,19 @@ def emulate_file(
     from fpgaflow.emulate.compare import compare_to_csim
     from fpgaflow.emulate.emulator import Emulator
     from fpgaflow.modelio import input_scale_for
+    from fpgaflow.modelio.input_layout import model_inputs
     from fpgaflow_board.scaling import scale_inputs
 
     if batch_size is not None and batch_size < 1:
         raise ConfigError(f"batch size must be >= 1, got {batch_size}")
     adc = load_file(maps_path).maps
-    maps = scale_inputs(adc, input_scale_for(project_model_path(project), scale, "--scale"))
+    input_scale = input_scale_for(project_model_path(project), scale, "--scale")
     hls_model = load_hls_project(project)
+    shape = tuple(int(v) for v in hls_model.get_input_variables()[0].shape)
+    if adc.ndim >= 3 and len(shape) == 3:  # hit maps: in the model's layout (space-to-depth, issue 20)
+        maps = model_inputs(adc, input_scale, shape)
+    else:
+        maps = scale_inputs(adc, input_scale)
     emu = Emulator.from_hls_model(hls_model)
     outputs = emu.predict(maps, batch_size=batch_size)
     if check_csim:
