@@ -68,6 +68,8 @@ def test_every_stage_scales_the_256_adc_counts_alike(identity_run: Path, monkeyp
     seen["train"] = predict_scores(load_model(identity_run / "model.h5"), ADC, SCALE).astype(np.float32)
 
     class FakeEmulator:
+        input_shape = (16, 16, 1)
+
         def predict(self, x: np.ndarray, batch_size: int | None = None) -> np.ndarray:
             raise _Captured(x)
 

@@ -56,12 +56,12 @@ def emulate_file(
     adc = load_file(maps_path).maps
     input_scale = input_scale_for(project_model_path(project), scale, "--scale")
     hls_model = load_hls_project(project)
-    shape = tuple(int(v) for v in hls_model.get_input_variables()[0].shape)
+    emu = Emulator.from_hls_model(hls_model)
+    shape = tuple(emu.input_shape)
     if adc.ndim >= 3 and len(shape) == 3:  # hit maps: in the model's layout (space-to-depth, issue 20)
         maps = model_inputs(adc, input_scale, shape)
     else:
         maps = scale_inputs(adc, input_scale)
-    emu = Emulator.from_hls_model(hls_model)
     outputs = emu.predict(maps, batch_size=batch_size)
     if check_csim:
         hls_model.compile()
