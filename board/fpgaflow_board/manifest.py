@@ -23,6 +23,8 @@ from typing import Any
 from fpgaflow_board.atomic import write_text
 from fpgaflow_board.boards import BOARDS, DEFAULT_BOARD
 from fpgaflow_board.errors import BundleError
+from fpgaflow_board.packing import InputPacking
+from fpgaflow_board.wire_format import WIRE_ELEMENTS, WireFormat
 
 #: Version 2: ``files`` must cover every file the manifest names (version 1 allowed an empty map), the
 #: C-simulation library only in a bundle without a bitstream, and ``.bit``/``.hwh`` side by side.
@@ -162,11 +164,39 @@ def check_paths(bundle_dir: Path, manifest: Manifest) -> None:
             raise BundleError(f"{bundle_dir}: manifest {field_name} {name!r} has no checksum in 'files'")
 
 
+def check_wire(bundle_dir: Path, manifest: Manifest) -> None:
+    """The wire the driver will pack for: ``stream_dtype`` a known element, ``input_packing`` well formed, the
+    two compatible, and the map splitting into whole words and blocks (else one :class:`BundleError` line)."""
+    if manifest.stream_dtype not in WIRE_ELEMENTS:
+        raise BundleError(
+            f"{bundle_dir}: manifest stream_dtype {manifest.stream_dtype!r} is not one of {list(WIRE_ELEMENTS)}"
+        )
+    try:
+        packing = InputPacking.from_dict(manifest.input_packing, "manifest input_packing")
+        wire = WireFormat.from_dict(
+            {"element": manifest.stream_dtype, "inputs_per_word": packing.inputs_per_word}, "manifest stream_dtype"
+        )
+    except (TypeError, ValueError) as exc:
+        raise BundleError(f"{bundle_dir}: {exc}") from None
+    try:
+        wire.input_words(int(manifest.n_in))
+    except (TypeError, ValueError) as exc:
+        raise BundleError(f"{bundle_dir}: manifest n_in {manifest.n_in!r} with input_packing: {exc}") from None
+    rows, cols = (*manifest.input_shape, 1, 1)[:2]
+    by, bx = packing.block
+    if rows % by or cols % bx:
+        raise BundleError(
+            f"{bundle_dir}: manifest input_packing block {list(packing.block)} does not split the "
+            f"{rows}x{cols} input_shape into whole blocks"
+        )
+
+
 def read_manifest(bundle_dir: str | Path) -> Manifest:
     """Read ``manifest.json``, confine every path to the bundle and check the SHA-256 of every listed file.
 
     Raises :class:`BundleError` (one line, naming the bundle and the entry) for a missing or malformed
-    manifest, a path outside the bundle, a named file without a checksum, a missing file or a mismatch.
+    manifest, an unknown wire (:func:`check_wire`), a path outside the bundle, a named file without a checksum,
+    a missing file or a mismatch.
     """
     bundle_dir = Path(bundle_dir)
     path = bundle_dir / MANIFEST_NAME
@@ -174,6 +204,7 @@ def read_manifest(bundle_dir: str | Path) -> Manifest:
         raise BundleError(f"{bundle_dir}: no {MANIFEST_NAME}; is this an fpgaflow board bundle?")
     manifest = Manifest.from_json(path.read_text(encoding="utf-8"), source=str(path))
     check_paths(bundle_dir, manifest)
+    check_wire(bundle_dir, manifest)
     for name, digest in manifest.files.items():
         f = bundle_dir / name
         if not f.is_file():

@@ -55,17 +55,23 @@ class InputPacking:
         return {"inputs_per_word": self.inputs_per_word, "block": list(self.block)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], source: str = "input_packing") -> InputPacking:
-        keys = {"inputs_per_word", "block"}
-        if set(data) != keys:
-            raise ValueError(f"{source}: input_packing keys {sorted(data)}, expected {sorted(keys)}")
-        block = tuple(int(v) for v in data["block"])
-        if len(block) != 2:
-            raise ValueError(f"{source}: input_packing block {data['block']!r} is not (rows, cols)")
+    def from_dict(cls, data: Any, source: str = "input_packing") -> InputPacking:
+        """The packing a manifest records; ``ValueError`` (one line naming ``source`` and the value) if bad."""
         try:
-            return cls(inputs_per_word=int(data["inputs_per_word"]), block=(block[0], block[1]))
+            if not isinstance(data, dict) or set(data) != {"inputs_per_word", "block"}:
+                raise ValueError("expected {'inputs_per_word': 1, 2, 4 or 8, 'block': [rows, cols]}")
+            block, lanes = data["block"], data["inputs_per_word"]
+            if not isinstance(block, list | tuple) or len(block) != 2 or not all(_is_int(v) for v in block):
+                raise ValueError(f"block {block!r} is not [rows, cols]")
+            if not _is_int(lanes):
+                raise ValueError(f"inputs_per_word must be one of {ADC_LANES_PER_WORD}, got {lanes!r}")
+            return cls(inputs_per_word=lanes, block=(block[0], block[1]))
         except ValueError as exc:
-            raise ValueError(f"{source}: {exc}") from None
+            raise ValueError(f"{source} {data!r}: {exc}") from None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def space_to_depth(maps: npt.NDArray[Any], block: tuple[int, int]) -> npt.NDArray[Any]:

@@ -309,7 +309,8 @@ def step_package(art: Artefacts, cfg: RunConfig) -> Artefacts:
         output_precision=art.metrics["output_precision"],
         output_activation=art.metrics["output_activation"],
         stream_dtype=art.metrics["stream_dtype"],
-        input_packing=dict(art.metrics["input_packing"]),
+        # A convert step carried over from before issue 20 recorded no packing: one input per word, no block.
+        input_packing=dict(art.metrics.get("input_packing", InputPacking().to_dict())),
         board=cfg.convert.board,
         clock_period_ns=cfg.convert.clock_ns,
     )

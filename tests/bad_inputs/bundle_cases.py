@@ -1,7 +1,8 @@
-"""The board bundle's manifest, as the PYNQ-Z2 reads it (issue 18 item 9): a manifest that skips checksums, names
-a file outside the bundle (a foreign ``.so`` would be loaded and its constructor run) or a file it lists no
-checksum for, or that is of another format.  The command is the board's own ``python -m fpgaflow_board BUNDLE``;
-every refusal happens in ``read_manifest``, before any file the manifest names is opened or loaded.
+"""The board bundle's manifest, as the PYNQ-Z2 reads it (issue 18 item 9): a manifest that skips checksums, names a file
+outside the bundle (a foreign ``.so`` would be loaded and its constructor run) or a file it lists no checksum for,
+that is of another format, or whose wire (``stream_dtype``, ``input_packing``) is unknown. The command is the board's
+own ``python -m fpgaflow_board BUNDLE``; every refusal happens in ``read_manifest``, before any file the manifest
+names is opened or loaded.
 """
 
 from __future__ import annotations
@@ -131,5 +132,12 @@ CASES = [
         2,
         "manifest format_version 1 != supported 2 (write the bundle again with this fpgaflow",
         _bundle(lambda b: {"format_version": 1}),
+    ),
+    _case(
+        "bundle-bad-packing",
+        '`"input_packing": {"inputs_per_word": 3, ...}` (issue 20: lanes per AXI-Stream word)',
+        2,
+        "manifest input_packing {'block': [1, 1], 'inputs_per_word': 3}: inputs_per_word must be one of (1, 2, 4, 8)",
+        _bundle(lambda b: {"stream_dtype": "adc8", "input_packing": {"inputs_per_word": 3, "block": [1, 1]}}),
     ),
 ]
