@@ -73,6 +73,32 @@ def test_a_complete_bundle_reads(tmp_path: Path) -> None:
         ({"files": {"../evil.so": "0" * 64}}, "manifest file '../evil.so' points outside the bundle"),
         ({"files": {"test_maps.npz": "not-a-digest"}}, "checksum of 'test_maps.npz' is not a SHA-256 hex digest"),
         ({"bitstream": "a.bit", "hwh": "b.hwh"}, "manifest hwh 'b.hwh' must be 'a.hwh'"),
+        # The wire (issue 20): stream_dtype and input_packing, checked before anything is trusted.
+        ({"stream_dtype": "int8"}, "manifest stream_dtype 'int8' is not one of ['float32', 'fixed', 'adc8']"),
+        (
+            {"stream_dtype": "adc8", "input_packing": {"inputs_per_word": 3, "block": [1, 1]}},
+            "manifest input_packing {'block': [1, 1], 'inputs_per_word': 3}: inputs_per_word must be one of",
+        ),
+        (
+            {"input_packing": {"inputs_per_word": 4}},
+            "manifest input_packing {'inputs_per_word': 4}: expected {'inputs_per_word': 1, 2, 4 or 8",
+        ),
+        (
+            {"input_packing": {"inputs_per_word": 1, "block": 2}},
+            "manifest input_packing {'block': 2, 'inputs_per_word': 1}: block 2 is not [rows, cols]",
+        ),
+        (
+            {"input_packing": {"inputs_per_word": 4, "block": [1, 1]}},
+            "manifest stream_dtype: float32 lanes fill a 32-bit word: inputs_per_word must be 1",
+        ),
+        (
+            {"stream_dtype": "adc8", "input_packing": {"inputs_per_word": 8, "block": [1, 1]}, "n_in": 12},
+            "manifest n_in 12 with input_packing: 12 inputs per map do not fill whole words of 8 lanes",
+        ),
+        (
+            {"stream_dtype": "adc8", "input_packing": {"inputs_per_word": 4, "block": [3, 1]}},
+            "manifest input_packing block [3, 1] does not split the 4x4 input_shape into whole blocks",
+        ),
     ],
 )
 def test_untrustworthy_manifests_are_refused(tmp_path: Path, changes: dict[str, Any], message: str) -> None:
@@ -82,6 +108,11 @@ def test_untrustworthy_manifests_are_refused(tmp_path: Path, changes: dict[str, 
     assert str(info.value).startswith(f"{bundle}: ")
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_packed_manifest_reads(tmp_path: Path) -> None:
+    m = read_manifest(make_bundle(tmp_path, stream_dtype="adc8", input_packing={"inputs_per_word": 8, "block": [2, 4]}))
+    assert (m.stream_dtype, m.input_packing) == ("adc8", {"inputs_per_word": 8, "block": [2, 4]})
 
 
 def test_named_files_missing_from_the_checksums_are_refused(tmp_path: Path) -> None:

@@ -3,17 +3,12 @@ the codec and the manifest field — pure numpy, the board side."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import numpy as np
 import pytest
-from test_board_manifest import make_bundle
 
 from fpgaflow_board.codec import StreamCodec
-from fpgaflow_board.errors import BundleError
 from fpgaflow_board.fixed_point import parse_fixed, quantize, to_float
-from fpgaflow_board.manifest import Manifest, read_manifest
+from fpgaflow_board.manifest import Manifest
 from fpgaflow_board.packing import (
     InputPacking,
     adc_table,
@@ -140,49 +135,3 @@ def test_manifest_records_the_packing_and_round_trips() -> None:
     assert StreamCodec.from_manifest(m).packing == InputPacking()
     with pytest.raises(ValueError, match=r"input_packing {.block.: \[2, 2\]}: expected"):
         InputPacking.from_dict({"block": [2, 2]})
-
-
-@pytest.mark.parametrize(
-    ("changes", "message"),
-    [
-        ({"stream_dtype": "int8"}, "manifest stream_dtype 'int8' is not one of ['float32', 'fixed', 'adc8']"),
-        (
-            {"stream_dtype": "adc8", "input_packing": {"inputs_per_word": 3, "block": [1, 1]}},
-            "manifest input_packing {'block': [1, 1], 'inputs_per_word': 3}: inputs_per_word must be one of",
-        ),
-        (
-            {"input_packing": {"inputs_per_word": 4}},
-            "manifest input_packing {'inputs_per_word': 4}: expected {'inputs_per_word': 1, 2, 4 or 8",
-        ),
-        (
-            {"input_packing": {"inputs_per_word": 1, "block": 2}},
-            "manifest input_packing {'block': 2, 'inputs_per_word': 1}: block 2 is not [rows, cols]",
-        ),
-        (
-            {"input_packing": {"inputs_per_word": 4, "block": [1, 1]}},
-            "manifest stream_dtype: float32 lanes fill a 32-bit word: inputs_per_word must be 1",
-        ),
-        (
-            {"stream_dtype": "adc8", "input_packing": {"inputs_per_word": 8, "block": [1, 1]}, "n_in": 12},
-            "manifest n_in 12 with input_packing: 12 inputs per map do not fill whole words of 8 lanes",
-        ),
-        (
-            {"stream_dtype": "adc8", "input_packing": {"inputs_per_word": 4, "block": [3, 1]}},
-            "manifest input_packing block [3, 1] does not split the 4x4 input_shape into whole blocks",
-        ),
-    ],
-)
-def test_the_board_refuses_a_bad_wire_in_one_line(tmp_path: Path, changes: dict[str, Any], message: str) -> None:
-    """stream_dtype and input_packing are checked in read_manifest, before the bundle is trusted."""
-    bundle = make_bundle(tmp_path, **changes)
-    with pytest.raises(BundleError) as info:
-        read_manifest(bundle)
-    assert str(info.value).startswith(f"{bundle}: ")
-    assert message in str(info.value)
-    assert "\n" not in str(info.value)
-
-
-def test_the_board_reads_a_packed_manifest(tmp_path: Path) -> None:
-    packing = {"inputs_per_word": 8, "block": [2, 4]}
-    m = read_manifest(make_bundle(tmp_path, stream_dtype="adc8", input_packing=packing))
-    assert (m.stream_dtype, StreamCodec.from_manifest(m).packing) == ("adc8", InputPacking(8, (2, 4)))
