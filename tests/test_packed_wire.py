@@ -161,6 +161,12 @@ def test_packed_path_is_bit_exact_qkeras_csim_top_emulator_board(packed_design: 
     if rec.input_scale == 1 / 256:  # QKeras' float32 first layer is exact on the 2^-8 grid
         keras = np.asarray(packed_design["model"].predict(x, verbose=0), np.float32).reshape(n, -1)
         np.testing.assert_array_equal(keras.view(np.uint32), csim.view(np.uint32))
+    # `fpgaflow estimate PROJECT` reads the top's record: the DMA moves a map in in_words words, one per clock.
+    from fpgaflow.estimate.config import EstimateConfig
+    from fpgaflow.estimate.write_estimate import write_estimate
+
+    rate = write_estimate(packed_design["project"], EstimateConfig(), tmp_path / "estimate").rate
+    assert (rate.words_per_map, rate.dma_maps_per_s) == (rec.in_words, pytest.approx(1e8 / rec.in_words))
     # The simulated PYNQ-Z2: driver packs, DMA moves words, the IP model unpacks through the same table.
     manifest = Manifest(
         project_name="myproject",

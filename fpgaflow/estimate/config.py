@@ -19,7 +19,8 @@ class EstimateConfig:
     post-synthesis utilisation (``synth``) or post-implementation utilisation (``impl``, the default).
     ``core_only``: the network core alone, without hls4ml's AXI wrapper and the board's DMA/interconnect
     shell (synthesis-only studies).  ``input_bits``: bits per input element the DMA sends (32 = float32
-    words, 8 = packed ADC bytes); sets the modelled transfer time.
+    words, 8 = packed ADC bytes); sets the modelled transfer time — for a Vitis-route project the words per map
+    of its own top's wire format (``fpgaflow_axis.json``) are used instead.
     """
 
     board: str = DEFAULT_BOARD

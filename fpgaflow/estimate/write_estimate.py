@@ -38,6 +38,7 @@ def write_estimate(source: Path, cfg: EstimateConfig, out: Path) -> Estimate:
     """Estimate ``source`` (an hls4ml project directory or a Keras .keras/.h5 file) on ``cfg.board`` and write
     the report into ``out`` (staged, see :mod:`fpgaflow.outdir`).  The figures are estimates, not synthesis."""
     from fpgaflow.config.strict import known_board, to_mapping
+    from fpgaflow.convert.axis_wrapper import read_axis_wrapper
     from fpgaflow.estimate.budget import check_budget
     from fpgaflow.estimate.coefficients import load_coefficients
     from fpgaflow.estimate.describe import describe_hls_model
@@ -55,7 +56,10 @@ def write_estimate(source: Path, cfg: EstimateConfig, out: Path) -> Estimate:
         design = describe_hls_model(hls_model, name=source.stem)
         table = estimate_design_on_board(design, board, coeffs, level=cfg.level, core_only=cfg.core_only)
         budget = check_budget(table, board, cfg.budget)
-        rate = throughput(table, board, design.input_elements, cfg.input_bits)
+        # A Vitis-route project's own top says how many words a map takes (issue 20's packed 8-bit lanes).
+        axis = read_axis_wrapper(source) if source.is_dir() else None
+        words = axis.in_words if axis is not None else None
+        rate = throughput(table, board, design.input_elements, cfg.input_bits, words_per_map=words)
         payload = {
             "table": to_mapping(table),
             "level": cfg.level,
