@@ -153,8 +153,8 @@ def test_packed_path_is_bit_exact_qkeras_csim_top_emulator_board(packed_design: 
     np.testing.assert_array_equal(wire.view(np.uint32), csim.view(np.uint32))
     emulator = np.asarray(load_emulator(packed_design["project"]).predict(x), np.float32).reshape(n, -1)
     np.testing.assert_array_equal(emulator.view(np.uint32), csim.view(np.uint32))
-    # `fpgaflow emulate` on a file of detector maps lays them out itself.
-    np.savez(tmp_path / "maps.npz", maps=maps)
+    # `fpgaflow emulate` on a hit-map file (maps and labels, as fpgaflow writes them) lays the maps out itself.
+    np.savez(tmp_path / "maps.npz", maps=maps, labels=np.zeros(len(maps), np.int8))
     emulate_file(packed_design["project"], tmp_path / "maps.npz", tmp_path / "out.npz")
     with np.load(tmp_path / "out.npz") as z:
         np.testing.assert_array_equal(z["outputs"].astype(np.float32).reshape(n, -1), csim)
