@@ -150,5 +150,99 @@ def test_warm_start_begins_from_the_given_weights(data: tuple[HitMapSet, HitMapS
     other = build_model(ModelConfig(conv_filters=(3,)), data[0].map_shape)
     with pytest.raises(ConfigError, match="warm_start: model"):
         _train(data, warm_start=other)
-    with pytest.raises(ConfigError, match="exclude each other"):
-        _train(data, warm_start=first.model, checkpoint_dir=Path("unused"))
+
+
+def test_early_stopping_restores_the_best_epoch_even_without_stopping() -> None:
+    """The callback alone, fed a known validation curve: it stops after `patience` epochs without progress and
+    gives the model the weights it had at the best competing epoch (epochs before `first_epoch` never count)."""
+    import tensorflow as tf
+
+    from fpgaflow.train.callbacks import early_stopping
+
+    model = tf.keras.Sequential([tf.keras.Input((1,)), tf.keras.layers.Dense(1)])
+    saved: list[int] = []
+    cfg = TrainConfig(epochs=8, early_stopping_patience=2, early_stopping_monitor="val_loss")
+    stop = early_stopping(cfg, None, 0, first_epoch=1, on_improve=lambda e, _w: saved.append(e))
+    stop.set_model(model)
+    stop.on_train_begin()
+    curve = [0.1, 0.5, 0.4, 0.45, 0.47, 0.3]  # epoch 0 is best but does not compete; 2 is the best that does
+    for epoch, loss in enumerate(curve):
+        model.set_weights([np.full((1, 1), float(epoch), np.float32), np.zeros(1, np.float32)])
+        stop.on_epoch_end(epoch, {"val_loss": loss})
+        if model.stop_training:
+            break
+    assert (epoch, stop.best_epoch, stop.best, saved) == (4, 2, 0.4, [1, 2])
+    stop.on_train_end()
+    assert model.get_weights()[0][0, 0] == 2.0
+
+    # Monitoring accuracy (maximised), every epoch competing, no early stop: still the best epoch's weights.
+    acc_cfg = TrainConfig(epochs=3, early_stopping_patience=5, early_stopping_monitor="val_accuracy")
+    keep = early_stopping(acc_cfg, None, 0)
+    keep.set_model(model)
+    for epoch, acc in enumerate([0.6, 0.8, 0.7]):
+        model.set_weights([np.full((1, 1), float(epoch), np.float32), np.zeros(1, np.float32)])
+        keep.on_epoch_end(epoch, {"val_accuracy": acc})
+    assert keep.stopped_epoch is None
+    keep.on_train_end()
+    assert model.get_weights()[0][0, 0] == 1.0
+    # ... unless told not to
+    last = early_stopping(TrainConfig(early_stopping_patience=5, restore_best_weights=False), None, 0)
+    last.set_model(model)
+    last.on_epoch_end(0, {"val_loss": 0.1})
+    model.set_weights([np.full((1, 1), 9.0, np.float32), np.zeros(1, np.float32)])
+    last.on_train_end()
+    assert model.get_weights()[0][0, 0] == 9.0
+
+
+def test_trained_model_is_the_best_pruned_epoch_and_a_resume_keeps_it(
+    data: tuple[HitMapSet, HitMapSet], tmp_path: Path
+) -> None:
+    """Through the trainer: the model returned has the validation accuracy of the best epoch among those after
+    pruning reached its target, is pruned to the target, and a finished checkpoint resumes to the same model."""
+    import tensorflow as tf
+
+    from fpgaflow.train.trainer import first_competing_epoch
+
+    train_cfg = TrainConfig(
+        epochs=6, batch_size=32, learning_rate=0.02, seed=4, early_stopping_patience=6,
+        early_stopping_monitor="val_accuracy",
+    )  # fmt: skip
+    prune_cfg = PruneConfig(target_sparsity=0.5, end_fraction=0.5)
+    result = _train(data, train_cfg=train_cfg, prune_cfg=prune_cfg, checkpoint_dir=tmp_path / "ck")
+    first = first_competing_epoch(train_cfg, prune_cfg)
+    assert first == 2
+    val_acc = result.history["val_accuracy"]
+    best = first + int(np.argmax(val_acc[first:]))
+    assert result.best_epoch == best + 1
+    val = data[1]
+    model = result.model
+    model.compile(loss="binary_crossentropy", metrics=["accuracy"])
+    x = val.maps / 256.0
+    _, acc = model.evaluate(x, val.labels.astype(np.float32), batch_size=len(val), verbose=0)
+    assert acc == pytest.approx(val_acc[best], abs=1e-6)
+    assert result.layer_sparsity["conv1"] == pytest.approx(0.5, abs=0.06)
+    assert (tmp_path / "ck" / f"best_epoch_{best:04d}.npz").is_file()
+    assert len(list((tmp_path / "ck").glob("best_epoch_*.npz"))) == 1
+
+    again = _train(data, train_cfg=train_cfg, prune_cfg=prune_cfg, checkpoint_dir=tmp_path / "ck")
+    assert again.resumed_from == 6 and again.best_epoch == best + 1
+    for wa, wb in zip(result.model.get_weights(), again.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    tf.keras.backend.clear_session()
+
+
+def test_float_pretraining_starts_qat_from_the_float_weights(data: tuple[HitMapSet, HitMapSet]) -> None:
+    from fpgaflow.train.trainer import _copy_weights, pretrain_float
+
+    train_cfg = TrainConfig(epochs=1, batch_size=32, learning_rate=0.01, seed=4, float_pretrain_epochs=2)
+    float_result = pretrain_float(data[0], data[1], TINY_MODEL, train_cfg, AugmentConfig())
+    assert float_result.epochs_run == 2
+    assert float_result.model.name == "qcnn_float"
+    assert float_result.sparsity < 0.1  # the float twin is not pruned
+    # QAT from it: an unpruned, zero-learning-rate epoch leaves the float weights in place
+    still = TrainConfig(epochs=1, batch_size=32, learning_rate=1e-12, seed=4)
+    qat = _train(data, train_cfg=still, prune_cfg=PruneConfig(enabled=False), warm_start=float_result.model)
+    for wa, wb in zip(float_result.model.get_weights(), qat.model.get_weights(), strict=True):
+        np.testing.assert_allclose(wa, wb, atol=1e-6)
+    with pytest.raises(ConfigError, match="warm_start: model .* has weights"):
+        _copy_weights(float_result.model, _train(data, model_cfg=ModelConfig(conv_filters=(3,))).model)

@@ -161,6 +161,16 @@ def _terms(layer: Any, kind: LayerKind, width_in: int, kernel: tuple[int, int]) 
     return 1
 
 
+def _fifo_depth(var: Any, pixels: int) -> int:
+    """Entries of the FIFO behind an ``io_stream`` output: the ``#pragma HLS STREAM depth`` hls4ml writes for it
+    (``var.pragma == ("stream", depth)``: one entry per pixel by default, fewer where fpgaflow's convert sized
+    it from the layer geometry, :mod:`fpgaflow.convert.fifo`), else one per pixel."""
+    pragma = getattr(var, "pragma", None)
+    if isinstance(pragma, tuple) and len(pragma) == 2 and pragma[0] == "stream" and int(pragma[1]) > 0:
+        return min(int(pragma[1]), pixels)
+    return pixels
+
+
 def describe_layer(layer: Any, io_type: str) -> HlsLayerSpec:
     """One hls4ml layer as a :class:`HlsLayerSpec` (raises :class:`StepError` for an unsupported class)."""
     kind = _kind(layer)
@@ -180,7 +190,7 @@ def describe_layer(layer: Any, io_type: str) -> HlsLayerSpec:
         "output_bits": out_bits,
         "reuse": int(layer.get_attr("reuse_factor", 1) or 1),
         "strategy": _strategy(layer),
-        "fifo_depth": pixels_out if io_type == "io_stream" and kind != "reshape" else 0,
+        "fifo_depth": _fifo_depth(out_var, pixels_out) if io_type == "io_stream" and kind != "reshape" else 0,
     }
     accum = layer.get_attr("accum_t")
     spec["accum_bits"] = _bits(accum, out_bits) if accum is not None else out_bits

@@ -33,6 +33,7 @@ class TrainState:
     epochs_done: int = 0
     history: dict[str, list[float]] = field(default_factory=dict)
     best: float | None = None
+    best_epoch: int | None = None
     wait: int = 0
     stopped: bool = False
     config_hash: str = ""
@@ -71,6 +72,35 @@ def save(directory: Path, checkpoint: Any, state: TrainState) -> None:
     for old in directory.glob("epoch_*"):
         if old.name != sub:
             shutil.rmtree(old, ignore_errors=True)
+    keep = None if state.best_epoch is None else best_weights_path(directory, state.best_epoch).name
+    for old in directory.glob("best_epoch_*.npz"):
+        if old.name != keep:
+            old.unlink(missing_ok=True)
+
+
+def best_weights_path(directory: Path, epoch: int) -> Path:
+    """Where the weights of best epoch ``epoch`` (0-based) are kept for early stopping to restore."""
+    return directory / f"best_epoch_{epoch:04d}.npz"
+
+
+def save_best_weights(directory: Path, epoch: int, weights: list[Any]) -> None:
+    """Write a new best epoch's weights (``model.get_weights()`` order).  ``state.json`` names the best epoch
+    once it is written, so a run killed in between resumes with the previous best and its own file."""
+    atomic.write_npz(best_weights_path(directory, epoch), **{f"w{i:04d}": w for i, w in enumerate(weights)})
+
+
+def load_best_weights(directory: Path, state: TrainState) -> list[Any] | None:
+    """The best epoch's weights of a resumed run, or ``None`` (no best epoch yet, or its file is missing)."""
+    if state.best_epoch is None:
+        return None
+    path = best_weights_path(directory, state.best_epoch)
+    if not path.is_file():
+        log.warning("%s: the best epoch's weights are missing; early stopping starts its search afresh", path)
+        return None
+    import numpy as np
+
+    with np.load(path) as z:
+        return [z[k] for k in sorted(z.files)]
 
 
 def restore(directory: Path, checkpoint: Any, state: TrainState) -> None:
@@ -94,8 +124,8 @@ def checkpoint_callback(directory: Path, checkpoint: Any, state: TrainState, ear
             state.epochs_done = epoch + 1
             if early_stop is not None:
                 state.wait = int(early_stop.wait)
-                best = float(early_stop.best)
-                state.best = best if abs(best) != float("inf") else None
+                state.best = None if early_stop.best is None else float(early_stop.best)
+                state.best_epoch = early_stop.best_epoch
                 state.stopped = bool(early_stop.model.stop_training)
             save(directory, checkpoint, state)
 

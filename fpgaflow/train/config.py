@@ -19,6 +19,8 @@ from fpgaflow.config.strict import check
 from fpgaflow.modelio import DEFAULT_INPUT_SCALE
 
 ModelName = Literal["qcnn", "base", "reduced"]
+#: largest conv kernel of the ``qcnn`` (an 8 × 8 patchify layer; io_stream keeps kernel − 1 line buffers)
+MAX_KERNEL = 8
 MODEL_NAMES: tuple[str, ...] = ("qcnn", "base", "reduced")
 
 
@@ -72,8 +74,10 @@ class ReducedCNNOptions:
 class ModelConfig:
     """Which architecture, and the QKeras CNN's options (``name: qcnn``).
 
-    ``qcnn``: one quantised ``kernel_size`` conv (stride ``conv_strides[i]``, default 1) + quantised ReLU +
-    ``pool_sizes[i]`` max-pool (default 2) block per ``conv_filters`` entry; ``dense_units``: hidden quantised
+    ``qcnn``: one quantised ``kernel_sizes[i]`` conv ('valid'; ``kernel_size`` where ``kernel_sizes`` is empty;
+    stride ``conv_strides[i]``, default 1) + quantised ReLU + ``pool_sizes[i]`` max-pool (default 2) block per
+    ``conv_filters`` entry — a first conv whose stride equals its kernel size (a *patchify* layer: 4 × 4,
+    stride 4) reads every pixel exactly once; ``dense_units``: hidden quantised
     dense layers after flattening; the output is one sigmoid unit (probability that the map holds a
     particle).  ``batch_norm`` uses QKeras ``QConv2DBatchnorm`` (batch-norm fused into the conv during
     training, folded into its weights and bias for hls4ml).  ``quantized: false`` builds the same
@@ -91,6 +95,7 @@ class ModelConfig:
     name: ModelName = "qcnn"
     conv_filters: tuple[int, ...] = (4, 8)
     kernel_size: int = 3
+    kernel_sizes: tuple[int, ...] = ()
     conv_strides: tuple[int, ...] = ()
     pool_sizes: tuple[int, ...] = ()
     dense_units: tuple[int, ...] = ()
@@ -108,19 +113,24 @@ class ModelConfig:
         check(len(self.conv_filters) >= 1, "model.conv_filters needs at least one conv block")
         check(all(f >= 1 for f in self.conv_filters), f"model.conv_filters must be >= 1, got {self.conv_filters}")
         check(all(u >= 1 for u in self.dense_units), f"model.dense_units must be >= 1, got {self.dense_units}")
-        check(self.kernel_size in (1, 3, 5), f"model.kernel_size must be 1, 3 or 5, got {self.kernel_size}")
+        for k in (self.kernel_size, *self.kernel_sizes):
+            check(1 <= k <= MAX_KERNEL, f"model.kernel_size(s) must be in [1, {MAX_KERNEL}], got {k}")
         check(self.input_scale > 0, f"model.input_scale must be > 0, got {self.input_scale}")
         check(
             len(self.space_to_depth) == 2 and min(self.space_to_depth) >= 1,
             f"model.space_to_depth must be [rows, cols] >= 1, got {list(self.space_to_depth)}",
         )
-        for key in ("conv_strides", "pool_sizes"):
+        for key in ("kernel_sizes", "conv_strides", "pool_sizes"):
             values = getattr(self, key)
             check(
                 len(values) in (0, len(self.conv_filters)),
                 f"model.{key} needs one entry per conv block ({len(self.conv_filters)}) or none, got {list(values)}",
             )
             check(all(v >= 1 for v in values), f"model.{key} entries must be >= 1, got {list(values)}")
+
+    def kernels(self) -> tuple[int, ...]:
+        """Conv kernel size per block (``kernel_size`` where ``kernel_sizes`` is not given)."""
+        return self.kernel_sizes or (self.kernel_size,) * len(self.conv_filters)
 
     def strides(self) -> tuple[int, ...]:
         """Conv stride per block (1 where not given)."""
@@ -141,7 +151,12 @@ class TrainConfig:
     ``lr_schedule``: ``constant``; ``cosine`` decays from ``learning_rate`` to ``learning_rate ×
     lr_min_fraction`` over ``epochs``; ``step`` multiplies by ``lr_step_factor`` every ``lr_step_epochs``.
     The rate is a function of the epoch only, so a resumed run follows the same schedule.
-    ``early_stopping_patience`` 0 disables early stopping (it watches ``early_stopping_monitor``).
+    ``early_stopping_patience`` 0 disables early stopping (it watches ``early_stopping_monitor``); with it,
+    ``restore_best_weights`` gives the model the weights of its best epoch at the end (only epochs after pruning
+    has reached its target compete).  ``float_pretrain_epochs``: first train the same architecture in float
+    (``model.quantized: false``, no pruning) for this many epochs (at ``float_pretrain_learning_rate``, default
+    ``learning_rate``, same schedule), then start quantisation-aware training from its weights (0 = QAT from
+    a random initialisation).
     ``deterministic`` turns on TensorFlow op determinism (see docs/train.md for what that covers).
     """
 
@@ -154,6 +169,9 @@ class TrainConfig:
     lr_step_factor: float = 0.5
     early_stopping_patience: int = 0
     early_stopping_monitor: Literal["val_loss", "val_accuracy"] = "val_loss"
+    restore_best_weights: bool = True
+    float_pretrain_epochs: int = 0
+    float_pretrain_learning_rate: float | None = None
     deterministic: bool = True
     seed: int = 0
 
@@ -167,6 +185,11 @@ class TrainConfig:
         check(self.lr_step_epochs >= 1, f"train.lr_step_epochs must be >= 1, got {self.lr_step_epochs}")
         check(0.0 < self.lr_step_factor <= 1.0, f"train.lr_step_factor must be in (0, 1], got {self.lr_step_factor}")
         check(self.early_stopping_patience >= 0, "train.early_stopping_patience must be >= 0")
+        check(self.float_pretrain_epochs >= 0, "train.float_pretrain_epochs must be >= 0")
+        check(
+            self.float_pretrain_learning_rate is None or self.float_pretrain_learning_rate > 0,
+            f"train.float_pretrain_learning_rate must be > 0, got {self.float_pretrain_learning_rate}",
+        )
 
     def learning_rate_at(self, epoch: int) -> float:
         """Learning rate for 0-based ``epoch`` under ``lr_schedule``."""

@@ -1,30 +1,35 @@
 """The FPGA-sized QKeras CNN (``model.name: qcnn``).
 
 Sized for the PYNQ-Z2 (xc7z020: 280 BRAM18, 220 DSP48, 106,400 FF, 53,200 LUT) with hls4ml ``io_stream``:
-every conv keeps only ``kernel_size − 1`` rows of line buffer (a few hundred bytes at 8 bits), and the
+every conv keeps only ``kernel − 1`` rows of line buffer (a few hundred bytes at 8 bits), and the
 pools/strides shrink the map before the dense layer, whose weights are the part that grows with the
-window.  ``models/default.yaml`` (32×32: 2 blocks of 8 filters) and ``models/qcnn_128.yaml`` (128×128:
-a 4×4 pool after the first conv) are the shipped presets.
+window.  ``models/default.yaml`` (the flagship at 128 × 128: a 4 × 4 stride-4 *patchify* conv first) and
+``models/quick.yaml`` (32 × 32, two small blocks) are the shipped presets.
+
+'valid' convolutions, strides and pools whose sizes do not divide the map drop its last rows or columns:
+:func:`unseen_pixels` says which input rows and columns then never reach the output, and the builder logs
+them (a hit there cannot change the score).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fpgaflow.compress.quantize import activation_quantizer, weight_quantizer
 from fpgaflow.errors import ConfigError
 from fpgaflow.train.config import ModelConfig
 
+log = logging.getLogger(__name__)
 
-def _conv(cfg: ModelConfig, filters: int, stride: int, name: str) -> Any:
+
+def _conv(cfg: ModelConfig, filters: int, kernel: int, stride: int, name: str) -> Any:
     import tensorflow as tf
     from qkeras import QConv2D, QConv2DBatchnorm
 
     if not cfg.quantized:
         # he_normal: QConv2D's default initialiser, so the float twin starts from the same distribution
-        return tf.keras.layers.Conv2D(
-            filters, cfg.kernel_size, strides=stride, kernel_initializer="he_normal", name=name
-        )
+        return tf.keras.layers.Conv2D(filters, kernel, strides=stride, kernel_initializer="he_normal", name=name)
     kwargs = {
         "strides": stride,
         "kernel_quantizer": weight_quantizer(cfg.weights),
@@ -32,8 +37,8 @@ def _conv(cfg: ModelConfig, filters: int, stride: int, name: str) -> Any:
         "name": name,
     }
     if cfg.batch_norm:
-        return QConv2DBatchnorm(filters, cfg.kernel_size, **kwargs)
-    return QConv2D(filters, cfg.kernel_size, **kwargs)
+        return QConv2DBatchnorm(filters, kernel, **kwargs)
+    return QConv2D(filters, kernel, **kwargs)
 
 
 def _relu(cfg: ModelConfig, name: str) -> Any:
@@ -59,9 +64,44 @@ def _dense(cfg: ModelConfig, units: int, name: str) -> Any:
     )
 
 
+def layout(cfg: ModelConfig, rows: int, cols: int) -> list[tuple[int, int, int]]:
+    """(kernel, stride, pool) of each conv block as built for a ``rows`` × ``cols`` map: the pool is 1 where
+    it is skipped (1, or larger than the map it would pool).  Stops before a block whose kernel does not fit."""
+    out = []
+    for k, stride, pool in zip(cfg.kernels(), cfg.strides(), cfg.pools(), strict=True):
+        if rows < k or cols < k:
+            break
+        rows, cols = (rows - k) // stride + 1, (cols - k) // stride + 1
+        applied = pool if pool > 1 and rows >= pool and cols >= pool else 1
+        out.append((k, stride, applied))
+        rows, cols = rows // applied, cols // applied
+    return out
+
+
+def _seen_axis(blocks: list[tuple[int, int, int]], size: int) -> set[int]:
+    """Input indices along one axis of ``size`` pixels that reach the flattened output: walk back from every
+    output index through each pool (output i reads [i·p, i·p + p)) and conv (output i reads [i·s, i·s + k))."""
+    for k, stride, pool in blocks:
+        size = ((size - k) // stride + 1) // pool
+    seen = set(range(size))
+    for k, stride, pool in reversed(blocks):
+        seen = {j for i in seen for j in range(i * pool, i * pool + pool)}
+        seen = {j for i in seen for j in range(i * stride, i * stride + k)}
+    return seen
+
+
+def unseen_pixels(cfg: ModelConfig, rows: int, cols: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Input rows and columns that no output of the ``qcnn`` layout depends on (empty tuples: the model sees
+    every pixel).  E.g. 32 × 32 with two 3 × 3 blocks and 2 × 2 pools: 30 → 15 → 13 → 6 drops the last row
+    of the 13 × 13 map, so input rows and columns 30 and 31 are never read."""
+    blocks = layout(cfg, rows, cols)
+    seen_r, seen_c = _seen_axis(blocks, rows), _seen_axis(blocks, cols)
+    return tuple(i for i in range(rows) if i not in seen_r), tuple(i for i in range(cols) if i not in seen_c)
+
+
 def build_qcnn(cfg: ModelConfig, input_shape: tuple[int, int, int]) -> Any:
     """``cfg.input_quantizer``, when set: a QActivation ``quantized_relu`` on the input.  Per ``conv_filters``
-    entry: (Q)Conv2D ``kernel_size`` 'valid' with stride ``strides()[i]`` (or
+    entry: (Q)Conv2D ``kernels()[i]`` 'valid' with stride ``strides()[i]`` (or
     QConv2DBatchnorm when ``batch_norm``) + quantized_relu + MaxPool ``pools()[i]`` (skipped when 1 or when
     the map is smaller than the pool); then flatten, optional (Q)Dense + quantized_relu layers and one
     (Q)Dense unit with a sigmoid.
@@ -79,19 +119,28 @@ def build_qcnn(cfg: ModelConfig, input_shape: tuple[int, int, int]) -> Any:
         from qkeras import QActivation
 
         x = QActivation(activation_quantizer(cfg.input_quantizer), name="input_quant")(x)
-    k = cfg.kernel_size
-    for i, (filters, stride, pool) in enumerate(zip(cfg.conv_filters, cfg.strides(), cfg.pools(), strict=True), 1):
+    blocks = zip(cfg.conv_filters, cfg.kernels(), cfg.strides(), cfg.pools(), strict=True)
+    for i, (filters, k, stride, pool) in enumerate(blocks, 1):
         if rows < k or cols < k:
             raise ConfigError(
                 f"model.conv_filters: block {i} sees a {rows}×{cols} map, smaller than the "
                 f"{k}×{k} kernel; use fewer conv blocks, smaller pools or a larger window"
             )
-        x = _conv(cfg, filters, stride, f"conv{i}")(x)
+        x = _conv(cfg, filters, k, stride, f"conv{i}")(x)
         x = _relu(cfg, f"relu{i}")(x)
         rows, cols = (rows - k) // stride + 1, (cols - k) // stride + 1
         if pool > 1 and rows >= pool and cols >= pool:
             x = tf.keras.layers.MaxPooling2D(pool, name=f"pool{i}")(x)
             rows, cols = rows // pool, cols // pool
+    unseen = unseen_pixels(cfg, *input_shape[:2])
+    if unseen[0] or unseen[1]:
+        log.warning(
+            "model: the conv/pool layout never reads input rows %s and columns %s of the %d×%d map (a hit there "
+            "cannot change the score); choose kernels, strides and pools that divide the maps",
+            list(unseen[0]),
+            list(unseen[1]),
+            *input_shape[:2],
+        )
     x = tf.keras.layers.Flatten(name="flatten")(x)
     for j, units in enumerate(cfg.dense_units, start=1):
         x = _dense(cfg, units, f"dense{j}")(x)

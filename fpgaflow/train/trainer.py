@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ class TrainResult:
     sparsity: float
     layer_sparsity: dict[str, float]
     resumed_from: int = 0
+    #: the epoch (1-based) whose weights the model holds when early stopping restored the best one, else None
+    best_epoch: int | None = None
 
     @property
     def epochs_run(self) -> int:
@@ -87,14 +90,19 @@ def train_classifier(
 
     With ``checkpoint_dir`` every epoch is checkpointed there and an interrupted run resumes from the last
     complete epoch (see :mod:`fpgaflow.train.checkpoint`).  ``warm_start``: a trained (stripped) model of the
-    same architecture whose weights start this training instead of a fresh initialisation (active learning's
-    rounds); the optimizer and the learning-rate schedule start afresh.
+    same architecture (float or quantised) whose weights replace the random initialisation (active learning's
+    rounds, float pre-training; a resumed run restores its checkpoint over them); the optimizer and the
+    learning-rate schedule start afresh.  With ``train_cfg.float_pretrain_epochs`` the float twin of the
+    quantised model is trained first (its epochs checkpointed in ``checkpoint_dir/float_pretrain``) and is the
+    warm start.
     """
     import tensorflow as tf
 
     from fpgaflow.augment.keras_adapter import fit_with_strategy
 
     check_data(train_set, val_set)
+    if train_cfg.float_pretrain_epochs and model_cfg.quantized and warm_start is None:
+        warm_start = pretrain_float(train_set, val_set, model_cfg, train_cfg, augment_cfg, checkpoint_dir).model
     determinism.configure(train_cfg.seed, train_cfg.deterministic)
     labels = train_set.labels.astype(np.float32)
     strategy = build_strategy(augment_cfg)
@@ -103,8 +111,6 @@ def train_classifier(
     model = build_model(model_cfg, input_shape)
     check_input_shape(model, input_shape)
     if warm_start is not None:
-        if checkpoint_dir is not None:
-            raise ConfigError("warm_start and checkpoint_dir exclude each other (a resumed run restores its weights)")
         _copy_weights(warm_start, model)
     pruning = prune_cfg.enabled and prune_cfg.target_sparsity > 0
     callbacks: list[Any] = [cb.lr_schedule(train_cfg)]
@@ -132,7 +138,17 @@ def train_classifier(
     callbacks.append(cb.log_epochs(train_cfg.epochs, resumed_from))
     early = None
     if train_cfg.early_stopping_patience:
-        early = cb.early_stopping(train_cfg, state.best, state.wait)
+        best_weights = checkpoint.load_best_weights(checkpoint_dir, state) if checkpoint_dir is not None else None
+        resumed_best = state.best_epoch is not None and best_weights is not None
+        early = cb.early_stopping(
+            train_cfg,
+            state.best if resumed_best else None,
+            state.wait,
+            first_epoch=first_competing_epoch(train_cfg, prune_cfg) if pruning else 0,
+            best_epoch=state.best_epoch if resumed_best else None,
+            best_weights=best_weights,
+            on_improve=(lambda e, w: checkpoint.save_best_weights(checkpoint_dir, e, w)) if checkpoint_dir else None,
+        )
         callbacks.append(early)
     if ckpt is not None and checkpoint_dir is not None:
         callbacks.append(checkpoint.checkpoint_callback(checkpoint_dir, ckpt, state, early))
@@ -155,13 +171,50 @@ def train_classifier(
         )
         if ckpt is None:
             history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
+    elif early is not None and train_cfg.restore_best_weights and early.best_weights is not None:
+        model.set_weights(early.best_weights)  # a finished run resumed: its model is the best epoch's
     if pruning:
         model = prune.strip(model)
-    return TrainResult(model, history, prune.total_sparsity(model), prune.layer_sparsity(model), resumed_from)
+    result = TrainResult(model, history, prune.total_sparsity(model), prune.layer_sparsity(model), resumed_from)
+    if early is not None and early.best_epoch is not None:
+        result.best_epoch = early.best_epoch + 1
+    return result
+
+
+def first_competing_epoch(train_cfg: TrainConfig, prune_cfg: PruneConfig) -> int:
+    """The first epoch (0-based) whose weights early stopping may keep: the one in which the pruning schedule
+    reaches its target sparsity (``end_fraction`` of the optimizer steps), so the model it restores is pruned
+    to the target."""
+    return max(0, math.ceil(prune_cfg.end_fraction * train_cfg.epochs) - 1)
+
+
+def pretrain_float(
+    train_set: HitMapSet,
+    val_set: HitMapSet,
+    model_cfg: ModelConfig,
+    train_cfg: TrainConfig,
+    augment_cfg: AugmentConfig,
+    checkpoint_dir: Path | None = None,
+) -> TrainResult:
+    """Train the float twin of ``model_cfg`` (same layers, no quantisers, no pruning) for
+    ``train_cfg.float_pretrain_epochs`` epochs: the starting point of quantisation-aware training."""
+    float_cfg = replace(model_cfg, quantized=False)
+    float_train = replace(
+        train_cfg,
+        epochs=train_cfg.float_pretrain_epochs,
+        float_pretrain_epochs=0,
+        learning_rate=train_cfg.float_pretrain_learning_rate or train_cfg.learning_rate,
+    )
+    sub = None if checkpoint_dir is None else Path(checkpoint_dir) / "float_pretrain"
+    log.info("float pre-training: %d epochs", float_train.epochs)
+    return train_classifier(
+        train_set, val_set, float_cfg, float_train, PruneConfig(enabled=False), augment_cfg, checkpoint_dir=sub
+    )
 
 
 def _copy_weights(source: Any, target: Any) -> None:
-    """Give ``target`` the weights of ``source`` (same architecture, or a ConfigError naming the mismatch)."""
+    """Give ``target`` the weights of ``source`` (same architecture, float or quantised: QKeras layers keep
+    float weights and quantise them on use), or a ConfigError naming the mismatch."""
     got = [w.shape for w in source.get_weights()]
     want = [w.shape for w in target.get_weights()]
     if got != want:
