@@ -18,7 +18,7 @@ from fpgaflow.config.strict import to_mapping
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.errors import ConfigError
 from fpgaflow.fit.config import FitConfig
-from fpgaflow.pipeline.config import RunConfig
+from fpgaflow.pipeline.config import RunConfig, load_run_config
 from fpgaflow.shipped import shipped_dir
 from fpgaflow.verify.config import VerifyConfig
 
@@ -199,7 +199,8 @@ def test_run_config_without_the_section_gives_the_defaults(tmp_path: Path) -> No
     path = _write(tmp_path / "run.yaml", {"train": {"epochs": 3}, "convert": {"reuse_factor": 2}})
     assert load_section(VerifyConfig, path, "verify") == VerifyConfig()
     assert load_section(FitConfig, path, "fit") == FitConfig()
-    assert load_section(VerifyConfig, shipped_dir("models") / "default.yaml", "verify") == RunConfig().verify
+    assert load_section(VerifyConfig, shipped_dir("models") / "quick.yaml", "verify") == RunConfig().verify
+    assert load_section(VerifyConfig, shipped_dir("models") / "default.yaml", "verify") == load_run_config().verify
 
 
 def test_section_errors_name_the_file_and_the_key(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from fpgaflow.config.strict import from_mapping
@@ -85,8 +86,8 @@ def test_input_shape_mismatch_is_a_data_error() -> None:
         check_input_shape(model, (20, 20, 1))
 
 
-def test_default_run_model_size() -> None:
-    model = build_model(load_run_config().model, (32, 32, 1))
+def test_quick_run_model_size() -> None:
+    model = build_model(load_run_config("quick").model, (32, 32, 1))
     # 8·(9+1) + 8·(72+1) + (6·6·8+1)
     assert model.count_params() == 80 + 584 + 289
 
@@ -111,3 +112,38 @@ def test_qcnn_128_packed_preset_takes_2x4_blocks_and_packs_4_counts_per_word() -
     }
     with pytest.raises(ConfigError, match=r"model\.space_to_depth must be \[rows, cols\] >= 1"):
         ModelConfig(space_to_depth=(0, 2))
+
+
+def _pixels_that_move_the_score(cfg: ModelConfig, rows: int, cols: int) -> np.ndarray:
+    """(rows, cols) bool: does a single hit at that pixel change the model's score?  Every weight is set to
+    +0.25 and every bias to 0 (exact in ap_fixed<8,1>), so a lone hit stays positive through every ReLU and
+    max-pool that reads it, and an empty map scores exactly 0.5; one forward pass per pixel, in batches."""
+    model = build_model(cfg, (rows, cols, 1))
+    model.set_weights([np.full(w.shape, 0.25 if w.ndim > 1 else 0.0, np.float32) for w in model.get_weights()])
+    moved = np.zeros(rows * cols, bool)
+    batch = 2048
+    for start in range(0, rows * cols, batch):
+        idx = np.arange(start, min(start + batch, rows * cols))
+        maps = np.zeros((len(idx), rows * cols), np.float32)
+        maps[np.arange(len(idx)), idx] = 1.0
+        scores = model.predict(maps.reshape(-1, rows, cols, 1), batch_size=512, verbose=0)[:, 0]
+        moved[idx] = scores != 0.5
+    empty = model.predict(np.zeros((1, rows, cols, 1), np.float32), verbose=0)[0, 0]
+    assert empty == 0.5
+    return moved.reshape(rows, cols)
+
+
+def test_the_flagship_model_reads_every_pixel_of_its_128x128_map() -> None:
+    """The deployed (default preset) model: a hit on any of the 16,384 pixels changes its score, and the
+    layout check agrees.  The quick preset's 'valid' 3 × 3 convs and 2 × 2 pools (32 → 30 → 15 → 13 → 6)
+    never read rows and columns 30 and 31, and the same probe finds exactly those."""
+    from fpgaflow.train.models_qcnn import unseen_pixels
+
+    flagship = load_run_config().model
+    assert unseen_pixels(flagship, 128, 128) == ((), ())
+    assert _pixels_that_move_the_score(flagship, 128, 128).all()
+
+    quick = load_run_config("quick").model
+    assert unseen_pixels(quick, 32, 32) == ((30, 31), (30, 31))
+    moved = _pixels_that_move_the_score(quick, 32, 32)
+    assert moved[:30, :30].all() and not moved[30:, :].any() and not moved[:, 30:].any()

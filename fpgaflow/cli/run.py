@@ -25,7 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         needs=("tensorflow", "qkeras", "tensorflow_model_optimization", "hls4ml", "scipy", *REPORT_NEEDS),
     )
     opts = Options(p)
-    opts.option("config", nargs="?", type=Path, help="run config YAML (default: the shipped models/default.yaml)")
+    opts.option(
+        "config",
+        nargs="?",
+        type=Path,
+        help="run config YAML, or a preset name: quick (32 × 32, minutes) (default: the shipped models/default.yaml, "
+        "the window-128 flagship)",
+    )
     opts.option("--out", type=Path, help="run directory (created; an earlier run resumes); required to run")
     opts.option("--from", dest="from_step", metavar="STEP", help="re-run from this step on")
     opts.option("--to", dest="to_step", metavar="STEP", help="stop after this step")
@@ -40,12 +46,12 @@ def handle(args: argparse.Namespace) -> int:
     import yaml
 
     from fpgaflow.errors import ConfigError
-    from fpgaflow.pipeline.config import default_config_path, load_run_config
+    from fpgaflow.pipeline.config import load_run_config, resolve_config
     from fpgaflow.pipeline.runner import run_pipeline
 
     cfg = load_run_config(args.config)
     if args.print_config:
-        print(f"# {args.config or default_config_path()}\n" + yaml.safe_dump(cfg.to_dict(), sort_keys=False), end="")  # noqa: T201
+        print(f"# {resolve_config(args.config)}\n" + yaml.safe_dump(cfg.to_dict(), sort_keys=False), end="")  # noqa: T201
         return 0
     if args.out is None:
         raise ConfigError("--out DIR is required to run the flow")

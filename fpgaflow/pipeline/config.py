@@ -14,6 +14,7 @@ from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import load_yaml, to_mapping
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.data.config import DataConfig
+from fpgaflow.errors import ConfigError
 from fpgaflow.shipped import shipped_dir
 from fpgaflow.train.config import ModelConfig, TrainConfig
 from fpgaflow.verify.config import VerifyConfig
@@ -41,21 +42,42 @@ class RunConfig:
         return dict(to_mapping(self))
 
 
+#: Shipped run configs that ``fpgaflow run NAME`` accepts by name: ``default`` is the flagship (the
+#: ``window-128`` task deployed at 128 × 128), ``quick`` the small 32 × 32 flow for tests and demos.
+PRESETS: tuple[str, ...] = ("default", "quick")
+
+
 def default_config_path() -> Path:
     """The built-in default run config, ``models/default.yaml`` (shipped in the wheel)."""
-    return shipped_dir("models") / "default.yaml"
+    return preset_path("default")
+
+
+def preset_path(name: str) -> Path:
+    """The shipped run config of preset ``name`` (one of :data:`PRESETS`)."""
+    if name not in PRESETS:
+        raise ConfigError(f"unknown run preset {name!r}; the presets are {', '.join(PRESETS)}")
+    return shipped_dir("models") / f"{name}.yaml"
+
+
+def resolve_config(path: Path | str | None) -> Path:
+    """The YAML file a run uses: ``None`` = the default preset; a preset name (``quick``) that is not an
+    existing file = that preset's shipped config; anything else is a path."""
+    if path is None:
+        return default_config_path()
+    if str(path) in PRESETS and not Path(path).exists():
+        return preset_path(str(path))
+    return Path(path)
 
 
 def load_run_config(path: Path | str | None = None) -> RunConfig:
-    """Load a run config from YAML; ``None`` loads the built-in default."""
-    return load_yaml(RunConfig, default_config_path() if path is None else path)
+    """Load a run config from YAML; ``None`` loads the built-in default, a preset name its shipped config."""
+    return load_yaml(RunConfig, resolve_config(path))
 
 
 def recorded_config(run_dir: Path | str) -> RunConfig:
     """The config an ``fpgaflow run`` directory was run with (its ``.fpgaflow/run.json``); :class:`ConfigError`
     when the directory has none or it does not load with this fpgaflow."""
     from fpgaflow.config.strict import from_mapping
-    from fpgaflow.errors import ConfigError
 
     marker = Path(run_dir) / ".fpgaflow" / "run.json"
     try:
