@@ -244,5 +244,5 @@ def test_float_pretraining_starts_qat_from_the_float_weights(data: tuple[HitMapS
     qat = _train(data, train_cfg=still, prune_cfg=PruneConfig(enabled=False), warm_start=float_result.model)
     for wa, wb in zip(float_result.model.get_weights(), qat.model.get_weights(), strict=True):
         np.testing.assert_allclose(wa, wb, atol=1e-6)
-    with pytest.raises(ConfigError, match="warm_start: model .* has weights"):
+    with pytest.raises(ConfigError, match=r"warm_start: model .* has weights"):
         _copy_weights(float_result.model, _train(data, model_cfg=ModelConfig(conv_filters=(3,))).model)
