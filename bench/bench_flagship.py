@@ -1,0 +1,271 @@
+"""The flagship measured (issue 22): the default run (``models/default.yaml``, the ``window-128`` task deployed at
+128 × 128) for several seeds, against the baselines and the truth ceiling on the same test maps.
+
+    PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python bench/bench_flagship.py --seeds 1 2 3 \\
+        --workdir runs/flagship --write
+
+Per seed ``s``: ``fpgaflow run`` of the default config with ``data.seed = s`` and ``train.seed = s + 2`` (seed 1 is
+the default run itself) in ``WORKDIR/seed<s>`` (a finished run is reused: the pipeline resumes from its
+checkpoints); every baseline family of :mod:`fpgaflow.baselines` fitted on the run's training maps, chosen on its
+validation maps and measured on its test maps; the truth ceiling (:func:`fpgaflow.baselines.ceiling.truth_ceiling`)
+on the same split, from the same simulation re-run with per-cluster truth; the deployed model's C-simulation
+scores paired with the strongest baseline's (paired bootstrap, McNemar).  Then the emulator's speed against Keras
+on the deployed model, timed side by side (the emulator models hls4ml's Latency strategy only, so it runs the
+Latency twin of the deployed design: same types, same arithmetic).  ``--write`` writes
+bench/results_flagship.md; without it the markdown is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fpgaflow.baselines import BaselineConfig, evaluate_baselines
+from fpgaflow.baselines.ceiling import truth_ceiling
+from fpgaflow.data.hitmaps import HitMapSet, load_npz
+from fpgaflow.data.source import simulate_set
+from fpgaflow.data.split import split_indices
+from fpgaflow.metrics import paired_comparison
+from fpgaflow.pipeline.config import RunConfig, load_run_config
+from fpgaflow.pipeline.runner import run_pipeline
+
+RESULTS = Path(__file__).resolve().parent / "results_flagship.md"
+BOARD_LIMITS = {"lut": 53_200, "ff": 106_400, "dsp": 220, "bram18": 280}
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (5 min {five:.2f})"
+
+
+def seed_config(seed: int) -> RunConfig:
+    """The default run with data seed ``seed`` and training seed ``seed + 2`` (seed 1 = the default run)."""
+    cfg = load_run_config()
+    return replace(cfg, data=replace(cfg.data, seed=seed), train=replace(cfg.train, seed=seed + 2))
+
+
+def _split(run_dir: Path, name: str) -> HitMapSet:
+    return load_npz(next(run_dir.glob(f"*/{name}.npz")))
+
+
+def _ceiling(cfg: RunConfig) -> dict[str, float]:
+    """Truth ceiling on the run's own test split (same simulation, same split stream as make_splits)."""
+    data = simulate_set(cfg.data, truth=True)
+    assert data.truth is not None
+    train, _, test = split_indices(
+        data.labels,
+        cfg.data.val_fraction,
+        cfg.data.test_fraction,
+        np.random.default_rng([cfg.data.seed, 1]),
+        groups=data.groups,
+    )
+    c = truth_ceiling(data.labels, data.truth, train, test)
+    return {"accuracy": c.accuracy, "auc": c.roc_auc, "n_test": c.n_test}
+
+
+def measure_seed(seed: int, workdir: Path) -> dict[str, Any]:
+    """Run (or resume) the flagship for one seed and measure it beside the baselines and the ceiling."""
+    cache = workdir / f"seed{seed}.json"
+    if cache.is_file():
+        return dict(json.loads(cache.read_text()))
+    cfg = seed_config(seed)
+    run_dir = workdir / f"seed{seed}"
+    t0 = time.perf_counter()
+    load_before = _load()
+    summary = run_pipeline(cfg, run_dir).summary
+    t_run = time.perf_counter() - t0
+    train, val, test = (_split(run_dir, n) for n in ("train", "val", "test"))
+    scores = np.load(next(run_dir.glob("*/scores.npz")))
+    hw, labels = scores["csim"], scores["labels"]
+    assert np.array_equal(labels, test.labels), "the verify step's labels are not the test split's"
+    t0 = time.perf_counter()
+    table = evaluate_baselines(
+        train.maps, train.labels, test.maps, test.labels, val.maps, val.labels, cfg=BaselineConfig(seed=0)
+    )
+    t_base = time.perf_counter() - t0
+    best = table.best()
+    strongest = table.strongest()
+    pair = paired_comparison(labels, strongest.test_scores, hw, cut_a=strongest.cut, cut_b=0.5)
+    t0 = time.perf_counter()
+    ceiling = _ceiling(cfg)
+    t_ceiling = time.perf_counter() - t0
+    out = {
+        "seed": seed,
+        "train_seed": cfg.train.seed,
+        "n_train": len(train),
+        "n_val": len(val),
+        "n_test": len(test),
+        "summary": summary,
+        "baselines": {
+            fam: {"name": r.name, "accuracy": r.accuracy, "error": r.accuracy_error, "auc": r.auc.auc}
+            for fam, r in best.items()
+        },
+        "strongest": strongest.name,
+        "paired": pair.to_dict(),
+        "ceiling": ceiling,
+        "seconds": {"run": t_run, "baselines": t_base, "ceiling": t_ceiling},
+        "load": f"{load_before} -> {_load()}",
+    }
+    cache.write_text(json.dumps(out, indent=1, default=float))
+    return out
+
+
+def emulator_speed(run_dir: Path, repeats: int = 3) -> dict[str, float]:
+    """Maps/s of Keras (the QKeras model and its float twin) and of the emulator on the deployed model's Latency
+    twin, on the run's test maps, interleaved (best of ``repeats``) so that the machine's load hits all alike."""
+    import tempfile
+
+    from fpgaflow.convert.config import ConvertConfig
+    from fpgaflow.convert.hls import convert, load_pinned_config, split_output_activation
+    from fpgaflow.emulate import Emulator
+    from fpgaflow.modelio import input_scale_for, load_model, scale_inputs
+    from fpgaflow.verify.float_twin import float_twin
+
+    model_path = next(run_dir.glob("*/model.h5"))
+    model, _ = split_output_activation(load_model(model_path))
+    scale = input_scale_for(model_path, None, "model.input_scale")
+    x = scale_inputs(_split(run_dir, "test").maps, scale)
+    pinned = load_pinned_config(next(p.parent for p in run_dir.glob("*/conversion.json")))
+    latency: ConvertConfig = replace(
+        pinned,
+        strategy="Latency",
+        layers={k: replace(v, strategy="Latency") for k, v in pinned.layers.items()},
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        emu = Emulator.from_hls_model(convert(model, latency, Path(tmp), scale, None).hls_model)
+    twin = float_twin(model)
+    timers = {
+        "emulator": lambda: emu.predict(x),
+        "keras_qkeras": lambda: model.predict(x, batch_size=1024, verbose=0),
+        "keras_float": lambda: twin.predict(x, batch_size=1024, verbose=0),
+    }
+    best = dict.fromkeys(timers, float("inf"))
+    for _ in range(repeats):
+        for name, fn in timers.items():
+            t0 = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return {name: len(x) / t for name, t in best.items()} | {"n_maps": float(len(x))}
+
+
+def _mean_sd(values: list[float], scale: float = 100.0, digits: int = 1) -> str:
+    v = np.asarray(values, float) * scale
+    sd = float(v.std(ddof=1)) if len(v) > 1 else 0.0
+    return f"{v.mean():.{digits}f} ± {sd:.{digits}f}"
+
+
+def render(seeds: list[dict[str, Any]], speed: dict[str, float], command: str) -> str:
+    s0 = seeds[0]["summary"]
+    lines = [
+        "# The flagship: `window-128` deployed at 128 × 128 on the PYNQ-Z2 (issue 22)",
+        "",
+        "Command (from the worktree root):",
+        "",
+        f"    {command}",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores visible, shared with other sessions (load printed per"
+        " seed), Python " + platform.python_version() + ". Run config: `models/default.yaml` (`fpgaflow run` with"
+        " no CONFIG); per seed s: data.seed = s, train.seed = s + 2.",
+        "",
+        "## Per seed (test maps of each seed's own split)",
+        "",
+        "| seed | test maps | deployed (C-sim) acc. % | QKeras acc. % | float twin % | QKeras = C-sim bit for bit |"
+        " sparsity | best single cut % | trees % | two-stage % | truth ceiling % | deployed − strongest baseline"
+        " (pp) | run (s) | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
+    ]
+    for r in seeds:
+        s, b, p = r["summary"], r["baselines"], r["paired"]
+        lines.append(
+            f"| {r['seed']} | {r['n_test']} | {100 * s['accuracy_csim']:.1f} | {100 * s['accuracy_keras']:.1f} | "
+            f"{100 * (s.get('accuracy_float') or float('nan')):.1f} | "
+            f"{s['csim_bit_exact_fraction']:.4f} | {s['sparsity']:.3f} | "
+            f"{100 * b['single_cut']['accuracy']:.1f} ± {100 * b['single_cut']['error']:.1f} | "
+            f"{100 * b['tree']['accuracy']:.1f} ± {100 * b['tree']['error']:.1f} | "
+            f"{100 * b['two_stage']['accuracy']:.1f} ± {100 * b['two_stage']['error']:.1f} | "
+            f"{100 * r['ceiling']['accuracy']:.1f} | "
+            f"{100 * p['accuracy_diff']:+.1f} ± {100 * p['accuracy_error']:.1f} vs `{r['strongest']}` "
+            f"(McNemar mid-p {p['accuracy_p']:.2g}) | {r['seconds']['run']:.0f} | {r['load']} |"
+        )
+    acc = [r["summary"]["accuracy_csim"] for r in seeds]
+    auc_cut = [r["baselines"]["single_cut"]["accuracy"] for r in seeds]
+    tree = [max(r["baselines"]["tree"]["accuracy"], r["baselines"]["two_stage"]["accuracy"]) for r in seeds]
+    ceil = [r["ceiling"]["accuracy"] for r in seeds]
+    est = s0["estimate"]
+    ranges = s0["estimate_range"]
+    util = s0["estimate_utilisation"]
+    binding = max(util, key=lambda k: util[k])
+    n = len(seeds)
+    lines += [
+        "",
+        f"## Over {n} seed{'s' if n > 1 else ''}: mean ± standard deviation",
+        "",
+        "| model | accuracy (%) |",
+        "|---|---:|",
+        f"| deployed model (C simulation, every test map) | {_mean_sd(acc)} |",
+        f"| best single cut | {_mean_sd(auc_cut)} |",
+        f"| best tree (per-map or two-stage, whichever is higher per seed) | {_mean_sd(tree)} |",
+        f"| truth ceiling | {_mean_sd(ceil)} |",
+        "",
+        "## The deployed design (seed " + str(seeds[0]["seed"]) + "; the others share the architecture and the"
+        " conversion)",
+        "",
+        "| resource | estimate (range) | board | share of the board (top of range) |",
+        "|---|---:|---:|---:|",
+    ]
+    for res in ("lut", "ff", "dsp", "bram18"):
+        lo, hi = ranges[res]
+        lines.append(
+            f"| {res} | {est[res]:,.0f} ({lo:,.0f}–{hi:,.0f}) | {BOARD_LIMITS[res]:,} | "
+            f"{100 * util[res]:.1f} % ({100 * hi / BOARD_LIMITS[res]:.1f} %) |"
+        )
+    lines += [
+        "",
+        f"Verdict: {s0['estimate_verdict']}.  Binding resource: **{binding}** ({100 * util[binding]:.1f} % of the"
+        f" board).  Modelled throughput {s0['modelled_maps_per_second']:,.0f} maps/s ({s0['modelled_bound']}-bound,"
+        f" latency {s0['modelled_latency_us']:,.1f} µs); reuse factors {s0['reuse_factors']}.",
+        f"C simulation: {s0.get('csim_maps_per_second') or 0:.1f} maps/s (2 processes).",
+        "",
+        "## Emulator speed at 128 × 128 (seed " + str(seeds[0]["seed"]) + "'s model, its test maps, best of 3)",
+        "",
+        "| path | maps/s |",
+        "|---|---:|",
+        f"| Keras, the QKeras model | {speed['keras_qkeras']:,.0f} |",
+        f"| Keras, its float twin (quantisers removed) | {speed['keras_float']:,.0f} |",
+        f"| fpgaflow.emulate (Latency twin of the deployed design) | {speed['emulator']:,.0f} |",
+        "",
+        f"Emulator / Keras float: **{speed['emulator'] / speed['keras_float']:.2f}×** on {speed['n_maps']:.0f} maps.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--workdir", type=Path, default=Path("runs/flagship"))
+    ap.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
+    args = ap.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    seeds = [measure_seed(s, args.workdir) for s in args.seeds]
+    speed = emulator_speed(args.workdir / f"seed{args.seeds[0]}")
+    command = (
+        "PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python bench/bench_flagship.py --seeds "
+        + " ".join(map(str, args.seeds))
+        + f" --workdir {args.workdir} --write"
+    )
+    text = render(seeds, speed, command)
+    if args.write:
+        RESULTS.write_text(text, encoding="utf-8")
+    print(text)  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
