@@ -264,7 +264,7 @@ def main() -> None:
     text = render(seeds, speed, command)
     if args.write:
         RESULTS.write_text(text, encoding="utf-8")
-    print(text)  # noqa: T201
+    print(text)
 
 
 if __name__ == "__main__":
