@@ -1,5 +1,6 @@
 # Two commands for a new user on a fresh machine (Python 3.11 and g++ present):
-#   make run    install everything into .venv and run the main job on the built-in default config
+#   make run    install everything into .venv and run the main job on the built-in default config (the flagship)
+#   make quick  the same with the small 32 x 32 preset (fpgaflow run quick) -> runs/quick
 #   make test   install everything into .venv and run the test suite (what CI runs; installs Debian's chromium
 #               for the report's browser test when apt-get can)
 #   make test-fast   the suite without the tests marked slow (pytest -m "not slow")
@@ -12,7 +13,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= runs/default
 
-.PHONY: run test test-fast lint install clean board-env readme
+.PHONY: run test test-fast lint install clean board-env quick readme
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (fpgaflow's host side needs Python 3.11)"; exit 1; }
@@ -25,6 +26,9 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/fpgaflow run --out $(OUT)
+
+quick: $(STAMP)
+	$(VENV)/bin/fpgaflow run quick --out runs/quick
 
 # The README's and docs' figures of the default run, from a fresh run and fit (bench/readme_figures.py).
 README_RUN ?= runs/readme

@@ -1,11 +1,11 @@
 """Baselines benchmark (issue 13): every baseline family on a config's data, per data seed, with timings.
 
-    .venv/bin/python bench/bench_baselines.py table models/default.yaml --seeds 1 2 3
+    .venv/bin/python bench/bench_baselines.py table models/quick.yaml --seeds 1 2 3
     .venv/bin/python bench/bench_baselines.py table bench/data_window128_provisional.yaml --seeds 1 2 3
     .venv/bin/python bench/bench_baselines.py table models/qcnn_128.yaml --n-maps 26667 --seeds 1
     .venv/bin/python bench/bench_baselines.py table models/tasks/cluster-bib.yaml --seeds 1 2 3   # + filter table
-    .venv/bin/python bench/bench_baselines.py boosters models/default.yaml   # HGB vs LightGBM vs XGBoost
-    .venv/bin/python bench/bench_baselines.py threads models/default.yaml    # booster on 1 vs 2 threads
+    .venv/bin/python bench/bench_baselines.py boosters models/quick.yaml   # HGB vs LightGBM vs XGBoost
+    .venv/bin/python bench/bench_baselines.py threads models/quick.yaml    # booster on 1 vs 2 threads
     .venv/bin/python bench/bench_baselines.py importance bench/data_run3_32_provisional.yaml  # what the tree uses
 
 ``table``: the data section of CONFIG (``data.seed`` replaced by each ``--seeds`` value) is split exactly as

@@ -2,7 +2,7 @@
 
 1. ``throughput``: training maps/s of each reference model for a few optimizer steps (after one warm-up
    step that traces the graph) on random maps: the study's base and reduced CNNs at 128×128×3, the FPGA
-   QKeras CNN at 32×32×1 (``models/default.yaml``) and at 128×128×1 (``models/qcnn_128.yaml``).
+   QKeras CNN at 32×32×1 (``models/quick.yaml``) and at 128×128×1 (``models/qcnn_128.yaml``).
 2. ``qat``: the default FPGA model pruned (50 %) and quantised (8-bit) vs the same architecture in float
    (no pruning, no quantisers), trained the same way on the default simulated data; validation accuracy
    of both and the delta (target: ≤ 1 percentage point).
@@ -38,7 +38,7 @@ def throughput(steps: int, batch_size: int) -> list[dict[str, object]]:
     cases = [
         ("base", ModelConfig(name="base"), (128, 128, 3)),
         ("reduced", ModelConfig(name="reduced"), (128, 128, 3)),
-        ("qcnn (default, 32x32)", load_run_config().model, (32, 32, 1)),
+        ("qcnn (quick, 32x32)", load_run_config("quick").model, (32, 32, 1)),
         ("qcnn_128", qcnn_128, (128, 128, 1)),
     ]
     rng = np.random.default_rng(0)
@@ -73,7 +73,7 @@ def qat(epochs: int | None) -> dict[str, object]:
     from fpgaflow.train.datasets import make_splits
     from fpgaflow.train.trainer import predict_scores, train_classifier
 
-    cfg = load_run_config()
+    cfg = load_run_config("quick")
     train_cfg = cfg.train if epochs is None else dataclasses.replace(cfg.train, epochs=epochs)
     train, val, _test = make_splits(cfg.data)  # the same maps and split as `fpgaflow run`
     variants = {
