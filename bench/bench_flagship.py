@@ -128,8 +128,9 @@ def emulator_speed(run_dir: Path, repeats: int = 3) -> dict[str, float]:
     from fpgaflow.convert.config import ConvertConfig
     from fpgaflow.convert.hls import convert, load_pinned_config, split_output_activation
     from fpgaflow.emulate import Emulator
-    from fpgaflow.modelio import input_scale_for, load_model, scale_inputs
+    from fpgaflow.modelio import input_scale_for, load_model
     from fpgaflow.verify.float_twin import float_twin
+    from fpgaflow_board.scaling import scale_inputs
 
     model_path = next(run_dir.glob("*/model.h5"))
     model, _ = split_output_activation(load_model(model_path))
