@@ -35,7 +35,7 @@ from fpgaflow.errors import DataError
 
 REPO = Path(__file__).resolve().parents[1]
 
-#: models/default.yaml's physics (32 × 32, pileup 20, pT cut 0.3 GeV, 50/50), 3000 maps.
+#: models/quick.yaml's physics (32 × 32, pileup 20, pT cut 0.3 GeV, 50/50), 3000 maps.
 DATA = DataConfig(
     source="simulate",
     n_maps=3000,
