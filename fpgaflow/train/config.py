@@ -3,7 +3,8 @@
 ``model.name`` picks the architecture; each architecture reads only its own options:
 
 * ``qcnn`` — the FPGA-sized QKeras CNN (top-level keys ``conv_filters``, ``pool_sizes``, ``weights`` ...);
-  presets are shipped as ``models/default.yaml`` (the 128×128 flagship), ``models/quick.yaml`` (32×32) and ``models/qcnn_128.yaml``.
+  presets are shipped as ``models/default.yaml`` (the 128×128 flagship), ``models/quick.yaml`` (32×32) and
+  ``models/qcnn_128.yaml``.
 * ``base`` — the study's base CNN (options under ``model.base``), 12,942,273 parameters at 128×128×3.
 * ``reduced`` — the study's reduced CNN (options under ``model.reduced``), 115,905 parameters at 128×128×3.
 """
