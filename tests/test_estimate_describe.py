@@ -234,3 +234,17 @@ def test_qkeras_model_precisions_reach_the_model(tmp_path: Path) -> None:
     assert dsp["qc"] == sum(n for _, d, n in layers["qc"].profile.classes if d >= 3)
     assert dsp["qd"] == 0
     assert dsp["sm"] == 3  # softmax's normalising multiplies
+
+
+def test_fifo_depth_follows_the_stream_pragma_fpgaflow_sized(tmp_path: Path) -> None:
+    """An io_stream output FIFO is as deep as its ``#pragma HLS STREAM depth`` (what fpgaflow's convert sets
+    from the layer geometry), capped at one entry per pixel; without the pragma, one entry per pixel."""
+    hls_model = convert(reduced_model(), tmp_path)
+    conv = next(layer for layer in hls_model.get_layers() if layer.name == "conv")
+    var = conv.get_output_variable()
+    assert describe_layer(conv, "io_stream").fifo_depth == 126 * 126
+    var.pragma = ("stream", 127)
+    assert describe_layer(conv, "io_stream").fifo_depth == 127
+    var.pragma = ("stream", 10**6)
+    assert describe_layer(conv, "io_stream").fifo_depth == 126 * 126
+    assert describe_layer(conv, "io_parallel").fifo_depth == 0
