@@ -34,12 +34,14 @@ def _package_dirs() -> dict[str, Path]:
 
 
 def _shipped_files() -> dict[str, list[str]]:
-    """Wheel path → source files, for the three shipped folders."""
-    patterns = {"models": "*.yaml", "vivado_scripts": "*.tcl", "notebooks": "*.ipynb"}
+    """Wheel path → source files, for the three shipped folders (the models' task presets included: the default
+    run names one)."""
+    patterns = {"models": ("*.yaml", "tasks/*.yaml"), "vivado_scripts": ("*.tcl",), "notebooks": ("*.ipynb",)}
     return {
-        f"fpgaflow/_shipped/{name}/{p.name}": [str(p)]
+        f"fpgaflow/_shipped/{name}/{p.relative_to(REPO / folder).as_posix()}": [str(p)]
         for name, folder in CHECKOUT_FOLDERS.items()
-        for p in sorted((REPO / folder).glob(patterns[name]))
+        for pattern in patterns[name]
+        for p in sorted((REPO / folder).glob(pattern))
     }
 
 

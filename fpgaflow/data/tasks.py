@@ -18,12 +18,17 @@ import yaml
 
 from fpgaflow.config.strict import from_mapping, suggest
 from fpgaflow.errors import ConfigError
+from fpgaflow.shipped import shipped_dir
 
 if TYPE_CHECKING:
     from fpgaflow.data.config import DataConfig
 
-#: Where the registered presets live (``models/tasks`` of the checkout).
-TASKS_DIR = Path(__file__).resolve().parents[2] / "models" / "tasks"
+
+def tasks_dir() -> Path:
+    """Where the registered presets live: ``models/tasks`` of the checkout, or of the installed wheel (the
+    default run, ``models/default.yaml``, names one, so an installed fpgaflow needs them)."""
+    return shipped_dir("models") / "tasks"
+
 
 Metric = Literal["accuracy", "roc_auc", "rejection_at_90", "rejection_at_95", "reduction_at_90", "reduction_at_95"]
 
@@ -51,12 +56,12 @@ class TaskPreset:
 
 def task_names() -> list[str]:
     """Names of the registered presets (file stems of ``models/tasks/*.yaml``), sorted."""
-    return sorted(p.stem for p in TASKS_DIR.glob("*.yaml"))
+    return sorted(p.stem for p in tasks_dir().glob("*.yaml"))
 
 
 def task_path(name_or_path: str) -> Path:
     """The preset file of a registered name, or ``name_or_path`` itself when it is a YAML file."""
-    registered = TASKS_DIR / f"{name_or_path}.yaml"
+    registered = tasks_dir() / f"{name_or_path}.yaml"
     if registered.is_file():
         return registered
     path = Path(name_or_path)
