@@ -315,3 +315,22 @@ def test_selection_that_physics_cannot_meet_is_an_error() -> None:
     cfg = DataConfig(source="simulate", n_maps=20, select_particle_fraction=True, simulate=quiet)
     with pytest.raises(DataError, match=r"only 0 particle / 10 background maps in 1000 simulated maps"):
         load_dataset(cfg)
+
+
+def test_load_maps_reads_unlabelled_npz_and_names_bad_charge(tmp_path: Path) -> None:
+    from fpgaflow.data import load_maps
+
+    counts = np.arange(2 * 4 * 4, dtype=np.uint8).reshape(2, 4, 4) * 7
+    path = tmp_path / "raw.npz"
+    np.savez(path, maps=counts)
+    maps = load_maps(path)
+    assert maps.dtype == np.float32 and maps.shape == (2, 4, 4, 1)
+    np.testing.assert_array_equal(maps[..., 0], counts.astype(np.float32))
+    bad = counts.astype(np.float32)
+    bad[1, 2, 3] = 300.0
+    np.savez(path, maps=bad)
+    with pytest.raises(DataError, match=r"raw.npz: sample 1 has charge above the ADC full scale 255"):
+        load_maps(path)
+    np.savez(path, images=counts)
+    with pytest.raises(DataError, match=r"expected an array 'maps'"):
+        load_maps(path)

@@ -128,6 +128,9 @@ def test_ties_prefer_the_target_rate_and_the_report_says_what_fewer_luts_cost(
     md = write_fit_report(chosen, tmp_path, extra={"model": "tiny"})["markdown"].read_text()
     assert f"- what the choice trades: {text}" in md
     assert tradeoff(replace(result, chosen=free)).cheapest is None
+    # One point at its accuracy: said so, not "the fastest of the 1 equally accurate points".
+    alone = replace(t, tied=1, cheapest=None, lut_saved=0.0, throughput_factor=1.0).sentence(high)
+    assert "is the only point at its accuracy and does not reach the" in alone and "of the 1 " not in alone
 
 
 def test_pareto_front_is_not_dominated(result: FitResult) -> None:

@@ -55,8 +55,8 @@ def measure_truth(train: HitMapSet, test: HitMapSet) -> dict[str, Any]:
     source but not its pT), and the label ambiguity over both sets.  Both sets must carry truth.
 
     Keys: ``ceiling`` — ``accuracy``, ``accuracy_error`` (binomial standard error), ``roc_auc``, ``n_train``,
-    ``n_test``, ``n_patterns``, ``unseen_fraction``; ``ambiguity`` — ``one_track`` (how often a map whose
-    only in-time track cluster is one track is a particle map), ``n_one_track``, ``no_track``,
+    ``n_test``, ``n_patterns``, ``unseen_fraction``; ``ambiguity`` — ``one_track`` (how often a map holding
+    exactly one in-time track cluster is a particle map), ``n_one_track``, ``no_track``,
     ``n_no_track``, ``by_track_count`` (P(particle | k in-time track clusters), k = 0…6).
     """
     if train.truth is None or test.truth is None:
@@ -84,7 +84,7 @@ def truth_sentence(figures: dict[str, Any]) -> str:
     model_vs_baselines.md)."""
     c, a = figures["ceiling"], figures["ambiguity"]
     one = (
-        f"a map whose only in-time track cluster is one track is a particle map {100 * a['one_track']:.0f} % of "
+        f"a map holding exactly one in-time track cluster is a particle map {100 * a['one_track']:.0f} % of "
         f"the time ({a['n_one_track']} maps)"
         if a["one_track"] is not None
         else "no map holds exactly one in-time track cluster"

@@ -48,7 +48,7 @@ def convert_saved_model(
     from fpgaflow.convert.csim_build import build_csim_library
     from fpgaflow.convert.hls import convert, split_output_activation
     from fpgaflow.convert.report import write_conversion_report
-    from fpgaflow.data import load_file
+    from fpgaflow.data import load_maps
     from fpgaflow.modelio import input_scale_for, load_model
     from fpgaflow_board.scaling import scale_inputs
 
@@ -57,7 +57,7 @@ def convert_saved_model(
     scale = input_scale_for(model_path, input_scale)
     with staged_output_dir(out, "convert") as staging:
         model, activation = split_output_activation(load_model(model_path))
-        maps = None if calibration is None else scale_inputs(load_file(calibration).maps, scale)
+        maps = None if calibration is None else scale_inputs(load_maps(calibration), scale)
         conversion = convert(model, cfg, staging, scale, maps)
         extra = {"output_activation": activation, "model": str(model_path.resolve())}
         write_conversion_report(conversion, staging, extra)

@@ -1,7 +1,8 @@
 """Hit maps: the container, loaders, generators and splits (no TensorFlow imported here).
 
 :func:`load_file` is the one reader of a hit-map file a user names (``.npz``, ``.h5``/``.hdf5``, a shard
-directory, ``.root``): every command that takes maps reads them through it; :func:`open_dataset` streams
+directory, ``.root``): every command that takes labelled maps reads them through it, and :func:`load_maps`
+reads maps alone for inference (an npz of unlabelled maps); :func:`open_dataset` streams
 the same files chunk by chunk; :func:`load_dataset` builds the set a :class:`DataConfig` describes (the
 physics simulator, toy maps, or a file).
 """
@@ -9,7 +10,7 @@ physics simulator, toy maps, or a file).
 from typing import Any
 
 from fpgaflow.data.config import DataConfig
-from fpgaflow.data.dataset import load_file, open_dataset
+from fpgaflow.data.dataset import load_file, load_maps, open_dataset
 from fpgaflow.data.hitmaps import (
     ADC_MAX,
     BACKGROUND,
@@ -33,6 +34,7 @@ __all__ = [
     "generate_toy",
     "load_dataset",
     "load_file",
+    "load_maps",
     "load_npz",
     "open_dataset",
     "split",

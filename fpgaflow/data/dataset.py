@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fpgaflow.data.hdf5 import H5_SUFFIXES, open_h5, read_h5_slice
-from fpgaflow.data.hitmaps import HitMapSet, IndexArray, LabelArray, load_npz, read_metadata
+from fpgaflow.data.hitmaps import HitMapSet, IndexArray, LabelArray, MapArray, load_npz, load_npz_maps, read_metadata
 from fpgaflow.data.root import ROOT_SUFFIXES, RootConfig, iter_root, load_root
 from fpgaflow.data.shard_manifest import read_shard_manifest
 from fpgaflow.data.truth import ClusterTruth
@@ -302,3 +302,13 @@ def load_file(path: Path | str, root: RootConfig | None = None) -> HitMapSet:
     if isinstance(ds, InMemoryDataset):
         return ds.data
     return concat(list(ds.chunks(max(len(ds), 1))))
+
+
+def load_maps(path: Path | str, root: RootConfig | None = None) -> MapArray:
+    """Only the hit maps of a file, for inference (emulation, calibration): an ``.npz`` may hold ``maps``
+    without ``labels`` (:func:`fpgaflow.data.hitmaps.load_npz_maps`); other formats are read whole by
+    :func:`load_file`."""
+    path = Path(path)
+    if path.suffix.lower() == ".npz":
+        return load_npz_maps(path)
+    return load_file(path, root).maps

@@ -142,11 +142,7 @@ def validate_arrays(
     """Check shapes, dtypes, finiteness, charge range and labels; raise :class:`DataError` naming the
     source and the first offending sample.  ``offset`` is added to sample indices in messages (for chunks
     of a larger file); ``soft_labels``, if given, must be ``(n,)`` fractions in [0, 1]."""
-    if not isinstance(maps, np.ndarray) or maps.ndim != 4 or maps.shape[-1] != 1:
-        shape = getattr(maps, "shape", None)
-        raise DataError(f"{source}: maps must have shape (n, rows, cols, 1), got {shape}")
-    if maps.dtype != np.float32:
-        raise DataError(f"{source}: maps must be float32 ADC counts, got dtype {maps.dtype}")
+    _validate_map_layout(maps, source)
     if labels.ndim != 1 or labels.shape[0] != maps.shape[0]:
         raise DataError(
             f"{source}: {maps.shape[0]} maps but labels have shape {labels.shape} (expected ({maps.shape[0]},))"
@@ -168,6 +164,20 @@ def validate_arrays(
             raise DataError(
                 f"{source}: sample {i + offset} has soft label {soft_labels[i]!r}, expected a fraction in [0, 1]"
             )
+    validate_charge(maps, source, offset)
+
+
+def _validate_map_layout(maps: MapArray, source: str) -> None:
+    if not isinstance(maps, np.ndarray) or maps.ndim != 4 or maps.shape[-1] != 1:
+        shape = getattr(maps, "shape", None)
+        raise DataError(f"{source}: maps must have shape (n, rows, cols, 1), got {shape}")
+    if maps.dtype != np.float32:
+        raise DataError(f"{source}: maps must be float32 ADC counts, got dtype {maps.dtype}")
+
+
+def validate_charge(maps: MapArray, source: str, offset: int = 0) -> None:
+    """Check that every pixel of ``maps`` is a finite charge in 0..ADC_MAX counts; raise :class:`DataError`
+    naming the source and the first offending sample."""
     if maps.size == 0:
         return
     lo, hi = maps.min(), maps.max()  # NaN propagates through min/max: one fast pass for the common case
@@ -199,6 +209,29 @@ def read_metadata(raw: Any, source: Path | str) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise DataError(f"{source}: the 'metadata' attribute is JSON {type(meta).__name__}, expected an object")
     return meta
+
+
+def load_npz_maps(path: Path | str) -> MapArray:
+    """Only the hit maps of an npz file, for inference: ``labels`` may be absent (maps a detector read out,
+    not yet classified).  ``maps`` is ``(n, rows, cols[, 1])`` ADC counts, float32 or an integer type (the
+    readout's 8-bit counts, converted exactly to float32); charge is checked as :func:`load_npz` does."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        with path.open("rb") as fh, np.load(fh, allow_pickle=False) as z:
+            if "maps" not in z:
+                raise DataError(f"{path}: expected an array 'maps' (hit maps in ADC counts), found {sorted(z.files)}")
+            maps: MapArray = z["maps"]
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise DataError(f"{path}: not a readable npz file, truncated or corrupt ({exc})") from None
+    if np.issubdtype(maps.dtype, np.integer):
+        maps = maps.astype(np.float32)
+    if maps.ndim == 3:
+        maps = maps[..., np.newaxis]
+    _validate_map_layout(maps, str(path))
+    validate_charge(maps, str(path))
+    return maps
 
 
 def load_npz(path: Path | str) -> HitMapSet:

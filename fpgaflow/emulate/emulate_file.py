@@ -32,7 +32,7 @@ def emulate_file(
     check_csim: int = 0,
 ) -> EmulatedFile:
     """Run the hit maps of ``maps_path`` (ADC counts; ``.npz``, ``.h5``/``.hdf5``, shards or ROOT, read by
-    :func:`fpgaflow.data.load_file`) through the bit-exact emulator of the
+    :func:`fpgaflow.data.load_maps`: an npz needs no labels) through the bit-exact emulator of the
     hls4ml project ``project`` and write ``outputs`` to npz ``out``.
 
     The counts are scaled (float32, :func:`fpgaflow_board.scaling.scale_inputs`) by the input scale stored in
@@ -44,7 +44,7 @@ def emulate_file(
     require bit identity on the first that many maps.
     """
     from fpgaflow.convert.project import load_hls_project, project_model_path
-    from fpgaflow.data import load_file
+    from fpgaflow.data import load_maps
     from fpgaflow.emulate.compare import compare_to_csim
     from fpgaflow.emulate.emulator import Emulator
     from fpgaflow.modelio import input_scale_for
@@ -53,7 +53,7 @@ def emulate_file(
 
     if batch_size is not None and batch_size < 1:
         raise ConfigError(f"batch size must be >= 1, got {batch_size}")
-    adc = load_file(maps_path).maps
+    adc = load_maps(maps_path)
     input_scale = input_scale_for(project_model_path(project), scale, "--scale")
     hls_model = load_hls_project(project)
     emu = Emulator.from_hls_model(hls_model)

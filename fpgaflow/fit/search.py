@@ -285,6 +285,11 @@ class Tradeoff:
             aim = "is the fastest point within budget (accuracy not scored)"
         elif self.meets_target:
             aim = f"meets the {self.target_maps_per_s:,.0f} maps/s target"
+        elif self.tied == 1:
+            aim = (
+                f"is the only point at its accuracy and does not reach the "
+                f"{self.target_maps_per_s:,.0f} maps/s target"
+            )
         else:
             aim = (
                 f"is the fastest of the {self.tied} equally accurate points; none reaches the "
