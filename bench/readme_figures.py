@@ -257,8 +257,7 @@ def _truth_row(s: dict[str, Any]) -> list[str]:
         return []
     c, a = s["truth"]["ceiling"], s["truth"]["ambiguity"]
     one = (
-        f"; a map holding exactly one in-time track cluster is a particle map {_pct(a['one_track'], 0)} % "
-        "of the time"
+        f"; a map holding exactly one in-time track cluster is a particle map {_pct(a['one_track'], 0)} % of the time"
         if a["one_track"] is not None
         else ""
     )

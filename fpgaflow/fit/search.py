@@ -287,8 +287,7 @@ class Tradeoff:
             aim = f"meets the {self.target_maps_per_s:,.0f} maps/s target"
         elif self.tied == 1:
             aim = (
-                f"is the only point at its accuracy and does not reach the "
-                f"{self.target_maps_per_s:,.0f} maps/s target"
+                f"is the only point at its accuracy and does not reach the {self.target_maps_per_s:,.0f} maps/s target"
             )
         else:
             aim = (
