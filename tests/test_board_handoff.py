@@ -212,6 +212,22 @@ def test_deploy_failures_are_one_line_and_leave_nothing_behind(
     assert "no board given: pass --host USER@BOARD" in capsys.readouterr().err
 
 
+def test_deploy_waits_for_no_run_it_refuses_while_the_run_directory_is_in_use(
+    built_run: Path, board: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `fpgaflow run`/`build` holding RUN_DIR may be rewriting its bundle: deploy refuses in one line and
+    sends nothing."""
+    from fpgaflow.outdir import hold_lock
+
+    with hold_lock(built_run):
+        assert main(["deploy", str(built_run), "--host", HOST, "--out", str(board / "d")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"fpgaflow deploy: error: {built_run} is in use by fpgaflow pid ")
+    assert "\n" not in err
+    assert fake_board.recorded(board / "calls.jsonl") == []
+    assert not (board / "d").exists()
+
+
 def test_deploy_refuses_a_bundle_without_bitstream(
     tiny_run: Path, board: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,6 +11,10 @@ Steps (each an ssh or scp call, see :class:`~fpgaflow.deploy.remote.Remote`):
 5. ``scp`` ``results.npz`` back and judge it with ``fpgaflow check``'s function (bit-exact with the C
    simulation by default).
 
+A run's bundle is deployed under the run directory's lock (:func:`fpgaflow.outdir.hold_lock`): a
+``fpgaflow run``/``build`` rewriting ``RUN_DIR/board`` meanwhile is refused, and a deploy is refused while
+one runs, so the files sent are the ones the manifest checked.
+
 The host's output directory (``RUN_DIR/deploy`` unless given) holds ``results.npz``, ``board.log`` (what
 the board printed), ``check.txt`` and ``check.json``.
 """
@@ -19,6 +23,8 @@ from __future__ import annotations
 
 import logging
 import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path, PurePosixPath
@@ -26,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from fpgaflow.deploy.config import DeployConfig
 from fpgaflow.deploy.remote import Remote
 from fpgaflow.errors import DataError, StepError
-from fpgaflow.outdir import MARKER_DIR, staged_output_dir
+from fpgaflow.outdir import MARKER_DIR, hold_lock, staged_output_dir
 from fpgaflow.verify.check import CheckReport, check_results
 from fpgaflow.verify.config import CheckConfig
 from fpgaflow_board.atomic import write_json, write_text
@@ -64,9 +70,8 @@ def resolve_bundle(target: Path) -> tuple[Path, str]:
 
 def default_out_dir(bundle: Path) -> Path:
     """``RUN_DIR/deploy`` for a run's bundle, else ``<bundle>_deploy`` beside the bundle."""
-    if bundle.name == "board" and (bundle.parent / MARKER_DIR / "run.json").is_file():
-        return bundle.parent / "deploy"
-    return bundle.with_name(bundle.name + "_deploy")
+    run_dir = _run_of(bundle)
+    return run_dir / "deploy" if run_dir is not None else bundle.with_name(bundle.name + "_deploy")
 
 
 def bundle_files(manifest: Manifest) -> list[str]:
@@ -88,11 +93,30 @@ def board_command(cfg: DeployConfig, remote: str) -> str:
     return shlex.join([*cfg.remote_shell, inner]) if cfg.remote_shell else inner
 
 
+def _run_of(bundle: Path) -> Path | None:
+    """The run directory whose ``board/`` is ``bundle``, or ``None`` for a stand-alone bundle."""
+    return bundle.parent if bundle.name == "board" and (bundle.parent / MARKER_DIR / "run.json").is_file() else None
+
+
+@contextmanager
+def _bundle_held(bundle: Path) -> Iterator[None]:
+    run_dir = _run_of(bundle)
+    with hold_lock(run_dir) if run_dir is not None else nullcontext():
+        yield
+
+
 def deploy(
     target: Path, cfg: DeployConfig, out_dir: Path | None = None, check: CheckConfig | None = None
 ) -> Deployment:
     """Run the bundle of ``target`` (a run directory or a bundle) on ``cfg.host``; see the module docstring."""
     bundle, run_name = resolve_bundle(target)
+    with _bundle_held(bundle):
+        return _deploy(bundle, run_name, cfg, out_dir, check)
+
+
+def _deploy(
+    bundle: Path, run_name: str, cfg: DeployConfig, out_dir: Path | None, check: CheckConfig | None
+) -> Deployment:
     try:
         manifest = read_manifest(bundle)
     except BundleError as exc:
