@@ -27,6 +27,7 @@ import numpy as np
 
 from fpgaflow.errors import DataError
 from fpgaflow.estimate.coefficients import (
+    BAND_QUANTILES,
     MODEL_VERSION,
     PRIOR_FF,
     PRIOR_LUT,
@@ -271,8 +272,8 @@ def error_bands(predictions: list[Prediction], levels: tuple[str, ...] = ("hls",
                     resource=resource,
                     mean=float(np.mean(np.abs(errs))),
                     worst=float(np.max(np.abs(errs))),
-                    ratio_low=float(min(1.0, np.quantile(ratios, 0.1))),
-                    ratio_high=float(max(1.0, np.quantile(ratios, 0.9))),
+                    ratio_low=float(min(1.0, np.quantile(ratios, BAND_QUANTILES[0]))),
+                    ratio_high=float(max(1.0, np.quantile(ratios, BAND_QUANTILES[1]))),
                     n=len(chosen),
                 )
             )

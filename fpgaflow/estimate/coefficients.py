@@ -73,13 +73,21 @@ class LevelCoefficients:
     ff: LinearCoefficients
 
 
+#: Percentiles of report / estimate over the held-out designs that bound an estimate's expected range.
+BAND_QUANTILES = (0.1, 0.9)
+#: How many held-out designs of ten fall inside the range, in words ("8 of 10").
+BAND_SHARE = f"{round(10 * (BAND_QUANTILES[1] - BAND_QUANTILES[0]))} of 10"
+#: What an estimate's range means, in the words every report uses.
+RANGE_MEANING = f"where the real figure fell for {BAND_SHARE} designs held out of the estimator's calibration"
+
+
 @dataclass(frozen=True)
 class ErrorBand:
     """Leave-one-design-out error of one resource at one level, over ``n`` whole networks.
 
-    ``mean``/``worst``: mean and largest |estimate - report| / report; ``ratio_low``/``ratio_high``: the 10th
-    and 90th percentile of report / estimate, so ``estimate x [ratio_low, ratio_high]`` is the range the
-    real figure fell in for 8 designs out of 10 it was not fitted on."""
+    ``mean``/``worst``: mean and largest |estimate - report| / report; ``ratio_low``/``ratio_high``: the
+    :data:`BAND_QUANTILES` percentiles of report / estimate, so ``estimate x [ratio_low, ratio_high]`` is the
+    range the real figure fell in for :data:`BAND_SHARE` designs it was not fitted on."""
 
     level: str
     resource: str

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from fpgaflow.estimate.coefficients import Coefficients, Level, load_coefficients
+from fpgaflow.estimate.coefficients import BAND_SHARE, Coefficients, Level, load_coefficients
 from fpgaflow.estimate.describe import describe_hls_model
 from fpgaflow.estimate.model import LEVEL_NAMES, estimate_design
 from fpgaflow.estimate.spec import DesignSpec
@@ -51,7 +51,7 @@ def error_note(coeffs: Coefficients, level: Level) -> str:
     measured = ", ".join(parts) if parts else "not measured"
     return (
         f"ESTIMATE of the {LEVEL_NAMES[level]} from an analytical model, not a synthesis result. Mean error "
-        f"leave-one-design-out over {n} whole networks: {measured}; ranges in brackets hold 8 of 10 of them."
+        f"leave-one-design-out over {n} whole networks: {measured}; ranges in brackets hold {BAND_SHARE} of them."
     )
 
 

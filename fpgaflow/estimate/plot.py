@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fpgaflow.estimate.budget import BudgetReport
+from fpgaflow.estimate.coefficients import BAND_SHARE
 from fpgaflow.estimate.table import RESOURCE_LABELS
 from fpgaflow.figures.canvas import save_png
 from fpgaflow.figures.resources import ResourceBar, resources_figure
 
 #: What an estimate's error bars are (:class:`fpgaflow.estimate.table.Band`), in the legend and the run report.
-RANGE_LABEL = "expected range: 8 of 10 designs held out of the calibration fell inside"
+RANGE_LABEL = f"expected range: {BAND_SHARE} designs held out of the calibration fell inside"
 
 
 def plot_budget(report: BudgetReport, path: Path | str, title: str = "") -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fpgaflow.estimate.budget import BudgetReport
+from fpgaflow.estimate.coefficients import RANGE_MEANING
 from fpgaflow.estimate.table import LayerResources, ResourceTable
 from fpgaflow.estimate.throughput import Throughput
 
@@ -45,8 +46,9 @@ def render_markdown(
     if table.bands:
         lines += [
             "",
-            "Expected range of each total (where the real figure fell for 8 of 10 designs the model was not "
-            "fitted on): " + ", ".join(table.with_interval(r) for r in ("lut", "ff", "dsp", "bram18")) + ".",
+            f"Expected range of each total ({RANGE_MEANING}): "
+            + ", ".join(table.with_interval(r) for r in ("lut", "ff", "dsp", "bram18"))
+            + ".",
         ]
     latency_us = table.latency_us()
     if latency_us is not None and table.total.interval_cycles is not None and table.clock_period_ns:

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from fpgaflow.config.strict import to_mapping
+from fpgaflow.estimate.coefficients import RANGE_MEANING
 from fpgaflow.estimate.table import compact
 from fpgaflow.fit.confirm import CsimConfirmation
 from fpgaflow.fit.pareto import pareto_front
@@ -64,8 +65,7 @@ def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, ex
         "",
         "**Resources are ESTIMATES** from fpgaflow's analytical model (post-implementation of the deployed "
         "design: NN core + AXI wrapper + DMA), not synthesis results. Each is shown with its expected range "
-        "(where the real figure fell for 8 of 10 designs the model was not fitted on; docs/estimate.md); a "
-        "point *fits* only when every range is within the budget.",
+        f"({RANGE_MEANING}; docs/estimate.md); a point *fits* only when every range is within the budget.",
         "",
         f"## Chosen: {c.label}",
         "",

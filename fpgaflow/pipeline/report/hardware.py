@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fpgaflow import units
+from fpgaflow.estimate.coefficients import RANGE_MEANING
 from fpgaflow.estimate.plot import RANGE_LABEL
 from fpgaflow.estimate.table import RESOURCE_LABELS, RESOURCES
 from fpgaflow.figures import canvas
@@ -111,10 +112,7 @@ def resources_section(rec: RunRecord) -> Section:
         f"resource of the {board}, the margin left for routing and timing closure."
     )
     if has_interval:
-        text += (
-            " Interval: where the real figure fell for 8 of 10 designs held out of the estimator's calibration "
-            "(leave-one-design-out); the verdict uses the whole interval."
-        )
+        text += f" Interval: {RANGE_MEANING} (leave-one-design-out); the verdict uses the whole interval."
     else:
         text += (
             " This estimate carries no interval; docs/estimate.md gives the model's measured error on held-out "
