@@ -63,18 +63,24 @@ def test_cli_emulate_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureF
     assert "no hls4ml_config.yml" in capsys.readouterr().err
 
 
+def _emulate_each(tmp_path: Path, sources: tuple[Path, ...]) -> list[np.ndarray]:
+    """``fpgaflow emulate`` of the project in ``tmp_path/prj`` on each maps file: their outputs."""
+    outs = []
+    for i, src in enumerate(sources):
+        out = tmp_path / f"out_{i}.npz"
+        assert main(["emulate", str(tmp_path / "prj"), "--maps", str(src), "--out", str(out)]) == 0
+        with np.load(out) as z:
+            outs.append(z["outputs"])
+    return outs
+
+
 def test_cli_emulate_takes_unlabelled_8bit_maps(tmp_path: Path) -> None:
     """Maps a detector read out are not yet classified: an npz of uint8 counts without labels emulates to the
     same outputs as the float32 labelled file."""
     _, maps_file, adc = _project_and_maps(tmp_path, 16)
     raw = tmp_path / "raw.npz"
     np.savez(raw, maps=adc[..., 0].astype(np.uint8))  # (n, rows, cols) 8-bit readout, no labels
-    outs = []
-    for src in (maps_file, raw):
-        out = tmp_path / f"from_{src.stem}.npz"
-        assert main(["emulate", str(tmp_path / "prj"), "--maps", str(src), "--out", str(out)]) == 0
-        with np.load(out) as z:
-            outs.append(z["outputs"])
+    outs = _emulate_each(tmp_path, (maps_file, raw))
     assert outs[1].shape == (16, 1)
     np.testing.assert_array_equal(outs[0], outs[1])
 
@@ -85,12 +91,7 @@ def test_cli_emulate_reads_hdf5_maps_like_npz(tmp_path: Path) -> None:
 
     _, maps_file, _ = _project_and_maps(tmp_path, 16)
     h5 = save_h5(load_file(maps_file), tmp_path / "maps.h5")
-    outs = []
-    for src in (maps_file, h5):
-        out = tmp_path / f"from_{src.suffix[1:]}.npz"
-        assert main(["emulate", str(tmp_path / "prj"), "--maps", str(src), "--out", str(out)]) == 0
-        with np.load(out) as z:
-            outs.append(z["outputs"])
+    outs = _emulate_each(tmp_path, (maps_file, h5))
     np.testing.assert_array_equal(outs[0], outs[1])
 
 
