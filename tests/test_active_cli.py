@@ -31,6 +31,7 @@ initial_labels: 20
 batch: 15
 budget: 50
 seeds: [0]
+executor: {kind: inprocess}  # the default process pool would spawn a TensorFlow per core
 """
 
 

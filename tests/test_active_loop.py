@@ -188,6 +188,7 @@ TOY_ACTIVE = {
     "batch": 10,
     "budget": 30,
     "seeds": [0, 1],
+    "executor": {"kind": "inprocess"},
 }
 
 

@@ -16,7 +16,7 @@ BASE = {
 
 def test_a_minimal_study_parses_with_defaults() -> None:
     cfg = from_mapping(StudyConfig, BASE)
-    assert cfg.executor == ExecutorConfig(kind="inprocess", workers=1)
+    assert cfg.executor == ExecutorConfig(kind="process", workers=0)  # a local pool, one worker per core
     assert cfg.prune.enabled is False
     assert cfg.imbalance == (ImbalanceVariant(),)
 

@@ -27,6 +27,7 @@ seeds: [3]
 strategies:
   - {label: original, augment: {strategy: none}}
   - {label: doubling same-batch, augment: {strategy: doubling_same_batch}}
+executor: {kind: inprocess}
 """
 
 GRID = {

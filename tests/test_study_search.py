@@ -149,6 +149,7 @@ randaugment: {n_ops: [1], magnitudes: [5]}
 trivialaugment: false
 density: {folds: 2, candidates: 6, keep: 2, repeats: 1}
 seeds: [0]
+executor: {kind: inprocess}
 """
 
 

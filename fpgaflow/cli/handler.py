@@ -167,7 +167,7 @@ class Options:
     def executor_flags(self) -> None:
         """``--executor``, ``--workers``, ``--scheduler``: where a grid's jobs run (the config's ``executor:``)."""
         self.config_flag("--executor", field="executor.kind", help="where the jobs run")
-        self.config_flag("--workers", type=int, field="executor.workers", help="worker processes")
+        self.config_flag("--workers", type=int, field="executor.workers", help="worker processes (0: one per core)")
         self.config_flag(
             "--scheduler",
             metavar="ADDRESS",

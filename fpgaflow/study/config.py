@@ -93,22 +93,24 @@ class EnsembleSpec:
 
 @dataclass(frozen=True)
 class ExecutorConfig:
-    """Where the jobs run.
+    """Where the jobs run (the study, the augmentation-policy search and active learning alike).
 
-    ``inprocess``: one after the other in this process.  ``process``: a local pool of ``workers``
-    processes (spawned; each imports TensorFlow once).  ``dask``: dask.distributed — a ``LocalCluster`` of
+    ``process`` (the default): a local pool of ``workers`` processes (spawned; each imports TensorFlow once and
+    gets its share of the cores as its thread limit, see :mod:`fpgaflow.study.executors`); ``workers: 0`` (the
+    default) = one per core this process may use, and one worker runs the jobs in this process.
+    ``inprocess``: one after the other in this process.  ``dask``: dask.distributed — a ``LocalCluster`` of
     ``workers`` workers (``processes: false`` runs them as threads of this process) or, with
     ``scheduler_address`` (e.g. ``tcp://10.0.0.5:8786``), an existing cluster; its workers need fpgaflow
     installed and must see the study's output directory (shared file system).
     """
 
-    kind: Literal["inprocess", "process", "dask"] = "inprocess"
-    workers: int = 1
+    kind: Literal["inprocess", "process", "dask"] = "process"
+    workers: int = 0
     processes: bool = True
     scheduler_address: str = ""
 
     def __post_init__(self) -> None:
-        check(self.workers >= 1, f"executor.workers must be >= 1, got {self.workers}")
+        check(self.workers >= 0, f"executor.workers must be >= 0 (0 = one per core), got {self.workers}")
         check(
             not self.scheduler_address or self.kind == "dask",
             "executor.scheduler_address needs executor.kind: dask",
