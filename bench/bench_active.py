@@ -1,10 +1,19 @@
-"""Augmentation-policy search and active learning on the default task (issue 21): the table of docs/active.md.
+"""Augmentation-policy search and active learning (issue 21): the tables of docs/active.md.
+
+The default task (window-128, 128 x 128, the flagship's model; bench/results_active_128.md), without a search —
+RandAugment's (N, M) and the policy file are the 32 x 32 search's, as ``models/active_128.yaml`` writes them::
+
+    PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python bench/bench_active.py --no-search --no-coreset \\
+        --active-config models/active_128.yaml --out runs/bench_active_128
+
+The 32 x 32 quick task, search first (bench/results_active.md)::
 
     PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_active.py --out runs/bench_active \\
         --save-policy models/policy_searched_32.yaml
 
 1. ``fpgaflow augment search models/search_policy_32.yaml`` into ``OUT/search``: the RandAugment (N, M) grid,
-   TrivialAugment and the density-matching searched policy, ranked by validation accuracy over 3 seeds.
+   TrivialAugment and the density-matching searched policy, ranked by validation accuracy over 3 seeds
+   (``--no-search`` skips it).
 2. ``fpgaflow active models/active_32.yaml`` into ``OUT/active``, with its ``randaugment`` variant set to the
    search's best (N, M) and its ``searched`` variant to the search's policy file: every augmentation × acquisition
    × seed, the label-efficiency curves and the labels each needs to reach the random/no-augmentation accuracy at
@@ -25,6 +34,7 @@ import dataclasses
 import os
 import platform
 import shutil
+import sys
 import threading
 import time
 from pathlib import Path
@@ -120,6 +130,28 @@ def labelled_particle_fraction(results: list[dict[str, Any]], pool_labels: np.nd
     return lines
 
 
+class Transcript:
+    """What the benchmark prints, kept to be written as a Markdown file with ``--write``."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, text: str = "") -> None:
+        print(text)
+        self.lines.append(text)
+
+
+def describe(aug: Any) -> str:
+    """An augmentation variant in a few words."""
+    if aug.strategy == "none":
+        return "no augmentation"
+    if aug.policy == "randaugment":
+        return f"RandAugment N={aug.randaugment_n}, M={aug.randaugment_m}"
+    if aug.policy == "file":
+        return f"policy file {aug.policy_file}"
+    return f"{aug.policy} ({aug.strategy})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True)
@@ -131,56 +163,71 @@ def main() -> None:
     parser.add_argument("--no-coreset", action="store_true", help="skip core-set vs random without augmentation")
     parser.add_argument("--seeds", type=int, nargs="+", help="active-learning seeds (default: the config's)")
     parser.add_argument("--search-seeds", type=int, nargs="+", help="search seeds (default: the config's)")
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="skip the policy search: RandAugment's (N, M) and the policy file are the active config's as written",
+    )
+    parser.add_argument("--write", type=Path, help="also write what is printed, as Markdown, to this file")
     args = parser.parse_args()
+    say = Transcript()
     executor = ExecutorConfig(kind="process", workers=args.workers)
-    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores visible, {args.workers} workers")
-
-    search_cfg = dataclasses.replace(load_yaml(SearchConfig, args.search_config), executor=executor)
-    if args.search_seeds:
-        search_cfg = dataclasses.replace(search_cfg, seeds=tuple(args.search_seeds))
-    print(f"search: seeds {list(search_cfg.seeds)}")
-    t0 = time.perf_counter()
-    with LoadSampler() as load_search:
-        search = search_policies(search_cfg, args.out / "search")
-    t_search = time.perf_counter() - t0
-    print((search.out_dir / "ranking.md").read_text(encoding="utf-8"))
-    print(f"search: {t_search:.0f} s wall, {search.cpu_hours:.3f} CPU-hours; {load_search.text()}\n")
-    best_ra = next(r for r in search.rows if r.label.startswith("randaugment-"))
-    n, m = (int(part[1:]) for part in best_ra.label.split("-")[1:])
-    searched = (search.out_dir / "searched_policy.yaml").resolve()
-    if args.save_policy:
-        shutil.copyfile(searched, args.save_policy)
-        print(f"searched policy copied to {args.save_policy}")
+    say(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores visible, {args.workers} workers")
 
     active_cfg = load_yaml(ActiveConfig, args.active_config)
-    augments = []
-    for variant in active_cfg.augments:
-        aug = variant.augment
-        if aug.policy == "randaugment":
-            aug = dataclasses.replace(aug, randaugment_n=n, randaugment_m=m)
-        if aug.policy == "file":
-            aug = dataclasses.replace(aug, policy_file=str(searched))
-        augments.append(StrategyVariant(variant.label, aug))
-    active_cfg = dataclasses.replace(active_cfg, augments=tuple(augments), executor=executor)
+    t_search = 0.0
+    if args.no_search:
+        say("search: skipped; RandAugment (N, M) and the policy file as written in the active config")
+    else:
+        search_cfg = dataclasses.replace(load_yaml(SearchConfig, args.search_config), executor=executor)
+        if args.search_seeds:
+            search_cfg = dataclasses.replace(search_cfg, seeds=tuple(args.search_seeds))
+        say(f"search: seeds {list(search_cfg.seeds)}")
+        t0 = time.perf_counter()
+        with LoadSampler() as load_search:
+            search = search_policies(search_cfg, args.out / "search")
+        t_search = time.perf_counter() - t0
+        say((search.out_dir / "ranking.md").read_text(encoding="utf-8"))
+        say(f"search: {t_search:.0f} s wall, {search.cpu_hours:.3f} CPU-hours; {load_search.text()}\n")
+        best_ra = next(r for r in search.rows if r.label.startswith("randaugment-"))
+        n, m = (int(part[1:]) for part in best_ra.label.split("-")[1:])
+        searched = (search.out_dir / "searched_policy.yaml").resolve()
+        if args.save_policy:
+            shutil.copyfile(searched, args.save_policy)
+            say(f"searched policy copied to {args.save_policy}")
+        say(f"active learning: RandAugment N={n}, M={m} (the search's best); searched policy {searched}")
+        augments = []
+        for variant in active_cfg.augments:
+            aug = variant.augment
+            if aug.policy == "randaugment":
+                aug = dataclasses.replace(aug, randaugment_n=n, randaugment_m=m)
+            if aug.policy == "file":
+                aug = dataclasses.replace(aug, policy_file=str(searched))
+            augments.append(StrategyVariant(variant.label, aug))
+        active_cfg = dataclasses.replace(active_cfg, augments=tuple(augments))
+    active_cfg = dataclasses.replace(active_cfg, executor=executor)
     if args.seeds:
         active_cfg = dataclasses.replace(active_cfg, seeds=tuple(args.seeds))
-    print(f"active learning: seeds {list(active_cfg.seeds)}")
-    print(f"active learning: RandAugment N={n}, M={m} (the search's best); searched policy {searched}")
+    say(f"active learning: seeds {list(active_cfg.seeds)}")
+    for variant in active_cfg.augments:
+        say(f"    {variant.label}: {describe(variant.augment)}")
     t0 = time.perf_counter()
     with LoadSampler() as load_active:
         active = run_active(active_cfg, args.out / "active")
     t_active = time.perf_counter() - t0
     md = (active.out_dir / "results.md").read_text(encoding="utf-8")
-    print(md.split("## Per method")[0])
+    say(md.split("## Per method")[0])
     from fpgaflow.active.curves import summarise
 
     target, summary = summarise(active.results, (active_cfg.control_label, "random"))
-    print(f"target (random acquisition, no augmentation, at {active_cfg.budget} labels): {100 * target:.2f} %")
-    print("\n".join(docs_table(summary, args.uncertainty)))
+    say(f"target (random acquisition, no augmentation, at {active_cfg.budget} labels): {100 * target:.2f} %")
+    say("\n".join(docs_table(summary, args.uncertainty)))
     cpu = sum(r["cpu_seconds"] for r in active.results) / 3600
     pool_labels = np.load(next((args.out / "active").glob("data-*")) / "pool.npz")["labels"]
-    print("\n".join(labelled_particle_fraction(active.results, pool_labels)))
-    print(f"\nactive learning: {t_active:.0f} s wall, {cpu:.3f} CPU-hours; {load_active.text()}")
+    say("\n".join(labelled_particle_fraction(active.results, pool_labels)))
+    say(f"chosen model: {active.chosen}")
+    say("\n".join(f"    {line}" for line in active.estimate))
+    say(f"\nactive learning: {t_active:.0f} s wall, {cpu:.3f} CPU-hours; {load_active.text()}")
     t_core = 0.0
     if not args.no_coreset:
         core_cfg = dataclasses.replace(active_cfg, augments=active_cfg.augments[:1], acquisitions=("random", "coreset"))
@@ -189,12 +236,27 @@ def main() -> None:
             core = run_active(core_cfg, args.out / "active_coreset")
         t_core = time.perf_counter() - t0
         _, core_summary = summarise(core.results, (core_cfg.control_label, "random"))
-        print("\ncore-set vs random, no augmentation (target: this run's random at the budget):")
-        print("\n".join(docs_table(core_summary, "coreset")))
-        print("\n".join(labelled_particle_fraction(core.results, pool_labels)))
+        say("\ncore-set vs random, no augmentation (target: this run's random at the budget):")
+        say("\n".join(docs_table(core_summary, "coreset")))
+        say("\n".join(labelled_particle_fraction(core.results, pool_labels)))
         cpu = sum(r["cpu_seconds"] for r in core.results) / 3600
-        print(f"core-set: {t_core:.0f} s wall, {cpu:.3f} CPU-hours; {load_core.text()}")
-    print(f"total: {(t_search + t_active + t_core) / 60:.1f} min wall")
+        say(f"core-set: {t_core:.0f} s wall, {cpu:.3f} CPU-hours; {load_core.text()}")
+    say(f"total: {(t_search + t_active + t_core) / 60:.1f} min wall")
+    if args.write:
+        per_method = md.split("## Per method", 1)[1] if "## Per method" in md else ""
+        command = " ".join(["bench/bench_active.py", *sys.argv[1:]])
+        text = [
+            f"# Active learning with {args.active_config.name} (issue 21), written by bench/bench_active.py --write",
+            "",
+            "Command (from the repository root):",
+            "",
+            f"    PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python {command}",
+            "",
+            *say.lines,
+            "",
+            f"## Per method{per_method}",
+        ]
+        args.write.write_text("\n".join(text).rstrip() + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -236,3 +236,25 @@ def test_a_replaced_input_file_gets_new_maps(tmp_path: Any) -> None:
     assert second != first
     assert set(load_npz(first / "pool.npz").maps[:, 0, 0, 0]) == {MARK_POOL}
     assert set(load_npz(second / "pool.npz").maps[:, 0, 0, 0]) == {MARK_HELD_OUT}
+
+
+def test_the_window_128_config_trains_the_deployed_model_at_its_input_size() -> None:
+    """models/active_128.yaml (docs/active.md's measurement) is the default task at its deployed size: the
+    flagship's model, pruning and conversion (models/default.yaml), 128 x 128 window-128 maps, and the local
+    process pool (the default executor) with 2 workers."""
+    from fpgaflow.config.strict import load_yaml
+    from fpgaflow.pipeline.config import load_run_config
+    from fpgaflow.shipped import shipped_dir
+    from fpgaflow.study.config import ExecutorConfig
+
+    cfg = load_yaml(ActiveConfig, shipped_dir("models") / "active_128.yaml")
+    flagship = load_run_config(shipped_dir("models") / "default.yaml")
+    assert (cfg.model, cfg.prune, cfg.convert) == (flagship.model, flagship.prune, flagship.convert)
+    crop = cfg.data.simulate.window
+    assert (crop.crop_rows, crop.crop_cols, crop.rebin_rows, crop.rebin_cols) == (128, 128, 1, 1)
+    assert cfg.data.task == flagship.data.task == "window-128"
+    assert cfg.data.simulate.labels.reco_pt_cut_gev == flagship.data.simulate.labels.reco_pt_cut_gev == 0.5
+    assert cfg.schedule() == [200, 400, 600, 800]
+    assert [a.label for a in cfg.augments] == ["none", "randaugment", "trivialaugment", "searched"]
+    assert cfg.augments[3].augment.policy_file == "models/policy_searched_32.yaml"  # the 32 x 32 search's policy
+    assert cfg.executor == ExecutorConfig(kind="process", workers=2)

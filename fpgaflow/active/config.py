@@ -40,7 +40,8 @@ class ActiveConfig:
     scores the test split, and — until ``budget`` maps are labelled — acquires ``batch`` more.  ``pool_size`` > 0 draws
     the pool from the training split (0: the whole split).  ``control``: the augmentation label whose random
     acquisition is the reference (empty: the first of ``augments``).  ``estimate_chosen``: convert the chosen
-    model (best validation accuracy at the full budget) with ``convert`` and estimate its resources.
+    model (best validation accuracy at the full budget) with ``convert`` and estimate its resources.  ``executor``:
+    where the jobs run (default: a local process pool, one worker per core).
     """
 
     augments: tuple[StrategyVariant, ...] = (StrategyVariant("none", AugmentConfig(strategy="none")),)

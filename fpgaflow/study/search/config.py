@@ -91,7 +91,7 @@ class SearchConfig:
     ``base_augment`` gives every augmenting candidate its strategy and flips; its ``policy`` fields are
     replaced by the candidate's.  ``ops``: the op set of every candidate (empty = the hit-map-valid default,
     :data:`fpgaflow.augment.registry.DEFAULT_POLICY_OPS`).  ``no_augmentation`` adds the ``strategy: none``
-    reference.
+    reference.  ``executor``: where the jobs run (default: a local process pool, one worker per core).
     """
 
     data: DataConfig = field(default_factory=DataConfig)
