@@ -103,6 +103,11 @@ def test_a_job_failing_in_a_worker_is_one_line_naming_it_and_the_finished_jobs_s
     assert str(tmp_path / "bad.error.txt") in message
     if (tmp_path / "ok0.json").exists():  # finished before the failure: kept
         assert json.loads((tmp_path / "ok0.json").read_text())["job_id"] == "ok0"
+    # fixed and rerun: every job done, the failure's traceback gone (the directory holds no stale error)
+    fixed = [EchoJob("ok0"), EchoJob("bad")]
+    results = run_cached(echo, fixed, ExecutorConfig(kind="inprocess"), tmp_path, prefix="fpgaflow-active")
+    assert [r["job_id"] for r in results] == ["ok0", "bad"]
+    assert not (tmp_path / "bad.error.txt").exists()
 
 
 def test_a_user_error_in_a_worker_keeps_its_one_line(tmp_path: Path) -> None:

@@ -61,6 +61,10 @@ THREAD_VARIABLES = (
 )
 
 
+#: ``JOB_DIR/<job id>.error.txt``: the worker's traceback of a job that failed (removed when the job succeeds).
+ERROR_SUFFIX = ".error.txt"
+
+
 class WorkerError(StepError):
     """A job failed on a worker: one line naming the job; ``job_id`` and the worker's ``traceback`` text."""
 
@@ -215,6 +219,7 @@ def run_cached(
                 job = by_id[result["job_id"]]
                 result["digest"] = job.digest
                 atomic.write_json(job_dir / f"{job.job_id}.json", result, allow_nan=False)
+                (job_dir / f"{job.job_id}{ERROR_SUFFIX}").unlink(missing_ok=True)  # an earlier failure's traceback
                 done[job.job_id] = result
                 bar.update(1, note=note(result) if note is not None else "")
                 if progress is not None:
@@ -222,6 +227,6 @@ def run_cached(
         except WorkerError as exc:
             if not exc.job_id:
                 raise
-            trace = atomic.write_text(job_dir / f"{exc.job_id}.error.txt", exc.traceback_text)
+            trace = atomic.write_text(job_dir / f"{exc.job_id}{ERROR_SUFFIX}", exc.traceback_text)
             raise type(exc)(f"{exc} (traceback: {trace})", exc.job_id, exc.traceback_text) from exc
     return [done[i] for i in ids]
