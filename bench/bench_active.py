@@ -152,6 +152,28 @@ def describe(aug: Any) -> str:
     return f"{aug.policy} ({aug.strategy})"
 
 
+def paired_auc(results: list[dict[str, Any]], control: tuple[str, str]) -> list[str]:
+    """Per method: the test ROC AUC at the budget per seed and its difference from the control's on the same
+    seed (the same test maps and the same first labelled maps)."""
+    last = {(r["augment"], r["acquisition"], int(r["seed"])): r["rounds"][-1]["test_roc_auc"] for r in results}
+    seeds = sorted({seed for _, _, seed in last})
+    lines = [
+        "| Augmentation | Acquisition | Test ROC AUC at the budget, per seed | Δ ROC AUC vs control, per seed "
+        "| seeds with Δ > 0 |",
+        "|---|---|---|---|---|",
+    ]
+    for aug, acq in dict.fromkeys((a, q) for a, q, _ in last):
+        aucs = [last.get((aug, acq, s)) for s in seeds]
+        base = [last.get((*control, s)) for s in seeds]
+        deltas = [None if x is None or y is None else x - y for x, y in zip(aucs, base, strict=True)]
+        lines.append(
+            f"| {aug} | {acq} | {', '.join('-' if x is None else f'{x:.3f}' for x in aucs)} "
+            f"| {', '.join('-' if d is None else f'{d:+.3f}' for d in deltas)} "
+            f"| {sum(d is not None and d > 0 for d in deltas)} / {len(seeds)} |"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True)
@@ -216,7 +238,7 @@ def main() -> None:
         active = run_active(active_cfg, args.out / "active")
     t_active = time.perf_counter() - t0
     md = (active.out_dir / "results.md").read_text(encoding="utf-8")
-    say(md.split("## Per method")[0])
+    say(md.split("## Per method")[0].replace("# Active learning\n", "## Summary (OUT/active/results.md)\n", 1))
     from fpgaflow.active.curves import summarise
 
     target, summary = summarise(active.results, (active_cfg.control_label, "random"))
@@ -225,6 +247,7 @@ def main() -> None:
     cpu = sum(r["cpu_seconds"] for r in active.results) / 3600
     pool_labels = np.load(next((args.out / "active").glob("data-*")) / "pool.npz")["labels"]
     say("\n".join(labelled_particle_fraction(active.results, pool_labels)))
+    say("\n".join(paired_auc(active.results, (active_cfg.control_label, "random"))))
     say(f"chosen model: {active.chosen}")
     say("\n".join(f"    {line}" for line in active.estimate))
     say(f"\nactive learning: {t_active:.0f} s wall, {cpu:.3f} CPU-hours; {load_active.text()}")
@@ -252,7 +275,7 @@ def main() -> None:
             "",
             f"    PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python {command}",
             "",
-            *say.lines,
+            "\n\n".join(line.strip("\n") for line in say.lines),  # a blank line between printed blocks
             "",
             f"## Per method{per_method}",
         ]
