@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import logging
 import os
 import statistics
@@ -33,34 +34,59 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROOT = Path(__file__).resolve().parents[1]
-UNPACKED, PACKED = ROOT / "models" / "qcnn_128.yaml", ROOT / "models" / "qcnn_128_packed.yaml"
+#: (unpacked preset, packed preset) per task: the flagship on window-128, and the first toy pair
+PAIRS = {
+    "flagship": (ROOT / "models" / "default.yaml", ROOT / "models" / "default_packed.yaml"),
+    "toy": (ROOT / "models" / "qcnn_128.yaml", ROOT / "models" / "qcnn_128_packed.yaml"),
+}
 
 
-def _train(preset: Path, seed: int, work: Path) -> dict[str, Any]:
+def _splits(cfg: Any, work: Path) -> tuple[Any, Any, Any]:
+    """The presets' (train, val, test) maps, made once and kept in ``work/data`` (both presets of a pair read
+    the same data config; the digest printed with the table proves it)."""
+    from fpgaflow.data.hitmaps import load_npz
+    from fpgaflow.train.datasets import make_splits
+
+    files = [work / "data" / f"{name}.npz" for name in ("train", "val", "test")]
+    if all(f.is_file() for f in files):
+        return tuple(load_npz(f) for f in files)  # type: ignore[return-value]
+    splits = make_splits(cfg.data)
+    files[0].parent.mkdir(parents=True, exist_ok=True)
+    for part, f in zip(splits, files, strict=True):
+        part.save_npz(f)
+    return splits
+
+
+def _metrics(scores: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    return {"accuracy": float(np.mean((scores >= 0.5) == labels)), "auc": _auc(scores, labels)}
+
+
+def _train(preset: Path, seed: int, work: Path) -> tuple[Any, np.ndarray, dict[str, Any]]:
+    """Train ``preset`` with training seed ``seed`` and augmentation seed ``seed - 1`` (the flagship's own pair
+    is seed 3 / augmentation 2); epochs checkpointed in ``work`` (a killed run resumes).  (model, test
+    scores, metrics)."""
     from fpgaflow.modelio import save_model
     from fpgaflow.pipeline.config import load_run_config
-    from fpgaflow.train.datasets import make_splits
     from fpgaflow.train.trainer import predict_scores, train_classifier
 
     cfg = load_run_config(preset)
     train_cfg = dataclasses.replace(cfg.train, seed=seed)
-    augment = dataclasses.replace(cfg.augment, seed=seed + 100)
-    train, val, test = make_splits(cfg.data)
+    augment = dataclasses.replace(cfg.augment, seed=seed - 1)
+    train, val, test = _splits(cfg, work)
     t0 = time.perf_counter()
-    result = train_classifier(train, val, cfg.model, train_cfg, cfg.prune, augment)
+    epochs = work / f"{preset.stem}_seed{seed}.epochs"
+    result = train_classifier(train, val, cfg.model, train_cfg, cfg.prune, augment, checkpoint_dir=epochs)
     seconds = time.perf_counter() - t0
-    path = work / f"{preset.stem}_seed{seed}.h5"
-    save_model(result.model, path, cfg.model.input_scale)
+    save_model(result.model, work / f"{preset.stem}_seed{seed}.h5", cfg.model.input_scale)
     scores = predict_scores(result.model, test.maps, cfg.model.input_scale)
-    labels = test.labels.astype(bool)
-    return {
-        "accuracy": float(np.mean((scores >= 0.5) == labels)),
-        "auc": _auc(scores, labels),
+    info = {
+        **_metrics(scores, test.labels.astype(bool)),
         "seconds": seconds,
         "n_test": len(test),
         "digest": test.digest(),
         "params": int(result.model.count_params()),
     }
+    return result.model, scores, info
 
 
 def _auc(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -76,37 +102,81 @@ def _auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((ranks[: pos.size].sum() - pos.size * (pos.size + 1) / 2) / (pos.size * neg.size))
 
 
-def accuracy(seeds: int, work: Path) -> None:
+def _measure_seed(pair: str, seed: int, work: Path) -> dict[str, Any]:
+    """One seed of a pair: the unpacked preset trained, its weights packed exactly (where its first conv
+    allows: :func:`fpgaflow.convert.pack_first_conv.pack_first_conv`) and compared map by map, the packed
+    preset trained from scratch.  Cached as ``work/<pair>_seed<s>.json``."""
+    from fpgaflow.convert.pack_first_conv import pack_first_conv
+    from fpgaflow.errors import ConfigError
+    from fpgaflow.modelio import save_model
+    from fpgaflow.pipeline.config import load_run_config
+    from fpgaflow.train.trainer import predict_scores
+
+    cache = work / f"{pair}_seed{seed}.json"
+    if cache.is_file():
+        return dict(json.loads(cache.read_text()))
+    unpacked_preset, packed_preset = PAIRS[pair]
+    model, scores, unpacked = _train(unpacked_preset, seed, work)
+    packed_cfg = load_run_config(packed_preset)
+    _, _, test = _splits(packed_cfg, work)
+    row: dict[str, Any] = {"seed": seed, "unpacked": unpacked, "load": os.getloadavg()[0]}
+    try:
+        converted = pack_first_conv(model, packed_cfg.model.space_to_depth)
+    except ConfigError as exc:
+        row["converted"] = {"error": str(exc)}
+    else:
+        save_model(converted, work / f"{unpacked_preset.stem}_seed{seed}_packed.h5", packed_cfg.model.input_scale)
+        c_scores = predict_scores(converted, test.maps, packed_cfg.model.input_scale)
+        row["converted"] = {
+            **_metrics(c_scores, test.labels.astype(bool)),
+            "identical_maps": int(np.count_nonzero(c_scores == scores)),
+            "max_abs_diff": float(np.max(np.abs(c_scores - scores))),
+        }
+    row["packed"] = _train(packed_preset, seed, work)[2]
+    cache.write_text(json.dumps(row, indent=1))
+    logging.warning("%s seed %d: %s", pair, seed, row)
+    return row
+
+
+def accuracy(pair: str, seeds: list[int], work: Path) -> None:
     work.mkdir(parents=True, exist_ok=True)
-    rows: dict[str, list[dict[str, Any]]] = {"unpacked": [], "packed": []}
-    for seed in range(seeds):
-        for name, preset in (("unpacked", UNPACKED), ("packed", PACKED)):
-            rows[name].append(_train(preset, seed, work))
-            logging.warning("seed %d %s: %s", seed, name, rows[name][-1])
-    assert all(u["digest"] == p["digest"] for u, p in zip(rows["unpacked"], rows["packed"], strict=True))
-    n_test = rows["packed"][0]["n_test"]
-    print(f"Test maps: {n_test} (the presets' toy 128×128 data, seed 1); training seeds 0..{seeds - 1}.\n")
-    print("| seed | unpacked acc | packed acc | Δ (pp) | unpacked AUC | packed AUC | train s (u / p) |")
-    print("|---|---|---|---|---|---|---|")
+    rows = [_measure_seed(pair, seed, work) for seed in seeds]
+    assert all(r["unpacked"]["digest"] == r["packed"]["digest"] for r in rows)
+    n_test = rows[0]["packed"]["n_test"]
+    print(
+        f"Test maps: {n_test} (`{PAIRS[pair][0].name}`'s data, test digest {rows[0]['packed']['digest'][:12]}); "
+        f"training seeds {', '.join(str(s) for s in seeds)} (augmentation seed = training seed − 1).\n"
+    )
+    print(
+        "| seed | unpacked acc | converted acc (maps identical) | packed (trained) acc | Δ trained (pp) | "
+        "unpacked AUC | packed AUC | train s (u / p) | load |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     deltas = []
-    for seed, (u, p) in enumerate(zip(rows["unpacked"], rows["packed"], strict=True)):
+    for r in rows:
+        u, p, c = r["unpacked"], r["packed"], r["converted"]
         d = 100 * (p["accuracy"] - u["accuracy"])
         deltas.append(d)
+        if "accuracy" in c:
+            dc = 100 * (c["accuracy"] - u["accuracy"])
+            conv = f"{100 * c['accuracy']:.2f} % ({c['identical_maps']:,}/{n_test:,}, Δ {dc:+.2f})"
+        else:
+            conv = f"not exact: {c['error']}"
         print(
-            f"| {seed} | {100 * u['accuracy']:.2f} % | {100 * p['accuracy']:.2f} % | {d:+.2f} | {u['auc']:.4f} | "
-            f"{p['auc']:.4f} | {u['seconds']:.0f} / {p['seconds']:.0f} |"
+            f"| {r['seed']} | {100 * u['accuracy']:.2f} % | {conv} | {100 * p['accuracy']:.2f} % | {d:+.2f} | "
+            f"{u['auc']:.4f} | {p['auc']:.4f} | {u['seconds']:.0f} / {p['seconds']:.0f} | {r['load']:.1f} |"
         )
     for name in ("unpacked", "packed"):
-        acc = [100 * r["accuracy"] for r in rows[name]]
+        acc = [100 * r[name]["accuracy"] for r in rows]
         sd = statistics.stdev(acc) if len(acc) > 1 else float("nan")
-        print(f"\n{name}: {rows[name][0]['params']} parameters, accuracy {statistics.mean(acc):.2f} ± {sd:.2f} %")
+        print(f"\n{name}: {rows[0][name]['params']} parameters, accuracy {statistics.mean(acc):.2f} ± {sd:.2f} %")
     se = statistics.stdev(deltas) / len(deltas) ** 0.5 if len(deltas) > 1 else float("nan")
-    p = statistics.mean(r["accuracy"] for r in rows["unpacked"] + rows["packed"])
+    p = statistics.mean(r[k]["accuracy"] for r in rows for k in ("unpacked", "packed"))
     binom = 100 * (p * (1 - p) / n_test) ** 0.5
     print(
-        f"paired Δ (packed − unpacked): {statistics.mean(deltas):+.2f} ± {se:.2f} pp (standard error over seeds); "
-        f"one model's test accuracy alone carries ±{binom:.1f} pp binomial error at {100 * p:.0f} % on {n_test} maps "
-        "(the same maps for both models)"
+        f"paired Δ (trained packed − unpacked): {statistics.mean(deltas):+.2f} ± {se:.2f} pp (standard error over "
+        f"{len(deltas)} seed(s)); one model's test accuracy alone carries ±{binom:.1f} pp binomial error at "
+        f"{100 * p:.0f} % on {n_test} maps (the same maps for both models)"
     )
 
 
@@ -278,7 +348,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="what", required=True)
     acc = sub.add_parser("accuracy")
-    acc.add_argument("--seeds", type=int, default=3)
+    acc.add_argument("--pair", choices=sorted(PAIRS), default="flagship")
+    acc.add_argument("--seeds", type=int, nargs="+", default=[3, 4, 5], help="training seeds")
     acc.add_argument("--work", type=Path, required=True)
     thr = sub.add_parser("throughput")
     thr.add_argument("--work", type=Path, required=True)
@@ -288,7 +359,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     if args.what == "accuracy":
-        accuracy(args.seeds, args.work)
+        accuracy(args.pair, args.seeds, args.work)
     elif args.what == "throughput":
         throughput_table(args.work)
     else:

@@ -72,6 +72,43 @@ def test_counts_the_wire_cannot_carry_are_counted_and_clipped() -> None:
     assert pack_adc(maps.astype(np.uint8) * 0 + 9, (1, 1), words) == 0  # uint8 counts: a plain copy
 
 
+@pytest.mark.parametrize("block", [(2, 2), (2, 4), (4, 2), (1, 1), (3, 3), (2, 8)])
+def test_float_maps_chunk_by_chunk_pack_as_their_uint8_counts(block: tuple[int, int]) -> None:
+    """Float maps go through in chunks of whole maps (here 3 maps of 576 values per chunk, 7 maps: a short last
+    chunk); the words equal the uint8 path's and space_to_depth's order, for blocks packed as one word (2x2,
+    2x4, 4x2), as strided runs (2x8: 16 bytes) and as a transposed copy (3x3)."""
+    rng = np.random.default_rng(5)
+    counts = rng.integers(0, 256, size=(7, 24, 24, 1)).astype(np.uint8)
+    n_in = 24 * 24
+    from_u8, from_f32 = np.zeros((7, n_in), np.uint8), np.zeros((7, n_in), np.uint8)
+    assert pack_adc(counts, block, from_u8) == 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("fpgaflow_board.packing.CHUNK_VALUES", 3 * n_in + 5)
+        assert pack_adc(counts.astype(np.float32), block, from_f32) == 0
+    np.testing.assert_array_equal(from_f32, from_u8)
+    np.testing.assert_array_equal(from_u8, space_to_depth(counts, block).reshape(7, n_in))
+
+
+def test_a_bad_value_in_a_later_chunk_is_counted_clipped_and_named(caplog: pytest.LogCaptureFixture) -> None:
+    """Map 5 (third chunk of 2 maps), pixel (row 1, col 3) = 2.5 and map 6 pixel (0, 0) = NaN, (0, 1) = 300: 3
+    values counted, clipped/truncated to 2, 0 and 255; the first one named in one warning line."""
+    maps = np.full((7, 4, 4, 1), 9.0, np.float32)
+    maps[5, 1, 3, 0], maps[6, 0, 0, 0], maps[6, 0, 1, 0] = 2.5, np.nan, 300.0
+    words = np.zeros((7, 4), np.uint32)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("fpgaflow_board.packing.CHUNK_VALUES", 32)
+        assert pack_adc(maps, (2, 2), words) == 3
+    lanes = unpack_adc(words, 16)
+    s2d = space_to_depth(np.where(np.isnan(maps), 0, np.clip(maps, 0, 255)).astype(np.uint8), (2, 2))
+    np.testing.assert_array_equal(lanes, s2d.reshape(7, 16))
+    assert (s2d[5, 0, 1, 3], s2d[6, 0, 0, 0], s2d[6, 0, 0, 1]) == (2, 0, 255)
+    messages = [r.getMessage() for r in caplog.records if r.name == "fpgaflow_board.packing"]
+    assert messages == [
+        "map 5, pixel (row 1, col 3): 2.5 is not an integer ADC count 0..255; 3 such value(s) in this batch were "
+        "clipped into 0..255 and truncated for the 8-bit wire"
+    ]
+
+
 def test_adc_table_is_the_float32_wires_quantisation() -> None:
     """The IP's table entry for count a is input_t(float32(a × scale)): what the float32 wire gives the IP."""
     counts = np.arange(256)

@@ -99,3 +99,22 @@ def test_interval_is_the_slowest_layer(specs: list) -> None:
     assert interval_cycles(specs, plan_reuse(specs, ConvertConfig())) == 256
     slow = plan_reuse(specs, ConvertConfig(layers={"conv2": LayerOverride(reuse_factor=9)}))
     assert interval_cycles(specs, slow) == 441
+
+
+def test_fifo_after_the_first_layer_knows_how_fast_the_wire_feeds_it() -> None:
+    """The packed flagship (models/default_packed.yaml: 64×64×4 space-to-depth input, conv1 2×2 stride 2 → 32×32×8,
+    conv2 3×3 → 30×30) with conv2 slowed to R=8 (1,024·8 = 8,192 cycles per map).  Four ADC counts per 32-bit
+    word feed conv1 its 4,096 beats in 4,096 clocks, so the stream into conv2 backs up:
+    ceil(1,024·(1 − 4,096/8,192)) + one 32-pixel row + 1 = 545 entries.  One count per word (16,384 words)
+    feeds it slower than conv2 drains: one row + 1 = 33."""
+    from fpgaflow.train.config import ModelConfig
+    from fpgaflow.train.models import build_qcnn
+
+    cfg = ModelConfig(conv_filters=(8, 8, 8), kernel_sizes=(2, 3, 3), conv_strides=(2, 1, 1), pool_sizes=(1, 1, 4))
+    packed = describe_model(build_qcnn(cfg, (64, 64, 4)))
+    slow = plan_reuse(packed, ConvertConfig(layers={"conv2": LayerOverride(reuse_factor=8)}))
+    depth = {words: {f.layer: f.depth for f in size_fifos(packed, slow, words)} for words in (0, 4096, 16384)}
+    assert (depth[4096]["relu1"], depth[16384]["relu1"]) == (545, 33)  # the stream into conv2
+    assert depth[0] == depth[4096]  # without the wire: conv1's own 4,096 beats, as the 32-bit packed wire
+    for layer, d in {"conv1": 33, "conv2": 31, "relu2": 31, "conv3": 29, "pool3": 8}.items():
+        assert depth[4096][layer] == depth[16384][layer] == d  # consumers that keep up: one row + 1

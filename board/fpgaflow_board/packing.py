@@ -18,6 +18,7 @@ Pure numpy: this module runs on the PYNQ-Z2.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,6 +27,8 @@ import numpy.typing as npt
 
 from fpgaflow_board.fixed_point import FixedType, quantize, to_float
 from fpgaflow_board.scaling import scale_inputs
+
+log = logging.getLogger(__name__)
 
 #: Bits of one packed ADC lane, and the counts one lane carries (0..255).
 ADC_LANE_BITS = 8
@@ -135,15 +138,23 @@ def adc_table(input_scale: float, input_type: FixedType) -> AdcTable:
     return AdcTable(codes=codes, values=values, out_of_range=unbounded != codes)
 
 
+#: Float maps are checked and cast in chunks of whole maps of about this many values (1 MiB of float32, 16
+#: maps of 128 × 128): the chunk's values, their uint8 casts and the check stay in the CPU's cache between the
+#: passes, so the maps are read from memory once (much smaller chunks pay more in numpy's per-call overhead
+#: than they gain; the whole batch at once goes through memory once per pass).
+CHUNK_VALUES = 1 << 18
+
+
 def pack_adc(maps: npt.NDArray[Any], block: tuple[int, int], out: npt.NDArray[Any]) -> int:
     """Write ADC maps ``(n, rows, cols[, ch])`` into the word buffer ``out`` (n rows of words, any unsigned
     word dtype, C-contiguous) as uint8 lanes in space-to-depth order; return how many values are not an
     integer count 0..255 (they are clipped into 0..255 and truncated, so the hardware never sees a wrapped
-    count).  Lane ``k`` of word ``w`` is network input ``w · lanes + k`` (little-endian words).
+    count, and the first is logged: which map, which pixel, which value).  Lane ``k`` of word ``w`` is network
+    input ``w · lanes + k`` (little-endian words).
 
-    The counts become contiguous uint8 first (one pass; none for uint8 maps), then each of the ``by`` rows of
-    a block is copied as runs of ``bx · ch`` bytes moved as one 1/2/4/8-byte unit (``by`` strided passes over
-    a quarter of the float32 bytes: 8× faster in numpy than one transposed copy of 2-long rows).
+    uint8 maps are only reordered.  Other maps go through in chunks of whole maps (:data:`CHUNK_VALUES`): each
+    chunk is cast to uint8, cast back and compared with itself (exact: a value survives the round trip only if
+    it is an integer 0..255; NaN never does), then reordered while its counts are still in the cache.
     """
     a = np.asarray(maps)
     if a.ndim == 3:
@@ -155,29 +166,72 @@ def pack_adc(maps: npt.NDArray[Any], block: tuple[int, int], out: npt.NDArray[An
     lanes = out.reshape(out.shape[0], -1).view(np.uint8)
     if lanes.shape != (n, rows * cols * ch):
         raise ValueError(f"word buffer holds {lanes.shape} lanes, the maps need {(n, rows * cols * ch)}")
-    n_bad = 0
     if a.dtype == np.uint8:
-        counts = np.ascontiguousarray(a)
-    else:
-        # One cast and one comparison find both the non-integers and the counts outside 0..255 (a cast count
-        # differs from its value); only then are the maps clipped and cast again.
+        _place(np.ascontiguousarray(a), block, lanes)
+        return 0
+    step = max(1, CHUNK_VALUES // (rows * cols * ch))
+    counts = np.empty((min(step, n), rows, cols, ch), np.uint8)
+    back, same = np.empty(counts.shape, a.dtype), np.empty(counts.shape, np.bool_)
+    n_bad, first_bad = 0, None
+    for start in range(0, n, step):
+        x = a[start : start + step]
+        k = x.shape[0]
+        c, e = counts[:k], same[:k]
         with np.errstate(invalid="ignore", over="ignore"):
-            counts = a.astype(np.uint8)
-        n_bad = int(np.count_nonzero(counts != a))
-        if n_bad:
-            counts = np.nan_to_num(np.clip(a, 0, ADC_LEVELS - 1), nan=0.0).astype(np.uint8)
+            np.copyto(c, x, casting="unsafe")
+        np.copyto(back[:k], c)
+        np.equal(back[:k], x, out=e)
+        bad = e.size - int(np.count_nonzero(e))
+        if bad:
+            if first_bad is None:
+                at = tuple(int(v) for v in np.unravel_index(int(np.argmin(e)), e.shape))
+                first_bad = (start + at[0], at[1], at[2], at[3], float(x[at]))
+            n_bad += bad
+            np.copyto(c, np.nan_to_num(np.clip(x, 0, ADC_LEVELS - 1), nan=0.0), casting="unsafe")
+        _place(c, block, lanes[start : start + k])
+    if first_bad is not None:
+        where, r, q, z, value = first_bad
+        log.warning(
+            "map %d, pixel (row %d, col %d%s): %r is not an integer ADC count 0..255; %d such value(s) in this "
+            "batch were clipped into 0..255 and truncated for the 8-bit wire",
+            where,
+            r,
+            q,
+            f", channel {z}" if ch > 1 else "",
+            value,
+            n_bad,
+        )
+    return n_bad
+
+
+def _place(counts: npt.NDArray[np.uint8], block: tuple[int, int], lanes: npt.NDArray[np.uint8]) -> None:
+    """Copy contiguous uint8 maps ``(n, rows, cols, ch)`` into ``lanes`` ``(n, rows·cols·ch)`` in block order.
+
+    Each of the ``by`` rows of a block is a run of ``bx · ch`` bytes, moved as one 1/2/4/8-byte unit.  When a
+    whole block fits one 2/4/8-byte word (2 × 2 blocks: 4 bytes), the word is built from the rows' units by
+    shifts and ORs (little-endian: row ``dy`` lands in bytes ``[dy·unit, (dy+1)·unit)``), faster in numpy than
+    ``by`` strided copies of the units, which are the route for larger blocks.
+    """
+    n, rows, cols, ch = counts.shape
+    by, bx = block
     unit = bx * ch
     if (by, bx) == (1, 1):
         lanes[...] = counts.reshape(n, -1)
     elif unit in (1, 2, 4, 8):
         runs = counts.reshape(n, rows // by, by, cols // bx, unit).view(f"u{unit}")[..., 0]
+        if by * unit in (2, 4, 8) and np.little_endian:
+            word = lanes.view(f"u{by * unit}").reshape(n, rows // by, cols // bx)
+            np.left_shift(runs[:, :, by - 1, :], 8 * unit * (by - 1), out=word, dtype=word.dtype)
+            for dy in range(by - 2, -1, -1):
+                row = runs[:, :, dy, :]
+                np.bitwise_or(word, np.left_shift(row, 8 * unit * dy, dtype=word.dtype) if dy else row, out=word)
+            return
         dest = lanes.view(f"u{unit}").reshape(n, rows // by, cols // bx, by)
         for dy in range(by):
             dest[..., dy] = runs[:, :, dy, :]
     else:
         blocks = counts.reshape(n, rows // by, by, cols // bx, bx, ch).transpose(0, 1, 3, 2, 4, 5)
         np.copyto(lanes.reshape(n, rows // by, cols // bx, by, bx, ch), blocks)
-    return n_bad
 
 
 def unpack_adc(words: npt.NDArray[Any], n_in: int) -> npt.NDArray[np.uint8]:

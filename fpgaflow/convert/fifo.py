@@ -43,12 +43,18 @@ class FifoDepth:
         return {"layer": self.layer, "depth": self.depth, "hls4ml_default": self.default, "reason": self.reason}
 
 
-def size_fifos(specs: list[KerasLayerSpec], reuse: ReusePlan) -> tuple[FifoDepth, ...]:
-    """Depth of every stream between two layers (not the network's input or output streams)."""
+def size_fifos(specs: list[KerasLayerSpec], reuse: ReusePlan, input_words: int = 0) -> tuple[FifoDepth, ...]:
+    """Depth of every stream between two layers (not the network's input or output streams).
+
+    ``input_words``: AXI-Stream words per map at the network's input, one per clock (the wire's
+    :meth:`~fpgaflow_board.wire_format.WireFormat.input_words`: ``n_in`` for one input per word, a quarter of
+    it for 4 packed ADC counts per word): the input cannot feed the first layer faster, so it is the input's
+    time T.  A space-to-depth input (issue 20) needs nothing else: its rows are ``cols / bx`` beats wide, and
+    every later row width comes from the layer shapes."""
     by_name = {s.name: s for s in specs}
     eff: dict[str, int] = {}
     for s in specs:
-        own = _cycles(s, reuse)
+        own = input_words if s.kind == "input" else _cycles(s, reuse)
         eff[s.name] = max(own, eff[s.source]) if s.source else own
     out: list[FifoDepth] = []
     for s in specs:

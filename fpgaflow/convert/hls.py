@@ -8,6 +8,7 @@ written project, the typed plans (precision, reuse, FIFO depths) and what hls4ml
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -197,7 +198,10 @@ def plan(
         profile, n_cal = profile_max_abs(model, cal), len(cal)
     precision = plan_precision(specs, cfg, input_type, profile, n_cal)
     reuse = plan_reuse(specs, cfg)
-    fifos = size_fifos(specs, reuse) if cfg.io_type == "io_stream" and cfg.fifo_depth == "geometry" else ()
+    fifos: tuple[FifoDepth, ...] = ()
+    if cfg.io_type == "io_stream" and cfg.fifo_depth == "geometry":
+        n_in = math.prod(specs[0].out_shape) if specs and specs[0].kind == "input" else 0
+        fifos = size_fifos(specs, reuse, math.ceil(n_in / cfg.wire.inputs_per_word))  # words per map at the input
     return specs, precision, reuse, fifos
 
 

@@ -59,14 +59,15 @@ def layer_chain(model: Any) -> list[Any] | None:
     return layers[1:]
 
 
-def rebuild(model: Any, recipes: list[LayerRecipe]) -> Any:
-    """A new functional model: ``model``'s input, then ``recipes`` in order."""
+def rebuild(model: Any, recipes: list[LayerRecipe], input_shape: tuple[int, ...] | None = None) -> Any:
+    """A new functional model: ``model``'s input (of ``input_shape`` where given), then ``recipes`` in order."""
     import tensorflow as tf
 
     from fpgaflow.modelio import custom_objects
 
     first = model.layers[0]
-    inp = tf.keras.Input(shape=tuple(first.output.shape[1:]), name=first.name, dtype=first.dtype)
+    shape = tuple(first.output.shape[1:]) if input_shape is None else input_shape
+    inp = tf.keras.Input(shape=shape, name=first.name, dtype=first.dtype)
     x = inp
     built = []
     with tf.keras.utils.custom_object_scope(custom_objects()):
