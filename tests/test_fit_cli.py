@@ -94,3 +94,24 @@ def test_cli_fit_rejects_a_bad_option(
     rc = main(["fit", str(inputs[0]), "--out", str(tmp_path / "o"), "--strategies", "Latncy"])
     assert rc == 2
     assert "did you mean 'Latency'" in capsys.readouterr().err
+
+
+def test_a_packed_runs_directory_gives_fit_its_wire(tmp_path: Path) -> None:
+    """``fpgaflow fit RUN_DIR`` searches the route the run was converted for: a Vitis run with
+    ``convert.wire: adc8 x 4`` reads back as that wire; a VivadoAccelerator run as one float32 per word."""
+    from fpgaflow.cli.fit import _wire
+    from fpgaflow.pipeline.artefacts import FinishedRun
+    from fpgaflow_board.wire_format import WireFormat
+
+    for backend, wire, expected in (
+        ("Vitis", {"element": "adc8", "inputs_per_word": 4}, WireFormat("adc8", 4)),
+        ("VivadoAccelerator", {"element": "float32", "inputs_per_word": 1}, WireFormat()),
+    ):
+        run = tmp_path / backend
+        (run / ".fpgaflow").mkdir(parents=True)
+        (run / "summary.json").write_text(json.dumps({"files": {"model": "model/model.h5"}}))
+        config = {"model": {"input_scale": 0.00390625}, "convert": {"backend": backend, "wire": wire}}
+        (run / ".fpgaflow" / "run.json").write_text(json.dumps({"config": config}))
+        assert FinishedRun.read(run).wire == expected
+    assert _wire("adc8x8") == {"element": "adc8", "inputs_per_word": 8}
+    assert _wire("float32") == {"element": "float32", "inputs_per_word": 1}

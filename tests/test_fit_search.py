@@ -267,3 +267,28 @@ def test_pruning_levels_are_fine_tuned_copies_scored_bit_exactly(
         fit_model(model, cfg, tmp_path / "again", maps, labels, input_scale=SCALE)
     with pytest.raises(FitError, match="prune_levels needs labelled maps to score accuracy"):
         fit_model(model, cfg, tmp_path / "again", train=(maps, labels), input_scale=SCALE)
+
+
+def test_a_packed_wire_searches_the_vitis_route_at_the_wires_rate(tmp_path: Path) -> None:
+    """``fit.wire: adc8 x 4`` (issue 20): every point is a Vitis-route design with fpgaflow's AXI-Stream top; a
+    16×16×8 space-to-depth input is 2,048 counts, 512 32-bit words per map (a beat every two words), so the
+    fastest point is bound by the wire at 100 MHz / 512 words = 195,312 maps/s, not by its 258-cycle core; one
+    float32 per word is 2,048 words.  The estimate carries the top's lane unpacking."""
+    from fpgaflow.train.config import ModelConfig
+    from fpgaflow.train.models import build_model
+    from fpgaflow_board.wire_format import WireFormat
+
+    model = build_model(ModelConfig(conv_filters=(3,)), (16, 16, 8))
+    base = FitConfig(reuse_factors=(1, 8), reuse_modes=("uniform",), strategies=("Latency",), trim_bits=(0,))
+    packed = fit_model(model, replace(base, wire=WireFormat("adc8", 4)), tmp_path / "p", input_scale=SCALE)
+    plain = fit_model(model, base, tmp_path / "f", input_scale=SCALE)
+    assert {p.config.backend for p in packed.points} == {"Vitis"}
+    assert {p.config.wire for p in packed.points} == {WireFormat("adc8", 4)}
+    assert {p.config.backend for p in plain.points} == {"VivadoAccelerator"}
+    fast = min(packed.points, key=lambda p: p.interval_cycles)
+    assert fast.interval_cycles == 258
+    assert fast.maps_per_s == pytest.approx(1e8 / 512)
+    assert min(plain.points, key=lambda p: p.interval_cycles).maps_per_s == pytest.approx(1e8 / 2048)
+    # the adc8 unpacking (4 lanes into 8-channel beats: 64 bits x 2 + 8 x 4 + 4 LUT) is in the estimate
+    same = [q for q in plain.points if q.candidate.label == fast.candidate.label][0]
+    assert fast.resources["lut"] - same.resources["lut"] == pytest.approx(164.0)

@@ -22,6 +22,12 @@ def _words(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
+def _wire(text: str) -> dict[str, object]:
+    """``float32`` or ``adc8xN`` (N ADC counts per word) → the ``wire`` config mapping."""
+    element, _, lanes = text.strip().partition("x")
+    return {"element": element, "inputs_per_word": int(lanes) if lanes.isdigit() else 1}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = add_command(
         sub,
@@ -71,6 +77,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     opts.config_flag(
         "--csim-maps", type=int, field="csim_maps", help="maps run through the chosen design's C-sim (0 = skip)"
     )
+    opts.config_flag(
+        "--wire",
+        type=_wire,
+        field="wire",
+        help="input words: float32 (hls4ml's route) or adc8x4 / adc8x8 (packed 8-bit counts, the Vitis route); "
+        "a run directory's own convert.wire by default",
+    )
     opts.option("--input-scale", type=float, help=OVERRIDE_HELP)
 
 
@@ -88,6 +101,8 @@ def handle(args: argparse.Namespace) -> int:
         maps = maps or run.optional("test_maps")
         calibration = calibration or run.optional("train_maps")
         train = train or run.optional("train_maps")
+        if args.wire is None and run.wire != cfg.wire:  # search the route the run was converted for (issue 20)
+            cfg = overlay(cfg, {"wire": run.wire.to_dict()}, "fit")
     if args.no_accuracy:
         cfg, maps = overlay(cfg, {"csim_maps": 0}, "fit"), None
     done = fit_saved_model(model, cfg, args.out, maps, calibration, train, **scale)

@@ -15,14 +15,18 @@ nothing (they are measured).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fpgaflow.estimate.coefficients import BAND_SHARE, Coefficients, Level, load_coefficients
 from fpgaflow.estimate.describe import describe_hls_model
 from fpgaflow.estimate.model import LEVEL_NAMES, estimate_design
 from fpgaflow.estimate.spec import DesignSpec
 from fpgaflow.estimate.table import RESOURCES, Band, LayerResources, ResourceTable
+from fpgaflow.estimate.unpack import unpack_row
 from fpgaflow_board.boards import Board
+
+if TYPE_CHECKING:
+    from fpgaflow.convert.axis_wrapper import AxisWrapper
 
 #: hls4ml's AXI-stream wrapper (``myproject_axi``) around the core: the difference of the HLS reports of
 #: two PYNQ-Z2 designs with and without it (+452 and +2,618 LUT, +793 and +1,658 FF, +4 and +1 BRAM18),
@@ -86,9 +90,12 @@ def estimate_design_on_board(
     coeffs: Coefficients | None = None,
     level: Level = "impl",
     core_only: bool = False,
+    top: AxisWrapper | None = None,
 ) -> ResourceTable:
     """Estimate ``design`` at ``level``; on a board (and not ``core_only``) add the AXI wrapper and the
-    board's shell.  The board's part caps the core's DSP48s; ``bands`` give each resource's expected range."""
+    board's shell, and for fpgaflow's AXI-Stream ``top`` with an adc8 wire its lane unpacking
+    (:func:`fpgaflow.estimate.unpack.unpack_row`).  The board's part caps the core's DSP48s; ``bands`` give each
+    resource's expected range."""
     coeffs = coeffs or load_coefficients()
     device_dsp = board.dsp if board is not None else None
     table = estimate_design(design, coeffs, level, device_dsp)
@@ -97,6 +104,10 @@ def estimate_design_on_board(
     if board is not None and not core_only:
         shell = shell_row(board)
         fixed = [AXI_WRAPPER] + ([shell] if shell is not None else [])
+        unpack = unpack_row(top, design.layers[0].width_in if design.layers else 1) if top is not None else None
+        if unpack is not None:
+            fixed.append(unpack)
+            notes.append(f"{unpack.name}: the adc8 top's lane unpacking, counted from its logic (no synthesis)")
         table = add_rows(table, tuple(fixed))
         note = f"includes the {board.name} block design: hls4ml AXI-stream wrapper (measured)"
         if board.shell is not None:
@@ -120,9 +131,11 @@ def estimate_model(
     coeffs: Coefficients | None = None,
     level: Level = "impl",
     core_only: bool = False,
+    top: AxisWrapper | None = None,
 ) -> ResourceTable:
     """Per-layer and total LUT, FF, DSP48, BRAM18, latency and interval of a converted hls4ml model, with
     each resource's expected range (``bands``).  ``board``: the target (``None``: the core, uncapped);
-    ``level``: ``hls``, ``synth`` or ``impl``; ``core_only``: leave the wrapper and shell out."""
+    ``level``: ``hls``, ``synth`` or ``impl``; ``core_only``: leave the wrapper and shell out; ``top``: the
+    Vitis route's AXI-Stream top record (its adc8 unpacking is added)."""
     design = describe_hls_model(hls_model, name=str(hls_model.config.get_config_value("ProjectName")))
-    return estimate_design_on_board(design, board, coeffs, level, core_only)
+    return estimate_design_on_board(design, board, coeffs, level, core_only, top)

@@ -54,10 +54,11 @@ def write_estimate(source: Path, cfg: EstimateConfig, out: Path) -> Estimate:
         coeffs = load_coefficients()
         hls_model = load_hls_model(source, board)
         design = describe_hls_model(hls_model, name=source.stem)
-        table = estimate_design_on_board(design, board, coeffs, level=cfg.level, core_only=cfg.core_only)
-        budget = check_budget(table, board, cfg.budget)
-        # A Vitis-route project's own top says how many words a map takes (issue 20's packed 8-bit lanes).
+        # A Vitis-route project's own top says how many words a map takes and how its lanes are unpacked
+        # (issue 20's packed 8-bit lanes).
         axis = read_axis_wrapper(source) if source.is_dir() else None
+        table = estimate_design_on_board(design, board, coeffs, level=cfg.level, core_only=cfg.core_only, top=axis)
+        budget = check_budget(table, board, cfg.budget)
         words = axis.in_words if axis is not None else None
         rate = throughput(table, board, design.input_elements, cfg.input_bits, words_per_map=words)
         payload = {

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from fpgaflow.config.strict import check, known_board
 from fpgaflow.convert.config import Strategy
 from fpgaflow_board.boards import DEFAULT_BOARD, DEFAULT_BUDGET
+from fpgaflow_board.wire_format import WireFormat
 
 ReuseMode = Literal["uniform", "balanced"]
 
@@ -38,6 +39,10 @@ class FitConfig:
     ``prune_epochs`` epochs on training maps with magnitude pruning, seeded by ``prune_seed``; empty = the model
     as given only).  ``csim_maps``: maps run through the real C simulation of the chosen design to confirm the emulator
     (0 = skip).  The input scale is the model's own (stored in the model file, :mod:`fpgaflow.modelio`).
+    ``wire``: what the input AXI-Stream words carry (:class:`~fpgaflow_board.wire_format.WireFormat`): the
+    default, one float32 per word, searches hls4ml's VivadoAccelerator route; ``{element: adc8, inputs_per_word:
+    4}`` (issue 20's packed 8-bit counts) searches the Vitis route with fpgaflow's AXI-Stream top, whose words per
+    map set every point's DMA bound and whose lane unpacking is in its estimate.
     """
 
     board: str = DEFAULT_BOARD
@@ -54,6 +59,7 @@ class FitConfig:
     prune_epochs: int = 2
     prune_seed: int = 0
     csim_maps: int = 200
+    wire: WireFormat = field(default_factory=WireFormat)
 
     def __post_init__(self) -> None:
         known_board(self.board)

@@ -34,6 +34,7 @@ from fpgaflow.fit.errors import FitError
 from fpgaflow.progress import Progress
 from fpgaflow_board.boards import Board, get_board
 from fpgaflow_board.fixed_point import FixedType
+from fpgaflow_board.wire_format import WireFormat
 
 log = logging.getLogger(__name__)
 
@@ -180,9 +181,11 @@ def evaluate(
     """Convert, estimate and budget-check one candidate (its project is deleted afterwards)."""
     conv_cfg = cand.convert_config(base)
     conv = convert(model, conv_cfg, work, input_scale, write=False)  # the graph is all the estimate reads
-    table = estimate_model(conv.hls_model, board)
+    table = estimate_model(conv.hls_model, board, top=conv.axis)
     budget = check_budget(table, board, cfg.budget)
-    rate = throughput(table, board, describe_hls_model(conv.hls_model).input_elements)
+    n_in = describe_hls_model(conv.hls_model).input_elements
+    words = conv.axis.in_words if conv.axis is not None else None  # the Vitis top: its own words per map
+    rate = throughput(table, board, n_in, words_per_map=words)
     shutil.rmtree(work, ignore_errors=True)
     source = (
         ""
@@ -371,8 +374,12 @@ def fit_model(
     sets the input type.  ``work_dir`` holds the temporary projects."""
     board = get_board(cfg.board)
     input_type = input_type_for_adc(input_scale)
-    # VivadoAccelerator where hls4ml has an AXI-Stream design for the board, the bare Vivado backend otherwise
-    base = ConvertConfig(board=cfg.board, backend="VivadoAccelerator" if board.hls4ml_board else "Vivado")
+    # VivadoAccelerator where hls4ml has an AXI-Stream design for the board, the bare Vivado backend otherwise;
+    # a packed wire (issue 20) needs fpgaflow's AXI-Stream top: the Vitis route
+    if cfg.wire != WireFormat():
+        base = ConvertConfig(board=cfg.board, backend="Vitis", wire=cfg.wire)
+    else:
+        base = ConvertConfig(board=cfg.board, backend="VivadoAccelerator" if board.hls4ml_board else "Vivado")
     if maps is not None:
         if labels is None:
             raise FitError("maps were given without labels: accuracy needs both")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fpgaflow.errors import StepError
+from fpgaflow_board.wire_format import WireFormat
 
 
 @dataclass
@@ -49,11 +50,13 @@ _WRITTEN_BY = {"model": "train", "train_maps": "data", "test_maps": "data", "hls
 @dataclass(frozen=True)
 class FinishedRun:
     """The artefacts of an ``fpgaflow run`` directory (from its ``summary.json``) and the ADC → network
-    input scale of its config, for commands that take a run directory instead of single files."""
+    input scale and input wire (``convert.wire`` of a Vitis-route run) of its config, for commands that take a run
+    directory instead of single files."""
 
     run_dir: Path
     files: dict[str, str]
     input_scale: float
+    wire: WireFormat = field(default_factory=WireFormat)
 
     @classmethod
     def read(cls, run_dir: Path) -> FinishedRun:
@@ -65,8 +68,11 @@ class FinishedRun:
         if not summary.is_file() or not marker.is_file():
             raise StepError(f"{run_dir} is not a finished fpgaflow run (no summary.json / .fpgaflow/run.json)")
         files = json.loads(summary.read_text(encoding="utf-8"))["files"]
-        scale = float(json.loads(marker.read_text(encoding="utf-8"))["config"]["model"]["input_scale"])
-        return cls(run_dir, dict(files), scale)
+        config = json.loads(marker.read_text(encoding="utf-8"))["config"]
+        convert = config["convert"]  # the run's typed config as written: a Vitis-route run records its wire
+        packed = convert["backend"] == "Vitis" and "wire" in convert
+        wire = WireFormat.from_dict(dict(convert["wire"]), str(marker)) if packed else WireFormat()
+        return cls(run_dir, dict(files), float(config["model"]["input_scale"]), wire)
 
     def path(self, key: str) -> Path:
         """The artefact ``key`` (``model``, ``hls_project``, ``test_maps``, ``train_maps``, ...)."""

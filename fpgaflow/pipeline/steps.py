@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from fpgaflow.pipeline.artefacts import Artefacts
 from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.train.datasets import make_splits
 from fpgaflow_board.packing import InputPacking
+
+if TYPE_CHECKING:
+    from fpgaflow.convert.axis_wrapper import AxisWrapper
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +131,7 @@ def step_convert(art: Artefacts, cfg: RunConfig) -> Artefacts:
     build_csim_library(art.step_dir, art.add("csim_library", f"firmware/{name}_csim.so"), name)
     log.info("convert: C simulation compiled in %.1f s", time.perf_counter() - t0)
     art.files["hls_project"] = art.step_final  # type: ignore[assignment]
-    art.metrics.update(_estimate_metrics(hls_model, cfg))
+    art.metrics.update(_estimate_metrics(hls_model, cfg, conversion.axis))
     facts = manifest_for(conversion, output_activation)
     art.metrics.update(
         hls_backend=cfg.convert.backend,
@@ -158,14 +161,15 @@ def _input_scale(art: Artefacts, cfg: RunConfig) -> float:
     return input_scale_for(art.path("model"), cfg.model.input_scale, "model.input_scale")
 
 
-def _estimate_metrics(hls_model: object, cfg: RunConfig) -> dict[str, object]:
-    """Resources and modelled throughput of the deployed design (estimates, no Vivado)."""
+def _estimate_metrics(hls_model: object, cfg: RunConfig, top: AxisWrapper | None = None) -> dict[str, object]:
+    """Resources and modelled throughput of the deployed design (estimates, no Vivado); ``top``: the Vitis
+    route's AXI-Stream top (its adc8 unpacking is estimated too)."""
     from fpgaflow.estimate import check_budget, estimate_model, throughput
     from fpgaflow.estimate.describe import describe_hls_model
     from fpgaflow_board.boards import get_board
 
     board = get_board(cfg.convert.board)
-    table = estimate_model(hls_model, board)
+    table = estimate_model(hls_model, board, top=top)
     budget = check_budget(table, board)
     n_in = describe_hls_model(hls_model).input_elements
     words = cfg.convert.wire.input_words(n_in) if cfg.convert.backend == "Vitis" else n_in
