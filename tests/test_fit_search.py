@@ -290,5 +290,5 @@ def test_a_packed_wire_searches_the_vitis_route_at_the_wires_rate(tmp_path: Path
     assert fast.maps_per_s == pytest.approx(1e8 / 512)
     assert min(plain.points, key=lambda p: p.interval_cycles).maps_per_s == pytest.approx(1e8 / 2048)
     # the adc8 unpacking (4 lanes into 8-channel beats: 64 bits x 2 + 8 x 4 + 4 LUT) is in the estimate
-    same = [q for q in plain.points if q.candidate.label == fast.candidate.label][0]
+    same = next(q for q in plain.points if q.candidate.label == fast.candidate.label)
     assert fast.resources["lut"] - same.resources["lut"] == pytest.approx(164.0)
