@@ -1,20 +1,24 @@
-"""Issue 20: packed 8-bit input at 128 × 128 — modelled maps/s, resources, accuracy and the driver's packing cost.
+"""Issue 20: packed 8-bit input at 128 × 128 — accuracy, modelled maps/s and resources, the driver's packing cost.
 
-    PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_packed.py accuracy --seeds 3 --work /tmp/packed
-    PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_packed.py throughput --work /tmp/packed
+    PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python bench/bench_packed.py accuracy --seeds 3 4 5 \
+        --work /tmp/packed
+    PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_packed.py throughput --model MODEL.h5 --work /tmp/thr
     PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_packed.py host
 
-``accuracy`` trains ``models/qcnn_128.yaml`` (one pixel per input, 128×128×1) and ``models/qcnn_128_packed.yaml``
-(the 2×4 space-to-depth layout, 64×32×8) on the same data with each training seed, and prints test accuracy and
-ROC AUC per seed, their means and the paired difference with its standard error; the trained models are saved in
-``--work``.  ``throughput`` converts the packed model of the first seed (the same trained weights) for three
-wires — float32 (one input per 32-bit word, today's contract), adc8 × 4 (32-bit words), adc8 × 8 (64-bit
-words) — each with ``fit``'s balanced reuse for its input rate, and the unpacked model with float32, and prints
-the estimator's resources against the PYNQ-Z2's 70 % budget, the core interval and the modelled maps/s at
-100 MHz (the slower of the core and the wire, one input word per clock).  ``host`` times the board driver's
-per-batch host work (encode, decode, DMA calls) on the simulated PYNQ-Z2 with a network that costs nothing:
-float32 words vs adc8 words in space-to-depth order (x86 host, not the board's Cortex-A9).
-Prints Markdown (bench/results_packed.md).
+``accuracy`` (``--pair flagship``, the default) trains ``models/default.yaml`` (the flagship, 128×128×1, window-128)
+and ``models/default_packed.yaml`` (the same network on 2×2 space-to-depth blocks, 64×64×4) on the same maps with
+each training seed (augmentation seed = training seed − 1; seed 3 is the default run's), packs the trained
+flagship's weights exactly (:func:`fpgaflow.convert.pack_first_conv.pack_first_conv`) and compares its score with
+the flagship's on every test map, and prints test accuracy and ROC AUC per seed, their means and the paired
+difference of the packed model trained from scratch with its standard error.  Each finished seed is cached as
+``--work/<pair>_seed<s>.json`` (a rerun reuses it; training epochs are checkpointed, so a killed run resumes);
+``--pair toy`` is the first comparison, ``models/qcnn_128.yaml`` vs ``models/qcnn_128_packed.yaml``.
+``throughput`` takes one trained flagship and the same weights packed for 2×2 and 2×4 blocks, converts each on the
+Vitis route with ``fit``'s balanced reuse for several wires and prints the estimator's resources against the
+PYNQ-Z2's 70 % budget, the core interval and the modelled maps/s at 100 MHz (the slower of the core and the wire,
+one input word per clock).  ``host`` times the board driver's per-batch host work (encode, decode, DMA calls) on
+the simulated PYNQ-Z2 with a network that costs nothing: float32 words vs adc8 words in space-to-depth order (x86
+host, not the board's Cortex-A9).  Prints Markdown (bench/results_packed.md).
 """
 
 from __future__ import annotations
@@ -181,20 +185,10 @@ def accuracy(pair: str, seeds: list[int], work: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- throughput
-def _to_wire(specs: list[Any], words: int) -> dict[str, int]:
-    """Every Conv2D/Dense layer at the largest valid reuse factor whose cycles (``fit``'s model: pixels × R)
-    stay within the wire's ``words`` per map — the slowest the layers could be without slowing the design."""
-    from fpgaflow.convert.plan_reuse import valid_reuse_factors
-    from fpgaflow.fit.candidates import layer_cycles
-
-    return {
-        s.name: max([v for v in valid_reuse_factors(s.n_in, s.n_out) if layer_cycles(s, v) <= words], default=1)
-        for s in specs
-        if s.kind in ("conv2d", "dense")
-    }
-
-
-def _design(model: Any, wire: Any, words: int, balance_to_wire: bool, work: Path) -> dict[str, Any]:
+def _design(model: Any, wire: Any, strategy: str, work: Path, mode: str = "balanced") -> dict[str, Any]:
+    """``model`` converted on the Vitis route with ``wire``, its layers at ``fit``'s reuse for R = 1 in ``mode``
+    (``balanced``: each raised as far as it stays within the slowest layer, ``fit``'s pixels × R model) and
+    ``strategy`` after conv1; the estimate (with the adc8 top's unpacking) and the modelled rate."""
     from fpgaflow.convert.config import ConvertConfig, LayerOverride
     from fpgaflow.convert.hls import convert, split_output_activation
     from fpgaflow.estimate import check_budget, estimate_model, throughput
@@ -207,39 +201,51 @@ def _design(model: Any, wire: Any, words: int, balance_to_wire: bool, work: Path
     logits, _ = split_output_activation(model)
     base = ConvertConfig(backend="Vitis", wire=wire)
     specs, _ = _variants(logits, FitConfig(), base, None, None)
-    reuse = _to_wire(specs, words) if balance_to_wire else layer_reuse(specs, 1, "balanced")
-    cfg = dataclasses.replace(base, layers={k: LayerOverride(reuse_factor=v) for k, v in reuse.items()})
-    conv = convert(logits, cfg, work, 1 / 256, None)
-    table = estimate_model(conv.hls_model, board)
+    reuse = layer_reuse(specs, 1, mode)  # type: ignore[arg-type]
+    layers = {
+        k: LayerOverride(reuse_factor=v, strategy=strategy if k != "conv1" else "Latency") for k, v in reuse.items()
+    }
+    cfg = dataclasses.replace(base, layers=layers)
+    conv = convert(logits, cfg, work, 1 / 256, None, write=False)
+    table = estimate_model(conv.hls_model, board, top=conv.axis)
     budget = check_budget(table, board)
     n_in = int(np.prod(logits.input_shape[1:]))
-    rate = throughput(table, board, n_in, words_per_map=words)
-    return {"reuse": reuse, "table": table, "budget": budget, "rate": rate, "n_in": n_in}
+    assert conv.axis is not None
+    rate = throughput(table, board, n_in, words_per_map=conv.axis.in_words)
+    return {"reuse": reuse, "table": table, "budget": budget, "rate": rate, "words": conv.axis.in_words}
 
 
-def throughput_table(work: Path) -> None:
+def throughput_table(model_path: Path, work: Path) -> None:
+    """The trained flagship (``model_path``: ``models/default.yaml`` trained) and the same weights packed exactly
+    for 2×2 and 2×4 blocks (:func:`fpgaflow.convert.pack_first_conv.pack_first_conv`: its 4×4 stride-4 conv1
+    becomes 2×2 stride 2 over 4 channels, or 2×1 stride (2, 1) over 8), side by side."""
+    from fpgaflow.convert.pack_first_conv import pack_first_conv
     from fpgaflow.modelio import load_model
     from fpgaflow_board.wire_format import WireFormat
 
     logging.getLogger("fpgaflow").setLevel(logging.WARNING)
-    packed = load_model(work / "qcnn_128_packed_seed0.h5")
-    unpacked = load_model(work / "qcnn_128_seed0.h5")
+    unpacked = load_model(model_path)
+    p22, p24 = pack_first_conv(unpacked, (2, 2)), pack_first_conv(unpacked, (2, 4))
     rows = [
-        ("unpacked model, float32 × 1 (32-bit), balanced", unpacked, WireFormat(), 4, False),
-        ("packed model, float32 × 1 (32-bit), balanced", packed, WireFormat(), 4, False),
-        ("**packed model, adc8 × 4 (32-bit), balanced** (the preset)", packed, WireFormat("adc8", 4), 1, False),
-        ("packed model, adc8 × 4 (32-bit), layers slowed to the wire's 4,096", packed, WireFormat("adc8", 4), 1, True),
-        ("**packed model, adc8 × 8 (64-bit), balanced**", packed, WireFormat("adc8", 8), 1, False),
+        ("flagship, float32 × 1 (32-bit)", unpacked, WireFormat(), 4, "Latency"),
+        ("flagship, float32 × 1 (32-bit), Resource after conv1", unpacked, WireFormat(), 4, "Resource"),
+        ("**2×2 blocks, adc8 × 4 (32-bit)** (`models/default_packed.yaml`)", p22, WireFormat("adc8", 4), 1, "Latency"),
+        ("2×2 blocks, adc8 × 4 (32-bit), Resource after conv1", p22, WireFormat("adc8", 4), 1, "Resource"),
+        ("2×2 blocks, adc8 × 8 (64-bit)", p22, WireFormat("adc8", 8), 1, "Latency"),
+        ("2×4 blocks, adc8 × 4 (32-bit)", p24, WireFormat("adc8", 4), 1, "Latency"),
+        ("2×4 blocks, adc8 × 8 (64-bit)", p24, WireFormat("adc8", 8), 1, "Latency"),
+        ("**2×4 blocks, adc8 × 8 (64-bit), every layer at R = 1**", p24, WireFormat("adc8", 8), 1, "Latency"),
     ]
+    print(f"Weights: `{model_path}`; packed with `pack_first_conv(model, block)` (the same trained weights).\n")
     print(
-        "| design (model, wire) | input | DMA bytes/map | words/map | balanced reuse | core interval (cycles) | "
-        "maps/s @ 100 MHz | bound | LUT | FF | DSP48 | BRAM18 | 70 % budget |"
+        "| design (weights, wire) | input | DMA bytes/map | words/map | reuse (strategy after conv1) | "
+        "core interval (cycles) | maps/s @ 100 MHz | bound | LUT | FF | DSP48 | BRAM18 | 70 % budget |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for i, (name, model, wire, lane_bytes, to_wire) in enumerate(rows):
+    for i, (name, model, wire, lane_bytes, strategy) in enumerate(rows):
         n_in = int(np.prod(model.input_shape[1:]))
-        words = wire.input_words(n_in)
-        d = _design(model, wire, words, to_wire, work / f"prj{i}")
+        mode = "uniform" if "R = 1" in name else "balanced"
+        d = _design(model, wire, strategy, work / f"prj{i}", mode)
         u = {r.resource: r for r in d["budget"].rows}
         cells = " | ".join(
             f"{u[k].interval()} ({100 * u[k].utilisation:.1f} %)" for k in ("lut", "ff", "dsp", "bram18")
@@ -248,9 +254,12 @@ def throughput_table(work: Path) -> None:
         shape = "×".join(str(v) for v in model.input_shape[1:])
         interval = d["table"].total.interval_cycles
         print(
-            f"| {name} | {shape} | {n_in * lane_bytes:,} | {words:,} | {reuse} | {interval:,.0f} | "
+            f"| {name} | {shape} | {n_in * lane_bytes:,} | {d['words']:,} | {reuse} ({strategy}) | {interval:,.0f} | "
             f"**{d['rate'].maps_per_s:,.0f}** | {d['rate'].bound} | {cells} | {d['budget'].status} |"
         )
+    unpack = [r for r in d["table"].layers if r.name.startswith("adc8_unpack")]
+    if unpack:
+        print(f"\nadc8 unpack row (last design): LUT {unpack[0].lut:.0f}, FF {unpack[0].ff:.0f} (modelled)")
 
 
 # ---------------------------------------------------------------------------------------------------- host
@@ -352,6 +361,7 @@ def main() -> None:
     acc.add_argument("--seeds", type=int, nargs="+", default=[3, 4, 5], help="training seeds")
     acc.add_argument("--work", type=Path, required=True)
     thr = sub.add_parser("throughput")
+    thr.add_argument("--model", type=Path, required=True, help="the trained flagship (models/default.yaml), .h5")
     thr.add_argument("--work", type=Path, required=True)
     hst = sub.add_parser("host")
     hst.add_argument("--repeats", type=int, default=15)
@@ -361,7 +371,7 @@ def main() -> None:
     if args.what == "accuracy":
         accuracy(args.pair, args.seeds, args.work)
     elif args.what == "throughput":
-        throughput_table(args.work)
+        throughput_table(args.model, args.work)
     else:
         host(args.repeats, args.batch_size)
 

@@ -114,6 +114,33 @@ def test_qcnn_128_packed_preset_takes_2x4_blocks_and_packs_4_counts_per_word() -
         ModelConfig(space_to_depth=(0, 2))
 
 
+def test_packed_flagship_preset_is_the_flagship_on_2x2_blocks() -> None:
+    """models/default_packed.yaml: the flagship's data, training and network, its 4×4 stride-4 conv1 as 2×2 stride 2
+    over 64×64×4 (the same 1,697 parameters, so its weights are the flagship's rearranged: pack_first_conv), four
+    ADC counts per 32-bit word on the Vitis route."""
+    from fpgaflow.modelio.input_layout import input_shape_for
+    from fpgaflow_board.wire_format import WireFormat
+
+    flagship, packed = load_run_config(), load_run_config(MODELS / "default_packed.yaml")
+    assert (packed.data, packed.augment, packed.train, packed.prune) == (
+        flagship.data,
+        flagship.augment,
+        flagship.train,
+        flagship.prune,
+    )
+    shape = input_shape_for((128, 128, 1), packed.model.space_to_depth)
+    assert shape == (64, 64, 4)
+    model = build_model(packed.model, shape)
+    assert model.get_layer("conv1").output_shape == (None, 32, 32, 8)  # the flagship's patchify output
+    assert model.count_params() == build_model(flagship.model, (128, 128, 1)).count_params() == 1697
+    assert (packed.convert.backend, packed.convert.wire) == ("Vitis", WireFormat("adc8", 4))
+    assert {k: o.reuse_factor for k, o in packed.convert.layers.items()} == {
+        "conv2": 4,
+        "conv3": 4,
+        "output_dense": 392,
+    }
+
+
 def _pixels_that_move_the_score(cfg: ModelConfig, rows: int, cols: int) -> np.ndarray:
     """(rows, cols) bool: does a single hit at that pixel change the model's score?  Every weight is set to
     +0.25 and every bias to 0 (exact in ap_fixed<8,1>), so a lone hit stays positive through every ReLU and

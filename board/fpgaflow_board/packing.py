@@ -181,8 +181,8 @@ def pack_adc(maps: npt.NDArray[Any], block: tuple[int, int], out: npt.NDArray[An
             np.copyto(c, x, casting="unsafe")
         np.copyto(back[:k], c)
         np.equal(back[:k], x, out=e)
-        bad = e.size - int(np.count_nonzero(e))
-        if bad:
+        if not e.all():
+            bad = e.size - int(np.count_nonzero(e))
             if first_bad is None:
                 at = tuple(int(v) for v in np.unravel_index(int(np.argmin(e)), e.shape))
                 first_bad = (start + at[0], at[1], at[2], at[3], float(x[at]))
