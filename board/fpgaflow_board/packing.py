@@ -152,9 +152,9 @@ def pack_adc(maps: npt.NDArray[Any], block: tuple[int, int], out: npt.NDArray[An
     count, and the first is logged: which map, which pixel, which value).  Lane ``k`` of word ``w`` is network
     input ``w · lanes + k`` (little-endian words).
 
-    uint8 maps are only reordered.  Other maps go through in chunks of whole maps (:data:`CHUNK_VALUES`): each
-    chunk is cast to uint8, cast back and compared with itself (exact: a value survives the round trip only if
-    it is an integer 0..255; NaN never does), then reordered while its counts are still in the cache.
+    Maps go through in chunks of whole maps (:data:`CHUNK_VALUES`).  uint8 maps are only reordered; any other
+    chunk is cast to uint8, cast back and compared with itself (exact: a value survives the round trip only if it
+    is an integer 0..255; NaN never does), then reordered while its counts are still in the cache.
     """
     a = np.asarray(maps)
     if a.ndim == 3:
@@ -166,8 +166,8 @@ def pack_adc(maps: npt.NDArray[Any], block: tuple[int, int], out: npt.NDArray[An
     lanes = out.reshape(out.shape[0], -1).view(np.uint8)
     if lanes.shape != (n, rows * cols * ch):
         raise ValueError(f"word buffer holds {lanes.shape} lanes, the maps need {(n, rows * cols * ch)}")
-    if a.dtype == np.uint8:
-        _place(np.ascontiguousarray(a), block, lanes)
+    if a.dtype == np.uint8:  # counts already: only reordered, in one pass per block row
+        _place(np.ascontiguousarray(a), block, lanes, compose=False)
         return 0
     step = max(1, CHUNK_VALUES // (rows * cols * ch))
     counts = np.empty((min(step, n), rows, cols, ch), np.uint8)
@@ -188,7 +188,7 @@ def pack_adc(maps: npt.NDArray[Any], block: tuple[int, int], out: npt.NDArray[An
                 first_bad = (start + at[0], at[1], at[2], at[3], float(x[at]))
             n_bad += bad
             np.copyto(c, np.nan_to_num(np.clip(x, 0, ADC_LEVELS - 1), nan=0.0), casting="unsafe")
-        _place(c, block, lanes[start : start + k])
+        _place(c, block, lanes[start : start + k], compose=True)
     if first_bad is not None:
         where, r, q, z, value = first_bad
         log.warning(
@@ -204,13 +204,13 @@ def pack_adc(maps: npt.NDArray[Any], block: tuple[int, int], out: npt.NDArray[An
     return n_bad
 
 
-def _place(counts: npt.NDArray[np.uint8], block: tuple[int, int], lanes: npt.NDArray[np.uint8]) -> None:
+def _place(counts: npt.NDArray[np.uint8], block: tuple[int, int], lanes: npt.NDArray[np.uint8], compose: bool) -> None:
     """Copy contiguous uint8 maps ``(n, rows, cols, ch)`` into ``lanes`` ``(n, rows·cols·ch)`` in block order.
 
-    Each of the ``by`` rows of a block is a run of ``bx · ch`` bytes, moved as one 1/2/4/8-byte unit.  When a
-    whole block fits one 2/4/8-byte word (2 × 2 blocks: 4 bytes), the word is built from the rows' units by
-    shifts and ORs (little-endian: row ``dy`` lands in bytes ``[dy·unit, (dy+1)·unit)``), faster in numpy than
-    ``by`` strided copies of the units, which are the route for larger blocks.
+    Each of the ``by`` rows of a block is a run of ``bx · ch`` bytes, moved as one 1/2/4/8-byte unit: ``by``
+    strided copies.  With ``compose`` (a chunk that sits in the cache), a block that fits one 2/4/8-byte word is
+    instead built from its rows' units by shifts and ORs (little-endian: row ``dy`` lands in bytes
+    ``[dy·unit, (dy+1)·unit)``), which is faster in the cache and slower from memory (the word is written twice).
     """
     n, rows, cols, ch = counts.shape
     by, bx = block
@@ -219,7 +219,7 @@ def _place(counts: npt.NDArray[np.uint8], block: tuple[int, int], lanes: npt.NDA
         lanes[...] = counts.reshape(n, -1)
     elif unit in (1, 2, 4, 8):
         runs = counts.reshape(n, rows // by, by, cols // bx, unit).view(f"u{unit}")[..., 0]
-        if by * unit in (2, 4, 8) and np.little_endian:
+        if compose and by * unit in (2, 4, 8) and np.little_endian:
             word = lanes.view(f"u{by * unit}").reshape(n, rows // by, cols // bx)
             np.left_shift(runs[:, :, by - 1, :], 8 * unit * (by - 1), out=word, dtype=word.dtype)
             for dy in range(by - 2, -1, -1):
