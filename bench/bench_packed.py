@@ -2,6 +2,8 @@
 
     PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python bench/bench_packed.py accuracy --seeds 3 4 5 \
         --work /tmp/packed
+    PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_packed.py exact /tmp/packed/default_seed*.h5 \
+        --work /tmp/packed
     PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_packed.py throughput --model MODEL.h5 --work /tmp/thr
     PYTHONPATH=$PWD:$PWD/board .venv/bin/python bench/bench_packed.py host
 
@@ -13,6 +15,7 @@ the flagship's on every test map, and prints test accuracy and ROC AUC per seed,
 difference of the packed model trained from scratch with its standard error.  Each finished seed is cached as
 ``--work/<pair>_seed<s>.json`` (a rerun reuses it; training epochs are checkpointed, so a killed run resumes);
 ``--pair toy`` is the first comparison, ``models/qcnn_128.yaml`` vs ``models/qcnn_128_packed.yaml``.
+``exact`` packs trained flagships and compares their scores map by map on the same test split.
 ``throughput`` takes one trained flagship and the same weights packed for 2×2 and 2×4 blocks, converts each on the
 Vitis route with ``fit``'s balanced reuse for several wires and prints the estimator's resources against the
 PYNQ-Z2's 70 % budget, the core interval and the modelled maps/s at 100 MHz (the slower of the core and the wire,
@@ -185,6 +188,36 @@ def accuracy(pair: str, seeds: list[int], work: Path) -> None:
     )
 
 
+def exact(models: list[Path], work: Path) -> None:
+    """Each trained flagship in ``models`` and the same weights packed for ``models/default_packed.yaml``'s
+    blocks, on every test map of ``work/data`` (the split ``accuracy`` made): scores compared map by map."""
+    from fpgaflow.convert.pack_first_conv import pack_first_conv
+    from fpgaflow.modelio import load_model
+    from fpgaflow.pipeline.config import load_run_config
+    from fpgaflow.train.trainer import predict_scores
+
+    cfg = load_run_config(PAIRS["flagship"][1])
+    _, _, test = _splits(cfg, work)
+    labels = test.labels.astype(bool)
+    print(f"Test maps: {len(test):,} (test digest {test.digest()[:12]}); blocks {list(cfg.model.space_to_depth)}.\n")
+    print(
+        "| trained flagship | accuracy | packed weights: accuracy | Δ (pp) | maps with identical scores | "
+        "max abs Δ score |"
+    )
+    print("|---|---|---|---|---|---|")
+    for path in models:
+        model = load_model(path)
+        packed = pack_first_conv(model, cfg.model.space_to_depth)
+        u = predict_scores(model, test.maps, cfg.model.input_scale)
+        p = predict_scores(packed, test.maps, cfg.model.input_scale)
+        au, ap = _metrics(u, labels)["accuracy"], _metrics(p, labels)["accuracy"]
+        same = int(np.count_nonzero(u == p))
+        print(
+            f"| `{path.name}` | {100 * au:.2f} % | {100 * ap:.2f} % | {100 * (ap - au):+.2f} | "
+            f"{same:,} / {len(test):,} | {float(np.max(np.abs(u - p))):.1e} |"
+        )
+
+
 # ---------------------------------------------------------------------------------------------------- throughput
 def _design(model: Any, wire: Any, strategy: str, work: Path, mode: str = "balanced") -> dict[str, Any]:
     """``model`` converted on the Vitis route with ``wire``, its layers at ``fit``'s reuse for R = 1 in ``mode``
@@ -353,6 +386,9 @@ def main() -> None:
     acc.add_argument("--pair", choices=sorted(PAIRS), default="flagship")
     acc.add_argument("--seeds", type=int, nargs="+", default=[3, 4, 5], help="training seeds")
     acc.add_argument("--work", type=Path, required=True)
+    exa = sub.add_parser("exact")
+    exa.add_argument("models", type=Path, nargs="+", help="trained flagships (.h5)")
+    exa.add_argument("--work", type=Path, required=True, help="the accuracy run's --work (its data/ split)")
     thr = sub.add_parser("throughput")
     thr.add_argument("--model", type=Path, required=True, help="the trained flagship (models/default.yaml), .h5")
     thr.add_argument("--work", type=Path, required=True)
@@ -363,6 +399,8 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     if args.what == "accuracy":
         accuracy(args.pair, args.seeds, args.work)
+    elif args.what == "exact":
+        exact(args.models, args.work)
     elif args.what == "throughput":
         throughput_table(args.model, args.work)
     else:
