@@ -110,36 +110,50 @@ def _auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((ranks[: pos.size].sum() - pos.size * (pos.size + 1) / 2) / (pos.size * neg.size))
 
 
-def _measure_seed(pair: str, seed: int, work: Path) -> dict[str, Any]:
-    """One seed of a pair: the unpacked preset trained, its weights packed exactly (where its first conv
-    allows: :func:`fpgaflow.convert.pack_first_conv.pack_first_conv`) and compared map by map, the packed
-    preset trained from scratch.  Cached as ``work/<pair>_seed<s>.json``."""
+def _convert(pair: str, seed: int, work: Path, scores: np.ndarray | None = None) -> dict[str, Any]:
+    """The trained unpacked model of ``seed`` (as saved) packed exactly for the packed preset's blocks, scored on
+    the test maps and compared with the unpacked model map by map (``error`` when its first conv does not allow
+    it)."""
     from fpgaflow.convert.pack_first_conv import pack_first_conv
     from fpgaflow.errors import ConfigError
-    from fpgaflow.modelio import save_model
+    from fpgaflow.modelio import load_model
     from fpgaflow.pipeline.config import load_run_config
     from fpgaflow.train.trainer import predict_scores
 
+    unpacked_preset, packed_preset = PAIRS[pair]
+    cfg = load_run_config(packed_preset)
+    _, _, test = _splits(cfg, work)
+    model = load_model(work / f"{unpacked_preset.stem}_seed{seed}.h5")
+    if scores is None:
+        scores = predict_scores(model, test.maps, cfg.model.input_scale)
+    try:
+        converted = pack_first_conv(model, cfg.model.space_to_depth)
+    except ConfigError as exc:
+        return {"error": str(exc)}
+    c_scores = predict_scores(converted, test.maps, cfg.model.input_scale)
+    return {
+        **_metrics(c_scores, test.labels.astype(bool)),
+        "identical_maps": int(np.count_nonzero(c_scores == scores)),
+        "max_abs_diff": float(np.max(np.abs(c_scores - scores))),
+    }
+
+
+def _measure_seed(pair: str, seed: int, work: Path) -> dict[str, Any]:
+    """One seed of a pair: the unpacked preset trained, its weights packed exactly (where its first conv
+    allows: :func:`fpgaflow.convert.pack_first_conv.pack_first_conv`) and compared map by map, the packed
+    preset trained from scratch.  Cached as ``work/<pair>_seed<s>.json`` (a cached row whose conversion failed
+    is converted again from the saved model)."""
     cache = work / f"{pair}_seed{seed}.json"
     if cache.is_file():
-        return dict(json.loads(cache.read_text()))
+        row = dict(json.loads(cache.read_text()))
+        if "error" in row["converted"]:
+            row["converted"] = _convert(pair, seed, work)
+            cache.write_text(json.dumps(row, indent=1))
+        return row
     unpacked_preset, packed_preset = PAIRS[pair]
-    model, scores, unpacked = _train(unpacked_preset, seed, work)
-    packed_cfg = load_run_config(packed_preset)
-    _, _, test = _splits(packed_cfg, work)
+    _, scores, unpacked = _train(unpacked_preset, seed, work)
     row: dict[str, Any] = {"seed": seed, "unpacked": unpacked, "load": os.getloadavg()[0]}
-    try:
-        converted = pack_first_conv(model, packed_cfg.model.space_to_depth)
-    except ConfigError as exc:
-        row["converted"] = {"error": str(exc)}
-    else:
-        save_model(converted, work / f"{unpacked_preset.stem}_seed{seed}_packed.h5", packed_cfg.model.input_scale)
-        c_scores = predict_scores(converted, test.maps, packed_cfg.model.input_scale)
-        row["converted"] = {
-            **_metrics(c_scores, test.labels.astype(bool)),
-            "identical_maps": int(np.count_nonzero(c_scores == scores)),
-            "max_abs_diff": float(np.max(np.abs(c_scores - scores))),
-        }
+    row["converted"] = _convert(pair, seed, work, scores)
     row["packed"] = _train(packed_preset, seed, work)[2]
     cache.write_text(json.dumps(row, indent=1))
     logging.warning("%s seed %d: %s", pair, seed, row)
