@@ -89,7 +89,10 @@ def pack_first_conv(model: Any, block: tuple[int, int]) -> Any:
     by, bx = (int(v) for v in block)
     chain = layer_chain(model)
     if chain is None:
-        raise ConfigError(f"cannot pack model {model.name!r}: it is not a chain of layers")
+        raise ConfigError(
+            f"cannot pack model {model.name!r}: it is not a chain of layers (a model fresh from pruning's "
+            "strip_pruning still reads the unstripped model's input: save it and load it with fpgaflow.modelio)"
+        )
     recipes = [LayerRecipe.of(layer) for layer in chain]
     first = next((i for i, r in enumerate(recipes) if r.class_name in CONVOLUTIONS), None)
     if first is None:
