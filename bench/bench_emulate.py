@@ -1,6 +1,12 @@
 """Maps/s of the bit-exact emulator vs hls4ml's C simulation vs Keras float inference.
 
 Usage: PYTHONPATH=. python bench/bench_emulate.py [--workdir DIR] [--emu-maps N] [--csim-maps N]
+       PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 python bench/bench_emulate.py --run RUN_DIR
+
+``--run RUN_DIR``: the deployed design of a finished ``fpgaflow run`` (the flagship: ``models/default.yaml``), as
+deployed — its pinned conversion, Resource layers included — timed against Keras (the QKeras model and its float
+twin) on the run's test maps, interleaved best of ``--repeats``; the emulator's raw outputs are compared bit for bit
+with the C simulation's of the run's verify step (``verify/scores.npz``, every test map).
 
 For each model (the study's reduced CNN at 128x128x3 and the default-like QKeras CNN at 32x32x1) the
 script converts with hls4ml (VivadoAccelerator, pynq-z2, io_stream, 10 ns), compiles the C simulation,
@@ -72,6 +78,57 @@ def bench(name: str, keras_model, hls_model, maps: np.ndarray, csim_maps: int) -
     )
 
 
+def bench_run(run_dir: Path, repeats: int) -> str:
+    """Markdown: emulator vs Keras maps/s on a finished run's deployed design and test maps, and bit-exactness."""
+    from fpgaflow.convert.hls import convert, load_pinned_config, split_output_activation
+    from fpgaflow.data.hitmaps import load_npz
+    from fpgaflow.emulate import Emulator
+    from fpgaflow.modelio import input_scale_for, load_model
+    from fpgaflow.verify.float_twin import float_twin
+    from fpgaflow_board.scaling import scale_inputs
+
+    model_path = next(run_dir.glob("*/model.h5"))
+    model, _ = split_output_activation(load_model(model_path))
+    scale = input_scale_for(model_path, None, "model.input_scale")
+    x = scale_inputs(load_npz(next(run_dir.glob("*/test.npz"))).maps, scale)
+    pinned = load_pinned_config(next(p.parent for p in run_dir.glob("*/conversion.json")))
+    with tempfile.TemporaryDirectory() as tmp:
+        emu = Emulator.from_hls_model(convert(model, pinned, Path(tmp), scale, None).hls_model)
+    twin = float_twin(model)
+    csim = np.load(next(run_dir.glob("*/scores.npz")))["csim_raw"].reshape(len(x), -1)
+    timers = {
+        "emulator (default threads)": lambda: emu.predict(x),
+        "emulator (1 thread)": lambda: emu.predict(x, threads=1),
+        "Keras, the QKeras model": lambda: model.predict(x, batch_size=1024, verbose=0),
+        "Keras, its float twin (quantisers removed)": lambda: twin.predict(x, batch_size=1024, verbose=0),
+    }
+    twin.predict(x[:1024], batch_size=1024, verbose=0)  # graph tracing is not inference
+    model.predict(x[:1024], batch_size=1024, verbose=0)
+    best = dict.fromkeys(timers, float("inf"))
+    load_before = os.getloadavg()[0]
+    for _ in range(repeats):
+        for name, fn in timers.items():
+            t0 = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    rate = {name: len(x) / t for name, t in best.items()}
+    same = int(np.all(emu.predict(x) == csim.astype(np.float32), axis=1).sum())
+    strategies = sorted({f"{k}: {v.strategy} R{v.reuse_factor}" for k, v in pinned.layers.items() if v.strategy})
+    keras_float = rate["Keras, its float twin (quantisers removed)"]
+    rows = [
+        f"Design: `{run_dir}` as deployed ({pinned.strategy} default; {', '.join(strategies) or 'no overrides'}); "
+        f"{len(x):,} test maps of {x.shape[1:]}; best of {repeats}, interleaved; "
+        f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
+        "",
+        "| path | maps/s | / Keras float |",
+        "|---|---:|---:|",
+        *(f"| {name} | {r:,.0f} | {r / keras_float:.2f}x |" for name, r in rate.items()),
+        "",
+        f"Emulator = C simulation (the run's verify step) bit for bit on {same:,} / {len(x):,} maps.",
+    ]
+    return "\n".join(rows)
+
+
 def main() -> None:
     from fpgaflow.emulate.reference_models import convert, default_like, reduced
 
@@ -79,7 +136,12 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--emu-maps", type=int, default=2048, help="maps for emulator and Keras timing (32x32 model)")
     ap.add_argument("--csim-maps", type=int, default=300, help="maps through the C simulation (32x32 model)")
+    ap.add_argument("--run", type=Path, default=None, help="a finished run directory: time its deployed design")
+    ap.add_argument("--repeats", type=int, default=5, help="timing repeats with --run (best of)")
     args = ap.parse_args()
+    if args.run is not None:
+        print(bench_run(args.run, args.repeats))
+        return
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench_emulate_"))
     rng = np.random.default_rng(0)
     rows = [

@@ -325,3 +325,53 @@ def test_batched_threaded_predict_equals_unfused_trace() -> None:
     np.testing.assert_array_equal(emu.predict(x[5:], batch_size=9), traced[5:])
     assert one.dtype == np.float32
     assert len(np.unique(one)) > 10
+
+
+@pytest.mark.parametrize(
+    ("shape", "filt", "stride"),
+    [
+        ((17, 16, 1), (4, 4), (4, 4)),
+        ((9, 12, 3), (2, 3), (2, 3)),
+        ((10, 9, 8), (3, 3), (1, 1)),
+        ((11, 10, 2), (3, 2), (2, 1)),
+    ],
+    ids=["patchify-c1", "patchify-c3", "3x3-c8", "strided-c2"],
+)
+def test_conv_float_code_path_equals_naive_int64_convolution(
+    shape: tuple[int, int, int], filt: tuple[int, int], stride: tuple[int, int]
+) -> None:
+    """Conv2D.run_codes on float codes (im2col as a strided view or a patchify reshape, float products, the bias
+    and casts in float) gives the codes of a direct int64 loop over every output pixel and tap."""
+    rng = np.random.default_rng(31)
+    in_t, wt, acc = FixedType(8, 3, False, "RND_CONV", "SAT"), FixedType(8, 1), FixedType(24, 12)
+    res = FixedType(16, 4, True, "TRN", "SAT")
+    h, w, c = shape
+    k = filt[0] * filt[1] * c
+    weights = rng.integers(-128, 128, (k, 6))
+    bias = rng.integers(-128, 128, 6)
+    mac = MacUnit(
+        "conv",
+        weights=weights,
+        weight_type=wt,
+        bias=bias,
+        bias_type=wt,
+        in_type=in_t,
+        accum=acc,
+        result=res,
+        sequential_order=False,
+    )
+    oh, ow = (h - filt[0]) // stride[0] + 1, (w - filt[1]) // stride[1] + 1
+    conv = L.Conv2D("conv", in_t, res, (oh, ow, 6), filt=filt, stride=stride, mac=mac)
+    q = rng.integers(0, 256, (13, h, w, c))
+    ref = np.zeros((13, oh, ow, 6), np.int64)
+    for i in range(oh):
+        for j in range(ow):
+            win = q[:, i * stride[0] : i * stride[0] + filt[0], j * stride[1] : j * stride[1] + filt[1], :]
+            ref[:, i, j] = win.reshape(13, -1) @ weights
+    prod_frac = in_t.fractional + wt.fractional  # 12 = the accumulator's: products enter it unshifted
+    ref = requantize(ref + (bias << (acc.fractional - wt.fractional)), prod_frac, res)
+    got = conv.run_codes(q.astype(np.float32))
+    assert got.dtype == np.float32  # the float path ran
+    np.testing.assert_array_equal(got.astype(np.int64), ref)
+    np.testing.assert_array_equal(conv.run(q), ref)
+    assert len(np.unique(ref)) > 50 and (ref == res.code_max).any()  # values spread and some saturate

@@ -17,12 +17,14 @@ from fpgaflow_board.fixed_point import (
     FixedType,
     check_int64,
     count_out_of_range,
+    float_requantize_exact,
     from_float,
     int_type,
     pack,
     parse_fixed,
     quantize,
     requantize,
+    requantize_float,
     unpack,
 )
 
@@ -335,3 +337,30 @@ def test_pack_matches_ap_types_cpp(tmp_path: Path) -> None:
             words[quirk] = 1
         bad = np.flatnonzero(words != cpp[:, j])
         assert bad.size == 0, f"{text}: x={xs[bad[:5]]} numpy {words[bad[:5]]} vs C++ {cpp[bad[:5], j]}"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_requantize_float_equals_requantize_in_every_mode(dtype: type) -> None:
+    """The emulator's float-code casts (requantize_float) give the int64 casts' codes bit for bit: every
+    rounding x overflow mode, right shifts with ties and near-ties, left shifts, values far beyond the range."""
+    rng = np.random.default_rng(29)
+    src_frac = 9
+    codes = np.concatenate([rng.integers(-(2**20), 2**20, 4000), np.arange(-2048, 2048), [2**22 - 1, -(2**22) + 1, 0]])
+    checked = 0
+    for dst in DESTS:
+        for frac in (src_frac, dst.fractional - 2, dst.fractional + 3):
+            if not float_requantize_exact(dtype, int(np.abs(codes).max()), frac, dst):
+                continue
+            got = requantize_float(codes.astype(dtype), frac, dst)
+            assert got.dtype == dtype
+            np.testing.assert_array_equal(
+                got.astype(np.int64), requantize(codes, frac, dst), err_msg=f"{dst} from {frac}"
+            )
+            checked += 1
+    # every right shift ran (from 9 fractional bits to narrow types, and by 3 bits); left shifts where exact
+    assert checked >= (128 if dtype == np.float32 else 180), checked
+    # beyond the float type's exact reach the check refuses: |q| = 2^23 in float32, or a left shift past it
+    assert not float_requantize_exact(np.float32, 2**23, 0, FixedType(16, 6))
+    assert not float_requantize_exact(np.float32, 2**20, 0, FixedType(40, 10))  # shift 30: 2^50
+    assert float_requantize_exact(np.float64, 2**20, 0, FixedType(40, 10))
+    assert not float_requantize_exact(np.int64, 1, 0, FixedType(8, 0))

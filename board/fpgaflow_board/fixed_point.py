@@ -268,6 +268,45 @@ def requantize(q: npt.ArrayLike, fractional: int, dst: FixedType) -> IntArray:
     return apply_overflow(_align(np.asarray(q, dtype=np.int64), fractional, dst), dst)
 
 
+#: Largest |code| a float code array may hold for :func:`requantize_float` to be exact, by float type: below
+#: the mantissa's reach by one bit, so that ``floor(y) + 1/2`` of a right shift stays exact.
+FLOAT_CODE_LIMIT = {np.dtype(np.float32): 2**23, np.dtype(np.float64): 2**52}
+
+
+def float_requantize_exact(dtype: npt.DTypeLike, max_code: int, fractional: int, dst: FixedType) -> bool:
+    """True when :func:`requantize_float` is exact on ``dtype`` codes with |q| ≤ ``max_code``."""
+    limit = FLOAT_CODE_LIMIT.get(np.dtype(dtype))
+    return limit is not None and max_code << max(0, dst.fractional - fractional) < limit
+
+
+def requantize_float(q: CodeArray, fractional: int, dst: FixedType) -> CodeArray:
+    """:func:`requantize` on float codes: integer-valued float32/float64 ``q`` (value q·2^-fractional) to
+    ``dst`` codes of the same float type, bit for bit what :func:`requantize` gives.
+
+    Exact while every |q|, and |q·2^shift| for a left shift, is below ``FLOAT_CODE_LIMIT[q.dtype]`` (the
+    caller knows it from the types' ranges: :func:`float_requantize_exact`): scaling by a power of two,
+    floor/rint/trunc and clipping are exact on such values.  AP_WRAP that does wrap runs through int64.
+    """
+    check_int64(dst)
+    shift = dst.fractional - fractional
+    r: CodeArray = q * q.dtype.type(2.0**shift) if shift else q.copy()  # a fresh array: later steps work in place
+    if shift < 0 and dst.rounding == "RND_CONV":  # IEEE round-half-even is convergent rounding
+        np.rint(r, out=r)
+    elif shift < 0 and dst.rounding == "TRN":
+        np.floor(r, out=r)
+    elif shift < 0:
+        r = _round_scaled(r.astype(q.dtype, copy=False), dst.rounding)
+    lo, hi = _code_range(dst)
+    if dst.overflow in ("SAT", "SAT_SYM"):
+        np.clip(r, lo, hi, out=r)
+        return r
+    if r.size == 0 or (lo <= float(r.min()) and float(r.max()) <= hi):
+        return r
+    if dst.overflow == "WRAP":
+        return apply_overflow(r.astype(np.int64), dst).astype(q.dtype)
+    return np.where((r < lo) | (r > hi), q.dtype.type(0), r)  # SAT_ZERO
+
+
 def is_monotone_on(q: npt.ArrayLike, fractional: int, dst: FixedType) -> bool:
     """True when the cast to ``dst`` is non-decreasing on the values ``q`` (quantisation always is;
     saturation too; wrap-around and SAT_ZERO only while nothing overflows)."""
@@ -302,8 +341,18 @@ def _rounded_codes(x: npt.ArrayLike, dst: FixedType) -> FloatArray:
             y = np.ldexp(xa.astype(np.float64), dst.fractional)
     else:
         y = np.ldexp(np.asarray(xa, dtype=np.float64), dst.fractional)
+    return _round_scaled(y, dst.rounding)
+
+
+def _round_scaled(y: FloatArray, mode: str) -> FloatArray:
+    """``y`` (already scaled to the destination's LSB) rounded to integer-valued floats per ``mode``; exact."""
+    if mode == "RND_CONV":  # IEEE round-half-even is convergent rounding
+        conv: FloatArray = np.rint(y)
+        return conv
+    if mode == "TRN_ZERO":
+        toward_zero: FloatArray = np.trunc(y)
+        return toward_zero
     fl: FloatArray = np.floor(y)
-    mode = dst.rounding
     if mode == "TRN":
         return fl
     # y − floor(y) is not always exact (y = −0.49999999999999994 gives 0.5): compare y with floor(y) + ½ instead,

@@ -22,7 +22,8 @@ from fpgaflow_board.fixed_point import CodeArray, IntArray, apply_overflow, is_m
 
 def run_layers(layers: list[L.Layer], q: CodeArray) -> IntArray:
     """All layers on a batch, fusing Conv2D..MaxPool groups where that is exact.  ``q``: int64 codes or
-    exact float codes (as :meth:`Emulator.quantise_input` gives them); other layers get int64."""
+    exact float codes (as :meth:`Emulator.quantise_input` gives them); each layer keeps float codes float
+    where its casts stay exact in them (:meth:`fpgaflow.emulate.layers.Layer.run_codes`)."""
     i = 0
     while i < len(layers):
         layer = layers[i]
@@ -35,7 +36,7 @@ def run_layers(layers: list[L.Layer], q: CodeArray) -> IntArray:
                 q = _conv_act_maxpool(layer, layers[i + 1 : j], pool, q)
                 i = j + 1
                 continue
-        q = layer.run(q.astype(np.int64, copy=False))
+        q = layer.run_codes(q)
         i += 1
     return q.astype(np.int64, copy=False)
 

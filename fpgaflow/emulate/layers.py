@@ -9,11 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from fpgaflow.emulate.mac import MacUnit
 from fpgaflow.emulate.tables import sigmoid_index, sigmoid_table, tanh_table
-from fpgaflow_board.fixed_point import CodeArray, CodeT, FixedType, FloatArray, IntArray, apply_overflow, requantize
+from fpgaflow_board.fixed_point import (
+    CodeArray,
+    CodeT,
+    FixedType,
+    FloatArray,
+    IntArray,
+    apply_overflow,
+    float_requantize_exact,
+    requantize,
+    requantize_float,
+)
 
 
 @dataclass
@@ -28,6 +38,11 @@ class Layer:
     def run(self, q: IntArray) -> IntArray:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def run_codes(self, q: CodeArray) -> CodeArray:
+        """:meth:`run` on int64 or exact float codes (see :func:`float_codes_exact`): layers with a float
+        path keep float codes float where the result is exact; the others run on int64."""
+        return self.run(q.astype(np.int64, copy=False))
+
 
 @dataclass
 class InputCast(Layer):
@@ -35,6 +50,9 @@ class InputCast(Layer):
 
     def run(self, q: IntArray) -> IntArray:
         return q  # the cast from float happens in Emulator._quantise_input
+
+    def run_codes(self, q: CodeArray) -> CodeArray:
+        return q
 
 
 @dataclass
@@ -48,6 +66,14 @@ class Dense(Layer):
         out = self.mac(q.reshape(-1, q.shape[-1]))
         return out.reshape(*lead, out.shape[-1])
 
+    def run_codes(self, q: CodeArray) -> CodeArray:
+        dt = self.mac.float_dtype(_max_code(self.in_type))
+        if q.dtype.kind != "f" or dt is None:
+            return self.run(q.astype(np.int64, copy=False))
+        x: CodeArray = q.reshape(-1, q.shape[-1]).astype(dt, copy=False)
+        out = self.mac.finish_codes(self.mac.products(x))
+        return out.reshape(*q.shape[:-1], out.shape[-1])
+
 
 @dataclass
 class Conv2D(Layer):
@@ -60,17 +86,26 @@ class Conv2D(Layer):
 
     def columns(self, q: CodeArray, absmax: int | None = None) -> CodeArray:
         """im2col: (N*OH*OW, fh*fw*C) windows, kernel index (kh, kw, c); float when the product is exact.
-        ``absmax``: max |code| of ``q`` if already known."""
-        n = q.shape[0]
+        ``absmax``: max |code| of ``q`` if already known.
+
+        One window row, (kw, c), is ``fw*C`` consecutive values of an NHWC input row, so the windows are a
+        strided view (N, OH, OW, fh, fw*C) whose copy moves whole runs; non-overlapping windows (stride =
+        filter: a patchify layer) are a plain reshape of the cropped map.
+        """
+        n, c = q.shape[0], q.shape[3]
         fh, fw = self.filt
         sh, sw = self.stride
+        oh, ow = self.out_hw(q)
         if absmax is None:
             absmax = int(np.abs(q).max(initial=0))
         dt = self.mac.float_dtype(absmax) if self.mac.mode == "matmul" else None
-        src = q.astype(dt, copy=False) if dt is not None else q.astype(np.int64, copy=False)
-        # (N, OH, OW, C, fh, fw)
-        win: CodeArray = sliding_window_view(src, (fh, fw), axis=(1, 2))[:, ::sh, ::sw]  # type: ignore[call-overload]
-        return win.transpose(0, 1, 2, 4, 5, 3).reshape(n * win.shape[1] * win.shape[2], -1)
+        src: CodeArray = np.ascontiguousarray(q, dtype=dt if dt is not None else np.int64)
+        if (sh, sw) == (fh, fw):
+            blocks = src[:, : oh * fh, : ow * fw].reshape(n, oh, fh, ow, fw * c)
+            return blocks.transpose(0, 1, 3, 2, 4).reshape(n * oh * ow, fh * fw * c)
+        s0, s1, s2, s3 = src.strides
+        win = as_strided(src, (n, oh, ow, fh, fw * c), (s0, s1 * sh, s2 * sw, s1, s3), writeable=False)
+        return win.reshape(n * oh * ow, fh * fw * c)
 
     def out_hw(self, q: CodeArray) -> tuple[int, int]:
         return (
@@ -79,18 +114,20 @@ class Conv2D(Layer):
         )
 
     def sums(self, q: CodeArray, absmax: int | None = None) -> CodeArray:
-        """Exact product sums ``window @ w`` as (N, OH, OW, n_filt) (matmul mode only; may be a view).
+        """Exact product sums ``window @ w`` as a C-contiguous (N, OH, OW, n_filt) (matmul mode only).
 
-        With one or two input channels the windows are gathered tap-major, (fh*fw*C, N*OH*OW): each tap is
-        a copy of whole image rows rather than of C-element snippets, several times faster for C=1.
+        With one or two input channels and overlapping windows the windows are gathered tap-major,
+        (fh*fw*C, N*OH*OW): each tap is a copy of whole image rows rather than of C-element snippets, several
+        times faster for C=1; the product reads that matrix transposed, so its result is pixel-major again.
         """
         n = q.shape[0]
         oh, ow = self.out_hw(q)
-        if absmax is None:
-            absmax = int(np.abs(q).max(initial=0))
+        if absmax is None:  # the input type's range where that already allows an exact float product
+            static = _max_code(self.in_type)
+            absmax = static if self.mac.float_dtype(static) is not None else int(np.abs(q).max(initial=0))
         dt = self.mac.float_dtype(absmax)
         chans = q.shape[3]
-        if dt is None or chans > 2:
+        if dt is None or chans > 2 or self.stride == self.filt:
             return self.mac.products(self.columns(q, absmax)).reshape(n, oh, ow, -1)
         fh, fw = self.filt
         sh, sw = self.stride
@@ -101,9 +138,9 @@ class Conv2D(Layer):
                 rows = src[:, kh : kh + sh * (oh - 1) + 1 : sh, kw : kw + sw * (ow - 1) + 1 : sw]
                 for c in range(chans):
                     cols[kh, kw, c] = rows[..., c]
-        w_t = (self.mac.w32 if dt == np.float32 else self.mac.wf).T  # (n_filt, K)
-        out = w_t @ cols.reshape(fh * fw * chans, -1)  # (n_filt, N*OH*OW)
-        return out.reshape(-1, n, oh, ow).transpose(1, 2, 3, 0)
+        w = self.mac.w32 if dt == np.float32 else self.mac.wf  # (K, n_filt)
+        out: FloatArray = cols.reshape(fh * fw * chans, -1).T @ w  # (N*OH*OW, n_filt)
+        return out.reshape(n, oh, ow, -1)
 
     def run(self, q: IntArray) -> IntArray:
         oh, ow = self.out_hw(q)
@@ -111,6 +148,12 @@ class Conv2D(Layer):
             s = self.sums(q)
             return self.mac.finish(s.reshape(-1, s.shape[-1])).reshape(q.shape[0], oh, ow, -1)
         return self.mac(self.columns(q)).reshape(q.shape[0], oh, ow, -1)
+
+    def run_codes(self, q: CodeArray) -> CodeArray:
+        if self.mac.mode != "matmul" or q.dtype.kind != "f":
+            return self.run(q.astype(np.int64, copy=False))
+        s = self.sums(q)
+        return self.mac.finish_codes(s.reshape(-1, s.shape[-1])).reshape(s.shape)
 
 
 @dataclass
@@ -123,6 +166,13 @@ class ZeroPad2D(Layer):
         top, bottom, left, right = self.pads
         padded = np.pad(q, ((0, 0), (top, bottom), (left, right), (0, 0)))
         return requantize(padded, self.in_type.fractional, self.out_type)
+
+    def run_codes(self, q: CodeArray) -> CodeArray:
+        if not _float_cast(q, self.in_type, self.out_type):
+            return self.run(q.astype(np.int64, copy=False))
+        top, bottom, left, right = self.pads
+        padded = np.pad(q, ((0, 0), (top, bottom), (left, right), (0, 0)))
+        return requantize_float(padded, self.in_type.fractional, self.out_type)
 
 
 @dataclass
@@ -185,6 +235,15 @@ class Pool2D(Layer):
             red = np.where(red >= 0, red // size, -((-red) // size))
         return requantize(red, self.accum.fractional, self.out_type)
 
+    def run_codes(self, q: CodeArray) -> CodeArray:
+        if self.op != "Max" or not (
+            _float_cast(q, self.in_type, self.accum)
+            and float_requantize_exact(q.dtype, _max_code(self.accum), self.accum.fractional, self.out_type)
+        ):
+            return self.run(q.astype(np.int64, copy=False))
+        red = self.max_raw(requantize_float(q, self.in_type.fractional, self.accum))
+        return requantize_float(red, self.accum.fractional, self.out_type)
+
 
 def reduce_add(x: IntArray, t: FixedType) -> IntArray:
     """hls4ml ``reduce<T, N, Op_add<T>>``: split at the largest power of two below N, add halves as T."""
@@ -204,6 +263,11 @@ class Relu(Layer):
     def run(self, q: IntArray) -> IntArray:
         return requantize(np.maximum(q, 0), self.in_type.fractional, self.out_type)
 
+    def run_codes(self, q: CodeArray) -> CodeArray:
+        if not _float_cast(q, self.in_type, self.out_type):
+            return self.run(q.astype(np.int64, copy=False))
+        return requantize_float(np.maximum(q, 0), self.in_type.fractional, self.out_type)
+
 
 @dataclass
 class Linear(Layer):
@@ -211,6 +275,11 @@ class Linear(Layer):
 
     def run(self, q: IntArray) -> IntArray:
         return requantize(q, self.in_type.fractional, self.out_type)
+
+    def run_codes(self, q: CodeArray) -> CodeArray:
+        if not _float_cast(q, self.in_type, self.out_type):
+            return self.run(q.astype(np.int64, copy=False))
+        return requantize_float(q, self.in_type.fractional, self.out_type)
 
 
 @dataclass
@@ -250,6 +319,9 @@ class Flatten(Layer):
     """``Reshape``/``Flatten`` in io_stream: an alias of the stream, values untouched (NHWC order)."""
 
     def run(self, q: IntArray) -> IntArray:
+        return q.reshape(q.shape[0], *self.out_shape)
+
+    def run_codes(self, q: CodeArray) -> CodeArray:
         return q.reshape(q.shape[0], *self.out_shape)
 
 
@@ -328,3 +400,13 @@ class As2D(Layer):
 
     def run(self, q: IntArray) -> IntArray:
         return self.inner.run(q[:, None])[:, 0]
+
+
+def _max_code(t: FixedType) -> int:
+    """Largest |code| of type ``t``."""
+    return max(-t.code_min, t.code_max)
+
+
+def _float_cast(q: CodeArray, src: FixedType, dst: FixedType) -> bool:
+    """True when ``q`` holds float codes of ``src`` whose cast to ``dst`` is exact in their float type."""
+    return q.dtype.kind == "f" and float_requantize_exact(q.dtype, _max_code(src), src.fractional, dst)

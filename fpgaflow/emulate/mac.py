@@ -21,7 +21,16 @@ import logging
 import numpy as np
 
 from fpgaflow.emulate.errors import UnemulatedLayerError
-from fpgaflow_board.fixed_point import CodeArray, FixedType, IntArray, apply_overflow, requantize
+from fpgaflow_board.fixed_point import (
+    CodeArray,
+    FixedType,
+    FloatArray,
+    IntArray,
+    apply_overflow,
+    float_requantize_exact,
+    requantize,
+    requantize_float,
+)
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +122,19 @@ class MacUnit:
         if self.wrap:
             s = apply_overflow(s, self.accum)
         return requantize(s, self.accum.fractional, self.result)
+
+    def finish_codes(self, sums: CodeArray) -> CodeArray:
+        """:meth:`finish` that keeps exact float sums float: the bias add and the casts run in the sums' float
+        type (or float64) where every partial sum (``bound``) stays exact there; int64 otherwise."""
+        if sums.dtype.kind == "f" and not self.wrap:
+            for dt in (sums.dtype, np.dtype(np.float64)):
+                if float_requantize_exact(dt, self.bound, self.accum.fractional, self.result):
+                    acc: FloatArray = sums.astype(dt, copy=True)
+                    if self.shift:
+                        acc *= dt.type(2.0**self.shift)
+                    acc += self.bias_acc.astype(dt)
+                    return requantize_float(acc, self.accum.fractional, self.result)
+        return self.finish(sums)
 
     def __call__(self, x: CodeArray) -> IntArray:
         """``x``: (rows, n_in) input codes; returns (rows, n_out) result codes."""
