@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from baseline_inputs import write_baselines_json
 
 from fpgaflow.cli import main
 from fpgaflow.config.strict import from_mapping
@@ -115,3 +116,31 @@ def test_a_packed_runs_directory_gives_fit_its_wire(tmp_path: Path) -> None:
         assert FinishedRun.read(run).wire == expected
     assert _wire("adc8x8") == {"element": "adc8", "inputs_per_word": 8}
     assert _wire("float32") == {"element": "float32", "inputs_per_word": 1}
+
+
+def test_fit_with_a_runs_baselines_writes_accuracy_against_luts(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    """Given the run's model_vs_baselines.json (as `fpgaflow fit RUN` passes it), fit draws accuracy against LUTs
+    with the baselines as lines and lists them in fit.json and fit.md."""
+    from fpgaflow.fit import FitConfig
+    from fpgaflow.fit.fit_saved_model import fit_saved_model
+
+    model, maps = inputs
+    cfg = FitConfig(
+        reuse_factors=(1, 4), reuse_modes=("balanced",), strategies=("Latency",), trim_bits=(0,), csim_maps=0
+    )
+    baselines = write_baselines_json(tmp_path / "model_vs_baselines.json")
+    done = fit_saved_model(model, cfg, tmp_path / "fit", maps, baselines=baselines)
+    assert done.accuracy_plot == tmp_path / "fit" / "fit_accuracy_lut.png"
+    assert done.accuracy_plot.read_bytes()[:4] == b"\x89PNG"
+    data = json.loads((tmp_path / "fit" / "fit.json").read_text())
+    assert [(b["label"], b["accuracy"]) for b in data["baselines"]] == [
+        ("best single cut", 0.694),
+        ("boosted trees", 0.725),
+        ("two-stage", 0.739),
+        ("truth ceiling", 0.729),
+    ]
+    assert "## Against the baselines (fit_accuracy_lut.png)" in (tmp_path / "fit" / "fit.md").read_text()
+    assert any("accuracy vs LUT with the baselines" in line for line in done.lines())
+    # without accuracy there is nothing to draw against the baselines
+    bare = fit_saved_model(model, cfg, tmp_path / "bare", None, baselines=baselines)
+    assert bare.accuracy_plot is None and not (tmp_path / "bare" / "fit_accuracy_lut.png").exists()

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from baseline_inputs import write_baselines_json
 
 from fpgaflow.config.strict import from_mapping, load_yaml
 from fpgaflow.convert.config import ConvertConfig
@@ -292,3 +293,59 @@ def test_a_packed_wire_searches_the_vitis_route_at_the_wires_rate(tmp_path: Path
     # the adc8 unpacking (4 lanes into 8-channel beats: 64 bits x 2 + 8 x 4 + 4 LUT) is in the estimate
     same = next(q for q in plain.points if q.candidate.label == fast.candidate.label)
     assert fast.resources["lut"] - same.resources["lut"] == pytest.approx(164.0)
+
+
+def test_accuracy_lut_plot_draws_the_baselines_as_horizontal_lines(result: FitResult, tmp_path: Path) -> None:
+    from fpgaflow.fit.pareto import accuracy_lut_plot, plot_accuracy_lut
+    from fpgaflow.fit.read_baselines import read_baselines
+    from fpgaflow.fit.report import render_markdown
+    from fpgaflow.pipeline.report.hardware import fit_blocks
+
+    lines = read_baselines(write_baselines_json(tmp_path / "model_vs_baselines.json"))
+    assert [(b.label, b.accuracy) for b in lines] == [
+        ("best single cut", 0.694),
+        ("boosted trees", 0.725),
+        ("two-stage", 0.739),
+        ("truth ceiling", 0.729),
+    ]
+    fig = accuracy_lut_plot(result, lines)
+    ax = fig.axes[0]
+    # axhline: y constant across the axes; the figure's data, not its pixels
+    flat = {ln.get_label(): float(ln.get_ydata()[0]) for ln in ax.lines if list(ln.get_xdata()) == [0, 1]}
+    assert flat == {
+        "best single cut (cut:total_adc): 69.4 %": pytest.approx(69.4),
+        "boosted trees (tree:200x15@0.1): 72.5 %": pytest.approx(72.5),
+        "two-stage (two_stage:inherited:learned): 73.9 %": pytest.approx(73.9),
+        "truth ceiling: 72.9 %": pytest.approx(72.9),
+    }
+    budget = [ln for ln in ax.lines if ln.get_label().startswith("LUT budget")]
+    assert float(budget[0].get_xdata()[0]) == pytest.approx(0.7 * result.board.lut)
+    # every scored point is drawn once (at its LUTs and accuracy), the chosen one starred on top
+    drawn = np.concatenate([c.get_offsets() for c in ax.collections[:-1]])
+    assert len(drawn) == len(result.points)
+    expected = sorted((p.resources["lut"], 100 * (p.accuracy or 0.0)) for p in result.points)
+    np.testing.assert_allclose(sorted(map(tuple, drawn)), expected)
+    star = ax.collections[-1].get_offsets()[0]
+    assert tuple(star) == pytest.approx((result.chosen.resources["lut"], 100 * (result.chosen.accuracy or 0.0)))
+    png = plot_accuracy_lut(result, lines, tmp_path / "fit" / "fit_accuracy_lut.png")
+    assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 10_000
+    # fit.md says how far the chosen design is from each yardstick; the run report shows the plot
+    extra = {"baselines": [b.to_dict() for b in lines]}
+    md = render_markdown(result, None, extra)
+    delta = 100 * ((result.chosen.accuracy or 0.0) - 0.694)
+    assert f"| best single cut (`cut:total_adc`) | 69.40 ± 0.70 % (4000 maps) | {delta:+.2f} pp |" in md
+    write_fit_report(result, tmp_path / "fit", None, extra)
+    paragraph, figure = fit_blocks(tmp_path / "fit")
+    assert "best single cut 69.4 %; boosted trees 72.5 %; two-stage 73.9 %; truth ceiling 72.9 %" in paragraph.text
+    assert figure.png == png.read_bytes()
+    assert fit_blocks(tmp_path / "no-fit") == ()
+
+
+def test_a_file_that_is_not_a_baselines_report_is_a_data_error(tmp_path: Path) -> None:
+    from fpgaflow.errors import DataError
+    from fpgaflow.fit.read_baselines import read_baselines
+
+    bad = tmp_path / "model_vs_baselines.json"
+    bad.write_text('{"families": {}}')
+    with pytest.raises(DataError, match=r"model_vs_baselines\.json: not a baselines report"):
+        read_baselines(bad)

@@ -94,6 +94,7 @@ def handle(args: argparse.Namespace) -> int:
     cfg: FitConfig = args.options.config(args)
     model, maps, calibration, train = args.model, args.maps, args.calibration, args.train
     scale = given(args, "input_scale")
+    baselines = None
     if model.is_dir():  # a run directory supplies the model, test maps and training maps (and its config's scale)
         run = FinishedRun.read(model)
         model = run.path("model")
@@ -103,8 +104,9 @@ def handle(args: argparse.Namespace) -> int:
         train = train or run.optional("train_maps")
         if args.wire is None and run.wire != cfg.wire:  # search the route the run was converted for (issue 20)
             cfg = overlay(cfg, {"wire": run.wire.to_dict()}, "fit")
+        baselines = run.optional("model_vs_baselines")  # the plot's horizontal lines
     if args.no_accuracy:
         cfg, maps = overlay(cfg, {"csim_maps": 0}, "fit"), None
-    done = fit_saved_model(model, cfg, args.out, maps, calibration, train, **scale)
+    done = fit_saved_model(model, cfg, args.out, maps, calibration, train, baselines=baselines, **scale)
     print("\n".join(done.lines()))  # noqa: T201
     return 0

@@ -110,3 +110,80 @@ def tradeoff_figure(
     ax.legend(handles=handles + ax.get_legend_handles_labels()[0], fontsize=7, loc="best")
     ax.set_title(title or f"design search: {len(points)} configurations")
     return fig
+
+
+ACCURACY_LABEL = "accuracy (%)"
+
+
+def accuracy_lut_figure(
+    points: Sequence[DesignPoint],
+    chosen: int,
+    lut_budget: float,
+    lines: Sequence[tuple[float, str]] = (),
+    accuracy_maps: int | None = None,
+    title: str = "",
+    front_indices: Sequence[int] = (),
+) -> Any:
+    """Accuracy against estimated LUTs, one marker per scored design point (marker and edge: the budget
+    verdict), the chosen point starred, the Pareto front (``front_indices`` into ``points``, by ascending LUT)
+    joined, the LUT budget as a vertical line and ``lines`` — the yardsticks (a baseline's or the truth
+    ceiling's accuracy as a fraction, and its legend text) — as horizontal lines across the plot."""
+    fig, ax = new_figure(7.5, 4.8)
+    scored = [p for p in points if p.accuracy is not None]
+    for verdict, marker, edge, words in _STYLES:
+        sel = [p for p in scored if p.verdict == verdict]
+        if sel:
+            ax.scatter(
+                [p.lut for p in sel],
+                [100 * (p.accuracy or 0.0) for p in sel],
+                marker=marker,
+                s=36,
+                facecolors="lightgrey" if verdict != "does not fit" else edge,
+                edgecolors=edge,
+                linewidths=1.2,
+                label=words.replace(" (fill: accuracy)", ""),
+                zorder=3,
+            )
+    front = [points[i] for i in front_indices]
+    if len(front) > 1:
+        ax.plot(
+            [p.lut for p in front],
+            [100 * (p.accuracy or 0.0) for p in front],
+            color="tab:blue",
+            lw=1,
+            drawstyle="steps-post",
+            label="Pareto front",
+            zorder=2,
+        )
+    c = points[chosen]
+    if c.accuracy is not None:
+        ax.scatter(
+            [c.lut],
+            [100 * c.accuracy],
+            marker="*",
+            s=260,
+            color="gold",
+            edgecolors="black",
+            zorder=5,
+            label=f"chosen: {c.label}" if c.label else "chosen",
+        )
+    styles = ("--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)))
+    colours = ("tab:red", "tab:green", "tab:orange", "black")
+    for i, (accuracy, text) in enumerate(lines):
+        ax.axhline(
+            100 * accuracy,
+            color=colours[i % len(colours)],
+            ls=styles[i % len(styles)],
+            lw=1.3,
+            label=f"{text}: {100 * accuracy:.1f} %",
+        )
+    ax.axvline(lut_budget, color="black", ls="--", lw=1, label=f"LUT budget ({lut_budget:,.0f})")
+    ax.set_xscale("log")
+    plain_log_ticks(ax.xaxis)
+    ax.set_xlabel(LUT_LABEL)
+    on = f" on {accuracy_maps:,} test maps" if accuracy_maps else ""
+    ax.set_ylabel(f"{ACCURACY_LABEL}{on}")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7, loc="best")
+    ax.set_title(title or f"accuracy against LUTs: {len(scored)} scored configurations")
+    return fig

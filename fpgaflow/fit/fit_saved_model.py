@@ -22,7 +22,8 @@ CALIBRATION_MAPS = 2000
 @dataclass(frozen=True)
 class FitOutcome:
     """The search ``result``, the C-sim ``confirmation`` of the chosen design (``None`` if skipped) and the
-    files written to ``out``: ``paths`` (configs and tables), ``plot``, ``project``, ``pruned_model``."""
+    files written to ``out``: ``paths`` (configs and tables), ``plot``, ``project``, ``pruned_model`` and
+    ``accuracy_plot`` (accuracy vs LUT with the baselines; ``None`` without baselines or accuracy)."""
 
     result: Any
     confirmation: Any
@@ -30,6 +31,7 @@ class FitOutcome:
     paths: dict[str, Path]
     plot: Path
     pruned_model: Path | None
+    accuracy_plot: Path | None = None
 
     def lines(self) -> list[str]:
         """What the command prints: the chosen point, what it traded, how many fit, the C-sim check, the files."""
@@ -55,6 +57,7 @@ class FitOutcome:
             f"config: {self.paths['run_section']} (convert: section), {self.paths['convert_config']}",
             f"table: {self.paths['markdown']}, {self.paths['json']}",
             f"plot: {self.plot}",
+            *([f"accuracy vs LUT with the baselines: {self.accuracy_plot}"] if self.accuracy_plot else []),
             f"project: {self.out / 'project'}",
         ]
         if self.pruned_model is not None:
@@ -70,6 +73,7 @@ def fit_saved_model(
     calibration: Path | None = None,
     train: Path | None = None,
     input_scale: float | None = None,
+    baselines: Path | None = None,
 ) -> FitOutcome:
     """Search ``cfg``'s space for the model in ``model_path`` (.h5) and write the chosen configuration
     (``fit.yaml``: a ``convert:`` section; ``convert.yaml``), the table of every point, the Pareto plot and
@@ -78,15 +82,18 @@ def fit_saved_model(
     ``maps``: labelled hit maps (.npz, ADC counts) scoring accuracy (``None``: resources only, the fastest
     design in budget); ``calibration``: maps profiled to size result types; ``train``: training maps for
     ``cfg.prune_levels``; ``input_scale``: ADC → network input, only for a model that does not store it (a
-    different value is refused: :func:`fpgaflow.modelio.input_scale_for`).  When nothing fits, ``fit.json``
+    different value is refused: :func:`fpgaflow.modelio.input_scale_for`); ``baselines``: a run's
+    ``model_vs_baselines.json``: with accuracy scored, the baselines and the truth ceiling go into ``fit.json``/
+    ``fit.md`` and ``fit_accuracy_lut.png`` draws the points against them.  When nothing fits, ``fit.json``
     still lists every point and :class:`FitError` is raised.
     """
     from fpgaflow.convert.hls import split_output_activation
     from fpgaflow.data import load_file
     from fpgaflow.errors import StepError
     from fpgaflow.fit.confirm import confirm_with_csim
-    from fpgaflow.fit.pareto import plot_pareto
-    from fpgaflow.fit.report import JSON_NAME, PLOT_NAME, write_fit_report
+    from fpgaflow.fit.pareto import plot_accuracy_lut, plot_pareto
+    from fpgaflow.fit.read_baselines import read_baselines
+    from fpgaflow.fit.report import ACCURACY_PLOT_NAME, JSON_NAME, PLOT_NAME, write_fit_report
     from fpgaflow.fit.search import chosen_model, convert_chosen, fit_model
     from fpgaflow.modelio import input_scale_for, load_model, save_model
     from fpgaflow.modelio.input_layout import model_inputs
@@ -103,6 +110,7 @@ def fit_saved_model(
         x, labels = model_inputs(test.maps[: cfg.accuracy_maps], scale, shape), test.labels[: cfg.accuracy_maps]
     if calibration is not None:
         x_cal = model_inputs(load_file(calibration).maps[:CALIBRATION_MAPS], scale, shape)
+    lines = read_baselines(baselines) if baselines is not None and maps is not None else []
     train_set = None
     if cfg.prune_levels and train is not None:
         loaded = load_file(train)
@@ -137,9 +145,15 @@ def fit_saved_model(
                 save_model(chosen_model(result), staging / "model_pruned.h5", scale)
                 pruned = out / "model_pruned.h5"
                 extra["pruned_model"] = str(pruned)
+            accuracy_plot = None
+            if lines and result.chosen.accuracy is not None:
+                extra["baselines"] = [b.to_dict() for b in lines]
+                accuracy_plot = out / plot_accuracy_lut(result, lines, staging / ACCURACY_PLOT_NAME).relative_to(
+                    staging
+                )
             written = write_fit_report(result, staging, confirmation, extra)
             plot = plot_pareto(result, staging / PLOT_NAME)
     if failure is not None:
         raise failure
     paths = {k: out / p.relative_to(staging) for k, p in written.items()}
-    return FitOutcome(result, confirmation, out, paths, out / Path(plot).relative_to(staging), pruned)
+    return FitOutcome(result, confirmation, out, paths, out / Path(plot).relative_to(staging), pruned, accuracy_plot)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from fpgaflow.fit.read_baselines import BaselineLine
 from fpgaflow.fit.search import FitPoint, FitResult
 
 
@@ -12,14 +14,24 @@ def _score(p: FitPoint) -> float:
     return p.accuracy if p.accuracy is not None else p.maps_per_s
 
 
+def front_indices(lut: list[float], score: list[float], tiebreak: list[float] | None = None) -> list[int]:
+    """Indices of the points no other beats on both axes (≥ score with ≤ LUT, one strictly), by ascending LUT;
+    of points equal on both, the one with the smallest ``tiebreak``."""
+    ties = tiebreak or [0.0] * len(lut)
+    front: list[int] = []
+    for i in sorted(range(len(lut)), key=lambda k: (lut[k], -score[k], ties[k])):
+        if not front or score[i] > score[front[-1]]:
+            front.append(i)
+    return front
+
+
 def pareto_front(points: list[FitPoint]) -> list[FitPoint]:
     """Points no other point beats on both axes (≥ score with ≤ LUT, one strictly), by ascending LUT; of
     points equal on both, the one with the shortest interval (as :func:`~fpgaflow.fit.search.choose`)."""
-    front: list[FitPoint] = []
-    for p in sorted(points, key=lambda q: (q.resources["lut"], -_score(q), q.interval_cycles)):
-        if not front or _score(p) > _score(front[-1]):
-            front.append(p)
-    return front
+    index = front_indices(
+        [p.resources["lut"] for p in points], [_score(p) for p in points], [p.interval_cycles for p in points]
+    )
+    return [points[i] for i in index]
 
 
 def plot_pareto(result: FitResult, path: Path) -> Path:
@@ -42,3 +54,28 @@ def plot_pareto(result: FitResult, path: Path) -> Path:
         f"fpgaflow fit: {len(points)} configurations on the {result.board.name} (estimates, not synthesis)",
     )
     return save_png(fig, path)
+
+
+def accuracy_lut_plot(result: FitResult, baselines: list[BaselineLine]) -> Any:
+    """The search as accuracy against estimated LUTs (:func:`fpgaflow.figures.tradeoff.accuracy_lut_figure`), the
+    Pareto front joined, the baselines and the truth ceiling as horizontal lines, the LUT budget vertical."""
+    from fpgaflow.figures.tradeoff import DesignPoint, accuracy_lut_figure
+
+    points = [DesignPoint(p.resources["lut"], p.maps_per_s, p.accuracy, p.verdict, p.label) for p in result.points]
+    position = {id(p): i for i, p in enumerate(result.points)}
+    return accuracy_lut_figure(
+        points,
+        position[id(result.chosen)],
+        result.config.budget * result.board.lut,
+        [(b.accuracy, f"{b.label} ({b.name})" if b.name != "truth_ceiling" else b.label) for b in baselines],
+        result.n_maps,
+        f"fpgaflow fit on the {result.board.name}: accuracy against LUTs (estimates, not synthesis)",
+        [position[id(p)] for p in pareto_front(result.points)],
+    )
+
+
+def plot_accuracy_lut(result: FitResult, baselines: list[BaselineLine], path: Path) -> Path:
+    """:func:`accuracy_lut_plot` saved as a PNG at ``path``."""
+    from fpgaflow.figures.canvas import save_png
+
+    return save_png(accuracy_lut_plot(result, baselines), path)

@@ -23,6 +23,8 @@ CONVERT_CONFIG_NAME = "convert.yaml"
 JSON_NAME = "fit.json"
 MD_NAME = "fit.md"
 PLOT_NAME = "fit_pareto.png"
+#: Accuracy against LUTs with the baselines as horizontal lines (written when the run holds baselines).
+ACCURACY_PLOT_NAME = "fit_accuracy_lut.png"
 
 
 def _pct(u: float) -> str:
@@ -96,6 +98,22 @@ def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, ex
         )
     for note in result.notes:
         lines.append(f"- note: {note}")
+    if extra.get("baselines") and c.accuracy is not None:
+        lines += [
+            "",
+            f"## Against the baselines ({ACCURACY_PLOT_NAME})",
+            "",
+            "Measured by the run's baselines step on its test maps; the fit scored "
+            f"{result.n_maps} of them (the first ones).",
+            "",
+            "| yardstick | accuracy | chosen design − yardstick |",
+            "|---|---:|---:|",
+        ]
+        for b in extra["baselines"]:
+            lines.append(
+                f"| {b['label']} (`{b['name']}`) | {100 * b['accuracy']:.2f} ± {100 * b['error']:.2f} % "
+                f"({b['n_maps']} maps) | {100 * (c.accuracy - b['accuracy']):+.2f} pp |"
+            )
     lines += [
         "",
         "Choice rule: the most accurate point within budget (and above the throughput floor "

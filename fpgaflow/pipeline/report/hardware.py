@@ -4,6 +4,7 @@ chain QKeras ↔ C simulation ↔ emulator ↔ board."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fpgaflow import units
@@ -132,6 +133,41 @@ def resources_section(rec: RunRecord) -> Section:
                 + ("; error bars: the estimator's expected range." if has_interval else "; no interval."),
                 "bar chart of estimated resource use against the budget",
             ),
+            *fit_blocks(rec.run_dir / FIT_DIR),
+        ),
+    )
+
+
+#: Where ``fpgaflow fit RUN --out RUN/fit`` writes; the report shows its accuracy-vs-LUT plot when it is there.
+FIT_DIR = "fit"
+
+
+def fit_blocks(fit_dir: Path) -> tuple[Paragraph | Figure, ...]:
+    """The fit's accuracy-vs-LUT plot with the baselines (``fit_accuracy_lut.png``) and a sentence from its
+    ``fit.json``, when ``fpgaflow fit`` wrote them into ``fit_dir``; nothing otherwise."""
+    import json
+
+    from fpgaflow.fit.report import ACCURACY_PLOT_NAME, JSON_NAME
+
+    plot, table = fit_dir / ACCURACY_PLOT_NAME, fit_dir / JSON_NAME
+    if not plot.is_file() or not table.is_file():
+        return ()
+    data = json.loads(table.read_text(encoding="utf-8"))
+    chosen = data["chosen"]
+    yardsticks = "; ".join(f"{b['label']} {100 * b['accuracy']:.1f} %" for b in data["baselines"])
+    text = (
+        f"fpgaflow fit ({fit_dir.name}/): {data['n_points']} configurations, {data['n_within_budget']} within the "
+        f"budget; chosen {chosen['label']} at {100 * chosen['accuracy']:.1f} % on {data['n_maps_scored']} test maps "
+        f"(bit-exact emulator). Yardsticks on the same test maps: {yardsticks}."
+    )
+    return (
+        Paragraph(text),
+        Figure(
+            "fit_accuracy_lut",
+            plot.read_bytes,
+            "Accuracy of every fit configuration against its estimated LUTs; the baselines and the truth ceiling "
+            "as horizontal lines, the LUT budget as a vertical line, the chosen design starred.",
+            "scatter of accuracy against estimated LUTs with baseline lines",
         ),
     )
 
