@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "verify",
     "estimate",
     "fit",
+    "search",
     "build",
     "check",
     "deploy",
