@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -347,5 +348,28 @@ def test_a_file_that_is_not_a_baselines_report_is_a_data_error(tmp_path: Path) -
 
     bad = tmp_path / "model_vs_baselines.json"
     bad.write_text('{"families": {}}')
-    with pytest.raises(DataError, match=r"model_vs_baselines\.json: not a baselines report"):
+    with pytest.raises(
+        DataError,
+        match=r"model_vs_baselines\.json: not a baselines report \(model_vs_baselines\.json or baselines\.json\)",
+    ):
         read_baselines(bad)
+
+
+def test_fpgaflow_baselines_table_gives_each_familys_best(tmp_path: Path) -> None:
+    """`fpgaflow baselines`' baselines.json: each family's best member; the error is half its ±1σ interval."""
+    from fpgaflow.fit.read_baselines import read_baselines
+
+    members = [
+        {"name": "cut:n_clusters", "family": "single_cut", "accuracy": 0.69425, "accuracy_interval": [0.687, 0.7015]},
+        {"name": "cut:total_adc", "family": "single_cut", "accuracy": 0.61, "accuracy_interval": [0.6, 0.62]},
+        {"name": "tree:200x15@0.1", "family": "tree", "accuracy": 0.72475, "accuracy_interval": [0.7177, 0.7317]},
+    ]
+    table = {"n_test": 4000, "best": {"single_cut": "cut:n_clusters", "tree": "tree:200x15@0.1"}, "members": members}
+    path = tmp_path / "baselines.json"
+    path.write_text(json.dumps(table))
+    lines = read_baselines(path)
+    assert [(b.label, b.name, b.accuracy, b.n_maps) for b in lines] == [
+        ("best single cut", "cut:n_clusters", 0.69425, 4000),
+        ("boosted trees", "tree:200x15@0.1", 0.72475, 4000),
+    ]
+    assert lines[0].error == pytest.approx(0.00725)

@@ -53,6 +53,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     opts.option(
         "--train", type=Path, help="training maps (any hit-map file) for the pruning levels (a run dir: data/train.npz)"
     )
+    opts.option(
+        "--baselines",
+        type=Path,
+        help="model_vs_baselines.json (a run's baselines step) or baselines.json (`fpgaflow baselines`) measured on "
+        "the same test maps: drawn as lines on accuracy vs LUT (a run directory supplies its own)",
+    )
     opts.option("--no-accuracy", action="store_true", help="resources only: choose the fastest design in budget")
     opts.config_flag("--board", field="board", help="target board")
     opts.config_flag(
@@ -94,7 +100,7 @@ def handle(args: argparse.Namespace) -> int:
     cfg: FitConfig = args.options.config(args)
     model, maps, calibration, train = args.model, args.maps, args.calibration, args.train
     scale = given(args, "input_scale")
-    baselines = None
+    baselines = args.baselines
     if model.is_dir():  # a run directory supplies the model, test maps and training maps (and its config's scale)
         run = FinishedRun.read(model)
         model = run.path("model")
@@ -104,7 +110,7 @@ def handle(args: argparse.Namespace) -> int:
         train = train or run.optional("train_maps")
         if args.wire is None and run.wire != cfg.wire:  # search the route the run was converted for (issue 20)
             cfg = overlay(cfg, {"wire": run.wire.to_dict()}, "fit")
-        baselines = run.optional("model_vs_baselines")  # the plot's horizontal lines
+        baselines = baselines or run.optional("model_vs_baselines")  # the plot's horizontal lines
     if args.no_accuracy:
         cfg, maps = overlay(cfg, {"csim_maps": 0}, "fit"), None
     done = fit_saved_model(model, cfg, args.out, maps, calibration, train, baselines=baselines, **scale)

@@ -41,6 +41,8 @@ def handle(args: argparse.Namespace) -> int:
 
     import shutil
 
+    import numpy as np
+
     from fpgaflow.data.hitmaps import load_npz
     from fpgaflow.fit.arch_report import write_search_report
     from fpgaflow.fit.search_architectures import search_architectures
@@ -49,13 +51,17 @@ def handle(args: argparse.Namespace) -> int:
     from fpgaflow_board.boards import get_board
 
     run_cfg = run_config_of(args.run)
-    train, val = load_npz(finished.path("train_maps")), load_npz(finished.path("val_maps"))
+    # only the maps the search uses stay in memory (a 128 x 128 training split is 1.2 GB of float32)
+    train = load_npz(finished.path("train_maps"))
+    train = train.subset(np.arange(min(cfg.train_maps, len(train))))
+    val = load_npz(finished.path("val_maps"))
+    val = val.subset(np.arange(min(cfg.val_maps, len(val))))
     with staged_output_dir(args.out, "search") as staging:
         rows = search_architectures(train, val, run_cfg, cfg, staging / ".work")
         facts = {
             "run": str(args.run),
-            "n_train": min(cfg.train_maps, len(train)),
-            "n_val": min(cfg.val_maps, len(val)),
+            "n_train": len(train),
+            "n_val": len(val),
             "epochs": cfg.epochs,
             "float_pretrain_epochs": cfg.float_pretrain_epochs,
             "seed": cfg.seed,

@@ -1,5 +1,6 @@
 """The yardsticks a fit's accuracy is read against: each baseline family's best and the truth ceiling, read from a
-run's ``baselines/model_vs_baselines.json`` (written by the run's baselines step)."""
+run's ``baselines/model_vs_baselines.json`` (written by the run's baselines step), or each family's best from the
+``baselines.json`` of ``fpgaflow baselines`` (no truth ceiling there)."""
 
 from __future__ import annotations
 
@@ -32,25 +33,27 @@ class BaselineLine:
 
 def read_baselines(path: Path) -> list[BaselineLine]:
     """The best single cut, boosted trees, two-stage and (when the run had per-cluster truth) the truth ceiling
-    of ``model_vs_baselines.json``; families the file lacks are left out.  A file that is not such a report is a
-    :class:`DataError` naming it."""
+    of ``model_vs_baselines.json``, or the families of a ``baselines.json``; families the file lacks are left out.
+    A file that is neither is a :class:`DataError` naming it."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        families: dict[str, Any] = data["families"]
         n_maps = int(data["n_test"])
+        if "best" in data and "members" in data:  # fpgaflow baselines' own table
+            return _from_table(data, n_maps)
+        families: dict[str, Any] = data["families"]
+        lines = [
+            BaselineLine(
+                label,
+                str(families[key]["name"]),
+                float(families[key]["accuracy"]),
+                float(families[key]["accuracy_error"]),
+                n_maps,
+            )
+            for key, label in FAMILIES
+            if key in families
+        ]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DataError(f"{path}: not a baselines report (model_vs_baselines.json): {exc}") from None
-    lines = [
-        BaselineLine(
-            label,
-            str(families[key]["name"]),
-            float(families[key]["accuracy"]),
-            float(families[key]["accuracy_error"]),
-            n_maps,
-        )
-        for key, label in FAMILIES
-        if key in families
-    ]
+        raise DataError(f"{path}: not a baselines report (model_vs_baselines.json or baselines.json): {exc}") from None
     truth = data["truth"] if isinstance(data.get("truth"), dict) else {}
     if "ceiling" in truth and truth["ceiling"]["accuracy"] is not None:
         c = truth["ceiling"]
@@ -58,4 +61,16 @@ def read_baselines(path: Path) -> list[BaselineLine]:
         lines.append(
             BaselineLine("truth ceiling", "truth_ceiling", float(c["accuracy"]), float(error), int(c["n_test"]))
         )
+    return lines
+
+
+def _from_table(data: dict[str, Any], n_maps: int) -> list[BaselineLine]:
+    """Each family's best member of a ``baselines.json``; the error is half its ±1σ (Wilson) interval."""
+    members = {m["name"]: m for m in data["members"]}
+    lines = []
+    for key, label in FAMILIES:
+        if key in data["best"]:
+            m = members[data["best"][key]]
+            low, high = m["accuracy_interval"]
+            lines.append(BaselineLine(label, str(m["name"]), float(m["accuracy"]), (high - low) / 2, n_maps))
     return lines

@@ -29,7 +29,7 @@ from fpgaflow.pipeline.config import RunConfig
 log = logging.getLogger(__name__)
 
 #: Calibration maps (training maps) profiled to size each candidate's result types.
-CALIBRATION_MAPS = 2000
+CALIBRATION_MAPS = 1000
 
 
 @dataclass(frozen=True)
