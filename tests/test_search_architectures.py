@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from fpgaflow.archsearch.candidates import enumerate_architectures
+from fpgaflow.archsearch.config import ArchSearchConfig
 from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import ConfigError, from_mapping
 from fpgaflow.data.hitmaps import HitMapSet
-from fpgaflow.fit.arch_candidates import enumerate_architectures
-from fpgaflow.fit.arch_config import ArchSearchConfig
 from fpgaflow.fit.config import FitConfig
 from fpgaflow.pipeline.config import RunConfig, load_run_config
 from fpgaflow.train.config import ModelConfig, TrainConfig
@@ -82,8 +82,8 @@ def _task(n: int, seed: int) -> HitMapSet:
 
 @pytest.mark.slow  # trains 4 tiny models and converts 4 designs with hls4ml (~1-2 min on the shared machine)
 def test_search_trains_fits_and_ranks_a_tiny_space(tmp_path: Path) -> None:
-    from fpgaflow.fit.arch_report import write_search_report
-    from fpgaflow.fit.search_architectures import search_architectures
+    from fpgaflow.archsearch.report import write_search_report
+    from fpgaflow.archsearch.search_architectures import BaseRun, search_architectures
 
     run = replace(
         RunConfig(),
@@ -102,7 +102,8 @@ def test_search_trains_fits_and_ranks_a_tiny_space(tmp_path: Path) -> None:
             reuse_factors=(1,), reuse_modes=("uniform",), strategies=("Latency",), trim_bits=(0,), csim_maps=0
         ),
     )
-    rows = search_architectures(_task(240, 1), _task(200, 2), run, space, tmp_path / "work")
+    base = BaseRun(run.model, run.prune, run.train, run.augment)
+    rows = search_architectures(_task(240, 1), _task(200, 2), base, space, tmp_path / "work")
     by = {r.label: r for r in rows}
     assert set(by) == {"base", "filters=1", "filters=6", "weight_bits=4"}
     assert all(not r.error and r.accuracy is not None for r in rows)

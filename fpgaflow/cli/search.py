@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from fpgaflow.archsearch.config import ArchSearchConfig
 from fpgaflow.cli.handler import Options, add_command
-from fpgaflow.fit.arch_config import ArchSearchConfig
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,9 +43,9 @@ def handle(args: argparse.Namespace) -> int:
 
     import numpy as np
 
+    from fpgaflow.archsearch.report import write_search_report
+    from fpgaflow.archsearch.search_architectures import BaseRun, search_architectures
     from fpgaflow.data.hitmaps import load_npz
-    from fpgaflow.fit.arch_report import write_search_report
-    from fpgaflow.fit.search_architectures import search_architectures
     from fpgaflow.outdir import staged_output_dir
     from fpgaflow.pipeline.refresh import run_config_of
     from fpgaflow_board.boards import get_board
@@ -57,7 +57,8 @@ def handle(args: argparse.Namespace) -> int:
     val = load_npz(finished.path("val_maps"))
     val = val.subset(np.arange(min(cfg.val_maps, len(val))))
     with staged_output_dir(args.out, "search") as staging:
-        rows = search_architectures(train, val, run_cfg, cfg, staging / ".work")
+        base = BaseRun(run_cfg.model, run_cfg.prune, run_cfg.train, run_cfg.augment)
+        rows = search_architectures(train, val, base, cfg, staging / ".work")
         facts = {
             "run": str(args.run),
             "n_train": len(train),

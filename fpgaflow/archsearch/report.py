@@ -7,8 +7,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from fpgaflow.archsearch.search_architectures import ArchRow
 from fpgaflow.estimate.table import compact
-from fpgaflow.fit.search_architectures import ArchRow
 from fpgaflow_board.atomic import write_text
 
 MD_NAME = "search.md"

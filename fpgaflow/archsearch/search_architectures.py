@@ -1,7 +1,7 @@
 """Search architectures: train each candidate briefly, fit it to the board, rank by validation accuracy within
 budget (what ``fpgaflow search`` does).
 
-Every candidate (:func:`~fpgaflow.fit.arch_candidates.enumerate_architectures`) is trained the same brief way on
+Every candidate (:func:`~fpgaflow.archsearch.candidates.enumerate_architectures`) is trained the same brief way on
 the same maps (:func:`fpgaflow.train.trainer.train_classifier`), then fitted (:func:`fpgaflow.fit.fit_model`):
 hls4ml conversions of the reuse/strategy points, the analytical estimate of each against the budget, and the
 bit-exact emulator's accuracy on the validation maps.  A candidate's row is the design fit chose for it; a
@@ -18,13 +18,15 @@ from typing import Any
 
 import numpy as np
 
+from fpgaflow.archsearch.candidates import Architecture, enumerate_architectures
+from fpgaflow.archsearch.config import ArchSearchConfig
+from fpgaflow.augment.config import AugmentConfig
+from fpgaflow.compress.config import PruneConfig
 from fpgaflow.data.hitmaps import HitMapSet
 from fpgaflow.errors import FpgaflowError
-from fpgaflow.fit.arch_candidates import Architecture, enumerate_architectures
-from fpgaflow.fit.arch_config import ArchSearchConfig
 from fpgaflow.fit.errors import FitError
 from fpgaflow.fit.search import FitPoint, fit_model
-from fpgaflow.pipeline.config import RunConfig
+from fpgaflow.train.config import ModelConfig, TrainConfig
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +96,19 @@ def _failed(arch: Architecture, error: str, seconds: float) -> ArchRow:
     return ArchRow(arch.label, 0, 0.0, None, None, "not evaluated", nan, nan, nan, nan, nan, 0.0, "", seconds, error)
 
 
+@dataclass(frozen=True)
+class BaseRun:
+    """What the search varies around and trains with: a run's ``model``, ``prune``, ``train`` and ``augment``
+    sections (``fpgaflow search RUN`` takes them from the run's recorded config)."""
+
+    model: ModelConfig
+    prune: PruneConfig
+    train: TrainConfig
+    augment: AugmentConfig
+
+
 def search_architectures(
-    train: HitMapSet, val: HitMapSet, run: RunConfig, cfg: ArchSearchConfig, work: Path
+    train: HitMapSet, val: HitMapSet, run: BaseRun, cfg: ArchSearchConfig, work: Path
 ) -> list[ArchRow]:
     """Every candidate of ``cfg`` around ``run``'s model trained on ``train`` (first ``cfg.train_maps``), fitted
     and scored on ``val`` (first ``cfg.val_maps``); the rows in :func:`rank` order.  ``work`` holds the

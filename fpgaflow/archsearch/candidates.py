@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from fpgaflow.archsearch.config import ArchSearchConfig
 from fpgaflow.compress.config import PruneConfig
 from fpgaflow.config.strict import ConfigError
-from fpgaflow.fit.arch_config import ArchSearchConfig
 from fpgaflow.train.config import ModelConfig
 
 
