@@ -187,13 +187,14 @@ class Emulator:
     ) -> Iterator[npt.NDArray[np.floating[Any]]]:
         """Outputs batch by batch (each (batch, n_out)), in order, for streaming very large map sets.
 
-        ``threads`` batches run concurrently (numpy releases the GIL in its kernels); default: the
-        number of CPU cores halved (BLAS threads use the rest), at most 4.  Peak memory grows with it.
+        ``threads`` batches run concurrently (numpy releases the GIL in its kernels); default: one per CPU core,
+        at most 4, as Keras' own thread pool takes every core (the products are small matrices: BLAS threads
+        add little).  Peak memory grows with it.
         """
         arr = self._reshape(x)
         dtype = np.dtype(np.float32) if arr.dtype == np.float32 else np.dtype(np.float64)
         bs = batch_size or self.default_batch_size()
-        n_threads = threads or max(1, min(4, (os.cpu_count() or 1) // 2))
+        n_threads = threads or max(1, min(4, os.cpu_count() or 1))
         starts = range(0, arr.shape[0], bs)
 
         def one(start: int) -> npt.NDArray[np.floating[Any]]:

@@ -103,8 +103,8 @@ def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, ex
             "",
             f"## Against the baselines ({ACCURACY_PLOT_NAME})",
             "",
-            "Measured by the run's baselines step on its test maps; the fit scored "
-            f"{result.n_maps} of them (the first ones).",
+            "The baselines (fpgaflow.baselines, fitted on the run's training maps) and the truth ceiling where the "
+            f"file has one, measured on the test maps; the fit scored {result.n_maps} of them (the first ones).",
             "",
             "| yardstick | accuracy | chosen design − yardstick |",
             "|---|---:|---:|",
