@@ -136,3 +136,22 @@ def test_search_trains_fits_and_ranks_a_tiny_space(tmp_path: Path) -> None:
     md = written["markdown"].read_text()
     assert f"| 1 | {rows[0].label if rows[0].label != 'base' else '**base**'} | {rows[0].n_parameters:,} |" in md
     assert written["plot"].read_bytes()[:4] == b"\x89PNG"
+
+
+def test_ranking_puts_designs_in_budget_first_then_accuracy_then_luts() -> None:
+    """A candidate whose best design misses the throughput floor (or the budget) ranks after every one that fits,
+    however accurate; among those that fit, accuracy, then fewer LUTs; the rest alike."""
+    from fpgaflow.archsearch.search_architectures import ArchRow, rank
+
+    def row(label: str, acc: float, lut: float, verdict: str) -> ArchRow:
+        return ArchRow(label, 1, 0.5, acc, acc, verdict, lut, 0.0, 0.0, 0.0, 0.1, 6103.0, "d", 1.0)
+
+    rows = [
+        row("slow", 0.70, 9000, "below the 6,000 maps/s floor"),
+        row("a", 0.65, 20000, "fits"),
+        row("b", 0.67, 30000, "fits"),
+        row("c", 0.65, 10000, "fits"),
+        row("big", 0.69, 90000, "does not fit"),
+    ]
+    assert [r.label for r in rank(rows)] == ["b", "c", "a", "slow", "big"]  # the rest: by accuracy too
+    assert not rows[0].fits and rows[1].fits

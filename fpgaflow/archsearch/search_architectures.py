@@ -146,6 +146,7 @@ def search_architectures(
         x_cal = model_inputs(train.maps[:CALIBRATION_MAPS], scale, shape)
         logit, _ = split_output_activation(model)
         keras_acc = float(np.mean((np.asarray(logit.predict(x_val, verbose=0))[:, 0] >= 0) == (val.labels == 1)))
+        floor_missed = ""
         try:
             result = fit_model(model, cfg.fit, work / f"cand{i}" / "fit", x_val, val.labels, x_cal, input_scale=scale)
             point = result.chosen
@@ -153,11 +154,15 @@ def search_architectures(
             if not exc.points:
                 rows.append(_failed(arch, str(exc).splitlines()[0], seconds))
                 continue
+            # no design in budget, or none above the throughput floor: the most accurate point, marked as such
             point = max(exc.points, key=lambda p: (p.accuracy or 0.0, -p.resources["lut"]))
+            if point.fits and point.maps_per_s < cfg.fit.min_maps_per_s:
+                floor_missed = f"below the {cfg.fit.min_maps_per_s:,.0f} maps/s floor"
         except FpgaflowError as exc:  # a layer the converter or the emulator does not take
             rows.append(_failed(arch, str(exc).splitlines()[0], seconds))
             continue
-        rows.append(_row(arch, model, point, keras_acc, seconds, trained.sparsity))
+        row = _row(arch, model, point, keras_acc, seconds, trained.sparsity)
+        rows.append(replace(row, verdict=floor_missed) if floor_missed else row)
         r = rows[-1]
         log.info(
             "search: %s: %d parameters, validation accuracy %.2f %% (%s), LUT %.0f, %s",
