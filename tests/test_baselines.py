@@ -22,7 +22,7 @@ from fpgaflow.baselines import (
     prepare,
 )
 from fpgaflow.baselines.cuts import SingleCut
-from fpgaflow.baselines.features import cluster_maps, feature_table_markdown
+from fpgaflow.baselines.features import POSITION_FEATURES, cluster_maps, feature_table_markdown
 from fpgaflow.baselines.shape_table import ClusterShapeTable
 from fpgaflow.baselines.two_stage import ClusterStage, TwoStage
 from fpgaflow.data import split
@@ -115,6 +115,7 @@ def test_docs_list_every_feature() -> None:
     doc = (REPO / "docs" / "baselines.md").read_text(encoding="utf-8")
     assert feature_table_markdown(MAP_FEATURES) in doc
     assert feature_table_markdown(CLUSTER_FEATURES) in doc
+    assert feature_table_markdown(POSITION_FEATURES) in doc
 
 
 def test_subset_keeps_clusters_with_their_maps(maps: dict[str, np.ndarray]) -> None:

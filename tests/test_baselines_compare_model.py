@@ -162,7 +162,7 @@ def test_the_documented_summary_shape_is_what_the_code_writes() -> None:
     exactly those the run writes (a renamed key fails here before it breaks a reader)."""
     from dataclasses import fields
 
-    from fpgaflow.baselines.ceiling import Ambiguity, Ceiling
+    from fpgaflow.baselines.ceiling import Ambiguity, Ceiling, StampAmbiguity
 
     shape = _documented_shape()
     table = _table(any_pixel=_first(300), single_cut=_first(380))
@@ -176,6 +176,7 @@ def test_the_documented_summary_shape_is_what_the_code_writes() -> None:
     assert shape["baselines.families.<family>.vs_model.<kind>"] == list(d["families"]["any_pixel"]["vs_model"]["csim"])
     assert shape["baselines.truth.ceiling"] == [f.name for f in fields(Ceiling)]
     assert shape["baselines.truth.ambiguity"] == [f.name for f in fields(Ambiguity)]
+    assert shape["baselines.truth.stamp_ambiguity"] == [f.name for f in fields(StampAmbiguity)]
     scores = table.score_arrays()
     assert set(scores) == {"labels"} | {
         f"{fam}_{k}" for fam in ("any_pixel", "single_cut") for k in ("scores", "cut", "name")

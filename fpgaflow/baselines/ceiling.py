@@ -10,6 +10,10 @@ training maps with that pattern (:func:`truth_ceiling`); its accuracy on test ma
 it still gets wrong is the physical ambiguity of the label: a window whose only cluster is an in-time
 track is a *particle* window only as often as that track passes the pT cut (:func:`label_ambiguity`).
 
+For cluster stamps (one stamp per cluster, labelled by its central cluster's source) the rule told the
+source is right on every stamp; what remains is in the label itself, clusters that merge several particles
+(:func:`stamp_ambiguity`).
+
 A model that also reads the cluster's charge and shape can beat this figure: slow tracks below the cut
 ionise more and bend more, which the ceiling is not told.  So it is a yardstick (how much of the
 accuracy a model reaches is explained by recognising sources), not a strict upper bound.
@@ -178,4 +182,32 @@ def label_ambiguity(labels: Array, truth: ClusterTruth, max_tracks: int = 6) -> 
         no_track=rate(none),
         n_no_track=int(none.sum()),
         by_track_count=tuple(rate(tracks == k) for k in range(max_tracks + 1)),
+    )
+
+
+@dataclass(frozen=True)
+class StampAmbiguity:
+    """What is ambiguous in a cluster stamp's label once its central cluster's source is known, over
+    ``n_stamps`` stamps: ``merged`` — the fraction of clusters with ≥ 2 particles each giving ≥ 5 % of the
+    charge; ``mixed`` — the fraction whose dominant particle gives < 75 % of the charge (the label names it);
+    ``contained`` — the fraction of clusters whose extent fits the stamp (the rest are clipped)."""
+
+    merged: float
+    mixed: float
+    contained: float
+    n_stamps: int
+
+
+def stamp_ambiguity(truth: ClusterTruth, stamp_shape: tuple[int, int]) -> StampAmbiguity:
+    """:class:`StampAmbiguity` of stamps of ``stamp_shape`` (rows, cols) whose central clusters' truth is
+    ``truth`` (one row per stamp)."""
+    n = len(truth)
+    if n == 0:
+        return StampAmbiguity(math.nan, math.nan, math.nan, 0)
+    rows, cols = stamp_shape
+    return StampAmbiguity(
+        merged=float(np.mean(truth.n_particles > 1)),
+        mixed=float(np.mean(truth.charge_fraction < 0.75)),
+        contained=float(np.mean((truth.size_rows <= rows) & (truth.size_cols <= cols))),
+        n_stamps=n,
     )

@@ -29,8 +29,13 @@ TREE_MEMBERS: tuple[TreeSettings, ...] = (
 )
 
 
-def members(cfg: BaselineConfig, with_truth: bool = False) -> list[Baseline]:
-    """Every member of the configured families (two-stage on truth labels only ``with_truth``)."""
+#: Bins of the shape table's module-position axis (module column, z) for maps that carry their position.
+POSITION_BINS = 4
+
+
+def members(cfg: BaselineConfig, with_truth: bool = False, with_positions: bool = False) -> list[Baseline]:
+    """Every member of the configured families (two-stage on truth labels only ``with_truth``; shape tables
+    with a module-position axis only ``with_positions``, beside those without)."""
     out: list[Baseline] = []
     if "any_pixel" in cfg.families:
         out.append(AnyPixel())
@@ -38,6 +43,8 @@ def members(cfg: BaselineConfig, with_truth: bool = False) -> list[Baseline]:
         out += [SingleCut(v) for v in CUT_VARIABLES]
     if "shape_table" in cfg.families:
         out += [ClusterShapeTable(q, c) for q in (1, 4, 8, 16) for c in ("max", "likelihood")]
+        if with_positions:
+            out += [ClusterShapeTable(q, c, POSITION_BINS) for q in (4, 8, 16) for c in ("max", "likelihood")]
     if "tree" in cfg.families:
         out += [MapTree(s, cfg.seed) for s in TREE_MEMBERS]
     if "two_stage" in cfg.families:
@@ -65,22 +72,29 @@ def evaluate_baselines(
     val_labels: Array | None = None,
     train_cluster_labels: Array | None = None,
     cfg: BaselineConfig | None = None,
+    positions: tuple[Array, Array | None, Array] | None = None,
 ) -> BaselineTable:
     """Fit every baseline on the training maps, pick each family's best on the validation maps (or on a
     held-out part of the training maps), and measure them all on the test maps.
 
     Maps are ``(n, rows, cols[, 1])`` ADC counts, labels 1 = particle.  ``train_cluster_labels``: per-cluster
     truth of the training maps in :func:`~fpgaflow.data.clusters.find_clusters` order, which adds the
-    two-stage member trained on truth.  The test maps are used only after every choice is made.
+    two-stage member trained on truth.  ``positions``: the module positions ``(n, 2)`` of the training,
+    validation (``None`` without validation maps) and test maps (``HitMapSet.positions``, cluster stamps carry
+    them): features of the trees and an axis of extra shape-table members.  The test maps are used only after
+    every choice is made.
     """
     cfg = BaselineConfig() if cfg is None else cfg
     if (val_maps is None) != (val_labels is None):
         raise DataError("validation maps and validation labels go together: pass both or neither")
+    p_train, p_val, p_test = (None, None, None) if positions is None else positions
+    if positions is not None and (p_val is None) != (val_maps is None):
+        raise DataError("module positions: give the validation maps' positions exactly when validation maps are given")
     t0 = time.perf_counter()
-    train = prepare(train_maps, train_labels, train_cluster_labels)
-    test = prepare(test_maps, test_labels)
+    train = prepare(train_maps, train_labels, train_cluster_labels, p_train)
+    test = prepare(test_maps, test_labels, positions=p_test)
     if val_maps is not None and val_labels is not None:
-        fit_on, val, how = train, prepare(val_maps, val_labels), "given"
+        fit_on, val, how = train, prepare(val_maps, val_labels, positions=p_val), "given"
     else:
         fit_idx, val_idx = _holdout(train.labels, cfg.validation_fraction, cfg.seed)
         fit_on, val = train.subset(fit_idx), train.subset(val_idx)
@@ -92,7 +106,8 @@ def evaluate_baselines(
         test.n_maps,
         time.perf_counter() - t0,
     )
-    results = [_run(b, fit_on, val, test, cfg) for b in members(cfg, with_truth=train.cluster_labels is not None)]
+    chosen = members(cfg, with_truth=train.cluster_labels is not None, with_positions=positions is not None)
+    results = [_run(b, fit_on, val, test, cfg) for b in chosen]
     return BaselineTable(
         results=tuple(results),
         test_labels=test.labels,

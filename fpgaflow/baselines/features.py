@@ -82,6 +82,16 @@ MAP_FEATURES: tuple[Feature, ...] = (
 )
 
 
+#: Where a map sits on its module (``HitMapSet.positions``: the readout knows it; cluster stamps carry it,
+#: windows do not).  When the data carry positions, these columns follow :data:`MAP_FEATURES` in a
+#: :class:`~fpgaflow.baselines.sample.MapSample`'s per-map features and :data:`CLUSTER_FEATURES` in its
+#: per-cluster features (every cluster gets its map's position).
+POSITION_FEATURES: tuple[Feature, ...] = (
+    Feature("module_row", "module row of the map's place (a stamp: its cluster's centroid), along r-φ", "rows"),
+    Feature("module_col", "module column of the same point, along z (sets the tracks' incidence angle)", "columns"),
+)
+
+
 def cluster_maps(maps: Array) -> Clusters:
     """:func:`find_clusters` of a stack ``(n, rows, cols[, 1])``, a block of maps at a time (bounded memory);
     ``map_index`` counts from 0 over the whole stack."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from fpgaflow.baselines.measure_truth import load_with_truth
 from fpgaflow.data import HitMapSet, load_npz, split
@@ -62,3 +63,17 @@ def load_split_maps(path: Path, val_fraction: float = 0.15, test_fraction: float
         test,
         f"{path} split {1 - val_fraction - test_fraction:.2f}/{val_fraction:.2f}/{test_fraction:.2f} with seed {seed}",
     )
+
+
+def module_positions(
+    train: HitMapSet, val: HitMapSet | None, test: HitMapSet
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32] | None, npt.NDArray[np.float32]] | None:
+    """The module positions of (train, validation, test) for :func:`~fpgaflow.baselines.evaluate_baselines`,
+    or ``None`` unless every given set carries them (cluster stamps do; windows and files without
+    ``positions`` do not)."""
+    sets = [s for s in (train, val, test) if s is not None]
+    if any(s.positions is None for s in sets):
+        return None
+    assert train.positions is not None
+    assert test.positions is not None
+    return train.positions, None if val is None else val.positions, test.positions

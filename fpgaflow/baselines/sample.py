@@ -1,5 +1,5 @@
 """A labelled stack of hit maps prepared once for every baseline: its clusters, their features, the per-map
-features and, where the data carry it, the truth label of every cluster."""
+features and, where the data carry them, the truth label of every cluster and the maps' module positions."""
 
 from __future__ import annotations
 
@@ -15,12 +15,23 @@ from fpgaflow.errors import DataError
 @dataclass(frozen=True)
 class MapSample:
     """``labels`` (1 = particle) of ``n_maps`` maps, their :class:`ClusterTable`, the per-map feature matrix
-    (:data:`MAP_FEATURES` columns) and optional per-cluster truth labels aligned with the table's rows."""
+    (:data:`MAP_FEATURES` columns, then :data:`~fpgaflow.baselines.features.POSITION_FEATURES` when the maps
+    carry ``positions``), optional per-cluster truth labels aligned with the table's rows and the optional
+    module ``positions`` ``(n_maps, 2)`` (row, column) of the maps."""
 
     labels: Array
     clusters: ClusterTable
     features: Array
     cluster_labels: Array | None = None
+    positions: Array | None = None
+
+    @property
+    def cluster_features(self) -> Array:
+        """Per-cluster inputs of the cluster trees: the table's :data:`CLUSTER_FEATURES`, then (with
+        positions) the module position of the cluster's map."""
+        if self.positions is None:
+            return self.clusters.features
+        return np.column_stack([self.clusters.features, self.positions[self.clusters.map_index]])
 
     @property
     def n_maps(self) -> int:
@@ -48,14 +59,19 @@ class MapSample:
         picked = replace(picked, map_index=new_number[picked.map_index])
         table = ClusterTable(picked, self.clusters.features[rows], int(index.size), self.clusters.map_shape)
         truth = None if self.cluster_labels is None else self.cluster_labels[rows]
-        return MapSample(self.labels[index], table, self.features[index], truth)
+        positions = None if self.positions is None else self.positions[index]
+        return MapSample(self.labels[index], table, self.features[index], truth, positions)
 
 
-def prepare(maps: Array, labels: Array, cluster_labels: Array | None = None) -> MapSample:
+def prepare(
+    maps: Array, labels: Array, cluster_labels: Array | None = None, positions: Array | None = None
+) -> MapSample:
     """Cluster ``maps`` ``(n, rows, cols[, 1])`` (ADC counts) and compute every feature once.
 
     ``cluster_labels`` (optional): 1 = the cluster comes from a particle the label counts (a reconstructable
     in-time track), 0 = background, one per cluster in :func:`fpgaflow.data.clusters.find_clusters` order.
+    ``positions`` (optional, ``(n, 2)``): where each map sits on its module (``HitMapSet.positions``, module
+    row and column); they become features of the trees and an axis of the shape table.
     """
     y = np.asarray(labels).reshape(-1)
     if maps.ndim not in (3, 4) or maps.shape[0] != y.size:
@@ -66,4 +82,11 @@ def prepare(maps: Array, labels: Array, cluster_labels: Array | None = None) -> 
     if cluster_labels is not None and np.asarray(cluster_labels).size != len(table.clusters):
         raise DataError(f"{np.asarray(cluster_labels).size} cluster labels for {len(table.clusters)} clusters")
     truth = None if cluster_labels is None else np.asarray(cluster_labels).reshape(-1).astype(np.int64)
-    return MapSample(y.astype(np.int64), table, map_features(maps, table), truth)
+    features = map_features(maps, table)
+    where = None
+    if positions is not None:
+        where = np.asarray(positions, dtype=np.float64)
+        if where.shape != (y.size, 2):
+            raise DataError(f"expected module positions of shape ({y.size}, 2), got {where.shape}")
+        features = np.column_stack([features, where])
+    return MapSample(y.astype(np.int64), table, features, truth, where)

@@ -14,8 +14,10 @@ Here no track direction is known, so the table is turned around: for every cell 
 (position × size along rows × size along columns × slant × charge) it stores the probability that a
 training cluster in that cell belongs to a particle map (or, with truth, is a particle cluster),
 ``(n_particle + a·p₀) / (n + a)`` with a prior of ``a`` pseudo-clusters at the overall fraction p₀.  The
-position axis is reduced to "complete / cut by the map border": a map does not carry its place on the module,
-and at |η| < 0.2 the expected size along z (1–2 columns) is the same on both central modules.  A map's
+position axis is "complete / cut by the map border" and, when the maps carry their place on the module
+(``positions``: cluster stamps do, windows do not), the module column (z) in ``position_bins`` bins of equal
+population among the training clusters: along z the tracks' incidence angle, hence their expected size along
+columns, changes (a window at |η| < 0.2 does not need it: 1–2 columns on both central modules).  A map's
 score combines the probabilities of its clusters: the highest one (``max``), or the naive-Bayes sum of their
 log-likelihood ratios (``likelihood``); a map without clusters gets the particle fraction of empty training
 maps.  The working point is the best single cut on that score, learnt on the training maps.
@@ -30,7 +32,7 @@ import numpy as np
 from fpgaflow.baselines.base import Baseline, learn_cut
 from fpgaflow.baselines.features import Array
 from fpgaflow.baselines.sample import MapSample
-from fpgaflow.errors import ConfigError
+from fpgaflow.errors import ConfigError, DataError
 
 #: Cluster sizes above these are pooled into the last bin (rows: loopers and low-pT tracks reach 3–6).
 MAX_SIZE_X = 6
@@ -54,20 +56,30 @@ class ClusterShapeTable(Baseline):
 
     family = "shape_table"
 
-    def __init__(self, charge_bins: int = 4, combiner: Combiner = "max") -> None:
-        if charge_bins < 1:
-            raise ConfigError(f"charge_bins must be >= 1, got {charge_bins}")
-        super().__init__(f"shape_table:q{charge_bins}:{combiner}")
+    def __init__(self, charge_bins: int = 4, combiner: Combiner = "max", position_bins: int = 1) -> None:
+        if charge_bins < 1 or position_bins < 1:
+            raise ConfigError(f"charge_bins and position_bins must be >= 1, got {charge_bins}, {position_bins}")
+        where = f":z{position_bins}" if position_bins > 1 else ""
+        super().__init__(f"shape_table:q{charge_bins}:{combiner}{where}")
         self.charge_bins = charge_bins
         self.combiner = combiner
+        self.position_bins = position_bins
         self.charge_edges = np.zeros(0)
+        self.position_edges = np.zeros(0)
         self.table = np.zeros(0)
         self.p_cluster = 0.5
         self.p_empty = 0.5
 
     @property
     def n_cells(self) -> int:
-        return 2 * MAX_SIZE_X * MAX_SIZE_Y * 3 * self.charge_bins
+        return 2 * MAX_SIZE_X * MAX_SIZE_Y * 3 * self.charge_bins * self.position_bins
+
+    def _module_col(self, sample: MapSample) -> Array:
+        """Module column of every cluster's map (the position axis reads it)."""
+        if sample.positions is None:
+            raise DataError(f"{self.name}: the maps carry no module positions (only cluster stamps do)")
+        z: Array = sample.positions[sample.clusters.map_index, 1]
+        return z
 
     def cell(self, sample: MapSample) -> Array:
         """Table cell of every cluster of ``sample``."""
@@ -78,6 +90,8 @@ class ClusterShapeTable(Baseline):
         slant = np.where(np.abs(col("slant")) < SLANT_MIN, 1, np.where(col("slant") > 0, 2, 0))
         q = np.searchsorted(self.charge_edges, col("charge"), side="right")
         cells: Array = (((edge * MAX_SIZE_X + sx) * MAX_SIZE_Y + sy) * 3 + slant) * self.charge_bins + q
+        if self.position_bins > 1:
+            cells = cells * self.position_bins + np.searchsorted(self.position_edges, self._module_col(sample), "right")
         return cells
 
     def fit(self, train: MapSample) -> ClusterShapeTable:
@@ -87,6 +101,10 @@ class ClusterShapeTable(Baseline):
         charge = train.clusters.column("charge")
         inner = np.linspace(0.0, 1.0, self.charge_bins + 1)[1:-1]
         self.charge_edges = np.quantile(charge, inner) if charge.size else np.zeros(self.charge_bins - 1)
+        if self.position_bins > 1:
+            z = self._module_col(train)
+            inner_z = np.linspace(0.0, 1.0, self.position_bins + 1)[1:-1]
+            self.position_edges = np.quantile(z, inner_z) if z.size else np.zeros(self.position_bins - 1)
         cells = self.cell(train)
         self.p_cluster = float(y.mean()) if y.size else 0.5
         n = np.bincount(cells, minlength=self.n_cells)

@@ -74,7 +74,8 @@ class Booster:
 
 
 class MapTree(Baseline):
-    """Boosted trees on :data:`~fpgaflow.baselines.features.MAP_FEATURES`; score = P(particle), cut 0.5."""
+    """Boosted trees on :data:`~fpgaflow.baselines.features.MAP_FEATURES` (and the map's module position where
+    the maps carry it: :data:`~fpgaflow.baselines.features.POSITION_FEATURES`); score = P(particle), cut 0.5."""
 
     family = "tree"
 

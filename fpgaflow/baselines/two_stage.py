@@ -1,11 +1,12 @@
 """Two stages: score every cluster, then decide per map from its cluster scores.
 
 Stage 1 (:class:`ClusterStage`) is a boosted tree on :data:`~fpgaflow.baselines.features.CLUSTER_FEATURES`
-trained on every training cluster with either the label of its map (``inherited``: a cluster of a particle
-map counts as particle, even when it is a pileup hit beside the track) or, where the data carry it, the
-cluster's own truth (``truth``).  Training maps are split into ``folds`` groups of whole maps; each
-group's clusters are scored by the model trained on the other groups (cross-fitting), so the second stage
-learns from scores as noisy as those it will see on new maps.  New maps get the mean of the fold models.
+(and the module position of the cluster's map, where the maps carry it) trained on every training cluster
+with either the label of its map (``inherited``: a cluster of a particle map counts as particle, even when it
+is a pileup hit beside the track) or, where the data carry it, the cluster's own truth (``truth``).  Training
+maps are split into ``folds`` groups of whole maps; each group's clusters are scored by the model trained on
+the other groups (cross-fitting), so the second stage learns from scores as noisy as those it will see on new
+maps.  New maps get the mean of the fold models.
 
 Stage 2 combines a map's cluster scores: ``max`` (the most particle-like cluster; working point learnt on the
 training maps) or ``learned`` (a boosted tree on the highest, second-highest, mean and summed cluster score,
@@ -59,7 +60,7 @@ class ClusterStage:
             y = train.labels[train.clusters.map_index]
         fold_of_map = np.random.default_rng(self.seed).permutation(train.n_maps) % self.folds
         fold = fold_of_map[train.clusters.map_index]
-        x = train.clusters.features
+        x = train.cluster_features
         scores = np.zeros(y.size)
         self.models = []
         for k in range(self.folds):
@@ -73,7 +74,7 @@ class ClusterStage:
         """Cluster scores: out-of-fold for the training sample, the fold models' mean for any other."""
         if sample is self._train:
             return self._train_scores
-        x = sample.clusters.features
+        x = sample.cluster_features
         return np.mean([m.probability(x) for m in self.models], axis=0) if len(x) else np.zeros(0)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fpgaflow.baselines.config import BaselineConfig
 from fpgaflow.baselines.evaluate import evaluate_baselines
-from fpgaflow.baselines.inputs import load_split_maps
+from fpgaflow.baselines.inputs import load_split_maps, module_positions
 from fpgaflow.baselines.measure_truth import aligned_cluster_labels
 from fpgaflow.baselines.table import BaselineTable
 from fpgaflow.outdir import check_output_dir, staged_output_dir
@@ -67,6 +67,7 @@ def write_baselines(
         None if val is None else val.labels,
         train_cluster_labels=aligned_cluster_labels(split.train),
         cfg=cfg,
+        positions=module_positions(split.train, val, split.test),
     )
     done = WrittenBaselines(table, split.source, out)
     with staged_output_dir(out, "baselines", {"config": to_mapping(cfg), "maps": split.source}) as staging:

@@ -61,9 +61,10 @@ def step_data(art: Artefacts, cfg: RunConfig) -> Artefacts:
 
 
 def keeps_truth(data: DataConfig) -> bool:
-    """Simulated window maps keep their per-cluster truth in ``data/*.npz`` (the same map bytes), for the
-    baselines step's truth ceiling and two-stage truth member; stamps and files are stored as they come."""
-    return data.source == "simulate" and not data.stamps.enabled
+    """Simulated maps keep their per-cluster truth in ``data/*.npz`` (the same map bytes), for the baselines
+    step's truth ceiling and label ambiguity (and, for windows, the two-stage truth member); cluster stamps
+    keep their central cluster's truth; files are stored as they come."""
+    return data.source == "simulate"
 
 
 def data_inputs(cfg: RunConfig) -> str:
@@ -242,6 +243,7 @@ def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
     ``model_vs_baselines.md``/``.json``; the summary gets every family's best and the verdict sentence."""
     from fpgaflow.baselines import evaluate_baselines
     from fpgaflow.baselines.compare_model import compare_model
+    from fpgaflow.baselines.inputs import module_positions
     from fpgaflow.baselines.measure_truth import (
         aligned_cluster_labels,
         load_with_truth,
@@ -258,6 +260,8 @@ def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
     n = int(scores["csim"].shape[0])  # verify may have run a prefix of the test maps: measure on the same ones
     test = test.subset(np.arange(n))
     with_truth = train.truth is not None and test.truth is not None
+    stamps = cfg.data.stamps
+    stamp_shape = (stamps.rows, stamps.cols) if stamps.enabled else None
     table = evaluate_baselines(
         train.maps,
         train.labels,
@@ -265,8 +269,10 @@ def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
         test.labels,
         val.maps,
         val.labels,
-        train_cluster_labels=aligned_cluster_labels(train),
+        # A stamp's truth names its central cluster only, not every cluster the baselines find in it.
+        train_cluster_labels=None if stamp_shape else aligned_cluster_labels(train),
         cfg=cfg.baselines,
+        positions=module_positions(train, val, test),
     )
     maps = f"the run's data/{{train,val,test}}.npz (first {n} test maps, as verified)"
     write_table(WrittenBaselines(table, maps, art.run_dir / "baselines"), art.step_dir)
@@ -277,7 +283,7 @@ def step_baselines(art: Artefacts, cfg: RunConfig) -> Artefacts:
     measured = standing.to_dict()
     truth_md = ""
     if with_truth:
-        measured["truth"] = measure_truth(train, test)
+        measured["truth"] = measure_truth(train, test, stamp_shape)
         truth_md = f"\n{truth_sentence(measured['truth'])}\n"
     write_json(art.add("model_vs_baselines", "model_vs_baselines.json"), measured, allow_nan=False)
     write_text(

@@ -327,7 +327,7 @@ def roc_section(rec: RunRecord, figs: Mapping[str, Figures]) -> Section:
     else:
         blocks.append(Paragraph("No baselines measured for this run: `fpgaflow baselines RUN --out RUN/baselines`."))
     truth = (rec.summary.get("baselines") or {}).get("truth")
-    if truth:  # simulated window maps: the ceiling of the same split and the label ambiguity
+    if truth:  # simulated maps: the ceiling of the same split and the label (or stamp) ambiguity
         blocks.append(Paragraph(truth_sentence(truth).replace("**", "")))
     return Section("roc", "ROC and the baselines", tuple(blocks))
 
