@@ -5,6 +5,8 @@
 #               for the report's browser test when apt-get can)
 #   make test-fast   the suite without the tests marked slow (pytest -m "not slow")
 #   make readme      regenerate the README's figures of the default run from a fresh run (bench/readme_figures.py)
+#   make tasks-doc   docs/tasks.md's measured tables: every sub-benchmark not yet measured, then the tables
+#                    (bench/tasks_doc.py; TASKS_DOC_FLAGS=--fresh reruns them all)
 # Everything is installed by these targets; nothing needs installing by hand.
 
 PYTHON ?= python3.11
@@ -13,7 +15,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= runs/default
 
-.PHONY: run test test-fast lint install clean board-env quick readme
+.PHONY: run test test-fast lint install clean board-env quick readme tasks-doc
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (fpgaflow's host side needs Python 3.11)"; exit 1; }
@@ -37,6 +39,11 @@ readme: $(STAMP)
 	$(VENV)/bin/fpgaflow run --out $(README_RUN) --from data
 	$(VENV)/bin/fpgaflow fit $(README_RUN) --out $(README_RUN)-fit --min-maps-per-s 6000  # the flagship keeps its one-pixel-per-clock rate
 	$(PY) bench/readme_figures.py $(README_RUN) --fit $(README_RUN)-fit --write
+
+# docs/tasks.md's tables (baselines, ceiling, deployed models of the task presets) from their sub-benchmarks.
+TASKS_DOC_FLAGS ?=
+tasks-doc: $(STAMP)
+	PYTHONPATH=$(CURDIR):$(CURDIR)/board OMP_NUM_THREADS=1 $(PY) bench/tasks_doc.py $(TASKS_DOC_FLAGS)
 
 test: $(STAMP) board-env-if-possible browser-if-possible
 	$(PY) -m pytest

@@ -9,8 +9,10 @@ of the config.  Every step runs (data, train, convert, verify with the hls4ml C 
 package), so the figures are those of the design that would go on the board: the C-simulation accuracy and ROC
 AUC on the test maps, the QKeras accuracy, each baseline family's best on the same maps with the paired
 verdict, and the truth ceiling of the same split.  Prints per-seed lines and the mean ± standard deviation over
-seeds; ``--write`` adds the result as a section of ``bench/results_deployed.md`` (replacing an earlier section
-for the same task and model config).  A finished run directory is reused (the pipeline skips done steps).
+seeds; ``--write`` adds the result as a section of ``bench/results_deployed.md`` and its figures as an entry of
+``bench/results_deployed.json`` (each replacing an earlier one for the same task and model config;
+``bench/tasks_doc.py`` renders docs/tasks.md's deployed rows from the JSON).  A finished run directory is reused
+(the pipeline skips done steps): remove ``--out``'s runs for a measurement from scratch.
 """
 
 from __future__ import annotations
@@ -31,10 +33,11 @@ import yaml
 from fpgaflow.metrics import background_rejection, data_reduction
 from fpgaflow.pipeline.config import default_config_path, load_run_config
 from fpgaflow.pipeline.runner import run_pipeline
-from fpgaflow_board.atomic import write_text
+from fpgaflow_board.atomic import write_json, write_text
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results_deployed.md"
+RESULTS_JSON = RESULTS.with_suffix(".json")
 
 
 def _shown(path: Path) -> str:
@@ -180,6 +183,29 @@ def write_section(section: str) -> None:
     write_text(RESULTS, "".join(kept).rstrip("\n") + "\n\n" + section)
 
 
+def entry_key(task: str, model_config: Path) -> str:
+    """The key of a measurement in :data:`RESULTS_JSON`: the task and the model config's file name."""
+    return f"{task} {model_config.name}"
+
+
+def write_entry(task: str, model_config: Path, per_seed: dict[int, dict[str, Any]], seconds: dict[int, float]) -> None:
+    """Store the per-seed figures (JSON-safe: an infinite rejection → ``None``) in :data:`RESULTS_JSON`."""
+
+    def finite(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: finite(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [finite(x) for x in v]
+        return None if isinstance(v, float) and not np.isfinite(v) else v
+
+    data = json.loads(RESULTS_JSON.read_text(encoding="utf-8")) if RESULTS_JSON.is_file() else {}
+    data[entry_key(task, model_config)] = {
+        "settings": {"task": task, "config": _shown(model_config), "seeds": sorted(per_seed)},
+        "per_seed": {str(s): finite(per_seed[s]) | {"flow_seconds": seconds[s]} for s in sorted(per_seed)},
+    }
+    write_json(RESULTS_JSON, data, allow_nan=False, sort_keys=False)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("task", help="a task preset name (models/tasks/) or preset file")
@@ -206,6 +232,7 @@ def main() -> None:
     print(section)
     if args.write:
         write_section(section)
+        write_entry(args.task, args.config, per_seed, seconds)
 
 
 if __name__ == "__main__":

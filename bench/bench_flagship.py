@@ -12,7 +12,8 @@ on the same split, from the same simulation re-run with per-cluster truth; the d
 scores paired with the strongest baseline's (paired bootstrap, McNemar).  Then the emulator's speed against Keras
 on the deployed model, timed side by side (the emulator models hls4ml's Latency strategy only, so it runs the
 Latency twin of the deployed design: same types, same arithmetic).  ``--write`` writes
-bench/results_flagship.md; without it the markdown is printed.
+bench/results_flagship.md and bench/results_flagship.json (the figures the Markdown shows, per seed;
+``bench/tasks_doc.py`` renders docs/tasks.md's flagship rows from it); without it the markdown is printed.
 """
 
 from __future__ import annotations
@@ -36,9 +37,42 @@ from fpgaflow.data.split import split_indices
 from fpgaflow.metrics import paired_comparison
 from fpgaflow.pipeline.config import RunConfig, load_run_config
 from fpgaflow.pipeline.runner import run_pipeline
+from fpgaflow_board.atomic import write_json
 from fpgaflow_board.boards import get_board
 
 RESULTS = Path(__file__).resolve().parent / "results_flagship.md"
+RESULTS_JSON = RESULTS.with_suffix(".json")
+#: The keys of each run's summary.json that the results quote (the JSON keeps only these).
+SUMMARY_KEYS = (
+    "accuracy_csim",
+    "accuracy_keras",
+    "accuracy_float",
+    "csim_bit_exact_fraction",
+    "sparsity",
+    "steps_seconds",
+    "n_test",
+    "board",
+    "estimate",
+    "estimate_range",
+    "estimate_utilisation",
+    "estimate_verdict",
+    "estimate_status",
+    "modelled_maps_per_second",
+    "modelled_bound",
+    "modelled_latency_us",
+    "reuse_factors",
+    "csim_maps_per_second",
+    "baselines_headline",
+)
+
+
+def quoted(seed: dict[str, Any]) -> dict[str, Any]:
+    """One seed's measurement with its summary cut to :data:`SUMMARY_KEYS` and the deployed model's ROC AUC."""
+    s = seed["summary"]
+    b = s.get("baselines") or {}
+    summary = {k: s.get(k) for k in SUMMARY_KEYS}
+    summary["model_roc_auc"] = b["model_scores"][b["deployed"]]["roc_auc"] if b else s.get("model_roc_auc")
+    return seed | {"summary": summary}
 
 
 def _load() -> str:
@@ -302,6 +336,13 @@ def main() -> None:
     text = render(seeds, speed, command)
     if args.write:
         RESULTS.write_text(text, encoding="utf-8")
+        entry = {
+            "command": command,
+            "settings": {"seeds": args.seeds, "workdir": str(args.workdir)},
+            "seeds": [quoted(s) for s in seeds],
+            "speed": speed,
+        }
+        write_json(RESULTS_JSON, entry, allow_nan=False, sort_keys=False, default=float)
     print(text)
 
 
