@@ -8,6 +8,7 @@
     .venv/bin/python bench/bench_baselines.py boosters models/tasks/run3-32.yaml --write   # HGB vs LightGBM vs XGBoost
     .venv/bin/python bench/bench_baselines.py threads models/tasks/run3-32.yaml --write    # booster on 1 vs 2 threads
     .venv/bin/python bench/bench_baselines.py importance models/tasks/run3-32.yaml --write # what the tree uses
+    .venv/bin/python bench/bench_baselines.py importance models/tasks/cluster-bib.yaml --write  # + module position
 
 (with ``PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1``).  ``--write`` stores what the subcommand printed (and,
 for ``table``, every family best's figures per seed) in ``bench/results_baselines.json`` under its command line;
@@ -301,12 +302,16 @@ def importance(args: argparse.Namespace) -> dict[str, Any]:
     from sklearn.inspection import permutation_importance
 
     from fpgaflow.baselines import MAP_FEATURES
+    from fpgaflow.baselines.features import POSITION_FEATURES
     from fpgaflow.baselines.tree import MapTree
 
     emit(f"machine: {_machine()}")
     cfg = _load(args.config, args.seeds[0], args.n_maps)
     train_set, _, test_set = make_splits(cfg)
-    train, test = prepare(train_set.maps, train_set.labels), prepare(test_set.maps, test_set.labels)
+    where = None if args.no_positions else module_positions(train_set, None, test_set)
+    train = prepare(train_set.maps, train_set.labels, positions=None if where is None else where[0])
+    test = prepare(test_set.maps, test_set.labels, positions=None if where is None else where[2])
+    names = [f.name for f in MAP_FEATURES] + ([f.name for f in POSITION_FEATURES] if where is not None else [])
     tree = MapTree().fit(train)
     r = permutation_importance(
         tree.model.model, test.features, test.labels, n_repeats=5, random_state=0, scoring="roc_auc"
@@ -315,7 +320,7 @@ def importance(args: argparse.Namespace) -> dict[str, Any]:
     emit("| feature | AUC lost | AUC of the feature alone |\n|---|---:|---:|")
     for i in np.argsort(-r.importances_mean)[:8]:
         alone = roc_auc(test.labels, test.features[:, i])
-        emit(f"| `{MAP_FEATURES[i].name}` | {r.importances_mean[i]:.4f} ± {r.importances_std[i]:.4f} | {alone:.3f} |")
+        emit(f"| `{names[i]}` | {r.importances_mean[i]:.4f} ± {r.importances_std[i]:.4f} | {alone:.3f} |")
     return {}
 
 

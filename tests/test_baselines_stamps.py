@@ -133,5 +133,5 @@ def test_a_cluster_bib_run_keeps_its_truth_and_reports_ceiling_ambiguity_and_pos
     assert f"on the {len(test)} test stamps" in report and "merge ≥ 2 particles" in report
     members = json.loads((tmp_path / "baselines" / "baselines.json").read_text(encoding="utf-8"))["members"]
     names = {m["name"] for m in members}
-    assert {"shape_table:q8:max:z4", "shape_table:q8:max"} <= names
+    assert {"shape_table:q8:max:z4", "shape_table:q8:max:r4", "shape_table:q8:max"} <= names
     assert not any(n.startswith("two_stage:truth") for n in names)

@@ -29,7 +29,7 @@ TREE_MEMBERS: tuple[TreeSettings, ...] = (
 )
 
 
-#: Bins of the shape table's module-position axis (module column, z) for maps that carry their position.
+#: Bins of the shape table's module-position axis (module row or column) for maps that carry their position.
 POSITION_BINS = 4
 
 
@@ -44,7 +44,12 @@ def members(cfg: BaselineConfig, with_truth: bool = False, with_positions: bool 
     if "shape_table" in cfg.families:
         out += [ClusterShapeTable(q, c) for q in (1, 4, 8, 16) for c in ("max", "likelihood")]
         if with_positions:
-            out += [ClusterShapeTable(q, c, POSITION_BINS) for q in (4, 8, 16) for c in ("max", "likelihood")]
+            out += [
+                ClusterShapeTable(q, c, POSITION_BINS, axis)
+                for axis in ("row", "col")
+                for q in (4, 8, 16)
+                for c in ("max", "likelihood")
+            ]
     if "tree" in cfg.families:
         out += [MapTree(s, cfg.seed) for s in TREE_MEMBERS]
     if "two_stage" in cfg.families:

@@ -15,9 +15,10 @@ Here no track direction is known, so the table is turned around: for every cell 
 training cluster in that cell belongs to a particle map (or, with truth, is a particle cluster),
 ``(n_particle + a·p₀) / (n + a)`` with a prior of ``a`` pseudo-clusters at the overall fraction p₀.  The
 position axis is "complete / cut by the map border" and, when the maps carry their place on the module
-(``positions``: cluster stamps do, windows do not), the module column (z) in ``position_bins`` bins of equal
-population among the training clusters: along z the tracks' incidence angle, hence their expected size along
-columns, changes (a window at |η| < 0.2 does not need it: 1–2 columns on both central modules).  A map's
+(``positions``: cluster stamps do, windows do not), the module row (r-φ, ``position_axis="row"``) or column (z,
+``"col"``) in ``position_bins`` bins of equal population among the training clusters: across a flat barrel
+module the tracks' incidence angle in φ changes with the row, and in θ with the column, and with them the
+expected cluster size along rows and columns (a window at |η| < 0.2 does not carry it).  A map's
 score combines the probabilities of its clusters: the highest one (``max``), or the naive-Bayes sum of their
 log-likelihood ratios (``likelihood``); a map without clusters gets the particle fraction of empty training
 maps.  The working point is the best single cut on that score, learnt on the training maps.
@@ -43,6 +44,7 @@ SLANT_MIN = 0.2
 PRIOR_CLUSTERS = 5.0
 
 Combiner = Literal["max", "likelihood"]
+PositionAxis = Literal["row", "col"]
 
 
 def _logit(p: Array) -> Array:
@@ -56,14 +58,21 @@ class ClusterShapeTable(Baseline):
 
     family = "shape_table"
 
-    def __init__(self, charge_bins: int = 4, combiner: Combiner = "max", position_bins: int = 1) -> None:
+    def __init__(
+        self,
+        charge_bins: int = 4,
+        combiner: Combiner = "max",
+        position_bins: int = 1,
+        position_axis: PositionAxis = "col",
+    ) -> None:
         if charge_bins < 1 or position_bins < 1:
             raise ConfigError(f"charge_bins and position_bins must be >= 1, got {charge_bins}, {position_bins}")
-        where = f":z{position_bins}" if position_bins > 1 else ""
+        where = f":{'r' if position_axis == 'row' else 'z'}{position_bins}" if position_bins > 1 else ""
         super().__init__(f"shape_table:q{charge_bins}:{combiner}{where}")
         self.charge_bins = charge_bins
         self.combiner = combiner
         self.position_bins = position_bins
+        self.position_axis = position_axis
         self.charge_edges = np.zeros(0)
         self.position_edges = np.zeros(0)
         self.table = np.zeros(0)
@@ -74,12 +83,12 @@ class ClusterShapeTable(Baseline):
     def n_cells(self) -> int:
         return 2 * MAX_SIZE_X * MAX_SIZE_Y * 3 * self.charge_bins * self.position_bins
 
-    def _module_col(self, sample: MapSample) -> Array:
-        """Module column of every cluster's map (the position axis reads it)."""
+    def _module_coordinate(self, sample: MapSample) -> Array:
+        """Module row or column (:attr:`position_axis`) of every cluster's map (the position axis reads it)."""
         if sample.positions is None:
             raise DataError(f"{self.name}: the maps carry no module positions (only cluster stamps do)")
-        z: Array = sample.positions[sample.clusters.map_index, 1]
-        return z
+        where: Array = sample.positions[sample.clusters.map_index, 0 if self.position_axis == "row" else 1]
+        return where
 
     def cell(self, sample: MapSample) -> Array:
         """Table cell of every cluster of ``sample``."""
@@ -91,7 +100,9 @@ class ClusterShapeTable(Baseline):
         q = np.searchsorted(self.charge_edges, col("charge"), side="right")
         cells: Array = (((edge * MAX_SIZE_X + sx) * MAX_SIZE_Y + sy) * 3 + slant) * self.charge_bins + q
         if self.position_bins > 1:
-            cells = cells * self.position_bins + np.searchsorted(self.position_edges, self._module_col(sample), "right")
+            cells = cells * self.position_bins + np.searchsorted(
+                self.position_edges, self._module_coordinate(sample), "right"
+            )
         return cells
 
     def fit(self, train: MapSample) -> ClusterShapeTable:
@@ -102,7 +113,7 @@ class ClusterShapeTable(Baseline):
         inner = np.linspace(0.0, 1.0, self.charge_bins + 1)[1:-1]
         self.charge_edges = np.quantile(charge, inner) if charge.size else np.zeros(self.charge_bins - 1)
         if self.position_bins > 1:
-            z = self._module_col(train)
+            z = self._module_coordinate(train)
             inner_z = np.linspace(0.0, 1.0, self.position_bins + 1)[1:-1]
             self.position_edges = np.quantile(z, inner_z) if z.size else np.zeros(self.position_bins - 1)
         cells = self.cell(train)
