@@ -99,9 +99,10 @@ JOBS: tuple[Job, ...] = (
     _bl_job("bl-cluster-bib", f"table models/tasks/cluster-bib.yaml {SEED_ARGS}"),
     _bl_job("bl-cluster-bib-no-positions", f"table models/tasks/cluster-bib.yaml {SEED_ARGS} --no-positions"),
     _bl_job("bl-window-128", f"table models/tasks/window-128.yaml --n-maps 26667 {SEED_ARGS}"),
-    # Sections 5 and 7 of bench/results_baselines.md (not quoted by docs/tasks.md).
+    # Sections 5-7 of bench/results_baselines.md (not quoted by docs/tasks.md).
     _bl_job("bl-boosters-run3-32", "boosters models/tasks/run3-32.yaml"),
     _bl_job("bl-boosters-window-128", "boosters models/tasks/window-128.yaml"),
+    _bl_job("bl-threads", "threads models/tasks/run3-32.yaml"),
     _bl_job("bl-importance-run3-32", "importance models/tasks/run3-32.yaml"),
     _bl_job("bl-importance-window-128", "importance models/tasks/window-128.yaml"),
     _bl_job("bl-importance-cluster-bib", "importance models/tasks/cluster-bib.yaml"),

@@ -31,7 +31,7 @@ class TreeSettings:
 
 
 #: OpenMP threads of one booster.  One: on a machine shared with other jobs, two threads that wait for each
-#: other at every tree level were 6–14× slower than one thread (bench/results_baselines.md).
+#: other at every tree level were 9–12× slower than one thread (bench/results_baselines.md, section 6).
 BOOSTER_THREADS = 1
 
 
