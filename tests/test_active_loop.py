@@ -256,5 +256,13 @@ def test_the_window_128_config_trains_the_deployed_model_at_its_input_size() -> 
     assert cfg.data.simulate.labels.reco_pt_cut_gev == flagship.data.simulate.labels.reco_pt_cut_gev == 0.5
     assert cfg.schedule() == [200, 400, 600, 800]
     assert [a.label for a in cfg.augments] == ["none", "randaugment", "trivialaugment", "searched"]
-    assert cfg.augments[3].augment.policy_file == "models/policy_searched_32.yaml"  # the 32 x 32 search's policy
+    assert cfg.augments[3].augment.policy_file == "models/policy_searched_128.yaml"  # searched on this task
     assert cfg.executor == ExecutorConfig(kind="process", workers=2)
+    # The policy was searched on the same maps and model, with the labels of the first round.
+    from fpgaflow.study.search.config import SearchConfig
+
+    search = load_yaml(SearchConfig, shipped_dir("models") / "search_policy_128.yaml")
+    assert (search.model, search.prune) == (flagship.model, flagship.prune)
+    assert search.data == cfg.data
+    assert search.train_maps == cfg.initial_labels == 200
+    assert search.train.epochs * -(-search.train_maps // search.train.batch_size) >= cfg.min_steps
