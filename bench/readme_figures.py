@@ -33,10 +33,19 @@ from typing import Any
 from fpgaflow.estimate.coefficients import BAND_SHARE
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+from marked_blocks import MarkedBlocks  # noqa: E402
+
 SNAPSHOT = REPO / "bench" / "default_run.json"
 #: Documents holding marked figures.
 DOCUMENTS = ("README.md", "docs/convert.md", "docs/fit.md", "docs/baselines.md")
-MARK = re.compile(r"<!-- fig:(?P<name>[a-z0-9-]+) -->(?P<body>.*?)<!-- /fig:(?P=name) -->", re.DOTALL)
+MARKS = MarkedBlocks(
+    mark=re.compile(r"<!-- fig:(?P<key>[a-z0-9-]+) -->(?P<body>.*?)<!-- /fig:(?P=key) -->", re.DOTALL),
+    noun="figure",
+    source="the snapshot",
+    mismatch="disagrees with the run it documents",
+)
 
 #: What each family's best is called in the README's table.
 FAMILY_NAMES = {
@@ -380,34 +389,15 @@ def figures(s: dict[str, Any]) -> dict[str, str]:
 
 def rewrite(text: str, figs: dict[str, str]) -> str:
     """``text`` with every marked figure replaced by its rendering (unknown names are an error)."""
-
-    def sub(m: re.Match[str]) -> str:
-        name = m.group("name")
-        if name not in figs:
-            raise KeyError(f"no figure {name!r} in the snapshot (known: {sorted(figs)})")
-        return f"<!-- fig:{name} -->{figs[name]}<!-- /fig:{name} -->"
-
-    return MARK.sub(sub, text)
+    return MARKS.rewrite(text, figs)
 
 
 def disagreements(figs: dict[str, str], documents: dict[str, str] | None = None) -> list[str]:
     """Every way the marked figures of ``documents`` (name → text; default: :data:`DOCUMENTS` as committed)
-    differ from ``figs``: a figure whose text is not its rendering, a mark naming no figure, and a figure
-    rendered but marked nowhere.  Empty when the documents say what the snapshot says."""
+    differ from ``figs`` (:meth:`MarkedBlocks.disagreements`)."""
     if documents is None:
         documents = {doc: (REPO / doc).read_text(encoding="utf-8") for doc in DOCUMENTS}
-    problems: list[str] = []
-    seen: set[str] = set()
-    for doc, text in documents.items():
-        for m in MARK.finditer(text):
-            name = m.group("name")
-            seen.add(name)
-            if name not in figs:
-                problems.append(f"{doc}: figure {name!r} is not rendered from the snapshot")
-            elif m.group("body") != figs[name]:
-                problems.append(f"{doc}: figure {name!r} disagrees with the run it documents")
-    problems += [f"figure {name!r} is rendered but marked in no document" for name in sorted(set(figs) - seen)]
-    return problems
+    return MARKS.disagreements(figs, documents)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,14 +39,18 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import bench_flagship  # noqa: E402
 import bench_tasks  # noqa: E402
+from marked_blocks import MarkedBlocks  # noqa: E402
 
 DOC = REPO / "docs" / "tasks.md"
 BASELINES_MD = REPO / "bench" / "results_baselines.md"
 SEEDS = [1, 2, 3]
 #: The flagship's data seeds (each a complete 26 667-map `fpgaflow run`, the longest sub-benchmark).
 FLAGSHIP_SEEDS = [1, 2, 3]
-MARK = re.compile(
-    r"<!-- (?P<kind>tasks|table):(?P<name>[a-z0-9-]+) -->(?P<body>.*?)<!-- /(?P=kind):(?P=name) -->", re.DOTALL
+MARKS = MarkedBlocks(
+    mark=re.compile(r"<!-- (?P<key>(?:tasks|table):[a-z0-9-]+) -->(?P<body>.*?)<!-- /(?P=key) -->", re.DOTALL),
+    noun="block",
+    source="the JSON",
+    mismatch="disagrees with the JSON it is rendered from",
 )
 
 
@@ -354,31 +358,16 @@ DOCUMENTS = {"docs/tasks.md": "tasks", "bench/results_baselines.md": "table"}
 
 
 def rewrite(text: str, figs: dict[str, str]) -> str:
-    def sub(m: re.Match[str]) -> str:
-        key = f"{m.group('kind')}:{m.group('name')}"
-        if key not in figs:
-            raise KeyError(f"no block {key!r} (known: {sorted(figs)})")
-        return f"<!-- {key} -->{figs[key]}<!-- /{key} -->"
-
-    return MARK.sub(sub, text)
+    """``text`` with every marked table replaced by its rendering (unknown keys are an error)."""
+    return MARKS.rewrite(text, figs)
 
 
 def disagreements(figs: dict[str, str], documents: dict[str, str] | None = None) -> list[str]:
     """Every block of ``documents`` (path → text; default: :data:`DOCUMENTS` as committed) that is not its
-    rendering, every mark naming no block and every block marked nowhere."""
+    rendering, every mark naming no block and every block marked nowhere (:meth:`MarkedBlocks.disagreements`)."""
     if documents is None:
         documents = {d: (REPO / d).read_text(encoding="utf-8") for d in DOCUMENTS}
-    problems, seen = [], set()
-    for doc, text in documents.items():
-        for m in MARK.finditer(text):
-            key = f"{m.group('kind')}:{m.group('name')}"
-            seen.add(key)
-            if key not in figs:
-                problems.append(f"{doc}: block {key!r} is not rendered from the JSON")
-            elif m.group("body") != figs[key]:
-                problems.append(f"{doc}: block {key!r} disagrees with the JSON it is rendered from")
-    problems += [f"block {k!r} is rendered but marked in no document" for k in sorted(set(figs) - seen)]
-    return problems
+    return MARKS.disagreements(figs, documents)
 
 
 def main(argv: list[str] | None = None) -> int:

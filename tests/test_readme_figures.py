@@ -55,7 +55,7 @@ def test_a_hand_edited_figure_fails_the_check(figures_script: ModuleType, figs: 
     """The check above can fail: a changed digit in the headline table, a figure removed from the README,
     and an unknown mark are each reported, naming the document and the figure."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    mark = figures_script.MARK.search(readme[readme.index("<!-- fig:headline -->") :])
+    mark = figures_script.MARKS.mark.search(readme[readme.index("<!-- fig:headline -->") :])
     body = mark.group("body")
     digit = re.search(r"\d", body)
     assert digit is not None

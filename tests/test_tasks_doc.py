@@ -64,7 +64,7 @@ def test_a_hand_edited_table_fails_the_check(doc: ModuleType, blocks: dict[str, 
     assert doc.disagreements(blocks, {"docs/tasks.md": edited} | baselines) == [
         "docs/tasks.md: block 'tasks:window-models' disagrees with the JSON it is rendered from"
     ]
-    gone = doc.MARK.sub(lambda m: m.group(0) if m.group("name") != "flagship" else "", text)
+    gone = doc.MARKS.mark.sub(lambda m: m.group(0) if m.group("key") != "tasks:flagship" else "", text)
     assert doc.disagreements(blocks, {"docs/tasks.md": gone} | baselines) == [
         "block 'tasks:flagship' is rendered but marked in no document"
     ]
