@@ -132,3 +132,29 @@ def test_cli_convert_rejects_invalid_reuse(deployed: Any, tmp_path: Path, capsys
     assert err.count("\n") == 0
     assert "layer 'conv1' (QConv2D, 9×3 multiplier array): reuse factor 2 is not valid" in err
     assert "nearest valid: 1 or 3" in err
+
+
+def test_a_reloaded_project_keeps_its_fifo_depths(accelerator: tuple[Conversion, CSimLibrary]) -> None:
+    """`fpgaflow estimate PROJECT` (and every stage that rebuilds a project from its directory) sees the stream
+    depths the project's firmware sets, not hls4ml's one entry per pixel: the same FIFOs, the same BRAM18."""
+    from fpgaflow.convert.project import load_hls_project
+    from fpgaflow.estimate.estimator import estimate_model
+
+    conversion, _ = accelerator
+
+    def depths(hls_model: Any) -> dict[str, int]:
+        return {
+            layer.name: int(layer.get_output_variable().pragma[1])
+            for layer in hls_model.get_layers()
+            if isinstance(layer.get_output_variable().pragma, tuple)
+        }
+
+    reloaded = load_hls_project(conversion.output_dir)
+    planned = {f.layer: f.depth for f in conversion.fifos}
+    got = depths(reloaded)
+    assert {name: got[name] for name in planned} == planned == {"conv1": 7, "relu1": 7, "pool1": 4}
+    assert depths(reloaded) == depths(conversion.hls_model)
+    written, rebuilt = estimate_model(conversion.hls_model, None), estimate_model(reloaded, None)
+    rows = [(r.name, r.bram18, r.lut, r.ff) for r in rebuilt.layers]
+    assert rows == [(r.name, r.bram18, r.lut, r.ff) for r in written.layers]
+    assert (rebuilt.total.lut, rebuilt.total.bram18) == (written.total.lut, written.total.bram18)

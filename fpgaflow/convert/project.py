@@ -2,12 +2,14 @@
 
 hls4ml's own ``convert_from_config`` loads the Keras model without QKeras' custom objects and fails on
 QKeras layers; here the model is loaded with them, and a project that was moved is found next to its
-config.  The ModelGraph is rebuilt in memory: nothing is written into the project.
+config.  The ModelGraph is rebuilt in memory: nothing is written into the project.  The stream FIFO depths
+come from the project's firmware source (what will be synthesised), not from hls4ml's defaults.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ from fpgaflow.errors import DataError
 from fpgaflow.modelio import load_model
 
 log = logging.getLogger(__name__)
+
+_STREAM_PRAGMA = re.compile(r"#pragma HLS STREAM variable=(\w+) depth=(\d+)")
 
 
 def project_model_path(project_dir: Path | str) -> Path:
@@ -58,4 +62,32 @@ def load_hls_project(project_dir: Path | str) -> Any:
     log.info("rebuilding the hls4ml model of %s", project)
     hls_model = hls4ml.converters.convert_from_config(config)
     repair_conv_batchnorm(hls_model)  # as convert() did before writing the project
+    restored = restore_stream_depths(hls_model, stream_depths(project, str(config.get("ProjectName", "myproject"))))
+    if restored:
+        log.info("%s: %d stream FIFO depths as the project's firmware sets them", project, restored)
     return hls_model
+
+
+def stream_depths(project_dir: Path | str, project_name: str = "myproject") -> dict[str, int]:
+    """The ``#pragma HLS STREAM variable=NAME depth=N`` entries of the project's network source
+    (``firmware/<project_name>.cpp``): the depth, in entries, of each stream FIFO between layers as the project
+    on disk will be synthesised (fpgaflow's convert sizes them from the layer geometry, far below hls4ml's one
+    entry per pixel).  Empty when the file is missing."""
+    cpp = Path(project_dir) / "firmware" / f"{project_name}.cpp"
+    if not cpp.is_file():
+        return {}
+    return {name: int(depth) for name, depth in _STREAM_PRAGMA.findall(cpp.read_text())}
+
+
+def restore_stream_depths(hls_model: Any, depths: dict[str, int]) -> int:
+    """Give each stream variable of a rebuilt ModelGraph the depth its written project holds (a rebuild from
+    ``hls4ml_config.yml`` alone starts from hls4ml's default, one entry per pixel, which the estimator would
+    count as BRAM18 FIFOs the design does not have).  Returns how many streams were set."""
+    restored = 0
+    for layer in hls_model.get_layers():
+        var = layer.get_output_variable()
+        pragma = getattr(var, "pragma", None)
+        if var.name in depths and isinstance(pragma, tuple) and pragma[0] == "stream":
+            var.pragma = ("stream", depths[var.name])
+            restored += 1
+    return restored
