@@ -81,6 +81,26 @@ def test_inference_graph_rewrites_keep_the_outputs() -> None:
     assert graph.get_layer("d").get_config()["use_bias"]  # the folded shift became its bias
 
 
+def test_a_model_fresh_from_strip_pruning_is_rewritten_like_its_saved_copy(tmp_path: Path) -> None:
+    """tfmot's strip_pruning rebuilds the model around the same layer objects, whose first call was on the
+    pruned model's tensors: the chain is read from the model's own graph, so the rewrites still apply
+    (before, to_inference_graph silently returned such a model unrewritten)."""
+    import tensorflow_model_optimization as tfmot
+
+    from fpgaflow.modelio import load_model, save_model
+
+    model = _rewritable()
+    stripped = tfmot.sparsity.keras.strip_pruning(tfmot.sparsity.keras.prune_low_magnitude(model))
+    save_model(stripped, tmp_path / "m.h5", 1.0)
+    reloaded = load_model(tmp_path / "m.h5")
+    assert set(rewrite_rules(stripped)) == set(rewrite_rules(reloaded)) == set(rewrite_rules(model))
+    graph = to_inference_graph(stripped)
+    assert graph is not stripped
+    assert [layer.name for layer in graph.layers] == [layer.name for layer in to_inference_graph(reloaded).layers]
+    x = np.random.default_rng(1).uniform(0, 1, (16, 8, 8, 2)).astype(np.float32)
+    np.testing.assert_allclose(graph(x).numpy(), stripped(x, training=False).numpy(), rtol=1e-5, atol=1e-6)
+
+
 def _hls4ml_keeps_batchnorm(model: Any, tmp_path: Path) -> bool:
     """Whether hls4ml 1.3, converting ``model`` with its own default config, keeps the batch-norm layer."""
     import hls4ml

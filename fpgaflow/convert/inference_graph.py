@@ -45,16 +45,24 @@ class LayerRecipe:
 
 
 def layer_chain(model: Any) -> list[Any] | None:
-    """The model's layers after its input if they form one chain (each reads the one before), else ``None``."""
+    """The model's layers after its input if they form one chain (each reads the one before), else ``None``.
+
+    Read from the model's own graph (its config's inbound nodes), not from each layer's first call: a model
+    rebuilt around the same layer objects (tfmot's ``strip_pruning``, ``clone_model`` with shared layers) is a
+    chain even though its layers were first called on another model's tensors."""
     layers = list(model.layers)
     if not layers or type(layers[0]).__name__ != "InputLayer" or len(model.inputs) != 1 or len(model.outputs) != 1:
         return None
+    try:
+        graph = model.get_config()
+    except NotImplementedError:  # a subclassed model: no graph to read
+        return None
+    nodes = {entry["name"]: entry.get("inbound_nodes", []) for entry in graph.get("layers", [])}
     for prev, layer in itertools.pairwise(layers):
-        inputs = layer.input if isinstance(layer.input, list) else [layer.input]
-        history = getattr(inputs[0], "_keras_history", None)
-        if len(inputs) != 1 or history is None or history.layer is not prev:
+        inbound = nodes.get(layer.name)
+        if not inbound or len(inbound) != 1 or len(inbound[0]) != 1 or inbound[0][0][0] != prev.name:
             return None
-    if model.outputs[0] is not layers[-1].output:
+    if [list(o)[:1] for o in graph.get("output_layers", [])] != [[layers[-1].name]]:
         return None
     return layers[1:]
 
