@@ -148,3 +148,31 @@ def test_the_report_draws_its_figures_when_the_run_stops(
     with pytest.raises(RuntimeError, match="boom"):
         runner.run_pipeline(from_mapping(RunConfig, {"train": {"epochs": 2}}), tmp_path / "run", to_step="train")
     assert drawn == [("train", False), ("train", True)]
+
+
+def test_steps_reused_from_other_code_are_named_not_redone(
+    tmp_path: Path, fake_steps: list[str], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "run"
+    first = runner.run_pipeline(RunConfig(), out)
+    made_by = runner.source_digest()
+    assert "steps_from_other_code" not in first.summary
+    assert json.loads((out / ".fpgaflow" / "checkpoints" / "train.json").read_text())["code"] == made_by
+    # The code changes (a development checkout), the version does not: nothing is retrained, all is said.
+    monkeypatch.setattr(runner, "source_digest", lambda: "0123456789abcdef")
+    fake_steps.clear()
+    with caplog.at_level("WARNING", logger="fpgaflow.pipeline.runner"):
+        again = runner.run_pipeline(RunConfig(), out)
+    assert fake_steps == []
+    assert again.summary["steps_from_other_code"] == dict.fromkeys(runner.STEP_NAMES, made_by)
+    assert json.loads((out / "summary.json").read_text())["steps_from_other_code"]["data"] == made_by
+    assert f"source digest {made_by}; now 0123456789abcdef" in caplog.text
+    assert "fpgaflow run --from data" in caplog.text
+    # Redoing from train leaves only the data step as the other code's.
+    redone = runner.run_pipeline(RunConfig(), out, from_step="train")
+    assert fake_steps == ["train", "convert", "verify", "baselines", "package"]
+    assert redone.summary["steps_from_other_code"] == {"data": made_by}
+    # A checkpoint written before digests were recorded reads "unrecorded".
+    ckpt = out / ".fpgaflow" / "checkpoints" / "data.json"
+    ckpt.write_text(json.dumps({k: v for k, v in json.loads(ckpt.read_text()).items() if k != "code"}))
+    assert runner.run_pipeline(RunConfig(), out).summary["steps_from_other_code"] == {"data": "unrecorded"}

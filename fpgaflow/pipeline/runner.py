@@ -14,7 +14,10 @@ Layout of a run directory::
 A step's fingerprint hashes the config sections it depends on, the content of the files outside DIR it
 reads (the data step's input file) and the previous step's fingerprint.  A rerun skips a step whose
 checkpoint matches and whose files still have the content its inventory records, and redoes it and every
-later step otherwise.  Redoing a step replaces its directory, keeping what fpgaflow did not write there
+later step otherwise.  Each checkpoint also records the digest of the code that made it
+(:func:`fpgaflow.source_digest.source_digest`); a step reused from other code is kept (a code change alone
+does not retrain) but named in a warning and in ``summary.json`` (``steps_from_other_code``).
+Redoing a step replaces its directory, keeping what fpgaflow did not write there
 (:mod:`fpgaflow.pipeline.step_files`).
 """
 
@@ -37,6 +40,7 @@ from fpgaflow.pipeline.config import RunConfig
 from fpgaflow.pipeline.report import write_reports
 from fpgaflow.pipeline.step_files import Kept, carry_over, first_changed, inventory, read_inventory, write_inventory
 from fpgaflow.pipeline.steps import STEPS, Step
+from fpgaflow.source_digest import source_digest
 from fpgaflow_board.atomic import atomic_directory, write_json
 
 log = logging.getLogger(__name__)
@@ -93,6 +97,7 @@ class _Run:
         self.status: dict[str, str] = {s.name: "not run" for s in STEPS}
         self.seconds: dict[str, float] = {}
         self.kept: dict[str, Kept] = {}
+        self.other_code: dict[str, str] = {}
 
     def valid(self, step: Step, ckpt: dict[str, Any] | None, fp: str) -> bool:
         """The checkpoint matches ``fp`` and every file the step wrote is still there, unchanged."""
@@ -111,6 +116,11 @@ class _Run:
         return self.written_dir / f"{step.name}.json"
 
     def take(self, step: Step, ckpt: dict[str, Any]) -> None:
+        code = str(ckpt.get("code", "unrecorded"))
+        if code != source_digest():
+            self.other_code[step.name] = code
+        else:
+            self.other_code.pop(step.name, None)
         self.art.files.update(ckpt["files"])
         self.art.metrics.update(ckpt["metrics"])
         self.seconds[step.name] = ckpt["seconds"]
@@ -119,6 +129,8 @@ class _Run:
         """Rewrite summary.json, report.md and report.html from the current state (before each step, without
         drawing the report's figures, and when the run stops)."""
         summary = _summary(self.art, self.seconds, self.status, self.kept)
+        if self.other_code:
+            summary["steps_from_other_code"] = dict(self.other_code)
         write_json(self.run_dir / "summary.json", summary)
         write_reports(self.run_dir, summary, self.cfg, draw=draw)
         return summary
@@ -140,6 +152,7 @@ class _Run:
                 log.error("could not rewrite %s/summary.json: %s", self.run_dir, again)
             raise
         self.status[step.name] = "ran"
+        self.other_code.pop(step.name, None)
         self.seconds[step.name] = elapsed
         if kept:
             self.kept[step.name] = kept
@@ -182,6 +195,15 @@ def run_pipeline(
                     f"run it first (fpgaflow run --to {step.name})"
                 )
             run.run_step(i, step, fp)
+        if run.other_code:
+            log.warning(
+                "steps %s were reused from checkpoints that other fpgaflow code made (source digest %s; now %s): "
+                "their results are that code's; `fpgaflow run --from %s` redoes them",
+                ", ".join(run.other_code),
+                ", ".join(sorted(set(run.other_code.values()))),
+                source_digest(),
+                next(iter(run.other_code)),
+            )
         summary = run.publish()
     return RunResult(run_dir, run.status, summary)
 
@@ -214,7 +236,14 @@ def _run_one(
     new_metrics = {k: v for k, v in art.metrics.items() if k not in before_metrics or before_metrics[k] != v}
     write_json(
         run_dir / MARKER_DIR / "checkpoints" / f"{step.name}.json",
-        {"step": step.name, "fingerprint": fp, "files": new_files, "metrics": new_metrics, "seconds": elapsed},
+        {
+            "step": step.name,
+            "fingerprint": fp,
+            "code": source_digest(),
+            "files": new_files,
+            "metrics": new_metrics,
+            "seconds": elapsed,
+        },
         sort_keys=False,
         default=str,
     )
