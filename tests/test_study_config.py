@@ -104,3 +104,53 @@ def test_simulated_study_configs_match_the_toy_ones() -> None:
     assert sim_control.train.epochs == 2 * sim.train.epochs
     assert sim_control.data == sim.data
     assert sim_control.strategies == tuple(s for s in sim.strategies if not s.augment.strategy.startswith("doubling"))
+
+
+def test_window128_study_names_every_strategy_kind_on_the_flagship_task() -> None:
+    from pathlib import Path
+
+    from fpgaflow.config.strict import load_yaml
+
+    cfg = load_yaml(StudyConfig, Path(__file__).resolve().parents[1] / "models" / "study_window128.yaml")
+    assert cfg.data.task == "window-128"
+    assert cfg.data.source == "simulate"
+    assert cfg.data.map_shape == (128, 128)
+    assert (cfg.data.simulate.tracks.pileup, cfg.data.simulate.labels.reco_pt_cut_gev) == (20.0, 0.5)
+    assert [s.label for s in cfg.strategies] == [
+        "original",
+        "exclusive",
+        "systematic 50 %",
+        "systematic 90 %",
+        "random 50 % full-batch",
+        "random 50 % in-batch",
+        "doubling same-batch",
+        "doubling combinational",
+    ]
+    assert [s.augment.strategy for s in cfg.strategies] == [
+        "none",
+        "exclusive",
+        "mixing_systematic",
+        "mixing_systematic",
+        "mixing_random_full",
+        "mixing_random_in_batch",
+        "doubling_same_batch",
+        "doubling_combinational",
+    ]
+    assert [s.augment.shards for s in cfg.strategies if s.augment.strategy == "mixing_systematic"] == [2, 10]
+    assert [s.augment.fraction for s in cfg.strategies if s.augment.strategy.startswith("mixing_random")] == [0.5, 0.5]
+    # every augmenting strategy uses the same transforms: the flips, a shift and a gain jitter
+    augmenting = {
+        (s.augment.horizontal_flip, s.augment.vertical_flip, s.augment.transforms) for s in cfg.strategies[1:]
+    }
+    assert len(augmenting) == 1
+    ((h_flip, v_flip, transforms),) = augmenting
+    assert (h_flip, v_flip) == (0.5, 0.5)
+    assert [(t.op, t.p, t.magnitude) for t in transforms] == [("shift", 0.5, 1), ("gain", 0.5, 3)]
+    # the flagship's recipe: float pre-training, then QAT pruned to 50 %; 3 seeds; one pool worker
+    assert (cfg.train.float_pretrain_epochs, cfg.train.epochs, cfg.train.early_stopping_patience) == (4, 8, 0)
+    assert (cfg.prune.enabled, cfg.prune.target_sparsity) == (True, 0.5)
+    assert cfg.seeds == (0, 1, 2)
+    assert cfg.executor == ExecutorConfig(kind="process", workers=1)
+    (variant,) = cfg.models
+    model = variant.model
+    assert (model.name, model.conv_filters, model.conv_strides, model.quantized) == ("qcnn", (8, 8, 8), (4, 1, 1), True)

@@ -193,3 +193,26 @@ def test_imbalance_variant_trains_on_the_subsampled_set_with_class_weights(study
     result = run_job(job)
     assert result["n_train"] == len(expected)
     assert result["imbalance"] == "20 % INS"
+
+
+def test_the_tables_footnote_names_the_task_the_map_size_and_the_training_recipe() -> None:
+    from fpgaflow.study.report import to_markdown
+
+    toy = from_mapping(StudyConfig, yaml.safe_load(TINY_STUDY))
+    assert (
+        "Data: toy, 200 maps of 16×16, particle fraction 0.5, seed 5; training: 1 epochs, lr 0.01 (constant); "
+        "seeds [3]" in to_markdown([], toy)
+    )
+    flagship_like = from_mapping(
+        StudyConfig,
+        {
+            "data": {"task": "window-128", "n_maps": 6000},
+            "train": {"epochs": 8, "float_pretrain_epochs": 4, "lr_schedule": "cosine", "learning_rate": 0.003},
+            "prune": {"enabled": True, "target_sparsity": 0.5},
+            "strategies": [{"label": "original", "augment": {"strategy": "none"}}],
+        },
+    )
+    assert (
+        "Data: simulate (task window-128), 6000 maps of 128×128, particle fraction 0.5, seed 1; training: 8 epochs "
+        "after 4 of float pre-training, lr 0.003 (cosine), pruned to 50 %; seeds [0]" in to_markdown([], flagship_like)
+    )

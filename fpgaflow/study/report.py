@@ -83,8 +83,31 @@ def _pm(mean: float, std: float, n: int) -> str:
     return f"{100 * mean:.2f} ± {100 * std:.2f}" if n > 1 else f"{100 * mean:.2f}"
 
 
-def to_markdown(rows: list[Row], cfg: StudyConfig, baselines: list[dict[str, Any]] | None = None) -> str:
+def _data_line(cfg: StudyConfig) -> str:
+    """Where the maps came from: ``toy, 4000 maps of 16×16`` or ``simulate (task window-128), 6000 maps of
+    128×128`` or ``file, 6000 maps from maps.npz``; then the particle fraction and the data seed."""
+    d = cfg.data
+    source = f"{d.source} (task {d.task})" if d.task else d.source
+    if d.source == "toy":
+        where = f" of {d.toy.rows}×{d.toy.cols}"
+    elif d.source == "simulate":
+        where = " of {}×{}".format(*d.map_shape)
+    else:
+        where = f" from {d.path}"
+    return f"{source}, {d.n_maps} maps{where}, particle fraction {d.particle_fraction}, seed {d.seed}"
+
+
+def _training_line(cfg: StudyConfig) -> str:
+    """``8 epochs after 4 of float pre-training, lr 0.003 (cosine), pruned to 50 %`` (the last two parts only
+    where the config has them)."""
     t = cfg.train
+    pretrain = f" after {t.float_pretrain_epochs} of float pre-training" if t.float_pretrain_epochs else ""
+    epochs = f"{t.epochs} epochs{pretrain}"
+    pruned = f", pruned to {100 * cfg.prune.target_sparsity:.0f} %" if cfg.prune.enabled else ""
+    return f"{epochs}, lr {t.learning_rate} ({t.lr_schedule}){pruned}"
+
+
+def to_markdown(rows: list[Row], cfg: StudyConfig, baselines: list[dict[str, Any]] | None = None) -> str:
     lines = [
         "| Variant | Model | Batch | Imbalance | Seeds | Final train accuracy (%) | Final validation accuracy (%) "
         "| Val ROC AUC | Parameters | MACs/inference |",
@@ -102,13 +125,10 @@ def to_markdown(rows: list[Row], cfg: StudyConfig, baselines: list[dict[str, Any
             f"| *reference: {b['family']}* `{b['working_point']}` | {b['name']} | - | - | - | - | "
             f"{100 * b['val_accuracy']:.2f} ± {100 * b['val_accuracy_error']:.2f} | {b['val_roc_auc']:.4f} | - | - |"
         )
-    d = cfg.data
     lines += [
         "",
-        f"Data: {d.source}, {d.n_maps} maps"
-        + (f" of {d.toy.rows}×{d.toy.cols}" if d.source == "toy" else f" from {d.path}")
-        + f", particle fraction {d.particle_fraction}, seed {d.seed}; training: {t.epochs} epochs, lr "
-        f"{t.learning_rate} ({t.lr_schedule}); seeds {list(cfg.seeds)} (mean ± sample std over seeds).",
+        f"Data: {_data_line(cfg)}; training: {_training_line(cfg)}; seeds {list(cfg.seeds)} "
+        "(mean ± sample std over seeds).",
         "Ensemble cost = sum of its members' parameters and MACs.",
     ]
     if baselines:
