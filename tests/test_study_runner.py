@@ -144,10 +144,15 @@ def test_cli_writes_the_table_in_the_studys_layout(study_dir: Path) -> None:
     for r in rows:
         assert float(r["train_mean"]) == pytest.approx(float(jobs[r["variant"]]["train_accuracy"]))
         assert float(r["val_mean"]) == pytest.approx(float(jobs[r["variant"]]["val_accuracy"]))
+    # the paired difference to no augmentation (one seed: the plain difference, no standard error)
+    delta = float(jobs["doubling same-batch"]["val_accuracy"]) - float(jobs["original"]["val_accuracy"])
+    assert (rows[0]["delta_mean"], float(rows[1]["delta_mean"])) == ("", pytest.approx(delta))
     md = (out / "results.md").read_text()
     assert (
-        "| Variant | Model | Batch | Imbalance | Seeds | Final train accuracy (%) | Final validation accuracy (%)" in md
+        "| Variant | Model | Batch | Imbalance | Seeds | Final train accuracy (%) | Final validation accuracy (%) "
+        "| Δ val vs original (pp, paired) |" in md
     )
+    assert f"| {100 * delta:+.2f} | " in md
     assert (out / "results.png").read_bytes()[:4] == b"\x89PNG"
     assert yaml.safe_load((out / "study_config.json").read_text())["seeds"] == [3]
     # The baselines as reference rows, measured on the very validation maps of the validation column.
@@ -216,3 +221,32 @@ def test_the_tables_footnote_names_the_task_the_map_size_and_the_training_recipe
         "Data: simulate (task window-128), 6000 maps of 128×128, particle fraction 0.5, seed 1; training: 8 epochs "
         "after 4 of float pre-training, lr 0.003 (cosine), pruned to 50 %; seeds [0]" in to_markdown([], flagship_like)
     )
+
+
+def test_the_paired_difference_to_no_augmentation_is_taken_seed_by_seed() -> None:
+    from fpgaflow.study.report import aggregate
+
+    def job(strategy: str, seed: int, val: float) -> dict[str, object]:
+        cost = {"n_parameters": 10, "macs": 100}
+        return {
+            "strategy": strategy,
+            "model": "m",
+            "batch_size": 32,
+            "imbalance": "as generated",
+            "seed": seed,
+            "ensemble": "",
+            "train_accuracy": 0.9,
+            "val_accuracy": val,
+            "val_roc_auc": 0.8,
+            "cost": cost,
+        }
+
+    # seed-to-seed spread of 4 pp, but the augmented model is 1, 2 and 3 pp above the original on each seed
+    results = [job("none", s, v) for s, v in enumerate([0.70, 0.74, 0.72])]
+    results += [job("aug", s, v) for s, v in enumerate([0.71, 0.76, 0.75])]
+    rows = {r.variant: r for r in aggregate(results, [], "none")}
+    assert (rows["none"].delta_mean, rows["none"].delta_sem) == (None, None)
+    assert rows["aug"].delta_mean == pytest.approx(0.02)
+    assert rows["aug"].delta_sem == pytest.approx(0.01 / np.sqrt(3))  # sample std of (1, 2, 3) pp = 1 pp
+    assert rows["aug"].val_std == pytest.approx(np.std([0.71, 0.76, 0.75], ddof=1))
+    assert aggregate(results, [], None)[1].delta_mean is None  # no no-augmentation strategy: no column values

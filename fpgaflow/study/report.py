@@ -24,7 +24,13 @@ from fpgaflow_board import atomic
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the table (a variant aggregated over seeds)."""
+    """One line of the table (a variant aggregated over seeds).
+
+    ``delta_mean`` ± ``delta_sem``: mean and standard error over seeds of this variant's final validation
+    accuracy minus the no-augmentation variant's with the same model, batch size and imbalance, paired by seed
+    (the same initial weights and validation maps); ``None`` for that variant itself, for ensembles and for a
+    study without a no-augmentation strategy.
+    """
 
     variant: str
     model: str
@@ -38,6 +44,8 @@ class Row:
     auc_mean: float | None
     n_parameters: int
     macs: int
+    delta_mean: float | None = None
+    delta_sem: float | None = None
 
 
 def _auc(values: list[float | None]) -> float | None:
@@ -45,14 +53,33 @@ def _auc(values: list[float | None]) -> float | None:
     return float(np.mean(ok)) if ok else None
 
 
-def aggregate(results: list[dict[str, Any]], ensembles: list[dict[str, Any]]) -> list[Row]:
+def _paired_delta(
+    members: list[dict[str, Any]], reference: list[dict[str, Any]] | None
+) -> tuple[float | None, float | None]:
+    """Mean and standard error of (member − reference) final validation accuracy over the seeds both have."""
+    if reference is None or members is reference:
+        return None, None
+    ref = {r["seed"]: r["val_accuracy"] for r in reference}
+    deltas = [m["val_accuracy"] - ref[m["seed"]] for m in members if m["seed"] in ref]
+    if not deltas:
+        return None, None
+    return float(np.mean(deltas)), sample_std(deltas) / float(np.sqrt(len(deltas)))
+
+
+def aggregate(
+    results: list[dict[str, Any]], ensembles: list[dict[str, Any]], no_augmentation: str | None = None
+) -> list[Row]:
     """Group single-model jobs by (strategy, model, batch, imbalance) and ensembles by (ensemble, batch,
-    imbalance), in first-seen order; bagging members appear only through their ensemble."""
+    imbalance), in first-seen order; bagging members appear only through their ensemble.  Single-model rows
+    get their paired difference to the strategy labelled ``no_augmentation`` (see :class:`Row`)."""
     groups: dict[tuple[str, str, int, str], list[dict[str, Any]]] = {}
+    single: set[tuple[str, str, int, str]] = set()
     for r in results:
         if r["ensemble"]:
             continue
-        groups.setdefault((r["strategy"], r["model"], r["batch_size"], r["imbalance"]), []).append(r)
+        key = (r["strategy"], r["model"], r["batch_size"], r["imbalance"])
+        groups.setdefault(key, []).append(r)
+        single.add(key)
     for e in ensembles:
         key = (f"ensemble {e['ensemble']} ({e['kind']}, {e['strategy']})", e["model"], e["batch_size"], e["imbalance"])
         groups.setdefault(key, []).append(e)
@@ -60,6 +87,8 @@ def aggregate(results: list[dict[str, Any]], ensembles: list[dict[str, Any]]) ->
     for (variant, model, batch, imbalance), members in groups.items():
         train = [m["train_accuracy"] for m in members]
         val = [m["val_accuracy"] for m in members]
+        reference = groups.get((no_augmentation, model, batch, imbalance)) if no_augmentation else None
+        delta = _paired_delta(members, reference) if (variant, model, batch, imbalance) in single else (None, None)
         rows.append(
             Row(
                 variant,
@@ -74,6 +103,7 @@ def aggregate(results: list[dict[str, Any]], ensembles: list[dict[str, Any]]) ->
                 _auc([m["val_roc_auc"] for m in members]),
                 int(members[0]["cost"]["n_parameters"]),
                 int(members[0]["cost"]["macs"]),
+                *delta,
             )
         )
     return rows
@@ -107,28 +137,43 @@ def _training_line(cfg: StudyConfig) -> str:
     return f"{epochs}, lr {t.learning_rate} ({t.lr_schedule}){pruned}"
 
 
+def no_augmentation_label(cfg: StudyConfig) -> str | None:
+    """The label of the study's first strategy that does not augment (``strategy: none``), if any."""
+    return next((v.label for v in cfg.strategies if v.augment.strategy == "none"), None)
+
+
+def _delta(r: Row) -> str:
+    if r.delta_mean is None:
+        return "-"
+    sem = "" if r.n_seeds < 2 or r.delta_sem is None else f" ± {100 * r.delta_sem:.2f}"
+    return f"{100 * r.delta_mean:+.2f}{sem}"
+
+
 def to_markdown(rows: list[Row], cfg: StudyConfig, baselines: list[dict[str, Any]] | None = None) -> str:
+    reference = no_augmentation_label(cfg)
     lines = [
         "| Variant | Model | Batch | Imbalance | Seeds | Final train accuracy (%) | Final validation accuracy (%) "
-        "| Val ROC AUC | Parameters | MACs/inference |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        f"| Δ val vs {reference or 'no augmentation'} (pp, paired) | Val ROC AUC | Parameters | MACs/inference |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         auc = "-" if r.auc_mean is None else f"{r.auc_mean:.4f}"
         lines.append(
             f"| {r.variant} | {r.model} | {r.batch_size} | {r.imbalance} | {r.n_seeds} | "
-            f"{_pm(r.train_mean, r.train_std, r.n_seeds)} | {_pm(r.val_mean, r.val_std, r.n_seeds)} | {auc} | "
-            f"{r.n_parameters:,} | {r.macs:,} |"
+            f"{_pm(r.train_mean, r.train_std, r.n_seeds)} | {_pm(r.val_mean, r.val_std, r.n_seeds)} | {_delta(r)} | "
+            f"{auc} | {r.n_parameters:,} | {r.macs:,} |"
         )
     for b in baselines or []:
         lines.append(
             f"| *reference: {b['family']}* `{b['working_point']}` | {b['name']} | - | - | - | - | "
-            f"{100 * b['val_accuracy']:.2f} ± {100 * b['val_accuracy_error']:.2f} | {b['val_roc_auc']:.4f} | - | - |"
+            f"{100 * b['val_accuracy']:.2f} ± {100 * b['val_accuracy_error']:.2f} | - | "
+            f"{b['val_roc_auc']:.4f} | - | - |"
         )
     lines += [
         "",
         f"Data: {_data_line(cfg)}; training: {_training_line(cfg)}; seeds {list(cfg.seeds)} "
-        "(mean ± sample std over seeds).",
+        "(mean ± sample std over seeds; Δ: mean ± standard error over seeds of the difference to the "
+        "no-augmentation variant trained with the same seed).",
         "Ensemble cost = sum of its members' parameters and MACs.",
     ]
     if baselines:
@@ -178,7 +223,8 @@ def write_report(
 ) -> list[Row]:
     """Write ``results.md`` (with ``baselines`` as reference rows), ``results.csv``, ``results.png``,
     ``jobs.csv`` and ``ensembles.csv``."""
-    rows = aggregate(results, ensembles)
+    none = no_augmentation_label(cfg)
+    rows = aggregate(results, ensembles, none)
     atomic.write_text(out_dir / "results.md", to_markdown(rows, cfg, baselines))
     atomic.write_text(out_dir / "results.csv", to_csv([dict(r.__dict__) for r in rows]))
     skip = {"val_scores", "train_scores", "val_rejection", "cost"}
@@ -194,7 +240,6 @@ def write_report(
         ]
         atomic.write_text(out_dir / "ensembles.csv", to_csv(ens_flat))
     if rows:
-        none = next((v.label for v in cfg.strategies if v.augment.strategy == "none"), None)
         plot(
             rows,
             out_dir / "results.png",
