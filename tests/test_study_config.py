@@ -154,3 +154,24 @@ def test_window128_study_names_every_strategy_kind_on_the_flagship_task() -> Non
     (variant,) = cfg.models
     model = variant.model
     assert (model.name, model.conv_filters, model.conv_strides, model.quantized) == ("qcnn", (8, 8, 8), (4, 1, 1), True)
+
+
+def test_window128_equal_steps_control_doubles_the_epochs_of_the_main_study() -> None:
+    import dataclasses
+    from pathlib import Path
+
+    from fpgaflow.config.strict import load_yaml
+
+    models = Path(__file__).resolve().parents[1] / "models"
+    main = load_yaml(StudyConfig, models / "study_window128.yaml")
+    control = load_yaml(StudyConfig, models / "study_window128_equal_steps.yaml")
+    assert (control.train.float_pretrain_epochs, control.train.epochs) == (8, 16)
+    assert dataclasses.replace(control.train, float_pretrain_epochs=4, epochs=8) == main.train
+    assert (control.data, control.models, control.prune, control.seeds) == (
+        main.data,
+        main.models,
+        main.prune,
+        main.seeds,
+    )
+    assert control.strategies == main.strategies[:2]
+    assert [s.augment.strategy for s in control.strategies] == ["none", "exclusive"]
