@@ -24,6 +24,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -78,8 +79,19 @@ def bench(name: str, keras_model, hls_model, maps: np.ndarray, csim_maps: int) -
     )
 
 
-def bench_run(run_dir: Path, repeats: int) -> str:
-    """Markdown: emulator vs Keras maps/s on a finished run's deployed design and test maps, and bit-exactness."""
+#: The paths :func:`deployed_rates` times, by key: what each runs.
+DEPLOYED_PATHS = {
+    "emulator": "emulator (default threads)",
+    "emulator_1_thread": "emulator (1 thread)",
+    "keras_qkeras": "Keras, the QKeras model",
+    "keras_float": "Keras, its float twin (quantisers removed)",
+}
+
+
+def deployed_rates(run_dir: Path, repeats: int) -> dict[str, Any]:
+    """Maps/s of each of :data:`DEPLOYED_PATHS` on a finished run's deployed design (its pinned conversion, Resource
+    layers included) and test maps, interleaved best of ``repeats``; ``bit_exact_maps``: maps on which the emulator
+    equals the run's C simulation (``verify/scores.npz``) bit for bit; ``n_maps``, ``strategies``, ``load``."""
     from fpgaflow.convert.hls import convert, load_pinned_config, split_output_activation
     from fpgaflow.data.hitmaps import load_npz
     from fpgaflow.emulate import Emulator
@@ -97,10 +109,10 @@ def bench_run(run_dir: Path, repeats: int) -> str:
     twin = float_twin(model)
     csim = np.load(next(run_dir.glob("*/scores.npz")))["csim_raw"].reshape(len(x), -1)
     timers = {
-        "emulator (default threads)": lambda: emu.predict(x),
-        "emulator (1 thread)": lambda: emu.predict(x, threads=1),
-        "Keras, the QKeras model": lambda: model.predict(x, batch_size=1024, verbose=0),
-        "Keras, its float twin (quantisers removed)": lambda: twin.predict(x, batch_size=1024, verbose=0),
+        "emulator": lambda: emu.predict(x),
+        "emulator_1_thread": lambda: emu.predict(x, threads=1),
+        "keras_qkeras": lambda: model.predict(x, batch_size=1024, verbose=0),
+        "keras_float": lambda: twin.predict(x, batch_size=1024, verbose=0),
     }
     twin.predict(x[:1024], batch_size=1024, verbose=0)  # graph tracing is not inference
     model.predict(x[:1024], batch_size=1024, verbose=0)
@@ -111,20 +123,32 @@ def bench_run(run_dir: Path, repeats: int) -> str:
             t0 = time.perf_counter()
             fn()
             best[name] = min(best[name], time.perf_counter() - t0)
-    rate = {name: len(x) / t for name, t in best.items()}
     same = int(np.all(emu.predict(x) == csim.astype(np.float32), axis=1).sum())
     strategies = sorted({f"{k}: {v.strategy} R{v.reuse_factor}" for k, v in pinned.layers.items() if v.strategy})
-    keras_float = rate["Keras, its float twin (quantisers removed)"]
+    return {name: len(x) / t for name, t in best.items()} | {
+        "n_maps": float(len(x)),
+        "map": str(x.shape[1:]),
+        "bit_exact_maps": float(same),
+        "repeats": float(repeats),
+        "strategies": f"{pinned.strategy} default; {', '.join(strategies) or 'no overrides'}",
+        "load": f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+    }
+
+
+def bench_run(run_dir: Path, repeats: int) -> str:
+    """Markdown: emulator vs Keras maps/s on a finished run's deployed design and test maps, and bit-exactness."""
+    r = deployed_rates(run_dir, repeats)
+    keras_float = r["keras_float"]
     rows = [
-        f"Design: `{run_dir}` as deployed ({pinned.strategy} default; {', '.join(strategies) or 'no overrides'}); "
-        f"{len(x):,} test maps of {x.shape[1:]}; best of {repeats}, interleaved; "
-        f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
+        f"Design: `{run_dir}` as deployed ({r['strategies']}); {r['n_maps']:,.0f} test maps of {r['map']}; "
+        f"best of {repeats}, interleaved; {r['load']}.",
         "",
         "| path | maps/s | / Keras float |",
         "|---|---:|---:|",
-        *(f"| {name} | {r:,.0f} | {r / keras_float:.2f}x |" for name, r in rate.items()),
+        *(f"| {label} | {r[key]:,.0f} | {r[key] / keras_float:.2f}x |" for key, label in DEPLOYED_PATHS.items()),
         "",
-        f"Emulator = C simulation (the run's verify step) bit for bit on {same:,} / {len(x):,} maps.",
+        f"Emulator = C simulation (the run's verify step) bit for bit on {r['bit_exact_maps']:,.0f} / "
+        f"{r['n_maps']:,.0f} maps.",
     ]
     return "\n".join(rows)
 

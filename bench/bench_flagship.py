@@ -4,16 +4,21 @@
     PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python bench/bench_flagship.py --seeds 1 2 3 \\
         --workdir runs/flagship --write
 
-Per seed ``s``: ``fpgaflow run`` of the default config with ``data.seed = s`` and ``train.seed = s + 2`` (seed 1 is
+``--config YAML`` measures another run config the same way (a candidate architecture; the results name it); each
+seed's measurement is cached as ``WORKDIR/seed<s>.json`` with the config it measured, and a cache made with another
+config is an error (use another ``--workdir``).
+
+Per seed ``s``: ``fpgaflow run`` of the config with ``data.seed = s`` and ``train.seed = s + 2`` (seed 1 is
 the default run itself) in ``WORKDIR/seed<s>`` (a finished run is reused: the pipeline resumes from its
 checkpoints); every baseline family of :mod:`fpgaflow.baselines` fitted on the run's training maps, chosen on its
 validation maps and measured on its test maps; the truth ceiling (:func:`fpgaflow.baselines.ceiling.truth_ceiling`)
 on the same split, from the same simulation re-run with per-cluster truth; the deployed model's C-simulation
 scores paired with the strongest baseline's (paired bootstrap, McNemar).  Then the emulator's speed against Keras
-on the deployed model, timed side by side (the emulator models hls4ml's Latency strategy only, so it runs the
-Latency twin of the deployed design: same types, same arithmetic).  ``--write`` writes
+on the first seed's deployed design as deployed (Resource layers included), timed side by side as
+``bench/bench_emulate.py --run`` does (:func:`bench_emulate.deployed_rates`).  ``--write`` writes
 bench/results_flagship.md and bench/results_flagship.json (the figures the Markdown shows, per seed;
-``bench/tasks_doc.py`` renders docs/tasks.md's flagship rows from it); without it the markdown is printed.
+``bench/tasks_doc.py`` renders docs/tasks.md's flagship rows from it; ``results_flagship_<stem>.*`` for another
+``--config``); without it the markdown is printed.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bench_emulate import DEPLOYED_PATHS, deployed_rates
 
 from fpgaflow.baselines import BaselineConfig, evaluate_baselines
 from fpgaflow.baselines.ceiling import truth_ceiling
@@ -42,6 +48,9 @@ from fpgaflow_board.boards import get_board
 
 RESULTS = Path(__file__).resolve().parent / "results_flagship.md"
 RESULTS_JSON = RESULTS.with_suffix(".json")
+#: The config ``fpgaflow run`` uses without one (the flagship).
+DEFAULT_CONFIG = "models/default.yaml"
+REPO = Path(__file__).resolve().parents[1]
 #: The keys of each run's summary.json that the results quote (the JSON keeps only these).
 SUMMARY_KEYS = (
     "accuracy_csim",
@@ -66,6 +75,11 @@ SUMMARY_KEYS = (
 )
 
 
+def results_path(config: str) -> Path:
+    """bench/results_flagship.md for the default config; bench/results_flagship_<config's stem>.md for another."""
+    return RESULTS if config == DEFAULT_CONFIG else RESULTS.with_name(f"results_flagship_{Path(config).stem}.md")
+
+
 def quoted(seed: dict[str, Any]) -> dict[str, Any]:
     """One seed's measurement with its summary cut to :data:`SUMMARY_KEYS` and the deployed model's ROC AUC."""
     s = seed["summary"]
@@ -80,10 +94,18 @@ def _load() -> str:
     return f"load {one:.2f} (5 min {five:.2f})"
 
 
-def seed_config(seed: int) -> RunConfig:
-    """The default run with data seed ``seed`` and training seed ``seed + 2`` (seed 1 = the default run)."""
-    cfg = load_run_config()
+def seed_config(seed: int, config: str = DEFAULT_CONFIG) -> RunConfig:
+    """The run ``config`` (a path from the repository root) with data seed ``seed`` and training seed ``seed + 2``
+    (seed 1 = the default run)."""
+    cfg = load_run_config(REPO / config)
     return replace(cfg, data=replace(cfg.data, seed=seed), train=replace(cfg.train, seed=seed + 2))
+
+
+def config_digest(cfg: RunConfig) -> str:
+    """SHA-256 (16 hex digits) of the checked run config: equal for two YAML files that differ only in comments."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(cfg.to_dict(), sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _split(run_dir: Path, name: str) -> HitMapSet:
@@ -105,12 +127,19 @@ def _ceiling(cfg: RunConfig) -> dict[str, float]:
     return {"accuracy": c.accuracy, "auc": c.roc_auc, "n_test": c.n_test}
 
 
-def measure_seed(seed: int, workdir: Path) -> dict[str, Any]:
-    """Run (or resume) the flagship for one seed and measure it beside the baselines and the ceiling."""
+def measure_seed(seed: int, workdir: Path, config: str = DEFAULT_CONFIG) -> dict[str, Any]:
+    """Run (or resume) ``config`` for one seed and measure it beside the baselines and the ceiling."""
+    cfg = seed_config(seed, config)
+    digest = config_digest(cfg)
     cache = workdir / f"seed{seed}.json"
     if cache.is_file():
-        return dict(json.loads(cache.read_text()))
-    cfg = seed_config(seed)
+        cached = dict(json.loads(cache.read_text()))
+        if cached.get("config_digest") != digest:
+            raise SystemExit(
+                f"bench_flagship: {cache} measured another run config ({cached.get('config', 'unnamed')}, digest "
+                f"{cached.get('config_digest')}), not {config} ({digest}); use another --workdir"
+            )
+        return cached
     run_dir = workdir / f"seed{seed}"
     t0 = time.perf_counter()
     load_before = _load()
@@ -135,6 +164,8 @@ def measure_seed(seed: int, workdir: Path) -> dict[str, Any]:
     t_ceiling = time.perf_counter() - t0
     out = {
         "seed": seed,
+        "config": config,
+        "config_digest": digest,
         "train_seed": cfg.train.seed,
         "n_train": n_split[0],
         "n_val": n_split[1],
@@ -154,53 +185,15 @@ def measure_seed(seed: int, workdir: Path) -> dict[str, Any]:
     return out
 
 
-def emulator_speed(run_dir: Path, repeats: int = 3) -> dict[str, float]:
-    """Maps/s of Keras (the QKeras model and its float twin) and of the emulator on the deployed model's Latency
-    twin, on the run's test maps, interleaved (best of ``repeats``) so that the machine's load hits all alike."""
-    import tempfile
-
-    from fpgaflow.convert.config import ConvertConfig
-    from fpgaflow.convert.hls import convert, load_pinned_config, split_output_activation
-    from fpgaflow.emulate import Emulator
-    from fpgaflow.modelio import input_scale_for, load_model
-    from fpgaflow.verify.float_twin import float_twin
-    from fpgaflow_board.scaling import scale_inputs
-
-    model_path = next(run_dir.glob("*/model.h5"))
-    model, _ = split_output_activation(load_model(model_path))
-    scale = input_scale_for(model_path, None, "model.input_scale")
-    x = scale_inputs(_split(run_dir, "test").maps, scale)
-    pinned = load_pinned_config(next(p.parent for p in run_dir.glob("*/conversion.json")))
-    latency: ConvertConfig = replace(
-        pinned,
-        strategy="Latency",
-        layers={k: replace(v, strategy="Latency") for k, v in pinned.layers.items()},
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        emu = Emulator.from_hls_model(convert(model, latency, Path(tmp), scale, None).hls_model)
-    twin = float_twin(model)
-    timers = {
-        "emulator": lambda: emu.predict(x),
-        "keras_qkeras": lambda: model.predict(x, batch_size=1024, verbose=0),
-        "keras_float": lambda: twin.predict(x, batch_size=1024, verbose=0),
-    }
-    best = dict.fromkeys(timers, float("inf"))
-    for _ in range(repeats):
-        for name, fn in timers.items():
-            t0 = time.perf_counter()
-            fn()
-            best[name] = min(best[name], time.perf_counter() - t0)
-    return {name: len(x) / t for name, t in best.items()} | {"n_maps": float(len(x))}
-
-
 def _mean_sd(values: list[float], scale: float = 100.0, digits: int = 1) -> str:
     v = np.asarray(values, float) * scale
     sd = float(v.std(ddof=1)) if len(v) > 1 else 0.0
     return f"{v.mean():.{digits}f} ± {sd:.{digits}f}"
 
 
-def render(seeds: list[dict[str, Any]], speed: dict[str, float], command: str) -> str:
+def render(seeds: list[dict[str, Any]], speed: dict[str, Any], command: str, config: str = DEFAULT_CONFIG) -> str:
     s0 = seeds[0]["summary"]
+    named = "`models/default.yaml` (`fpgaflow run` with no CONFIG)" if config == DEFAULT_CONFIG else f"`{config}`"
     lines = [
         "# The flagship: `window-128` deployed at 128 × 128 on the PYNQ-Z2 (issue 22)",
         "",
@@ -209,8 +202,8 @@ def render(seeds: list[dict[str, Any]], speed: dict[str, float], command: str) -
         f"    {command}",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores visible, shared with other sessions (load printed per"
-        " seed), Python " + platform.python_version() + ". Run config: `models/default.yaml` (`fpgaflow run` with"
-        " no CONFIG); per seed s: data.seed = s, train.seed = s + 2.",
+        " seed), Python " + platform.python_version() + f". Run config: {named}; per seed s: data.seed = s,"
+        " train.seed = s + 2.",
         "",
         "## Per seed (test maps of each seed's own split)",
         "",
@@ -272,19 +265,34 @@ def render(seeds: list[dict[str, Any]], speed: dict[str, float], command: str) -
         f" latency {s0['modelled_latency_us']:,.1f} µs); reuse factors {s0['reuse_factors']}.",
         f"C simulation: {s0.get('csim_maps_per_second') or 0:.1f} maps/s (2 processes).",
         "",
-        "## Emulator speed at 128 × 128 (seed " + str(seeds[0]["seed"]) + "'s model, its test maps, best of 3)",
+        "## Emulator speed at 128 × 128 (seed " + str(seeds[0]["seed"]) + "'s deployed design, its test maps)",
         "",
-        "| path | maps/s |",
-        "|---|---:|",
-        f"| Keras, the QKeras model | {speed['keras_qkeras']:,.0f} |",
-        f"| Keras, its float twin (quantisers removed) | {speed['keras_float']:,.0f} |",
-        f"| fpgaflow.emulate (Latency twin of the deployed design) | {speed['emulator']:,.0f} |",
-        "",
-        f"Emulator / Keras float: **{speed['emulator'] / speed['keras_float']:.2f}×** on {speed['n_maps']:.0f} maps.",
+        *_speed_lines(speed),
         "",
         *_targets(acc, auc_cut, tree, ceil, s0, speed["emulator"] / speed["keras_float"]),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _speed_lines(speed: dict[str, Any]) -> list[str]:
+    """The emulator-vs-Keras table (``bench_emulate.deployed_rates``' figures)."""
+    lines = [
+        f"The design as deployed ({speed['strategies']}), timed as `bench/bench_emulate.py --run` does: interleaved,"
+        f" best of {speed['repeats']:.0f}, {speed['load']}.",
+        "",
+        "| path | maps/s | / Keras float |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {label} | {speed[key]:,.0f} | {speed[key] / speed['keras_float']:.2f}× |"
+        for key, label in DEPLOYED_PATHS.items()
+    ]
+    return [
+        *lines,
+        "",
+        f"Emulator / Keras float: **{speed['emulator'] / speed['keras_float']:.2f}×** on {speed['n_maps']:,.0f} maps;"
+        f" emulator = C simulation bit for bit on {speed['bit_exact_maps']:,.0f} / {speed['n_maps']:,.0f} maps.",
+    ]
 
 
 def _targets(
@@ -324,33 +332,44 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--workdir", type=Path, default=Path("runs/flagship"))
-    ap.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
+    ap.add_argument(
+        "--config",
+        default=DEFAULT_CONFIG,
+        help=f"run config, a path from the repository root (default {DEFAULT_CONFIG})",
+    )
+    ap.add_argument(
+        "--write", action="store_true", help=f"write {RESULTS.name} (results_flagship_<stem>.md for another --config)"
+    )
     ap.add_argument(
         "--from-json", action="store_true", help=f"render {RESULTS.name} from {RESULTS_JSON.name} (no measurement)"
     )
     args = ap.parse_args()
     if args.from_json:
         entry = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
-        RESULTS.write_text(render(entry["seeds"], entry["speed"], entry["command"]), encoding="utf-8")
+        config = entry["settings"].get("config", DEFAULT_CONFIG)
+        RESULTS.write_text(render(entry["seeds"], entry["speed"], entry["command"], config), encoding="utf-8")
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
-    seeds = [measure_seed(s, args.workdir) for s in args.seeds]
-    speed = emulator_speed(args.workdir / f"seed{args.seeds[0]}")
+    seeds = [measure_seed(s, args.workdir, args.config) for s in args.seeds]
+    speed = deployed_rates(args.workdir / f"seed{args.seeds[0]}", repeats=3)
     command = (
         "PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python bench/bench_flagship.py --seeds "
         + " ".join(map(str, args.seeds))
+        + ("" if args.config == DEFAULT_CONFIG else f" --config {args.config}")
         + f" --workdir {args.workdir} --write"
     )
-    text = render(seeds, speed, command)
+    text = render(seeds, speed, command, args.config)
     if args.write:
-        RESULTS.write_text(text, encoding="utf-8")
+        results = results_path(args.config)
+        results.write_text(text, encoding="utf-8")
         entry = {
             "command": command,
-            "settings": {"seeds": args.seeds, "workdir": str(args.workdir)},
+            "settings": {"seeds": args.seeds, "workdir": str(args.workdir)}
+            | ({} if args.config == DEFAULT_CONFIG else {"config": args.config}),
             "seeds": [quoted(s) for s in seeds],
             "speed": speed,
         }
-        write_json(RESULTS_JSON, entry, allow_nan=False, sort_keys=False, default=float)
+        write_json(results.with_suffix(".json"), entry, allow_nan=False, sort_keys=False, default=float)
     print(text)
 
 

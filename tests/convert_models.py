@@ -8,14 +8,18 @@ import numpy as np
 
 
 def tiny_qcnn(
-    rng: np.random.Generator, shape: tuple[int, int, int] = (8, 8, 1), filters: tuple[int, ...] = (3,)
+    rng: np.random.Generator,
+    shape: tuple[int, int, int] = (8, 8, 1),
+    filters: tuple[int, ...] = (3,),
+    **options: Any,
 ) -> Any:
-    """fpgaflow's QKeras CNN (conv 3×3 + quantized_relu + pool per block, dense 1 + sigmoid) with random
-    weights drawn on the quantiser grid's range, so sums reach well past the relu's 8.0 limit."""
+    """fpgaflow's QKeras CNN (conv 3×3 + quantized_relu + pool per block, dense 1 + sigmoid; ``options``: other
+    :class:`~fpgaflow.train.config.ModelConfig` fields) with random weights drawn on the quantiser grid's range,
+    so sums reach well past the relu's 8.0 limit."""
     from fpgaflow.train.config import ModelConfig
     from fpgaflow.train.models import build_qcnn
 
-    model = build_qcnn(ModelConfig(conv_filters=filters), shape)
+    model = build_qcnn(ModelConfig(conv_filters=filters, **options), shape)
     for layer in model.layers:
         weights = layer.get_weights()
         if weights:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -174,3 +175,64 @@ def test_the_flagship_model_reads_every_pixel_of_its_128x128_map() -> None:
     assert unseen_pixels(quick, 32, 32) == ((30, 31), (30, 31))
     moved = _pixels_that_move_the_score(quick, 32, 32)
     assert moved[:30, :30].all() and not moved[30:, :].any() and not moved[:, 30:].any()
+
+
+FLAGSHIP_CONVS = {"conv_filters": (8, 8, 8), "kernel_sizes": (4, 3, 3), "conv_strides": (4, 1, 1)}
+
+
+def test_global_pool_gives_the_output_layer_one_input_per_channel() -> None:
+    """global_pool max over the flagship's 28 × 28 map; average over a 'same'-padded 32 × 32 map (1,024 positions,
+    a power of two, so hls4ml's division is exact); each leaves dense(8 → 1): 8 + 1 parameters, not 392 + 1."""
+    gmp = ModelConfig(**FLAGSHIP_CONVS, pool_sizes=(1, 1, 1), global_pool="max")
+    gap = replace(gmp, global_pool="average", conv_paddings=("valid", "same", "same"))
+    for cfg, layer, last in ((gmp, "GlobalMaxPooling2D", 28), (gap, "GlobalAveragePooling2D", 32)):
+        model = build_model(cfg, (128, 128, 1))
+        assert type(model.get_layer("global_pool")).__name__ == layer
+        assert model.get_layer("conv3").output_shape == (None, last, last, 8)
+        assert model.get_layer("global_pool").output_shape == (None, 8)
+        assert model.count_params() == (4 * 4 * 8 + 8) + 2 * (9 * 8 * 8 + 8) + (8 + 1) == 1313
+        assert build_model(replace(cfg, quantized=False), (128, 128, 1)).count_params() == 1313
+
+
+def test_global_average_over_a_map_that_is_not_a_power_of_two_is_refused() -> None:
+    cfg = ModelConfig(**FLAGSHIP_CONVS, pool_sizes=(1, 1, 1), global_pool="average")
+    with pytest.raises(ConfigError, match=r"average over the last 28×28 map divides by 784"):
+        build_model(cfg, (128, 128, 1))
+
+
+def test_new_model_keys_are_checked() -> None:
+    with pytest.raises(ConfigError, match="global_pool"):
+        from_mapping(ModelConfig, {"global_pool": "sum"}, "model")
+    with pytest.raises(ConfigError, match="conv_paddings needs one entry per conv block"):
+        ModelConfig(conv_filters=(4, 8), conv_paddings=("same",))
+    with pytest.raises(ConfigError, match="conv_paddings"):
+        from_mapping(ModelConfig, {"conv_filters": [4], "conv_paddings": ["full"]}, "model")
+
+
+def test_global_pooled_models_read_every_pixel() -> None:
+    """A lone hit anywhere in the 128 × 128 map moves the score of both global-pool layouts (the probe above),
+    and the layout check agrees; 'same' padding keeps the edges, and a layout that drops edge rows still shows
+    them with a global pool (the pool reads every position of the last map, not of the input)."""
+    from fpgaflow.train.models_qcnn import unseen_pixels
+
+    gmp = ModelConfig(**FLAGSHIP_CONVS, pool_sizes=(1, 1, 1), global_pool="max")
+    gap = replace(gmp, global_pool="average", conv_paddings=("valid", "same", "same"))
+    for cfg in (gmp, gap):
+        assert unseen_pixels(cfg, 128, 128) == ((), ())
+        assert _pixels_that_move_the_score(cfg, 128, 128).all()
+    # 30 × 30 with a 4 × 4 stride-4 conv: 7 outputs read rows 0..27, so 28 and 29 are dropped before any pooling
+    dropped = replace(gmp, kernel_sizes=(4, 3, 3))
+    assert unseen_pixels(dropped, 30, 30) == ((28, 29), (28, 29))
+    moved = _pixels_that_move_the_score(dropped, 30, 30)
+    assert moved[:28, :28].all() and not moved[28:, :].any() and not moved[:, 28:].any()
+    # 'same' on a stride-2 conv over an odd map pads one zero after the map (Keras' split): every pixel is read
+    odd = ModelConfig(
+        conv_filters=(2, 2),
+        kernel_sizes=(3, 3),
+        conv_strides=(2, 1),
+        pool_sizes=(1, 1),
+        conv_paddings=("same", "same"),
+        global_pool="max",
+    )
+    assert unseen_pixels(odd, 9, 9) == ((), ())
+    assert _pixels_that_move_the_score(odd, 9, 9).all()

@@ -31,6 +31,7 @@ def with_depth(base: ModelConfig, depth: int) -> ModelConfig:
         kernel_sizes=tuple(kernels[i] for i in idx),
         conv_strides=tuple(strides[0] if k == 0 else (strides[i] if second else 1) for k, i in enumerate(idx)),
         pool_sizes=tuple(pools[-1] if k == depth - 1 else 1 for k in range(depth)),
+        conv_paddings=tuple(base.conv_paddings[i] for i in idx) if base.conv_paddings else (),
     )
 
 

@@ -20,6 +20,10 @@ from fpgaflow.config.strict import check
 from fpgaflow.modelio import DEFAULT_INPUT_SCALE
 
 ModelName = Literal["qcnn", "base", "reduced"]
+#: how the ``qcnn`` turns its last feature map into the output layer's input
+GlobalPool = Literal["none", "max", "average"]
+#: 'valid' (no padding: the map shrinks by ``kernel − 1``) or 'same' (zeros around the map: ``ceil(n / stride)``)
+ConvPadding = Literal["valid", "same"]
 #: largest conv kernel of the ``qcnn`` (an 8 × 8 patchify layer; io_stream keeps kernel − 1 line buffers)
 MAX_KERNEL = 8
 MODEL_NAMES: tuple[str, ...] = ("qcnn", "base", "reduced")
@@ -91,6 +95,13 @@ class ModelConfig:
     ``input_quantizer``: a ``quantized_relu`` on the network input (hardware ``ap_ufixed<bits, integer>``),
     for scales that are not a power of two: the scaled counts then carry up to 24 significant bits, which
     QKeras' float32 first layer rounds while the FPGA computes exactly; on this short grid both are exact.
+    ``conv_paddings``: per block 'valid' (default) or 'same' (Keras pads ``kernel − 1`` zeros, hls4ml inserts a
+    ZeroPadding2D: the padded map streams through the conv, ``(n + kernel − 1)²`` pixels a map at stride 1).
+    ``global_pool``: ``none`` flattens the last map into the output layer; ``max`` / ``average`` reduce each
+    channel over every position of the last map (the largest value: "is there such a cluster"; the mean:
+    how many there are, divided by the number of positions), so the output layer has one weight per channel and
+    weighs every position alike.  hls4ml divides the average's sum by H·W in fixed point, exact (bit for bit
+    with QKeras) only when H·W is a power of two: the builder refuses any other last map for ``average``.
     """
 
     name: ModelName = "qcnn"
@@ -107,6 +118,8 @@ class ModelConfig:
     input_scale: float = DEFAULT_INPUT_SCALE
     input_quantizer: ActivationQuantizerSpec | None = None
     space_to_depth: tuple[int, int] = (1, 1)
+    conv_paddings: tuple[ConvPadding, ...] = ()
+    global_pool: GlobalPool = "none"
     base: BaseCNNOptions = field(default_factory=BaseCNNOptions)
     reduced: ReducedCNNOptions = field(default_factory=ReducedCNNOptions)
 
@@ -121,13 +134,14 @@ class ModelConfig:
             len(self.space_to_depth) == 2 and min(self.space_to_depth) >= 1,
             f"model.space_to_depth must be [rows, cols] >= 1, got {list(self.space_to_depth)}",
         )
-        for key in ("kernel_sizes", "conv_strides", "pool_sizes"):
+        for key in ("kernel_sizes", "conv_strides", "pool_sizes", "conv_paddings"):
             values = getattr(self, key)
             check(
                 len(values) in (0, len(self.conv_filters)),
                 f"model.{key} needs one entry per conv block ({len(self.conv_filters)}) or none, got {list(values)}",
             )
-            check(all(v >= 1 for v in values), f"model.{key} entries must be >= 1, got {list(values)}")
+            if key != "conv_paddings":
+                check(all(v >= 1 for v in values), f"model.{key} entries must be >= 1, got {list(values)}")
 
     def kernels(self) -> tuple[int, ...]:
         """Conv kernel size per block (``kernel_size`` where ``kernel_sizes`` is not given)."""
@@ -140,6 +154,10 @@ class ModelConfig:
     def pools(self) -> tuple[int, ...]:
         """Max-pool size per block (2 where not given; 1 = no pooling)."""
         return self.pool_sizes or (2,) * len(self.conv_filters)
+
+    def paddings(self) -> tuple[ConvPadding, ...]:
+        """Conv padding per block ('valid' where not given)."""
+        return self.conv_paddings or ("valid",) * len(self.conv_filters)
 
 
 LRSchedule = Literal["constant", "cosine", "step"]
