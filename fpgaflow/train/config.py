@@ -157,7 +157,9 @@ class ModelConfig:
 
     def paddings(self) -> tuple[ConvPadding, ...]:
         """Conv padding per block ('valid' where not given)."""
-        return self.conv_paddings or ("valid",) * len(self.conv_filters)
+        if self.conv_paddings:
+            return self.conv_paddings
+        return tuple("valid" for _ in self.conv_filters)
 
 
 LRSchedule = Literal["constant", "cosine", "step"]

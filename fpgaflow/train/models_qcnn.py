@@ -81,7 +81,7 @@ def layout(cfg: ModelConfig, rows: int, cols: int) -> list[tuple[int, int, int, 
     """(kernel, stride, pool, padding) of each conv block as built for a ``rows`` × ``cols`` map: the pool is 1
     where it is skipped (1, or larger than the map it would pool).  Stops before a 'valid' block whose kernel does
     not fit."""
-    out = []
+    out: list[tuple[int, int, int, str]] = []
     for k, stride, pool, padding in zip(cfg.kernels(), cfg.strides(), cfg.pools(), cfg.paddings(), strict=True):
         if padding == "valid" and (rows < k or cols < k):
             break
