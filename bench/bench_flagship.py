@@ -275,7 +275,19 @@ def render(seeds: list[dict[str, Any]], speed: dict[str, Any], command: str, con
 
 
 def _speed_lines(speed: dict[str, Any]) -> list[str]:
-    """The emulator-vs-Keras table (``bench_emulate.deployed_rates``' figures)."""
+    """The emulator-vs-Keras table (``bench_emulate.deployed_rates``' figures; an entry written before them timed the
+    Latency twin of the deployed design with Keras, and is shown as it was)."""
+    if "strategies" not in speed:
+        return [
+            "| path | maps/s |",
+            "|---|---:|",
+            f"| Keras, the QKeras model | {speed['keras_qkeras']:,.0f} |",
+            f"| Keras, its float twin (quantisers removed) | {speed['keras_float']:,.0f} |",
+            f"| fpgaflow.emulate (Latency twin of the deployed design) | {speed['emulator']:,.0f} |",
+            "",
+            f"Emulator / Keras float: **{speed['emulator'] / speed['keras_float']:.2f}×** on"
+            f" {speed['n_maps']:.0f} maps.",
+        ]
     lines = [
         f"The design as deployed ({speed['strategies']}), timed as `bench/bench_emulate.py --run` does: interleaved,"
         f" best of {speed['repeats']:.0f}, {speed['load']}.",
