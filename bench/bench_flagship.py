@@ -365,7 +365,8 @@ def main() -> None:
     seeds = [measure_seed(s, args.workdir, args.config) for s in args.seeds]
     speed = deployed_rates(args.workdir / f"seed{args.seeds[0]}", repeats=3)
     command = (
-        "PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python bench/bench_flagship.py --seeds "
+        f"PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '')}"
+        " .venv/bin/python bench/bench_flagship.py --seeds "
         + " ".join(map(str, args.seeds))
         + ("" if args.config == DEFAULT_CONFIG else f" --config {args.config}")
         + f" --workdir {args.workdir} --write"
