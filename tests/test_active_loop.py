@@ -240,15 +240,15 @@ def test_a_replaced_input_file_gets_new_maps(tmp_path: Any) -> None:
 
 def test_the_window_128_config_trains_the_deployed_model_at_its_input_size() -> None:
     """models/active_128.yaml (docs/active.md's measurement) is the default task at its deployed size: the
-    flagship's model, pruning and conversion (models/default.yaml), 128 x 128 window-128 maps, and the local
-    process pool (the default executor) with 2 workers."""
+    three-conv flagship's model, pruning and conversion (models/flagship_3conv.yaml, the default until issue 22),
+    128 x 128 window-128 maps, and the local process pool (the default executor) with 2 workers."""
     from fpgaflow.config.strict import load_yaml
     from fpgaflow.pipeline.config import load_run_config
     from fpgaflow.shipped import shipped_dir
     from fpgaflow.study.config import ExecutorConfig
 
     cfg = load_yaml(ActiveConfig, shipped_dir("models") / "active_128.yaml")
-    flagship = load_run_config(shipped_dir("models") / "default.yaml")
+    flagship = load_run_config(shipped_dir("models") / "flagship_3conv.yaml")
     assert (cfg.model, cfg.prune, cfg.convert) == (flagship.model, flagship.prune, flagship.convert)
     crop = cfg.data.simulate.window
     assert (crop.crop_rows, crop.crop_cols, crop.rebin_rows, crop.rebin_cols) == (128, 128, 1, 1)

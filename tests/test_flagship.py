@@ -79,5 +79,7 @@ def test_the_flagship_design_fits_the_pynq_z2_over_the_estimates_range_at_one_pi
         "conv1": 1,
         "conv2": 6,
         "conv3": 6,
+        "conv4": 6,
+        "conv5": 1,
         "output_dense": 392,
     }

@@ -20,7 +20,8 @@ from fpgaflow.train.config import ModelConfig, TrainConfig
 
 
 def test_each_axis_changes_only_its_own_part_of_the_flagship() -> None:
-    base_run = load_run_config()  # models/default.yaml: 4x4/4 patchify, two 3x3, 4x4 max-pool, 8 filters
+    base_run = load_run_config(Path(__file__).resolve().parents[1] / "models" / "flagship_3conv.yaml")
+    # the three-conv flagship: 4x4/4 patchify, two 3x3, 4x4 max-pool, 8 filters
     space = from_mapping(
         ArchSearchConfig,
         {

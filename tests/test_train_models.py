@@ -116,13 +116,19 @@ def test_qcnn_128_packed_preset_takes_2x4_blocks_and_packs_4_counts_per_word() -
 
 
 def test_packed_flagship_preset_is_the_flagship_on_2x2_blocks() -> None:
-    """models/default_packed.yaml: the flagship's data, training and network, its 4×4 stride-4 conv1 as 2×2 stride 2
-    over 64×64×4 (the same 1,697 parameters, so its weights are the flagship's rearranged: pack_first_conv), four
-    ADC counts per 32-bit word on the Vitis route."""
+    """models/default_packed.yaml: the three-conv flagship's (models/flagship_3conv.yaml) data, training and
+    network, its 4×4 stride-4 conv1 as 2×2 stride 2 over 64×64×4 (the same 1,697 parameters, so its weights are the
+    flagship's rearranged: pack_first_conv), four ADC counts per 32-bit word on the Vitis route."""
     from fpgaflow.modelio.input_layout import input_shape_for
     from fpgaflow_board.wire_format import WireFormat
 
-    flagship, packed = load_run_config(), load_run_config(MODELS / "default_packed.yaml")
+    flagship, packed = load_run_config(MODELS / "flagship_3conv.yaml"), load_run_config(MODELS / "default_packed.yaml")
+    assert (flagship.data, flagship.augment, flagship.train, flagship.prune) == (
+        load_run_config().data,
+        load_run_config().augment,
+        load_run_config().train,
+        load_run_config().prune,
+    )  # the three-conv flagship differs from today's default in its model and conversion only
     assert (packed.data, packed.augment, packed.train, packed.prune) == (
         flagship.data,
         flagship.augment,
