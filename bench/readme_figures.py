@@ -134,7 +134,10 @@ def _architecture(run: Path) -> str:
         if "Conv2D" in kind:
             k, st = c["kernel_size"], c["strides"]
             stride = f" stride {st[0]}" if tuple(st) != (1, 1) else ""
-            parts.append(f"{kind} {c['filters']} × {k[0]}×{k[1]}{stride}")
+            same = " 'same'" if c.get("padding") == "same" else ""
+            parts.append(f"{kind} {c['filters']} × {k[0]}×{k[1]}{stride}{same}")
+        elif kind.startswith("Global"):
+            parts.append(kind.removesuffix("2D"))
         elif "MaxPooling2D" in kind:
             parts.append(f"MaxPool {c['pool_size'][0]}×{c['pool_size'][1]}")
         elif "Dense" in kind:
