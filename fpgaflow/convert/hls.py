@@ -24,6 +24,7 @@ from fpgaflow.convert.plan_precision import PrecisionPlan, plan_precision
 from fpgaflow.convert.plan_reuse import ReusePlan, interval_cycles, plan_reuse
 from fpgaflow.convert.precision import input_type_for_adc
 from fpgaflow.convert.profile import profile_max_abs
+from fpgaflow.convert.project import restore_stream_depths
 from fpgaflow.convert.registry import refuse
 from fpgaflow.convert.repair_conv_batchnorm import repair_conv_batchnorm
 from fpgaflow.modelio import save_model
@@ -152,17 +153,10 @@ def hls_config(
 def _apply_fifo_depths(hls_model: Any, fifos: tuple[FifoDepth, ...]) -> int:
     """Set the ``#pragma HLS STREAM depth`` of each planned stream, as hls4ml's FIFO optimiser does."""
     depth = {f.layer: f.depth for f in fifos}
-    applied = 0
-    outputs = {v.name for v in hls_model.get_output_variables()}
-    for layer in hls_model.get_layers():
-        if layer.name not in depth:
-            continue
-        var = layer.get_output_variable()
-        pragma = getattr(var, "pragma", None)
-        if isinstance(pragma, tuple) and pragma[0] == "stream" and var.name not in outputs:
-            var.pragma = ("stream", depth[layer.name])
-            applied += 1
-    return applied
+    by_variable = {
+        layer.get_output_variable().name: depth[layer.name] for layer in hls_model.get_layers() if layer.name in depth
+    }
+    return restore_stream_depths(hls_model, by_variable)
 
 
 def _hls4ml_changes(hls_model: Any, reuse: ReusePlan) -> list[str]:

@@ -80,14 +80,17 @@ def stream_depths(project_dir: Path | str, project_name: str = "myproject") -> d
 
 
 def restore_stream_depths(hls_model: Any, depths: dict[str, int]) -> int:
-    """Give each stream variable of a rebuilt ModelGraph the depth its written project holds (a rebuild from
-    ``hls4ml_config.yml`` alone starts from hls4ml's default, one entry per pixel, which the estimator would
-    count as BRAM18 FIFOs the design does not have).  Returns how many streams were set."""
+    """Set the depth of each inter-layer stream named in ``depths`` (variable name → entries): what convert
+    plans from the layer geometry, and what a rebuilt ModelGraph must take back from its written project (a
+    rebuild from ``hls4ml_config.yml`` alone starts from hls4ml's default, one entry per pixel, which the
+    estimator would count as BRAM18 FIFOs the design does not have).  The network's output port is left alone.
+    Returns how many streams were set."""
     restored = 0
+    outputs = {v.name for v in hls_model.get_output_variables()}
     for layer in hls_model.get_layers():
         var = layer.get_output_variable()
         pragma = getattr(var, "pragma", None)
-        if var.name in depths and isinstance(pragma, tuple) and pragma[0] == "stream":
+        if var.name in depths and var.name not in outputs and isinstance(pragma, tuple) and pragma[0] == "stream":
             var.pragma = ("stream", depths[var.name])
             restored += 1
     return restored
