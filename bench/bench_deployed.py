@@ -3,7 +3,10 @@
     PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 .venv/bin/python bench/bench_deployed.py run3-32 --seeds 1 2 3 \\
         --out runs/deployed --write
 
-For each seed the run config is a model config (default ``models/default.yaml``) with its ``data:`` section
+For each seed the run config is a model config (default ``models/quick.yaml``, the 32 × 32 model the task
+presets' deployed rows were measured with; the flagship ``models/default.yaml`` is built for 128 × 128 windows,
+its convolutions leave nothing of a 16 × 16 ``cluster-bib`` stamp, and has its own benchmark,
+``bench/bench_flagship.py``) with its ``data:`` section
 replaced by ``{task: TASK, seed: SEED}``: the task preset's data, the model, training, pruning and conversion
 of the config.  Every step runs (data, train, convert, verify with the hls4ml C simulation, baselines,
 package), so the figures are those of the design that would go on the board: the C-simulation accuracy and ROC
@@ -31,7 +34,7 @@ import numpy as np
 import yaml
 
 from fpgaflow.metrics import background_rejection, data_reduction
-from fpgaflow.pipeline.config import default_config_path, load_run_config
+from fpgaflow.pipeline.config import load_run_config, preset_path
 from fpgaflow.pipeline.runner import run_pipeline
 from fpgaflow_board.atomic import write_json, write_text
 
@@ -210,9 +213,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("task", help="a task preset name (models/tasks/) or preset file")
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    p.add_argument(
-        "--config", type=Path, default=default_config_path(), help="the model config (its data: is replaced)"
-    )
+    p.add_argument("--config", type=Path, default=preset_path("quick"), help="the model config (its data: is replaced)")
     p.add_argument("--out", type=Path, default=Path("runs/deployed"), help="where the runs go (one per seed)")
     p.add_argument("--write", action="store_true", help=f"add the section to {RESULTS.name}")
     args = p.parse_args()
