@@ -18,7 +18,9 @@ on the first seed's deployed design as deployed (Resource layers included), time
 ``bench/bench_emulate.py --run`` does (:func:`bench_emulate.deployed_rates`).  ``--write`` writes
 bench/results_flagship.md and bench/results_flagship.json (the figures the Markdown shows, per seed;
 ``bench/tasks_doc.py`` renders docs/tasks.md's flagship rows from it; ``results_flagship_<stem>.*`` for another
-``--config``); without it the markdown is printed.
+``--config``); without it the markdown is printed.  ``--speed-only`` re-times only the emulator (after a change
+to it) on ``WORKDIR/seed<first seed>``, which must be a finished run of the same config and seed, and keeps every
+per-seed figure of the results JSON.
 """
 
 from __future__ import annotations
@@ -340,6 +342,56 @@ def _targets(
     ]
 
 
+#: How the command line of a results file whose emulator was re-timed by ``--speed-only`` says so.
+SPEED_NOTE = "  # emulator re-timed"
+
+
+def speed_run_dir(workdir: Path, seed: int, config: str = DEFAULT_CONFIG) -> Path:
+    """``WORKDIR/seed<seed>`` when it is a finished run of ``config`` at that seed (the design the per-seed figures
+    measured); otherwise ``SystemExit`` with one line saying what differs."""
+    from fpgaflow.errors import ConfigError
+    from fpgaflow.pipeline.config import recorded_config
+
+    run_dir = workdir / f"seed{seed}"
+    try:
+        recorded = recorded_config(run_dir)
+    except ConfigError as exc:
+        raise SystemExit(f"bench_flagship --speed-only: {exc}") from None
+    want = config_digest(seed_config(seed, config))
+    if config_digest(recorded) != want:
+        raise SystemExit(
+            f"bench_flagship --speed-only: {run_dir} was run with another config than {config} at data seed {seed}"
+            f" (digest {config_digest(recorded)}, expected {want})"
+        )
+    if not any(run_dir.glob("*/scores.npz")):
+        raise SystemExit(f"bench_flagship --speed-only: {run_dir} has no verify scores (an unfinished run?)")
+    return run_dir
+
+
+def remeasure_speed(workdir: Path, seed: int, config: str = DEFAULT_CONFIG, write: bool = False) -> str:
+    """Re-time the emulator against Keras on a finished run's design; the per-seed figures stay those of the
+    results JSON (which must have measured ``config``)."""
+    results = results_path(config)
+    entry = json.loads(results.with_suffix(".json").read_text(encoding="utf-8"))
+    if entry["settings"].get("config", DEFAULT_CONFIG) != config:
+        raise SystemExit(f"bench_flagship --speed-only: {results.with_suffix('.json')} did not measure {config}")
+    speed = deployed_rates(speed_run_dir(workdir, seed, config), repeats=3)
+    measured = str(entry["command"]).split(SPEED_NOTE)[0]
+    command = f"{measured}{SPEED_NOTE}: bench/bench_flagship.py --speed-only --workdir {workdir} --write"
+    text = render(entry["seeds"], speed, command, config)
+    if write:
+        results.write_text(text, encoding="utf-8")
+        write_json(
+            results.with_suffix(".json"),
+            entry | {"speed": speed, "command": command},
+            allow_nan=False,
+            sort_keys=False,
+            default=float,
+        )
+    print(text)
+    return text
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
@@ -355,7 +407,16 @@ def main() -> None:
     ap.add_argument(
         "--from-json", action="store_true", help=f"render {RESULTS.name} from {RESULTS_JSON.name} (no measurement)"
     )
+    ap.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="re-time the emulator on WORKDIR/seed<first seed> (a finished run of the same config) and keep the"
+        " per-seed figures of the results JSON",
+    )
     args = ap.parse_args()
+    if args.speed_only:
+        remeasure_speed(args.workdir, args.seeds[0], args.config, write=args.write)
+        return
     if args.from_json:
         entry = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
         config = entry["settings"].get("config", DEFAULT_CONFIG)

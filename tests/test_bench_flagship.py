@@ -46,3 +46,24 @@ def test_a_seed_cache_of_another_config_is_refused(bench: ModuleType, tmp_path: 
     digest = bench.config_digest(bench.seed_config(1))
     (tmp_path / "seed1.json").write_text(json.dumps({"config_digest": digest, "seed": 1}))
     assert bench.measure_seed(1, tmp_path) == {"config_digest": digest, "seed": 1}
+
+
+def _finished_run(run_dir: Path, cfg_dict: dict[str, object], scores: bool = True) -> None:
+    (run_dir / ".fpgaflow").mkdir(parents=True)
+    (run_dir / ".fpgaflow" / "run.json").write_text(json.dumps({"config": cfg_dict}), encoding="utf-8")
+    if scores:
+        (run_dir / "verify").mkdir()
+        (run_dir / "verify" / "scores.npz").write_bytes(b"")
+
+
+def test_speed_only_times_the_run_of_the_same_config_and_seed(bench: ModuleType, tmp_path: Path) -> None:
+    _finished_run(tmp_path / "seed1", bench.seed_config(1).to_dict())
+    assert bench.speed_run_dir(tmp_path, 1) == tmp_path / "seed1"
+    with pytest.raises(SystemExit, match=r"seed2 has no readable run config"):
+        bench.speed_run_dir(tmp_path, 2)
+    _finished_run(tmp_path / "other" / "seed1", bench.seed_config(2).to_dict())
+    with pytest.raises(SystemExit, match=r"seed1 was run with another config than models/default.yaml at data seed 1"):
+        bench.speed_run_dir(tmp_path / "other", 1)
+    _finished_run(tmp_path / "unfinished" / "seed1", bench.seed_config(1).to_dict(), scores=False)
+    with pytest.raises(SystemExit, match=r"has no verify scores"):
+        bench.speed_run_dir(tmp_path / "unfinished", 1)
