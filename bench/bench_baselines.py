@@ -213,7 +213,7 @@ def _boosters(settings: TreeSettings, seed: int) -> dict[str, Any]:
             verbose=-1,
         )
     except ImportError:
-        emit("LightGBM not installed: skipped")
+        emit("LightGBM not installed: skipped (pip install -e '.[bench]')")
     try:
         import xgboost
 
@@ -229,7 +229,7 @@ def _boosters(settings: TreeSettings, seed: int) -> dict[str, Any]:
             random_state=seed,
         )
     except ImportError:
-        emit("XGBoost not installed: skipped")
+        emit("XGBoost not installed: skipped (pip install -e '.[bench]')")
     return out
 
 
