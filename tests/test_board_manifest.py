@@ -14,38 +14,20 @@ from typing import Any
 
 import numpy as np
 import pytest
+from minimal_bundle import write_minimal_bundle
 
 from fpgaflow.errors import DataError
 from fpgaflow.verify.check import check_results
 from fpgaflow_board.errors import BundleError
-from fpgaflow_board.manifest import Manifest, read_manifest, sha256, write_manifest
+from fpgaflow_board.manifest import read_manifest, write_manifest
 from fpgaflow_board.session import open_bundle
 
 
 def make_bundle(root: Path, **changes: Any) -> Path:
-    """A small, valid bundle without a bitstream (C simulation, maps, expected outputs); ``changes`` edit its
-    manifest after the checksums are computed."""
+    """A small, valid bundle without a bitstream (C simulation, two 4 × 4 maps, expected outputs); ``changes`` edit
+    its manifest after the checksums are computed."""
     bundle = root / "bundle"
-    (bundle / "lib").mkdir(parents=True)
-    np.savez(bundle / "test_maps.npz", maps=np.zeros((2, 4, 4, 1), np.float32), labels=np.array([0, 1]))
-    zeros = np.zeros(2, np.float32)
-    np.savez(bundle / "expected_outputs.npz", csim_raw=zeros, keras_raw=zeros, csim=zeros + 0.5, keras=zeros + 0.5)
-    (bundle / "lib" / "myproject_csim.so").write_bytes(b"\x7fELF not really a library")
-    files = {p.relative_to(bundle).as_posix(): sha256(p) for p in sorted(bundle.rglob("*")) if p.is_file()}
-    manifest = Manifest(
-        project_name="myproject",
-        input_shape=(4, 4, 1),
-        n_in=16,
-        n_out=1,
-        input_scale=1 / 256,
-        input_precision="ap_ufixed<8,0>",
-        output_precision="ap_fixed<16,6>",
-        csim_library="lib/myproject_csim.so",
-        test_maps="test_maps.npz",
-        expected_outputs="expected_outputs.npz",
-        files=files,
-    )
-    write_manifest(bundle, dataclasses.replace(manifest, **changes))
+    write_minimal_bundle(bundle, np.zeros((2, 1), np.float32), (4, 4, 1), with_library=True, **changes)
     return bundle
 
 

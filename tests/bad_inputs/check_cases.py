@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from minimal_bundle import write_minimal_bundle
 
 from bad_inputs.case import Case, Prepare, Prepared, fpgaflow
 
@@ -19,29 +20,9 @@ N_MAPS = 20
 
 def write_bundle(directory: Path) -> tuple[np.ndarray, str]:
     """A bundle with 20 test maps; returns the expected raw outputs and the design digest."""
-    from fpgaflow_board.manifest import Manifest, sha256, write_manifest
-
-    directory.mkdir()
-    rng = np.random.default_rng(3)
-    raw = rng.normal(size=(N_MAPS, 1)).astype(np.float32)
-    labels = (np.arange(N_MAPS) % 2).astype(np.int8)
-    np.savez(directory / "expected_outputs.npz", csim_raw=raw, keras_raw=raw)
-    np.savez(directory / "test_maps.npz", maps=np.zeros((N_MAPS, 8, 8, 1), np.float32), labels=labels)
-    files = {name: sha256(directory / name) for name in ("expected_outputs.npz", "test_maps.npz")}
-    manifest = Manifest(
-        project_name="myproject",
-        input_shape=(8, 8, 1),
-        n_in=64,
-        n_out=1,
-        input_scale=1 / 256,
-        input_precision="ap_ufixed<8,0>",
-        output_precision="ap_fixed<16,6>",
-        test_maps="test_maps.npz",
-        expected_outputs="expected_outputs.npz",
-        files=files,
-    )
-    write_manifest(directory, manifest)
-    return raw, files["expected_outputs.npz"]
+    raw = np.random.default_rng(3).normal(size=(N_MAPS, 1)).astype(np.float32)
+    manifest = write_minimal_bundle(directory, raw, (8, 8, 1))
+    return raw, manifest.files["expected_outputs.npz"]
 
 
 def _results(
