@@ -178,6 +178,9 @@ def _fit(fit_dir: Path) -> dict[str, Any]:
         "cheapest_lut": next(
             (p["resources"]["lut"] for p in data["points"] if p["label"] == data["tradeoff"]["cheapest"]), None
         ),
+        # the run's own design among fit's points (`configured`), and what fit says of it
+        "configured": data.get("configured"),
+        "configured_sentence": data.get("configured_sentence"),
     }
 
 
@@ -369,8 +372,10 @@ def figures(s: dict[str, Any]) -> dict[str, str]:
         u = f["utilisation"]
         util = " / ".join(f"{100 * u[r]:.1f}" for r in ("lut", "ff", "dsp", "bram18"))
         same = " (= QKeras)" if f["accuracy"] == f["reference_accuracy"] else ""
+        configured = f.get("configured") is not None and f["chosen"] == f["configured"]
+        chosen = "`configured` (models/default.yaml's `convert:`)" if configured else f["chosen"]
         out["fit-default-row"] = (
-            f"| trained default run, {rows}×{cols}×1 | {f['n_points']} ({f['n_within_budget']}) | {f['chosen']} | "
+            f"| trained default run, {rows}×{cols}×1 | {f['n_points']} ({f['n_within_budget']}) | {chosen} | "
             f"{util} | {f['maps_per_s']:,.0f} | {_pct(f['accuracy'], 2)} %{same} | `make readme` |"
         )
         t = f["tradeoff"]
@@ -389,11 +394,25 @@ def figures(s: dict[str, Any]) -> dict[str, str]:
             f"{_pct(f['reference_accuracy'])} % (no more accurate point of fit's space fits for certain above the "
             "throughput floor)"
         )
-        out["fit-default"] = (
-            f"the trained {rows} × {cols} default run fits at {f['n_within_budget']} of {f['n_points']} points and "
-            f"{kept}; the chosen {f['chosen']} runs at "
-            f"{f['maps_per_s']:,.0f} maps/s (modelled){cheaper}"
-        )
+        if configured:  # fit's answer is the design the run already has
+            scores = (
+                f"keeps the trained model's {_pct(f['accuracy'])} % accuracy"
+                if f["accuracy"] == f["reference_accuracy"]
+                else f"scores {_pct(f['accuracy'])} % where the trained model scores {_pct(f['reference_accuracy'])} %"
+            )
+            out["fit-default"] = (
+                f"the trained {rows} × {cols} default run fits at {f['n_within_budget']} of {f['n_points']} points, "
+                "and the one fit chooses is the run's own configured design (`configured`: the per-layer reuse "
+                f"factors and strategies of models/default.yaml), which {scores} at {f['maps_per_s']:,.0f} maps/s "
+                f"(modelled){cheaper}"
+            )
+        else:
+            out["fit-default"] = (
+                f"the trained {rows} × {cols} default run fits at {f['n_within_budget']} of {f['n_points']} points "
+                f"and {kept}; the chosen {f['chosen']} runs at "
+                f"{f['maps_per_s']:,.0f} maps/s (modelled){cheaper}"
+                + (f"; {f['configured_sentence']}" if f.get("configured") is not None else "")
+            )
     return out
 
 

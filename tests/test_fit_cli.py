@@ -56,6 +56,7 @@ def test_cli_fit_writes_config_table_plot_and_confirms_with_csim(
     stdout = capsys.readouterr().out
     assert rc == 0
     assert "C-sim check: 30/30 maps bit-identical to the emulator" in stdout
+    assert f"configured: no configured point: {model} is a model file, not a run directory with a convert: " in stdout
     data = json.loads((out / "fit.json").read_text())
     assert data["n_points"] == 2 and data["n_maps_scored"] == 120
     assert data["csim_confirmation"]["identical"] is True
@@ -144,3 +145,42 @@ def test_fit_with_a_runs_baselines_writes_accuracy_against_luts(inputs: tuple[Pa
     # without accuracy there is nothing to draw against the baselines
     bare = fit_saved_model(model, cfg, tmp_path / "bare", None, baselines=baselines)
     assert bare.accuracy_plot is None and not (tmp_path / "bare" / "fit_accuracy_lut.png").exists()
+
+
+def test_fit_of_a_run_directory_scores_and_chooses_the_runs_configured_design(
+    inputs: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run directory's `convert:` section (conv1 Resource at reuse 3, the dense layer Latency) is the point
+    `configured`: most accurate (the grid trims 12 bits), it is chosen, written to fit.yaml, ringed on the plots and
+    its C-sim agrees with the emulator bit for bit."""
+    import shutil
+
+    model, maps = inputs
+    run = tmp_path / "run"
+    for rel, src in (("model/model.h5", model), ("data/test.npz", maps), ("data/train.npz", maps)):
+        (run / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, run / rel)
+    files = {"model": "model/model.h5", "test_maps": "data/test.npz", "train_maps": "data/train.npz"}
+    (run / "summary.json").write_text(json.dumps({"files": files}))
+    layers = {"conv1": {"reuse_factor": 3, "strategy": "Resource"}, "output_dense": {"strategy": "Latency"}}
+    convert = {"backend": "VivadoAccelerator", "reuse_factor": 1, "layers": layers}
+    config = {"model": {"input_scale": 1 / 256}, "convert": convert}
+    (run / ".fpgaflow").mkdir()
+    (run / ".fpgaflow" / "run.json").write_text(json.dumps({"config": config}))
+    out = tmp_path / "fit"
+    space = ["--reuse-factors", "1", "--reuse-modes", "uniform", "--strategies", "Latency", "--trim-bits", "12"]
+    assert main(["-q", "fit", str(run), "--out", str(out), "--csim-maps", "20", *space]) == 0
+    stdout = capsys.readouterr().out
+    data = json.loads((out / "fit.json").read_text())
+    assert [p["label"] for p in data["points"]] == ["configured", "R1-uniform/Latency/trim12/margin1"]
+    chosen = data["chosen"]
+    assert chosen["label"] == data["configured"] == "configured"
+    assert chosen["layer_reuse"] == {"conv1": 3, "output_dense": 1}
+    assert chosen["layer_strategy"] == {"conv1": "Resource", "output_dense": "Latency"}
+    assert chosen["accuracy"] > data["points"][1]["accuracy"]
+    assert data["configured_sentence"].endswith("is the chosen point")
+    assert "configured: the configured design (the run's convert: section; " in stdout
+    assert data["csim_confirmation"]["identical"] is True and data["csim_confirmation"]["n_maps"] == 20
+    cfg = from_mapping(ConvertConfig, yaml.safe_load((out / "fit.yaml").read_text())["convert"], "convert")
+    assert (cfg.layers["conv1"].reuse_factor, cfg.layers["conv1"].strategy) == (3, "Resource")
+    assert "| 0 | configured | conv1=3 Resource, output_dense=1 Latency |" in (out / "fit.md").read_text()

@@ -44,7 +44,12 @@ def _tiny_model() -> Any:
 
 @pytest.fixture(scope="module")
 def tiny() -> tuple[Any, np.ndarray, np.ndarray]:
-    """A random-weight 16×16 model, 300 sparse hit maps (network units) labelled by the model itself."""
+    return tiny_model_and_maps()
+
+
+def tiny_model_and_maps() -> tuple[Any, np.ndarray, np.ndarray]:
+    """A random-weight 16×16 model (conv1 3×3×1 → 3, output_dense 147 → 1), 300 sparse hit maps (network units)
+    labelled by the model itself."""
     from fpgaflow.convert.hls import split_output_activation
 
     model = _tiny_model()

@@ -100,3 +100,27 @@ def test_the_default_maps_are_still_the_ones_the_snapshot_was_made_from(
     assert snapshot["data_sha256"] == figures_script.data_digest(), (
         "the simulator makes other default maps than the README's run: `make readme`"
     )
+
+
+def test_the_fit_sentence_says_when_fit_chose_the_runs_configured_design(
+    figures_script: ModuleType, snapshot: dict[str, Any]
+) -> None:
+    """When fit's chosen point is `configured` (the run's own per-layer design) the README says so, with its
+    accuracy against the trained model's; when a grid point is chosen, fit's sentence on the configured design
+    (why it was not chosen) follows."""
+    fit = snapshot["fit"]
+    mine = fit | {"chosen": "configured", "configured": "configured", "accuracy": fit["reference_accuracy"]}
+    figs = figures_script.figures(snapshot | {"fit": mine})
+    ref = f"{100 * fit['reference_accuracy']:.1f}"
+    assert figs["fit-default"].endswith(
+        "and the one fit chooses is the run's own configured design (`configured`: the per-layer reuse factors and "
+        f"strategies of models/default.yaml), which keeps the trained model's {ref} % accuracy at "
+        f"{fit['maps_per_s']:,.0f} maps/s (modelled)"
+    )
+    assert "| `configured` (models/default.yaml's `convert:`) |" in figs["fit-default-row"]
+    why = "the configured design (the run's convert: section; 71.80 %, does not fit, 6,103 maps/s) is not chosen: no"
+    grid = fit | {"configured": "configured", "configured_sentence": why}
+    figs = figures_script.figures(snapshot | {"fit": grid})
+    assert figs["fit-default"].endswith(f"; {why}") and fit["chosen"] in figs["fit-default-row"]
+    # a snapshot of a fit without a configured point renders as before (the committed README)
+    assert "configured" not in figures_script.figures(snapshot)["fit-default"]

@@ -94,15 +94,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from fpgaflow.errors import ConfigError
     from fpgaflow.fit.fit_saved_model import fit_saved_model
     from fpgaflow.pipeline.artefacts import FinishedRun
+    from fpgaflow.pipeline.config import recorded_config
 
     cfg: FitConfig = args.options.config(args)
     model, maps, calibration, train = args.model, args.maps, args.calibration, args.train
     scale = given(args, "input_scale")
     baselines = args.baselines
+    configured, absent = None, f"{model} is a model file, not a run directory with a convert: section"
     if model.is_dir():  # a run directory supplies the model, test maps and training maps (and its config's scale)
         run = FinishedRun.read(model)
+        try:  # the run's own design is scored beside the grid (the point `configured`)
+            configured = recorded_config(model).convert
+        except ConfigError as exc:
+            absent = str(exc)
         model = run.path("model")
         scale = scale or {"input_scale": run.input_scale}
         maps = maps or run.optional("test_maps")
@@ -113,6 +120,17 @@ def handle(args: argparse.Namespace) -> int:
         baselines = baselines or run.optional("model_vs_baselines")  # the plot's horizontal lines
     if args.no_accuracy:
         cfg, maps = overlay(cfg, {"csim_maps": 0}, "fit"), None
-    done = fit_saved_model(model, cfg, args.out, maps, calibration, train, baselines=baselines, **scale)
+    done = fit_saved_model(
+        model,
+        cfg,
+        args.out,
+        maps,
+        calibration,
+        train,
+        baselines=baselines,
+        configured=configured,
+        configured_absent=absent,
+        **scale,
+    )
     print("\n".join(done.lines()))  # noqa: T201
     return 0

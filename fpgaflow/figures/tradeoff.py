@@ -40,6 +40,13 @@ class DesignPoint:
     label: str = ""
 
 
+def _ring(ax: Any, point: DesignPoint, y: float, text: str) -> None:
+    """A hollow square around one point (the run's configured design), named in the legend."""
+    ax.scatter(
+        [point.lut], [y], marker="s", s=150, facecolors="none", edgecolors="tab:red", lw=1.6, zorder=4, label=text
+    )
+
+
 def tradeoff_figure(
     points: Sequence[DesignPoint],
     chosen: int,
@@ -47,9 +54,11 @@ def tradeoff_figure(
     rate_lines: Sequence[tuple[float, str]] = (),
     accuracy_maps: int | None = None,
     title: str = "",
+    ringed: tuple[int, str] | None = None,
 ) -> Any:
     """The trade-off plot; ``chosen`` indexes ``points``; ``rate_lines``: throughputs to mark (a floor, a
-    target: value in maps/s and its legend text); ``accuracy_maps``: maps the accuracy was measured on."""
+    target: value in maps/s and its legend text); ``accuracy_maps``: maps the accuracy was measured on;
+    ``ringed``: one point to ring (index into ``points``, legend text), e.g. the run's configured design."""
     fig, ax = new_figure(7.5, 4.8)
     scored = [p for p in points if p.accuracy is not None]
     lo = min((100 * (p.accuracy or 0.0) for p in scored), default=0.0)
@@ -93,6 +102,8 @@ def tradeoff_figure(
         zorder=5,
         label=f"chosen: {c.label}" if c.label else "chosen",
     )
+    if ringed is not None:
+        _ring(ax, points[ringed[0]], points[ringed[0]].maps_per_s, ringed[1])
     ax.axvline(lut_budget, color="black", ls="--", lw=1, label=f"LUT budget ({lut_budget:,.0f})")
     for rate, text in rate_lines:
         ax.axhline(rate, color="tab:purple", ls=":", lw=1.2, label=f"{text}: {rate:,.0f} maps/s")
@@ -123,11 +134,13 @@ def accuracy_lut_figure(
     accuracy_maps: int | None = None,
     title: str = "",
     front_indices: Sequence[int] = (),
+    ringed: tuple[int, str] | None = None,
 ) -> Any:
     """Accuracy against estimated LUTs, one marker per scored design point (marker and edge: the budget
     verdict), the chosen point starred, the Pareto front (``front_indices`` into ``points``, by ascending LUT)
     joined, the LUT budget as a vertical line and ``lines`` — the yardsticks (a baseline's or the truth
-    ceiling's accuracy as a fraction, and its legend text) — as horizontal lines across the plot."""
+    ceiling's accuracy as a fraction, and its legend text) — as horizontal lines across the plot; ``ringed``: one
+    point to ring (index, legend text)."""
     fig, ax = new_figure(7.5, 4.8)
     scored = [p for p in points if p.accuracy is not None]
     for verdict, marker, edge, words in _STYLES:
@@ -167,6 +180,8 @@ def accuracy_lut_figure(
             zorder=5,
             label=f"chosen: {c.label}" if c.label else "chosen",
         )
+    if ringed is not None and points[ringed[0]].accuracy is not None:
+        _ring(ax, points[ringed[0]], 100 * (points[ringed[0]].accuracy or 0.0), ringed[1])
     styles = ("--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)))
     colours = ("tab:red", "tab:green", "tab:orange", "black")
     for i, (accuracy, text) in enumerate(lines):

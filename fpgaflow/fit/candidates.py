@@ -1,4 +1,5 @@
-"""The candidate designs of a fit search: precision variants × per-layer reuse factors × strategies.
+"""The candidate designs of a fit search: precision variants × per-layer reuse factors × strategies, and the
+run's own configured design (:func:`configured_candidate`).
 
 Each candidate is a :class:`ConvertConfig` whose ``layers`` pin every Conv2D/Dense layer's accumulator and
 result type, reuse factor and strategy, so converting it needs no calibration data and reproduces exactly
@@ -8,15 +9,23 @@ the design that was estimated and scored.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from fpgaflow.convert.config import ConvertConfig, LayerOverride, Strategy
 from fpgaflow.convert.layers import WEIGHTED, KerasLayerSpec
 from fpgaflow.convert.plan_precision import PrecisionPlan
+from fpgaflow.convert.plan_reuse import ReusePlan, valid_reuse_factors
 from fpgaflow.convert.plan_reuse import cycles_per_map as layer_cycles
-from fpgaflow.convert.plan_reuse import valid_reuse_factors
 from fpgaflow.fit.config import ReuseMode
 from fpgaflow_board.fixed_point import FixedType
+
+#: How a candidate's per-layer reuse factors and strategies were chosen: by fit's grid (``uniform``, ``balanced``),
+#: or as the run's ``convert:`` section configured them (``configured``).
+CandidateMode = Literal[ReuseMode, "configured"]
+
+#: The label of the run's own configured design among fit's points.
+CONFIGURED = "configured"
 
 
 @dataclass(frozen=True)
@@ -36,27 +45,54 @@ class PrecisionVariant:
 @dataclass(frozen=True)
 class Candidate:
     """One design to evaluate: a precision variant, the global reuse factor and mode it came from, the
-    per-layer reuse factors they give, the strategy of every Conv2D/Dense layer, and the kernel sparsity
-    the model was pruned to for it (0: the model as given)."""
+    per-layer reuse factors they give, the strategy of every Conv2D/Dense layer (``strategy``, unless
+    ``layer_strategy`` names the layer: the configured design mixes Latency and Resource), and the kernel
+    sparsity the model was pruned to for it (0: the model as given)."""
 
     precision: PrecisionVariant
     reuse_factor: int
-    reuse_mode: ReuseMode
+    reuse_mode: CandidateMode
     strategy: Strategy
     layer_reuse: dict[str, int]
     sparsity: float = 0.0
+    layer_strategy: dict[str, Strategy] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
         prefix = f"pruned{round(100 * self.sparsity)}/" if self.sparsity else ""
+        if self.reuse_mode == "configured":
+            return f"{prefix}{CONFIGURED}"
         return f"{prefix}R{self.reuse_factor}-{self.reuse_mode}/{self.strategy}/{self.precision.key}"
 
+    def strategy_of(self, layer: str) -> Strategy:
+        """The hls4ml strategy of Conv2D/Dense ``layer`` in this design."""
+        return self.layer_strategy.get(layer, self.strategy)
+
+    @property
+    def strategies(self) -> dict[str, Strategy]:
+        """Every Conv2D/Dense layer's strategy."""
+        return {name: self.strategy_of(name) for name in self.layer_reuse}
+
+    @property
+    def strategy_label(self) -> str:
+        """The one strategy of every layer, or ``mixed``."""
+        used = set(self.strategies.values())
+        return used.pop() if len(used) == 1 else "mixed"
+
+    @property
+    def latency_twin(self) -> Candidate:
+        """The same design with every layer on the Latency strategy (the arithmetic the emulator scores)."""
+        return replace(self, strategy="Latency", layer_strategy={})
+
     def convert_config(self, base: ConvertConfig) -> ConvertConfig:
-        """``base`` with every weighted layer pinned to this candidate's types, reuse factor and strategy."""
-        layers = {
-            name: LayerOverride(accum=acc, result=res, reuse_factor=self.layer_reuse[name], strategy=self.strategy)
-            for name, (acc, res) in self.precision.types.items()
-        }
+        """``base`` with every weighted layer pinned to this candidate's types, reuse factor and strategy
+        (``base``'s other per-layer choices, such as weight types, kept)."""
+        layers = dict(base.layers)
+        for name, (acc, res) in self.precision.types.items():
+            rf, strategy = self.layer_reuse[name], self.strategy_of(name)
+            layers[name] = replace(
+                layers.get(name, LayerOverride()), accum=acc, result=res, reuse_factor=rf, strategy=strategy
+            )
         return replace(base, reuse_factor=1, strategy=self.strategy, layers=layers)
 
 
@@ -117,3 +153,18 @@ def enumerate_candidates(
                     seen.add(key)
                     out.append(Candidate(variant, rf, mode, strategy, reuse, sparsity))
     return out
+
+
+def configured_candidate(plan: PrecisionPlan, reuse: ReusePlan, cfg: ConvertConfig) -> Candidate:
+    """The design ``cfg`` (a run's ``convert:`` section) asks for, planned as :func:`fpgaflow.convert.hls.plan`
+    planned it (``plan``, ``reuse``): its accumulator and result types untrimmed, every layer's own reuse factor and
+    strategy."""
+    rf = cfg.reuse_factor if isinstance(cfg.reuse_factor, int) else 1
+    return Candidate(
+        precision_variant(plan, 0, cfg.result_margin_bits),
+        rf,
+        "configured",
+        cfg.strategy,
+        {lr.layer: lr.reuse_factor for lr in reuse.layers},
+        layer_strategy={lr.layer: lr.strategy for lr in reuse.layers if lr.strategy != cfg.strategy},
+    )

@@ -72,19 +72,12 @@ def confirm_with_csim(
     n_in = int(np.prod(x.shape[1:]))
     n_out = int(np.prod(logit_model.output_shape[1:]))
     hw = CSimLibrary(lib_path, n_in, n_out, name).predict(x)
-    if candidate.strategy == "Latency":
+    if candidate.strategy_label == "Latency":
         emu_model, emulated = conversion.hls_model, "the chosen design"
     else:
-        twin = Candidate(
-            candidate.precision,
-            candidate.reuse_factor,
-            candidate.reuse_mode,
-            "Latency",
-            candidate.layer_reuse,
-            candidate.sparsity,
-        )
-        emu_model = convert(logit_model, twin.convert_config(conversion.config), work, conversion.input_scale).hls_model
-        emulated = "its Latency-strategy twin (Resource is not emulated)"
+        twin = candidate.latency_twin.convert_config(conversion.config)
+        emu_model = convert(logit_model, twin, work, conversion.input_scale).hls_model
+        emulated = "its Latency-strategy twin, which fit scored"
     emu = Emulator.from_hls_model(emu_model).predict(x)
     same = np.all(hw.reshape(len(x), -1) == emu.reshape(len(x), -1), axis=1)
     agree = (hw[:, 0] >= 0) == (emu[:, 0] >= 0)

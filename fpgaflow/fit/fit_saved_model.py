@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.fit.config import FitConfig
 from fpgaflow.fit.errors import FitError
 from fpgaflow.outdir import staged_output_dir
@@ -35,7 +36,7 @@ class FitOutcome:
 
     def lines(self) -> list[str]:
         """What the command prints: the chosen point, what it traded, how many fit, the C-sim check, the files."""
-        from fpgaflow.fit.search import tradeoff
+        from fpgaflow.fit.search import configured_sentence, tradeoff
 
         result, c = self.result, self.result.chosen
         acc = "not scored" if c.accuracy is None else f"accuracy {100 * c.accuracy:.2f} % ({result.n_maps} maps)"
@@ -47,6 +48,7 @@ class FitOutcome:
         lines = [
             f"chosen: {c.label}: {acc}; {c.verdict}; estimate {util}; {c.maps_per_s:.0f} maps/s (modelled)",
             f"traded: {tradeoff(result).sentence(c)}",
+            f"configured: {configured_sentence(result)}",
             f"{n_fit}/{len(result.points)} points fit the {100 * result.config.budget:.0f} % budget over the whole "
             f"range of the estimate, {n_maybe} only if the estimate is high (resources are estimates, not synthesis)",
         ]
@@ -74,6 +76,8 @@ def fit_saved_model(
     train: Path | None = None,
     input_scale: float | None = None,
     baselines: Path | None = None,
+    configured: ConvertConfig | None = None,
+    configured_absent: str = "",
 ) -> FitOutcome:
     """Search ``cfg``'s space for the model in ``model_path`` (.h5) and write the chosen configuration
     (``fit.yaml``: a ``convert:`` section; ``convert.yaml``), the table of every point, the Pareto plot and
@@ -84,8 +88,9 @@ def fit_saved_model(
     ``cfg.prune_levels``; ``input_scale``: ADC → network input, only for a model that does not store it (a
     different value is refused: :func:`fpgaflow.modelio.input_scale_for`); ``baselines``: a run's
     ``model_vs_baselines.json``: with accuracy scored, the baselines and the truth ceiling go into ``fit.json``/
-    ``fit.md`` and ``fit_accuracy_lut.png`` draws the points against them.  When nothing fits, ``fit.json``
-    still lists every point and :class:`FitError` is raised.
+    ``fit.md`` and ``fit_accuracy_lut.png`` draws the points against them; ``configured``: the run's ``convert:``
+    section, scored as the point ``configured`` (``configured_absent``: why there is none, said in ``fit.md`` and
+    the output).  When nothing fits, ``fit.json`` still lists every point and :class:`FitError` is raised.
     """
     from fpgaflow.convert.hls import split_output_activation
     from fpgaflow.data import load_file
@@ -108,8 +113,9 @@ def fit_saved_model(
     if maps is not None:
         test = load_file(maps)
         x, labels = model_inputs(test.maps[: cfg.accuracy_maps], scale, shape), test.labels[: cfg.accuracy_maps]
-    if calibration is not None:
-        x_cal = model_inputs(load_file(calibration).maps[:CALIBRATION_MAPS], scale, shape)
+    if calibration is not None:  # as many as the run's convert step profiled, for the configured point
+        n_cal = max(CALIBRATION_MAPS, configured.calibration_maps if configured is not None else 0)
+        x_cal = model_inputs(load_file(calibration).maps[:n_cal], scale, shape)
     lines = read_baselines(baselines) if baselines is not None and maps is not None else []
     train_set = None
     if cfg.prune_levels and train is not None:
@@ -120,7 +126,10 @@ def fit_saved_model(
         work = staging / ".work"
         try:
             try:
-                result = fit_model(model, cfg, work, x, labels, x_cal, train_set, input_scale=scale)
+                result = fit_model(
+                    model, cfg, work, x, labels, x_cal, train_set, input_scale=scale, configured=configured
+                )
+                result.configured_absent = result.configured_absent or configured_absent
             except FitError as exc:
                 if not exc.points:
                     raise

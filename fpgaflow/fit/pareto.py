@@ -34,6 +34,14 @@ def pareto_front(points: list[FitPoint]) -> list[FitPoint]:
     return [points[i] for i in index]
 
 
+def _configured_ring(result: FitResult) -> tuple[int, str] | None:
+    """The run's configured design (its position in the points) to ring on the plots, if fit scored one."""
+    p = result.configured
+    if p is None:
+        return None
+    return next(i for i, q in enumerate(result.points) if q is p), "configured (the run's convert: section)"
+
+
 def plot_pareto(result: FitResult, path: Path) -> Path:
     """The search as a trade-off (:func:`fpgaflow.figures.tradeoff.tradeoff_figure`): estimated LUTs against
     modelled maps/s, accuracy as colour, the budget verdict (over the estimate's whole range) by marker and edge,
@@ -52,6 +60,7 @@ def plot_pareto(result: FitResult, path: Path) -> Path:
         else [],
         result.n_maps,
         f"fpgaflow fit: {len(points)} configurations on the {result.board.name} (estimates, not synthesis)",
+        _configured_ring(result),
     )
     return save_png(fig, path)
 
@@ -71,6 +80,7 @@ def accuracy_lut_plot(result: FitResult, baselines: list[BaselineLine]) -> Any:
         result.n_maps,
         f"fpgaflow fit on the {result.board.name}: accuracy against LUTs (estimates, not synthesis)",
         [position[id(p)] for p in pareto_front(result.points)],
+        _configured_ring(result),
     )
 
 

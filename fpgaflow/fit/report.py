@@ -13,7 +13,7 @@ from fpgaflow.estimate.coefficients import RANGE_MEANING
 from fpgaflow.estimate.table import compact
 from fpgaflow.fit.confirm import CsimConfirmation
 from fpgaflow.fit.pareto import pareto_front
-from fpgaflow.fit.search import FitPoint, FitResult, tradeoff
+from fpgaflow.fit.search import FitPoint, FitResult, configured_sentence, tradeoff
 from fpgaflow_board.atomic import write_text
 
 #: ``convert:`` section for a run config (``fpgaflow run --config``).
@@ -37,10 +37,17 @@ def interval(p: FitPoint, resource: str) -> str:
     return f"{compact(p.resources[resource])} ({compact(low)}–{compact(high)}) {_pct(p.utilisation[resource])}"
 
 
+def layer_choices(p: FitPoint) -> str:
+    """``conv1=1, conv2=6``: each layer's reuse factor, with its strategy when the design mixes them."""
+    c = p.candidate
+    mixed = c.strategy_label == "mixed"
+    return ", ".join(f"{k}={v}" + (f" {c.strategy_of(k)}" if mixed else "") for k, v in c.layer_reuse.items())
+
+
 def _row(p: FitPoint, chosen: FitPoint, front: set[int]) -> str:
     mark = "**chosen**" if p.index == chosen.index else ("front" if p.index in front else "")
     acc = "–" if p.accuracy is None else f"{100 * p.accuracy:.2f} %"
-    reuse = ", ".join(f"{k}={v}" for k, v in p.candidate.layer_reuse.items())
+    reuse = layer_choices(p)
     verdict = p.verdict if p.fits else f"{p.verdict}: " + ", ".join(p.over)
     cells = " | ".join(interval(p, r) for r in ("lut", "ff", "dsp", "bram18"))
     return (
@@ -81,13 +88,14 @@ def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, ex
     if result.reference_accuracy is not None:
         lines.append(f"- QKeras model on the same maps: {100 * result.reference_accuracy:.2f} %")
     lines += [
-        f"- per-layer reuse factors: {', '.join(f'{k}={v}' for k, v in c.candidate.layer_reuse.items())}; "
-        f"strategy {c.candidate.strategy}; accumulators/results trimmed by {c.candidate.precision.trim_bits} bits",
+        f"- per-layer reuse factors: {layer_choices(c)}; strategy {c.candidate.strategy_label}; "
+        f"accumulators/results trimmed by {c.candidate.precision.trim_bits} bits",
         f"- verdict: {c.verdict}",
         "- estimate (range, share of the board): "
         + ", ".join(f"{r} {interval(c, r)}" for r in ("lut", "ff", "dsp", "bram18")),
         f"- interval {c.interval_cycles:.0f} cycles, modelled {c.maps_per_s:.0f} maps/s",
         f"- what the choice trades: {tradeoff(result).sentence(c)}",
+        f"- configured design: {configured_sentence(result)}",
     ]
     if confirmation is not None:
         d = confirmation.to_dict()
@@ -120,12 +128,18 @@ def render_markdown(result: FitResult, confirmation: CsimConfirmation | None, ex
         f"{result.config.min_maps_per_s:,.0f} maps/s); of equally accurate points, the one with the fewest LUTs "
         f"among those reaching the target {result.config.target_maps_per_s:,.0f} maps/s (`fit.target_maps_per_s`), "
         "or the fastest when none does; then the shorter interval, then fewer trimmed bits. Without accuracy: "
-        "the fastest point within budget, ties → fewer LUTs, then fewer trimmed bits.",
+        "the fastest point within budget, ties → fewer LUTs, then fewer trimmed bits."
+        + (
+            " The point `configured` is the run's own `convert:` section (its per-layer reuse factors and "
+            "strategies), estimated, scored and chosen like the grid's points."
+            if result.configured is not None
+            else ""
+        ),
         "",
         "## Every point",
         "",
-        "| # | point | reuse per layer | accuracy | LUT (range) | FF (range) | DSP48 (range) | BRAM18 (range) | "
-        "interval (cycles) | maps/s | verdict | |",
+        "| # | point | reuse (and strategy) per layer | accuracy | LUT (range) | FF (range) | DSP48 (range) | "
+        "BRAM18 (range) | interval (cycles) | maps/s | verdict | |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [_row(p, c, front) for p in result.points]

@@ -8,6 +8,10 @@ arithmetic, because every Conv2D/Dense accumulator either holds every partial su
 (WRAP: modular sums do not depend on the order in which the Resource strategy accumulates) and each
 product is cast to the accumulator on its own in both strategies.  The C simulation of the chosen design
 confirms this on a sample (:mod:`fpgaflow.fit.confirm`).
+
+Given the run's own ``convert:`` section (``configured``), its design — per-layer reuse factors and strategies as
+configured, types planned from the same calibration maps — is one more point, ``configured``, estimated, scored
+and chosen by the same rules as the grid's.
 """
 
 from __future__ import annotations
@@ -28,7 +32,13 @@ from fpgaflow.estimate import check_budget, estimate_model, throughput
 from fpgaflow.estimate.budget import Verdict
 from fpgaflow.estimate.describe import describe_hls_model
 from fpgaflow.estimate.table import RESOURCES
-from fpgaflow.fit.candidates import Candidate, PrecisionVariant, enumerate_candidates, precision_variant
+from fpgaflow.fit.candidates import (
+    Candidate,
+    PrecisionVariant,
+    configured_candidate,
+    enumerate_candidates,
+    precision_variant,
+)
 from fpgaflow.fit.config import FitConfig
 from fpgaflow.fit.errors import FitError
 from fpgaflow.progress import Progress
@@ -77,7 +87,8 @@ class FitPoint:
             "reuse_factor": c.reuse_factor,
             "reuse_mode": c.reuse_mode,
             "sparsity": c.sparsity,
-            "strategy": c.strategy,
+            "strategy": c.strategy_label,
+            "layer_strategy": c.strategies,
             "trim_bits": c.precision.trim_bits,
             "result_margin_bits": c.precision.margin_bits,
             "layer_reuse": dict(c.layer_reuse),
@@ -110,6 +121,13 @@ class FitResult:
     notes: list[str] = field(default_factory=list)
     #: sparsity → the model its points were planned for (0.0: the model as given).
     models: dict[float, Any] = field(default_factory=dict)
+    #: why there is no configured point (empty when there is one, or when the caller gave no reason).
+    configured_absent: str = ""
+
+    @property
+    def configured(self) -> FitPoint | None:
+        """The run's own configured design among the points (``None`` when no run config was given)."""
+        return next((p for p in self.points if p.candidate.reuse_mode == "configured"), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +142,8 @@ class FitResult:
             "chosen": self.chosen.to_dict(),
             "chosen_convert_config": to_mapping(self.chosen.config),
             "tradeoff": {**tradeoff(self).to_dict(), "sentence": tradeoff(self).sentence(self.chosen)},
+            "configured": None if self.configured is None else self.configured.label,
+            "configured_sentence": configured_sentence(self),
             "points": [p.to_dict() for p in self.points],
             "notes": list(self.notes),
         }
@@ -157,7 +177,8 @@ def _score(
     maps: np.ndarray,
     labels: np.ndarray,
 ) -> float:
-    """Emulator accuracy of ``variant`` (a Latency conversion at the smallest reuse factors)."""
+    """Emulator accuracy of ``variant`` (a Latency conversion at the smallest reuse factors; ``base``'s other
+    per-layer choices kept)."""
     from fpgaflow.emulate import Emulator
 
     cand = Candidate(variant, 1, "uniform", "Latency", dict.fromkeys(variant.types, 1))
@@ -181,16 +202,29 @@ def evaluate(
     """Convert, estimate and budget-check one candidate (its project is deleted afterwards)."""
     conv_cfg = cand.convert_config(base)
     conv = convert(model, conv_cfg, work, input_scale, write=False)  # the graph is all the estimate reads
+    shutil.rmtree(work, ignore_errors=True)
+    return measure(conv, cand, conv_cfg, index, board, cfg, accuracy)
+
+
+def measure(
+    conv: Conversion,
+    cand: Candidate,
+    conv_cfg: ConvertConfig,
+    index: int,
+    board: Board,
+    cfg: FitConfig,
+    accuracy: float | None,
+) -> FitPoint:
+    """Estimate and budget-check ``conv``, the conversion of ``cand`` with ``conv_cfg`` (pinned per layer)."""
     table = estimate_model(conv.hls_model, board, top=conv.axis)
     budget = check_budget(table, board, cfg.budget)
     n_in = describe_hls_model(conv.hls_model).input_elements
     words = conv.axis.in_words if conv.axis is not None else None  # the Vitis top: its own words per map
     rate = throughput(table, board, n_in, words_per_map=words)
-    shutil.rmtree(work, ignore_errors=True)
     source = (
         ""
         if accuracy is None
-        else ("emulator" if cand.strategy == "Latency" else "emulator (Latency twin: same arithmetic)")
+        else ("emulator" if cand.strategy_label == "Latency" else "emulator (Latency twin: same arithmetic)")
     )
     return FitPoint(
         index=index,
@@ -208,6 +242,52 @@ def evaluate(
         accuracy_source=source,
         hls4ml_changes=tuple(conv.hls4ml_changes),
     )
+
+
+def configured_point(
+    model: Any,
+    configured: ConvertConfig,
+    board: Board,
+    cfg: FitConfig,
+    input_scale: float,
+    work: Path,
+    calibration: np.ndarray | None,
+    scored: tuple[np.ndarray, np.ndarray] | None,
+) -> FitPoint:
+    """The design ``configured`` (a run's ``convert:`` section) asks for, converted as the run's convert step
+    converts it (types profiled on the same ``calibration`` maps), pinned per layer, estimated, and scored on
+    ``scored`` (maps, labels) by its Latency twin like every grid point.  ``model``: the logit model."""
+    conv = convert(model, configured, work / "configured", input_scale, calibration, write=False)
+    pinned = conv.pinned_config()
+    cand = configured_candidate(conv.precision, conv.reuse, configured)
+    accuracy = None
+    if scored is not None:
+        accuracy = _score(model, cand.precision, pinned, input_scale, work / "score_configured", *scored)
+        log.info("fit: configured design accuracy %.4f on %d maps (emulator)", accuracy, len(scored[1]))
+    shutil.rmtree(work / "configured", ignore_errors=True)
+    return measure(conv, cand, pinned, 0, board, cfg, accuracy)
+
+
+def configured_sentence(result: FitResult) -> str:
+    """The configured design against the choice, in words: chosen, or why not (``fit.md``, the command's output)."""
+    p, c, cfg = result.configured, result.chosen, result.config
+    if p is None:
+        return f"no configured point: {result.configured_absent or 'no run config was given'}"
+    acc = "accuracy not scored" if p.accuracy is None else f"{100 * p.accuracy:.2f} %"
+    head = f"the configured design (the run's convert: section; {acc}, {p.verdict}, {p.maps_per_s:,.0f} maps/s)"
+    if p.index == c.index:
+        return f"{head} is the chosen point"
+    if p.index not in {q.index for q in within_budget(result.points)}:
+        why = f"it {p.verdict} ({_pct(p, p.over)})" if p.over else f"it {p.verdict}, and other points fit for certain"
+    elif p.maps_per_s < cfg.min_maps_per_s:
+        why = f"it is below the {cfg.min_maps_per_s:,.0f} maps/s floor"
+    elif p.accuracy is not None and c.accuracy is not None and c.accuracy != p.accuracy:
+        why = f"{c.label} is {100 * (c.accuracy - p.accuracy):.2f} pp more accurate"
+    else:
+        why = f"{c.label} is as accurate and preferred by the tie rule ({c.resources['lut']:,.0f} LUTs, " + (
+            f"{c.maps_per_s:,.0f} maps/s, against {p.resources['lut']:,.0f} LUTs and {p.maps_per_s:,.0f} maps/s)"
+        )
+    return f"{head} is not chosen: {why}"
 
 
 def _pct(point: FitPoint, resources: tuple[str, ...]) -> str:
@@ -365,13 +445,15 @@ def fit_model(
     train: tuple[np.ndarray, np.ndarray] | None = None,
     *,
     input_scale: float,
+    configured: ConvertConfig | None = None,
 ) -> FitResult:
     """Search ``cfg``'s space for ``model`` (a (Q)Keras model; a final sigmoid is split off, the FPGA
     computes the logit).  ``maps``/``labels``: network-input maps scored by the emulator (``None``: no
     accuracy, the fastest fitting design is chosen); ``calibration``: maps profiled to size result types;
     ``train``: (network-input maps, labels) to fine-tune the pruned copies of ``cfg.prune_levels``;
     ``input_scale``: the model's ADC → network-input scale (:func:`fpgaflow.modelio.input_scale_for`), which
-    sets the input type.  ``work_dir`` holds the temporary projects."""
+    sets the input type.  ``configured``: the run's ``convert:`` section, whose design is scored as the point
+    ``configured`` (on the model as given) beside the grid.  ``work_dir`` holds the temporary projects."""
     board = get_board(cfg.board)
     input_type = input_type_for_adc(input_scale)
     # VivadoAccelerator where hls4ml has an AXI-Stream design for the board, the bare Vivado backend otherwise;
@@ -386,6 +468,15 @@ def fit_model(
         maps, labels = maps[: cfg.accuracy_maps], labels[: cfg.accuracy_maps]
     models = _models(model, cfg, train, maps is not None)
     points: list[FitPoint] = []
+    absent = ""
+    if configured is not None and get_board(configured.board).name != board.name:
+        absent = f"the run's convert: section targets the {configured.board}, fit searches the {board.name}"
+    elif configured is not None:
+        logit_model, _ = split_output_activation(model)
+        scored = (maps, labels) if maps is not None and labels is not None else None
+        p = configured_point(logit_model, configured, board, cfg, input_scale, work_dir, calibration, scored)
+        log.info("fit: configured design: %s, LUT %.0f, %.0f maps/s", p.verdict, p.resources["lut"], p.maps_per_s)
+        points.append(p)
     reference = None
     for sparsity, level_model in models.items():
         logit_model, _ = split_output_activation(level_model)
@@ -437,7 +528,7 @@ def fit_model(
     if changed:
         notes.append(f"hls4ml changed the plan of {len(changed)} points (listed per point)")
     n_maps = 0 if maps is None else len(maps)
-    return FitResult(board, cfg, input_scale, points, chosen, n_maps, reference, notes, models)
+    return FitResult(board, cfg, input_scale, points, chosen, n_maps, reference, notes, models, absent)
 
 
 def chosen_model(result: FitResult) -> Any:
