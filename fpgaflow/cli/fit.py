@@ -68,7 +68,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     opts.config_flag("--budget", type=float, field="budget", help="fraction of every resource allowed")
     opts.config_flag("--reuse-factors", type=_ints, field="reuse_factors", help="global reuse factors, comma-separated")
-    opts.config_flag("--reuse-modes", type=_words, field="reuse_modes", help="uniform and/or balanced")
+    opts.config_flag(
+        "--reuse-modes", type=_words, field="reuse_modes", help="uniform, balanced and/or mixed (per-layer strategies)"
+    )
     opts.config_flag("--strategies", type=_words, field="strategies", help="Latency and/or Resource")
     opts.config_flag("--trim-bits", type=_ints, field="trim_bits", help="accumulator/result fractional bits to drop")
     opts.config_flag("--prune-levels", type=_floats, field="prune_levels", help="kernel sparsities to also search")

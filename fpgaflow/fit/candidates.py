@@ -62,6 +62,8 @@ class Candidate:
         prefix = f"pruned{round(100 * self.sparsity)}/" if self.sparsity else ""
         if self.reuse_mode == "configured":
             return f"{prefix}{CONFIGURED}"
+        if self.reuse_mode == "mixed":  # the strategy is per layer (fpgaflow.fit.mix_strategies)
+            return f"{prefix}R{self.reuse_factor}-mixed/{self.precision.key}"
         return f"{prefix}R{self.reuse_factor}-{self.reuse_mode}/{self.strategy}/{self.precision.key}"
 
     def strategy_of(self, layer: str) -> Strategy:
@@ -118,12 +120,13 @@ def nearest_reuse(valid: tuple[int, ...], rf: int) -> int:
 
 
 def layer_reuse(specs: list[KerasLayerSpec], rf: int, mode: ReuseMode) -> dict[str, int]:
-    """Per-layer reuse factors for a global ``rf``: the nearest valid one per layer; ``balanced`` then
-    raises each to the largest valid factor whose cycles per map stay within the design's interval."""
+    """Per-layer reuse factors for a global ``rf``: the nearest valid one per layer; ``balanced`` (and ``mixed``,
+    which starts from it) then raises each to the largest valid factor whose cycles per map stay within the
+    design's interval."""
     weighted = [s for s in specs if s.weighted]
     valid = {s.name: valid_reuse_factors(s.n_in, s.n_out) for s in weighted}
     chosen = {s.name: nearest_reuse(valid[s.name], rf) for s in weighted}
-    if mode == "balanced":
+    if mode != "uniform":
         interval = max(layer_cycles(s, chosen.get(s.name, 1)) for s in specs)
         for s in weighted:
             fitting = [v for v in valid[s.name] if v >= chosen[s.name] and layer_cycles(s, v) <= interval]
@@ -139,13 +142,14 @@ def enumerate_candidates(
     strategies: tuple[Strategy, ...],
     sparsity: float = 0.0,
 ) -> list[Candidate]:
-    """Every distinct candidate (same per-layer factors, strategy and precision = one candidate)."""
+    """Every distinct candidate (same per-layer factors, strategy and precision = one candidate) of the grid; the
+    ``mixed`` mode's candidates are searched on the estimate (:mod:`fpgaflow.fit.mix_strategies`)."""
     out: list[Candidate] = []
     seen: set[tuple[object, ...]] = set()
     for variant in variants:
         for strategy in strategies:
             for rf in reuse_factors:
-                for mode in modes:
+                for mode in (m for m in modes if m != "mixed"):
                     reuse = layer_reuse(specs, rf, mode)
                     key = (variant.key, strategy, tuple(sorted(reuse.items())))
                     if key in seen:

@@ -10,7 +10,7 @@ from fpgaflow.convert.config import Strategy
 from fpgaflow_board.boards import DEFAULT_BOARD, DEFAULT_BUDGET
 from fpgaflow_board.wire_format import WireFormat
 
-ReuseMode = Literal["uniform", "balanced"]
+ReuseMode = Literal["uniform", "balanced", "mixed"]
 
 #: The CMS Level-1 trigger accept rate (Run 2/3: 100 kHz), in maps per second for one map per accepted event.
 DEFAULT_TARGET_MAPS_PER_S = 100_000.0
@@ -25,9 +25,12 @@ class FitConfig:
     (each multiplier used R times per output pixel); each layer gets the valid factor nearest to R.
     ``reuse_modes``: ``uniform`` keeps that factor; ``balanced`` then raises every layer's factor to the
     largest valid one that does not make the layer slower than the slowest layer of the design (fewer
-    multipliers, same interval).  ``strategies``: hls4ml ``Latency`` (weights in registers) or ``Resource``
-    (weights in BRAM/LUTRAM).  ``trim_bits``: fractional bits removed from every Conv2D/Dense accumulator
-    and result type (0 = the exact plan; k > 0 truncates each product to 2^-(f-k)).
+    multipliers, same interval); ``mixed`` starts from ``balanced`` on the Latency strategy and moves each layer
+    to the Resource strategy where that lowers the estimate's binding resource without slowing the design
+    (:mod:`fpgaflow.fit.mix_strategies`; one point per factor and precision, whatever ``strategies`` says).
+    ``strategies``: hls4ml ``Latency`` (weights in registers) or ``Resource`` (weights in BRAM/LUTRAM).
+    ``trim_bits``: fractional bits removed from every Conv2D/Dense accumulator and result type (0 = the exact plan;
+    k > 0 truncates each product to 2^-(f-k)).
     ``result_margin_bits``: integer bits above the calibration maximum of profiled result types.
     ``min_maps_per_s``: throughput floor (modelled, at the board clock, DMA included; 0 = none).
     ``target_maps_per_s``: the rate the design should sustain, used to break ties: of the points as accurate as

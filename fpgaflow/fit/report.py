@@ -38,9 +38,10 @@ def interval(p: FitPoint, resource: str) -> str:
 
 
 def layer_choices(p: FitPoint) -> str:
-    """``conv1=1, conv2=6``: each layer's reuse factor, with its strategy when the design mixes them."""
+    """``conv1=1, conv2=6``: each layer's reuse factor, with its strategy when it is chosen per layer (the
+    configured design, the ``mixed`` mode)."""
     c = p.candidate
-    mixed = c.strategy_label == "mixed"
+    mixed = c.strategy_label == "mixed" or c.reuse_mode in ("mixed", "configured")
     return ", ".join(f"{k}={v}" + (f" {c.strategy_of(k)}" if mixed else "") for k, v in c.layer_reuse.items())
 
 
