@@ -48,3 +48,8 @@ def test_search_and_fit_of_a_finished_run(tiny_run: Path, tmp_path: Path, capsys
     assert main(["-q", "report", str(run)]) == 0
     report = (run / "report.md").read_text()
     assert "fpgaflow fit (fit/)" in report and "fit_accuracy_lut" in report
+    # the run's own design is among fit's points, and the report says what became of it
+    assert fit["configured"] == "configured" and fit["points"][0]["label"] == "configured"
+    said = fit["configured_sentence"]
+    assert said.startswith("the configured design (the run's convert: section; ")
+    assert f"{said[0].upper()}{said[1:]}." in report

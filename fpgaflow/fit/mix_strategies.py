@@ -8,11 +8,12 @@ reuse factor, no larger than its balanced one, that keeps the design's estimated
 lowers the design's binding utilisation (the top of the estimate's range of its most used resource, as a share of the
 board), ties → fewer LUTs.  So a layer goes to Resource where the DSP48s allow it and stays on Latency (products in
 LUTs) where they do not.  Every trial is a whole-design estimate (:mod:`fpgaflow.estimate`, through the fit search's
-own measurement), not a per-layer guess.
+own measurement), not a per-layer guess.  :func:`mixed_candidates` runs the search once per global reuse factor.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -24,6 +25,8 @@ from fpgaflow_board.boards import Board
 
 if TYPE_CHECKING:
     from fpgaflow.fit.search import FitPoint
+
+log = logging.getLogger(__name__)
 
 
 def binding(point: FitPoint, board: Board) -> tuple[float, float]:
@@ -60,3 +63,39 @@ def mix_strategies(
                 best, best_point = trial, point
             break
     return best
+
+
+def mixed_candidates(
+    specs: list[KerasLayerSpec],
+    variants: list[PrecisionVariant],
+    sparsity: float,
+    reuse_factors: tuple[int, ...],
+    measure: Callable[[Candidate], FitPoint],
+    board: Board,
+    known: list[Candidate],
+) -> list[Candidate]:
+    """The ``mixed`` mode's designs: one :func:`mix_strategies` search per global reuse factor, on the first
+    precision variant (the exact plan by default), whose per-layer reuse factors and strategies every variant then
+    takes; designs already in ``known`` (the grid) are not repeated."""
+
+    def key(c: Candidate) -> tuple[object, ...]:
+        return (c.precision.key, tuple(c.layer_reuse.items()), tuple(c.strategies.items()))
+
+    trials = 0
+
+    def counted(cand: Candidate) -> FitPoint:
+        nonlocal trials
+        trials += 1
+        return measure(cand)
+
+    seen = {key(c) for c in known}
+    out: list[Candidate] = []
+    for rf in reuse_factors:
+        found = mix_strategies(specs, variants[0], rf, sparsity, counted, board)
+        for variant in variants:
+            cand = replace(found, precision=variant)
+            if key(cand) not in seen:
+                seen.add(key(cand))
+                out.append(cand)
+    log.info("fit: mixed strategies: %d designs from %d estimated trials", len(out), trials)
+    return out

@@ -417,47 +417,6 @@ def tradeoff(result: FitResult) -> Tradeoff:
     )
 
 
-def _design_key(c: Candidate) -> tuple[object, ...]:
-    return (c.precision.key, tuple(c.layer_reuse.items()), tuple(c.strategies.items()))
-
-
-def mixed_candidates(
-    model: Any,
-    specs: list[Any],
-    variants: list[PrecisionVariant],
-    sparsity: float,
-    base: ConvertConfig,
-    board: Board,
-    cfg: FitConfig,
-    input_scale: float,
-    work: Path,
-    known: list[Candidate],
-) -> list[Candidate]:
-    """The ``mixed`` mode's designs (:func:`~fpgaflow.fit.mix_strategies.mix_strategies`): one search on the
-    estimate per global reuse factor, on the first precision variant (the exact plan by default), whose per-layer
-    reuse factors and strategies every variant then takes; designs already in ``known`` (the grid) dropped."""
-    from fpgaflow.fit.mix_strategies import mix_strategies
-
-    trials = 0
-
-    def measure(cand: Candidate) -> FitPoint:
-        nonlocal trials
-        trials += 1
-        return evaluate(model, cand, -1, base, board, cfg, input_scale, work, None)
-
-    seen = {_design_key(c) for c in known}
-    out: list[Candidate] = []
-    for rf in cfg.reuse_factors:
-        found = mix_strategies(specs, variants[0], rf, sparsity, measure, board)
-        for variant in variants:
-            cand = replace(found, precision=variant)
-            if _design_key(cand) not in seen:
-                seen.add(_design_key(cand))
-                out.append(cand)
-    log.info("fit: mixed strategies: %d designs from %d estimated trials", len(out), trials)
-    return out
-
-
 def _models(model: Any, cfg: FitConfig, train: tuple[np.ndarray, np.ndarray] | None, scored: bool) -> dict[float, Any]:
     """The model as given (sparsity key 0.0) and one pruned, fine-tuned copy per ``cfg.prune_levels``."""
     models = {0.0: model}
@@ -524,8 +483,12 @@ def fit_model(
         specs, variants = _variants(logit_model, cfg, base, input_type, calibration)
         candidates = enumerate_candidates(specs, variants, cfg.reuse_factors, cfg.reuse_modes, cfg.strategies, sparsity)
         if "mixed" in cfg.reuse_modes:
-            mix = (logit_model, specs, variants, sparsity, base, board, cfg, input_scale, work_dir / "mix")
-            candidates += mixed_candidates(*mix, known=candidates)
+            from fpgaflow.fit.mix_strategies import mixed_candidates
+
+            def measure(cand: Candidate, model: Any = logit_model) -> FitPoint:
+                return evaluate(model, cand, -1, base, board, cfg, input_scale, work_dir / "mix", None)
+
+            candidates += mixed_candidates(specs, variants, sparsity, cfg.reuse_factors, measure, board, candidates)
         log.info("fit: sparsity %.2f: %d precision variants, %d candidates", sparsity, len(variants), len(candidates))
         scores: dict[str, float | None] = {v.key: None for v in variants}
         if maps is not None and labels is not None:

@@ -160,13 +160,17 @@ def fit_blocks(fit_dir: Path) -> tuple[Paragraph | Figure, ...]:
         f"budget; chosen {chosen['label']} at {100 * chosen['accuracy']:.1f} % on {data['n_maps_scored']} test maps "
         f"(bit-exact emulator). Yardsticks on the same test maps: {yardsticks}."
     )
+    said = data.get("configured_sentence")  # the run's own design among fit's points: chosen, or why not
+    if said:
+        text += f" {said[0].upper()}{said[1:]}."
     return (
         Paragraph(text),
         Figure(
             "fit_accuracy_lut",
             plot.read_bytes,
             "Accuracy of every fit configuration against its estimated LUTs; the baselines and the truth ceiling "
-            "as horizontal lines, the LUT budget as a vertical line, the chosen design starred.",
+            "as horizontal lines, the LUT budget as a vertical line, the chosen design starred, the run's configured "
+            "design ringed.",
             "scatter of accuracy against estimated LUTs with baseline lines",
         ),
     )
