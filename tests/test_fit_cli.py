@@ -184,3 +184,22 @@ def test_fit_of_a_run_directory_scores_and_chooses_the_runs_configured_design(
     cfg = from_mapping(ConvertConfig, yaml.safe_load((out / "fit.yaml").read_text())["convert"], "convert")
     assert (cfg.layers["conv1"].reuse_factor, cfg.layers["conv1"].strategy) == (3, "Resource")
     assert "| 0 | configured | conv1=3 Resource, output_dense=1 Latency |" in (out / "fit.md").read_text()
+
+
+def test_a_bare_model_with_configured_scores_that_configs_design(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    """``--configured`` gives a bare model file the point `configured`: a run config's convert: section, or that
+    section alone, with its per-layer reuse factors and strategies."""
+    model, maps = inputs
+    section = {"layers": {"conv1": {"reuse_factor": 9, "strategy": "Resource"}}, "strategy": "Latency"}
+    for name, text in (("run.yaml", {"model": {"conv_filters": [2]}, "convert": section}), ("convert.yaml", section)):
+        config = tmp_path / name
+        config.write_text(yaml.safe_dump(text))
+        out = tmp_path / f"fit-{name}"
+        args = ["-q", "fit", str(model), "--maps", str(maps), "--configured", str(config), "--out", str(out)]
+        assert main([*args, "--csim-maps", "0", *SPACE]) == 0
+        data = json.loads((out / "fit.json").read_text())
+        p = data["points"][0]
+        assert (p["label"], data["configured"], data["n_points"]) == ("configured", "configured", 3)
+        assert p["layer_reuse"] == {"conv1": 9, "output_dense": 1}
+        assert p["layer_strategy"] == {"conv1": "Resource", "output_dense": "Latency"}
+        assert "no configured point" not in (out / "fit.md").read_text()

@@ -59,6 +59,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="model_vs_baselines.json (a run's baselines step) or baselines.json (`fpgaflow baselines`) measured on "
         "the same test maps: drawn as lines on accuracy vs LUT (a run directory supplies its own)",
     )
+    opts.option(
+        "--configured",
+        type=Path,
+        help="a run config or its convert: section alone (e.g. models/default.yaml): its design is scored as the point "
+        "'configured' beside the grid (a run directory: its own recorded convert: section)",
+    )
     opts.option("--no-accuracy", action="store_true", help="resources only: choose the fastest design in budget")
     opts.config_flag("--board", field="board", help="target board")
     opts.config_flag(
@@ -96,6 +102,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from fpgaflow.cli.handler import load_section
+    from fpgaflow.convert.config import ConvertConfig
     from fpgaflow.errors import ConfigError
     from fpgaflow.fit.fit_saved_model import fit_saved_model
     from fpgaflow.pipeline.artefacts import FinishedRun
@@ -105,11 +113,14 @@ def handle(args: argparse.Namespace) -> int:
     model, maps, calibration, train = args.model, args.maps, args.calibration, args.train
     scale = given(args, "input_scale")
     baselines = args.baselines
-    configured, absent = None, f"{model} is a model file, not a run directory with a convert: section"
+    # the design a config asks for (a run directory: its own convert: section) is scored as the point `configured`
+    configured, absent = None, f"{model} is a model file, not a run directory with a convert: section (--configured)"
+    if args.configured is not None:
+        configured = load_section(ConvertConfig, args.configured, "convert")
     if model.is_dir():  # a run directory supplies the model, test maps and training maps (and its config's scale)
         run = FinishedRun.read(model)
-        try:  # the run's own design is scored beside the grid (the point `configured`)
-            configured = recorded_config(model).convert
+        try:
+            configured = configured or recorded_config(model).convert
         except ConfigError as exc:
             absent = str(exc)
         model = run.path("model")
