@@ -21,7 +21,8 @@ from fpgaflow.fit.config import ReuseMode
 from fpgaflow_board.fixed_point import FixedType
 
 #: How a candidate's per-layer reuse factors and strategies were chosen: by fit's grid (``uniform``, ``balanced``),
-#: or as the run's ``convert:`` section configured them (``configured``).
+#: by the search on the estimate (``mixed``, :mod:`fpgaflow.fit.mix_strategies`), or as the run's ``convert:`` section
+#: configured them (``configured``).
 CandidateMode = Literal[ReuseMode, "configured"]
 
 #: The label of the run's own configured design among fit's points.
@@ -46,8 +47,8 @@ class PrecisionVariant:
 class Candidate:
     """One design to evaluate: a precision variant, the global reuse factor and mode it came from, the
     per-layer reuse factors they give, the strategy of every Conv2D/Dense layer (``strategy``, unless
-    ``layer_strategy`` names the layer: the configured design mixes Latency and Resource), and the kernel
-    sparsity the model was pruned to for it (0: the model as given)."""
+    ``layer_strategy`` names the layer: the configured and ``mixed`` designs mix Latency and Resource), and the
+    kernel sparsity the model was pruned to for it (0: the model as given)."""
 
     precision: PrecisionVariant
     reuse_factor: int

@@ -485,10 +485,10 @@ def fit_model(
         if "mixed" in cfg.reuse_modes:
             from fpgaflow.fit.mix_strategies import mixed_candidates
 
-            def measure(cand: Candidate, model: Any = logit_model) -> FitPoint:
+            def trial(cand: Candidate, model: Any = logit_model) -> FitPoint:  # estimated, not scored
                 return evaluate(model, cand, -1, base, board, cfg, input_scale, work_dir / "mix", None)
 
-            candidates += mixed_candidates(specs, variants, sparsity, cfg.reuse_factors, measure, board, candidates)
+            candidates += mixed_candidates(specs, variants, sparsity, cfg.reuse_factors, trial, board, candidates)
         log.info("fit: sparsity %.2f: %d precision variants, %d candidates", sparsity, len(variants), len(candidates))
         scores: dict[str, float | None] = {v.key: None for v in variants}
         if maps is not None and labels is not None:
