@@ -326,21 +326,23 @@ def fits(lo: int, hi: int, fractional: int, dst: FixedType) -> bool:
     return code_lo <= lo * scale and hi * scale <= code_hi
 
 
-def _rounded_codes(x: npt.ArrayLike, dst: FixedType) -> FloatArray:
+def _rounded_codes(x: npt.ArrayLike, dst: FixedType, wide: bool = False) -> FloatArray:
     """x·2^F rounded per ``dst.rounding`` (integer-valued floats, before overflow); exact.
 
-    float32 input stays float32 (scaling by a power of two, floor and comparisons are exact there too,
-    barring overflow to inf, which falls back to float64) to halve the memory traffic.
+    float32 input stays float32 (scaling by a power of two, floor and comparisons are exact there too) to halve
+    the memory traffic, unless ``wide``: a value whose x·2^F overflows float32 becomes inf there, out of every
+    type's range, so callers redo an out-of-range result ``wide`` (in float64) before handling the overflow.
     """
     xa = np.asarray(x)
     y: FloatArray
-    if xa.dtype == np.float32 and 0 <= dst.fractional <= 64:
+    if not wide and xa.dtype == np.float32 and 0 <= dst.fractional <= 64:
         with np.errstate(over="ignore"):
             y = xa * np.float32(2.0**dst.fractional)
-        if not np.all(np.isfinite(y)):
-            y = np.ldexp(xa.astype(np.float64), dst.fractional)
     else:
         y = np.ldexp(np.asarray(xa, dtype=np.float64), dst.fractional)
+    if dst.rounding == "TRN":  # y is a fresh array: floor it in place
+        np.floor(y, out=y)
+        return y
     return _round_scaled(y, dst.rounding)
 
 
@@ -408,7 +410,7 @@ def quantize(x: npt.ArrayLike, dst: FixedType) -> tuple[IntArray, int]:
     lo, hi = _code_range(dst)
     if r.size == 0 or (lo <= float(r.min()) and float(r.max()) <= hi):
         return r.astype(np.int64), 0
-    return _overflowing(r, dst)
+    return _overflowing(_rounded_codes(x, dst, wide=True), dst)
 
 
 @overload
@@ -428,7 +430,7 @@ def from_float(x: npt.ArrayLike, dst: FixedType, float_codes: bool = False) -> I
         return r if float_codes else r.astype(np.int64)
     if r.size == 0:
         return r.astype(np.int64)
-    return _overflowing(r, dst)[0]
+    return _overflowing(_rounded_codes(x, dst, wide=True), dst)[0]
 
 
 def to_float(q: npt.ArrayLike, t: FixedType) -> npt.NDArray[np.float64]:

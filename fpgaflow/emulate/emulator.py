@@ -20,7 +20,7 @@ import logging
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -30,6 +30,7 @@ import numpy.typing as npt
 from fpgaflow.convert.axis_wrapper import read_axis_wrapper
 from fpgaflow.emulate import layers as L
 from fpgaflow.emulate.errors import UnemulatedLayerError
+from fpgaflow.emulate.fold import FoldedConv, plan_folds
 from fpgaflow.emulate.fuse import run_layers
 from fpgaflow.errors import DataError
 from fpgaflow_board.errors import FixedPointError
@@ -68,8 +69,11 @@ class Emulator:
     layers: list[L.Layer]
     input_shape: tuple[int, ...]
     axi_word: str | None = "float"
-    #: pool convolution sums before their monotone casts where exact (see fpgaflow.emulate.fuse)
+    #: pool convolution sums before their monotone casts where exact (see fpgaflow.emulate.fuse), and fold each
+    #: convolution's casts into one rounding and clip on float32 sums where that is checked exact
+    #: (fpgaflow.emulate.fold)
     fuse: bool = True
+    _folds: tuple[list[FoldedConv], int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_hls_model(cls, hls_model: Any) -> Emulator:
@@ -165,10 +169,28 @@ class Emulator:
             raise DataError(f"input of shape {arr.shape} is not a whole number of maps of shape {self.input_shape}")
         return arr.reshape(-1, *self.input_shape)
 
+    @property
+    def folded_stages(self) -> list[FoldedConv]:
+        """The convolutions (from the first layer on) whose casts run folded on float32 sums in :meth:`predict`
+        (:mod:`fpgaflow.emulate.fold`); empty when the first one does not fold or ``fuse`` is off."""
+        if not self.fuse:
+            return []
+        if self._folds is None:
+            self._folds = plan_folds(self.layers)
+        return self._folds[0]
+
     def _run(self, x: npt.NDArray[Any], keep: bool) -> tuple[IntArray, dict[str, npt.NDArray[np.float64]]]:
         trace: dict[str, npt.NDArray[np.float64]] = {}
         if not keep and self.fuse:
-            return run_layers(self.layers, self.quantise_input(x, float_codes=True)), trace
+            q = self.quantise_input(x, float_codes=True)
+            stages = self.folded_stages
+            if not stages or q.dtype.kind != "f":  # no fold, or an input cast overflowed: codes are int64
+                return run_layers(self.layers, q), trace
+            codes = np.ascontiguousarray(q, dtype=np.float32)
+            for stage in stages:
+                codes = stage.run(codes)
+            assert self._folds is not None
+            return run_layers(self.layers[self._folds[1] :], codes), trace
         q = self.quantise_input(x)
         for layer in self.layers:
             q = layer.run(q)
@@ -194,6 +216,7 @@ class Emulator:
         arr = self._reshape(x)
         dtype = np.dtype(np.float32) if arr.dtype == np.float32 else np.dtype(np.float64)
         bs = batch_size or self.default_batch_size()
+        _ = self.folded_stages  # planned once, before the batch threads start
         n_threads = threads or max(1, min(4, os.cpu_count() or 1))
         starts = range(0, arr.shape[0], bs)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided, sliding_window_view
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
 
 from fpgaflow.emulate.mac import MacUnit
 from fpgaflow.emulate.tables import sigmoid_index, sigmoid_table, tanh_table
@@ -86,26 +87,12 @@ class Conv2D(Layer):
 
     def columns(self, q: CodeArray, absmax: int | None = None) -> CodeArray:
         """im2col: (N*OH*OW, fh*fw*C) windows, kernel index (kh, kw, c); float when the product is exact.
-        ``absmax``: max |code| of ``q`` if already known.
-
-        One window row, (kw, c), is ``fw*C`` consecutive values of an NHWC input row, so the windows are a
-        strided view (N, OH, OW, fh, fw*C) whose copy moves whole runs; non-overlapping windows (stride =
-        filter: a patchify layer) are a plain reshape of the cropped map.
-        """
-        n, c = q.shape[0], q.shape[3]
-        fh, fw = self.filt
-        sh, sw = self.stride
-        oh, ow = self.out_hw(q)
+        ``absmax``: max |code| of ``q`` if already known (see :func:`copy_windows` for the copy)."""
         if absmax is None:
             absmax = int(np.abs(q).max(initial=0))
         dt = self.mac.float_dtype(absmax) if self.mac.mode == "matmul" else None
         src: CodeArray = np.ascontiguousarray(q, dtype=dt if dt is not None else np.int64)
-        if (sh, sw) == (fh, fw):
-            blocks = src[:, : oh * fh, : ow * fw].reshape(n, oh, fh, ow, fw * c)
-            return blocks.transpose(0, 1, 3, 2, 4).reshape(n * oh * ow, fh * fw * c)
-        s0, s1, s2, s3 = src.strides
-        win = as_strided(src, (n, oh, ow, fh, fw * c), (s0, s1 * sh, s2 * sw, s1, s3), writeable=False)
-        return win.reshape(n * oh * ow, fh * fw * c)
+        return copy_windows(src, self.out_hw(q), self.filt, self.stride)
 
     def out_hw(self, q: CodeArray) -> tuple[int, int]:
         return (
@@ -200,11 +187,14 @@ class Pool2D(Layer):
 
     def max_raw(self, a: CodeT) -> CodeT:
         """Window maxima of ``a`` (any dtype, no cast), separably: element-wise maxima of the ph
-        strided row sets (contiguous rows), then of the pw strided column sets of that."""
+        strided row sets (contiguous rows), then of the pw strided column sets of that.  Large non-overlapping
+        windows of int64 codes take a reshaped reduction instead (faster there; on float codes the separable
+        maxima are: 2.4 against 7.7 us per 28 x 28 x 8 map for 4 x 4 windows, 73 against 84 for 8 x 8 on 126 x
+        126 x 16)."""
         ph, pw = self.pool
         sh, sw = self.stride
         oh, ow = (a.shape[1] - ph) // sh + 1, (a.shape[2] - pw) // sw + 1
-        if (sh, sw) == (ph, pw) and ph * pw > 9:  # large non-overlapping windows: a reshaped reduction
+        if (sh, sw) == (ph, pw) and ph * pw > 9 and a.dtype.kind != "f":  # a reshaped reduction
             n, c = a.shape[0], a.shape[3]
             blocks = a[:, : oh * ph, : ow * pw].reshape(n, oh, ph, ow, pw, c)
             maxima: CodeT = blocks.max(axis=2).max(axis=3)
@@ -400,6 +390,26 @@ class As2D(Layer):
 
     def run(self, q: IntArray) -> IntArray:
         return self.inner.run(q[:, None])[:, 0]
+
+
+def copy_windows(src: CodeT, out_hw: tuple[int, int], filt: tuple[int, int], stride: tuple[int, int]) -> CodeT:
+    """im2col of a C-contiguous NHWC batch: (N*OH*OW, fh*fw*C), kernel index (kh, kw, c), any dtype.
+
+    One window row, (kw, c), is ``fw*C`` consecutive values of an input row, so each is copied as one opaque
+    ``fw*C``-value element (a numpy void type): the copy moves N*OH*OW*fh whole runs, with no per-value loop
+    (3-4x faster than copying a float view of the same windows for a 4 x 4 patchify, ~1.6x for 3 x 3 on 8
+    channels).
+    """
+    n, _, _, c = src.shape
+    (oh, ow), (fh, fw), (sh, sw) = out_hw, filt, stride
+    row = np.dtype((np.void, fw * c * src.itemsize))
+    s0, s1, s2, _ = src.strides
+    windows: npt.NDArray[np.void] = np.ndarray(
+        (n, oh, ow, fh), dtype=row, buffer=src, strides=(s0, s1 * sh, s2 * sw, s1)
+    )
+    cols: CodeT = np.empty((n * oh * ow, fh * fw * c), src.dtype)
+    cols.view(row).reshape(n, oh, ow, fh)[...] = windows
+    return cols
 
 
 def _max_code(t: FixedType) -> int:
