@@ -16,10 +16,12 @@ batches, so memory stays bounded for any number of maps.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -55,6 +57,27 @@ BACKENDS = ("Vivado", "VivadoAccelerator", "Vitis")
 #: elements the largest intermediate of one batch may hold (2 M: 8 MiB of float32 codes, 16 MiB of int64) unless
 #: batch_size is given; batches that stay in the caches run the im2col copies and products ~2x faster than 32 MiB
 _BATCH_ELEMENTS = 1 << 21
+
+
+@functools.cache
+def _blas_controller() -> Any:
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - threadpoolctl comes with the host extra
+        return None
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> AbstractContextManager[object]:
+    """numpy's BLAS on one thread (process-wide, until the context exits): each batch thread's products are small
+    (the flagship's 3 x 3 convs: 25,088 x 72 by 72 x 8), and OpenBLAS threads inside them oversubscribe the cores
+    the batch threads already use (flagship, OMP_NUM_THREADS=2, two batch threads: 2,273 maps/s with BLAS threads,
+    3,754 without)."""
+    controller = _blas_controller()
+    if controller is None:  # pragma: no cover
+        return nullcontext()
+    limit: AbstractContextManager[object] = controller.limit(limits=1, user_api="blas")
+    return limit
 
 
 @dataclass
@@ -210,8 +233,8 @@ class Emulator:
         """Outputs batch by batch (each (batch, n_out)), in order, for streaming very large map sets.
 
         ``threads`` batches run concurrently (numpy releases the GIL in its kernels); default: one per CPU core,
-        at most 4, as Keras' own thread pool takes every core (the products are small matrices: BLAS threads
-        add little).  Peak memory grows with it.
+        at most 4, as Keras' own thread pool takes every core.  numpy's BLAS runs one thread while batches are
+        computed (:func:`one_blas_thread`), so ``threads`` is the number of cores used.  Peak memory grows with it.
         """
         arr = self._reshape(x)
         dtype = np.dtype(np.float32) if arr.dtype == np.float32 else np.dtype(np.float64)
@@ -224,18 +247,19 @@ class Emulator:
             q, _ = self._run(arr[start : start + bs], keep=False)
             return self._to_caller(q, dtype)
 
-        if n_threads <= 1 or len(starts) <= 1:
-            for start in starts:
-                yield one(start)
-            return
-        with ThreadPoolExecutor(max_workers=n_threads) as pool:
-            pending: list[Future[npt.NDArray[np.floating[Any]]]] = []
-            for start in starts:
-                pending.append(pool.submit(one, start))
-                if len(pending) > n_threads:
-                    yield pending.pop(0).result()
-            for fut in pending:
-                yield fut.result()
+        with one_blas_thread():
+            if n_threads <= 1 or len(starts) <= 1:
+                for start in starts:
+                    yield one(start)
+                return
+            with ThreadPoolExecutor(max_workers=n_threads) as pool:
+                pending: list[Future[npt.NDArray[np.floating[Any]]]] = []
+                for start in starts:
+                    pending.append(pool.submit(one, start))
+                    if len(pending) > n_threads:
+                        yield pending.pop(0).result()
+                for fut in pending:
+                    yield fut.result()
 
     def predict(
         self, x: npt.ArrayLike, batch_size: int | None = None, threads: int | None = None
