@@ -22,6 +22,31 @@ CONV_RES_T = FixedType(16, 4, True, "TRN", "SAT")
 CONV_ACC_T = FixedType(22, 10)
 
 
+def _mac(
+    rng: np.random.Generator,
+    name: str,
+    shape: tuple[int, int],
+    in_t: FixedType,
+    accum: FixedType,
+    result: FixedType,
+    weight_t: FixedType = WEIGHT_T,
+    wmax: int = 127,
+) -> MacUnit:
+    """Random weight and bias codes in -wmax..wmax; ``shape``: (inputs, outputs)."""
+    w, b = rng.integers(-wmax, wmax + 1, shape), rng.integers(-wmax, wmax + 1, shape[1])
+    return MacUnit(
+        name,
+        weights=w,
+        weight_type=weight_t,
+        bias=b,
+        bias_type=weight_t,
+        in_type=in_t,
+        accum=accum,
+        result=result,
+        sequential_order=False,
+    )
+
+
 def _conv(
     rng: np.random.Generator,
     name: str,
@@ -36,17 +61,7 @@ def _conv(
     weight_t: FixedType = WEIGHT_T,
     wmax: int = 127,
 ) -> L.Conv2D:
-    mac = MacUnit(
-        name,
-        weights=rng.integers(-wmax, wmax + 1, (filt * filt * chans, out_shape[2])),
-        weight_type=weight_t,
-        bias=rng.integers(-wmax, wmax + 1, out_shape[2]),
-        bias_type=weight_t,
-        in_type=in_t,
-        accum=accum,
-        result=result,
-        sequential_order=False,
-    )
+    mac = _mac(rng, name, (filt * filt * chans, out_shape[2]), in_t, accum, result, weight_t, wmax)
     return L.Conv2D(name, in_t, result, out_shape, filt=(filt, filt), stride=(stride, stride), mac=mac)
 
 
@@ -71,17 +86,7 @@ def _five_conv_like(rng: np.random.Generator) -> Emulator:
         L.Flatten("flat", ACT_T, ACT_T, (16,)),
     ]
     dense_res = FixedType(17, 5, True, "TRN", "SAT")
-    mac = MacUnit(
-        "dense",
-        weights=rng.integers(-128, 128, (16, 1)),
-        weight_type=WEIGHT_T,
-        bias=rng.integers(-128, 128, 1),
-        bias_type=WEIGHT_T,
-        in_type=ACT_T,
-        accum=FixedType(22, 10),
-        result=dense_res,
-        sequential_order=False,
-    )
+    mac = _mac(rng, "dense", (16, 1), ACT_T, FixedType(22, 10), dense_res)
     layers.append(L.Dense("dense", ACT_T, dense_res, (1,), mac=mac))
     return Emulator(layers, (24, 24, 1))
 
