@@ -1,12 +1,13 @@
 """Maps/s of the bit-exact emulator vs hls4ml's C simulation vs Keras float inference.
 
 Usage: PYTHONPATH=. python bench/bench_emulate.py [--workdir DIR] [--emu-maps N] [--csim-maps N]
-       PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=1 python bench/bench_emulate.py --run RUN_DIR
+       PYTHONPATH=$PWD:$PWD/board OMP_NUM_THREADS=2 python bench/bench_emulate.py --run RUN_DIR [--profile N]
 
 ``--run RUN_DIR``: the deployed design of a finished ``fpgaflow run`` (the flagship: ``models/default.yaml``), as
 deployed — its pinned conversion, Resource layers included — timed against Keras (the QKeras model and its float
 twin) on the run's test maps, interleaved best of ``--repeats``; the emulator's raw outputs are compared bit for bit
-with the C simulation's of the run's verify step (``verify/scores.npz``, every test map).
+with the C simulation's of the run's verify step (``verify/scores.npz``, every test map).  ``--profile N``: instead,
+microseconds per map of each step of the emulator on the first N test maps (:func:`layer_profile`).
 
 For each model (the study's reduced CNN at 128x128x3 and the default-like QKeras CNN at 32x32x1) the
 script converts with hls4ml (VivadoAccelerator, pynq-z2, io_stream, 10 ns), compiles the C simulation,
@@ -88,15 +89,13 @@ DEPLOYED_PATHS = {
 }
 
 
-def deployed_rates(run_dir: Path, repeats: int) -> dict[str, Any]:
-    """Maps/s of each of :data:`DEPLOYED_PATHS` on a finished run's deployed design (its pinned conversion, Resource
-    layers included) and test maps, interleaved best of ``repeats``; ``bit_exact_maps``: maps on which the emulator
-    equals the run's C simulation (``verify/scores.npz``) bit for bit; ``n_maps``, ``strategies``, ``load``."""
+def deployed_design(run_dir: Path) -> tuple[Any, Any, Any, np.ndarray]:
+    """A finished run's deployed model (output activation split off), pinned conversion, its emulator and the run's
+    test maps scaled to the network input."""
     from fpgaflow.convert.hls import convert, load_pinned_config, split_output_activation
     from fpgaflow.data.hitmaps import load_npz
     from fpgaflow.emulate import Emulator
     from fpgaflow.modelio import input_scale_for, load_model
-    from fpgaflow.verify.float_twin import float_twin
     from fpgaflow_board.scaling import scale_inputs
 
     model_path = next(run_dir.glob("*/model.h5"))
@@ -106,6 +105,65 @@ def deployed_rates(run_dir: Path, repeats: int) -> dict[str, Any]:
     pinned = load_pinned_config(next(p.parent for p in run_dir.glob("*/conversion.json")))
     with tempfile.TemporaryDirectory() as tmp:
         emu = Emulator.from_hls_model(convert(model, pinned, Path(tmp), scale, None).hls_model)
+    return model, pinned, emu, x
+
+
+def layer_profile(run_dir: Path, n_maps: int, repeats: int) -> str:
+    """Markdown: microseconds per map of each step of the emulator on one thread (best of ``repeats`` over the first
+    ``n_maps`` test maps, in the default batches): the folded path ``predict`` takes (input cast, each folded conv
+    with its ReLU / padding / pooling, the layers after them) and the layer-by-layer path on float codes it replaced
+    (folding and the conv-pool fusion off)."""
+    from fpgaflow.emulate.emulator import one_blas_thread
+    from fpgaflow.emulate.fuse import run_layers
+
+    _, _, emu, x = deployed_design(run_dir)
+    x = x[:n_maps]
+    bs = emu.default_batch_size()
+    stages, first_rest = emu.folded_stages, emu.first_unfolded_layer
+    best: dict[str, dict[str, float]] = {"folded": {}, "layer by layer": {}}
+
+    def timed(path: str, step: str, fn, *args):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        out = fn(*args)
+        spent[path][step] = spent[path].get(step, 0.0) + time.perf_counter() - t0
+        return out
+
+    with one_blas_thread():
+        for _ in range(repeats):
+            spent: dict[str, dict[str, float]] = {"folded": {}, "layer by layer": {}}
+            for start in range(0, len(x), bs):
+                codes = timed("folded", "input cast", emu.quantise_input, x[start : start + bs], True)
+                for stage in stages:
+                    codes = timed(
+                        "folded", f"{stage.conv.name} (folded)", stage.run, np.ascontiguousarray(codes, np.float32)
+                    )
+                timed("folded", "the layers after", run_layers, emu.layers[first_rest:], codes)
+                q = timed("layer by layer", "input cast", emu.quantise_input, x[start : start + bs], True)
+                for layer in emu.layers[1:]:
+                    q = timed("layer by layer", layer.name, layer.run_codes, q)
+            for path, steps in spent.items():
+                for step, t in steps.items():
+                    best[path][step] = min(best[path].get(step, float("inf")), t / len(x) * 1e6)
+    rows = [
+        f"{len(x):,} test maps of `{run_dir}`, one thread, batches of {bs}, best of {repeats}; "
+        f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
+        "",
+        "| path | step | us per map |",
+        "|---|---|---:|",
+    ]
+    for path, steps in best.items():
+        rows += [f"| {path} | {step} | {us:.1f} |" for step, us in steps.items()]
+        rows.append(f"| {path} | **total** | **{sum(steps.values()):.1f}** |")
+    return "\n".join(rows)
+
+
+def deployed_rates(run_dir: Path, repeats: int) -> dict[str, Any]:
+    """Maps/s of each of :data:`DEPLOYED_PATHS` on a finished run's deployed design (its pinned conversion, Resource
+    layers included) and test maps, interleaved best of ``repeats``; ``bit_exact_maps``: maps on which the emulator
+    equals the run's C simulation (``verify/scores.npz``) bit for bit; ``n_maps``, ``strategies``, ``load``."""
+    from fpgaflow.verify.float_twin import float_twin
+
+    model, pinned, emu, x = deployed_design(run_dir)
     twin = float_twin(model)
     csim = np.load(next(run_dir.glob("*/scores.npz")))["csim_raw"].reshape(len(x), -1)
     timers = {
@@ -162,9 +220,12 @@ def main() -> None:
     ap.add_argument("--csim-maps", type=int, default=300, help="maps through the C simulation (32x32 model)")
     ap.add_argument("--run", type=Path, default=None, help="a finished run directory: time its deployed design")
     ap.add_argument("--repeats", type=int, default=5, help="timing repeats with --run (best of)")
+    ap.add_argument("--profile", type=int, default=0, metavar="N", help="with --run: per-step times on N maps instead")
     args = ap.parse_args()
     if args.run is not None:
-        print(bench_run(args.run, args.repeats))
+        print(
+            layer_profile(args.run, args.profile, args.repeats) if args.profile else bench_run(args.run, args.repeats)
+        )
         return
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench_emulate_"))
     rng = np.random.default_rng(0)

@@ -202,6 +202,12 @@ class Emulator:
             self._folds = plan_folds(self.layers)
         return self._folds[0]
 
+    @property
+    def first_unfolded_layer(self) -> int:
+        """Index in :attr:`layers` of the first layer the folded stages do not cover (0 when none fold)."""
+        _ = self.folded_stages
+        return self._folds[1] if self._folds is not None else 0
+
     def _run(self, x: npt.NDArray[Any], keep: bool) -> tuple[IntArray, dict[str, npt.NDArray[np.float64]]]:
         trace: dict[str, npt.NDArray[np.float64]] = {}
         if not keep and self.fuse:
@@ -212,8 +218,7 @@ class Emulator:
             codes = np.ascontiguousarray(q, dtype=np.float32)
             for stage in stages:
                 codes = stage.run(codes)
-            assert self._folds is not None
-            return run_layers(self.layers[self._folds[1] :], codes), trace
+            return run_layers(self.layers[self.first_unfolded_layer :], codes), trace
         q = self.quantise_input(x)
         for layer in self.layers:
             q = layer.run(q)
