@@ -140,7 +140,7 @@ class FoldedConv:
     def sums(self, x: FloatArray) -> FloatArray:
         """Window sums times the cast's scale, bias not added: (N, OH, OW, n_filt), exact in float32.  (Copying
         each input row's window rows once and reading them at ``kh`` row offsets, ``fh`` products on views, copies
-        a third as much on 3 x 3 convs but ran ~4 % slower on the flagship: the partial products' extra passes.)"""
+        a third as much on 3 x 3 convs but ran 2-6 % slower on the flagship: the partial products' extra passes.)"""
         n = x.shape[0]
         oh, ow = self.conv.out_hw(x)
         cols = L.copy_windows(x, (oh, ow), self.conv.filt, self.conv.stride)
