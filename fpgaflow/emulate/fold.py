@@ -167,12 +167,14 @@ class FoldedConv:
 
 
 def plan_folds(layers: list[L.Layer]) -> tuple[list[FoldedConv], int]:
-    """The folded stages from the first layer on (after an InputCast), and the index of the first layer they
+    """The folded stages from the first layer after the InputCast on, and the index of the first layer they
     do not cover.  A stage is ``Conv2D -> (ReLU | linear)* -> [MaxPool2D] -> [ZeroPadding2D]``; planning stops at
     the first layer that does not start one, or whose casts do not fold."""
-    i = 1 if layers and isinstance(layers[0], L.InputCast) else 0
-    if i == 1 and max(-layers[0].out_type.code_min, layers[0].out_type.code_max) >= _EXACT_FLOAT32:
+    if not layers or not isinstance(layers[0], L.InputCast):
         return [], 0
+    if max(-layers[0].out_type.code_min, layers[0].out_type.code_max) >= _EXACT_FLOAT32:
+        return [], 0  # the stages start from the input cast's codes, which float32 must hold exactly
+    i = 1
     stages: list[FoldedConv] = []
     while i < len(layers):
         conv = layers[i]
