@@ -3,23 +3,19 @@ whose answers are known."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
+import sys
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
 def ranges() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("activation_ranges", REPO / "bench" / "activation_ranges.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    return importlib.import_module("activation_ranges")
 
 
 def test_adc_stats_counts_pixels_at_the_ceiling(ranges: ModuleType) -> None:

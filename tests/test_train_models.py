@@ -123,12 +123,16 @@ def test_packed_flagship_preset_is_the_flagship_on_2x2_blocks() -> None:
     from fpgaflow_board.wire_format import WireFormat
 
     flagship, packed = load_run_config(MODELS / "flagship_3conv.yaml"), load_run_config(MODELS / "default_packed.yaml")
+    five_conv = load_run_config(MODELS / "flagship_depth5.yaml")
     assert (flagship.data, flagship.augment, flagship.train, flagship.prune) == (
-        load_run_config().data,
-        load_run_config().augment,
-        load_run_config().train,
-        load_run_config().prune,
-    )  # the three-conv flagship differs from today's default in its model and conversion only
+        five_conv.data,
+        five_conv.augment,
+        five_conv.train,
+        five_conv.prune,
+    )  # the three-conv flagship differs from the five-conv one that replaced it in its model and conversion only
+    default = load_run_config()
+    assert (default.model, default.convert) == (five_conv.model, five_conv.convert)
+    assert (default.train.float_pretrain_epochs, default.train.epochs) == (12, 24)  # twice its 6 + 12 epochs
     assert (packed.data, packed.augment, packed.train, packed.prune) == (
         flagship.data,
         flagship.augment,
