@@ -118,9 +118,13 @@ def test_the_fit_sentence_says_when_fit_chose_the_runs_configured_design(
         f"{fit['maps_per_s']:,.0f} maps/s (modelled)"
     )
     assert "| `configured` (models/default.yaml's `convert:`) |" in figs["fit-default-row"]
+    # a grid point chosen: fit's own sentence on the configured design (why not) follows
+    no_configured = {k: v for k, v in fit.items() if k not in ("configured", "configured_sentence")}
+    grid_fit = no_configured | {"chosen": "R1-balanced/Latency/trim6/margin1", "accuracy": 0.662}
     why = "the configured design (the run's convert: section; 71.80 %, does not fit, 6,103 maps/s) is not chosen: no"
-    grid = fit | {"configured": "configured", "configured_sentence": why}
-    figs = figures_script.figures(snapshot | {"fit": grid})
-    assert figs["fit-default"].endswith(f"; {why}") and fit["chosen"] in figs["fit-default-row"]
-    # a snapshot of a fit without a configured point renders as before (the committed README)
-    assert "configured" not in figures_script.figures(snapshot)["fit-default"]
+    figs = figures_script.figures(
+        snapshot | {"fit": grid_fit | {"configured": "configured", "configured_sentence": why}}
+    )
+    assert figs["fit-default"].endswith(f"; {why}") and grid_fit["chosen"] in figs["fit-default-row"]
+    # a fit without a configured point (a bare model file) names none
+    assert "configured" not in figures_script.figures(snapshot | {"fit": grid_fit})["fit-default"]
