@@ -13,7 +13,8 @@ The sub-benchmarks (:data:`JOBS`) each write a machine-readable JSON beside thei
 sub-benchmark whose JSON already holds an entry made with the same settings is not rerun (``--fresh`` reruns;
 ``bench_deployed`` and ``bench_flagship`` then still resume the finished ``fpgaflow run`` directories under
 ``runs/``: remove those for a measurement from scratch).  Then every block marked
-``<!-- tasks:NAME -->…<!-- /tasks:NAME -->`` in docs/tasks.md, and every ``bench_baselines table`` section marked
+``<!-- tasks:NAME -->…<!-- /tasks:NAME -->`` in docs/tasks.md (and the README's flagship sentence,
+``tasks:flagship-summary``), and every ``bench_baselines table`` section marked
 ``<!-- table:NAME -->…<!-- /table:NAME -->`` in bench/results_baselines.md, is rewritten from the JSON files.
 ``tests/test_tasks_doc.py`` fails when a committed table differs from what the committed JSON renders.
 """
@@ -334,6 +335,43 @@ def flagship(e: dict[str, Any]) -> str:
     return "\n".join([*rows, "", *targets[2:]])
 
 
+def flagship_summary(e: dict[str, Any]) -> str:
+    """The README's sentence on the flagship over its seeds: its accuracy against the best tree, the ceiling and the
+    best cut (means ± standard deviations), what it beats and what it trails, and the paired gap per seed."""
+    seeds = e["flagship"]["seeds"]
+    acc, cut, tree, ceil = (
+        np.asarray(v, float) * 100
+        for v in (
+            [r["summary"]["accuracy_csim"] for r in seeds],
+            [r["baselines"]["single_cut"]["accuracy"] for r in seeds],
+            [max(r["baselines"]["tree"]["accuracy"], r["baselines"]["two_stage"]["accuracy"]) for r in seeds],
+            [r["ceiling"]["accuracy"] for r in seeds],
+        )
+    )
+    n_test = sorted({int(r["n_test"]) for r in seeds})
+    maps = f"{n_test[0]:,}" if len(n_test) == 1 else f"{n_test[0]:,}–{n_test[-1]:,}"
+    gap_tree, gap_ceil = acc.mean() - tree.mean(), acc.mean() - ceil.mean()
+    verdicts = [
+        f"beats the cut by {acc.mean() - cut.mean():.1f} pp"
+        if acc.mean() > cut.mean()
+        else f"trails the cut by {cut.mean() - acc.mean():.1f} pp",
+        f"comes within {abs(gap_ceil):.1f} pp of the ceiling"
+        if abs(gap_ceil) <= 1.0
+        else f"is {gap_ceil:+.1f} pp from the ceiling",
+        f"**still trails the trees by {-gap_tree:.1f} pp**"
+        if gap_tree < 0
+        else f"**beats the trees by {gap_tree:.1f} pp**",
+    ]
+    paired = ", ".join(f"{100 * r['paired']['accuracy_diff']:+.1f}" for r in seeds)
+    tree_name = "a boosted tree, per map or two-stage, the higher per seed"
+    return (
+        f"Over {len(seeds)} data seeds it scores **{_ms(list(acc / 100))} %** on {maps} test maps each, against"
+        f" the best classical baseline ({tree_name}) {_ms(list(tree / 100))} %, the truth ceiling"
+        f" {_ms(list(ceil / 100))} % and the best single cut {_ms(list(cut / 100))} %: it {verdicts[0]},"
+        f" {verdicts[1]} and {verdicts[2]} (paired per seed against the strongest baseline: {paired} pp)"
+    )
+
+
 def blocks(e: dict[str, Any]) -> dict[str, str]:
     """Every marked block's text, from the entries ``e``."""
     out = {
@@ -345,6 +383,7 @@ def blocks(e: dict[str, Any]) -> dict[str, str]:
         "tasks:cluster-bib-seeds": seed_verdicts(e["deployed-cluster-bib"]),
         "tasks:cluster-positions": cluster_positions(e),
         "tasks:flagship": flagship(e),
+        "tasks:flagship-summary": flagship_summary(e),
     }
     for job in JOBS:
         if job.name.startswith("bl-"):
@@ -354,7 +393,7 @@ def blocks(e: dict[str, Any]) -> dict[str, str]:
     return {k: f"\n{v}\n" for k, v in out.items()}
 
 
-DOCUMENTS = {"docs/tasks.md": "tasks", "bench/results_baselines.md": "table"}
+DOCUMENTS = {"docs/tasks.md": "tasks", "bench/results_baselines.md": "table", "README.md": "tasks"}
 
 
 def rewrite(text: str, figs: dict[str, str]) -> str:

@@ -54,7 +54,9 @@ def test_every_table_is_its_json_rendered(doc: ModuleType, blocks: dict[str, str
 
 def test_a_hand_edited_table_fails_the_check(doc: ModuleType, blocks: dict[str, str]) -> None:
     text = (REPO / "docs" / "tasks.md").read_text(encoding="utf-8")
-    baselines = {"bench/results_baselines.md": (REPO / "bench" / "results_baselines.md").read_text(encoding="utf-8")}
+    baselines = {
+        name: (REPO / name).read_text(encoding="utf-8") for name in ("bench/results_baselines.md", "README.md")
+    }
     start = text.index("<!-- tasks:window-models -->")
     body = text[start : text.index("<!-- /tasks:window-models -->")]
     digit = re.search(r"\d", body[body.index("deployed") :])
@@ -67,6 +69,10 @@ def test_a_hand_edited_table_fails_the_check(doc: ModuleType, blocks: dict[str, 
     gone = doc.MARKS.mark.sub(lambda m: m.group(0) if m.group("key") != "tasks:flagship" else "", text)
     assert doc.disagreements(blocks, {"docs/tasks.md": gone} | baselines) == [
         "block 'tasks:flagship' is rendered but marked in no document"
+    ]
+    readme = baselines["README.md"].replace("still trails the trees", "beats the trees")
+    assert doc.disagreements(blocks, {"docs/tasks.md": text} | baselines | {"README.md": readme}) == [
+        "README.md: block 'tasks:flagship-summary' disagrees with the JSON it is rendered from"
     ]
     unknown = text + "\n<!-- tasks:no-such-table -->x<!-- /tasks:no-such-table -->\n"
     assert doc.disagreements(blocks, {"docs/tasks.md": unknown} | baselines) == [
@@ -115,3 +121,21 @@ def test_the_docs_name_every_sub_benchmark(doc: ModuleType) -> None:
         "bench/bench_deployed.py",
         "bench/bench_flagship.py",
     }
+
+
+def test_the_readme_sentence_says_what_the_flagship_beats_and_trails(doc: ModuleType, entries: dict[str, Any]) -> None:
+    """The README's flagship sentence follows the figures: a deployed model above every tree says it beats them."""
+    import copy
+
+    e = copy.deepcopy(entries)
+    seeds = e["flagship"]["seeds"]
+    text = doc.flagship_summary(e)
+    trees = [max(r["baselines"]["tree"]["accuracy"], r["baselines"]["two_stage"]["accuracy"]) for r in seeds]
+    gap = 100 * (sum(r["summary"]["accuracy_csim"] for r in seeds) - sum(trees)) / len(seeds)
+    assert (f"**still trails the trees by {-gap:.1f} pp**" in text) == (gap < 0)
+    tree = max(trees)
+    for r in seeds:
+        r["summary"]["accuracy_csim"] = tree + 0.01
+    better = doc.flagship_summary(e)
+    assert "**beats the trees by" in better and "still trails" not in better
+    assert f"scores **{100 * (tree + 0.01):.1f} ± 0.0 %**" in better
