@@ -193,6 +193,17 @@ def _mean_sd(values: list[float], scale: float = 100.0, digits: int = 1) -> str:
     return f"{v.mean():.{digits}f} ± {sd:.{digits}f}"
 
 
+def accuracy_columns(seeds: list[dict[str, Any]]) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Per seed (fractions): the deployed model's C-simulation accuracy, the best single cut, the best tree (per-map
+    or two-stage, the higher) and the truth ceiling, each on that seed's own test maps."""
+    return (
+        [r["summary"]["accuracy_csim"] for r in seeds],
+        [r["baselines"]["single_cut"]["accuracy"] for r in seeds],
+        [max(r["baselines"]["tree"]["accuracy"], r["baselines"]["two_stage"]["accuracy"]) for r in seeds],
+        [r["ceiling"]["accuracy"] for r in seeds],
+    )
+
+
 def render(seeds: list[dict[str, Any]], speed: dict[str, Any], command: str, config: str = DEFAULT_CONFIG) -> str:
     s0 = seeds[0]["summary"]
     named = "`models/default.yaml` (`fpgaflow run` with no CONFIG)" if config == DEFAULT_CONFIG else f"`{config}`"
@@ -227,10 +238,7 @@ def render(seeds: list[dict[str, Any]], speed: dict[str, Any], command: str, con
             f"{100 * p['accuracy_diff']:+.1f} ± {100 * p['accuracy_error']:.1f} vs `{r['strongest']}` "
             f"(McNemar mid-p {p['accuracy_p']:.2g}) | {sum(s['steps_seconds'].values()):.0f} | {r['load']} |"
         )
-    acc = [r["summary"]["accuracy_csim"] for r in seeds]
-    auc_cut = [r["baselines"]["single_cut"]["accuracy"] for r in seeds]
-    tree = [max(r["baselines"]["tree"]["accuracy"], r["baselines"]["two_stage"]["accuracy"]) for r in seeds]
-    ceil = [r["ceiling"]["accuracy"] for r in seeds]
+    acc, auc_cut, tree, ceil = accuracy_columns(seeds)
     est = s0["estimate"]
     ranges = s0["estimate_range"]
     util = s0["estimate_utilisation"]

@@ -306,10 +306,7 @@ def cluster_positions(e: dict[str, Any]) -> str:
 def flagship(e: dict[str, Any]) -> str:
     """The flagship over its seeds: the deployed model, the best cut and tree, the ceiling, issue 22's targets."""
     seeds = e["flagship"]["seeds"]
-    acc = [r["summary"]["accuracy_csim"] for r in seeds]
-    cut = [r["baselines"]["single_cut"]["accuracy"] for r in seeds]
-    tree = [max(r["baselines"]["tree"]["accuracy"], r["baselines"]["two_stage"]["accuracy"]) for r in seeds]
-    ceil = [r["ceiling"]["accuracy"] for r in seeds]
+    acc, cut, tree, ceil = bench_flagship.accuracy_columns(seeds)
     rows = [
         "| model (each seed's own test maps) | accuracy (%) | per seed |",
         "|---|---:|---|",
@@ -339,15 +336,7 @@ def flagship_summary(e: dict[str, Any]) -> str:
     """The README's sentence on the flagship over its seeds: its accuracy against the best tree, the ceiling and the
     best cut (means ± standard deviations), what it beats and what it trails, and the paired gap per seed."""
     seeds = e["flagship"]["seeds"]
-    acc, cut, tree, ceil = (
-        np.asarray(v, float) * 100
-        for v in (
-            [r["summary"]["accuracy_csim"] for r in seeds],
-            [r["baselines"]["single_cut"]["accuracy"] for r in seeds],
-            [max(r["baselines"]["tree"]["accuracy"], r["baselines"]["two_stage"]["accuracy"]) for r in seeds],
-            [r["ceiling"]["accuracy"] for r in seeds],
-        )
-    )
+    acc, cut, tree, ceil = (np.asarray(v, float) * 100 for v in bench_flagship.accuracy_columns(seeds))
     n_test = sorted({int(r["n_test"]) for r in seeds})
     maps = f"{n_test[0]:,}" if len(n_test) == 1 else f"{n_test[0]:,}–{n_test[-1]:,}"
     gap_tree, gap_ceil = acc.mean() - tree.mean(), acc.mean() - ceil.mean()
