@@ -131,3 +131,18 @@ def test_a_configured_design_for_another_board_is_left_out_and_said(
     assert configured_sentence(result) == (
         "no configured point: the run's convert: section targets the xczu7ev-ffvc1156-2-e, fit searches the pynq-z2"
     )
+
+
+def test_a_configured_design_that_does_not_convert_is_left_out_and_said(
+    tiny: tuple[Any, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    """A convert: section for another model (a layer this one does not have) costs the configured point, not the
+    grid: fit searches on and fit.md says why there is no configured point."""
+    model, maps, labels = tiny
+    other = ConvertConfig(layers={"conv9": LayerOverride(reuse_factor=4, strategy="Resource")})
+    cfg = FitConfig(reuse_factors=(1,), reuse_modes=("uniform",), strategies=("Latency",), trim_bits=(0,))
+    result = fit_model(model, cfg, tmp_path, maps, labels, input_scale=SCALE, configured=other)
+    assert result.configured is None and len(result.points) == 1 and result.chosen is result.points[0]
+    sentence = configured_sentence(result)
+    assert sentence.startswith("no configured point: the run's convert: section does not convert this model (")
+    assert "conv9" in sentence

@@ -28,6 +28,7 @@ from fpgaflow.config.strict import to_mapping
 from fpgaflow.convert.config import ConvertConfig
 from fpgaflow.convert.hls import Conversion, convert, plan, split_output_activation
 from fpgaflow.convert.precision import input_type_for_adc
+from fpgaflow.errors import FpgaflowError
 from fpgaflow.estimate import check_budget, estimate_model, throughput
 from fpgaflow.estimate.budget import Verdict
 from fpgaflow.estimate.describe import describe_hls_model
@@ -474,9 +475,14 @@ def fit_model(
     elif configured is not None:
         logit_model, _ = split_output_activation(model)
         scored = (maps, labels) if maps is not None and labels is not None else None
-        p = configured_point(logit_model, configured, board, cfg, input_scale, work_dir, calibration, scored)
-        log.info("fit: configured design: %s, LUT %.0f, %.0f maps/s", p.verdict, p.resources["lut"], p.maps_per_s)
-        points.append(p)
+        try:
+            p = configured_point(logit_model, configured, board, cfg, input_scale, work_dir, calibration, scored)
+        except FpgaflowError as e:  # the grid does not depend on it: say why in fit.md and search on
+            absent = f"the run's convert: section does not convert this model ({e})"
+            log.warning("fit: no configured point: %s", absent)
+        else:
+            log.info("fit: configured design: %s, LUT %.0f, %.0f maps/s", p.verdict, p.resources["lut"], p.maps_per_s)
+            points.append(p)
     reference = None
     for sparsity, level_model in models.items():
         logit_model, _ = split_output_activation(level_model)
