@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -96,15 +97,18 @@ def test_the_wheel_holds_every_module_and_the_shipped_folders(wheel: Path) -> No
 def test_the_installed_wheel_runs_and_finds_its_default_config(wheel: Path, tmp_path: Path) -> None:
     """Installed into a fresh venv (no checkout on sys.path; the dependencies come from this environment
     through a .pth line, so nothing is downloaded), `fpgaflow run` finds the shipped default config."""
+    # the installed wheel, not a checkout that PYTHONPATH (e.g. PYTHONPATH=$PWD pytest) would put first
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
     install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q"]
-    proc = subprocess.run([*install, str(wheel)], capture_output=True, text=True, check=False)
+    proc = subprocess.run([*install, str(wheel)], env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     site = Path(
         subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            env=env,
             capture_output=True,
             text=True,
             check=True,
@@ -114,7 +118,7 @@ def test_the_installed_wheel_runs_and_finds_its_default_config(wheel: Path, tmp_
 
     def fpgaflow(*args: str) -> str:
         proc = subprocess.run(
-            [str(venv / "bin" / "fpgaflow"), *args], cwd=tmp_path, capture_output=True, text=True, check=False
+            [str(venv / "bin" / "fpgaflow"), *args], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
         return proc.stdout
@@ -132,6 +136,7 @@ def test_the_installed_wheel_runs_and_finds_its_default_config(wheel: Path, tmp_
             "*[str(shipped_dir(n)) for n in ('models', 'vivado_scripts', 'notebooks')]]))",
         ],
         cwd=tmp_path,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
