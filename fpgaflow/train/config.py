@@ -179,6 +179,10 @@ class TrainConfig:
     ``learning_rate``, same schedule), then start quantisation-aware training from its weights (0 = QAT from
     a random initialisation).
     ``deterministic`` turns on TensorFlow op determinism (see docs/train.md for what that covers).
+    ``distill_weight`` (0 = off, below ½): train on ``(1 − w) · label + w · p``, ``p`` the out-of-fold probability
+    of the two-stage cluster tree for each training map, each map scored by a tree fitted on the other
+    ``distill_folds − 1`` of ``distill_folds`` folds (:mod:`fpgaflow.train.distill`); the deployed network is
+    unchanged.
     """
 
     epochs: int = 12
@@ -194,9 +198,13 @@ class TrainConfig:
     float_pretrain_epochs: int = 0
     float_pretrain_learning_rate: float | None = None
     deterministic: bool = True
+    distill_weight: float = 0.0
+    distill_folds: int = 5
     seed: int = 0
 
     def __post_init__(self) -> None:
+        check(0.0 <= self.distill_weight < 0.5, f"train.distill_weight must be in [0, 0.5), got {self.distill_weight}")
+        check(self.distill_folds >= 2, f"train.distill_folds must be >= 2, got {self.distill_folds}")
         check(self.epochs >= 1, f"train.epochs must be >= 1, got {self.epochs}")
         check(self.batch_size >= 1, f"train.batch_size must be >= 1, got {self.batch_size}")
         check(self.learning_rate > 0, f"train.learning_rate must be > 0, got {self.learning_rate}")

@@ -25,7 +25,7 @@ from fpgaflow.data.hitmaps import HitMapSet
 from fpgaflow.errors import ConfigError, DataError
 from fpgaflow.modelio.input_layout import input_shape_for, model_inputs
 from fpgaflow.train import callbacks as cb
-from fpgaflow.train import checkpoint, determinism
+from fpgaflow.train import checkpoint, determinism, distill
 from fpgaflow.train.config import ModelConfig, TrainConfig
 from fpgaflow.train.models import build_model, check_input_shape
 
@@ -85,6 +85,7 @@ def train_classifier(
     *,
     checkpoint_dir: Path | None = None,
     warm_start: Any = None,
+    targets: np.ndarray | None = None,
 ) -> TrainResult:
     """Build, (prune-)train and strip a classifier.  Only ``train_set`` is augmented.
 
@@ -94,17 +95,28 @@ def train_classifier(
     rounds, float pre-training; a resumed run restores its checkpoint over them); the optimizer and the
     learning-rate schedule start afresh.  With ``train_cfg.float_pretrain_epochs`` the float twin of the
     quantised model is trained first (its epochs checkpointed in ``checkpoint_dir/float_pretrain``) and is the
-    warm start.
+    warm start.  With ``train_cfg.distill_weight`` the training targets are soft (:mod:`fpgaflow.train.distill`;
+    ``targets``: ones already made, as the float pre-training receives them).
     """
     import tensorflow as tf
 
     from fpgaflow.augment.keras_adapter import fit_with_strategy
 
     check_data(train_set, val_set)
+    if train_cfg.distill_weight and (augment_cfg.balance_threshold or augment_cfg.class_weighting != "none"):
+        raise ConfigError(
+            "train.distill_weight > 0 needs augment.balance_threshold: 0 and augment.class_weighting: none (class"
+            " balancing and class weights count hard labels; distillation's targets are soft)"
+        )
+    if train_cfg.distill_weight and targets is None:
+        teacher = distill.teacher_scores(train_set, train_cfg.distill_folds, train_cfg.seed)
+        targets = distill.soft_targets(train_set.labels, teacher, train_cfg.distill_weight)
     if train_cfg.float_pretrain_epochs and model_cfg.quantized and warm_start is None:
-        warm_start = pretrain_float(train_set, val_set, model_cfg, train_cfg, augment_cfg, checkpoint_dir).model
+        warm_start = pretrain_float(
+            train_set, val_set, model_cfg, train_cfg, augment_cfg, checkpoint_dir, targets=targets
+        ).model
     determinism.configure(train_cfg.seed, train_cfg.deterministic)
-    labels = train_set.labels.astype(np.float32)
+    labels = train_set.labels.astype(np.float32) if targets is None else targets
     strategy = build_strategy(augment_cfg)
     steps = strategy.steps_per_epoch(labels, train_cfg.batch_size)
     input_shape = input_shape_for(train_set.map_shape, model_cfg.space_to_depth)
@@ -118,7 +130,7 @@ def train_classifier(
         model = prune.wrap_for_pruning(model, prune_cfg, total_steps=steps * train_cfg.epochs)
         callbacks += prune.pruning_callbacks()
     optimizer = tf.keras.optimizers.Adam(train_cfg.learning_rate_at(0))
-    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=[_accuracy_metric(targets is not None)])
 
     state = checkpoint.TrainState()
     ckpt = None
@@ -195,6 +207,7 @@ def pretrain_float(
     train_cfg: TrainConfig,
     augment_cfg: AugmentConfig,
     checkpoint_dir: Path | None = None,
+    targets: np.ndarray | None = None,
 ) -> TrainResult:
     """Train the float twin of ``model_cfg`` (same layers, no quantisers, no pruning) for
     ``train_cfg.float_pretrain_epochs`` epochs: the starting point of quantisation-aware training."""
@@ -208,8 +221,28 @@ def pretrain_float(
     sub = None if checkpoint_dir is None else Path(checkpoint_dir) / "float_pretrain"
     log.info("float pre-training: %d epochs", float_train.epochs)
     return train_classifier(
-        train_set, val_set, float_cfg, float_train, PruneConfig(enabled=False), augment_cfg, checkpoint_dir=sub
+        train_set,
+        val_set,
+        float_cfg,
+        float_train,
+        PruneConfig(enabled=False),
+        augment_cfg,
+        checkpoint_dir=sub,
+        targets=targets,
     )
+
+
+def _accuracy_metric(soft: bool) -> Any:
+    """Keras' ``accuracy``; with soft targets (distillation, weight < ½) the accuracy of the rounded target, which
+    is the label, so the training accuracy still counts the true labels."""
+    if not soft:
+        return "accuracy"
+    import tensorflow as tf
+
+    def hard_label_accuracy(y_true: Any, y_pred: Any) -> Any:
+        return tf.keras.metrics.binary_accuracy(tf.round(y_true), y_pred)
+
+    return tf.keras.metrics.MeanMetricWrapper(hard_label_accuracy, name="accuracy")
 
 
 def _copy_weights(source: Any, target: Any) -> None:
