@@ -344,12 +344,16 @@ def flagship_summary(e: dict[str, Any]) -> str:
         f"beats the cut by {acc.mean() - cut.mean():.1f} pp"
         if acc.mean() > cut.mean()
         else f"trails the cut by {cut.mean() - acc.mean():.1f} pp",
-        f"comes within {abs(gap_ceil):.1f} pp of the ceiling"
-        if abs(gap_ceil) <= 1.0
-        else f"is {gap_ceil:+.1f} pp from the ceiling",
+        f"scores {gap_ceil:.1f} pp above the ceiling"
+        if round(gap_ceil, 1) > 0
+        else (
+            f"comes within {abs(gap_ceil):.1f} pp of the ceiling"
+            if gap_ceil >= -1.0
+            else f"is {-gap_ceil:.1f} pp below the ceiling"
+        ),
         f"**still trails the trees by {-gap_tree:.1f} pp**"
-        if gap_tree < 0
-        else f"**beats the trees by {gap_tree:.1f} pp**",
+        if round(gap_tree, 1) < 0
+        else (f"**beats the trees by {gap_tree:.1f} pp**" if round(gap_tree, 1) > 0 else "**is level with the trees**"),
     ]
     paired = ", ".join(f"{100 * r['paired']['accuracy_diff']:+.1f}" for r in seeds)
     tree_name = "a boosted tree, per map or two-stage, the higher per seed"
