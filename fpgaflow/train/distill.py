@@ -22,12 +22,13 @@ from fpgaflow.baselines.sample import prepare
 from fpgaflow.baselines.two_stage import ClusterStage, TwoStage
 from fpgaflow.data.hitmaps import HitMapSet
 from fpgaflow.errors import DataError
+from fpgaflow.train.config import TrainConfig
 
 log = logging.getLogger(__name__)
 
-#: Folds of the teacher's cross-fitting (``train.distill_folds``): each map is scored by a teacher fitted on the
-#: other folds, 80 % of the maps at 5.
-TEACHER_FOLDS = 5
+#: Folds of the teacher's cross-fitting, ``train.distill_folds``' default (one owner: the config): each map is
+#: scored by a teacher fitted on the other folds, 80 % of the maps at 5.
+TEACHER_FOLDS = TrainConfig.distill_folds
 
 
 def teacher_scores(train_set: HitMapSet, folds: int = TEACHER_FOLDS, seed: int = 0) -> npt.NDArray[np.float32]:
